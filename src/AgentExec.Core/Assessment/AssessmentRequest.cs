@@ -1,0 +1,20 @@
+using AgentExec.Core.Sandbox;
+
+namespace AgentExec.Core.Assessment;
+
+/// <summary>What the assessor is told about a command: nothing of the agent's conversation, only the request.</summary>
+/// <param name="CommandLine">The command line (from the agent).</param>
+/// <param name="Argv">What will be executed.</param>
+/// <param name="WorkingDirectory">Where.</param>
+/// <param name="Sandbox">The sandbox mode it would run under.</param>
+/// <param name="FilesystemRoots">The writable roots under that mode.</param>
+/// <param name="Justification">The agent's justification, if any.</param>
+/// <param name="SandboxFailure">For a retry: what the sandboxed attempt printed.</param>
+public sealed record AssessmentRequest(
+    string CommandLine,
+    IReadOnlyList<string> Argv,
+    string WorkingDirectory,
+    SandboxMode Sandbox,
+    IReadOnlyList<string> FilesystemRoots,
+    string? Justification,
+    string? SandboxFailure);

@@ -1,0 +1,16 @@
+using AgentExec.Core.Commands;
+
+namespace AgentExec.Core.Policy;
+
+/// <summary>The evidence for one simple command's verdict: the part, the rule that decided it (if any), and the verdict.</summary>
+/// <param name="Part">The normalised, classified simple command.</param>
+/// <param name="Rule">The strictest matching rule, or null when the built-in classification applied.</param>
+/// <param name="Verdict">The effective verdict.</param>
+public sealed record PartEvaluation(CommandPart Part, PolicyRule? Rule, PartVerdict Verdict)
+{
+    /// <summary>One line explaining the verdict, for <c>check</c>, questions and the audit log.</summary>
+    public string Explain() => Rule is null
+        ? $"`{Part.Text}`: {Part.Reason} ({Verdict.ToCode()})"
+        : $"`{Part.Text}`: rule [{string.Join(' ', Rule.Pattern)}] says {Rule.Decision.ToCode()}"
+          + (Rule.Justification is { Length: > 0 } why ? $": {why}" : string.Empty);
+}

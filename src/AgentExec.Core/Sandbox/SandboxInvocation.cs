@@ -1,0 +1,18 @@
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>What a sandbox needs to know to wrap one command.</summary>
+/// <param name="Argv">The command to run inside, usually <c>["bash", "-c", line]</c>.</param>
+/// <param name="WorkingDirectory">Where it runs (real path).</param>
+/// <param name="Mode">The sandbox mode to enforce.</param>
+/// <param name="Workspace">The project root (real path).</param>
+/// <param name="WritableRoots">Extra writable directories under <c>workspace-write</c>.</param>
+/// <param name="Network">Whether IP networking is allowed.</param>
+/// <param name="Environment">The child's environment (already allow-listed).</param>
+public sealed record SandboxInvocation(
+    IReadOnlyList<string> Argv,
+    string WorkingDirectory,
+    SandboxMode Mode,
+    string Workspace,
+    IReadOnlyList<string> WritableRoots,
+    bool Network,
+    IReadOnlyDictionary<string, string> Environment);
