@@ -1,0 +1,64 @@
+using AgentExec.Core.Approval;
+
+namespace AgentExec.Core.Execution;
+
+/// <summary>Validates a call's raw fields into an <see cref="ExecRequest"/>, naming the field at fault (SPEC.md "MCP tool shell").</summary>
+public static class ExecRequestValidation
+{
+    /// <summary>Builds a request, or returns the message that names the bad field.</summary>
+    /// <param name="command">The command line; must not be empty or blank.</param>
+    /// <param name="workdir">An absolute path, or null for the workspace.</param>
+    /// <param name="timeoutMs">1–3600000, or null for the default.</param>
+    /// <param name="justification">Optional text from the agent.</param>
+    /// <param name="escalation">The requested escalation.</param>
+    /// <param name="workspace">The workspace, used when <paramref name="workdir"/> is null.</param>
+    /// <param name="callId">The caller's id for the call.</param>
+    /// <param name="request">The request when valid.</param>
+    /// <param name="error">The message when not.</param>
+    public static bool TryCreate(
+        string? command,
+        string? workdir,
+        long? timeoutMs,
+        string? justification,
+        EscalationKind escalation,
+        string workspace,
+        string callId,
+        out ExecRequest? request,
+        out string? error)
+    {
+        request = null;
+        error = null;
+        if (string.IsNullOrWhiteSpace(command))
+        {
+            error = "command: must be a non-empty shell command line";
+            return false;
+        }
+
+        if (command.Contains('\0', StringComparison.Ordinal))
+        {
+            error = "command: must not contain NUL characters";
+            return false;
+        }
+
+        if (workdir is not null && (workdir.Length == 0 || !Path.IsPathFullyQualified(workdir) || workdir.Contains('\0', StringComparison.Ordinal)))
+        {
+            error = $"workdir: must be an absolute path (got \"{UntrustedText.Escape(workdir)}\")";
+            return false;
+        }
+
+        if (timeoutMs is { } ms && (ms < 1 || ms > (long)ExecRequest.MaxTimeout.TotalMilliseconds))
+        {
+            error = $"timeout_ms: must be between 1 and {(long)ExecRequest.MaxTimeout.TotalMilliseconds} (got {ms})";
+            return false;
+        }
+
+        request = new ExecRequest(
+            command,
+            workdir ?? workspace,
+            timeoutMs is { } t ? TimeSpan.FromMilliseconds(t) : ExecRequest.DefaultTimeout,
+            string.IsNullOrEmpty(justification) ? null : justification,
+            escalation,
+            callId);
+        return true;
+    }
+}

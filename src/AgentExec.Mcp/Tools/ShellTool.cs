@@ -1,0 +1,97 @@
+using System.Text.Json;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Pipeline;
+using AgentExec.Mcp.Approval;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AgentExec.Mcp.Tools;
+
+/// <summary>
+/// The <c>shell</c> tool (SPEC.md "MCP tool shell"): maps a <c>tools/call</c> to an <see cref="ExecRequest"/> and an
+/// elicitation channel, runs the Core pipeline, renders the result. No policy lives here.
+/// </summary>
+internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection connection, TimeProvider timeProvider, ILogger logger) : McpServerTool
+{
+    /// <summary>The tool's name.</summary>
+    public const string Name = "shell";
+
+    private static readonly JsonElement InputSchema = JsonDocument.Parse("""
+        {
+          "type": "object",
+          "properties": {
+            "command": { "type": "string", "minLength": 1, "description": "A shell command line, run as `bash -c COMMAND`." },
+            "workdir": { "type": "string", "description": "Absolute path of the working directory; default: the workspace." },
+            "timeout_ms": { "type": "integer", "minimum": 1, "maximum": 3600000, "description": "Bounds each execution attempt, in milliseconds (default 120000). Time spent waiting for a human does not count." },
+            "justification": { "type": "string", "description": "Why you need this command; shown to the human who approves it." },
+            "sandbox_permissions": { "type": "string", "enum": ["use_default", "require_escalated"], "description": "require_escalated asks the human to run the command outside the sandbox." }
+          },
+          "required": ["command"],
+          "additionalProperties": false
+        }
+        """).RootElement.Clone();
+
+    /// <inheritdoc />
+    public override Tool ProtocolTool { get; } = new()
+    {
+        Name = Name,
+        Title = "Run a shell command",
+        Description = "Runs a shell command line with bash under AgentExec's sandbox and approval policy. "
+            + "Commands the policy does not allow are put to the user for approval first; a denied command does not run. "
+            + "Returns status, exit_code, stdout and stderr (capped), and who approved it.",
+        InputSchema = InputSchema,
+        Annotations = new ToolAnnotations { DestructiveHint = true, OpenWorldHint = true },
+    };
+
+    /// <inheritdoc />
+    public override IReadOnlyList<object> Metadata { get; } = [];
+
+    /// <inheritdoc />
+    public override async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default)
+    {
+        if (!ShellToolInput.TryRead(request.Params?.Arguments, out var input, out var inputError))
+        {
+            return ShellToolResultRenderer.InvalidInput(inputError!);
+        }
+
+        var callId = request.JsonRpcRequest.Id.ToString();
+        if (!ExecRequestValidation.TryCreate(
+                input!.Command,
+                input.Workdir,
+                input.TimeoutMs,
+                input.Justification,
+                input.Escalation,
+                pipeline.Dependencies.Settings.Workspace,
+                callId,
+                out var execRequest,
+                out var validationError))
+        {
+            return ShellToolResultRenderer.InvalidInput(validationError!);
+        }
+
+        // A client that goes away must not leave a question waiting or a command running.
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Disconnected);
+        var channel = new ElicitationApprovalChannel(request.Server, request.Params?.ProgressToken, connection, timeProvider);
+        ShellResult result;
+        try
+        {
+            result = await pipeline.ExecuteAsync(execRequest!, channel, observer: null, call.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The pipeline should never throw; if it does, the command did not run, and the agent is told so.
+        catch (Exception exception) when (exception is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            LogInternalError(logger, exception);
+            return ShellToolResultRenderer.InternalError();
+        }
+
+        // The client cancelled the call: by MCP's rules it gets no response (the SDK sends none for a cancelled
+        // handler). The pipeline has already killed the command and recorded the outcome.
+        cancellationToken.ThrowIfCancellationRequested();
+        return ShellToolResultRenderer.Render(result);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The shell tool failed unexpectedly; the command was not run")]
+    private static partial void LogInternalError(ILogger logger, Exception exception);
+}

@@ -1,0 +1,155 @@
+using AgentExec.Core.Approval;
+using AgentExec.Core.Commands;
+using AgentExec.Core.Policy;
+
+namespace AgentExec.Tests.Core.Policy;
+
+public sealed class PolicyEvaluatorTests
+{
+    private static readonly CommandPart Ls = Part("ls -la", "ls", ["-la"], CommandSafety.KnownSafe, "read-only command");
+    private static readonly CommandPart RmRf = Part("rm -rf build", "rm", ["-rf", "build"], CommandSafety.Dangerous, "rm with -r/-f");
+    private static readonly CommandPart Make = Part("make", "make", [], CommandSafety.Ordinary, "not a known read-only command");
+    private static readonly CommandPart GitPush = Part("git push origin main", "git", ["push", "origin", "main"], CommandSafety.Ordinary, "not a known read-only command");
+
+    [Fact]
+    public void Forbidden_rule_wins_when_an_allow_rule_also_matches()
+    {
+        var allow = Rule(RuleDecision.Allow, "rm");
+        var forbid = Rule(RuleDecision.Forbidden, "rm", "-fr");
+        var analysis = Line("ls -la && rm -rf build", Ls, RmRf);
+
+        var evaluation = PolicyEvaluator.Evaluate(analysis, [allow, forbid], ApprovalPolicy.OnRequest, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Forbid, evaluation.Verdict);
+        Assert.Equal(ApprovalReason.RuleForbidden, evaluation.Reason);
+        Assert.Equal(
+            [new PartEvaluation(Ls, null, PartVerdict.KnownSafe), new PartEvaluation(RmRf, forbid, PartVerdict.Forbidden)],
+            evaluation.Parts);
+        Assert.Equal(["`rm -rf build`: rule [rm -fr] says forbidden: because"], evaluation.Explanation);
+    }
+
+    [Fact]
+    public void Dangerous_part_of_a_compound_line_asks_under_on_failure()
+    {
+        var evaluation = PolicyEvaluator.Evaluate(Line("ls -la && rm -rf build", Ls, RmRf), [], ApprovalPolicy.OnFailure, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
+        Assert.Null(evaluation.Reason);
+        Assert.Equal(["`rm -rf build`: rm with -r/-f (dangerous)"], evaluation.Explanation);
+    }
+
+    [Fact]
+    public void Never_denies_what_would_have_asked_with_policy_never()
+    {
+        var evaluation = PolicyEvaluator.Evaluate(Line("rm -rf build", RmRf), [], ApprovalPolicy.Never, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Forbid, evaluation.Verdict);
+        Assert.Equal(ApprovalReason.PolicyNever, evaluation.Reason);
+    }
+
+    [Fact]
+    public void Never_runs_an_ordinary_command_in_the_sandbox_without_asking()
+    {
+        var evaluation = PolicyEvaluator.Evaluate(Line("make", Make), [], ApprovalPolicy.Never, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Run, evaluation.Verdict);
+        Assert.Null(evaluation.Reason);
+    }
+
+    [Fact]
+    public void Prompt_rule_asks_even_under_on_request_and_carries_its_justification()
+    {
+        var prompt = Rule(RuleDecision.Prompt, "git", "push") with { Justification = "pushes leave the machine" };
+
+        var evaluation = PolicyEvaluator.Evaluate(Line("git push origin main", GitPush), [prompt], ApprovalPolicy.OnRequest, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
+        Assert.Equal(ApprovalReason.RulePrompt, evaluation.Reason);
+        Assert.Equal("pushes leave the machine", evaluation.RuleJustification);
+    }
+
+    [Fact]
+    public void Untrusted_asks_for_an_ordinary_command_but_not_for_a_known_safe_one()
+    {
+        var ordinary = PolicyEvaluator.Evaluate(Line("make", Make), [], ApprovalPolicy.Untrusted, EscalationKind.None);
+        var safe = PolicyEvaluator.Evaluate(Line("ls -la", Ls), [], ApprovalPolicy.Untrusted, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Ask, ordinary.Verdict);
+        Assert.Equal(PolicyVerdict.Run, safe.Verdict);
+        Assert.Null(safe.Reason);
+    }
+
+    [Fact]
+    public void Untrusted_asks_for_a_line_it_could_not_fully_understand_even_when_every_understood_part_is_safe()
+    {
+        var analysis = Line("ls -la; if true; then x; fi", Ls) with { UnknownReason = "if/then is not supported" };
+
+        var evaluation = PolicyEvaluator.Evaluate(analysis, [], ApprovalPolicy.Untrusted, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
+    }
+
+    [Fact]
+    public void Allow_rule_lets_an_untrusted_ordinary_command_run_and_says_so()
+    {
+        var allow = Rule(RuleDecision.Allow, "make");
+
+        var evaluation = PolicyEvaluator.Evaluate(Line("make", Make), [allow], ApprovalPolicy.Untrusted, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Run, evaluation.Verdict);
+        Assert.Equal(ApprovalReason.RuleAllow, evaluation.Reason);
+        Assert.True(evaluation.AllowedByRule);
+    }
+
+    [Fact]
+    public void Escalation_request_asks_even_for_a_known_safe_command()
+    {
+        var evaluation = PolicyEvaluator.Evaluate(Line("ls -la", Ls), [], ApprovalPolicy.OnRequest, EscalationKind.RequireEscalated);
+
+        Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
+        Assert.Equal(["the agent asked to run this command outside the sandbox"], evaluation.Explanation);
+    }
+
+    [Fact]
+    public void An_allow_rule_for_one_part_does_not_cover_a_dangerous_sibling()
+    {
+        var allow = Rule(RuleDecision.Allow, "make");
+
+        var evaluation = PolicyEvaluator.Evaluate(Line("make && rm -rf build", Make, RmRf), [allow], ApprovalPolicy.OnFailure, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
+    }
+
+    [Theory]
+    [InlineData(new[] { "rm", "-rf" }, new[] { "-fr", "x" }, true)]
+    [InlineData(new[] { "rm", "-rf" }, new[] { "-r", "-f", "x" }, true)]
+    [InlineData(new[] { "rm", "-rf" }, new[] { "-rfv", "x" }, true)]
+    [InlineData(new[] { "rm", "-rf" }, new[] { "x", "-rf" }, true)]
+    [InlineData(new[] { "rm", "-rf" }, new[] { "-r", "x" }, false)]
+    [InlineData(new[] { "rm", "-rf", "/" }, new[] { "-rf", "/" }, true)]
+    [InlineData(new[] { "rm", "-rf", "/" }, new[] { "-rf", "/home" }, false)]
+    [InlineData(new[] { "git", "push" }, new[] { "push", "--force", "origin" }, true)]
+    [InlineData(new[] { "git", "push" }, new[] { "pull" }, false)]
+    [InlineData(new[] { "git", "push", "origin" }, new[] { "push" }, false)]
+    [InlineData(new[] { "/bin/rm", "-r" }, new[] { "-r", "x" }, true)]
+    [InlineData(new[] { "rm", "--force" }, new[] { "-f", "x" }, false)]
+    [InlineData(new[] { "rm", "x" }, new[] { "--", "x" }, true)]
+    public void Rule_patterns_match_flags_as_sets_and_operands_as_a_prefix(string[] pattern, string[] arguments, bool matches)
+    {
+        var rule = new PolicyRule(pattern, RuleDecision.Prompt, null, RuleOrigin.User);
+        var part = Part(string.Join(' ', arguments), "rm", arguments, CommandSafety.Ordinary, "x") with
+        {
+            Program = pattern[0].Split('/')[^1],
+        };
+
+        Assert.Equal(matches, RuleMatcher.Matches(rule, part));
+    }
+
+    private static CommandAnalysis Line(string text, params CommandPart[] parts) => new(text, parts, [], null);
+
+    private static CommandPart Part(string text, string program, string[] arguments, CommandSafety safety, string reason) =>
+        new(text, program, arguments, [], safety, reason, 0);
+
+    private static PolicyRule Rule(RuleDecision decision, params string[] pattern) =>
+        new(pattern, decision, decision == RuleDecision.Forbidden ? "because" : null, RuleOrigin.User);
+}
