@@ -50,6 +50,7 @@ public sealed class CommandRunner
     {
     }
 
+    /// <summary>Creates a runner with a different drain grace period, for tests of the drain itself.</summary>
     internal CommandRunner(TimeProvider timeProvider, TimeSpan drainGrace)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);

@@ -8,8 +8,8 @@ namespace AgentExec.Core.Execution;
 /// </summary>
 /// <remarks>
 /// Timer and cancellation callbacks race with the process's exit and with the end of the attempt, so every state
-/// change happens under one lock, and nothing is cancelled once <see cref="FinishAsync"/> has begun (a timer callback
-/// may still run after its timer was disposed).
+/// change happens under one lock, and once <see cref="FinishAsync"/> has begun the callbacks do nothing: a timer
+/// callback may still run after its timer was disposed, and must not touch a disposed token source.
 /// </remarks>
 internal sealed class ExecutionAttempt : IDisposable
 {
