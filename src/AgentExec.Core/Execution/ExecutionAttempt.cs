@@ -1,0 +1,167 @@
+using System.Diagnostics;
+
+namespace AgentExec.Core.Execution;
+
+/// <summary>
+/// The moving parts of one running command: its timeout, the kill switch handed to CliWrap, and the drain deadline
+/// that stops waiting for pipes once the command itself is gone.
+/// </summary>
+/// <remarks>
+/// Timer and cancellation callbacks race with the process's exit and with the end of the attempt, so every state
+/// change happens under one lock, and once <see cref="FinishAsync"/> has begun the callbacks do nothing: a timer
+/// callback may still run after its timer was disposed, and must not touch a disposed token source.
+/// </remarks>
+internal sealed class ExecutionAttempt : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+    private readonly TimeSpan _drainGrace;
+    private readonly CancellationTokenSource _kill = new();
+    private readonly CancellationTokenSource _drainStop = new();
+    private ITimer? _timeoutTimer;
+    private ITimer? _drainTimer;
+    private bool _exited;
+    private bool _finishing;
+
+    /// <summary>Prepares an attempt whose timeout starts when the process starts.</summary>
+    /// <param name="time">The clock for the timeout and the drain deadline.</param>
+    /// <param name="timeout">How long the process may run; <see cref="Timeout.InfiniteTimeSpan"/> for no bound.</param>
+    /// <param name="drainGrace">How long to keep reading pipes after the process exited.</param>
+    public ExecutionAttempt(TimeProvider time, TimeSpan timeout, TimeSpan drainGrace)
+    {
+        _time = time;
+        _timeout = timeout;
+        _drainGrace = drainGrace;
+    }
+
+    /// <summary>Cancelled to make CliWrap kill the process tree.</summary>
+    public CancellationToken KillToken => _kill.Token;
+
+    /// <summary>Cancelled when the pipe readers should stop waiting for end-of-file.</summary>
+    public CancellationToken DrainStopToken => _drainStop.Token;
+
+    /// <summary>How the attempt ended: <see cref="ExecutionOutcome.Exited"/> unless a timeout or the caller stopped the process first.</summary>
+    public ExecutionOutcome Outcome { get; private set; } = ExecutionOutcome.Exited;
+
+    /// <summary>True when the process was killed (or a kill was requested) by a timeout or the caller.</summary>
+    public bool KillRequested => Outcome != ExecutionOutcome.Exited;
+
+    /// <summary>Starts the timeout and watches for the process's exit; called right after the process started.</summary>
+    public void OnStarted(Process process)
+    {
+        lock (_gate)
+        {
+            if (_timeout != Timeout.InfiniteTimeSpan)
+            {
+                _timeoutTimer = _time.CreateTimer(
+                    static state => ((ExecutionAttempt)state!).Stop(ExecutionOutcome.TimedOut),
+                    this,
+                    _timeout,
+                    Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        // Process.WaitForExitAsync checks HasExited after subscribing, so a process that is already gone still counts.
+        process.WaitForExitAsync(CancellationToken.None).ContinueWith(
+            static (_, state) => ((ExecutionAttempt)state!).OnExited(),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Ends the attempt early for <paramref name="reason"/>: kills the process tree if the process is still running,
+    /// else only stops waiting for its pipes (the exit code stands).
+    /// </summary>
+    public void Stop(ExecutionOutcome reason)
+    {
+        lock (_gate)
+        {
+            if (_finishing)
+            {
+                return;
+            }
+
+            if (_exited)
+            {
+                // The command finished by itself; whatever still holds its pipes is no longer its tree to kill.
+                _drainStop.Cancel();
+                return;
+            }
+
+            if (KillRequested)
+            {
+                return;
+            }
+
+            Outcome = reason;
+            _kill.Cancel();
+        }
+    }
+
+    /// <summary>Stops the pipe readers and waits (briefly) until they have let go of the buffers.</summary>
+    public async Task FinishAsync(params Task[] readers)
+    {
+        lock (_gate)
+        {
+            _drainStop.Cancel();
+            _finishing = true;
+        }
+
+        try
+        {
+            // The readers honour the drain-stop token, so this normally returns at once; the bound only matters if a
+            // read ignores cancellation, and then the snapshot is taken under the reader's lock anyway. It is a guard
+            // against the runtime rather than part of the attempt's timing, hence the real clock.
+            await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _finishing = true;
+        }
+
+        _timeoutTimer?.Dispose();
+        _drainTimer?.Dispose();
+        _kill.Dispose();
+        _drainStop.Dispose();
+    }
+
+    private void OnExited()
+    {
+        lock (_gate)
+        {
+            if (_finishing || _exited)
+            {
+                return;
+            }
+
+            _exited = true;
+            _drainTimer = _time.CreateTimer(
+                static state => ((ExecutionAttempt)state!).OnDrainDeadline(),
+                this,
+                _drainGrace,
+                Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnDrainDeadline()
+    {
+        lock (_gate)
+        {
+            if (!_finishing)
+            {
+                _drainStop.Cancel();
+            }
+        }
+    }
+}
