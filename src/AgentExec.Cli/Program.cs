@@ -1,1 +1,3 @@
-return 0;
+using AgentExec.Cli.Commands;
+
+return await AgentExecCommandLine.InvokeAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

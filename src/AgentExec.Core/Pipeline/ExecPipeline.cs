@@ -59,7 +59,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
 
         request = request with { WorkingDirectory = cwd };
         var evaluation = Evaluate(request);
-        if (!await call.TryRecordAsync(AuditEventNames.PolicyDecision, DecisionFields(evaluation)).ConfigureAwait(false))
+        if (!await call.TryRecordAsync(AuditEventNames.PolicyDecision, PolicyEvaluationJson.ToJson(evaluation)).ConfigureAwait(false))
         {
             return AuditUnavailable(call, evaluation);
         }
@@ -384,33 +384,6 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         ["decision"] = approval?.Decision.ToCode(),
         ["message"] = message,
     };
-
-    private static JsonObject DecisionFields(PolicyEvaluation evaluation)
-    {
-        var parts = new JsonArray();
-        foreach (var part in evaluation.Parts)
-        {
-            parts.Add(new JsonObject
-            {
-                ["text"] = part.Part.Text,
-                ["program"] = part.Part.Program,
-                ["verdict"] = part.Verdict.ToCode(),
-                ["reason"] = part.Part.Reason,
-                ["rule"] = part.Rule is null ? null : new JsonArray(part.Rule.Pattern.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
-            });
-        }
-
-        var explanation = new JsonArray(evaluation.Explanation.Select(e => (JsonNode?)JsonValue.Create(e)).ToArray());
-        return new JsonObject
-        {
-            ["verdict"] = evaluation.Verdict.ToCode(),
-            ["reason"] = evaluation.Reason?.ToCode(),
-            ["policy"] = evaluation.Policy.ToCode(),
-            ["unknown"] = evaluation.Analysis.UnknownReason,
-            ["parts"] = parts,
-            ["explanation"] = explanation,
-        };
-    }
 
     private static string DenialMessage(ApprovalOutcome outcome, PolicyEvaluation evaluation)
     {

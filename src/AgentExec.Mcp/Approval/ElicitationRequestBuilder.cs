@@ -93,7 +93,7 @@ internal static class ElicitationRequestBuilder
         var array = new JsonArray();
         foreach (var part in parts)
         {
-            array.Add(new JsonObject
+            array.Add((JsonNode)new JsonObject
             {
                 ["type"] = part.Program switch
                 {

@@ -1,0 +1,129 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentExec.Cli.Hosting;
+using AgentExec.Core.Approval;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
+using Microsoft.Extensions.Logging;
+
+namespace AgentExec.Cli.Commands;
+
+/// <summary><c>agentexec check [--json] -- CMD…</c>: the policy decision and the reason chain behind it. Runs nothing.</summary>
+internal static class CheckCommand
+{
+    public static Command Create(SharedOptions shared)
+    {
+        var json = new Option<bool>("--json") { Description = "Print the decision as one JSON object." };
+        var commandLine = CommandLineArgument.Create();
+        var command = new Command("check", """
+            Print what the policy would do with a command, and why. Runs nothing.
+
+            Examples:
+              agentexec check -- rm -rf build
+              agentexec check --approval-policy untrusted -- git push origin main
+              agentexec check --json -- bash -c 'ls && rm -rf x'
+            """);
+        shared.AddTo(command);
+        command.Add(json);
+        command.Add(commandLine);
+        command.SetAction(parseResult =>
+        {
+            using var runtime = AgentExecRuntime.TryCreate(shared.GivenFlags(parseResult), Console.Error, LogLevel.Warning);
+            if (runtime is null)
+            {
+                return ExitCodes.Usage;
+            }
+
+            var line = ShellQuoting.Join(parseResult.GetValue(commandLine)!);
+            var request = new ExecRequest(line, Environment.CurrentDirectory, ExecRequest.DefaultTimeout, null, EscalationKind.None, "check");
+            var evaluation = runtime.Pipeline.Evaluate(request);
+            var decision = Decision(evaluation, runtime.Sandbox);
+            Console.Out.Write(parseResult.GetValue(json)
+                ? RenderJson(line, decision, evaluation, runtime.Sandbox)
+                : RenderText(line, decision, evaluation, runtime.Sandbox));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The decision in SPEC.md's words: run sandboxed, ask, forbidden, or run unsandboxed.</summary>
+    internal static string Decision(PolicyEvaluation evaluation, SandboxSelection sandbox) => evaluation.Verdict switch
+    {
+        PolicyVerdict.Forbid => "forbidden",
+        PolicyVerdict.Ask => "ask",
+        _ when sandbox.Mode == SandboxMode.DangerFullAccess => "run_unsandboxed",
+        _ => "run_sandboxed",
+    };
+
+    private static string RenderJson(string line, string decision, PolicyEvaluation evaluation, SandboxSelection sandbox)
+    {
+        var json = new JsonObject
+        {
+            ["command"] = line,
+            ["decision"] = decision,
+            ["sandbox"] = sandbox.Mode.ToCode(),
+            ["sandbox_backend"] = sandbox.Backend.ToCode(),
+            ["sandbox_available"] = sandbox.IsAvailable,
+            ["sandbox_unavailable_reason"] = sandbox.UnavailableReason,
+            ["sandbox_caveats"] = new JsonArray(sandbox.Caveats.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+            ["evaluation"] = PolicyEvaluationJson.ToJson(evaluation),
+        };
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            json.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static string RenderText(string line, string decision, PolicyEvaluation evaluation, SandboxSelection sandbox)
+    {
+        var text = new StringBuilder();
+        text.Append("command:  ").AppendLine(UntrustedText.Escape(line));
+        text.Append("decision: ").Append(decision.Replace('_', ' '));
+        if (evaluation.Reason is { } reason)
+        {
+            text.Append(" (").Append(reason.ToCode()).Append(')');
+        }
+
+        text.AppendLine();
+        text.Append("policy:   ").Append(evaluation.Policy.ToCode())
+            .Append(", sandbox ").Append(sandbox.Mode.ToCode())
+            .Append(" (backend: ").Append(sandbox.IsAvailable ? sandbox.Backend.ToCode() : "unavailable").AppendLine(")");
+        if (sandbox.UnavailableReason is { } unavailable)
+        {
+            text.Append("          ").AppendLine(unavailable);
+        }
+
+        foreach (var caveat in sandbox.Caveats)
+        {
+            text.Append("caveat:   ").AppendLine(caveat);
+        }
+
+        text.AppendLine("why:");
+        foreach (var step in evaluation.Explanation)
+        {
+            text.Append("  - ").AppendLine(UntrustedText.Escape(step));
+        }
+
+        text.AppendLine("parts:");
+        foreach (var part in evaluation.Parts)
+        {
+            text.Append("  - ").Append(new string(' ', part.Part.Depth * 2)).Append('`').Append(UntrustedText.Escape(part.Part.Text)).Append("` → ")
+                .Append(part.Verdict.ToCode()).Append(" (")
+                .Append(part.Rule is { } rule ? $"rule [{UntrustedText.Escape(string.Join(' ', rule.Pattern))}]" : UntrustedText.Escape(part.Part.Reason))
+                .AppendLine(")");
+        }
+
+        if (evaluation.Analysis.UnknownReason is { } unknown)
+        {
+            text.Append("unknown:  ").AppendLine(UntrustedText.Escape(unknown));
+        }
+
+        return text.ToString();
+    }
+}

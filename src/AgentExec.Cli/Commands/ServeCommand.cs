@@ -1,0 +1,44 @@
+using System.CommandLine;
+using AgentExec.Cli.Hosting;
+using AgentExec.Mcp;
+using Microsoft.Extensions.Logging;
+
+namespace AgentExec.Cli.Commands;
+
+/// <summary><c>agentexec serve</c>: the MCP server on stdio.</summary>
+internal static class ServeCommand
+{
+    public static Command Create(SharedOptions shared)
+    {
+        var command = new Command("serve", """
+            Run the MCP server on stdio (stdout is the protocol; logs go to stderr).
+
+            Examples:
+              agentexec serve
+              agentexec serve --approval-policy untrusted --workspace ~/src/project
+            """);
+        shared.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            using var runtime = AgentExecRuntime.TryCreate(shared.GivenFlags(parseResult), Console.Error, LogLevel.Information);
+            if (runtime is null)
+            {
+                return ExitCodes.Usage;
+            }
+
+            if (!runtime.Sandbox.IsAvailable)
+            {
+                // Never a silent fallback to running unsandboxed (SPEC.md "Sandbox").
+                await Console.Error.WriteLineAsync($"agentexec: {runtime.Sandbox.UnavailableReason}").ConfigureAwait(false);
+                return ExitCodes.CouldNotStart;
+            }
+
+            await AgentExecMcpServer.RunStdioAsync(
+                runtime.Pipeline,
+                logging => StderrLogging.Configure(logging, LogLevel.Information),
+                cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,91 @@
+using AgentExec.Core.Assessment;
+using AgentExec.Core.Audit;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Pipeline;
+using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
+using Microsoft.Extensions.Logging;
+
+namespace AgentExec.Cli.Hosting;
+
+/// <summary>
+/// Everything a subcommand needs, assembled once from the resolved settings: the same pipeline for serve, run,
+/// check and assess (one pipeline, two front ends).
+/// </summary>
+internal sealed partial class AgentExecRuntime : IDisposable
+{
+    private AgentExecRuntime(AgentExecSettings settings, RuleBook rules, ExecPipeline pipeline, ILoggerFactory loggerFactory)
+    {
+        Settings = settings;
+        Rules = rules;
+        Pipeline = pipeline;
+        LoggerFactory = loggerFactory;
+    }
+
+    /// <summary>The resolved settings.</summary>
+    public AgentExecSettings Settings { get; }
+
+    /// <summary>The reloading rules.</summary>
+    public RuleBook Rules { get; }
+
+    /// <summary>The pipeline.</summary>
+    public ExecPipeline Pipeline { get; }
+
+    /// <summary>Where logs go (stderr).</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The sandbox chosen at start-up.</summary>
+    public SandboxSelection Sandbox => Pipeline.Dependencies.Sandbox;
+
+    /// <summary>Resolves settings and assembles the pipeline, or writes the error (naming the flag) and returns null.</summary>
+    public static AgentExecRuntime? TryCreate(IReadOnlyDictionary<string, string> flags, TextWriter error, LogLevel minimumLevel)
+    {
+        var resolution = SettingsResolver.Resolve(SettingsInput.FromProcess(flags));
+        if (!resolution.Succeeded)
+        {
+            error.WriteLine($"agentexec: {resolution.Error}");
+            return null;
+        }
+
+        var settings = resolution.Settings!;
+        var loggerFactory = StderrLogging.CreateFactory(minimumLevel);
+        var logger = loggerFactory.CreateLogger("AgentExec");
+        foreach (var warning in settings.Warnings)
+        {
+            LogSettingsWarning(logger, warning);
+        }
+
+        var rules = RuleBook.ForSettings(settings, TimeProvider.System, loggerFactory.CreateLogger<RuleBook>());
+        var sandbox = SandboxSelector.Select(settings);
+        foreach (var caveat in sandbox.Caveats)
+        {
+            LogSandboxCaveat(logger, caveat);
+        }
+
+        var dependencies = new PipelineDependencies(
+            settings,
+            rules,
+            sandbox,
+            DisabledRiskAssessor.Instance,
+            new JsonlAuditLog(settings.AuditLogPath, TimeProvider.System),
+            ChildEnvironment.ReadHost())
+        {
+            Logger = logger,
+        };
+        return new AgentExecRuntime(settings, rules, new ExecPipeline(dependencies), loggerFactory);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Rules.Dispose();
+        LoggerFactory.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogSettingsWarning(ILogger logger, string warning);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox: {Caveat}")]
+    private static partial void LogSandboxCaveat(ILogger logger, string caveat);
+}
