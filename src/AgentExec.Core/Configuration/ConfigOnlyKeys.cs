@@ -75,7 +75,7 @@ internal static class ConfigOnlyKeys
             }
         }
 
-        roots = found;
+        roots = found.ToArray();
         return true;
     }
 
@@ -166,7 +166,7 @@ internal static class ConfigOnlyKeys
             }
         }
 
-        environment = new EnvironmentSettings(keep, set);
+        environment = new EnvironmentSettings(keep.ToArray(), set.AsReadOnly());
         return true;
     }
 

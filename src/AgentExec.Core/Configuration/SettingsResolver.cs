@@ -78,21 +78,23 @@ public static class SettingsResolver
             }
         }
 
-        if (!layers.TryEnum(SettingKeys.Sandbox, SettingNames.SandboxModes, SandboxMode.WorkspaceWrite, out var sandbox, out error)
-            || !layers.TryEnum(SettingKeys.ApprovalPolicy, SettingNames.ApprovalPolicies, ApprovalPolicy.OnFailure, out var approvalPolicy, out error)
-            || !layers.TryEnum(SettingKeys.SandboxBackend, SettingNames.SandboxBackends, SandboxBackendPreference.Auto, out var backend, out error)
-            || !layers.TryBoolean(SettingKeys.Network, false, out var network, out error)
-            || !layers.TryMilliseconds(SettingKeys.ApprovalTimeoutMs, SettingBounds.MinApprovalTimeoutMs, SettingBounds.MaxApprovalTimeoutMs, TimeSpan.FromMilliseconds(300_000), out var approvalTimeout, out error)
-            || !layers.TryMilliseconds(SettingKeys.AssessmentTimeoutMs, SettingBounds.MinAssessmentTimeoutMs, SettingBounds.MaxAssessmentTimeoutMs, TimeSpan.FromMilliseconds(5_000), out var assessmentTimeout, out error)
-            || !layers.TryBoolean(SettingKeys.ExperimentalSandboxCommandAssessment, false, out var assessment, out error)
+        // The defaults live in one place: AgentExecSettings' initialisers.
+        var defaults = new AgentExecSettings { Workspace = workspace, AuditLogPath = "" };
+        if (!layers.TryEnum(SettingKeys.Sandbox, SettingNames.SandboxModes, defaults.Sandbox, out var sandbox, out error)
+            || !layers.TryEnum(SettingKeys.ApprovalPolicy, SettingNames.ApprovalPolicies, defaults.ApprovalPolicy, out var approvalPolicy, out error)
+            || !layers.TryEnum(SettingKeys.SandboxBackend, SettingNames.SandboxBackends, defaults.SandboxBackend, out var backend, out error)
+            || !layers.TryBoolean(SettingKeys.Network, defaults.Network, out var network, out error)
+            || !layers.TryMilliseconds(SettingKeys.ApprovalTimeoutMs, SettingBounds.MinApprovalTimeoutMs, SettingBounds.MaxApprovalTimeoutMs, defaults.ApprovalTimeout, out var approvalTimeout, out error)
+            || !layers.TryMilliseconds(SettingKeys.AssessmentTimeoutMs, SettingBounds.MinAssessmentTimeoutMs, SettingBounds.MaxAssessmentTimeoutMs, defaults.AssessmentTimeout, out var assessmentTimeout, out error)
+            || !layers.TryBoolean(SettingKeys.ExperimentalSandboxCommandAssessment, defaults.ExperimentalSandboxCommandAssessment, out var assessment, out error)
             || !TryResolveAuditLog(layers, workspace, warnings, out var auditLog, out error))
         {
             return false;
         }
 
-        IReadOnlyList<string> writableRoots = [];
-        var environment = EnvironmentSettings.Default;
-        var limits = ResourceLimits.None;
+        var writableRoots = defaults.WritableRoots;
+        var environment = defaults.Env;
+        var limits = defaults.Limits;
         if (layers.Config is { } trusted
             && (!ConfigOnlyKeys.TryReadWritableRoots(trusted, home, warnings, out writableRoots, out error)
                 || !ConfigOnlyKeys.TryReadEnvironment(trusted, warnings, out environment, out error)
@@ -106,9 +108,8 @@ public static class SettingsResolver
             return false;
         }
 
-        settings = new AgentExecSettings
+        settings = defaults with
         {
-            Workspace = workspace,
             Sandbox = sandbox,
             ApprovalPolicy = approvalPolicy,
             SandboxBackend = backend,
@@ -122,7 +123,7 @@ public static class SettingsResolver
             WritableRoots = writableRoots,
             Env = environment,
             Limits = limits,
-            Warnings = warnings,
+            Warnings = warnings.ToArray(),
         };
         return true;
     }
@@ -181,7 +182,9 @@ public static class SettingsResolver
             }
 
             path = Path.Join(configHome, ConfigPaths.UserConfigRelativePath);
-            if (!Path.Exists(path))
+
+            // A dangling link (a dotfiles checkout that moved) is not "no config": the user meant to have one.
+            if (!Path.Exists(path) && new FileInfo(path).LinkTarget is null)
             {
                 return true;
             }
@@ -197,7 +200,7 @@ public static class SettingsResolver
         var read = ConfigFileFormat.Read(realPath);
         if (read.State != ConfigFileState.Read)
         {
-            error = new SettingsError(configFlag, $"{path} {(read.State == ConfigFileState.Missing ? "disappeared while starting" : read.Problem)}");
+            error = new SettingsError(configFlag, $"{path} {(read.State == ConfigFileState.Missing ? "does not exist (a broken symbolic link?)" : read.Problem)}");
             return false;
         }
 
@@ -287,7 +290,7 @@ public static class SettingsResolver
         {
             error = new SettingsError(
                 flag,
-                $"the current directory is {(isRoot ? "/" : "your home directory")} ({workspace}), which is not used as the workspace by default; "
+                $"the current directory is {(isRoot ? "/" : $"your home directory ({workspace})")}, which is not used as the workspace by default; "
                 + "pass --workspace DIR (or set AGENTEXEC_WORKSPACE) explicitly, or start agentexec from the project's directory");
             workspace = null;
             return false;

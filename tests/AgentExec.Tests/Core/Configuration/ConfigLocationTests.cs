@@ -117,6 +117,20 @@ public sealed class ConfigLocationTests : IDisposable
     }
 
     [Fact]
+    public void A_default_config_that_is_a_broken_symbolic_link_is_an_error()
+    {
+        // Arrange
+        Directory.CreateDirectory(Path.GetDirectoryName(scenario.DefaultUserConfigPath)!);
+        File.CreateSymbolicLink(scenario.DefaultUserConfigPath, Path.Join(scenario.Root, "moved-dotfiles", "agentexec.json"));
+
+        // Act
+        var error = scenario.ResolveError();
+
+        // Assert
+        Assert.Equal(new SettingsError("--config", $"{scenario.DefaultUserConfigPath} does not exist (a broken symbolic link?)"), error);
+    }
+
+    [Fact]
     public void The_audit_log_defaults_to_the_xdg_state_home()
     {
         // Arrange

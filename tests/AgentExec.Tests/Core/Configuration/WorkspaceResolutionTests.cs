@@ -47,7 +47,7 @@ public sealed class WorkspaceResolutionTests : IDisposable
 
         // Assert
         Assert.Equal("--workspace", error.Option);
-        Assert.StartsWith("the current directory is / (/)", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("the current directory is /, which", error.Message, StringComparison.Ordinal);
         Assert.Contains("pass --workspace DIR", error.Message, StringComparison.Ordinal);
     }
 
