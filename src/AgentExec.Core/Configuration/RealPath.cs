@@ -1,0 +1,126 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace AgentExec.Core.Configuration;
+
+/// <summary>Symbolic-link resolution of absolute paths, like <c>realpath(3)</c>, in managed code.</summary>
+/// <remarks>
+/// Trust decisions ("is this config inside the workspace?") must compare where files really are, not how they were
+/// named. <see cref="FileSystemInfo.ResolveLinkTarget"/> resolves only the last component, and a P/Invoke of
+/// <c>realpath</c> would need unsafe code in Core, so the components are walked here one by one.
+/// </remarks>
+internal static class RealPath
+{
+    // Linux gives up with ELOOP after 40 links; so do we.
+    private const int MaxSymbolicLinks = 40;
+
+    /// <summary>Resolves every symbolic link in an absolute path; a tail that does not exist is kept as written.</summary>
+    /// <param name="absolutePath">An absolute path; <c>.</c> and <c>..</c> are allowed and applied after resolving.</param>
+    /// <param name="realPath">The resolved path, normalised, without a trailing separator.</param>
+    /// <param name="exists">Whether the whole path exists.</param>
+    /// <returns>False when the path is not absolute, has too many links, or cannot be inspected.</returns>
+    public static bool TryResolve(string absolutePath, [NotNullWhen(true)] out string? realPath, out bool exists)
+    {
+        realPath = null;
+        exists = false;
+        if (!Path.IsPathFullyQualified(absolutePath))
+        {
+            return false;
+        }
+
+        var pending = new Stack<string>();
+        PushComponents(pending, absolutePath);
+        var resolved = new List<string>();
+        var linksFollowed = 0;
+        var allExist = true;
+
+        while (pending.TryPop(out var component))
+        {
+            if (component.Length == 0 || component == ".")
+            {
+                continue;
+            }
+
+            if (component == "..")
+            {
+                if (resolved.Count > 0)
+                {
+                    resolved.RemoveAt(resolved.Count - 1);
+                }
+
+                continue;
+            }
+
+            if (!allExist)
+            {
+                resolved.Add(component);
+                continue;
+            }
+
+            var candidate = Join(resolved, component);
+            string? target;
+            try
+            {
+                target = new FileInfo(candidate).LinkTarget;
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+
+            if (target is not null)
+            {
+                if (++linksFollowed > MaxSymbolicLinks)
+                {
+                    return false;
+                }
+
+                if (Path.IsPathFullyQualified(target))
+                {
+                    resolved.Clear();
+                }
+
+                // A relative target is relative to the link's directory, which is what `resolved` holds now.
+                PushComponents(pending, target);
+                continue;
+            }
+
+            if (!Path.Exists(candidate))
+            {
+                allExist = false;
+            }
+
+            resolved.Add(component);
+        }
+
+        realPath = Join(resolved, null);
+        exists = allExist;
+        return true;
+    }
+
+    /// <summary>True when <paramref name="path"/> is <paramref name="directory"/> or lies beneath it (both normalised, absolute).</summary>
+    /// <param name="path">The path to test.</param>
+    /// <param name="directory">The directory that may contain it.</param>
+    /// <returns>Whether it is inside.</returns>
+    public static bool IsSameOrInside(string path, string directory)
+    {
+        var trimmed = directory.TrimEnd('/');
+        return path == directory
+            || path == trimmed
+            || path.StartsWith(trimmed + "/", StringComparison.Ordinal);
+    }
+
+    private static void PushComponents(Stack<string> pending, string path)
+    {
+        var components = path.Split('/');
+        for (var i = components.Length - 1; i >= 0; i--)
+        {
+            pending.Push(components[i]);
+        }
+    }
+
+    private static string Join(List<string> components, string? last)
+    {
+        var all = last is null ? components : [.. components, last];
+        return "/" + string.Join('/', all);
+    }
+}
