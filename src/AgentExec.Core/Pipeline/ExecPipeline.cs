@@ -4,6 +4,7 @@ using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Commands;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
@@ -424,43 +425,19 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         _ => ["/"],
     };
 
+    // The real path: the session-cache key and the sandbox must see where the directory really is.
     private static bool TryResolveDirectory(string path, out string resolved, out string error)
     {
-        resolved = path;
         error = string.Empty;
-        try
+        if (!RealPath.TryResolve(path, out var real, out var exists) || !exists || !Directory.Exists(real))
         {
-            var info = new DirectoryInfo(path);
-            if (!info.Exists)
-            {
-                error = $"workdir: directory does not exist: {UntrustedText.Escape(path)}";
-                return false;
-            }
-
-            resolved = RealPath(info.FullName);
-            return true;
-        }
-#pragma warning disable CA1031 // Any failure to inspect the directory is reported to the agent as a bad workdir.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            error = $"workdir: cannot be used: {exception.Message}";
+            resolved = path;
+            error = $"workdir: not an existing directory: {UntrustedText.Escape(path)}";
             return false;
         }
-    }
 
-    // Resolves symlinks in every component, so the session-cache key and the sandbox see one real path.
-    private static string RealPath(string path)
-    {
-        var current = Path.GetPathRoot(path) ?? "/";
-        foreach (var segment in path[current.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var next = Path.Combine(current, segment);
-            var target = new DirectoryInfo(next).ResolveLinkTarget(returnFinalTarget: true);
-            current = target?.FullName ?? next;
-        }
-
-        return current;
+        resolved = real;
+        return true;
     }
 
     private static string NewApprovalId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

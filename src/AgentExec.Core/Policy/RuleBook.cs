@@ -23,7 +23,7 @@ namespace AgentExec.Core.Policy;
 /// </para>
 /// <para>Only rules are reloaded; every other key of the user config is read once, at start-up.</para>
 /// </remarks>
-public sealed class RuleBook : IDisposable
+public sealed class RuleBook : IRuleSource, IDisposable
 {
     private readonly Lock checkLock = new();
     private readonly IReadOnlyList<WatchedRuleFile> watchedFiles;

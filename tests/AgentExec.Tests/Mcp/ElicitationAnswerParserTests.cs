@@ -70,7 +70,7 @@ public sealed class ElicitationAnswerParserTests
     [InlineData("""{"approved":true}""")]
     [InlineData("""null""")]
     [InlineData("""true""")]
-    [InlineData(""""accept"""")]
+    [InlineData("\"accept\"")]
     [InlineData("""[{"action":"accept"}]""")]
     [InlineData("""42""")]
     public void An_answer_outside_the_table_is_malformed_and_denied(string answer)

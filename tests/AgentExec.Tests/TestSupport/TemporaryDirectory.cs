@@ -1,4 +1,4 @@
-namespace AgentExec.Tests.Core.Execution;
+namespace AgentExec.Tests.TestSupport;
 
 /// <summary>A fresh directory under the system temporary directory, deleted with everything in it on dispose.</summary>
 internal sealed class TemporaryDirectory : IDisposable

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgentExec.Tests.Mcp.Support;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace AgentExec.Tests.Mcp;
+
+/// <summary>The answer table of SPEC.md "Elicitation", through the real server: the SDK client for the shapes it can send, a raw client for the rest.</summary>
+public sealed class ElicitationAnswerTableTests
+{
+    public static TheoryData<string?, string, string?, string, string> SdkAnswers()
+    {
+        var data = new TheoryData<string?, string, string?, string, string>();
+        string?[] versions = ["2025-06-18", "2025-11-25", null];
+        (string Action, string? Content, string Decision, string Reason)[] rows =
+        [
+            ("accept", null, "approved", "user_approved"),
+            ("accept", "{}", "approved", "user_approved"),
+            ("accept", """{"scope":"once"}""", "approved", "user_approved"),
+            ("accept", """{"scope":"session"}""", "approved_for_session", "user_approved"),
+            ("accept", """{"decision":"approved"}""", "approved", "user_approved"),
+            ("accept", """{"decision":"approved_for_session"}""", "approved_for_session", "user_approved"),
+            ("accept", """{"decision":"denied"}""", "denied", "user_declined"),
+            ("accept", """{"decision":"abort"}""", "abort", "user_cancelled"),
+            ("decline", null, "denied", "user_declined"),
+            ("cancel", null, "abort", "user_cancelled"),
+        ];
+        foreach (var version in versions)
+        {
+            foreach (var row in rows)
+            {
+                data.Add(version, row.Action, row.Content, row.Decision, row.Reason);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SdkAnswers))]
+    public async Task Each_answer_the_sdk_client_can_send_decides_as_the_table_says(string? protocolVersion, string action, string? content, string decision, string reason)
+    {
+        using var scenario = new ShellScenario();
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
+        await using var client = await server.ConnectAsync(new McpClientOptions
+        {
+            ProtocolVersion = protocolVersion,
+            Handlers = new McpClientHandlers
+            {
+                ElicitationHandler = (_, _) => ValueTask.FromResult(new ElicitResult
+                {
+                    Action = action,
+                    Content = content is null ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(content),
+                }),
+            },
+        });
+
+        var result = await client.CallToolAsync("shell", new Dictionary<string, object?> { ["command"] = ShellScenario.DangerousCommand });
+
+        Assert.Equal(decision, ShellScenario.Field(result.StructuredContent, "approval", "decision"));
+        Assert.Equal(reason, ShellScenario.Field(result.StructuredContent, "approval", "reason"));
+        Assert.Equal("user", ShellScenario.Field(result.StructuredContent, "approval", "source"));
+        var approved = decision is "approved" or "approved_for_session";
+        Assert.Equal(approved, scenario.CommandRan);
+        Assert.Equal(approved ? "completed" : "denied", ShellScenario.Field(result.StructuredContent, "status"));
+        Assert.Equal(!approved, result.IsError);
+    }
+
+    [Theory]
+    [InlineData("""{"decision":"approved"}""", "approved", "user_approved")]
+    [InlineData("""{"decision":"approved_for_session"}""", "approved_for_session", "user_approved")]
+    [InlineData("""{"decision":"denied"}""", "denied", "user_declined")]
+    [InlineData("""{"decision":"abort"}""", "abort", "user_cancelled")]
+    [InlineData("""{"action":"accept","content":{"scope":"once","reason":"ok by me"},"_meta":{"client":"x"}}""", "approved", "user_approved")]
+    public async Task Codex_legacy_answers_and_meta_are_honoured(string answer, string decision, string reason)
+    {
+        var (result, ran) = await AnswerRawAsync(answer);
+
+        Assert.Equal(decision, result["approval"]!["decision"]!.GetValue<string>());
+        Assert.Equal(reason, result["approval"]!["reason"]!.GetValue<string>());
+        Assert.Equal(decision is "approved" or "approved_for_session", ran);
+    }
+
+    [Theory]
+    [InlineData("""{"action":"Accept"}""")]
+    [InlineData("""{"action":"ACCEPT","content":{"scope":"session"}}""")]
+    [InlineData("""{"action":"approve"}""")]
+    [InlineData("""{"action":1}""")]
+    [InlineData("""{"action":"accept","content":null}""")]
+    [InlineData("""{"action":"accept","content":"yes"}""")]
+    [InlineData("""{"action":"accept","content":{"scope":"always"}}""")]
+    [InlineData("""{"action":"accept","content":{"decision":"yes"}}""")]
+    [InlineData("""{"action":"accept","content":{"Scope":"session"}}""")]
+    [InlineData("""{"action":"accept","content":{"reason":5}}""")]
+    [InlineData("""{"action":"accept","decision":"approved"}""")]
+    [InlineData("""{"action":"decline","decision":"approved"}""")]
+    [InlineData("""{"action":"accept","approved":true}""")]
+    [InlineData("""{"decision":"approved","scope":"session"}""")]
+    [InlineData("""{"decision":"APPROVED"}""")]
+    [InlineData("""{}""")]
+    [InlineData("""null""")]
+    [InlineData("""[]""")]
+    [InlineData("\"accept\"")]
+    [InlineData("""true""")]
+    public async Task A_malformed_answer_is_denied_and_the_command_does_not_run(string answer)
+    {
+        var (result, ran) = await AnswerRawAsync(answer);
+
+        Assert.False(ran);
+        Assert.Equal("denied", result["status"]!.GetValue<string>());
+        Assert.Equal("denied", result["approval"]!["decision"]!.GetValue<string>());
+        Assert.Equal("malformed_response", result["approval"]!["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_json_rpc_error_answer_is_denied_as_client_error()
+    {
+        using var scenario = new ShellScenario();
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
+        var client = server.ConnectRaw();
+        await client.InitializeAsync();
+
+        await client.CallShellAsync("call-1", new JsonObject { ["command"] = ShellScenario.DangerousCommand });
+        var question = await client.ReadMessageAsync("elicitation/create");
+        await client.FailAsync(question, -32603, "the client broke");
+        var response = await client.ReadResponseAsync("call-1");
+
+        var result = response["result"]!["structuredContent"]!;
+        Assert.Equal("client_error", result["approval"]!["reason"]!.GetValue<string>());
+        Assert.False(scenario.CommandRan);
+    }
+
+    private static async Task<(JsonNode Result, bool Ran)> AnswerRawAsync(string answer)
+    {
+        using var scenario = new ShellScenario();
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
+        var client = server.ConnectRaw();
+        await client.InitializeAsync();
+
+        await client.CallShellAsync("call-1", new JsonObject { ["command"] = ShellScenario.DangerousCommand });
+        var question = await client.ReadMessageAsync("elicitation/create");
+        await client.AnswerAsync(question, answer);
+        var response = await client.ReadResponseAsync("call-1");
+
+        return (response["result"]!["structuredContent"]!, scenario.CommandRan);
+    }
+}

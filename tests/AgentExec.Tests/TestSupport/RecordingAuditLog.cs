@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using AgentExec.Core.Audit;
+
+namespace AgentExec.Tests.TestSupport;
+
+/// <summary>An in-memory audit log for pipeline tests: keeps every event, or fails every append when told to.</summary>
+internal sealed class RecordingAuditLog : IAuditLog
+{
+    private readonly ConcurrentQueue<AuditEvent> _events = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _recorded = new();
+    private long _seq;
+
+    /// <summary>When set, every append throws, as an unwritable log would.</summary>
+    public bool Broken { get; set; }
+
+    public IReadOnlyList<AuditEvent> Events => _events.ToArray();
+
+    public IReadOnlyList<string> Names => Events.Select(e => e.Name).ToArray();
+
+    /// <summary>Completes when an event with this name has been recorded.</summary>
+    public Task WhenRecorded(string name) => Signal(name).Task;
+
+    public Task<AuditHead> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    {
+        if (Broken)
+        {
+            throw new IOException("the audit log is broken for this test");
+        }
+
+        _events.Enqueue(auditEvent);
+        Signal(auditEvent.Name).TrySetResult();
+        var seq = Interlocked.Increment(ref _seq);
+        return Task.FromResult(new AuditHead(seq, seq.ToString("x64", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    private TaskCompletionSource Signal(string name) =>
+        _recorded.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+}
