@@ -1,0 +1,49 @@
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace AgentExec.Tests.EndToEnd;
+
+/// <summary>The real <c>agentexec</c> executable built beside the tests, run with an isolated environment.</summary>
+internal sealed class AgentExecProcess : IDisposable
+{
+    private readonly TemporaryDirectory _home = new();
+
+    public AgentExecProcess()
+    {
+        Workspace = Directory.CreateDirectory(Path.Combine(_home.Path, "workspace")).FullName;
+        AuditLog = Path.Combine(_home.Path, "state", "audit.jsonl");
+    }
+
+    /// <summary>The apphost the Cli project copies into the test output.</summary>
+    public static string ExecutablePath => Path.Combine(AppContext.BaseDirectory, "agentexec");
+
+    public string Workspace { get; }
+
+    public string AuditLog { get; }
+
+    public string Home => _home.Path;
+
+    /// <summary>An environment with a private HOME and XDG folders, so no real user config or log is touched.</summary>
+    public Dictionary<string, string?> Environment() => new()
+    {
+        ["HOME"] = Home,
+        ["XDG_CONFIG_HOME"] = Path.Combine(Home, "config"),
+        ["XDG_STATE_HOME"] = Path.Combine(Home, "state"),
+        ["AGENTEXEC_CONFIG"] = null,
+        ["AGENTEXEC_APPROVAL_POLICY"] = null,
+        ["AGENTEXEC_SANDBOX"] = null,
+        ["AGENTEXEC_WORKSPACE"] = null,
+        ["AGENTEXEC_AUDIT_LOG"] = null,
+    };
+
+    /// <summary>Runs <c>agentexec ARGS</c> to completion in <paramref name="workingDirectory"/> (default: the workspace).</summary>
+    public async Task<BufferedCommandResult> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null) =>
+        await CliWrap.Cli.Wrap(ExecutablePath)
+            .WithArguments(arguments)
+            .WithWorkingDirectory(workingDirectory ?? Workspace)
+            .WithEnvironmentVariables(Environment())
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
+
+    public void Dispose() => _home.Dispose();
+}
