@@ -20,7 +20,8 @@ namespace AgentExec.Core.Audit;
 /// cannot carry an ANSI sequence or a bidirectional control (U+202E…) to a terminal, and the escaping does not depend
 /// on the runtime's Unicode tables. <see cref="JavaScriptEncoder.UnsafeRelaxedJsonEscaping"/> was rejected: it passes
 /// U+200E, U+202E and U+2066 through raw. The price is <c>\u0026\u0026</c> for <c>&amp;&amp;</c> in the raw file;
-/// <c>audit show</c> decodes it. Any valid escaping would verify, since verification works on bytes.
+/// <c>audit show</c> decodes it. Any valid escaping would verify, since verification works on bytes. The encoder
+/// writes a lone surrogate (which valid JSON input can carry) as U+FFFD, so such text never fails an append.
 /// </para>
 /// </remarks>
 internal static class AuditLineFormat
@@ -42,12 +43,15 @@ internal static class AuditLineFormat
 
     private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = MaxDepth };
 
+    // The envelope, in the order it is written: seq, ts and event first, prev and hash last.
+    private static readonly string[] ReservedNames = ["seq", "ts", "event", "prev", "hash"];
+
     private static ReadOnlySpan<byte> HashMarker => ",\"hash\":\""u8;
 
     private static ReadOnlySpan<byte> LineEnd => "\"}"u8;
 
     /// <summary>True for the names the log itself writes, which an event's fields may not use.</summary>
-    public static bool IsReservedName(string name) => name is "seq" or "ts" or "event" or "prev" or "hash";
+    public static bool IsReservedName(string name) => ReservedNames.Contains(name);
 
     /// <summary>The <c>ts</c> spelling: UTC, ISO 8601, milliseconds, <c>Z</c>.</summary>
     public static string FormatTimestamp(DateTimeOffset time) =>
@@ -138,8 +142,7 @@ internal static class AuditLineFormat
     private static AuditLineInspection InspectObject(ReadOnlySpan<byte> line, JsonElement root)
     {
         var members = root.EnumerateObject().ToList();
-        string[] reserved = ["seq", "ts", "event", "prev", "hash"];
-        var missing = reserved.Where(name => !members.Any(m => m.NameEquals(name))).ToList();
+        var missing = ReservedNames.Where(name => !members.Any(m => m.NameEquals(name))).ToList();
         if (missing.Count > 0)
         {
             return AuditLineInspection.Damaged(AuditDefectKind.MissingFields, $"missing {string.Join(", ", missing)}", root);
@@ -150,14 +153,13 @@ internal static class AuditLineFormat
             return AuditLineInspection.Damaged(AuditDefectKind.HashNotLast, "hash is not the last member", root);
         }
 
-        var repeated = reserved.Where(name => members.Count(m => m.NameEquals(name)) > 1).ToList();
+        var repeated = ReservedNames.Where(name => members.Count(m => m.NameEquals(name)) > 1).ToList();
         if (repeated.Count > 0)
         {
             return AuditLineInspection.Damaged(AuditDefectKind.MalformedFields, $"{string.Join(", ", repeated)} appears more than once", root);
         }
 
-        if (members.Count < 5
-            || !members[0].NameEquals("seq") || !members[1].NameEquals("ts") || !members[2].NameEquals("event")
+        if (!members[0].NameEquals("seq") || !members[1].NameEquals("ts") || !members[2].NameEquals("event")
             || !members[^2].NameEquals("prev"))
         {
             return AuditLineInspection.Damaged(

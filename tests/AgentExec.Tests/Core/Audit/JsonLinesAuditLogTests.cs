@@ -102,6 +102,21 @@ public sealed class JsonLinesAuditLogTests : IDisposable
         Assert.True(AuditChainVerifier.Verify(path, null).IsValid);
     }
 
+    [Fact]
+    public async Task A_lone_surrogate_from_the_agent_is_stored_as_a_replacement_character_instead_of_failing_the_append()
+    {
+        // Arrange: valid JSON ("\ud800") can carry a lone surrogate; it must not turn into audit_unavailable.
+        var path = _directory.File("audit.jsonl");
+        var log = new JsonLinesAuditLog(path, _clock);
+
+        // Act
+        await log.AppendAsync(new AuditEvent(AuditEventNames.CallReceived, new JsonObject { ["command"] = "a\ud800b" }), CancellationToken.None);
+
+        // Assert
+        Assert.Contains("\"command\":\"a\\uFFFDb\"", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.True(AuditChainVerifier.Verify(path, null).IsValid);
+    }
+
     [Theory]
     [InlineData("seq")]
     [InlineData("ts")]
