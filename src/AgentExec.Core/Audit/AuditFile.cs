@@ -33,22 +33,23 @@ internal sealed class AuditFile : IDisposable
     /// <remarks>Existing directories and an existing file keep their permissions: we do not chmod what the user made.</remarks>
     public static AuditFile OpenForAppend(string path)
     {
+        try
+        {
+            return new AuditFile(PosixFileCalls.OpenForAppend(path), path);
+        }
+        catch (FileNotFoundException)
+        {
+            // First use: create below, then open. Every later append costs a single open.
+        }
+
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? "/";
         CreateOwnerOnlyDirectories(directory);
-        var isNew = !File.Exists(path);
-        if (isNew)
-        {
-            CreateOwnerOnly(path);
-        }
-
+        CreateOwnerOnly(path);
         var file = new AuditFile(PosixFileCalls.OpenForAppend(path), path);
-        if (isNew)
-        {
-            // The new directory entry must survive a crash too, or the first events vanish with it.
-            using var directoryHandle = PosixFileCalls.OpenForReading(directory);
-            PosixFileCalls.FlushToDisk(directoryHandle, directory);
-        }
 
+        // The new directory entry must survive a crash too, or the first events vanish with it.
+        using var directoryHandle = PosixFileCalls.OpenForReading(directory);
+        PosixFileCalls.FlushToDisk(directoryHandle, directory);
         return file;
     }
 

@@ -26,7 +26,8 @@ internal sealed record AuditTail(long Length, AuditHead? LastGood, AuditDamage? 
         }
 
         var endsWithNewline = AuditFileScan.EndsWithNewline(file, length);
-        var contentEnd = endsWithNewline ? length - 1 : length;
+        var end = endsWithNewline ? length - 1 : length;
+        var contentEnd = end;
         AuditHead? lastGood = null;
         var damageStart = 0L;
         while (true)
@@ -51,13 +52,12 @@ internal sealed record AuditTail(long Length, AuditHead? LastGood, AuditDamage? 
         AuditDamage? damage = null;
         if (damageStart < length)
         {
-            var damageEnd = endsWithNewline ? length - 1 : length;
             damage = new AuditDamage(
                 FirstLine: AuditFileScan.CountNewlines(file, 0, damageStart) + 1,
-                LineCount: AuditFileScan.CountNewlines(file, damageStart, damageEnd) + 1,
+                LineCount: AuditFileScan.CountNewlines(file, damageStart, end) + 1,
                 Offset: damageStart,
-                ByteCount: damageEnd - damageStart,
-                Sha256: AuditFileScan.HashRange(file, damageStart, damageEnd));
+                ByteCount: end - damageStart,
+                Sha256: AuditFileScan.HashRange(file, damageStart, end));
         }
 
         return new AuditTail(length, lastGood, damage, NeedsNewline: !endsWithNewline);
