@@ -17,8 +17,8 @@ public static class AuditChainVerifier
     /// leaves), the very next good line is a <c>recovery</c> event naming exactly them (first line, count, offset,
     /// bytes and their SHA-256), and it chains from the last good event; they are then listed in
     /// <see cref="AuditVerification.RecoveredDamage"/>. An edited line stays a failure even when a writer has since
-    /// recovered past it. A log that has grown since
-    /// <paramref name="expectedHead"/> was taken still passes; a log that ends before its <c>seq</c> does not.
+    /// recovered past it. A log that has grown since <paramref name="expectedHead"/> was taken still passes; a log
+    /// that ends before its <c>seq</c> does not.
     /// </para>
     /// <para>
     /// The file's length is taken under a shared lock, so a writer in the middle of an append is never mistaken for a
