@@ -68,7 +68,7 @@ internal sealed partial class AgentExecRuntime : IDisposable
             rules,
             sandbox,
             DisabledRiskAssessor.Instance,
-            new JsonlAuditLog(settings.AuditLogPath, TimeProvider.System),
+            new JsonLinesAuditLog(settings.AuditLogPath, TimeProvider.System),
             ChildEnvironment.ReadHost())
         {
             Logger = logger,
