@@ -39,7 +39,15 @@ internal sealed partial class AgentExecRuntime : IDisposable
     public SandboxSelection Sandbox => Pipeline.Dependencies.Sandbox;
 
     /// <summary>Resolves settings and assembles the pipeline, or writes the error (naming the flag) and returns null.</summary>
-    public static AgentExecRuntime? TryCreate(IReadOnlyDictionary<string, string> flags, TextWriter error, LogLevel minimumLevel)
+    /// <param name="flags">The shared flags the user gave.</param>
+    /// <param name="error">Where a settings error is written.</param>
+    /// <param name="minimumLevel">The least severe log level written to stderr.</param>
+    /// <param name="decorateAssessor">Wraps the risk assessor (the terminal adds a spinner).</param>
+    public static AgentExecRuntime? TryCreate(
+        IReadOnlyDictionary<string, string> flags,
+        TextWriter error,
+        LogLevel minimumLevel,
+        Func<IRiskAssessor, IRiskAssessor>? decorateAssessor = null)
     {
         var resolution = SettingsResolver.Resolve(SettingsInput.FromProcess(flags));
         if (!resolution.Succeeded)
@@ -67,7 +75,7 @@ internal sealed partial class AgentExecRuntime : IDisposable
             settings,
             rules,
             sandbox,
-            DisabledRiskAssessor.Instance,
+            (decorateAssessor ?? (assessor => assessor))(DisabledRiskAssessor.Instance),
             new JsonLinesAuditLog(settings.AuditLogPath, TimeProvider.System),
             ChildEnvironment.ReadHost())
         {

@@ -113,6 +113,5 @@ public sealed record AuditEntry
     }
 
     // One event per line: newlines and tabs, which UntrustedText keeps for multi-line messages, are escaped here too.
-    private static string Visible(string text) => UntrustedText.Escape(text).Replace("\n", "\\n", StringComparison.Ordinal)
-        .Replace("\t", "\\t", StringComparison.Ordinal);
+    private static string Visible(string text) => UntrustedText.EscapeLine(text);
 }

@@ -396,7 +396,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             ApprovalReason.UserCancelled => "The user aborted. Stop, and wait for the user's instructions before doing anything else.",
             ApprovalReason.MalformedResponse => "The approval answer was malformed, so the command was denied.",
             ApprovalReason.ClientError => "The client answered the approval request with an error, so the command was denied.",
-            ApprovalReason.NoResponse => "Nobody answered the approval request in time, so the command was denied.",
+            ApprovalReason.NoResponse => "Nobody answered the approval request (no answer in time, or no terminal to ask on), so the command was denied.",
             ApprovalReason.Disconnected => "The client disconnected while the approval was pending; the command did not run.",
             ApprovalReason.CallCancelled => "The call was cancelled while the approval was pending; the command did not run.",
             ApprovalReason.ClientCannotElicit => "This command needs a human's approval, but the client cannot ask (no elicitation support).",

@@ -37,9 +37,14 @@ internal sealed class AgentExecProcess : IDisposable
     };
 
     /// <summary>Runs <c>agentexec ARGS</c> to completion in <paramref name="workingDirectory"/> (default: the workspace).</summary>
-    public async Task<BufferedCommandResult> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null) =>
-        await CliWrap.Cli.Wrap(ExecutablePath)
-            .WithArguments(arguments)
+    /// <remarks>
+    /// Through <c>setsid</c>, so the process has no controlling terminal even when the tests run in one: a question
+    /// must never wait on the developer's keyboard, and "no terminal" is the case under test.
+    /// </remarks>
+    public async Task<BufferedCommandResult> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null, string standardInput = "") =>
+        await CliWrap.Cli.Wrap("setsid")
+            .WithArguments(["--wait", ExecutablePath, .. arguments])
+            .WithStandardInputPipe(PipeSource.FromString(standardInput))
             .WithWorkingDirectory(workingDirectory ?? Workspace)
             .WithEnvironmentVariables(Environment())
             .WithValidation(CommandResultValidation.None)
