@@ -42,7 +42,7 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
             {
                 if (c == '(' && ArrayAssignmentStart().IsMatch(source.Text.AsSpan(start, source.Position - start)))
                 {
-                    ReadCompoundArray(word);
+                    Nested(() => ReadCompoundArray(word));
                     continue;
                 }
 
@@ -236,13 +236,13 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
         else if (next == '"' && !inDoubleQuotes)
         {
             source.Advance(2);
-            ReadDoubleQuoted(word);
+            Nested(() => ReadDoubleQuoted(word));
         }
         else if (next == '(' && source.Peek(2) == '(' && ArithmeticCloses(source.Position + 3))
         {
             source.Advance(3);
             state.Saw("$((…))");
-            ReadArithmetic(word, closing: "))");
+            Nested(() => ReadArithmetic(word, closing: "))"));
         }
         else if (next == '(')
         {
@@ -255,12 +255,12 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
         {
             source.Advance(2);
             state.Saw("$((…))");
-            ReadArithmetic(word, closing: "]");
+            Nested(() => ReadArithmetic(word, closing: "]"));
         }
         else if (next == '{')
         {
             source.Advance(2);
-            ReadBraceParameter(word, inDoubleQuotes);
+            Nested(() => ReadBraceParameter(word, inDoubleQuotes));
         }
         else if (char.IsAsciiLetter(next) || next == '_')
         {
@@ -448,7 +448,7 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
                 case '"':
                     source.Advance();
                     body.Append(c);
-                    ReadDoubleQuoted(word);
+                    Nested(() => ReadDoubleQuoted(word));
                     break;
                 case '$':
                     body.Append(c);
@@ -695,6 +695,25 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
         }
 
         state.MarkUnknown("'!' here is history expansion in an interactive shell, which bash -c does not perform");
+    }
+
+    // Expansions nest inside each other ("${a:-${b:-…}}"); the shared guard keeps the call stack bounded.
+    private void Nested(Action read)
+    {
+        if (!state.TryEnter())
+        {
+            source.SkipToEnd();
+            return;
+        }
+
+        try
+        {
+            read();
+        }
+        finally
+        {
+            state.Leave();
+        }
     }
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\+?=$")]
