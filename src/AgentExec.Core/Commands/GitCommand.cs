@@ -74,16 +74,17 @@ internal static class GitCommand
             return danger;
         }
 
-        if (!ReadOnlySubcommands.Contains(subcommand))
-        {
-            return Verdict.Ordinary($"git {subcommand} is not a read-only git command");
-        }
-
+        // Before the subcommand check: with -c even an unknown subcommand can be an alias that runs anything.
         if (unsafeGlobal is not null)
         {
             return Verdict.Ordinary(unsafeGlobal == "-c"
                 ? "git with -c (configuration can run commands)"
                 : $"git with the global option {unsafeGlobal}");
+        }
+
+        if (!ReadOnlySubcommands.Contains(subcommand))
+        {
+            return Verdict.Ordinary($"git {subcommand} is not a read-only git command");
         }
 
         // After the subcommand "-c" is merely the combined-diff format, but it is refused everywhere: a
