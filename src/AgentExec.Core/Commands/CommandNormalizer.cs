@@ -40,12 +40,13 @@ internal static class CommandNormalizer
 
             (program, var outside) = ProgramName.Parse(programWord.Value);
             outsideSystem |= outside;
-            var unwrapping = wrappers.Count < MaxWrappers ? CommandWrappers.TryUnwrap(program, words) : null;
-            if (wrappers.Count == MaxWrappers)
+            if (wrappers.Count == MaxWrappers && CommandWrappers.IsWrapper(program))
             {
                 unknown = "too many wrappers to follow";
+                break;
             }
 
+            var unwrapping = CommandWrappers.TryUnwrap(program, words);
             if (unwrapping is null)
             {
                 break;

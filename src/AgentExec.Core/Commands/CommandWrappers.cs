@@ -8,7 +8,11 @@ internal static class CommandWrappers
 {
     private static readonly Dictionary<string, WrapperSyntax> Syntax = new(StringComparer.Ordinal)
     {
-        ["env"] = new("i0v", "uCSP", ["ignore-environment", "null", "debug", "default-signal", "ignore-signal", "block-signal", "list-signal-handling"], ["unset", "chdir", "split-string"]),
+        ["env"] = new(
+            "i0v",
+            "uCSP",
+            ["ignore-environment", "null", "debug", "default-signal", "ignore-signal", "block-signal", "list-signal-handling"],
+            ["unset", "chdir", "split-string"]),
         ["command"] = new("pvV", string.Empty, [], []),
         ["builtin"] = WrapperSyntax.None,
         ["exec"] = new("cl", "a", [], []),

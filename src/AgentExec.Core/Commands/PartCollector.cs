@@ -76,7 +76,7 @@ internal sealed class PartCollector(ParseState state)
 
         if (nested?.Script is { } script && WithinDepth(depth + 1))
         {
-            state.Saw("nested shell");
+            state.Saw(normalized.Program == "eval" ? "eval" : "nested shell");
             AddScript(ShellParser.ParseScript(script, state), depth + 1);
         }
 

@@ -31,6 +31,17 @@ internal static partial class ReadOnlyPrograms
     private static readonly HashSet<string> HostnameReadOptions =
         ["-a", "-A", "-d", "-f", "-i", "-I", "-s", "--alias", "--all-fqdns", "--domain", "--fqdn", "--long", "--ip-address", "--all-ip-addresses", "--short"];
 
+    // Options that turn an otherwise read-only program into one that writes a file or runs another program.
+    private static readonly Dictionary<string, (string Option, string Effect)[]> RefusedOptions = new(StringComparer.Ordinal)
+    {
+        ["sort"] = [("-o", "writes a file"), ("--output", "writes a file"), ("--compress-program", "runs a program")],
+        ["rg"] = [("--pre", "runs a program"), ("--hostname-bin", "runs a program"), ("--search-zip", "runs decompressors"), ("-z", "runs decompressors")],
+        ["base64"] = [("-o", "writes a file"), ("--output", "writes a file")],
+        ["tree"] = [("-o", "writes a file"), ("-R", "writes files")],
+        ["file"] = [("-C", "writes a file"), ("--compile", "writes a file")],
+        ["date"] = [("-s", "sets the clock"), ("--set", "sets the clock")],
+    };
+
     /// <summary>The verdict on <paramref name="program"/> when it is a read-only program (known-safe, or ordinary with the option that spoils it), else null.</summary>
     public static Verdict? Check(string program, ArgumentView args)
     {
@@ -39,24 +50,27 @@ internal static partial class ReadOnlyPrograms
             return ReadOnly;
         }
 
+        if (RefusedOptions.TryGetValue(program, out var refused))
+        {
+            return Conditional(program, args, Refuse(program, args, refused));
+        }
+
         return program switch
         {
-            "sort" => Conditional(program, args, Refuse(args, ("-o", "sort with -o writes a file"), ("--output", "sort with --output writes a file"), ("--compress-program", "sort with --compress-program runs a program"))),
             "uniq" => Conditional(program, args, CountUniqOperands(args) > 1 ? Verdict.Ordinary("uniq with a second file writes it") : null),
-            "rg" => Conditional(program, args, Refuse(args, ("--pre", "rg with --pre runs a program"), ("--hostname-bin", "rg with --hostname-bin runs a program"), ("--search-zip", "rg with --search-zip runs decompressors"), ("-z", "rg with -z runs decompressors"))),
-            "base64" => Conditional(program, args, Refuse(args, ("-o", "base64 with -o writes a file"), ("--output", "base64 with --output writes a file"))),
             "sed" => Conditional(program, args, IsPrintingSed(args) ? null : Verdict.Ordinary("sed without -n Np")),
-            "xxd" => Conditional(program, args, args.Values.Any(value => value.StartsWith("-r", StringComparison.Ordinal)) || CountXxdOperands(args) > 1 ? Verdict.Ordinary("xxd with -r or an output file writes it") : null),
-            "tree" => Conditional(program, args, Refuse(args, ("-o", "tree with -o writes a file"), ("-R", "tree with -R writes files"))),
-            "file" => Conditional(program, args, Refuse(args, ("-C", "file with -C writes a file"), ("--compile", "file with --compile writes a file"))),
-            "date" => Conditional(program, args, Refuse(args, ("-s", "date with -s sets the clock"), ("--set", "date with --set sets the clock"))),
+            "xxd" => Conditional(program, args, XxdWrites(args) ? Verdict.Ordinary("xxd with -r or an output file writes it") : null),
             "hostname" => args.Values.All(HostnameReadOptions.Contains) ? ReadOnly : Verdict.Ordinary("hostname with an argument sets the host name"),
 
             // Only a first argument can be bash's -v.
-            "printf" => args.Count > 0 && (args.Words[0].MayBeFlag || args.Words[0].Value == "-v") ? Verdict.Ordinary("printf -v assigns a variable") : ReadOnly,
+            "printf" => args.Count > 0 && (args.Words[0].MayBeFlag || args.Words[0].Value == "-v")
+                ? Verdict.Ordinary("printf -v assigns a variable")
+                : ReadOnly,
 
             // bash's test -v evaluates an array subscript, and a subscript can hold $(…).
-            "test" or "[" => args.Contains("-v") || args.Contains("-R") || args.AnyMayBeFlag ? Verdict.Ordinary($"{program} -v evaluates array subscripts") : ReadOnly,
+            "test" or "[" => args.Contains("-v") || args.Contains("-R") || args.AnyMayBeFlag
+                ? Verdict.Ordinary($"{program} -v evaluates array subscripts")
+                : ReadOnly,
             "set" => args.Values.All(IsHarmlessSetArgument) ? Verdict.Safe("sets shell options") : Verdict.Ordinary("set with options that change later commands"),
             "command" when args.HasShortFlag('v') || args.HasShortFlag('V') => Verdict.Safe("looks up a command"),
             "env" => Verdict.Safe("prints the environment"),
@@ -72,21 +86,24 @@ internal static partial class ReadOnlyPrograms
     // "set -euo pipefail" and the like; "set -k" (assignments anywhere) or "set -- ARGS" change what later commands do.
     private static bool IsHarmlessSetArgument(string value) => HarmlessSetOptions.Contains(value) || HarmlessSetCluster().IsMatch(value);
 
-    private static Verdict? Refuse(ArgumentView args, params (string Option, string Reason)[] refused)
+    private static Verdict? Refuse(string program, ArgumentView args, (string Option, string Effect)[] refused)
     {
-        foreach (var (option, reason) in refused)
+        foreach (var (option, effect) in refused)
         {
             var present = option.StartsWith("--", StringComparison.Ordinal)
                 ? args.HasLongOption(option)
                 : args.HasShortFlag(option[1]);
             if (present)
             {
-                return Verdict.Ordinary(reason);
+                return Verdict.Ordinary($"{program} with {option} {effect}");
             }
         }
 
         return null;
     }
+
+    private static bool XxdWrites(ArgumentView args) =>
+        args.Values.Any(value => value.StartsWith("-r", StringComparison.Ordinal)) || CountXxdOperands(args) > 1;
 
     // uniq [OPTION]... [INPUT [OUTPUT]]: a second operand is a file it writes.
     private static int CountUniqOperands(ArgumentView args) => CountOperands(args, valueOptions: ["-f", "-s", "-w", "--skip-fields", "--skip-chars", "--check-chars"]);
