@@ -15,6 +15,10 @@ internal static class CommandWrappers
             ["unset", "chdir", "split-string"]),
         ["command"] = new("pvV", string.Empty, [], []),
         ["builtin"] = WrapperSyntax.None,
+
+        // "busybox APPLET ARGS" runs the applet of that name.
+        ["busybox"] = WrapperSyntax.None,
+        ["toybox"] = WrapperSyntax.None,
         ["exec"] = new("cl", "a", [], []),
         ["nohup"] = WrapperSyntax.None,
         ["nice"] = new(string.Empty, "n", [], ["adjustment"]) { AcceptsNumericOption = true },

@@ -136,6 +136,7 @@ public sealed class CommandAnalyzerTableTests
     [InlineData("nohup rm -rf x &", Dangerous, false, "rm")]
     [InlineData("command rm -rf x", Dangerous, false, "rm")]
     [InlineData("exec rm -rf x", Dangerous, false, "rm")]
+    [InlineData("busybox sh -c 'rm -rf x'", Dangerous, false, "rm")]
     [InlineData("VAR=$(rm -rf x) ls", Dangerous, false, "rm")]
     [InlineData("echo ${x:-$(rm -rf y)}", Dangerous, false, "rm")]
     [InlineData("echo \"${x:-'$(rm -rf y)'}\"", Dangerous, false, "rm")]
