@@ -36,9 +36,16 @@ internal static class CommandClassifier
             return nested.Verdict;
         }
 
+        if (command.ProgramIsComputed)
+        {
+            // Like bash -c "$X": whatever runs was never written down for anyone to read.
+            return Verdict.Dangerous("runs a program whose name is computed at run time");
+        }
+
         if (command.UnknownReason is { } unknown)
         {
-            return Verdict.Ordinary(unknown);
+            // A wrapper whose options cannot be read is still itself (sudo stays dangerous).
+            return DangerousPrograms.Check(command.Program, command.Args) ?? Verdict.Ordinary(unknown);
         }
 
         if (command.Program.Length == 0)

@@ -27,6 +27,7 @@ internal static class CommandNormalizer
         var readsArguments = false;
         Verdict? imposed = null;
         string? unknown = null;
+        var computed = false;
         string program;
         while (true)
         {
@@ -35,6 +36,7 @@ internal static class CommandNormalizer
             {
                 program = programWord.Source;
                 unknown = "the program name is computed at run time";
+                computed = true;
                 break;
             }
 
@@ -74,6 +76,7 @@ internal static class CommandNormalizer
         return new NormalizedCommand(command, program, arguments, wrappers)
         {
             SetsVariables = setsVariables,
+            ProgramIsComputed = computed,
             RunsFileOutsideSystemDirectories = outsideSystem,
             ReadsArgumentsFromInput = readsArguments,
             ImposedByWrappers = imposed,

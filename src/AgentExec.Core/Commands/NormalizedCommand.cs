@@ -11,6 +11,9 @@ internal sealed record NormalizedCommand(
     IReadOnlyList<ShellWord> Arguments,
     IReadOnlyList<string> Wrappers)
 {
+    /// <summary>True when the program's name is only known at run time (<c>$CMD args</c>).</summary>
+    public bool ProgramIsComputed { get; init; }
+
     /// <summary>True when variables are set for the program (<c>A=1 cmd</c>, <c>env A=1 cmd</c>).</summary>
     public bool SetsVariables { get; init; }
 
