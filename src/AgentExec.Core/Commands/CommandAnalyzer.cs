@@ -16,6 +16,13 @@ namespace AgentExec.Core.Commands;
 /// than <see cref="MaxNestingDepth"/> — sets <see cref="CommandAnalysis.UnknownReason"/>; the parts it did
 /// understand are still listed. It never throws.
 /// </para>
+/// <para>
+/// Security caveats: code that only exists at run time (<c>curl … | sh</c>, <c>bash -c "$X"</c>,
+/// <c>eval "$X"</c>, <c>$CMD args</c>) is dangerous, and so is an expansion that could supply a dangerous
+/// flag (<c>rm $X</c>, <c>rm *</c>, <c>xargs rm</c>), because nobody can read what will run. Wrappers that
+/// are not modelled (<c>watch</c>, <c>flock</c>, <c>ssh</c>, <c>parallel</c>…) are ordinary programs, so a
+/// dangerous command inside them is not seen; the sandbox still applies.
+/// </para>
 /// </remarks>
 public static class CommandAnalyzer
 {
