@@ -41,15 +41,9 @@ internal static class AuditCommand
                 return ExitCodes.Usage;
             }
 
-            if (!TryLocate(parseResult.GetValue(file), out var path))
+            if (!TryLocateExistingLog(parseResult.GetValue(file), out var path, out var failure))
             {
-                return ExitCodes.Usage;
-            }
-
-            if (!File.Exists(path))
-            {
-                Console.Error.WriteLine($"agentexec: no audit log at {path}");
-                return 1;
+                return failure;
             }
 
             var verification = AuditChainVerifier.Verify(path, expected);
@@ -96,15 +90,9 @@ internal static class AuditCommand
                 return ExitCodes.Usage;
             }
 
-            if (!TryLocate(parseResult.GetValue(file), out var path))
+            if (!TryLocateExistingLog(parseResult.GetValue(file), out var path, out var failure))
             {
-                return ExitCodes.Usage;
-            }
-
-            if (!File.Exists(path))
-            {
-                Console.Error.WriteLine($"agentexec: no audit log at {path}");
-                return 1;
+                return failure;
             }
 
             var entries = count is { } n ? AuditLogReader.ReadLast(path, n) : AuditLogReader.ReadAll(path);
@@ -125,6 +113,25 @@ internal static class AuditCommand
         Arity = ArgumentArity.ZeroOrOne,
         HelpName = "FILE",
     };
+
+    // A settings error is a usage error (2); a log that is not there fails like a broken one (1).
+    private static bool TryLocateExistingLog(string? given, out string path, out int failureExitCode)
+    {
+        failureExitCode = ExitCodes.Usage;
+        if (!TryLocate(given, out path))
+        {
+            return false;
+        }
+
+        failureExitCode = 1;
+        if (!File.Exists(path))
+        {
+            Console.Error.WriteLine($"agentexec: no audit log at {path}");
+            return false;
+        }
+
+        return true;
+    }
 
     // The same resolution as every other command, with the current directory as an explicit workspace: reading
     // the log does not depend on a workspace, so an implicit $HOME must not make it fail.
