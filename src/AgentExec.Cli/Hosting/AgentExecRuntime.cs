@@ -81,6 +81,11 @@ internal sealed partial class AgentExecRuntime : IDisposable
         {
             Logger = logger,
         };
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            LogStarted(logger, settings.Workspace, settings.Sandbox.ToCode(), sandbox.IsAvailable ? sandbox.Backend.ToCode() : "unavailable", settings.ApprovalPolicy.ToCode(), settings.AuditLogPath);
+        }
+
         return new AgentExecRuntime(settings, rules, new ExecPipeline(dependencies), loggerFactory);
     }
 
@@ -93,6 +98,9 @@ internal sealed partial class AgentExecRuntime : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogSettingsWarning(ILogger logger, string warning);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Workspace {Workspace}; sandbox {Sandbox} (backend {Backend}); approval policy {Policy}; audit log {AuditLog}")]
+    private static partial void LogStarted(ILogger logger, string workspace, string sandbox, string backend, string policy, string auditLog);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox: {Caveat}")]
     private static partial void LogSandboxCaveat(ILogger logger, string caveat);
