@@ -81,10 +81,10 @@ internal sealed partial class AgentExecRuntime : IDisposable
         {
             Logger = logger,
         };
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            LogStarted(logger, settings.Workspace, settings.Sandbox.ToCode(), sandbox.IsAvailable ? sandbox.Backend.ToCode() : "unavailable", settings.ApprovalPolicy.ToCode(), settings.AuditLogPath);
-        }
+        var mode = settings.Sandbox.ToCode();
+        var backend = sandbox.IsAvailable ? sandbox.Backend.ToCode() : "unavailable";
+        var policy = settings.ApprovalPolicy.ToCode();
+        LogStarted(logger, settings.Workspace, mode, backend, policy, settings.AuditLogPath);
 
         return new AgentExecRuntime(settings, rules, new ExecPipeline(dependencies), loggerFactory);
     }
