@@ -100,10 +100,11 @@ internal sealed class CallTelemetry : IDisposable
         AgentExecTelemetry.Approvals.Add(1, tags);
 
         // The wait belongs to this outcome only; an outcome nobody was asked about (a rule, the cache) has none.
-        var waitMs = _humanWait is { } wait ? (long?)(long)wait.TotalMilliseconds : null;
-        if (_humanWait is { } waited)
+        long? waitMs = null;
+        if (_humanWait is { } wait)
         {
-            AgentExecTelemetry.ApprovalWait.Record(waited.TotalSeconds, tags);
+            AgentExecTelemetry.ApprovalWait.Record(wait.TotalSeconds, tags);
+            waitMs = (long)wait.TotalMilliseconds;
             _humanWait = null;
         }
 
@@ -143,10 +144,14 @@ internal sealed class CallTelemetry : IDisposable
 
         var status = StatusCode(result.Status);
         var verdict = result.Evaluation?.Verdict.ToCode();
-        AgentExecTelemetry.Calls.Add(
-            1,
-            new KeyValuePair<string, object?>(TelemetryAttributes.CallStatus, status),
-            new KeyValuePair<string, object?>(TelemetryAttributes.PolicyVerdict, verdict));
+        var callTags = new TagList { { TelemetryAttributes.CallStatus, status } };
+        if (verdict is not null)
+        {
+            // No verdict when the call ended before the policy judged it (an unwritable log, a missing directory).
+            callTags.Add(TelemetryAttributes.PolicyVerdict, verdict);
+        }
+
+        AgentExecTelemetry.Calls.Add(1, callTags);
         _finished = true;
         if (_span is null)
         {

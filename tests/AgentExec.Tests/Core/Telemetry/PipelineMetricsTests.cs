@@ -22,16 +22,19 @@ public sealed class PipelineMetricsTests : IDisposable
         using var telemetry = new TelemetryCapture();
         var rule = new PolicyRule(["rm", "-rf"], RuleDecision.Forbidden, null, RuleOrigin.User);
         var pipeline = PipelineFactory.Create(PipelineFactory.Settings(_workspace.Path), rules: [rule]);
+        var unrecorded = PipelineFactory.Create(PipelineFactory.Settings(_workspace.Path), auditLog: new RecordingAuditLog { Broken = true });
 
         // Act
         await pipeline.ExecuteAsync(Request("echo one"), Declining(), null, CancellationToken.None);
         await pipeline.ExecuteAsync(Request("rm -rf build"), Declining(), null, CancellationToken.None);
+        await unrecorded.ExecuteAsync(Request("echo two"), Declining(), null, CancellationToken.None);
 
-        // Assert
+        // Assert: a call denied before the policy judged it has no verdict tag at all.
         var calls = telemetry.Measurements(AgentExecTelemetry.CallsMetric);
         Assert.Equal(
-            [("completed", "run", 1.0), ("denied", "forbid", 1.0)],
+            [("completed", "run", 1.0), ("denied", "forbid", 1.0), ("denied", null, 1.0)],
             calls.Select(m => (m.Tag(TelemetryAttributes.CallStatus), m.Tag(TelemetryAttributes.PolicyVerdict), m.Value)).ToArray());
+        Assert.DoesNotContain(TelemetryAttributes.PolicyVerdict, calls[2].Tags.Keys);
     }
 
     [Fact]
