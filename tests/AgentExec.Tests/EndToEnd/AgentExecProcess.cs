@@ -34,19 +34,22 @@ internal sealed class AgentExecProcess : IDisposable
         ["AGENTEXEC_SANDBOX"] = null,
         ["AGENTEXEC_WORKSPACE"] = null,
         ["AGENTEXEC_AUDIT_LOG"] = null,
+
+        // A developer's or CI's collector must not receive the tests' spans; a test that wants them sets its own.
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
     };
 
-    /// <summary>Runs <c>agentexec ARGS</c> to completion in <paramref name="workingDirectory"/> (default: the workspace).</summary>
+    /// <summary>Runs <c>agentexec ARGS</c> to completion in <paramref name="workingDirectory"/> (default: the workspace), with <paramref name="environment"/> (default: <see cref="Environment"/>).</summary>
     /// <remarks>
     /// Through <c>setsid</c>, so the process has no controlling terminal even when the tests run in one: a question
     /// must never wait on the developer's keyboard, and "no terminal" is the case under test.
     /// </remarks>
-    public async Task<BufferedCommandResult> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null, string standardInput = "") =>
+    public async Task<BufferedCommandResult> RunAsync(IEnumerable<string> arguments, string? workingDirectory = null, string standardInput = "", IReadOnlyDictionary<string, string?>? environment = null) =>
         await CliWrap.Cli.Wrap("setsid")
             .WithArguments(["--wait", ExecutablePath, .. arguments])
             .WithStandardInputPipe(PipeSource.FromString(standardInput))
             .WithWorkingDirectory(workingDirectory ?? Workspace)
-            .WithEnvironmentVariables(Environment())
+            .WithEnvironmentVariables(environment ?? Environment())
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token);
 
