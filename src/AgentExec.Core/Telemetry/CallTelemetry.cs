@@ -142,7 +142,7 @@ internal sealed class CallTelemetry : IDisposable
             Decided(approval);
         }
 
-        var status = StatusCode(result.Status);
+        var status = ShellStatusCodes.ToCode(result.Status);
         var verdict = result.Evaluation?.Verdict.ToCode();
         var callTags = new TagList { { TelemetryAttributes.CallStatus, status } };
         if (verdict is not null)
@@ -187,13 +187,4 @@ internal sealed class CallTelemetry : IDisposable
 
         _span?.Dispose();
     }
-
-    // SPEC.md's spelling of the result's status.
-    private static string StatusCode(ShellStatus status) => status switch
-    {
-        ShellStatus.Completed => "completed",
-        ShellStatus.Denied => "denied",
-        ShellStatus.TimedOut => "timed_out",
-        _ => "failed_to_start",
-    };
 }
