@@ -44,25 +44,26 @@ public sealed class LandlockSandbox : ISandbox
     public SandboxBackendKind Backend => SandboxBackendKind.Landlock;
 
     /// <summary>
-    /// The backend with this process as its launcher: the <c>agentexec</c> executable itself, or <c>dotnet agentexec.dll</c>;
-    /// null when this process is something else (a test host), which must name the launcher explicitly.
+    /// The backend with this process as its launcher — the agentexec executable (Native AOT or apphost, under any file
+    /// name), or <c>dotnet agentexec.dll</c> — or null when this process is something else, such as a test host, which
+    /// must name the launcher explicitly.
     /// </summary>
     public static LandlockSandbox? ForCurrentProcess()
     {
-        if (Environment.ProcessPath is not { } processPath)
+        // The entry assembly, not the file name, says whether this process is agentexec: a renamed or symlinked binary
+        // still is, and a test host that merely has agentexec.dll beside it is not.
+        if (Environment.ProcessPath is not { } processPath || Assembly.GetEntryAssembly()?.GetName().Name != "agentexec")
         {
             return null;
         }
 
-        if (Path.GetFileName(processPath) == "agentexec")
+        if (Path.GetFileNameWithoutExtension(processPath) != "dotnet")
         {
             return new LandlockSandbox([processPath]);
         }
 
         var assemblyPath = Path.Combine(AppContext.BaseDirectory, "agentexec.dll");
-        return Path.GetFileName(processPath) == "dotnet" && Assembly.GetEntryAssembly()?.GetName().Name == "agentexec" && File.Exists(assemblyPath)
-            ? new LandlockSandbox([processPath, assemblyPath])
-            : null;
+        return File.Exists(assemblyPath) ? new LandlockSandbox([processPath, assemblyPath]) : null;
     }
 
     /// <inheritdoc />

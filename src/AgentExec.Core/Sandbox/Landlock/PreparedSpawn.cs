@@ -14,7 +14,9 @@ namespace AgentExec.Core.Sandbox;
 /// and <c>no_new_privs</c> of the calling thread, which is how the confinement reaches the command. It also:
 /// starts a new session (<c>POSIX_SPAWN_SETSID</c>: no controlling terminal, so no <c>TIOCSTI</c> into the user's
 /// shell); resets every signal to its default (the runtime ignores <c>SIGPIPE</c>, the launcher ignores the terminal's
-/// signals, and an ignored signal would survive <c>execve</c>); and empties the signal mask.
+/// signals, and an ignored signal would survive <c>execve</c>); and empties the signal mask. The one exception is glibc's
+/// own: its <c>posix_spawn</c> leaves its internal signals 32 and 33 (SIGCANCEL, SIGSETXID) ignored in every child, and
+/// glibc in the new program installs its handlers for them when it needs them.
 /// </remarks>
 internal sealed unsafe class PreparedSpawn : IDisposable
 {

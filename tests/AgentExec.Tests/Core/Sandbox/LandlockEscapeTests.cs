@@ -195,16 +195,23 @@ public sealed class LandlockEscapeTests : IDisposable
     }
 
     [LandlockFact]
-    public async Task The_command_has_no_capabilities_and_no_new_privs()
+    public async Task The_command_has_no_capabilities_no_new_privs_and_default_signal_dispositions()
     {
         // Act
-        var result = await _scenario.RunAsync("grep -E '^(Cap|NoNewPrivs|Seccomp:)' /proc/self/status");
+        var result = await _scenario.RunAsync("grep -E '^(Cap|NoNewPrivs|Seccomp:|SigIgn|SigBlk)' /proc/self/status");
 
         // Assert
         var fields = result.Stdout.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(':', 2))
             .ToDictionary(parts => parts[0], parts => parts[1].Trim());
         Assert.Equal("1", fields["NoNewPrivs"]);
+
+        // The launcher ignores the terminal's signals and the runtime ignores SIGPIPE; none of that may reach the
+        // command. Signals 32 and 33 are glibc's own (SIGCANCEL, SIGSETXID): its posix_spawn leaves them ignored in
+        // every child, and glibc in the new program installs its handlers when it needs them.
+        const ulong standardSignals = 0x7FFF_FFFF;
+        Assert.Equal(0UL, Convert.ToUInt64(fields["SigIgn"], 16) & standardSignals);
+        Assert.Equal("0000000000000000", fields["SigBlk"]);
         Assert.Equal("2", fields["Seccomp"]);
         foreach (var set in new[] { "CapInh", "CapPrm", "CapEff", "CapAmb" })
         {
