@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.Versioning;
+using System.Text;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
 using AgentExec.Tests.Core.Execution;
@@ -82,9 +84,59 @@ public sealed class LandlockLauncherTests : IDisposable
         Assert.Equal("reachable\n", limited.Stdout.Text);
     }
 
+    [LandlockFact]
+    public async Task The_launcher_outlives_the_terminal_signals_so_that_its_command_is_never_orphaned()
+    {
+        // Arrange: Ctrl-C reaches the whole foreground process group, launcher included. Were the launcher to die of
+        // it, the command would be reparented away from the tree its caller kills. The command prints the launcher's
+        // pid; the observer signals it at once.
+        var launcherPid = 0;
+        var script = "echo $PPID; sleep 1; echo survived";
+
+        // Act
+        var result = await _runner.RunAsync(
+            BashSpecs.Argv([LandlockTestLauncher.Path, LandlockLauncher.Verb, "--", "bash", "-c", script], _directory.Path),
+            new SignalOnFirstLine(pid =>
+            {
+                launcherPid = pid;
+                foreach (var signal in new[] { LinuxSignal.Terminate, LinuxSignal.Interrupt, LinuxSignal.Hangup, LinuxSignal.Quit })
+                {
+                    Libc.Kill(pid, signal);
+                }
+            }),
+            CancellationToken.None);
+
+        // Assert
+        Assert.NotEqual(0, launcherPid);
+        Assert.Equal((ExecutionOutcome.Exited, (int?)0), (result.Outcome, result.ExitCode));
+        Assert.EndsWith("survived\n", result.Stdout.Text, StringComparison.Ordinal);
+    }
+
     private Task<ExecutionResult> RunLauncherAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
         _runner.RunAsync(
             BashSpecs.Argv([LandlockTestLauncher.Path, LandlockLauncher.Verb, .. arguments], _directory.Path, environment: environment),
             null,
             CancellationToken.None);
+
+    /// <summary>Calls back with the pid the command prints as its first line.</summary>
+    private sealed class SignalOnFirstLine(Action<int> onPid) : IOutputObserver
+    {
+        private readonly StringBuilder _line = new();
+        private Action<int>? _onPid = onPid;
+
+        public void OnStdout(ReadOnlySpan<byte> chunk)
+        {
+            _line.Append(Encoding.UTF8.GetString(chunk));
+            var text = _line.ToString();
+            if (_onPid is { } onPid && text.IndexOf('\n', StringComparison.Ordinal) is var end and > 0)
+            {
+                _onPid = null;
+                onPid(int.Parse(text[..end], CultureInfo.InvariantCulture));
+            }
+        }
+
+        public void OnStderr(ReadOnlySpan<byte> chunk)
+        {
+        }
+    }
 }
