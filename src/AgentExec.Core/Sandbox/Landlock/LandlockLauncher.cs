@@ -68,18 +68,31 @@ internal static unsafe class LandlockLauncher
             return LandlockLauncherExitCodes.Usage;
         }
 
+        int commandPid;
         try
         {
-            return Launch(options);
+            commandPid = StartConfined(options);
         }
         catch (LandlockSetupException exception)
         {
             Report($"{exception.Message}. Nothing was run.");
             return LandlockLauncherExitCodes.SetupFailed;
         }
+
+        try
+        {
+            return DescendantReaper.WaitForCommandThenKillTheRest(commandPid);
+        }
+        catch (LandlockSetupException exception)
+        {
+            // The command ran; what it left behind has been killed, but its status is lost.
+            Report(exception.Message);
+            return LandlockLauncherExitCodes.SetupFailed;
+        }
     }
 
-    private static int Launch(LandlockLaunchOptions options)
+    /// <summary>Everything up to the spawn: returns the confined command's pid, or throws having run nothing.</summary>
+    private static int StartConfined(LandlockLaunchOptions options)
     {
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64)
         {
@@ -96,7 +109,6 @@ internal static unsafe class LandlockLauncher
 
         var policy = LandlockPolicy.For(options, kernelAbi);
         var filter = LandlockSeccompFilter.For(policy.RefuseNonLocalSockets, policy.RefuseReadOnlyTruncation);
-        int commandPid;
         using (var ruleset = LandlockRuleset.Create(policy.Handled))
         using (var spawn = PreparedSpawn.Create(options.Command, CommandEnvironment(options.TemporaryDirectory)))
         {
@@ -112,10 +124,8 @@ internal static unsafe class LandlockLauncher
                 }
             }
 
-            commandPid = new LandlockConfinement(ruleset, filter, spawn, CapabilityDrop.LastCapability()).ConfineAndSpawn();
+            return new LandlockConfinement(ruleset, filter, spawn, CapabilityDrop.LastCapability()).ConfineAndSpawn();
         }
-
-        return DescendantReaper.WaitForCommandThenKillTheRest(commandPid);
     }
 
     private static void PrepareProcess()

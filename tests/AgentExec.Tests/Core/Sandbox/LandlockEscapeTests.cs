@@ -226,6 +226,22 @@ public sealed class LandlockEscapeTests : IDisposable
     }
 
     [LandlockFact]
+    public async Task The_environment_and_memory_of_processes_outside_the_sandbox_cannot_be_read()
+    {
+        // Arrange: the host process here stands for the agentexec server, whose environment holds the API keys that
+        // the allow-list keeps out of the command's own. Landlock only lets a sandboxed process ptrace-read (and so
+        // read /proc/PID/environ and mem of) processes inside its own domain.
+        var host = Environment.ProcessId;
+
+        // Act
+        var result = await _scenario.RunAsync($"cat /proc/{host}/environ; head -c 1 /proc/{host}/mem; cat /proc/$PPID/environ");
+
+        // Assert
+        Assert.Equal(string.Empty, result.Stdout.Text);
+        Assert.Equal(3, result.Stderr.Text.Split("Permission denied").Length - 1);
+    }
+
+    [LandlockFact]
     public async Task The_command_runs_in_a_session_of_its_own()
     {
         // Act: the session id is the 6th field of /proc/self/stat; bash's own pid is $$.
