@@ -323,19 +323,28 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             environment));
         SandboxMode? reportedSandbox = sandbox.Backend == SandboxBackendKind.None ? null : settings.Sandbox;
 
-        if (!await call.TryRecordAsync(AuditEventNames.ExecutionStarted, new JsonObject
-            {
-                ["sandbox"] = reportedSandbox?.ToCode() ?? "none",
-                ["sandbox_backend"] = sandbox.Backend.ToCode(),
-            }).ConfigureAwait(false))
+        ExecutionResult execution;
+        try
         {
-            return AuditUnavailable(call, evaluation);
-        }
+            if (!await call.TryRecordAsync(AuditEventNames.ExecutionStarted, new JsonObject
+                {
+                    ["sandbox"] = reportedSandbox?.ToCode() ?? "none",
+                    ["sandbox_backend"] = sandbox.Backend.ToCode(),
+                }).ConfigureAwait(false))
+            {
+                return AuditUnavailable(call, evaluation);
+            }
 
-        var execution = await _deps.Runner.RunAsync(
-            new ExecutionSpec(wrapped.Argv, request.WorkingDirectory, wrapped.Environment, request.Timeout, _deps.OutputCapBytes),
-            observer,
-            cancellationToken).ConfigureAwait(false);
+            execution = await _deps.Runner.RunAsync(
+                new ExecutionSpec(wrapped.Argv, request.WorkingDirectory, wrapped.Environment, request.Timeout, _deps.OutputCapBytes),
+                observer,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // What the sandbox prepared for this run (Landlock's fresh TMPDIR) goes once the run's processes are gone.
+            wrapped.Cleanup?.Invoke();
+        }
 
         var sandboxDenied = execution.Outcome == ExecutionOutcome.Exited && sandbox.LooksDenied(execution);
         var (status, message) = execution.Outcome switch
