@@ -48,6 +48,9 @@ public static class SettingKeys
     /// <summary>User-config only: <c>{"processes": N, "memory_bytes": N, "cpu_seconds": N}</c>.</summary>
     public const string Limits = "limits";
 
+    /// <summary>User-config only: a file that replaces the built-in risk-assessment prompt template.</summary>
+    public const string AssessmentPrompt = "assessment_prompt";
+
     /// <summary>The keys that are flags and environment variables as well as config keys, in the order the SPEC lists them.</summary>
     public static IReadOnlyList<string> Shared { get; } =
     [
@@ -56,7 +59,7 @@ public static class SettingKeys
     ];
 
     /// <summary>The keys that exist only in the user config.</summary>
-    public static IReadOnlyList<string> ConfigOnly { get; } = [Rules, WritableRoots, Env, Limits];
+    public static IReadOnlyList<string> ConfigOnly { get; } = [Rules, WritableRoots, Env, Limits, AssessmentPrompt];
 
     /// <summary>The command-line flag of a key: <c>approval_policy</c> → <c>--approval-policy</c>.</summary>
     /// <param name="key">A setting key.</param>
