@@ -1,4 +1,3 @@
-using AgentExec.Core.Assessment;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
@@ -15,11 +14,12 @@ namespace AgentExec.Cli.Hosting;
 /// </summary>
 internal sealed partial class AgentExecRuntime : IDisposable
 {
-    private AgentExecRuntime(AgentExecSettings settings, RuleBook rules, ExecPipeline pipeline, ILoggerFactory loggerFactory)
+    private AgentExecRuntime(AgentExecSettings settings, RuleBook rules, ExecPipeline pipeline, AssessmentSetup assessment, ILoggerFactory loggerFactory)
     {
         Settings = settings;
         Rules = rules;
         Pipeline = pipeline;
+        Assessment = assessment;
         LoggerFactory = loggerFactory;
     }
 
@@ -32,6 +32,9 @@ internal sealed partial class AgentExecRuntime : IDisposable
     /// <summary>The pipeline.</summary>
     public ExecPipeline Pipeline { get; }
 
+    /// <summary>The risk assessor in use, and why there is none when it is off.</summary>
+    public AssessmentSetup Assessment { get; }
+
     /// <summary>Where logs go (stderr).</summary>
     public ILoggerFactory LoggerFactory { get; }
 
@@ -41,7 +44,8 @@ internal sealed partial class AgentExecRuntime : IDisposable
     /// <summary>Resolves settings and assembles the pipeline, or writes the error (naming the flag) and returns null.</summary>
     public static AgentExecRuntime? TryCreate(IReadOnlyDictionary<string, string> flags, TextWriter error, LogLevel minimumLevel)
     {
-        var resolution = SettingsResolver.Resolve(SettingsInput.FromProcess(flags));
+        var input = SettingsInput.FromProcess(flags);
+        var resolution = SettingsResolver.Resolve(input);
         if (!resolution.Succeeded)
         {
             error.WriteLine($"agentexec: {resolution.Error}");
@@ -56,6 +60,26 @@ internal sealed partial class AgentExecRuntime : IDisposable
             LogSettingsWarning(logger, warning);
         }
 
+        var hostEnvironment = ChildEnvironment.ReadHost();
+        var assessmentWarnings = new List<string>();
+        var assessment = AssessmentSetup.Create(
+            settings,
+            input.Environment,
+            input.CurrentDirectory,
+            hostEnvironment,
+            TimeProvider.System,
+            loggerFactory.CreateLogger("AgentExec.Assessment"),
+            assessmentWarnings);
+        foreach (var warning in assessmentWarnings)
+        {
+            LogSettingsWarning(logger, warning);
+        }
+
+        if (assessment.Description is { } description)
+        {
+            LogAssessmentOn(logger, description);
+        }
+
         var rules = RuleBook.ForSettings(settings, TimeProvider.System, loggerFactory.CreateLogger<RuleBook>());
         var sandbox = SandboxSelector.Select(settings);
         foreach (var caveat in sandbox.Caveats)
@@ -67,13 +91,13 @@ internal sealed partial class AgentExecRuntime : IDisposable
             settings,
             rules,
             sandbox,
-            DisabledRiskAssessor.Instance,
+            assessment.Assessor,
             new JsonlAuditLog(settings.AuditLogPath, TimeProvider.System),
-            ChildEnvironment.ReadHost())
+            hostEnvironment)
         {
             Logger = logger,
         };
-        return new AgentExecRuntime(settings, rules, new ExecPipeline(dependencies), loggerFactory);
+        return new AgentExecRuntime(settings, rules, new ExecPipeline(dependencies), assessment, loggerFactory);
     }
 
     /// <inheritdoc />
@@ -85,6 +109,9 @@ internal sealed partial class AgentExecRuntime : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogSettingsWarning(ILogger logger, string warning);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Risk assessment on (experimental, advisory): {Description}")]
+    private static partial void LogAssessmentOn(ILogger logger, string description);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox: {Caveat}")]
     private static partial void LogSandboxCaveat(ILogger logger, string caveat);

@@ -30,6 +30,10 @@ internal sealed class ChatRiskAssessor : IRiskAssessor
 
     private const int MaxDetailLength = 300;
 
+    // The key Microsoft.Extensions.AI's OpenAI adapter reads to send "strict": true with a JSON schema (OpenAI's
+    // structured outputs: the model's output is constrained to the schema, not merely asked to follow it).
+    private const string StrictKey = "strict";
+
     private readonly IChatClient _client;
     private readonly string _modelId;
     private readonly AssessmentPromptWriter _writer;
@@ -71,6 +75,7 @@ internal sealed class ChatRiskAssessor : IRiskAssessor
             ModelId = _modelId,
             ResponseFormat = ChatResponseFormat.ForJsonSchema(RiskAnswerSchema.Schema, RiskAnswerSchema.Name, RiskAnswerSchema.Description),
             MaxOutputTokens = MaxOutputTokens,
+            AdditionalProperties = new AdditionalPropertiesDictionary { [StrictKey] = true },
         };
 
         ChatResponse response;

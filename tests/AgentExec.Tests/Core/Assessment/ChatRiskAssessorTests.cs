@@ -52,6 +52,7 @@ public sealed class ChatRiskAssessorTests
         var format = Assert.IsType<ChatResponseFormatJson>(options.ResponseFormat);
         Assert.Equal(RiskAnswerSchema.Text, format.Schema!.Value.GetRawText());
         Assert.Equal(RiskAnswerSchema.Name, format.SchemaName);
+        Assert.Equal(true, options.AdditionalProperties?["strict"]);
     }
 
     [Theory]
