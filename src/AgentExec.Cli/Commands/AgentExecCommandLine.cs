@@ -16,9 +16,12 @@ internal static class AgentExecCommandLine
               agentexec serve                              MCP server on stdio (wire it into your MCP client)
               agentexec check -- rm -rf build              what would the policy do with this command, and why?
               agentexec check --json -- git push           the same, as JSON
+              agentexec assess --experimental-sandbox-command-assessment -- rm -rf build
+                                                           the LLM's advisory risk assessment of a command
             """);
         root.Add(ServeCommand.Create(shared));
         root.Add(CheckCommand.Create(shared));
+        root.Add(AssessCommand.Create(shared));
         return root;
     }
 
