@@ -87,10 +87,11 @@ internal sealed class ChatRiskAssessor : IRiskAssessor
         {
             return Result(AssessmentStatus.Timeout, null, "cancelled before the model answered");
         }
-        catch (OperationCanceledException exception)
+        catch (OperationCanceledException)
         {
-            // Not our token: HttpClient reports its own network timeout as a cancellation.
-            return Result(AssessmentStatus.Timeout, null, "the endpoint did not answer in time: " + Describe(exception));
+            // Not our token: the HTTP client reports its own network timeout as a cancellation (with a long message
+            // about how to raise it, which is not advice we want in the log: the budget is the setting to change).
+            return Result(AssessmentStatus.Timeout, null, "the endpoint did not answer within the client's network timeout");
         }
 #pragma warning disable CA1031 // Advisory only: whatever the client throws means "ask without a risk".
         catch (Exception exception)

@@ -140,6 +140,23 @@ public sealed class ChatRiskAssessorTests
     }
 
     [Fact]
+    public async Task The_clients_own_network_timeout_is_a_timeout()
+    {
+        // Arrange
+        var client = new Mock<IChatClient>();
+        client.Setup(c => c.GetResponseAsync(It.IsAny<IEnumerable<ChatMessage>>(), It.IsAny<ChatOptions?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout of 0:00:05."));
+        var assessor = new ChatRiskAssessor(client.Object, "test-model", Writer, TimeProvider.System);
+
+        // Act
+        var result = await assessor.AssessAsync(AssessmentRequests.For("ls"), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(AssessmentStatus.Timeout, result.Status);
+        Assert.Equal("the endpoint did not answer within the client's network timeout", result.Detail);
+    }
+
+    [Fact]
     public async Task The_callers_cancellation_ends_the_call_as_a_timeout()
     {
         // Arrange
