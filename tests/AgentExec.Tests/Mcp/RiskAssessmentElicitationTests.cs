@@ -51,6 +51,28 @@ public sealed class RiskAssessmentElicitationTests
         Assert.False(scenario.CommandRan);
     }
 
+    [Theory]
+    [InlineData("2025-06-18")]
+    [InlineData(null)]
+    public async Task Under_every_protocol_generation_a_question_is_assessed_once(string? protocolVersion)
+    {
+        // Arrange: null lets the SDK client negotiate 2026-07-28, where the question becomes input_required and a retry.
+        using var scenario = new ShellScenario();
+        await using var stub = ChatCompletionsStub.Start(HighRisk);
+        var messages = new List<string>();
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: Setup(scenario, stub).Assessor));
+        await using var client = await server.ConnectAsync(Declining(question => messages.Add(question.Message), protocolVersion));
+
+        // Act
+        var result = await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
+
+        // Assert
+        Assert.EndsWith(RiskLine, Assert.Single(messages), StringComparison.Ordinal);
+        Assert.Equal("high", ShellScenario.Field(result.StructuredContent, "approval", "risk", "risk_level"));
+        Assert.Equal(1, stub.RequestCount);
+        Assert.Single(scenario.Audit.Events, e => e.Name == AuditEventNames.Assessment);
+    }
+
     [Fact]
     public async Task The_raw_request_carries_codex_risk_and_the_endpoint_got_one_fresh_two_message_conversation()
     {
@@ -349,9 +371,9 @@ public sealed class RiskAssessmentElicitationTests
 
     private static Dictionary<string, object?> Args(string command) => new() { ["command"] = command };
 
-    private static McpClientOptions Declining(Action<ElicitRequestParams> onAsked) => new()
+    private static McpClientOptions Declining(Action<ElicitRequestParams> onAsked, string? protocolVersion = "2025-11-25") => new()
     {
-        ProtocolVersion = "2025-11-25",
+        ProtocolVersion = protocolVersion,
         Handlers = new McpClientHandlers
         {
             ElicitationHandler = (request, _) =>
