@@ -85,24 +85,28 @@ internal sealed partial class BudgetedRiskAssessor : IRiskAssessor
         }
         else
         {
-            await attempt.CancelAsync().ConfigureAwait(false);
-            Abandon(call, attempt);
+            // Not awaited: cancellation callbacks belong to the abandoned call, and the caller's deadline must not wait
+            // for them. Abandon observes the call's end, and disposes the source only then.
+            var cancelling = attempt.CancelAsync();
+            Abandon(call, cancelling, attempt);
         }
 
         Log(result);
         return result;
     }
 
-    private void Abandon(Task<AssessmentResult> call, CancellationTokenSource attempt)
+    private void Abandon(Task<AssessmentResult> call, Task cancelling, CancellationTokenSource attempt)
     {
         Interlocked.Increment(ref _outstanding);
-        _ = call.ContinueWith(
-            finished =>
+        _ = Task.WhenAll(call, cancelling).ContinueWith(
+            both =>
             {
-                // Reading the exception marks it observed; the result no longer matters to anyone.
-                var ending = finished.IsFaulted ? finished.Exception!.InnerException?.GetType().Name ?? "fault"
-                    : finished.IsCanceled ? "cancelled"
-                    : finished.Result.Status.ToString();
+                // Reading each exception marks it observed; the result no longer matters to anyone.
+                _ = both.Exception;
+                _ = cancelling.Exception;
+                var ending = call.IsFaulted ? call.Exception!.InnerException?.GetType().Name ?? "fault"
+                    : call.IsCanceled ? "cancelled"
+                    : call.Result.Status.ToString();
                 LogAbandonedEnded(_logger, ending);
                 attempt.Dispose();
                 Interlocked.Decrement(ref _outstanding);

@@ -307,6 +307,41 @@ public sealed class RiskAssessmentElicitationTests
     }
 
     [Fact]
+    public async Task A_call_beyond_the_pending_question_limit_is_denied_without_an_assessment()
+    {
+        // Arrange
+        using var scenario = new ShellScenario();
+        await using var stub = ChatCompletionsStub.Start(HighRisk);
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource<ElicitResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pipeline = scenario.Pipeline(pending: new AgentExec.Core.Approval.PendingQuestionLimit(1), assessor: Setup(scenario, stub).Assessor);
+        await using var server = InMemoryMcpServer.Start(pipeline);
+        await using var client = await server.ConnectAsync(new McpClientOptions
+        {
+            ProtocolVersion = "2025-11-25",
+            Handlers = new McpClientHandlers
+            {
+                ElicitationHandler = (_, _) =>
+                {
+                    asked.TrySetResult();
+                    return new ValueTask<ElicitResult>(release.Task);
+                },
+            },
+        });
+
+        // Act
+        var first = client.CallToolAsync("shell", Args("rm -rf one")).AsTask();
+        await asked.Task.WaitAsync(Bounded);
+        var second = await client.CallToolAsync("shell", Args("rm -rf two"));
+        release.SetResult(new ElicitResult { Action = "decline" });
+        await first.WaitAsync(Bounded);
+
+        // Assert
+        Assert.Equal("too_many_pending", ShellScenario.Field(second.StructuredContent, "approval", "reason"));
+        Assert.Equal(1, stub.RequestCount);
+    }
+
+    [Fact]
     public async Task A_command_approved_for_the_session_is_not_assessed_again()
     {
         // Arrange
