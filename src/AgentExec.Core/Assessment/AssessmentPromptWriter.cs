@@ -63,9 +63,6 @@ internal sealed class AssessmentPromptWriter
     public static string CurrentPlatform { get; } =
         $"{RuntimeInformation.OSDescription.Trim()} ({RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}), commands run with bash";
 
-    /// <summary>Where the template came from, for the start-up log.</summary>
-    public string TemplateSource => _template.Source;
-
     /// <summary>Renders the prompt for <paramref name="request"/> with a fresh nonce.</summary>
     public AssessmentPrompt Write(AssessmentRequest request) => Write(request, NewNonce);
 

@@ -45,9 +45,6 @@ internal sealed partial class BudgetedRiskAssessor : IRiskAssessor
         _logger = logger;
     }
 
-    /// <summary>The budget.</summary>
-    public TimeSpan Budget => _budget;
-
     /// <summary>Inner calls abandoned at the deadline that have not ended yet (for tests and diagnostics).</summary>
     public int Outstanding => Volatile.Read(ref _outstanding);
 

@@ -52,9 +52,6 @@ internal sealed class ChatRiskAssessor : IRiskAssessor
         _time = time;
     }
 
-    /// <summary>The model asked.</summary>
-    public string ModelId => _modelId;
-
     /// <inheritdoc />
     public async Task<AssessmentResult> AssessAsync(AssessmentRequest request, CancellationToken cancellationToken)
     {
