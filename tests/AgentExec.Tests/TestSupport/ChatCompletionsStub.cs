@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -9,23 +10,26 @@ namespace AgentExec.Tests.TestSupport;
 /// A tiny OpenAI Chat Completions endpoint on 127.0.0.1 for tests of the real OpenAI client: it counts and keeps every
 /// request that reaches it and answers each as the test says. Nothing leaves the machine.
 /// </summary>
+/// <remarks>
+/// A raw <see cref="TcpListener"/> on port 0 rather than <c>HttpListener</c>: the port is the listener's own (no
+/// probe-then-bind race between parallel tests), and closing it cannot fail. It speaks just enough HTTP/1.1 for
+/// <c>HttpClient</c>: a request with a Content-Length or chunked body, one response, then the connection is closed.
+/// </remarks>
 internal sealed class ChatCompletionsStub : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<int, StubReply> _reply;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<string> _bodies = new();
-    private readonly ConcurrentBag<Task> _handlers = [];
+    private readonly ConcurrentBag<Task> _connections = [];
     private readonly Task _accepting;
     private int _count;
 
     private ChatCompletionsStub(Func<int, StubReply> reply)
     {
         _reply = reply;
-        var port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
-        BaseUrl = new Uri($"http://127.0.0.1:{port}/v1");
+        BaseUrl = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/v1");
         _accepting = AcceptAsync();
     }
 
@@ -48,73 +52,126 @@ internal sealed class ChatCompletionsStub : IAsyncDisposable
     {
         await _stop.CancelAsync();
         _listener.Stop();
-        try
-        {
-            await _accepting;
-            await Task.WhenAll(_handlers).WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or OperationCanceledException)
-        {
-        }
-
-        _listener.Close();
+        await _accepting;
+        await Task.WhenAll(_connections).WaitAsync(TimeSpan.FromSeconds(10));
         _stop.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private async Task AcceptAsync()
     {
-        while (!_stop.IsCancellationRequested)
+        while (true)
         {
-            HttpListenerContext context;
+            TcpClient client;
             try
             {
-                context = await _listener.GetContextAsync();
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
-            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException)
             {
                 return;
             }
 
-            _handlers.Add(HandleAsync(context));
+            _connections.Add(ServeAsync(client));
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private async Task ServeAsync(TcpClient client)
     {
-        try
+        using (client)
         {
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            _bodies.Enqueue(await reader.ReadToEndAsync());
-            var reply = _reply(Interlocked.Increment(ref _count));
-            if (reply.Delay > TimeSpan.Zero)
-            {
-                await Task.Delay(reply.Delay, _stop.Token);
-            }
-
-            var body = Encoding.UTF8.GetBytes(reply.Body);
-            context.Response.StatusCode = reply.Status;
-            context.Response.ContentType = "application/json";
-            context.Response.ContentLength64 = body.Length;
-            await context.Response.OutputStream.WriteAsync(body, _stop.Token);
-            context.Response.Close();
-        }
-        catch (Exception exception) when (exception is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The client gave up (its budget ran out) or the test ended: nobody is listening for this answer.
             try
             {
-                context.Response.Abort();
+                // One request per connection, then close: the OpenAI client shares one connection pool across the
+                // process, and a kept-alive connection to a disposed stub could be picked up by the next test's client
+                // if the port is reused.
+                var stream = client.GetStream();
+                if (await ReadRequestBodyAsync(stream) is { } body)
+                {
+                    _bodies.Enqueue(body);
+                    var reply = _reply(Interlocked.Increment(ref _count));
+                    if (reply.Delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(reply.Delay, _stop.Token);
+                    }
+
+                    var content = Encoding.UTF8.GetBytes(reply.Body);
+                    var head = Encoding.ASCII.GetBytes(
+                        $"HTTP/1.1 {reply.Status} {(HttpStatusCode)reply.Status}\r\nContent-Type: application/json\r\n"
+                        + $"Content-Length: {content.Length}\r\nConnection: close\r\n\r\n");
+                    await stream.WriteAsync(head, _stop.Token);
+                    await stream.WriteAsync(content, _stop.Token);
+                }
             }
-            catch (ObjectDisposedException)
+            catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
             {
+                // The client gave up (its budget ran out) or the test ended: nobody is listening for this answer.
             }
         }
+    }
+
+    /// <summary>Reads one request; null when the client closed the connection first.</summary>
+    private async Task<string?> ReadRequestBodyAsync(NetworkStream stream)
+    {
+        var header = new StringBuilder();
+        var buffer = new byte[1];
+        while (!header.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            if (await stream.ReadAsync(buffer, _stop.Token) == 0)
+            {
+                return null;
+            }
+
+            header.Append((char)buffer[0]);
+        }
+
+        var lines = header.ToString().Split("\r\n");
+        string? Header(string name) => lines
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2 && parts[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            .Select(parts => parts[1].Trim())
+            .FirstOrDefault();
+
+        var body = new MemoryStream();
+        if (Header("Content-Length") is { } length)
+        {
+            await CopyExactlyAsync(stream, body, int.Parse(length, CultureInfo.InvariantCulture));
+        }
+        else if (Header("Transfer-Encoding")?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            while (true)
+            {
+                var size = int.Parse((await ReadLineAsync(stream)).Split(';')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                if (size == 0)
+                {
+                    await ReadLineAsync(stream);
+                    break;
+                }
+
+                await CopyExactlyAsync(stream, body, size);
+                await ReadLineAsync(stream);
+            }
+        }
+
+        return Encoding.UTF8.GetString(body.ToArray());
+    }
+
+    private async Task CopyExactlyAsync(NetworkStream stream, MemoryStream into, int count)
+    {
+        var buffer = new byte[count];
+        await stream.ReadExactlyAsync(buffer, _stop.Token);
+        into.Write(buffer);
+    }
+
+    private async Task<string> ReadLineAsync(NetworkStream stream)
+    {
+        var line = new StringBuilder();
+        var buffer = new byte[1];
+        while (!line.ToString().EndsWith("\r\n", StringComparison.Ordinal))
+        {
+            await stream.ReadExactlyAsync(buffer, _stop.Token);
+            line.Append((char)buffer[0]);
+        }
+
+        return line.ToString()[..^2];
     }
 }
