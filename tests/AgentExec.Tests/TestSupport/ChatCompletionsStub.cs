@@ -66,8 +66,9 @@ internal sealed class ChatCompletionsStub : IAsyncDisposable
             {
                 client = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
-            catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
             {
+                // Stopped (InvalidOperationException: "not listening" once DisposeAsync has stopped the listener).
                 return;
             }
 
