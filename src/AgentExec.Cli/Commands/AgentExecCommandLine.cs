@@ -18,11 +18,14 @@ internal static class AgentExecCommandLine
               agentexec check -- rm -rf build              what would the policy do with this command, and why?
               agentexec check --json -- git push           the same, as JSON
               agentexec audit verify                       prove the audit log was not edited
+              agentexec assess --experimental-sandbox-command-assessment -- rm -rf build
+                                                           the LLM's advisory risk assessment of a command
             """);
         root.Add(ServeCommand.Create(shared));
         root.Add(RunCommand.Create(shared));
         root.Add(CheckCommand.Create(shared));
         root.Add(AuditCommand.Create());
+        root.Add(AssessCommand.Create(shared));
         return root;
     }
 

@@ -15,11 +15,12 @@ namespace AgentExec.Cli.Hosting;
 /// </summary>
 internal sealed partial class AgentExecRuntime : IDisposable
 {
-    private AgentExecRuntime(AgentExecSettings settings, RuleBook rules, ExecPipeline pipeline, ILoggerFactory loggerFactory)
+    private AgentExecRuntime(AgentExecSettings settings, RuleBook rules, ExecPipeline pipeline, AssessmentSetup assessment, ILoggerFactory loggerFactory)
     {
         Settings = settings;
         Rules = rules;
         Pipeline = pipeline;
+        Assessment = assessment;
         LoggerFactory = loggerFactory;
     }
 
@@ -31,6 +32,9 @@ internal sealed partial class AgentExecRuntime : IDisposable
 
     /// <summary>The pipeline.</summary>
     public ExecPipeline Pipeline { get; }
+
+    /// <summary>The risk assessor in use, and why there is none when it is off.</summary>
+    public AssessmentSetup Assessment { get; }
 
     /// <summary>Where logs go (stderr).</summary>
     public ILoggerFactory LoggerFactory { get; }
@@ -49,7 +53,8 @@ internal sealed partial class AgentExecRuntime : IDisposable
         LogLevel minimumLevel,
         Func<IRiskAssessor, IRiskAssessor>? decorateAssessor = null)
     {
-        var resolution = SettingsResolver.Resolve(SettingsInput.FromProcess(flags));
+        var input = SettingsInput.FromProcess(flags);
+        var resolution = SettingsResolver.Resolve(input);
         if (!resolution.Succeeded)
         {
             error.WriteLine($"agentexec: {resolution.Error}");
@@ -64,6 +69,26 @@ internal sealed partial class AgentExecRuntime : IDisposable
             LogSettingsWarning(logger, warning);
         }
 
+        var hostEnvironment = ChildEnvironment.ReadHost();
+        var assessmentWarnings = new List<string>();
+        var assessment = AssessmentSetup.Create(
+            settings,
+            input.Environment,
+            input.CurrentDirectory,
+            hostEnvironment,
+            TimeProvider.System,
+            loggerFactory.CreateLogger("AgentExec.Assessment"),
+            assessmentWarnings);
+        foreach (var warning in assessmentWarnings)
+        {
+            LogSettingsWarning(logger, warning);
+        }
+
+        if (assessment.Description is { } description)
+        {
+            LogAssessmentOn(logger, description);
+        }
+
         var rules = RuleBook.ForSettings(settings, TimeProvider.System, loggerFactory.CreateLogger<RuleBook>());
         var sandbox = SandboxSelector.Select(settings);
         foreach (var caveat in sandbox.Caveats)
@@ -75,9 +100,9 @@ internal sealed partial class AgentExecRuntime : IDisposable
             settings,
             rules,
             sandbox,
-            (decorateAssessor ?? (assessor => assessor))(DisabledRiskAssessor.Instance),
+            (decorateAssessor ?? (assessor => assessor))(assessment.Assessor),
             new JsonLinesAuditLog(settings.AuditLogPath, TimeProvider.System),
-            ChildEnvironment.ReadHost())
+            hostEnvironment)
         {
             Logger = logger,
         };
@@ -86,7 +111,7 @@ internal sealed partial class AgentExecRuntime : IDisposable
         var policy = settings.ApprovalPolicy.ToCode();
         LogStarted(logger, settings.Workspace, mode, backend, policy, settings.AuditLogPath);
 
-        return new AgentExecRuntime(settings, rules, new ExecPipeline(dependencies), loggerFactory);
+        return new AgentExecRuntime(settings, rules, new ExecPipeline(dependencies), assessment, loggerFactory);
     }
 
     /// <inheritdoc />
@@ -101,6 +126,9 @@ internal sealed partial class AgentExecRuntime : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Workspace {Workspace}; sandbox {Sandbox} (backend {Backend}); approval policy {Policy}; audit log {AuditLog}")]
     private static partial void LogStarted(ILogger logger, string workspace, string sandbox, string backend, string policy, string auditLog);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Risk assessment on (experimental, advisory): {Description}")]
+    private static partial void LogAssessmentOn(ILogger logger, string description);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox: {Caveat}")]
     private static partial void LogSandboxCaveat(ILogger logger, string caveat);

@@ -9,6 +9,9 @@ namespace AgentExec.Core.Approval;
 /// </summary>
 public static class ApprovalMessage
 {
+    /// <summary>How the risk line names its source: an advisory model, not AgentExec's policy.</summary>
+    public const string RiskSourceLabel = "from the risk model; advisory";
+
     /// <summary>The message's first line, then the justification, the reasons, the sandbox failure and the risk.</summary>
     public static string Render(ApprovalQuestion question)
     {
@@ -45,11 +48,17 @@ public static class ApprovalMessage
 
         if (question.Risk is { } risk)
         {
-            text.Append("\nRisk (from the risk model): ").Append(risk.LevelCode.ToUpperInvariant())
+            // SPEC.md's line, then its source: the description is the model's text, so it stays on this one line
+            // (a line break in it could pass for a line of ours) and is labelled as advice, not a verdict.
+            text.Append("\nRisk: ").Append(risk.LevelCode.ToUpperInvariant())
                 .Append(" (").Append(UntrustedText.Escape(risk.Category)).Append(") — ")
-                .Append(UntrustedText.Escape(risk.Description));
+                .Append(UntrustedText.Escape(OneLine(risk.Description)))
+                .Append(" [").Append(RiskSourceLabel).Append(']');
         }
 
         return text.ToString();
     }
+
+    private static string OneLine(string text) =>
+        text.ReplaceLineEndings(" ").Replace('\t', ' ');
 }

@@ -1,8 +1,13 @@
+using AgentExec.Core.Approval;
 using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Core.Assessment;
 
 /// <summary>What the assessor is told about a command: nothing of the agent's conversation, only the request.</summary>
+/// <remarks>
+/// Compared field by field (lists by their items) when a session reuses an earlier assessment: see
+/// <see cref="AssessmentRequestComparer"/>.
+/// </remarks>
 /// <param name="CommandLine">The command line (from the agent).</param>
 /// <param name="Argv">What will be executed.</param>
 /// <param name="WorkingDirectory">Where.</param>
@@ -10,6 +15,11 @@ namespace AgentExec.Core.Assessment;
 /// <param name="FilesystemRoots">The writable roots under that mode.</param>
 /// <param name="Justification">The agent's justification, if any.</param>
 /// <param name="SandboxFailure">For a retry: what the sandboxed attempt printed.</param>
+/// <param name="Escalation">
+/// What the question asks beyond a sandboxed run: with anything but <see cref="EscalationKind.None"/> the command
+/// would run without the sandbox, and the model must not credit the sandbox for containing it.
+/// </param>
+/// <param name="Network">Whether the sandbox allows network access.</param>
 public sealed record AssessmentRequest(
     string CommandLine,
     IReadOnlyList<string> Argv,
@@ -17,4 +27,6 @@ public sealed record AssessmentRequest(
     SandboxMode Sandbox,
     IReadOnlyList<string> FilesystemRoots,
     string? Justification,
-    string? SandboxFailure);
+    string? SandboxFailure,
+    EscalationKind Escalation = EscalationKind.None,
+    bool Network = false);

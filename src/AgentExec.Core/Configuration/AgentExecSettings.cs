@@ -33,6 +33,9 @@ public sealed record AgentExecSettings
     /// <summary>Whether the LLM risk assessment is on.</summary>
     public bool ExperimentalSandboxCommandAssessment { get; init; }
 
+    /// <summary>The user config's replacement for the built-in assessment prompt template (absolute, resolved), if any.</summary>
+    public string? AssessmentPromptPath { get; init; }
+
     /// <summary>The user config file in use, when there is one.</summary>
     public string? ConfigPath { get; init; }
 

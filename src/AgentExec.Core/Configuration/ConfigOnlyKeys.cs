@@ -210,6 +210,61 @@ internal static class ConfigOnlyKeys
         return true;
     }
 
+    /// <summary>Reads <c>assessment_prompt</c>: a template file that replaces the built-in one, checked now.</summary>
+    /// <remarks>
+    /// A template inside the workspace is refused, not warned about: the agent could rewrite it to make every command
+    /// look harmless to the person approving it, and the sandbox does not keep arbitrary workspace files read-only.
+    /// The file is parsed at start-up so a broken template stops AgentExec instead of silently sending less.
+    /// </remarks>
+    /// <param name="config">The user config.</param>
+    /// <param name="home">The home directory, for <c>~</c>; null when unknown.</param>
+    /// <param name="workspace">The resolved workspace.</param>
+    /// <param name="path">The template's real path; null when the key is absent.</param>
+    /// <param name="error">Why the key is invalid.</param>
+    /// <returns>Whether the key is valid (or absent).</returns>
+    public static bool TryReadAssessmentPrompt(
+        UserConfigFile config,
+        string? home,
+        string workspace,
+        out string? path,
+        [NotNullWhen(false)] out SettingsError? error)
+    {
+        path = null;
+        error = null;
+        if (!config.Root.TryGetProperty(SettingKeys.AssessmentPrompt, out var value))
+        {
+            return true;
+        }
+
+        var raw = new RawSetting(SettingKeys.AssessmentPrompt, SettingSource.ConfigFile, null, value, config, config.Directory, home);
+        if (!raw.TryReadPath(out var named, out var pathError))
+        {
+            error = new SettingsError(SettingKeys.FlagName(SettingKeys.Config), pathError.Message);
+            return false;
+        }
+
+        if (!RealPath.TryResolve(named, out var real, out _))
+        {
+            error = Fail(config, SettingKeys.AssessmentPrompt, $"cannot resolve {named} (a symbolic-link loop, or a directory that cannot be read)");
+            return false;
+        }
+
+        if (RealPath.IsSameOrInside(real, workspace) || RealPath.IsSameOrInside(named, workspace))
+        {
+            error = Fail(config, SettingKeys.AssessmentPrompt, $"{named} is inside the workspace {workspace}, which the agent can write; keep the template outside it");
+            return false;
+        }
+
+        if (!Assessment.AssessmentPromptTemplate.TryLoad(real, out _, out var problem))
+        {
+            error = Fail(config, SettingKeys.AssessmentPrompt, $"{named} {problem}");
+            return false;
+        }
+
+        path = real;
+        return true;
+    }
+
     /// <summary>Reads <c>telemetry</c>: <c>{"include_command": true|false}</c>, optional.</summary>
     /// <param name="config">The user config.</param>
     /// <param name="warnings">Where to add warnings (unknown keys).</param>

@@ -50,6 +50,8 @@ public static class SettingKeys
 
     /// <summary>User-config only: <c>{"include_command": true}</c> puts command lines on the OpenTelemetry spans.</summary>
     public const string Telemetry = "telemetry";
+    /// <summary>User-config only: a file that replaces the built-in risk-assessment prompt template.</summary>
+    public const string AssessmentPrompt = "assessment_prompt";
 
     /// <summary>The keys that are flags and environment variables as well as config keys, in the order the SPEC lists them.</summary>
     public static IReadOnlyList<string> Shared { get; } =
@@ -59,7 +61,7 @@ public static class SettingKeys
     ];
 
     /// <summary>The keys that exist only in the user config.</summary>
-    public static IReadOnlyList<string> ConfigOnly { get; } = [Rules, WritableRoots, Env, Limits, Telemetry];
+    public static IReadOnlyList<string> ConfigOnly { get; } = [Rules, WritableRoots, Env, Limits, Telemetry, AssessmentPrompt];
 
     /// <summary>The command-line flag of a key: <c>approval_policy</c> → <c>--approval-policy</c>.</summary>
     /// <param name="key">A setting key.</param>

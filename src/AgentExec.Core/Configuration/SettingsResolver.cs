@@ -96,11 +96,13 @@ public static class SettingsResolver
         var environment = defaults.Env;
         var limits = defaults.Limits;
         var telemetry = defaults.Telemetry;
+        var assessmentPrompt = defaults.AssessmentPromptPath;
         if (layers.Config is { } trusted
             && (!ConfigOnlyKeys.TryReadWritableRoots(trusted, home, warnings, out writableRoots, out error)
                 || !ConfigOnlyKeys.TryReadEnvironment(trusted, warnings, out environment, out error)
                 || !ConfigOnlyKeys.TryReadLimits(trusted, warnings, out limits, out error)
-                || !ConfigOnlyKeys.TryReadTelemetry(trusted, warnings, out telemetry, out error)))
+                || !ConfigOnlyKeys.TryReadTelemetry(trusted, warnings, out telemetry, out error)
+                || !ConfigOnlyKeys.TryReadAssessmentPrompt(trusted, home, workspace, out assessmentPrompt, out error)))
         {
             return false;
         }
@@ -126,6 +128,7 @@ public static class SettingsResolver
             Env = environment,
             Limits = limits,
             Telemetry = telemetry,
+            AssessmentPromptPath = assessmentPrompt,
             Warnings = warnings.ToArray(),
         };
         return true;

@@ -169,7 +169,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             return ApprovalOutcome.DeniedByChannel(ApprovalReason.TooManyPending);
         }
 
-        var assessment = await AssessAsync(call, telemetry, request, sandboxFailure, cancellationToken).ConfigureAwait(false);
+        var assessment = await AssessAsync(call, telemetry, CreateAssessmentRequest(request, escalation, sandboxFailure), cancellationToken).ConfigureAwait(false);
         var question = new ApprovalQuestion(
             NewApprovalId(),
             request.CallId,
@@ -247,21 +247,29 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             : ApprovalOutcome.DeniedByChannel(ApprovalReason.AuditUnavailable, answer.AnswerShape);
     }
 
-    private async Task<AssessmentResult> AssessAsync(CallRecorder call, CallTelemetry telemetry, ExecRequest request, string? sandboxFailure, CancellationToken cancellationToken)
+    /// <summary>What the risk assessor is told about a request (for <c>agentexec assess</c> and the question's assessment).</summary>
+    /// <param name="request">The request, its working directory already resolved.</param>
+    /// <param name="escalation">What the question asks beyond a sandboxed run.</param>
+    /// <param name="sandboxFailure">For a retry: what the sandboxed attempt printed (already cut to 2 KiB).</param>
+    /// <returns>The assessment request.</returns>
+    public AssessmentRequest CreateAssessmentRequest(ExecRequest request, EscalationKind escalation, string? sandboxFailure) =>
+        new(
+            request.CommandLine,
+            ["bash", "-c", request.CommandLine],
+            request.WorkingDirectory,
+            _deps.Settings.Sandbox,
+            WritableRoots(),
+            request.Justification,
+            sandboxFailure,
+            escalation,
+            _deps.Settings.Network);
+
+    private async Task<AssessmentResult> AssessAsync(CallRecorder call, CallTelemetry telemetry, AssessmentRequest assessmentRequest, CancellationToken cancellationToken)
     {
         AssessmentResult result;
         try
         {
-            result = await _deps.Assessor.AssessAsync(
-                new AssessmentRequest(
-                    request.CommandLine,
-                    ["bash", "-c", request.CommandLine],
-                    request.WorkingDirectory,
-                    _deps.Settings.Sandbox,
-                    WritableRoots(),
-                    request.Justification,
-                    sandboxFailure),
-                cancellationToken).ConfigureAwait(false);
+            result = await _deps.Assessor.AssessAsync(assessmentRequest, cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Advisory only: a failing assessor means "ask without a risk".
         catch (Exception exception)
@@ -276,10 +284,11 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         {
             await call.TryRecordAsync(AuditEventNames.Assessment, new JsonObject
             {
-                ["status"] = AssessmentCode(result.Status),
+                ["status"] = result.Status.ToCode(),
                 ["latency_ms"] = (long)result.Latency.TotalMilliseconds,
                 ["risk_level"] = result.Risk?.LevelCode,
                 ["risk_category"] = result.Risk?.Category,
+                ["detail"] = result.Detail,
             }).ConfigureAwait(false);
         }
 
@@ -469,14 +478,5 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         EscalationKind.RequireEscalated => "require_escalated",
         EscalationKind.RetryWithoutSandbox => "retry_without_sandbox",
         _ => "none",
-    };
-
-    internal static string AssessmentCode(AssessmentStatus status) => status switch
-    {
-        AssessmentStatus.Success => "success",
-        AssessmentStatus.Timeout => "timeout",
-        AssessmentStatus.ModelError => "model_error",
-        AssessmentStatus.ParseError => "parse_error",
-        _ => "disabled",
     };
 }

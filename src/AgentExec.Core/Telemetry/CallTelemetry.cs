@@ -56,7 +56,7 @@ internal sealed class CallTelemetry : IDisposable
     /// <summary>Records a risk assessment; the span keeps the last one (a retry question is assessed again).</summary>
     public void Assessed(AssessmentResult result)
     {
-        var status = ExecPipeline.AssessmentCode(result.Status);
+        var status = result.Status.ToCode();
         if (result.Status != AssessmentStatus.Disabled)
         {
             AgentExecTelemetry.AssessmentDuration.Record(

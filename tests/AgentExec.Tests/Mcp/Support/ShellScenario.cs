@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentExec.Core.Approval;
+using AgentExec.Core.Assessment;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Audit;
@@ -37,8 +38,9 @@ internal sealed class ShellScenario : IDisposable
         TimeSpan? approvalTimeout = null,
         IReadOnlyList<PolicyRule>? rules = null,
         IAuditLog? auditLog = null,
-        PendingQuestionLimit? pending = null) =>
-        PipelineFactory.Create(PipelineFactory.Settings(Workspace, policy, approvalTimeout), auditLog ?? Audit, rules, pending: pending);
+        PendingQuestionLimit? pending = null,
+        IRiskAssessor? assessor = null) =>
+        PipelineFactory.Create(PipelineFactory.Settings(Workspace, policy, approvalTimeout), auditLog ?? Audit, rules, assessor, pending);
 
     public void Dispose() => _root.Dispose();
 

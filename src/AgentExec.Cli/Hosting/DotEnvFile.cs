@@ -1,0 +1,109 @@
+using System.Text;
+using dotenv.net;
+
+namespace AgentExec.Cli.Hosting;
+
+/// <summary>
+/// Reads a <c>.env</c> file for the LLM variables only (SPEC.md "Command line"): never policy settings, never into the
+/// process environment.
+/// </summary>
+/// <remarks>
+/// <para>
+/// dotenv.net rather than DotNetEnv: its <c>Read()</c> returns the pairs without setting a single variable, so the
+/// allow-list is applied before anything takes effect, and it has no dependencies (DotNetEnv pulls in a parser
+/// combinator library and an old Microsoft.Extensions.Configuration, and its convenient paths write the process
+/// environment). Variable expansion is off: a value is taken literally, and the file cannot read other variables.
+/// </para>
+/// <para>
+/// The file is often in the workspace, which the agent can write, so it is read defensively: a zero length (an empty
+/// file, or a FIFO or device that would block) is skipped without opening, anything over 64 KiB is refused, and a
+/// file that cannot be parsed is reported and ignored.
+/// </para>
+/// </remarks>
+internal static class DotEnvFile
+{
+    /// <summary>The file's name in the directory agentexec starts in.</summary>
+    public const string FileName = ".env";
+
+    /// <summary>The largest file read.</summary>
+    public const int MaxBytes = 64 * 1024;
+
+    /// <summary>Reads the pairs of <paramref name="path"/> whose names are in <paramref name="allowed"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="allowed">The names to keep.</param>
+    /// <param name="ignoredNames">Names in the file that were not kept.</param>
+    /// <param name="problem">Why the file could not be used, when it exists but cannot be read.</param>
+    /// <returns>The kept pairs (empty when there is no file).</returns>
+    public static IReadOnlyDictionary<string, string> Read(
+        string path,
+        IReadOnlyList<string> allowed,
+        out IReadOnlyList<string> ignoredNames,
+        out string? problem)
+    {
+        ignoredNames = [];
+        problem = null;
+        var kept = new Dictionary<string, string>(StringComparer.Ordinal);
+        byte[] content;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists || info.Length == 0)
+            {
+                return kept;
+            }
+
+            if (info.Length > MaxBytes)
+            {
+                problem = $"is larger than {MaxBytes} bytes";
+                return kept;
+            }
+
+            content = File.ReadAllBytes(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            problem = "cannot be read: " + exception.Message;
+            return kept;
+        }
+
+        IDictionary<string, string> pairs;
+        try
+        {
+            using var stream = new MemoryStream(content, writable: false);
+            pairs = DotEnv.Fluent()
+                .WithEnvStreams(stream)
+                .WithoutProbeForEnv()
+                .WithoutEnvironmentCascade()
+                .WithoutVariableExpansion()
+                .WithSupportExportSyntax()
+                .WithSupportInlineComments()
+                .WithTrimValues()
+                .WithEncoding(Encoding.UTF8)
+                .WithExceptions()
+                .Read();
+        }
+#pragma warning disable CA1031 // A file we cannot parse is reported and ignored; it must not stop the server.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            problem = "cannot be parsed: " + exception.Message;
+            return kept;
+        }
+
+        var ignored = new List<string>();
+        foreach (var (name, value) in pairs)
+        {
+            if (allowed.Contains(name, StringComparer.Ordinal))
+            {
+                kept[name] = value;
+            }
+            else
+            {
+                ignored.Add(name);
+            }
+        }
+
+        ignoredNames = ignored;
+        return kept;
+    }
+}
