@@ -38,8 +38,9 @@ public sealed class SandboxLargeOutputTests(ITestOutputHelper output)
             ("completed", "0", "true", FiftyMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "bubblewrap"),
             (ShellScenario.Field(result, "status"), ShellScenario.Field(result, "exit_code"), ShellScenario.Field(result, "truncated"), ShellScenario.Field(result, "stdout_bytes"), ShellScenario.Field(result, "sandbox_backend")));
         Assert.True(ShellScenario.Field(result, "stdout")!.Length < CapBytes + 1024, "More than the cap was kept.");
-        // Keeping the stream would cost 50 MB of bytes and 100 MB of string on top of the baseline; draining it costs
-        // only the runner's read buffers.
-        Assert.True(allocated - baseline < 25L * 1024 * 1024, $"The 49 MB beyond the cap cost {allocated - baseline:N0} bytes.");
+        // Keeping the 49 MB beyond the cap would allocate at least 49 MB of bytes plus 98 MB of UTF-16 string on top
+        // of the baseline. Draining them allocates only per read (seen here: 17 to 58 MB, depending on how the pipe
+        // happens to split the stream), so the bound sits between the two.
+        Assert.True(allocated - baseline < 100L * 1024 * 1024, $"The 49 MB beyond the cap cost {allocated - baseline:N0} bytes.");
     }
 }
