@@ -197,6 +197,43 @@ public sealed class SandboxEscapeTests
     }
 
     [BubblewrapFact]
+    public async Task Host_unix_sockets_in_tmp_run_and_the_runtime_directory_are_out_of_reach()
+    {
+        // Arrange: listeners where host services keep their sockets, and one in the workspace as the positive control
+        // (a read-only mount does not stop connect(), which is why the folders are hidden rather than made read-only).
+        using var scenario = new SandboxScenario();
+        var inTmp = Path.Combine("/tmp", SandboxScenario.UniqueMarker() + ".sock");
+        var inRuntime = Path.Combine(scenario.RuntimeDirectory, "agent.sock");
+        var inWorkspace = Path.Combine(scenario.Workspace, "visible.sock");
+        using var tmpListener = ListenOnUnixSocket(inTmp);
+        using var runtimeListener = ListenOnUnixSocket(inRuntime);
+        using var workspaceListener = ListenOnUnixSocket(inWorkspace);
+        var command = scenario.Script("probe.sh", $"""
+            for socket in {inTmp} {inRuntime} {inWorkspace}; do
+              perl -MIO::Socket::UNIX -e 'IO::Socket::UNIX->new(Peer => $ARGV[0], Type => SOCK_STREAM) and print "CONNECTED $ARGV[0]\n"' "$socket"
+            done
+            ls -A /run
+            echo DONE
+            """);
+
+        try
+        {
+            // Act
+            var result = await scenario.CallAsync(scenario.Settings(), command);
+
+            // Assert
+            AssertRanSandboxed(result, "workspace-write");
+            Assert.Equal($"CONNECTED {inWorkspace}\nDONE\n", Field(result, "stdout"));
+            Assert.False(tmpListener.Poll(0, SelectMode.SelectRead), "A socket in the real /tmp was reached.");
+            Assert.False(runtimeListener.Poll(0, SelectMode.SelectRead), "A socket in $XDG_RUNTIME_DIR was reached.");
+        }
+        finally
+        {
+            File.Delete(inTmp);
+        }
+    }
+
+    [BubblewrapFact]
     public async Task Secrets_in_the_servers_environment_and_its_processes_are_out_of_reach()
     {
         // Arrange
@@ -359,6 +396,14 @@ public sealed class SandboxEscapeTests
         // Assert
         AssertRanSandboxed(result, "workspace-write");
         Assert.True(HostProcesses.NoneWithin(marker, KillIsDelivered), $"A process with {marker} survived: {string.Join(", ", HostProcesses.Matching(marker))}");
+    }
+
+    private static Socket ListenOnUnixSocket(string path)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(path));
+        socket.Listen();
+        return socket;
     }
 
     private static void AssertRanSandboxed(JsonElement result, string mode)

@@ -21,10 +21,12 @@ internal sealed class SandboxScenario : IDisposable
 
     public SandboxScenario()
     {
+        RuntimeDirectory = Directory.CreateDirectory(Path.Combine(Root, "runtime")).FullName;
         var host = new Dictionary<string, string>(ChildEnvironment.ReadHost(), StringComparer.Ordinal)
         {
             ["HOME"] = Home,
             ["XDG_CONFIG_HOME"] = Path.Combine(Root, "config"),
+            ["XDG_RUNTIME_DIR"] = RuntimeDirectory,
             [SecretVariable] = SecretValue,
         };
         HostEnvironment = host;
@@ -40,6 +42,9 @@ internal sealed class SandboxScenario : IDisposable
     public string Home => _directory.Home;
 
     public string AuditLogPath { get; }
+
+    /// <summary>The server's <c>$XDG_RUNTIME_DIR</c>, where per-user sockets live.</summary>
+    public string RuntimeDirectory { get; }
 
     /// <summary>The server's environment: the real one with the fake home and the secret.</summary>
     public IReadOnlyDictionary<string, string> HostEnvironment { get; }
