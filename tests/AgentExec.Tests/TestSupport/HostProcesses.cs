@@ -37,6 +37,23 @@ internal static class HostProcesses
         return found;
     }
 
+    /// <summary>Polls until at least <paramref name="count"/> live processes carry <paramref name="marker"/>, or <paramref name="within"/> passed.</summary>
+    public static bool AppearWithin(string marker, int count, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (Matching(marker).Count < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// Polls until no live process carries <paramref name="marker"/> or <paramref name="within"/> passed: SIGKILL is
     /// delivered asynchronously, so this waits for the kernel, not for our own code.
