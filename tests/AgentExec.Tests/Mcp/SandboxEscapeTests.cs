@@ -375,7 +375,14 @@ public sealed class SandboxEscapeTests
 
         // Assert
         Assert.Equal(("timed_out", "true", "STARTED\n"), (Field(result, "status"), Field(result, "timed_out"), Field(result, "stdout")));
-        Assert.True(HostProcesses.NoneWithin(marker, KillIsDelivered), $"A process with {marker} survived: {string.Join(", ", HostProcesses.Matching(marker))}");
+        try
+        {
+            Assert.True(HostProcesses.NoneWithin(marker, KillIsDelivered), $"A process with {marker} survived: {string.Join(", ", HostProcesses.Matching(marker))}");
+        }
+        finally
+        {
+            HostProcesses.KillAll(marker);
+        }
     }
 
     [BubblewrapFact]
@@ -395,7 +402,14 @@ public sealed class SandboxEscapeTests
 
         // Assert
         AssertRanSandboxed(result, "workspace-write");
-        Assert.True(HostProcesses.NoneWithin(marker, KillIsDelivered), $"A process with {marker} survived: {string.Join(", ", HostProcesses.Matching(marker))}");
+        try
+        {
+            Assert.True(HostProcesses.NoneWithin(marker, KillIsDelivered), $"A process with {marker} survived: {string.Join(", ", HostProcesses.Matching(marker))}");
+        }
+        finally
+        {
+            HostProcesses.KillAll(marker);
+        }
     }
 
     private static Socket ListenOnUnixSocket(string path)

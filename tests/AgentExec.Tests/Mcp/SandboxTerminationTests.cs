@@ -39,6 +39,13 @@ public sealed class SandboxTerminationTests
         }
 
         // Assert
-        Assert.True(HostProcesses.NoneWithin(marker, Bounded), $"Survivors: {string.Join(", ", HostProcesses.Matching(marker))}");
+        try
+        {
+            Assert.True(HostProcesses.NoneWithin(marker, Bounded), $"Survivors: {string.Join(", ", HostProcesses.Matching(marker))}");
+        }
+        finally
+        {
+            HostProcesses.KillAll(marker);
+        }
     }
 }

@@ -37,6 +37,15 @@ internal static class HostProcesses
         return found;
     }
 
+    /// <summary>Kills, by PID, every live process carrying <paramref name="marker"/>: a failed test must not leave its daemons running.</summary>
+    public static void KillAll(string marker)
+    {
+        foreach (var entry in Matching(marker))
+        {
+            ProcessTable.KillQuietly(int.Parse(entry[..entry.IndexOf(':', StringComparison.Ordinal)], CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>Polls until at least <paramref name="count"/> live processes carry <paramref name="marker"/>, or <paramref name="within"/> passed.</summary>
     public static bool AppearWithin(string marker, int count, TimeSpan within)
     {

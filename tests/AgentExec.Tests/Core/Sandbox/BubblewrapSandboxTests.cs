@@ -106,7 +106,14 @@ public sealed class BubblewrapSandboxTests
         // Assert
         Assert.Equal((ExecutionOutcome.Cancelled, "STARTED\n"), (result.Outcome, result.Stdout.Text));
         Assert.True(stopwatch.Elapsed < PromptEnough, $"Took {stopwatch.Elapsed}.");
-        Assert.True(HostProcesses.NoneWithin(marker, KillIsDelivered), $"Survivors: {string.Join(", ", HostProcesses.Matching(marker))}");
+        try
+        {
+            Assert.True(HostProcesses.NoneWithin(marker, KillIsDelivered), $"Survivors: {string.Join(", ", HostProcesses.Matching(marker))}");
+        }
+        finally
+        {
+            HostProcesses.KillAll(marker);
+        }
     }
 
     [BubblewrapFact]
