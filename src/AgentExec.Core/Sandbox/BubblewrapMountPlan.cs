@@ -16,9 +16,11 @@ namespace AgentExec.Core.Sandbox;
 /// point inside them has been created.
 /// </para>
 /// <para>
-/// Every path is resolved through its symbolic links first and mounted at its real location: a link cannot make a
-/// bind land somewhere else, and a link that points at a protected directory reaches the protection. A path that does
-/// not exist is skipped and reported in <see cref="Skipped"/>.
+/// Every path to protect or hide is resolved through its symbolic links first and mounted at its real location: a link
+/// that points at a protected directory reaches the protection, and a link can only ever make more read-only or
+/// hidden. Writable roots are the opposite case: they arrive already resolved, and one that now resolves elsewhere is
+/// refused (<see cref="RefusedWritableRoots"/>), so that a link planted where a root should be cannot make its target
+/// writable. A path that does not exist is skipped and reported in <see cref="Skipped"/>.
 /// </para>
 /// <para>
 /// Rename guard: a read-only bind stops writes to a protected path, and a mount point cannot be renamed or removed, but
@@ -46,6 +48,7 @@ internal sealed class BubblewrapMountPlan
     private readonly List<string> _readOnlyRemounts = [];
     private readonly List<string> _writableRoots = [];
     private readonly List<string> _skipped = [];
+    private readonly List<string> _refused = [];
 
     private BubblewrapMountPlan()
     {
@@ -53,6 +56,9 @@ internal sealed class BubblewrapMountPlan
 
     /// <summary>Paths the plan wanted to protect or hide but skipped because they do not exist, for the log.</summary>
     public IReadOnlyList<string> Skipped => _skipped;
+
+    /// <summary>Writable roots left read-only because a symbolic link now stands in their path, for the log.</summary>
+    public IReadOnlyList<string> RefusedWritableRoots => _refused;
 
     /// <summary>The real paths that are writable inside the sandbox.</summary>
     public IReadOnlyList<string> WritableRoots => _writableRoots;
@@ -235,6 +241,15 @@ internal sealed class BubblewrapMountPlan
     {
         if (!TryResolveExisting(root, out var real))
         {
+            return;
+        }
+
+        if (real != Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)))
+        {
+            // The settings hold writable roots resolved at start-up. A root that resolves elsewhere now has had a link
+            // put in its way since — by a command, if it lies inside another writable root — and following it would
+            // make the link's target writable.
+            _refused.Add($"{root} now resolves to {real}");
             return;
         }
 

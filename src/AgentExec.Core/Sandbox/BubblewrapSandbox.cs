@@ -72,6 +72,11 @@ public sealed partial class BubblewrapSandbox : ISandbox
             LogSkipped(_logger, skipped);
         }
 
+        foreach (var refused in plan.RefusedWritableRoots)
+        {
+            LogRefusedRoot(_logger, refused);
+        }
+
         List<string> argv =
         [
             _executable,
@@ -91,6 +96,9 @@ public sealed partial class BubblewrapSandbox : ISandbox
 
     /// <inheritdoc />
     public bool LooksDenied(ExecutionResult result) => SandboxDenialRule.LooksDenied(result);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: writable root {Root}: a symbolic link stands in its path, so it stays read-only for this command")]
+    private static partial void LogRefusedRoot(ILogger logger, string root);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "bubblewrap: {Path} does not exist; nothing to protect or hide there")]
     private static partial void LogSkipped(ILogger logger, string path);

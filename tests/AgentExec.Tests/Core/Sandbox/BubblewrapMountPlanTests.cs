@@ -126,24 +126,37 @@ public sealed class BubblewrapMountPlanTests
     }
 
     [Fact]
-    public void Paths_are_bound_at_their_real_location_not_through_a_symbolic_link()
+    public void A_protected_or_hidden_link_is_followed_to_its_target()
     {
-        // Arrange: a writable root named through a link, and a .env that is a link to a file elsewhere.
+        // Arrange: a .env that is a link to a file elsewhere.
         using var directory = new SandboxTestDirectory();
-        var link = Path.Combine(directory.Root, "root-link");
-        File.CreateSymbolicLink(link, directory.Outside);
         var secrets = directory.WriteFile("secrets.env", "KEY=1");
         File.CreateSymbolicLink(Path.Combine(directory.Workspace, ".env"), secrets);
 
         // Act
-        var arguments = BubblewrapMountPlan.Create(
-            Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, writableRoots: [link]),
-            HostPaths(directory.Home)).ToArguments();
+        var arguments = Plan(directory, SandboxMode.WorkspaceWrite);
 
         // Assert
-        Assert.True(IndexOf(arguments, "--bind", directory.Outside, directory.Outside) >= 0);
-        Assert.DoesNotContain(link, arguments);
         Assert.True(IndexOf(arguments, "--ro-bind", "/dev/null", secrets) >= 0, "The .env link's target is not hidden.");
+    }
+
+    [Fact]
+    public void A_writable_root_that_has_become_a_link_is_refused_rather_than_followed()
+    {
+        // Arrange: a root inside the workspace, which a command replaced by a link to a folder outside.
+        using var directory = new SandboxTestDirectory();
+        var root = Path.Combine(directory.Workspace, "build");
+        File.CreateSymbolicLink(root, directory.Outside);
+
+        // Act
+        var plan = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, writableRoots: [root]), HostPaths(directory.Home));
+        var arguments = plan.ToArguments();
+
+        // Assert
+        Assert.DoesNotContain(directory.Outside, arguments);
+        Assert.DoesNotContain(root, arguments);
+        Assert.Equal([$"{root} now resolves to {directory.Outside}"], plan.RefusedWritableRoots);
+        Assert.True(IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace) >= 0);
     }
 
     [Fact]
