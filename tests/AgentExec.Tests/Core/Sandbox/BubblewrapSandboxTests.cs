@@ -117,6 +117,31 @@ public sealed class BubblewrapSandboxTests
     }
 
     [BubblewrapFact]
+    public async Task A_sandboxed_command_outlives_the_thread_that_started_it()
+    {
+        // Arrange: --die-with-parent arms a parent-death signal, which Linux sends when the parent *thread* exits. The
+        // thread that asks for the command waits until the command is up (so the signal is surely armed) and then
+        // ends; the command must still run to its end.
+        using var directory = new SandboxTestDirectory();
+        using var up = new ManualResetEventSlim();
+        var observer = new RecordingOutputObserver(onFirstStdout: up.Set);
+        Task<ExecutionResult>? running = null;
+        var starter = new Thread(() =>
+        {
+            running = RunAsync(directory, "echo up; sleep 0.5; echo survived", observer: observer);
+            up.Wait(PromptEnough);
+        });
+
+        // Act
+        starter.Start();
+        starter.Join();
+        var result = await running!.WaitAsync(PromptEnough);
+
+        // Assert
+        Assert.Equal((ExecutionOutcome.Exited, (int?)0, "up\nsurvived\n"), (result.Outcome, result.ExitCode, result.Stdout.Text));
+    }
+
+    [BubblewrapFact]
     public async Task A_working_directory_the_sandbox_hides_fails_as_bubblewraps_own_denial()
     {
         // Arrange: a directory under the real /tmp, outside the workspace: it does not exist inside.
