@@ -8,6 +8,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
 
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
@@ -41,7 +42,12 @@ try
         }
 
         var wrapped = sandbox.Wrap(new SandboxInvocation(["bash", "-c", "true"], workspace, mode, workspace, [], false, environment));
-        variants.Add(($"bubblewrap {mode.ToString().ToLowerInvariant()}", Spec(wrapped.Argv)));
+        variants.Add(($"bubblewrap {mode.ToCode()}", Spec(wrapped.Argv)));
+        if (mode == SandboxMode.WorkspaceWrite)
+        {
+            // For scale: the least bubblewrap does (one namespace, three mounts), so what our mounts add shows apart.
+            variants.Add(("bare bwrap (reference)", Spec([((BubblewrapSandbox)sandbox).Executable, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid", "--", "bash", "-c", "true"])));
+        }
     }
 
     var samples = variants.ToDictionary(variant => variant.Name, _ => new List<double>());
