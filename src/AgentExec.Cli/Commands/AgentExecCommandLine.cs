@@ -14,11 +14,15 @@ internal static class AgentExecCommandLine
 
             Examples:
               agentexec serve                              MCP server on stdio (wire it into your MCP client)
+              agentexec run -- make test                   run one command under the same policy, asking here
               agentexec check -- rm -rf build              what would the policy do with this command, and why?
               agentexec check --json -- git push           the same, as JSON
+              agentexec audit verify                       prove the audit log was not edited
             """);
         root.Add(ServeCommand.Create(shared));
+        root.Add(RunCommand.Create(shared));
         root.Add(CheckCommand.Create(shared));
+        root.Add(AuditCommand.Create());
         return root;
     }
 

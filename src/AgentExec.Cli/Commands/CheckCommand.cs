@@ -17,7 +17,6 @@ internal static class CheckCommand
     public static Command Create(SharedOptions shared)
     {
         var json = new Option<bool>("--json") { Description = "Print the decision as one JSON object." };
-        var commandLine = CommandLineArgument.Create();
         var command = new Command("check", """
             Print what the policy would do with a command, and why. Runs nothing.
 
@@ -28,16 +27,22 @@ internal static class CheckCommand
             """);
         shared.AddTo(command);
         command.Add(json);
-        command.Add(commandLine);
+        var commandLine = CommandLineArgument.AddTo(command);
         command.SetAction(parseResult =>
         {
+            if (!CommandLineArgument.TryGetArgv(parseResult, commandLine, command, out var argv, out var argvError))
+            {
+                Console.Error.WriteLine($"agentexec: {argvError}");
+                return ExitCodes.Usage;
+            }
+
             using var runtime = AgentExecRuntime.TryCreate(shared.GivenFlags(parseResult), Console.Error, LogLevel.Warning);
             if (runtime is null)
             {
                 return ExitCodes.Usage;
             }
 
-            var line = ShellQuoting.Join(parseResult.GetValue(commandLine)!);
+            var line = ShellQuoting.Join(argv);
             var request = new ExecRequest(line, Environment.CurrentDirectory, ExecRequest.DefaultTimeout, null, EscalationKind.None, "check");
             var evaluation = runtime.Pipeline.Evaluate(request);
             var decision = Decision(evaluation, runtime.Sandbox);

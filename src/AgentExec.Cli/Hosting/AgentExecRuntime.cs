@@ -39,7 +39,15 @@ internal sealed partial class AgentExecRuntime : IDisposable
     public SandboxSelection Sandbox => Pipeline.Dependencies.Sandbox;
 
     /// <summary>Resolves settings and assembles the pipeline, or writes the error (naming the flag) and returns null.</summary>
-    public static AgentExecRuntime? TryCreate(IReadOnlyDictionary<string, string> flags, TextWriter error, LogLevel minimumLevel)
+    /// <param name="flags">The shared flags the user gave.</param>
+    /// <param name="error">Where a settings error is written.</param>
+    /// <param name="minimumLevel">The least severe log level written to stderr.</param>
+    /// <param name="decorateAssessor">Wraps the risk assessor (the terminal adds a spinner).</param>
+    public static AgentExecRuntime? TryCreate(
+        IReadOnlyDictionary<string, string> flags,
+        TextWriter error,
+        LogLevel minimumLevel,
+        Func<IRiskAssessor, IRiskAssessor>? decorateAssessor = null)
     {
         var resolution = SettingsResolver.Resolve(SettingsInput.FromProcess(flags));
         if (!resolution.Succeeded)
@@ -68,12 +76,17 @@ internal sealed partial class AgentExecRuntime : IDisposable
             settings,
             rules,
             sandbox,
-            DisabledRiskAssessor.Instance,
-            new JsonlAuditLog(settings.AuditLogPath, TimeProvider.System),
+            (decorateAssessor ?? (assessor => assessor))(DisabledRiskAssessor.Instance),
+            new JsonLinesAuditLog(settings.AuditLogPath, TimeProvider.System),
             hostEnvironment)
         {
             Logger = logger,
         };
+        var mode = settings.Sandbox.ToCode();
+        var backend = sandbox.IsAvailable ? sandbox.Backend.ToCode() : "unavailable";
+        var policy = settings.ApprovalPolicy.ToCode();
+        LogStarted(logger, settings.Workspace, mode, backend, policy, settings.AuditLogPath);
+
         return new AgentExecRuntime(settings, rules, new ExecPipeline(dependencies), loggerFactory);
     }
 
@@ -86,6 +99,9 @@ internal sealed partial class AgentExecRuntime : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogSettingsWarning(ILogger logger, string warning);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Workspace {Workspace}; sandbox {Sandbox} (backend {Backend}); approval policy {Policy}; audit log {AuditLog}")]
+    private static partial void LogStarted(ILogger logger, string workspace, string sandbox, string backend, string policy, string auditLog);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox: {Caveat}")]
     private static partial void LogSandboxCaveat(ILogger logger, string caveat);

@@ -53,6 +53,13 @@ public static class UntrustedText
         return builder.ToString();
     }
 
+    /// <summary>
+    /// Like <see cref="Escape"/>, and newlines and tabs too become <c>\n</c> and <c>\t</c>: for text shown on one line,
+    /// where an embedded newline could forge the lines that follow it (a fake "Allow?" or audit entry).
+    /// </summary>
+    public static string EscapeLine(string text) =>
+        Escape(text).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
+
     /// <summary>Cuts <paramref name="text"/> to at most <paramref name="maxCodePoints"/> Unicode code points, never splitting a surrogate pair.</summary>
     public static string Truncate(string text, int maxCodePoints)
     {

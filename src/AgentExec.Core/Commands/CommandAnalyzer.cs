@@ -1,13 +1,76 @@
 namespace AgentExec.Core.Commands;
 
-/// <summary>TEMPORARY stub until the parser branch lands.</summary>
+/// <summary>Parses a <c>bash -c</c> command line into classified simple commands (SPEC.md "Policy", steps 1–3).</summary>
+/// <remarks>
+/// <para>
+/// The line is read by a hand-written lexer and recursive-descent parser. Every simple command becomes a
+/// <see cref="CommandPart"/>: the ones in <c>$(…)</c>, backticks, <c>&lt;(…)</c>/<c>&gt;(…)</c>, unquoted
+/// here-documents, nested <c>bash -c</c>/<c>sh -c</c> scripts, static <c>eval</c> strings and
+/// <c>find -exec</c> one depth further down. A part's program is normalised (path reduced to its name,
+/// wrappers such as <c>sudo</c>, <c>env</c>, <c>timeout</c>, <c>xargs</c> unwrapped); a command with no
+/// command word (<c>a=1</c>, <c>&gt; f</c>) has an empty program.
+/// </para>
+/// <para>
+/// Whatever the parser cannot fully account for — control structures, function definitions,
+/// <c>eval</c>, <c>source</c>, unbalanced quotes, a program name computed at run time, nesting deeper
+/// than <see cref="MaxNestingDepth"/> — sets <see cref="CommandAnalysis.UnknownReason"/>; the parts it did
+/// understand are still listed. It never throws.
+/// </para>
+/// <para>
+/// Security caveats: code that only exists at run time (<c>curl … | sh</c>, <c>bash -c "$X"</c>,
+/// <c>eval "$X"</c>, <c>$CMD args</c>) is dangerous, and so is an expansion that could supply a dangerous
+/// flag (<c>rm $X</c>, <c>rm *</c>, <c>xargs rm</c>), because nobody can read what will run. Wrappers that
+/// are not modelled (<c>watch</c>, <c>flock</c>, <c>ssh</c>, <c>parallel</c>…) are ordinary programs, so a
+/// dangerous command inside them is not seen; the sandbox still applies.
+/// </para>
+/// </remarks>
 public static class CommandAnalyzer
 {
-    /// <summary>Stub.</summary>
+    /// <summary>The deepest nesting of substitutions and nested scripts analysed; anything deeper makes the line unknown.</summary>
+    public const int MaxNestingDepth = 8;
+
+    // The kernel refuses a single argument longer than this (MAX_ARG_STRLEN), so bash -c could not run it.
+    private const int MaxLength = 128 * 1024;
+
+    /// <summary>Analyses <paramref name="commandLine"/>, the script that will run as <c>bash -c</c>.</summary>
     public static CommandAnalysis Analyze(string commandLine)
     {
-        var words = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var safety = words.Length > 0 && words[0] == "rm" && words.Any(w => w.StartsWith('-')) ? CommandSafety.Dangerous : CommandSafety.Ordinary;
-        return new CommandAnalysis(commandLine, [new CommandPart(commandLine, words.FirstOrDefault() ?? "", words.Skip(1).ToArray(), [], safety, "stub", 0)], [], null);
+        commandLine ??= string.Empty;
+        if (string.IsNullOrWhiteSpace(commandLine))
+        {
+            return Unknown(commandLine, "the command line is empty");
+        }
+
+        if (commandLine.Length > MaxLength)
+        {
+            return Unknown(commandLine, "the command line is too long to analyse");
+        }
+
+        if (commandLine.Contains('\0', StringComparison.Ordinal))
+        {
+            return Unknown(commandLine, "the command line contains a NUL character");
+        }
+
+        var state = new ParseState();
+        var collector = new PartCollector(state);
+        try
+        {
+            collector.AddScript(ShellParser.ParseScript(commandLine, state), depth: 0);
+        }
+#pragma warning disable CA1031 // Fail closed: any bug in the analysis makes the line unknown instead of crashing the caller.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            state.MarkUnknown($"the analysis failed ({exception.GetType().Name})");
+        }
+
+        if (collector.Parts.Count == 0)
+        {
+            state.MarkUnknown("the line runs no command");
+        }
+
+        return new CommandAnalysis(commandLine, [.. collector.Parts], [.. state.Constructs], state.UnknownReason);
     }
+
+    private static CommandAnalysis Unknown(string commandLine, string reason) => new(commandLine, [], [], reason);
 }

@@ -51,6 +51,9 @@ public sealed record AgentExecSettings
     /// <summary>Resource limits for commands.</summary>
     public ResourceLimits Limits { get; init; } = ResourceLimits.None;
 
+    /// <summary>What the OpenTelemetry spans may carry beyond decisions.</summary>
+    public TelemetrySettings Telemetry { get; init; } = TelemetrySettings.Default;
+
     /// <summary>Warnings found while resolving (ignored keys of a workspace config…), for the start-up log.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace AgentExec.Core.Configuration;
 
-/// <summary>Reads the keys that exist only in the user config: <c>writable_roots</c>, <c>env</c> and <c>limits</c>.</summary>
+/// <summary>Reads the keys that exist only in the user config: <c>writable_roots</c>, <c>env</c>, <c>limits</c> and <c>telemetry</c>.</summary>
 /// <remarks>Errors name <c>--config</c>, the file and the key path, since there is no flag to blame.</remarks>
 internal static class ConfigOnlyKeys
 {
@@ -12,6 +12,7 @@ internal static class ConfigOnlyKeys
     private const string ProcessesKey = "processes";
     private const string MemoryBytesKey = "memory_bytes";
     private const string CpuSecondsKey = "cpu_seconds";
+    private const string IncludeCommandKey = "include_command";
 
     /// <summary>Reads <c>writable_roots</c>: directories made absolute and resolved; one that is missing or not a directory is left out with a warning.</summary>
     /// <remarks>
@@ -206,6 +207,48 @@ internal static class ConfigOnlyKeys
 
         // The bounds above fit in an int for processes and CPU seconds.
         limits = new ResourceLimits((int?)processes, memoryBytes, (int?)cpuSeconds);
+        return true;
+    }
+
+    /// <summary>Reads <c>telemetry</c>: <c>{"include_command": true|false}</c>, optional.</summary>
+    /// <param name="config">The user config.</param>
+    /// <param name="warnings">Where to add warnings (unknown keys).</param>
+    /// <param name="telemetry">The settings; <see cref="TelemetrySettings.Default"/> when absent.</param>
+    /// <param name="error">Why the key is invalid.</param>
+    /// <returns>Whether the key is valid (or absent).</returns>
+    public static bool TryReadTelemetry(
+        UserConfigFile config,
+        List<string> warnings,
+        out TelemetrySettings telemetry,
+        [NotNullWhen(false)] out SettingsError? error)
+    {
+        telemetry = TelemetrySettings.Default;
+        error = null;
+        if (!config.Root.TryGetProperty(SettingKeys.Telemetry, out var section))
+        {
+            return true;
+        }
+
+        if (section.ValueKind != JsonValueKind.Object)
+        {
+            error = Fail(config, SettingKeys.Telemetry, $"expected an object, got {SettingNames.Describe(section.ValueKind)}");
+            return false;
+        }
+
+        WarnAboutUnknownKeys(config, SettingKeys.Telemetry, section, [IncludeCommandKey], warnings);
+        if (!section.TryGetProperty(IncludeCommandKey, out var element))
+        {
+            return true;
+        }
+
+        var raw = new RawSetting($"{SettingKeys.Telemetry}.{IncludeCommandKey}", SettingSource.ConfigFile, null, element, config, config.Directory, null);
+        if (!raw.TryReadBoolean(out var includeCommand, out var booleanError))
+        {
+            error = new SettingsError(SettingKeys.FlagName(SettingKeys.Config), booleanError.Message);
+            return false;
+        }
+
+        telemetry = new TelemetrySettings(includeCommand);
         return true;
     }
 

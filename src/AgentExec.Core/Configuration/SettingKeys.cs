@@ -48,6 +48,9 @@ public static class SettingKeys
     /// <summary>User-config only: <c>{"processes": N, "memory_bytes": N, "cpu_seconds": N}</c>.</summary>
     public const string Limits = "limits";
 
+    /// <summary>User-config only: <c>{"include_command": true}</c> puts command lines on the OpenTelemetry spans.</summary>
+    public const string Telemetry = "telemetry";
+
     /// <summary>The keys that are flags and environment variables as well as config keys, in the order the SPEC lists them.</summary>
     public static IReadOnlyList<string> Shared { get; } =
     [
@@ -56,7 +59,7 @@ public static class SettingKeys
     ];
 
     /// <summary>The keys that exist only in the user config.</summary>
-    public static IReadOnlyList<string> ConfigOnly { get; } = [Rules, WritableRoots, Env, Limits];
+    public static IReadOnlyList<string> ConfigOnly { get; } = [Rules, WritableRoots, Env, Limits, Telemetry];
 
     /// <summary>The command-line flag of a key: <c>approval_policy</c> → <c>--approval-policy</c>.</summary>
     /// <param name="key">A setting key.</param>

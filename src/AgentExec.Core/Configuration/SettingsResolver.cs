@@ -95,10 +95,12 @@ public static class SettingsResolver
         var writableRoots = defaults.WritableRoots;
         var environment = defaults.Env;
         var limits = defaults.Limits;
+        var telemetry = defaults.Telemetry;
         if (layers.Config is { } trusted
             && (!ConfigOnlyKeys.TryReadWritableRoots(trusted, home, warnings, out writableRoots, out error)
                 || !ConfigOnlyKeys.TryReadEnvironment(trusted, warnings, out environment, out error)
-                || !ConfigOnlyKeys.TryReadLimits(trusted, warnings, out limits, out error)))
+                || !ConfigOnlyKeys.TryReadLimits(trusted, warnings, out limits, out error)
+                || !ConfigOnlyKeys.TryReadTelemetry(trusted, warnings, out telemetry, out error)))
         {
             return false;
         }
@@ -123,6 +125,7 @@ public static class SettingsResolver
             WritableRoots = writableRoots,
             Env = environment,
             Limits = limits,
+            Telemetry = telemetry,
             Warnings = warnings.ToArray(),
         };
         return true;

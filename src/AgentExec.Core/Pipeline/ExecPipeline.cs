@@ -8,6 +8,7 @@ using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Telemetry;
 
 namespace AgentExec.Core.Pipeline;
 
@@ -39,6 +40,12 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
 
     /// <summary>Runs one request through the whole pipeline. Never throws for anything the command or the human does.</summary>
     public async Task<ShellResult> ExecuteAsync(ExecRequest request, IApprovalChannel channel, IOutputObserver? observer, CancellationToken cancellationToken)
+    {
+        using var telemetry = CallTelemetry.Start(request, _deps.Settings, _deps.TimeProvider);
+        return telemetry.Finish(await ExecuteCallAsync(request, channel, observer, telemetry, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<ShellResult> ExecuteCallAsync(ExecRequest request, IApprovalChannel channel, IOutputObserver? observer, CallTelemetry telemetry, CancellationToken cancellationToken)
     {
         var call = new CallRecorder(_deps.AuditLog, request.CallId, _deps.Logger);
         if (!await call.TryRecordAsync(AuditEventNames.CallReceived, new JsonObject
@@ -88,7 +95,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
                 return await DenyAsync(call, ShellStatus.Denied, DenialMessage(forbidden, evaluation), forbidden, evaluation).ConfigureAwait(false);
 
             case PolicyVerdict.Ask:
-                approval = await AskAsync(call, request, evaluation, request.Escalation, null, channel, cancellationToken).ConfigureAwait(false);
+                approval = telemetry.Decided(await AskAsync(call, telemetry, request, evaluation, request.Escalation, null, channel, cancellationToken).ConfigureAwait(false));
                 if (!approval.IsApproved)
                 {
                     return await DenyAsync(call, ShellStatus.Denied, DenialMessage(approval, evaluation), approval, evaluation).ConfigureAwait(false);
@@ -115,7 +122,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         var failure = UntrustedText.TruncateUtf8(
             first.Stderr.Text.Length > 0 ? first.Stderr.Text : first.Stdout.Text,
             SandboxFailureMaxBytes);
-        var retryApproval = await AskAsync(call, request, evaluation, EscalationKind.RetryWithoutSandbox, failure, channel, cancellationToken).ConfigureAwait(false);
+        var retryApproval = telemetry.Decided(await AskAsync(call, telemetry, request, evaluation, EscalationKind.RetryWithoutSandbox, failure, channel, cancellationToken).ConfigureAwait(false));
         if (!retryApproval.IsApproved)
         {
             var message = "The sandbox denied this command, and running it without the sandbox was not approved ("
@@ -129,6 +136,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
 
     private async Task<ApprovalOutcome> AskAsync(
         CallRecorder call,
+        CallTelemetry telemetry,
         ExecRequest request,
         PolicyEvaluation evaluation,
         EscalationKind escalation,
@@ -161,7 +169,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             return ApprovalOutcome.DeniedByChannel(ApprovalReason.TooManyPending);
         }
 
-        var assessment = await AssessAsync(call, request, sandboxFailure, cancellationToken).ConfigureAwait(false);
+        var assessment = await AssessAsync(call, telemetry, request, sandboxFailure, cancellationToken).ConfigureAwait(false);
         var question = new ApprovalQuestion(
             NewApprovalId(),
             request.CallId,
@@ -188,6 +196,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         }
 
         ApprovalOutcome answer;
+        telemetry.QuestionSent();
         try
         {
             answer = await channel.AskAsync(question, _deps.Settings.ApprovalTimeout, cancellationToken).ConfigureAwait(false);
@@ -198,6 +207,8 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         {
             answer = ApprovalOutcome.DeniedByChannel(cancellationToken.IsCancellationRequested ? ApprovalReason.CallCancelled : ApprovalReason.ClientError);
         }
+
+        telemetry.AnswerReceived();
 
         if (escalation == EscalationKind.RetryWithoutSandbox && answer.Decision == ApprovalDecision.ApprovedForSession)
         {
@@ -236,7 +247,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             : ApprovalOutcome.DeniedByChannel(ApprovalReason.AuditUnavailable, answer.AnswerShape);
     }
 
-    private async Task<AssessmentResult> AssessAsync(CallRecorder call, ExecRequest request, string? sandboxFailure, CancellationToken cancellationToken)
+    private async Task<AssessmentResult> AssessAsync(CallRecorder call, CallTelemetry telemetry, ExecRequest request, string? sandboxFailure, CancellationToken cancellationToken)
     {
         AssessmentResult result;
         try
@@ -258,6 +269,8 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         {
             result = new AssessmentResult(AssessmentStatus.ModelError, null, TimeSpan.Zero, exception.GetType().Name);
         }
+
+        telemetry.Assessed(result);
 
         if (result.Status != AssessmentStatus.Disabled)
         {
@@ -310,19 +323,28 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             environment));
         SandboxMode? reportedSandbox = sandbox.Backend == SandboxBackendKind.None ? null : settings.Sandbox;
 
-        if (!await call.TryRecordAsync(AuditEventNames.ExecutionStarted, new JsonObject
-            {
-                ["sandbox"] = reportedSandbox?.ToCode() ?? "none",
-                ["sandbox_backend"] = sandbox.Backend.ToCode(),
-            }).ConfigureAwait(false))
+        ExecutionResult execution;
+        try
         {
-            return AuditUnavailable(call, evaluation);
-        }
+            if (!await call.TryRecordAsync(AuditEventNames.ExecutionStarted, new JsonObject
+                {
+                    ["sandbox"] = reportedSandbox?.ToCode() ?? "none",
+                    ["sandbox_backend"] = sandbox.Backend.ToCode(),
+                }).ConfigureAwait(false))
+            {
+                return AuditUnavailable(call, evaluation);
+            }
 
-        var execution = await _deps.Runner.RunAsync(
-            new ExecutionSpec(wrapped.Argv, request.WorkingDirectory, wrapped.Environment, request.Timeout, _deps.OutputCapBytes),
-            observer,
-            cancellationToken).ConfigureAwait(false);
+            execution = await _deps.Runner.RunAsync(
+                new ExecutionSpec(wrapped.Argv, request.WorkingDirectory, wrapped.Environment, request.Timeout, _deps.OutputCapBytes),
+                observer,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // What the sandbox prepared for this run (Landlock's fresh TMPDIR) goes once the run's processes are gone.
+            wrapped.Cleanup?.Invoke();
+        }
 
         var sandboxDenied = execution.Outcome == ExecutionOutcome.Exited && sandbox.LooksDenied(execution);
         var (status, message) = execution.Outcome switch
@@ -396,7 +418,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             ApprovalReason.UserCancelled => "The user aborted. Stop, and wait for the user's instructions before doing anything else.",
             ApprovalReason.MalformedResponse => "The approval answer was malformed, so the command was denied.",
             ApprovalReason.ClientError => "The client answered the approval request with an error, so the command was denied.",
-            ApprovalReason.NoResponse => "Nobody answered the approval request in time, so the command was denied.",
+            ApprovalReason.NoResponse => "Nobody answered the approval request (no answer in time, or no terminal to ask on), so the command was denied.",
             ApprovalReason.Disconnected => "The client disconnected while the approval was pending; the command did not run.",
             ApprovalReason.CallCancelled => "The call was cancelled while the approval was pending; the command did not run.",
             ApprovalReason.ClientCannotElicit => "This command needs a human's approval, but the client cannot ask (no elicitation support).",
@@ -442,14 +464,14 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
 
     private static string NewApprovalId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    private static string EscalationCode(EscalationKind escalation) => escalation switch
+    internal static string EscalationCode(EscalationKind escalation) => escalation switch
     {
         EscalationKind.RequireEscalated => "require_escalated",
         EscalationKind.RetryWithoutSandbox => "retry_without_sandbox",
         _ => "none",
     };
 
-    private static string AssessmentCode(AssessmentStatus status) => status switch
+    internal static string AssessmentCode(AssessmentStatus status) => status switch
     {
         AssessmentStatus.Success => "success",
         AssessmentStatus.Timeout => "timeout",

@@ -39,4 +39,7 @@ public sealed record PipelineDependencies(
 
     /// <summary>Cap for each of stdout and stderr.</summary>
     public int OutputCapBytes { get; init; } = ExecutionSpec.DefaultOutputCapBytes;
+
+    /// <summary>The clock the pipeline measures with (how long a human took to answer).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

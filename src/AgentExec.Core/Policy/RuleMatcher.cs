@@ -17,23 +17,23 @@ internal static class RuleMatcher
             return false;
         }
 
-        var pattern = CommandArguments.Split(rule.Pattern.Skip(1).ToArray());
-        var command = CommandArguments.Split(part.Arguments);
-
-        if (pattern.Operands.Count > command.Operands.Count)
+        var patternArguments = rule.Pattern.Skip(1).ToArray();
+        var patternOperands = FlagSet.NonFlagArguments(patternArguments);
+        var commandOperands = FlagSet.NonFlagArguments(part.Arguments);
+        if (patternOperands.Count > commandOperands.Count)
         {
             return false;
         }
 
-        for (var i = 0; i < pattern.Operands.Count; i++)
+        for (var i = 0; i < patternOperands.Count; i++)
         {
-            if (!string.Equals(pattern.Operands[i], command.Operands[i], StringComparison.Ordinal))
+            if (!string.Equals(patternOperands[i], commandOperands[i], StringComparison.Ordinal))
             {
                 return false;
             }
         }
 
-        return pattern.Flags.IsSubsetOf(command.Flags);
+        return FlagSet.ShortAndLongFlags(patternArguments).IsSubsetOf(FlagSet.ShortAndLongFlags(part.Arguments));
     }
 
     // A rule written as ["/bin/rm", ...] means rm: the same reduction the parser applies to commands.

@@ -18,13 +18,7 @@ internal static class ShellToolResultRenderer
     public static CallToolResult Render(ShellResult result)
     {
         var payload = new ShellToolResult(
-            Status: result.Status switch
-            {
-                ShellStatus.Completed => "completed",
-                ShellStatus.Denied => "denied",
-                ShellStatus.TimedOut => "timed_out",
-                _ => "failed_to_start",
-            },
+            Status: result.Status.ToCode(),
             ExitCode: result.ExitCode,
             Stdout: result.Stdout.Text,
             Stderr: result.Stderr.Text,

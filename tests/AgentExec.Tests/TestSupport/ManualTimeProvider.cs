@@ -4,9 +4,15 @@ namespace AgentExec.Tests.TestSupport;
 /// A clock that moves only when the test says so. <see cref="Advance"/> fires every timer that comes due on the
 /// way, in order, as often as it comes due (periodic timers included), outside the lock.
 /// </summary>
-internal sealed class ManualTimeProvider : TimeProvider
+internal sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
-    private static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public ManualTimeProvider()
+        : this(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+    }
+
+    /// <summary>A clock that starts at an ISO 8601 time.</summary>
+    public static ManualTimeProvider At(string iso) => new(DateTimeOffset.Parse(iso, global::System.Globalization.CultureInfo.InvariantCulture));
 
     private readonly Lock _gate = new();
     private readonly List<ManualTimer> _timers = [];
@@ -32,7 +38,7 @@ internal sealed class ManualTimeProvider : TimeProvider
 
     public override long GetTimestamp() => NowTicks;
 
-    public override DateTimeOffset GetUtcNow() => Epoch.AddTicks(NowTicks);
+    public override DateTimeOffset GetUtcNow() => start.AddTicks(NowTicks);
 
     internal long NowTicks
     {

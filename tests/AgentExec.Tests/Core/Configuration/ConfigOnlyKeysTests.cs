@@ -87,4 +87,50 @@ public sealed class ConfigOnlyKeysTests : IDisposable
             ],
             settings.Warnings);
     }
+
+    [Fact]
+    public void Telemetry_include_command_is_read_and_is_off_by_default()
+    {
+        // Arrange
+        using var other = new SettingsScenario();
+        scenario.WriteUserConfig("""{ "telemetry": { "include_command": true } }""");
+
+        // Act
+        var optedIn = scenario.ResolveSettings();
+        var byDefault = other.ResolveSettings();
+
+        // Assert
+        Assert.Equal(new TelemetrySettings(IncludeCommand: true), optedIn.Telemetry);
+        Assert.Equal(TelemetrySettings.Default, byDefault.Telemetry);
+        Assert.False(byDefault.Telemetry.IncludeCommand);
+    }
+
+    [Fact]
+    public void Telemetry_in_a_workspace_config_cannot_put_commands_on_spans()
+    {
+        // Arrange
+        var path = SettingsScenario.WriteFile(Path.Join(scenario.Workspace, "agentexec.json"), """{ "telemetry": { "include_command": true } }""");
+        scenario.Flags["config"] = path;
+
+        // Act
+        var settings = scenario.ResolveSettings();
+
+        // Assert
+        Assert.False(settings.Telemetry.IncludeCommand);
+        Assert.EndsWith("ignoring telemetry", Assert.Single(settings.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_keys_inside_telemetry_are_warnings()
+    {
+        // Arrange
+        var path = scenario.WriteUserConfig("""{ "telemetry": { "include_output": true } }""");
+
+        // Act
+        var settings = scenario.ResolveSettings();
+
+        // Assert
+        Assert.False(settings.Telemetry.IncludeCommand);
+        Assert.Equal([$"{path}, key 'telemetry': unknown key 'include_output' ignored; expected include_command"], settings.Warnings);
+    }
 }

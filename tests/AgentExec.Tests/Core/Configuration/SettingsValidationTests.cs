@@ -94,6 +94,8 @@ public sealed class SettingsValidationTests : IDisposable
     [InlineData("""{ "limits": { "processes": 0 } }""", "--config", "key 'limits.processes': 0 is out of range; expected 1 to 4194304")]
     [InlineData("""{ "limits": { "memory_bytes": 1024 } }""", "--config", "key 'limits.memory_bytes': 1024 is out of range; expected 16777216 to 1125899906842624")]
     [InlineData("""{ "limits": { "cpu_seconds": "10" } }""", "--config", "key 'limits.cpu_seconds': expected a whole number from 1 to 604800, got a string")]
+    [InlineData("""{ "telemetry": true }""", "--config", "key 'telemetry': expected an object, got true")]
+    [InlineData("""{ "telemetry": { "include_command": "yes" } }""", "--config", "key 'telemetry.include_command': expected true or false, got a string")]
     public void A_config_value_of_the_wrong_type_or_range_is_an_error_naming_the_file(string json, string expectedOption, string expectedMessageEnd)
     {
         // Arrange

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using AgentExec.Cli.Hosting;
+using AgentExec.Cli.Terminal;
+using AgentExec.Core.Approval;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace AgentExec.Cli.Commands;
+
+/// <summary><c>agentexec run [options] -- CMD ARG…</c>: one command through the same pipeline as the server, asking on the terminal.</summary>
+internal static class RunCommand
+{
+    public static Command Create(SharedOptions shared)
+    {
+        var timeout = new Option<long?>("--timeout-ms")
+        {
+            Description = $"Bounds the command's run, in milliseconds (default {(long)ExecRequest.DefaultTimeout.TotalMilliseconds}); time spent waiting for you does not count.",
+            HelpName = "MS",
+        };
+        var command = new Command("run", """
+            Run one command through the sandbox and approval policy; if it needs approval, ask on this terminal.
+            Answers are read from the terminal only (never stdin): with no terminal the answer is no.
+            Exit code: the command's own; 77 denied; 124 timed out; 125 could not start; 2 usage error.
+
+            Examples:
+              agentexec run -- make test
+              agentexec run --approval-policy untrusted -- rm -rf build
+              agentexec run --timeout-ms 5000 -- ./slow-script.sh
+            """);
+        shared.AddTo(command);
+        command.Add(timeout);
+        var commandLine = CommandLineArgument.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            if (!CommandLineArgument.TryGetArgv(parseResult, commandLine, command, out var argv, out var argvError))
+            {
+                await Console.Error.WriteLineAsync($"agentexec: {argvError}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            using var terminal = new ControllingTerminal();
+            using var runtime = AgentExecRuntime.TryCreate(
+                shared.GivenFlags(parseResult),
+                Console.Error,
+                LogLevel.Warning,
+                assessor => new SpinnerRiskAssessor(assessor, terminal));
+            if (runtime is null)
+            {
+                return ExitCodes.Usage;
+            }
+
+            if (!ExecRequestValidation.TryCreate(
+                    ShellQuoting.Join(argv),
+                    Environment.CurrentDirectory,
+                    parseResult.GetValue(timeout),
+                    justification: null,
+                    EscalationKind.None,
+                    runtime.Settings.Workspace,
+                    "run-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+                    out var request,
+                    out var requestError))
+            {
+                // The request names its fields as the MCP tool does; here the timeout is the --timeout-ms flag.
+                var flagged = requestError!.StartsWith("timeout_ms:", StringComparison.Ordinal) ? "--timeout-ms:" + requestError["timeout_ms:".Length..] : requestError;
+                await Console.Error.WriteLineAsync($"agentexec: {flagged}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            if (!runtime.Sandbox.IsAvailable)
+            {
+                await Console.Error.WriteLineAsync($"agentexec: {runtime.Sandbox.UnavailableReason}").ConfigureAwait(false);
+                return ExitCodes.CouldNotStart;
+            }
+
+            using var observer = new ConsoleOutputObserver();
+            var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+            var result = await runtime.Pipeline.ExecuteAsync(request!, channel, observer, cancellationToken).ConfigureAwait(false);
+            if (result.Message is { } message && result.Status != ShellStatus.Completed)
+            {
+                await Console.Error.WriteLineAsync($"agentexec: {message}").ConfigureAwait(false);
+            }
+
+            return ExitCode(result);
+        });
+        return command;
+    }
+
+    /// <summary>SPEC.md's exit codes: the command's own when it ran, else 77, 124 or 125.</summary>
+    internal static int ExitCode(ShellResult result) => result.Status switch
+    {
+        ShellStatus.Completed => result.ExitCode ?? ExitCodes.Internal,
+        ShellStatus.TimedOut => ExitCodes.TimedOut,
+        ShellStatus.FailedToStart => ExitCodes.CouldNotStart,
+        _ => ExitCodes.Denied,
+    };
+}

@@ -1,0 +1,57 @@
+using System.Text;
+
+namespace AgentExec.Cli.Terminal;
+
+/// <summary>
+/// The process's controlling terminal (<c>/dev/tty</c>): answers are read from it and never from stdin, so
+/// <c>yes | agentexec run …</c> cannot approve itself. Questions go to stderr.
+/// </summary>
+internal sealed class ControllingTerminal : ITerminal, IDisposable
+{
+    private const string TerminalDevice = "/dev/tty";
+    private readonly FileStream? _input;
+    private readonly StreamReader? _reader;
+
+    public ControllingTerminal()
+    {
+        try
+        {
+            // Opening fails with ENXIO when the process has no controlling terminal (CI, a pipeline, a service).
+            _input = new FileStream(TerminalDevice, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+            _reader = new StreamReader(_input, Encoding.UTF8);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _input = null;
+            _reader = null;
+        }
+
+        IsInteractive = !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+    }
+
+    public bool CanRead => _reader is not null;
+
+    public bool IsInteractive { get; }
+
+    public TextWriter Output => Console.Error;
+
+    public Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        if (_reader is null)
+        {
+            return Task.FromResult<string?>(null);
+        }
+
+        // A read from a terminal device cannot be cancelled, so it runs on its own thread and the caller stops
+        // waiting instead: a timed-out or interrupted question is denied at once, whatever the thread does later.
+        var reader = _reader;
+        var read = Task.Factory.StartNew(reader.ReadLine, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return read.WaitAsync(cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _reader?.Dispose();
+        _input?.Dispose();
+    }
+}

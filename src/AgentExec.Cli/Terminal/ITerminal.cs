@@ -1,0 +1,17 @@
+namespace AgentExec.Cli.Terminal;
+
+/// <summary>The human's terminal: where questions are written (stderr) and answers read (the controlling terminal, never stdin).</summary>
+internal interface ITerminal
+{
+    /// <summary>False when there is no controlling terminal to read an answer from.</summary>
+    bool CanRead { get; }
+
+    /// <summary>True when colours and a spinner may be used (stderr is a TTY and <c>NO_COLOR</c> is unset).</summary>
+    bool IsInteractive { get; }
+
+    /// <summary>Where the question is written.</summary>
+    TextWriter Output { get; }
+
+    /// <summary>Reads one answer line; null at end of input. Cancelled by <paramref name="cancellationToken"/>.</summary>
+    Task<string?> ReadLineAsync(CancellationToken cancellationToken);
+}

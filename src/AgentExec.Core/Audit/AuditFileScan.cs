@@ -1,0 +1,98 @@
+using System.Runtime.Versioning;
+using System.Security.Cryptography;
+
+namespace AgentExec.Core.Audit;
+
+/// <summary>Byte-level scans of the log that need no parsing: from the end backwards, newline counts, region hashes.</summary>
+[SupportedOSPlatform("linux")]
+[SupportedOSPlatform("macos")]
+internal static class AuditFileScan
+{
+    private const int ChunkSize = 64 * 1024;
+
+    /// <summary>True when the byte just before <paramref name="length"/> is a newline.</summary>
+    public static bool EndsWithNewline(AuditFile file, long length)
+    {
+        if (length == 0)
+        {
+            return false;
+        }
+
+        Span<byte> last = stackalloc byte[1];
+        file.ReadExactly(last, length - 1);
+        return last[0] == (byte)'\n';
+    }
+
+    /// <summary>Where the content of the last line ends: before the final newline if there is one.</summary>
+    public static long ContentEnd(AuditFile file, long length) => EndsWithNewline(file, length) ? length - 1 : length;
+
+    /// <summary>
+    /// The offset just after the <paramref name="count"/>-th newline found searching back from <paramref name="end"/>
+    /// (exclusive), or 0 when there are fewer: with <paramref name="end"/> the end of a line's content, the start of
+    /// that line and the <paramref name="count"/> − 1 lines before it.
+    /// </summary>
+    public static long StartOfTrailingLines(AuditFile file, long end, int count)
+    {
+        var chunk = new byte[(int)Math.Min(ChunkSize, Math.Max(end, 1))];
+        var found = 0;
+        var position = end;
+        while (position > 0)
+        {
+            var size = (int)Math.Min(chunk.Length, position);
+            var chunkStart = position - size;
+            var span = chunk.AsSpan(0, size);
+            file.ReadExactly(span, chunkStart);
+            while (true)
+            {
+                var newline = span.LastIndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    break;
+                }
+
+                if (++found == count)
+                {
+                    return chunkStart + newline + 1;
+                }
+
+                span = span[..newline];
+            }
+
+            position = chunkStart;
+        }
+
+        return 0;
+    }
+
+    /// <summary>The number of newlines in [<paramref name="start"/>, <paramref name="end"/>): a forward pass with no parsing.</summary>
+    public static long CountNewlines(AuditFile file, long start, long end)
+    {
+        var chunk = new byte[ChunkSize];
+        long count = 0;
+        for (var position = start; position < end;)
+        {
+            var span = chunk.AsSpan(0, (int)Math.Min(ChunkSize, end - position));
+            file.ReadExactly(span, position);
+            count += span.Count((byte)'\n');
+            position += span.Length;
+        }
+
+        return count;
+    }
+
+    /// <summary>The lowercase hex SHA-256 of the bytes in [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    public static string HashRange(AuditFile file, long start, long end)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var chunk = new byte[ChunkSize];
+        for (var position = start; position < end;)
+        {
+            var span = chunk.AsSpan(0, (int)Math.Min(ChunkSize, end - position));
+            file.ReadExactly(span, position);
+            sha.AppendData(span);
+            position += span.Length;
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}

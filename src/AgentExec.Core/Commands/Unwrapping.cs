@@ -1,0 +1,19 @@
+namespace AgentExec.Core.Commands;
+
+/// <summary>The command a wrapper (<c>sudo</c>, <c>env</c>, <c>timeout</c>…) runs, and what the wrapper adds to it.</summary>
+/// <param name="Inner">The inner command's words, program first.</param>
+/// <param name="Problem">Set when the wrapper's own arguments could not be understood; the inner command is then unknown.</param>
+internal sealed record Unwrapping(IReadOnlyList<ShellWord> Inner, string? Problem)
+{
+    /// <summary>A verdict the wrapper imposes whatever it runs (<c>sudo</c> is dangerous).</summary>
+    public Verdict? Imposed { get; init; }
+
+    /// <summary>True when the wrapper sets variables for the command (<c>env FOO=1 cmd</c>).</summary>
+    public bool SetsVariables { get; init; }
+
+    /// <summary>True when the wrapper appends arguments read from its input (<c>xargs</c>).</summary>
+    public bool AppendsArgumentsFromInput { get; init; }
+
+    /// <summary>A wrapper whose arguments could not be read.</summary>
+    public static Unwrapping Failed(string problem) => new([], problem);
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>
+/// The launcher's supervision as a child subreaper: waits for the command, then kills and reaps every process the
+/// command left behind, so no background, double-forked or <c>setsid</c> process outlives the run.
+/// </summary>
+/// <remarks>
+/// As a subreaper (<c>PR_SET_CHILD_SUBREAPER</c>) the launcher adopts every orphan below it, whatever session or
+/// process group it moved to, so "every process the command started" is exactly "every child the launcher still has".
+/// Killing a child by its pid is race-free: a child that has not been reaped keeps its pid. A killed child's own
+/// children are adopted in turn, so the loop repeats until none is left. When the runner kills the launcher instead
+/// (timeout, cancellation), its tree walk finds the adopted orphans among the launcher's children.
+/// </remarks>
+internal static unsafe class DescendantReaper
+{
+    // waitpid option: return at once when no child has changed state (sys/wait.h).
+    private const int WaitNoHang = 1;
+
+    /// <summary>Waits for <paramref name="commandPid"/>, kills what remains, and returns the command's exit code (128+N for signal N).</summary>
+    public static int WaitForCommandThenKillTheRest(int commandPid)
+    {
+        int status;
+        while (true)
+        {
+            int reaped;
+            var pid = Libc.WaitPid(-1, &reaped, 0);
+            if (pid == commandPid)
+            {
+                status = reaped;
+                break;
+            }
+
+            if (pid < 0)
+            {
+                var errno = Libc.LastError;
+                if (errno == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                KillRemainingDescendants();
+                throw new LandlockSetupException($"lost track of the command: waitpid failed: {Libc.Describe(errno)}");
+            }
+
+            // An adopted orphan ended before the command did: reaped, nothing else to do.
+        }
+
+        KillRemainingDescendants();
+        return ExitCode(status);
+    }
+
+    /// <summary>Kills and reaps every child of this process until there are none.</summary>
+    public static void KillRemainingDescendants()
+    {
+        var self = Libc.GetPid();
+        while (true)
+        {
+            int status;
+            var pid = Libc.WaitPid(-1, &status, WaitNoHang);
+            if (pid > 0)
+            {
+                continue;
+            }
+
+            if (pid < 0)
+            {
+                if (Libc.LastError == Errno.EINTR)
+                {
+                    continue;
+                }
+
+                // ECHILD: nothing is left. The common case costs this one call, and no /proc scan.
+                return;
+            }
+
+            foreach (var child in ChildrenOf(self))
+            {
+                Libc.Kill(child, LinuxSignal.Kill);
+            }
+
+            // Wait for at least one to end before looking again, so the loop does not spin while SIGKILL is delivered.
+            Libc.WaitPid(-1, &status, 0);
+        }
+    }
+
+    /// <summary>The pids whose parent is <paramref name="parent"/>, read from <c>/proc/*/stat</c> (works without CONFIG_PROC_CHILDREN).</summary>
+    internal static List<int> ChildrenOf(int parent)
+    {
+        var children = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(directory);
+            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (ParentOf(stat) == parent)
+            {
+                children.Add(pid);
+            }
+        }
+
+        return children;
+    }
+
+    /// <summary>The parent pid in a <c>/proc/PID/stat</c> line: "pid (comm) state ppid …", where comm may hold spaces and parentheses.</summary>
+    internal static int? ParentOf(string stat)
+    {
+        var end = stat.LastIndexOf(')');
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var fields = stat[(end + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length > 1 && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : null;
+    }
+
+    /// <summary>A <c>wait</c> status as a shell reports it: the exit code, or 128+N when signal N ended the process.</summary>
+    internal static int ExitCode(int status)
+    {
+        var signal = status & 0x7f;
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+    }
+}

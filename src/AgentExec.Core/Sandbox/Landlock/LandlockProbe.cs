@@ -1,0 +1,48 @@
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>Whether this machine can run the Landlock backend, at which ABI, and what it cannot protect.</summary>
+/// <param name="Abi">The kernel's Landlock ABI version; 0 when there is none.</param>
+/// <param name="UnavailableReason">Why the backend cannot be used, naming the fix; null when it can.</param>
+public sealed record LandlockProbe(int Abi, string? UnavailableReason)
+{
+    /// <summary>True when the Landlock backend can enforce the sandbox modes here.</summary>
+    public bool IsAvailable => UnavailableReason is null;
+
+    /// <summary>What the backend leaves unprotected under <paramref name="mode"/> on this kernel, for the start-up log and <c>check</c>.</summary>
+    public IReadOnlyList<string> CaveatsFor(SandboxMode mode)
+    {
+        if (!IsAvailable || mode == SandboxMode.DangerFullAccess)
+        {
+            return [];
+        }
+
+        var caveats = new List<string>();
+        if (mode == SandboxMode.WorkspaceWrite)
+        {
+            caveats.Add(
+                "Landlock cannot make paths inside a writable root read-only: .git (hooks, config), agentexec.json and .env "
+                + "in the workspace are writable by commands, so a command can plant a git hook that later runs unsandboxed "
+                + "or remove the workspace's forbidden rules. The bubblewrap backend protects them.");
+        }
+
+        caveats.Add(
+            "Landlock cannot hide files: credentials (~/.ssh, ~/.aws, ~/.gnupg, ~/.netrc, ~/.docker), the user config and "
+            + "the workspace's .env are readable by commands.");
+        if (Abi < 9)
+        {
+            caveats.Add(
+                $"Landlock ABI {Abi} cannot restrict Unix sockets by path (ABI 9 can): commands can connect to host services "
+                + "such as Docker, D-Bus or ssh-agent sockets under /run and $XDG_RUNTIME_DIR.");
+        }
+
+        if (Abi < 6)
+        {
+            caveats.Add(
+                $"Landlock ABI {Abi} has no IPC scoping (ABI 6 has): commands can signal other processes of the same user, "
+                + "agentexec and their own launcher included (killing the launcher lets a command's background processes "
+                + "outlive its timeout), and connect to abstract Unix sockets.");
+        }
+
+        return caveats;
+    }
+}

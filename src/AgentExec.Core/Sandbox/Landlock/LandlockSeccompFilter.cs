@@ -1,0 +1,150 @@
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>
+/// The seccomp filter beside Landlock: refuses non-local sockets when the network is off, and read-only truncation on
+/// kernels whose Landlock cannot see it. x86_64 only.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Network off means no IP sockets at all (SPEC.md "Sandbox"), and Landlock's network rules cover only TCP bind and
+/// connect, from ABI 4 on. So <c>socket()</c> is refused (<c>EACCES</c>) for every address family except
+/// <c>AF_UNIX</c> and <c>AF_NETLINK</c>: an allow-list, so that UDP, raw packets, <c>AF_VSOCK</c> to a hypervisor and
+/// families added later are refused too. Netlink stays because <c>getifaddrs</c> needs it and it reaches no other
+/// machine; its privileged operations need capabilities the command no longer has.
+/// </para>
+/// <para>
+/// io_uring can open files and, since Linux 5.19, create sockets without passing through the filtered system calls, so
+/// it is refused (<c>ENOSYS</c>, which every io_uring user treats as "not available" and falls back from) whenever the
+/// filter refuses anything.
+/// </para>
+/// <para>
+/// Landlock before ABI 3 (Debian 12's 6.1 kernels have ABI 2) does not handle truncation: <c>truncate(path)</c> and
+/// <c>open(path, O_RDONLY | O_TRUNC)</c> would empty any file the user owns, read-only or not. On those kernels both are
+/// refused here (<c>EACCES</c>), and <c>openat2</c>, whose flags sit behind a pointer seccomp cannot read, is reported
+/// missing so that callers fall back to <c>openat</c>. Truncating through a descriptor needs one opened for writing,
+/// which Landlock already checks.
+/// </para>
+/// <para>
+/// A system call made through another ABI would bypass every number compared here: a 64-bit process can issue i386
+/// system calls with <c>int 0x80</c> (where <c>socketcall</c> multiplexes sockets), and x32 ones by setting bit 30 of
+/// the number. The filter kills the process on any architecture but x86_64 and refuses x32 numbers.
+/// </para>
+/// </remarks>
+internal static unsafe class LandlockSeccompFilter
+{
+    // struct seccomp_data (linux/seccomp.h): int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6].
+    // Arguments are read as their low 32 bits (little-endian), which is all the kernel uses of an int argument.
+    private const uint SyscallNumberOffset = 0;
+    private const uint ArchitectureOffset = 4;
+    private const uint FirstArgumentOffset = 16;
+    private const uint ArgumentSize = 8;
+
+    // AUDIT_ARCH_X86_64 (linux/audit.h): EM_X86_64 (62) | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE.
+    private const uint AuditArchX8664 = 62 | 0x80000000 | 0x40000000;
+
+    // __X32_SYSCALL_BIT (asm/unistd.h): x32 system calls arrive as x86_64 ones with this bit set in the number.
+    private const uint X32SyscallBit = 0x40000000;
+
+    // Return actions (linux/seccomp.h). KILL_PROCESS ends the whole process (Linux 4.14), not just the thread.
+    private const uint ReturnKillProcess = 0x80000000;
+    private const uint ReturnErrno = 0x00050000;
+    private const uint ReturnAllow = 0x7fff0000;
+
+    // Address families (linux/socket.h) that reach no other machine.
+    private const uint AddressFamilyUnix = 1;
+    private const uint AddressFamilyNetlink = 16;
+
+    // seccomp(2) operation that installs a filter; prctl option for no_new_privs, which an unprivileged filter needs.
+    private const nint SeccompSetModeFilter = 1;
+
+    /// <summary>The filter for these settings, or null when none is needed (network allowed, Landlock ABI 3 or newer).</summary>
+    /// <param name="refuseNonLocalSockets">Refuse every socket family but Unix and netlink.</param>
+    /// <param name="refuseReadOnlyTruncation">Refuse <c>truncate</c> and read-only <c>O_TRUNC</c> opens (Landlock ABI &lt; 3).</param>
+    public static BpfInstruction[]? For(bool refuseNonLocalSockets, bool refuseReadOnlyTruncation)
+    {
+        if (!refuseNonLocalSockets && !refuseReadOnlyTruncation)
+        {
+            return null;
+        }
+
+        var program = new BpfProgramBuilder()
+            .Load(ArchitectureOffset)
+            .JumpIfEqual(AuditArchX8664, "native")
+            .Return(ReturnKillProcess)
+            .Label("native")
+            .Load(SyscallNumberOffset)
+            .JumpIfAtLeast(X32SyscallBit, "eperm")
+            .JumpIfEqual(X64Syscall.IoUringSetup, "enosys")
+            .JumpIfEqual(X64Syscall.IoUringEnter, "enosys")
+            .JumpIfEqual(X64Syscall.IoUringRegister, "enosys");
+        if (refuseNonLocalSockets)
+        {
+            program.JumpIfEqual(X64Syscall.Socket, "socket");
+        }
+
+        if (refuseReadOnlyTruncation)
+        {
+            program
+                .JumpIfEqual(X64Syscall.Truncate, "eacces")
+                .JumpIfEqual(X64Syscall.Open, "open")
+                .JumpIfEqual(X64Syscall.OpenAt, "openat")
+                .JumpIfEqual(X64Syscall.OpenAt2, "enosys");
+        }
+
+        program.Return(ReturnAllow);
+
+        if (refuseNonLocalSockets)
+        {
+            program
+                .Label("socket")
+                .Load(Argument(0))
+                .JumpIfEqual(AddressFamilyUnix, "allow")
+                .JumpIfEqual(AddressFamilyNetlink, "allow")
+                .Return(ReturnErrno | Errno.EACCES);
+        }
+
+        if (refuseReadOnlyTruncation)
+        {
+            // open(path, flags, mode) and openat(dirfd, path, flags, mode): refuse when O_TRUNC is set and the access
+            // mode is O_RDONLY. Write modes are left to Landlock, which checks them when the file is opened.
+            program
+                .Label("open")
+                .Load(Argument(1))
+                .And(LinuxOpenFlags.Truncate | LinuxOpenFlags.AccessModeMask)
+                .JumpIfEqual(LinuxOpenFlags.Truncate | LinuxOpenFlags.ReadOnly, "eacces")
+                .Return(ReturnAllow)
+                .Label("openat")
+                .Load(Argument(2))
+                .And(LinuxOpenFlags.Truncate | LinuxOpenFlags.AccessModeMask)
+                .JumpIfEqual(LinuxOpenFlags.Truncate | LinuxOpenFlags.ReadOnly, "eacces")
+                .Return(ReturnAllow);
+        }
+
+        return program
+            .Label("allow")
+            .Return(ReturnAllow)
+            .Label("eacces")
+            .Return(ReturnErrno | Errno.EACCES)
+            .Label("eperm")
+            .Return(ReturnErrno | Errno.EPERM)
+            .Label("enosys")
+            .Return(ReturnErrno | Errno.ENOSYS)
+            .Build();
+    }
+
+    /// <summary>Installs <paramref name="program"/> on the calling thread (inherited by its children); returns 0 or the errno.</summary>
+    /// <remarks>Needs <c>no_new_privs</c> already set. Allocates nothing, so it may run after Landlock confined the thread.</remarks>
+    public static int InstallOnCallingThread(BpfInstruction[] program)
+    {
+        fixed (BpfInstruction* instructions = program)
+        {
+            // struct sock_fprog: unsigned short len; (padding); struct sock_filter *filter — two machine words.
+            var sockFprog = stackalloc nint[2];
+            sockFprog[0] = program.Length;
+            sockFprog[1] = (nint)instructions;
+            return Libc.Syscall(X64Syscall.Seccomp, SeccompSetModeFilter, 0, (nint)sockFprog, 0, 0) == 0 ? 0 : Libc.LastError;
+        }
+    }
+
+    private static uint Argument(uint index) => FirstArgumentOffset + (index * ArgumentSize);
+}

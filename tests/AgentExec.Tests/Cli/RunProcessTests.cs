@@ -1,0 +1,82 @@
+using AgentExec.Tests.EndToEnd;
+
+namespace AgentExec.Tests.Cli;
+
+/// <summary>The real <c>agentexec run</c> process: SPEC.md's exit codes, and answers never taken from stdin.</summary>
+public sealed class RunProcessTests
+{
+    [Fact]
+    public async Task The_command_s_own_exit_code_and_output_pass_through()
+    {
+        using var agentexec = new AgentExecProcess();
+
+        var result = await agentexec.RunAsync(["run", "--sandbox", "danger-full-access", "--", "bash", "-c", "echo out; echo err >&2; exit 3"]);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("out\n", result.StandardOutput);
+        Assert.Contains("err\n", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_argv_is_quoted_so_its_words_are_not_run_as_shell()
+    {
+        using var agentexec = new AgentExecProcess();
+
+        var result = await agentexec.RunAsync(["run", "--sandbox", "danger-full-access", "--", "echo", "$(touch pwned)", "`touch pwned`"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("$(touch pwned) `touch pwned`\n", result.StandardOutput);
+        Assert.False(File.Exists(Path.Combine(agentexec.Workspace, "pwned")));
+    }
+
+    [Fact]
+    public async Task A_command_that_needs_approval_is_denied_with_77_when_there_is_no_terminal_even_if_stdin_says_yes()
+    {
+        using var agentexec = new AgentExecProcess();
+        var victim = Directory.CreateDirectory(Path.Combine(agentexec.Workspace, "victim")).FullName;
+
+        var result = await agentexec.RunAsync(["run", "--sandbox", "danger-full-access", "--", "rm", "-rf", "victim"], standardInput: "y\nyes\ny\n");
+
+        Assert.Equal(77, result.ExitCode);
+        Assert.True(Directory.Exists(victim));
+        Assert.Contains("no terminal", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forbidden_command_is_denied_with_77()
+    {
+        using var agentexec = new AgentExecProcess();
+
+        var result = await agentexec.RunAsync(["run", "--sandbox", "danger-full-access", "--approval-policy", "never", "--", "rm", "-rf", "victim"]);
+
+        Assert.Equal(77, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task A_command_past_its_timeout_exits_124()
+    {
+        using var agentexec = new AgentExecProcess();
+
+        var result = await agentexec.RunAsync(["run", "--sandbox", "danger-full-access", "--timeout-ms", "300", "--", "sleep", "30"]);
+
+        Assert.Equal(124, result.ExitCode);
+    }
+
+    [Theory]
+    [InlineData("run", "--no-such-flag", "--", "true")]
+    [InlineData("run", "true")]
+    [InlineData("run", "--timeout-ms", "0", "--", "true")]
+    [InlineData("run", "--timeout-ms", "soon", "--", "true")]
+    [InlineData("run", "--approval-policy", "sometimes", "--", "true")]
+    [InlineData("check", "--sandbox", "none", "--", "true")]
+    [InlineData("no-such-command")]
+    public async Task Usage_errors_exit_2_and_name_what_is_wrong(params string[] arguments)
+    {
+        using var agentexec = new AgentExecProcess();
+
+        var result = await agentexec.RunAsync(arguments);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("agentexec: ", result.StandardError, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,113 @@
+using AgentExec.Cli.Terminal;
+using AgentExec.Core.Approval;
+using AgentExec.Core.Assessment;
+using AgentExec.Core.Sandbox;
+
+namespace AgentExec.Tests.Cli;
+
+public sealed class TerminalApprovalChannelTests
+{
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(10);
+
+    [Theory]
+    [InlineData("y", ApprovalDecision.Approved, ApprovalReason.UserApproved)]
+    [InlineData("YES", ApprovalDecision.Approved, ApprovalReason.UserApproved)]
+    [InlineData(" y ", ApprovalDecision.Approved, ApprovalReason.UserApproved)]
+    [InlineData("n", ApprovalDecision.Denied, ApprovalReason.UserDeclined)]
+    [InlineData("", ApprovalDecision.Denied, ApprovalReason.UserDeclined)]
+    [InlineData("a", ApprovalDecision.Abort, ApprovalReason.UserCancelled)]
+    [InlineData("abort", ApprovalDecision.Abort, ApprovalReason.UserCancelled)]
+    [InlineData("yep", ApprovalDecision.Denied, ApprovalReason.MalformedResponse)]
+    [InlineData("y\u001b[A", ApprovalDecision.Denied, ApprovalReason.MalformedResponse)]
+    [InlineData("session", ApprovalDecision.Denied, ApprovalReason.MalformedResponse)]
+    [InlineData(null, ApprovalDecision.Denied, ApprovalReason.NoResponse)]
+    public async Task Each_typed_answer_maps_to_its_decision(string? typed, ApprovalDecision decision, ApprovalReason reason)
+    {
+        var terminal = new FakeTerminal();
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+        terminal.Answer(typed);
+
+        var outcome = await channel.AskAsync(Question(), Bounded, CancellationToken.None);
+
+        Assert.Equal(decision, outcome.Decision);
+        Assert.Equal(reason, outcome.Reason);
+    }
+
+    [Fact]
+    public async Task No_answer_before_the_timeout_is_denied()
+    {
+        var clock = new ManualTimeProvider();
+        var terminal = new FakeTerminal();
+        var channel = new TerminalApprovalChannel(terminal, clock);
+
+        var asking = channel.AskAsync(Question(), TimeSpan.FromMinutes(5), CancellationToken.None);
+        await clock.FirstTimerCreated.WaitAsync(Bounded);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var outcome = await asking.WaitAsync(Bounded);
+
+        Assert.Equal(ApprovalDecision.Denied, outcome.Decision);
+        Assert.Equal(ApprovalReason.NoResponse, outcome.Reason);
+    }
+
+    [Fact]
+    public async Task Ctrl_c_while_asked_aborts()
+    {
+        var terminal = new FakeTerminal();
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+        using var interrupt = new CancellationTokenSource();
+
+        var asking = channel.AskAsync(Question(), Bounded, interrupt.Token);
+        await interrupt.CancelAsync();
+        var outcome = await asking.WaitAsync(Bounded);
+
+        Assert.Equal(ApprovalDecision.Abort, outcome.Decision);
+        Assert.False(outcome.IsApproved);
+    }
+
+    [Fact]
+    public void A_process_without_a_terminal_cannot_ask_and_says_no_response()
+    {
+        var channel = new TerminalApprovalChannel(new FakeTerminal(canRead: false), TimeProvider.System);
+
+        Assert.False(channel.CanAsk);
+        Assert.Equal(ApprovalReason.NoResponse, channel.CannotAskReason);
+    }
+
+    [Fact]
+    public async Task The_prompt_escapes_controls_and_newlines_from_the_command_and_labels_the_risk()
+    {
+        var terminal = new FakeTerminal(interactive: true);
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+        terminal.Answer("n");
+        var question = Question() with
+        {
+            CommandLine = "rm -rf x\nAllow? [y] \u001b[32mlooks fine\u202E",
+            Risk = new RiskAssessment("deletes \u001b[2Jthe tree", RiskLevel.High, "data_deletion"),
+        };
+
+        await channel.AskAsync(question, Bounded, CancellationToken.None);
+
+        var shown = terminal.Written.ToString();
+        Assert.Contains("command:   rm -rf x\\nAllow? [y] \\x1B[32mlooks fine\\u202E", shown, StringComparison.Ordinal);
+        Assert.Contains("risk (from the risk model): \u001b[31mHIGH\u001b[0m (data_deletion) — deletes \\x1B[2Jthe tree", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[2J", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[32m", shown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_an_interactive_terminal_the_prompt_has_no_colours()
+    {
+        var terminal = new FakeTerminal(interactive: false);
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+        terminal.Answer("n");
+
+        await channel.AskAsync(Question() with { Risk = new RiskAssessment("d", RiskLevel.Low, "none") }, Bounded, CancellationToken.None);
+
+        Assert.DoesNotContain('\u001b', terminal.Written.ToString());
+        Assert.Contains("risk (from the risk model): LOW (none)", terminal.Written.ToString(), StringComparison.Ordinal);
+    }
+
+    private static ApprovalQuestion Question() => new(
+        "id-1", "run-1", "rm -rf build", ["bash", "-c", "rm -rf build"], "/work", null,
+        SandboxMode.WorkspaceWrite, EscalationKind.None, null, null, ["`rm -rf build`: rm with -r/-f (dangerous)"], [], TimeSpan.FromSeconds(120));
+}

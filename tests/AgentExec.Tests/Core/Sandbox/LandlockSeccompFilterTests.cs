@@ -1,0 +1,117 @@
+using AgentExec.Core.Sandbox;
+
+namespace AgentExec.Tests.Core.Sandbox;
+
+/// <summary>The filter's verdicts, evaluated by <see cref="BpfInterpreter"/> exactly as the kernel would.</summary>
+public sealed class LandlockSeccompFilterTests
+{
+    private const int AfUnix = 1;
+    private const int AfInet = 2;
+    private const int AfInet6 = 10;
+    private const int AfNetlink = 16;
+    private const int AfPacket = 17;
+    private const int AfVsock = 40;
+    private const int SocketcallOnI386 = 102;
+    private const int ReadSyscall = 0;
+
+    private static readonly BpfInstruction[] NetworkOff = LandlockSeccompFilter.For(refuseNonLocalSockets: true, refuseReadOnlyTruncation: false)!;
+    private static readonly BpfInstruction[] OldAbiWithNetwork = LandlockSeccompFilter.For(refuseNonLocalSockets: false, refuseReadOnlyTruncation: true)!;
+
+    [Fact]
+    public void No_filter_is_needed_with_the_network_on_and_a_kernel_that_handles_truncation()
+    {
+        Assert.Null(LandlockSeccompFilter.For(refuseNonLocalSockets: false, refuseReadOnlyTruncation: false));
+    }
+
+    [Theory]
+    [InlineData(AfInet)]
+    [InlineData(AfInet6)]
+    [InlineData(AfPacket)]
+    [InlineData(AfVsock)]
+    [InlineData(99)]
+    public void Sockets_of_every_family_but_unix_and_netlink_are_refused_with_eacces(int family)
+    {
+        Assert.Equal(BpfInterpreter.Errno(13), BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, X64Syscall.Socket, (ulong)family));
+    }
+
+    [Theory]
+    [InlineData(AfUnix)]
+    [InlineData(AfNetlink)]
+    public void Unix_and_netlink_sockets_are_allowed(int family)
+    {
+        Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, X64Syscall.Socket, (ulong)family));
+    }
+
+    [Fact]
+    public void The_family_is_compared_as_the_int_the_kernel_uses()
+    {
+        // High bits the kernel drops must not turn AF_INET into something else, nor AF_UNIX into a refusal.
+        Assert.Equal(BpfInterpreter.Errno(13), BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, X64Syscall.Socket, 0xFFFF_FFFF_0000_0000UL | AfInet));
+        Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, X64Syscall.Socket, 0x1_0000_0000UL | AfUnix));
+    }
+
+    [Fact]
+    public void Any_system_call_of_a_foreign_architecture_kills_the_process()
+    {
+        // i386 through int 0x80: socketcall multiplexes the socket calls, and every number differs from x86_64's.
+        Assert.Equal(BpfInterpreter.KillProcess, BpfInterpreter.Run(NetworkOff, BpfInterpreter.I386, SocketcallOnI386, 1, 0));
+        Assert.Equal(BpfInterpreter.KillProcess, BpfInterpreter.Run(NetworkOff, BpfInterpreter.I386, ReadSyscall));
+        Assert.Equal(BpfInterpreter.KillProcess, BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.I386, ReadSyscall));
+    }
+
+    [Fact]
+    public void X32_system_calls_are_refused()
+    {
+        const int x32Bit = 0x40000000;
+        Assert.Equal(BpfInterpreter.Errno(1), BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, x32Bit | X64Syscall.Socket, AfInet));
+        Assert.Equal(BpfInterpreter.Errno(1), BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, x32Bit | ReadSyscall));
+    }
+
+    [Theory]
+    [InlineData(X64Syscall.IoUringSetup)]
+    [InlineData(X64Syscall.IoUringEnter)]
+    [InlineData(X64Syscall.IoUringRegister)]
+    public void Io_uring_is_reported_missing_whenever_there_is_a_filter(int syscall)
+    {
+        Assert.Equal(BpfInterpreter.Errno(38), BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, syscall));
+        Assert.Equal(BpfInterpreter.Errno(38), BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, syscall));
+    }
+
+    [Fact]
+    public void Ordinary_system_calls_are_allowed()
+    {
+        Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, ReadSyscall, 0, 0, 0));
+        Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, X64Syscall.Truncate));
+        Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, X64Syscall.Socket, AfInet));
+    }
+
+    [Fact]
+    public void On_an_old_abi_path_truncation_and_read_only_truncating_opens_are_refused()
+    {
+        const ulong readOnlyTruncate = 0x200;
+        Assert.Equal(BpfInterpreter.Errno(13), BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, X64Syscall.Truncate, 0, 0));
+        Assert.Equal(BpfInterpreter.Errno(13), BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, X64Syscall.Open, 0, readOnlyTruncate));
+        Assert.Equal(BpfInterpreter.Errno(13), BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, X64Syscall.OpenAt, 0, 0, readOnlyTruncate | 0x80000));
+        Assert.Equal(BpfInterpreter.Errno(38), BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, X64Syscall.OpenAt2));
+    }
+
+    [Theory]
+    [InlineData(0x0)]
+    [InlineData(0x1 | 0x200)]
+    [InlineData(0x2 | 0x200)]
+    [InlineData(0x1 | 0x40)]
+    public void On_an_old_abi_opens_that_landlock_checks_itself_are_allowed(int flags)
+    {
+        // Reading without truncating, or writing (O_WRONLY 1, O_RDWR 2, with or without O_TRUNC), which Landlock checks at open.
+        Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, X64Syscall.Open, 0, (ulong)flags));
+        Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, X64Syscall.OpenAt, 0, 0, (ulong)flags));
+    }
+
+    [Fact]
+    public void The_builder_refuses_a_backward_or_missing_jump_target()
+    {
+        Assert.Throws<InvalidOperationException>(() => new BpfProgramBuilder().Label("x").Load(0).JumpIfEqual(1, "x").Return(0).Build());
+        Assert.Throws<InvalidOperationException>(() => new BpfProgramBuilder().Load(0).JumpIfEqual(1, "nowhere").Return(0).Build());
+        Assert.Throws<InvalidOperationException>(() => new BpfProgramBuilder().Load(0).Build());
+    }
+}

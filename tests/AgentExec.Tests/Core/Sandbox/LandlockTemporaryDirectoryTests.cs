@@ -1,0 +1,60 @@
+using System.Runtime.Versioning;
+using AgentExec.Core.Sandbox;
+
+namespace AgentExec.Tests.Core.Sandbox;
+
+[SupportedOSPlatform("linux")]
+public sealed class LandlockTemporaryDirectoryTests : IDisposable
+{
+    private readonly TemporaryDirectory _outside = new();
+
+    public void Dispose() => _outside.Dispose();
+
+    [Fact]
+    public void A_fresh_directory_is_private_and_empty()
+    {
+        // Act
+        var path = LandlockTemporaryDirectory.Create();
+
+        // Assert
+        try
+        {
+            Assert.Empty(Directory.EnumerateFileSystemEntries(path));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(path));
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Deleting_removes_nested_content_but_never_follows_links_out_of_the_tree()
+    {
+        // Arrange: what a command could leave in its TMPDIR, links to the host included.
+        var outsideFile = _outside.File("keep.txt");
+        File.WriteAllText(outsideFile, "keep");
+        var path = LandlockTemporaryDirectory.Create();
+        Directory.CreateDirectory(Path.Combine(path, "a", "b", "c"));
+        File.WriteAllText(Path.Combine(path, "a", "b", "c", "f"), "x");
+        File.CreateSymbolicLink(Path.Combine(path, "a", "dir-link"), _outside.Path);
+        File.CreateSymbolicLink(Path.Combine(path, "file-link"), outsideFile);
+        File.WriteAllText(Path.Combine(path, "read-only"), "x");
+        File.SetUnixFileMode(Path.Combine(path, "read-only"), UnixFileMode.UserRead);
+
+        // Act
+        var deleted = LandlockTemporaryDirectory.Delete(path);
+
+        // Assert
+        Assert.True(deleted);
+        Assert.False(Directory.Exists(path));
+        Assert.Equal("keep", File.ReadAllText(outsideFile));
+    }
+
+    [Fact]
+    public void Deleting_a_directory_that_is_gone_or_not_absolute_does_not_throw()
+    {
+        Assert.True(LandlockTemporaryDirectory.Delete(_outside.File("never-created")));
+        Assert.False(LandlockTemporaryDirectory.Delete("relative/path"));
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using AgentExec.Tests.Mcp.Support;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace AgentExec.Tests.EndToEnd;
+
+/// <summary>The real <c>agentexec serve</c> process, driven over stdio by the SDK client.</summary>
+public sealed class ServeProcessTests
+{
+    private static readonly TimeSpan Bounded = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task The_server_lists_the_shell_tool_and_runs_an_approved_command()
+    {
+        using var agentexec = new AgentExecProcess();
+        var victim = Directory.CreateDirectory(Path.Combine(agentexec.Workspace, "victim")).FullName;
+        var asked = 0;
+        await using var client = await ConnectAsync(agentexec, (_, _) =>
+        {
+            Interlocked.Increment(ref asked);
+            return ValueTask.FromResult(new ElicitResult { Action = "accept" });
+        });
+
+        var tools = await client.ListToolsAsync();
+        var echo = await client.CallToolAsync("shell", new Dictionary<string, object?> { ["command"] = "echo hello from $PWD" });
+        var removal = await client.CallToolAsync("shell", new Dictionary<string, object?> { ["command"] = "rm -rf victim", ["justification"] = "cleanup" });
+
+        var shell = Assert.Single(tools);
+        Assert.Equal("shell", shell.Name);
+        Assert.True(shell.ProtocolTool.Annotations?.DestructiveHint);
+        Assert.True(shell.ProtocolTool.Annotations?.OpenWorldHint);
+        Assert.Equal("completed", ShellScenario.Field(echo.StructuredContent, "status"));
+        Assert.Equal($"hello from {agentexec.Workspace}\n", ShellScenario.Field(echo.StructuredContent, "stdout"));
+        Assert.Equal("null", echo.StructuredContent!.Value.GetProperty("approval").ValueKind.ToString().ToLowerInvariant());
+        Assert.Equal("approved", ShellScenario.Field(removal.StructuredContent, "approval", "decision"));
+        Assert.Equal(1, asked);
+        Assert.False(Directory.Exists(victim));
+        var text = Assert.IsType<TextContentBlock>(Assert.Single(removal.Content));
+        Assert.Equal(removal.StructuredContent!.Value.GetRawText(), text.Text);
+    }
+
+    [Fact]
+    public async Task A_client_that_goes_away_mid_question_leaves_nothing_running_and_the_server_exits()
+    {
+        using var agentexec = new AgentExecProcess();
+        var victim = Directory.CreateDirectory(Path.Combine(agentexec.Workspace, "victim")).FullName;
+        using var server = StartServer(agentexec);
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var client = await McpClient.CreateAsync(
+            new StreamClientTransport(server.StandardInput.BaseStream, server.StandardOutput.BaseStream),
+            new McpClientOptions
+            {
+                ProtocolVersion = "2025-11-25",
+                Handlers = new McpClientHandlers
+                {
+                    ElicitationHandler = async (_, cancellationToken) =>
+                    {
+                        asked.TrySetResult();
+                        await Task.Delay(Timeout.Infinite, cancellationToken);
+                        return new ElicitResult { Action = "accept" };
+                    },
+                },
+            });
+
+        _ = client.CallToolAsync("shell", new Dictionary<string, object?> { ["command"] = "rm -rf victim" }).AsTask();
+        await asked.Task.WaitAsync(Bounded);
+        server.StandardInput.Close();
+        await server.WaitForExitAsync(new CancellationTokenSource(Bounded).Token);
+
+        Assert.True(Directory.Exists(victim));
+        Assert.Contains("\"reason\":\"disconnected\"", await File.ReadAllTextAsync(agentexec.AuditLog), StringComparison.Ordinal);
+        await client.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Serve_refuses_an_implicit_home_workspace_with_exit_code_2()
+    {
+        using var agentexec = new AgentExecProcess();
+
+        var result = await agentexec.RunAsync(["serve", "--sandbox", "danger-full-access"], workingDirectory: agentexec.Home);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--workspace", result.StandardError, StringComparison.Ordinal);
+    }
+
+    private static Process StartServer(AgentExecProcess agentexec)
+    {
+        var start = new ProcessStartInfo(AgentExecProcess.ExecutablePath)
+        {
+            WorkingDirectory = agentexec.Workspace,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = false,
+        };
+        foreach (var argument in ServeArguments(agentexec))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in agentexec.Environment())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        return Process.Start(start) ?? throw new InvalidOperationException("agentexec did not start");
+    }
+
+    private static string[] ServeArguments(AgentExecProcess agentexec) =>
+        ["serve", "--sandbox", "danger-full-access", "--workspace", agentexec.Workspace, "--audit-log", agentexec.AuditLog];
+
+    private static async Task<McpClient> ConnectAsync(AgentExecProcess agentexec, Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>> onElicit)
+    {
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = "agentexec",
+            Command = AgentExecProcess.ExecutablePath,
+            Arguments = ServeArguments(agentexec),
+            WorkingDirectory = agentexec.Workspace,
+            EnvironmentVariables = agentexec.Environment(),
+        });
+        return await McpClient.CreateAsync(transport, new McpClientOptions
+        {
+            ProtocolVersion = "2025-11-25",
+            Handlers = new McpClientHandlers { ElicitationHandler = onElicit },
+        });
+    }
+}
