@@ -60,9 +60,6 @@ internal sealed class BubblewrapMountPlan
     /// <summary>Writable roots left read-only because a symbolic link now stands in their path, for the log.</summary>
     public IReadOnlyList<string> RefusedWritableRoots => _refused;
 
-    /// <summary>The real paths that are writable inside the sandbox.</summary>
-    public IReadOnlyList<string> WritableRoots => _writableRoots;
-
     /// <summary>Plans the mounts for <paramref name="invocation"/>.</summary>
     /// <param name="invocation">The command, its mode, workspace, writable roots and network setting.</param>
     /// <param name="host">The host paths to hide or protect.</param>
