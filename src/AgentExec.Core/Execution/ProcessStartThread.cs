@@ -18,9 +18,19 @@ internal static class ProcessStartThread
 {
     private static readonly BlockingCollection<Action> Work = CreateThread();
 
+    [ThreadStatic]
+    private static bool t_isStartThread;
+
     /// <summary>Runs <paramref name="start"/> on the start thread and returns its result, rethrowing what it throws.</summary>
     public static T Run<T>(Func<T> start)
     {
+        ArgumentNullException.ThrowIfNull(start);
+        if (t_isStartThread)
+        {
+            // Already there (a start that starts another): queueing would wait on itself.
+            return start();
+        }
+
         T result = default!;
         ExceptionDispatchInfo? failure = null;
         using var done = new ManualResetEventSlim();
@@ -52,6 +62,7 @@ internal static class ProcessStartThread
         var work = new BlockingCollection<Action>();
         var thread = new Thread(() =>
         {
+            t_isStartThread = true;
             foreach (var item in work.GetConsumingEnumerable())
             {
                 item();
