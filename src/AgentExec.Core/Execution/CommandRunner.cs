@@ -21,6 +21,11 @@ namespace AgentExec.Core.Execution;
 /// the command in a new session themselves).
 /// </para>
 /// <para>
+/// Every process is started on one long-lived thread (<see cref="ProcessStartThread"/>): Linux sends a parent-death
+/// signal when the parent <em>thread</em> exits, and bubblewrap's <c>--die-with-parent</c> would otherwise kill a
+/// command whenever the pool thread that happened to start it retired.
+/// </para>
+/// <para>
 /// A process that exits can leave a background child holding its stdout open. The runner does not wait for that
 /// pipe's end-of-file forever: it keeps reading for a grace period (2 s) after the process exited or was killed, then
 /// finishes with what it captured.
@@ -99,11 +104,12 @@ public sealed class CommandRunner
         CommandTask<CommandResult> running;
         try
         {
-            running = command.ExecuteAsync(
+            // On the one long-lived start thread: a sandbox's parent-death signal follows the thread that forked it.
+            running = ProcessStartThread.Run(() => command.ExecuteAsync(
                 startInfo => RemoveInheritedVariables(startInfo.Environment, spec.Environment),
                 attempt.OnStarted,
                 attempt.KillToken,
-                CancellationToken.None);
+                CancellationToken.None));
         }
         catch (Exception exception)
         {

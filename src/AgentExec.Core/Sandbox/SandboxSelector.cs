@@ -1,24 +1,103 @@
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Policy;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentExec.Core.Sandbox;
 
 /// <summary>Chooses the sandbox backend at start-up; never falls back to running unsandboxed silently.</summary>
+/// <remarks>
+/// <c>auto</c> takes bubblewrap when a trial run works, else Landlock, else nothing: a sandboxed mode with no usable
+/// backend is unavailable, with a message that names the fix, and the pipeline refuses every sandboxed command
+/// (<c>sandbox_unavailable</c>). An explicit backend is that backend or nothing. Only <c>danger-full-access</c> runs
+/// commands unsandboxed, and it says so.
+/// </remarks>
 public static class SandboxSelector
 {
-    /// <summary>Selects a backend for the settings' mode.</summary>
-    public static SandboxSelection Select(AgentExecSettings settings)
+    private const string BubblewrapFix = "install bubblewrap (`apt-get install bubblewrap`) where unprivileged user namespaces are allowed";
+    private const string LandlockFix = "run a kernel with Landlock enabled (Linux 5.13 or later, `landlock` in the LSM list)";
+    private const string UnsandboxedEscape = "or pass --sandbox danger-full-access only if you accept that commands run unsandboxed";
+
+    /// <summary>Selects a backend for the settings' mode, probing with this process's environment.</summary>
+    /// <param name="settings">The resolved settings.</param>
+    /// <returns>The selection.</returns>
+    public static SandboxSelection Select(AgentExecSettings settings) =>
+        Select(settings, ChildEnvironment.ReadHost(), NullLogger.Instance);
+
+    /// <summary>Selects a backend for the settings' mode, probing with <paramref name="hostEnvironment"/>.</summary>
+    /// <param name="settings">The resolved settings.</param>
+    /// <param name="hostEnvironment">The server's environment (<c>PATH</c> to find <c>bwrap</c>, <c>HOME</c>, <c>XDG_*</c>).</param>
+    /// <param name="logger">Handed to the backend.</param>
+    /// <returns>The selection.</returns>
+    public static SandboxSelection Select(AgentExecSettings settings, IReadOnlyDictionary<string, string> hostEnvironment, ILogger logger) =>
+        // SEAM (issue 3): the Landlock backend's probe goes here, in place of the placeholder.
+        Select(settings, new BubblewrapProbe(hostEnvironment, logger), LandlockProbePlaceholder.Instance);
+
+    /// <summary>Selects a backend for the settings' mode from the two probes.</summary>
+    /// <param name="settings">The resolved settings.</param>
+    /// <param name="bubblewrap">Probes bubblewrap.</param>
+    /// <param name="landlock">Probes Landlock.</param>
+    /// <returns>The selection.</returns>
+    public static SandboxSelection Select(AgentExecSettings settings, ISandboxBackendProbe bubblewrap, ISandboxBackendProbe landlock)
     {
-        if (settings.Sandbox == SandboxMode.DangerFullAccess)
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(bubblewrap);
+        ArgumentNullException.ThrowIfNull(landlock);
+
+        var mode = settings.Sandbox;
+        if (mode == SandboxMode.DangerFullAccess)
         {
-            return new SandboxSelection(settings.Sandbox, NoSandbox.Instance, null, ["danger-full-access: commands run with no sandbox at all"]);
+            return new SandboxSelection(mode, NoSandbox.Instance, null, ["danger-full-access: commands run with no sandbox at all"]);
         }
 
-        // TODO(issue 3): bubblewrap, then Landlock. Until they exist a sandboxed mode must refuse, not run unsandboxed.
-        return new SandboxSelection(
-            settings.Sandbox,
-            null,
-            $"sandbox not available: no backend can enforce {settings.Sandbox switch { SandboxMode.ReadOnly => "read-only", _ => "workspace-write" }} on this build yet. "
-            + "Use `agentexec check` to see decisions, or pass --sandbox danger-full-access only if you accept that commands run unsandboxed.",
-            []);
+        if (!OperatingSystem.IsLinux())
+        {
+            return Unavailable(mode, $"sandbox not available: {mode.ToCode()} needs Linux (bubblewrap or Landlock); on this system only --sandbox danger-full-access is offered");
+        }
+
+        switch (settings.SandboxBackend)
+        {
+            case SandboxBackendPreference.Bubblewrap:
+            {
+                var probe = bubblewrap.Probe(settings);
+                return probe.Works
+                    ? Chosen(mode, probe, [])
+                    : Unavailable(mode, $"sandbox not available: --sandbox-backend bubblewrap, but {probe.Problem}. Fix: {BubblewrapFix}, or use --sandbox-backend auto; {UnsandboxedEscape}.");
+            }
+
+            case SandboxBackendPreference.Landlock:
+            {
+                var probe = landlock.Probe(settings);
+                return probe.Works
+                    ? Chosen(mode, probe, [])
+                    : Unavailable(mode, $"sandbox not available: --sandbox-backend landlock, but {probe.Problem}. Fix: {LandlockFix}, or use --sandbox-backend auto; {UnsandboxedEscape}.");
+            }
+
+            default:
+            {
+                var first = bubblewrap.Probe(settings);
+                if (first.Works)
+                {
+                    return Chosen(mode, first, []);
+                }
+
+                var second = landlock.Probe(settings);
+                if (second.Works)
+                {
+                    return Chosen(mode, second, [$"bubblewrap is not used: {first.Problem}"]);
+                }
+
+                return Unavailable(
+                    mode,
+                    $"sandbox not available: no backend can enforce {mode.ToCode()} here. bubblewrap: {first.Problem}. Landlock: {second.Problem}. "
+                    + $"Fix: {BubblewrapFix}, or {LandlockFix}; {UnsandboxedEscape}.");
+            }
+        }
     }
+
+    private static SandboxSelection Chosen(SandboxMode mode, SandboxProbeResult probe, IReadOnlyList<string> notes) =>
+        new(mode, probe.Sandbox, null, [.. notes, .. probe.Caveats]);
+
+    private static SandboxSelection Unavailable(SandboxMode mode, string reason) => new(mode, null, reason, []);
 }

@@ -17,7 +17,8 @@ internal static class PipelineFactory
         Workspace = workspace,
         AuditLogPath = Path.Combine(workspace, "..", "audit.jsonl"),
         ApprovalPolicy = policy,
-        // TODO(issue 3): run these tests under the real sandbox once a backend exists.
+        // These tests are about policy and approval, so they run on every machine, with or without a working
+        // sandbox backend; the sandbox itself is tested against the real bwrap (Core/Sandbox, Mcp/Sandbox*Tests).
         Sandbox = SandboxMode.DangerFullAccess,
         ApprovalTimeout = approvalTimeout ?? TimeSpan.FromSeconds(30),
     };
@@ -27,14 +28,16 @@ internal static class PipelineFactory
         IAuditLog? auditLog = null,
         IReadOnlyList<PolicyRule>? rules = null,
         IRiskAssessor? assessor = null,
-        PendingQuestionLimit? pending = null) =>
+        PendingQuestionLimit? pending = null,
+        SandboxSelection? sandbox = null,
+        IReadOnlyDictionary<string, string>? hostEnvironment = null) =>
         new(new PipelineDependencies(
             settings,
             new FixedRuleSource(rules ?? []),
-            SandboxSelector.Select(settings),
+            sandbox ?? SandboxSelector.Select(settings),
             assessor ?? DisabledRiskAssessor.Instance,
             auditLog ?? new RecordingAuditLog(),
-            ChildEnvironment.ReadHost())
+            hostEnvironment ?? ChildEnvironment.ReadHost())
         {
             PendingQuestions = pending ?? new(),
         });

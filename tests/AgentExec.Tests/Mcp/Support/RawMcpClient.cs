@@ -57,6 +57,12 @@ internal sealed class RawMcpClient(Stream output, Stream input) : IDisposable
     public async Task<JsonObject> ReadResponseAsync(string id) =>
         await ReadMatchingAsync(message => message["method"] is null && message["id"]?.ToJsonString() == JsonValue.Create(id).ToJsonString());
 
+    /// <summary>Waits for whichever comes first: the server's next <paramref name="method"/> message or the response to request <paramref name="id"/>.</summary>
+    public async Task<JsonObject> ReadMessageOrResponseAsync(string method, string id) =>
+        await ReadMatchingAsync(message =>
+            message["method"]?.GetValue<string>() == method
+            || (message["method"] is null && message["id"]?.ToJsonString() == JsonValue.Create(id).ToJsonString()));
+
     /// <summary>Answers server request <paramref name="request"/> with a raw <c>result</c> (any JSON text).</summary>
     public Task AnswerAsync(JsonObject request, string rawResult) =>
         SendAsync("{\"jsonrpc\":\"2.0\",\"id\":" + request["id"]!.ToJsonString() + ",\"result\":" + rawResult + "}");

@@ -1,0 +1,101 @@
+// The added cost of the bubblewrap sandbox (issue 3, "Measure"): median wall time of `bash -c true` through
+// CommandRunner, unsandboxed and under each sandboxed mode, measured interleaved so that drift on a shared machine
+// hits every variant alike.
+//
+//   dotnet run -c Release --project benchmarks/AgentExec.Benchmarks [-- ITERATIONS]
+
+using System.Diagnostics;
+using System.Globalization;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
+
+var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
+const int warmup = 5;
+
+var root = Directory.CreateDirectory(Path.Combine("/var/tmp", "agentexec-bench-" + Guid.NewGuid().ToString("N"))).FullName;
+try
+{
+    var workspace = Directory.CreateDirectory(Path.Combine(root, "workspace")).FullName;
+    var host = new Dictionary<string, string>(StringComparer.Ordinal);
+    foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+    {
+        host[(string)entry.Key] = (string)entry.Value!;
+    }
+
+    var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = "/usr/local/bin:/usr/bin:/bin", ["LANG"] = "C.UTF-8" };
+    var runner = new CommandRunner();
+    var variants = new List<(string Name, ExecutionSpec Spec)>
+    {
+        ("unsandboxed", Spec(["bash", "-c", "true"])),
+    };
+
+    foreach (var mode in (SandboxMode[])[SandboxMode.WorkspaceWrite, SandboxMode.ReadOnly])
+    {
+        var settings = new AgentExecSettings { Workspace = workspace, AuditLogPath = Path.Combine(root, "audit.jsonl"), Sandbox = mode };
+        var probe = new BubblewrapProbe(host).Probe(settings);
+        if (probe.Sandbox is not { } sandbox)
+        {
+            Console.Error.WriteLine($"bubblewrap is not usable here: {probe.Problem}");
+            return 1;
+        }
+
+        var wrapped = sandbox.Wrap(new SandboxInvocation(["bash", "-c", "true"], workspace, mode, workspace, [], false, environment));
+        variants.Add(($"bubblewrap {mode.ToCode()}", Spec(wrapped.Argv)));
+        if (mode == SandboxMode.WorkspaceWrite)
+        {
+            // For scale: the least bubblewrap does (one namespace, three mounts), so what our mounts add shows apart.
+            variants.Add(("bare bwrap (reference)", Spec([((BubblewrapSandbox)sandbox).Executable, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid", "--", "bash", "-c", "true"])));
+        }
+    }
+
+    var samples = variants.ToDictionary(variant => variant.Name, _ => new List<double>());
+    for (var i = 0; i < warmup + iterations; i++)
+    {
+        foreach (var (name, spec) in variants)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var result = await runner.RunAsync(spec, null, CancellationToken.None);
+            stopwatch.Stop();
+            if (result is not { Outcome: ExecutionOutcome.Exited, ExitCode: 0 })
+            {
+                Console.Error.WriteLine($"{name} failed: {result.Outcome} {result.ExitCode} {result.Stderr.Text}");
+                return 1;
+            }
+
+            if (i >= warmup)
+            {
+                samples[name].Add(stopwatch.Elapsed.TotalMilliseconds);
+            }
+        }
+    }
+
+    var baseline = Percentile(samples["unsandboxed"], 0.5);
+    Console.WriteLine($"`bash -c true` through CommandRunner, {iterations} runs each after {warmup} warm-up runs, {Environment.ProcessorCount} CPUs:");
+    Console.WriteLine($"{"variant",-28} {"median ms",10} {"p10 ms",8} {"p90 ms",8} {"added ms",9}");
+    foreach (var (name, _) in variants)
+    {
+        var median = Percentile(samples[name], 0.5);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{name,-28} {median,10:F2} {Percentile(samples[name], 0.1),8:F2} {Percentile(samples[name], 0.9),8:F2} {median - baseline,9:F2}"));
+    }
+
+    return 0;
+
+    ExecutionSpec Spec(IReadOnlyList<string> argv) => new(argv, workspace, environment, TimeSpan.FromSeconds(30), ExecutionSpec.DefaultOutputCapBytes);
+}
+finally
+{
+    Directory.Delete(root, recursive: true);
+}
+
+static double Percentile(List<double> values, double fraction)
+{
+    var sorted = values.Order().ToList();
+    var position = fraction * (sorted.Count - 1);
+    var lower = (int)Math.Floor(position);
+    var upper = (int)Math.Ceiling(position);
+    return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
+}

@@ -1,0 +1,328 @@
+using AgentExec.Core.Configuration;
+
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>
+/// The mounts of one bubblewrap command line, computed from real paths and put in an order where each mount overrides
+/// exactly what it should (SPEC.md "Sandbox").
+/// </summary>
+/// <remarks>
+/// <para>
+/// Order: bubblewrap applies mounts in argument order and a later mount covers everything beneath its destination, so
+/// mounts are sorted by the depth of their destination (shallow first) and, at the same depth, by
+/// <see cref="MountLayer"/>. Hence a workspace under <c>/tmp</c> is still there after <c>/tmp</c> is replaced by a
+/// private tmpfs, a <c>.git</c> inside the workspace is read-only although the workspace is writable, and a credential
+/// folder is hidden even inside a writable root. Read-only remounts of the hiding tmpfs come last, once every mount
+/// point inside them has been created.
+/// </para>
+/// <para>
+/// Every path to protect or hide is resolved through its symbolic links first and mounted at its real location: a link
+/// that points at a protected directory reaches the protection, and a link can only ever make more read-only or
+/// hidden. Writable roots are the opposite case: they arrive already resolved, and one that now resolves elsewhere is
+/// refused (<see cref="RefusedWritableRoots"/>), so that a link planted where a root should be cannot make its target
+/// writable. A path that does not exist is skipped and reported in <see cref="Skipped"/>.
+/// </para>
+/// <para>
+/// Rename guard: a read-only bind stops writes to a protected path, and a mount point cannot be renamed or removed, but
+/// the directories above it can be: a command could rename <c>state/</c> away and create a new
+/// <c>state/audit.jsonl</c> for the host to write to. So each directory between a writable root and a protected or
+/// hidden path inside it is bound onto itself (<see cref="MountLayer.Pinned"/>): it stays writable, and can no longer
+/// be renamed.
+/// </para>
+/// </remarks>
+internal sealed class BubblewrapMountPlan
+{
+    /// <summary>Kernel interfaces under <c>/proc</c> that uid 0 can write without any capability; bound read-only.</summary>
+    /// <remarks>
+    /// bubblewrap covers some of these itself, but only when it can tell they are writable; as root it was seen here to
+    /// leave <c>/proc/sys</c> writable (a sandboxed root changed the host's <c>kernel.printk</c>). Writing
+    /// <c>/proc/sysrq-trigger</c> needs no capability either.
+    /// </remarks>
+    private static readonly string[] KernelInterfaces = ["/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs", "/proc/pressure"];
+
+    /// <summary>Credential files and folders under a home directory (SPEC.md "Sandbox").</summary>
+    private static readonly string[] CredentialNames = [".ssh", ".aws", ".gnupg", ".netrc", ".docker"];
+
+    private readonly List<BubblewrapMount> _mounts = [];
+    private readonly HashSet<(string, MountLayer)> _planned = [];
+    private readonly List<string> _readOnlyRemounts = [];
+    private readonly List<string> _writableRoots = [];
+    private readonly List<string> _skipped = [];
+    private readonly List<string> _refused = [];
+
+    private BubblewrapMountPlan()
+    {
+    }
+
+    /// <summary>Paths the plan wanted to protect or hide but skipped because they do not exist, for the log.</summary>
+    public IReadOnlyList<string> Skipped => _skipped;
+
+    /// <summary>Writable roots left read-only because a symbolic link now stands in their path, for the log.</summary>
+    public IReadOnlyList<string> RefusedWritableRoots => _refused;
+
+    /// <summary>Plans the mounts for <paramref name="invocation"/>.</summary>
+    /// <param name="invocation">The command, its mode, workspace, writable roots and network setting.</param>
+    /// <param name="host">The host paths to hide or protect.</param>
+    /// <returns>The plan.</returns>
+    public static BubblewrapMountPlan Create(SandboxInvocation invocation, SandboxHostPaths host)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        ArgumentNullException.ThrowIfNull(host);
+        if (invocation.Mode is not (SandboxMode.ReadOnly or SandboxMode.WorkspaceWrite))
+        {
+            throw new ArgumentException($"bubblewrap enforces read-only and workspace-write, not {invocation.Mode}.", nameof(invocation));
+        }
+
+        var plan = new BubblewrapMountPlan();
+        var workspaceWrite = invocation.Mode == SandboxMode.WorkspaceWrite;
+
+        plan.Add("/", MountLayer.Base, "--ro-bind", "/", "/");
+        plan.Add("/dev", MountLayer.Base, "--dev", "/dev");
+        plan.Add("/proc", MountLayer.Base, "--proc", "/proc");
+        foreach (var path in KernelInterfaces)
+        {
+            if (Path.Exists(path))
+            {
+                plan.Add(path, MountLayer.Base, "--ro-bind", path, path);
+            }
+        }
+
+        // Host Unix sockets (Docker, D-Bus, ssh-agent, X11) live here; a read-only mount does not stop connect().
+        plan.HideDirectory("/tmp", remountReadOnly: !workspaceWrite);
+        plan.HideDirectory("/run", remountReadOnly: true);
+        if (host.RuntimeDirectory is { } runtimeDirectory)
+        {
+            plan.HideDirectory(runtimeDirectory, remountReadOnly: true);
+        }
+
+        if (invocation.Network)
+        {
+            plan.KeepNameResolution();
+        }
+
+        if (workspaceWrite)
+        {
+            foreach (var root in (IEnumerable<string>)[invocation.Workspace, .. invocation.WritableRoots])
+            {
+                plan.BindWritable(root);
+            }
+        }
+        else
+        {
+            // Nothing is writable, but the workspace must stay visible even if it lives under a hidden directory.
+            plan.BindReadOnlyRoot(invocation.Workspace);
+        }
+
+        foreach (var path in (IEnumerable<string>)[.. WorkspaceProtectedPaths.ReadOnly(invocation.Workspace), host.AuditLogPath, .. host.ReadOnlyFiles])
+        {
+            plan.KeepReadOnly(path);
+        }
+
+        var homes = new List<string>(host.HomeDirectories);
+        if (invocation.Environment.TryGetValue("HOME", out var childHome) && Path.IsPathFullyQualified(childHome))
+        {
+            homes.Add(childHome);
+        }
+
+        foreach (var home in homes.Distinct(StringComparer.Ordinal))
+        {
+            foreach (var name in CredentialNames)
+            {
+                plan.Hide(Path.Join(home, name));
+            }
+        }
+
+        foreach (var path in (IEnumerable<string?>)[host.UserConfigDirectory, host.UserConfigPath, Path.Join(invocation.Workspace, WorkspaceProtectedPaths.EnvironmentFileName)])
+        {
+            if (path is not null)
+            {
+                plan.Hide(path);
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>The bubblewrap arguments for the planned mounts, in the order that makes each one override what it should.</summary>
+    public IReadOnlyList<string> ToArguments()
+    {
+        var arguments = new List<string>();
+        foreach (var mount in _mounts.Where(mount => !IsCoveredPin(mount)).OrderBy(mount => mount.Depth).ThenBy(mount => mount.Layer))
+        {
+            arguments.AddRange(mount.Arguments);
+        }
+
+        foreach (var path in _readOnlyRemounts)
+        {
+            arguments.Add("--remount-ro");
+            arguments.Add(path);
+        }
+
+        return arguments;
+    }
+
+    /// <summary>
+    /// True for a pin whose innermost enclosing mount is read-only or hidden: there nothing can be renamed anyway, and
+    /// the pin, a writable bind of the host directory, would undo the protection (a worktree's git directory under
+    /// <c>.git</c>).
+    /// </summary>
+    private bool IsCoveredPin(BubblewrapMount pin)
+    {
+        if (pin.Layer != MountLayer.Pinned)
+        {
+            return false;
+        }
+
+        var innermost = _mounts
+            .Where(mount => mount.Layer != MountLayer.Pinned && RealPath.IsSameOrInside(pin.Destination, mount.Destination))
+            .OrderBy(mount => mount.Depth)
+            .ThenBy(mount => mount.Layer)
+            .LastOrDefault();
+        return innermost is null || innermost.Layer is not MountLayer.Writable;
+    }
+
+    private void HideDirectory(string path, bool remountReadOnly)
+    {
+        if (!TryResolveExisting(path, out var real))
+        {
+            return;
+        }
+
+        if (!Directory.Exists(real))
+        {
+            _skipped.Add(path);
+            return;
+        }
+
+        if (Add(real, MountLayer.Hidden, "--tmpfs", real) && remountReadOnly)
+        {
+            _readOnlyRemounts.Add(real);
+        }
+    }
+
+    private void Hide(string path)
+    {
+        if (!TryResolveExisting(path, out var real))
+        {
+            return;
+        }
+
+        PinAncestors(real);
+        if (Directory.Exists(real))
+        {
+            if (Add(real, MountLayer.Hidden, "--tmpfs", real))
+            {
+                _readOnlyRemounts.Add(real);
+            }
+        }
+        else
+        {
+            // An empty, read-only stand-in for a file: reads see nothing, and the real file cannot be replaced.
+            Add(real, MountLayer.Hidden, "--ro-bind", "/dev/null", real);
+        }
+    }
+
+    private void KeepReadOnly(string path)
+    {
+        if (!TryResolveExisting(path, out var real) || OutermostWritableRoot(real) is null)
+        {
+            // Outside every writable root it is read-only already.
+            return;
+        }
+
+        PinAncestors(real);
+        Add(real, MountLayer.ReadOnly, "--ro-bind", real, real);
+    }
+
+    private void BindWritable(string root)
+    {
+        if (!TryResolveExisting(root, out var real))
+        {
+            return;
+        }
+
+        if (real != Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)))
+        {
+            // The settings hold writable roots resolved at start-up. A root that resolves elsewhere now has had a link
+            // put in its way since — by a command, if it lies inside another writable root — and following it would
+            // make the link's target writable.
+            _refused.Add($"{root} now resolves to {real}");
+            return;
+        }
+
+        if (Add(real, MountLayer.Writable, "--bind", real, real))
+        {
+            _writableRoots.Add(real);
+        }
+    }
+
+    private void BindReadOnlyRoot(string root)
+    {
+        if (TryResolveExisting(root, out var real))
+        {
+            Add(real, MountLayer.Writable, "--ro-bind", real, real);
+        }
+    }
+
+    /// <summary>With network on, a resolver configuration that lives under a hidden directory (systemd-resolved's <c>/run/systemd/resolve</c>) stays readable.</summary>
+    private void KeepNameResolution()
+    {
+        const string resolverConfiguration = "/etc/resolv.conf";
+        if (RealPath.TryResolve(resolverConfiguration, out var real, out var exists) && exists && real != resolverConfiguration)
+        {
+            Add(real, MountLayer.ReadOnly, "--ro-bind", real, real);
+        }
+    }
+
+    /// <summary>Binds each directory strictly between the outermost writable root holding <paramref name="real"/> and <paramref name="real"/> onto itself.</summary>
+    private void PinAncestors(string real)
+    {
+        if (OutermostWritableRoot(real) is not { } root)
+        {
+            return;
+        }
+
+        for (var directory = Path.GetDirectoryName(real); directory is not null && directory.Length > root.Length && RealPath.IsSameOrInside(directory, root); directory = Path.GetDirectoryName(directory))
+        {
+            Add(directory, MountLayer.Pinned, "--bind", directory, directory);
+        }
+    }
+
+    private string? OutermostWritableRoot(string real)
+    {
+        string? outermost = null;
+        foreach (var root in _writableRoots)
+        {
+            if (RealPath.IsSameOrInside(real, root) && (outermost is null || root.Length < outermost.Length))
+            {
+                outermost = root;
+            }
+        }
+
+        return outermost;
+    }
+
+    private bool TryResolveExisting(string path, out string real)
+    {
+        if (RealPath.TryResolve(path, out var resolved, out var exists) && exists)
+        {
+            real = resolved;
+            return true;
+        }
+
+        _skipped.Add(path);
+        real = string.Empty;
+        return false;
+    }
+
+    private bool Add(string destination, MountLayer layer, params string[] arguments)
+    {
+        if (!_planned.Add((destination, layer)))
+        {
+            return false;
+        }
+
+        _mounts.Add(new BubblewrapMount(destination, layer, arguments));
+        return true;
+    }
+}

@@ -1,0 +1,114 @@
+using AgentExec.Core.Approval;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
+using Microsoft.Extensions.Logging;
+
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>
+/// Decides whether bubblewrap works here by running it: <c>true</c>, wrapped exactly as commands will be for the
+/// settings (same mode, mounts and namespaces, network included).
+/// </summary>
+/// <remarks>
+/// Being installed is not enough: containers and hardened kernels often forbid unprivileged user namespaces
+/// (<c>user.max_user_namespaces=0</c>, Ubuntu's AppArmor restriction), and then every command would fail. Running the
+/// real wrapping once at start-up costs a few milliseconds and catches that, and any mount the machine refuses.
+/// </remarks>
+public sealed class BubblewrapProbe : ISandboxBackendProbe
+{
+    /// <summary>How long the trial run may take before bubblewrap counts as not working.</summary>
+    public static readonly TimeSpan TrialTimeout = TimeSpan.FromSeconds(10);
+
+    private const int LongestReportedError = 400;
+
+    private readonly IReadOnlyDictionary<string, string> _hostEnvironment;
+    private readonly ILogger? _logger;
+    private readonly string? _executable;
+    private readonly CommandRunner _runner = new();
+
+    /// <summary>Creates a probe that looks <c>bwrap</c> up on the server's <c>PATH</c>, or uses <paramref name="executable"/>.</summary>
+    /// <param name="hostEnvironment">The server's environment (<c>PATH</c>, <c>HOME</c>, <c>XDG_*</c>).</param>
+    /// <param name="logger">Handed to the sandbox it builds.</param>
+    /// <param name="executable">An absolute path to <c>bwrap</c>, instead of the <c>PATH</c> look-up.</param>
+    public BubblewrapProbe(IReadOnlyDictionary<string, string> hostEnvironment, ILogger? logger = null, string? executable = null)
+    {
+        ArgumentNullException.ThrowIfNull(hostEnvironment);
+        _hostEnvironment = hostEnvironment;
+        _logger = logger;
+        _executable = executable;
+    }
+
+    /// <inheritdoc />
+    public SandboxBackendKind Backend => SandboxBackendKind.Bubblewrap;
+
+    /// <inheritdoc />
+    public SandboxProbeResult Probe(AgentExecSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Sandbox == SandboxMode.DangerFullAccess)
+        {
+            return SandboxProbeResult.Unavailable("danger-full-access is not a sandbox");
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            return SandboxProbeResult.Unavailable("bubblewrap needs Linux");
+        }
+
+        var executable = _executable ?? BubblewrapLocator.Find(_hostEnvironment.GetValueOrDefault("PATH"), [settings.Workspace, .. settings.WritableRoots]);
+        if (executable is null)
+        {
+            return SandboxProbeResult.Unavailable("`bwrap` was not found on PATH outside the writable directories");
+        }
+
+        if (!Path.IsPathFullyQualified(executable) || !File.Exists(executable))
+        {
+            return SandboxProbeResult.Unavailable($"the bubblewrap executable {UntrustedText.Escape(executable)} does not exist");
+        }
+
+        var sandbox = new BubblewrapSandbox(executable, SandboxHostPaths.From(settings, _hostEnvironment), _logger);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = ChildEnvironment.DefaultPath };
+        var wrapped = sandbox.Wrap(new SandboxInvocation(
+            ["true"],
+            settings.Workspace,
+            settings.Sandbox,
+            settings.Workspace,
+            settings.WritableRoots,
+            settings.Network,
+            environment));
+
+        // Start-up is synchronous in both front ends, and the runner never captures a context, so blocking is safe here.
+        var trial = _runner.RunAsync(
+            new ExecutionSpec(wrapped.Argv, settings.Workspace, wrapped.Environment, TrialTimeout, LongestReportedError),
+            null,
+            CancellationToken.None).GetAwaiter().GetResult();
+
+        if (trial is { Outcome: ExecutionOutcome.Exited, ExitCode: 0 })
+        {
+            return SandboxProbeResult.Working(sandbox, Caveats(settings));
+        }
+
+        return SandboxProbeResult.Unavailable($"bubblewrap ({executable}) cannot start a sandbox here: {Describe(trial)}");
+    }
+
+    private static IReadOnlyList<string> Caveats(AgentExecSettings settings) => settings.Network
+        ? ["network is on: sandboxed commands reach the host's network, its loopback services and abstract Unix sockets"]
+        : [];
+
+    private static string Describe(ExecutionResult trial)
+    {
+        switch (trial.Outcome)
+        {
+            case ExecutionOutcome.TimedOut:
+                return $"a trial run did not finish within {TrialTimeout.TotalSeconds:0} s";
+            case ExecutionOutcome.FailedToStart:
+                return trial.StartError ?? "it could not be started";
+        }
+
+        var error = UntrustedText.Escape(trial.Stderr.Text.Trim());
+        var hint = error.Contains("namespace", StringComparison.OrdinalIgnoreCase) || error.Contains("uid map", StringComparison.OrdinalIgnoreCase)
+            ? " (unprivileged user namespaces look disabled: check user.max_user_namespaces, kernel.unprivileged_userns_clone or an AppArmor userns restriction, or run where they are allowed)"
+            : string.Empty;
+        return $"a trial run exited with {trial.ExitCode}: {(error.Length == 0 ? "no message" : error)}{hint}";
+    }
+}

@@ -1,0 +1,105 @@
+using AgentExec.Core.Execution;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>
+/// The bubblewrap backend: runs the command as <c>bwrap … -- bash -c LINE</c> in fresh mount, PID, IPC and (unless
+/// network is on) network namespaces, with a read-only view of the host (SPEC.md "Sandbox").
+/// </summary>
+/// <remarks>
+/// <para>
+/// Always: the root filesystem read-only, a fresh <c>/dev</c> and <c>/proc</c> with the kernel's writable interfaces
+/// read-only, a private <c>/tmp</c>, <c>/run</c> and <c>$XDG_RUNTIME_DIR</c> hidden (no host Unix socket in reach),
+/// the credential folders, the user config and the workspace's <c>.env</c> hidden, no capabilities
+/// (<c>--cap-drop ALL</c>: as root without it <c>mount -o remount,rw /</c> works inside), a new session (no terminal
+/// to inject input into), and the sandbox killed with its parent. <c>workspace-write</c> adds writable binds of the
+/// workspace and the writable roots, inside which <c>.git</c>, its git directory, <c>agentexec.json</c> and the audit
+/// log stay read-only. See <see cref="BubblewrapMountPlan"/> for the order and the symbolic-link handling.
+/// </para>
+/// <para>
+/// No process left behind: the command runs in its own PID namespace whose init is bubblewrap, so when the runner kills
+/// bubblewrap on a timeout or a cancellation, or the command's main process ends, the kernel kills everything else in
+/// the namespace, double-forked and <c>setsid</c> processes included.
+/// </para>
+/// <para>
+/// Security caveats: a path that does not exist when the command starts is not protected, so a command can create a
+/// <c>.git</c> (or a credential folder) inside a writable root; a <c>.git</c> that is itself a symbolic link can be
+/// replaced (its target stays read-only). Unix sockets outside <c>/tmp</c>, <c>/run</c> and
+/// <c>$XDG_RUNTIME_DIR</c> remain reachable, and with network on so are the host's abstract sockets and loopback services.
+/// </para>
+/// </remarks>
+public sealed partial class BubblewrapSandbox : ISandbox
+{
+    private readonly string _executable;
+    private readonly SandboxHostPaths _hostPaths;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the backend around a bubblewrap executable.</summary>
+    /// <param name="executable">The absolute path of <c>bwrap</c>.</param>
+    /// <param name="hostPaths">The host paths to hide or protect.</param>
+    /// <param name="logger">Where skipped paths are reported (debug level).</param>
+    public BubblewrapSandbox(string executable, SandboxHostPaths hostPaths, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(executable);
+        ArgumentNullException.ThrowIfNull(hostPaths);
+        if (!Path.IsPathFullyQualified(executable))
+        {
+            // The runner would look a bare name up on the command's own PATH, which the user's environment controls.
+            throw new ArgumentException("The bubblewrap path must be absolute.", nameof(executable));
+        }
+
+        _executable = executable;
+        _hostPaths = hostPaths;
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The <c>bwrap</c> executable this backend runs.</summary>
+    public string Executable => _executable;
+
+    /// <inheritdoc />
+    public SandboxBackendKind Backend => SandboxBackendKind.Bubblewrap;
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">The mode is <c>danger-full-access</c>, which is not a sandbox.</exception>
+    public SandboxedCommand Wrap(SandboxInvocation invocation)
+    {
+        ArgumentNullException.ThrowIfNull(invocation);
+        var plan = BubblewrapMountPlan.Create(invocation, _hostPaths);
+        foreach (var skipped in plan.Skipped)
+        {
+            LogSkipped(_logger, skipped);
+        }
+
+        foreach (var refused in plan.RefusedWritableRoots)
+        {
+            LogRefusedRoot(_logger, refused);
+        }
+
+        List<string> argv =
+        [
+            _executable,
+            "--die-with-parent",
+            "--new-session",
+            "--unshare-pid",
+            "--unshare-ipc",
+            .. invocation.Network ? (string[])[] : ["--unshare-net"],
+            "--cap-drop", "ALL",
+            .. plan.ToArguments(),
+            "--chdir", invocation.WorkingDirectory,
+            "--",
+            .. invocation.Argv,
+        ];
+        return new SandboxedCommand(argv, invocation.Environment);
+    }
+
+    /// <inheritdoc />
+    public bool LooksDenied(ExecutionResult result) => SandboxDenialRule.LooksDenied(result);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: writable root {Root}: a symbolic link stands in its path, so it stays read-only for this command")]
+    private static partial void LogRefusedRoot(ILogger logger, string root);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "bubblewrap: {Path} does not exist; nothing to protect or hide there")]
+    private static partial void LogSkipped(ILogger logger, string path);
+}

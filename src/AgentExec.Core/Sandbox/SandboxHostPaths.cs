@@ -1,0 +1,51 @@
+using AgentExec.Core.Configuration;
+
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>The host paths a sandbox hides or keeps read-only in every sandboxed mode, gathered once at start-up.</summary>
+/// <param name="HomeDirectories">The server's home directory (whose credential folders are hidden); usually one.</param>
+/// <param name="RuntimeDirectory"><c>$XDG_RUNTIME_DIR</c>, hidden with the sockets in it; null when unset.</param>
+/// <param name="UserConfigPath">The user config file in use, hidden; null when there is none or it is a workspace config.</param>
+/// <param name="UserConfigDirectory">
+/// AgentExec's own config directory (<c>$XDG_CONFIG_HOME/agentexec</c>), hidden whole so that no command can plant a
+/// config there for the next start; null when unknown.
+/// </param>
+/// <param name="AuditLogPath">The audit log, never writable.</param>
+/// <param name="ReadOnlyFiles">Further files that must stay read-only (a workspace config named by <c>--config</c>).</param>
+public sealed record SandboxHostPaths(
+    IReadOnlyList<string> HomeDirectories,
+    string? RuntimeDirectory,
+    string? UserConfigPath,
+    string? UserConfigDirectory,
+    string AuditLogPath,
+    IReadOnlyList<string> ReadOnlyFiles)
+{
+    /// <summary>Gathers the paths from the resolved settings and the server's environment.</summary>
+    /// <param name="settings">The resolved settings (config and audit log paths).</param>
+    /// <param name="hostEnvironment">The server's environment (<c>HOME</c>, <c>XDG_RUNTIME_DIR</c>, <c>XDG_CONFIG_HOME</c>).</param>
+    /// <returns>The paths; ones that do not exist are kept and skipped when a command is wrapped, since they may appear later.</returns>
+    public static SandboxHostPaths From(AgentExecSettings settings, IReadOnlyDictionary<string, string> hostEnvironment)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(hostEnvironment);
+
+        var home = AbsoluteOrNull(hostEnvironment, "HOME");
+        var configDirectory = ConfigPaths.XdgDirectory(hostEnvironment, "XDG_CONFIG_HOME", home, ".config") is { } configHome
+            ? Path.Join(configHome, Path.GetDirectoryName(ConfigPaths.UserConfigRelativePath))
+            : null;
+
+        // A config inside the workspace is the agent's own file (it may only tighten the policy, SPEC.md "Who may
+        // loosen the policy"): it stays readable, and read-only like agentexec.json.
+        var workspaceConfig = settings.ConfigPath is { } config && settings.ConfigIsInsideWorkspace ? config : null;
+        return new SandboxHostPaths(
+            home is null ? [] : [home],
+            AbsoluteOrNull(hostEnvironment, "XDG_RUNTIME_DIR"),
+            workspaceConfig is null ? settings.ConfigPath : null,
+            configDirectory,
+            settings.AuditLogPath,
+            workspaceConfig is null ? [] : [workspaceConfig]);
+    }
+
+    private static string? AbsoluteOrNull(IReadOnlyDictionary<string, string> environment, string name) =>
+        environment.TryGetValue(name, out var value) && Path.IsPathFullyQualified(value) ? value : null;
+}

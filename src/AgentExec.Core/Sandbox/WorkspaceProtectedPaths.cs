@@ -1,0 +1,74 @@
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>
+/// The paths inside a writable workspace that stay read-only (SPEC.md "Sandbox"): <c>.git</c> with the git directory
+/// a <c>.git</c> file points to and that directory's common directory, and <c>agentexec.json</c>.
+/// </summary>
+/// <remarks>
+/// A <c>.git</c> file (a worktree or a submodule) names its git directory in a line <c>gitdir: PATH</c>; a worktree's
+/// git directory in turn names, in its <c>commondir</c> file, the repository's main git directory, which holds
+/// <c>hooks/</c> and <c>config</c>. Protecting only the first would leave the hooks writable when the main repository
+/// lies inside a writable root too. These files are written by whoever controls the workspace, so what they name can
+/// only ever be made <em>more</em> read-only here, never writable.
+/// </remarks>
+internal static class WorkspaceProtectedPaths
+{
+    /// <summary>The name of the workspace config, kept read-only.</summary>
+    public const string WorkspaceConfigName = "agentexec.json";
+
+    /// <summary>The name of the workspace's secrets file, hidden.</summary>
+    public const string EnvironmentFileName = ".env";
+
+    private const string GitName = ".git";
+    private const string GitDirPrefix = "gitdir:";
+    private const int LongestPointerFile = 4096;
+
+    /// <summary>The paths under <paramref name="workspace"/> to keep read-only, as written (not yet resolved).</summary>
+    public static IReadOnlyList<string> ReadOnly(string workspace)
+    {
+        var paths = new List<string> { Path.Join(workspace, GitName), Path.Join(workspace, WorkspaceConfigName) };
+        var dotGit = Path.Join(workspace, GitName);
+        if (File.Exists(dotGit) && ReadPointer(dotGit, GitDirPrefix) is { } gitDirectory)
+        {
+            var resolved = Path.GetFullPath(gitDirectory, workspace);
+            paths.Add(resolved);
+            if (ReadPointer(Path.Join(resolved, "commondir"), prefix: null) is { } commonDirectory)
+            {
+                paths.Add(Path.GetFullPath(commonDirectory, resolved));
+            }
+        }
+
+        return paths;
+    }
+
+    /// <summary>The first line of a small pointer file, after <paramref name="prefix"/> when given; null when it cannot be read or does not match.</summary>
+    private static string? ReadPointer(string path, string? prefix)
+    {
+        string firstLine;
+        try
+        {
+            using var reader = new StreamReader(path);
+            var buffer = new char[LongestPointerFile];
+            var read = reader.ReadBlock(buffer, 0, buffer.Length);
+            firstLine = new string(buffer, 0, read).Split('\n')[0].TrimEnd('\r');
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        if (prefix is not null)
+        {
+            if (!firstLine.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            firstLine = firstLine[prefix.Length..];
+        }
+
+        // A NUL would make the path APIs throw; such a file points nowhere real.
+        var value = firstLine.Trim();
+        return value.Length == 0 || value.Contains('\0', StringComparison.Ordinal) ? null : value;
+    }
+}

@@ -1,0 +1,240 @@
+using AgentExec.Core.Sandbox;
+
+namespace AgentExec.Tests.Core.Sandbox;
+
+/// <summary>The mounts bubblewrap is given, and their order: plain file-system fixtures, no bwrap needed.</summary>
+public sealed class BubblewrapMountPlanTests
+{
+    [Fact]
+    public void The_root_is_read_only_first_and_the_workspace_is_bound_writable_after_the_hidden_tmp()
+    {
+        // Arrange
+        using var directory = new SandboxTestDirectory();
+
+        // Act
+        var arguments = Plan(directory, SandboxMode.WorkspaceWrite);
+
+        // Assert
+        Assert.Equal(["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"], arguments.Take(7));
+        Assert.True(IndexOf(arguments, "--tmpfs", "/tmp") >= 0, "The real /tmp is not hidden.");
+        Assert.True(IndexOf(arguments, "--tmpfs", "/run") >= 0, "/run is not hidden.");
+        Assert.True(IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace) > IndexOf(arguments, "--dev", "/dev"));
+        Assert.True(IndexOf(arguments, "--ro-bind", "/proc/sys", "/proc/sys") > IndexOf(arguments, "--proc", "/proc"), "/proc/sys stays writable for root.");
+        Assert.DoesNotContain("/tmp", Pairs(arguments, "--remount-ro"));
+    }
+
+    [Fact]
+    public void Read_only_mode_binds_nothing_writable_and_makes_the_private_tmp_read_only()
+    {
+        // Arrange
+        using var directory = new SandboxTestDirectory();
+
+        // Act
+        var arguments = Plan(directory, SandboxMode.ReadOnly);
+
+        // Assert
+        Assert.DoesNotContain("--bind", arguments);
+        Assert.True(IndexOf(arguments, "--ro-bind", directory.Workspace, directory.Workspace) >= 0, "The workspace is not kept visible.");
+        Assert.Contains("/tmp", Pairs(arguments, "--remount-ro"));
+    }
+
+    [Fact]
+    public void A_workspace_under_tmp_is_bound_after_tmp_is_hidden_so_it_stays_visible()
+    {
+        // Arrange: deeper mounts must come later whatever the order they were planned in.
+        var workspace = Directory.CreateDirectory(Path.Combine("/tmp", "agentexec-plan-" + Guid.NewGuid().ToString("N"))).FullName;
+        try
+        {
+            // Act
+            var arguments = BubblewrapMountPlan.Create(Invocation(workspace, SandboxMode.WorkspaceWrite), HostPaths("/nonexistent-home")).ToArguments();
+
+            // Assert
+            Assert.True(IndexOf(arguments, "--bind", workspace, workspace) > IndexOf(arguments, "--tmpfs", "/tmp"));
+        }
+        finally
+        {
+            Directory.Delete(workspace, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Protected_workspace_paths_are_read_only_after_the_writable_workspace_bind()
+    {
+        // Arrange
+        using var directory = new SandboxTestDirectory();
+        var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
+        var config = directory.WriteFile(Path.Combine("workspace", "agentexec.json"), "{}");
+
+        // Act
+        var arguments = Plan(directory, SandboxMode.WorkspaceWrite);
+
+        // Assert
+        var workspaceBind = IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace);
+        Assert.True(IndexOf(arguments, "--ro-bind", git, git) > workspaceBind, ".git is not re-bound read-only after the workspace.");
+        Assert.True(IndexOf(arguments, "--ro-bind", config, config) > workspaceBind, "agentexec.json is not re-bound read-only after the workspace.");
+    }
+
+    [Fact]
+    public void A_git_file_protects_the_git_directory_it_points_to_and_that_directorys_common_directory()
+    {
+        // Arrange: a worktree layout, both git directories inside a writable root.
+        using var directory = new SandboxTestDirectory();
+        var repository = Directory.CreateDirectory(Path.Combine(directory.Root, "repo")).FullName;
+        var mainGit = Directory.CreateDirectory(Path.Combine(repository, ".git", "hooks")).Parent!.FullName;
+        var worktreeGit = Directory.CreateDirectory(Path.Combine(mainGit, "worktrees", "feature")).FullName;
+        File.WriteAllText(Path.Combine(worktreeGit, "commondir"), "../..\n");
+        File.WriteAllText(Path.Combine(directory.Workspace, ".git"), $"gitdir: {worktreeGit}\n");
+
+        // Act
+        var arguments = BubblewrapMountPlan.Create(
+            Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, writableRoots: [repository]),
+            HostPaths(directory.Home)).ToArguments();
+
+        // Assert
+        var dotGitFile = Path.Combine(directory.Workspace, ".git");
+        Assert.True(IndexOf(arguments, "--ro-bind", dotGitFile, dotGitFile) >= 0, "The .git file is writable.");
+        Assert.True(IndexOf(arguments, "--ro-bind", worktreeGit, worktreeGit) >= 0, "The worktree's git directory is writable.");
+        Assert.True(IndexOf(arguments, "--ro-bind", mainGit, mainGit) > IndexOf(arguments, "--bind", repository, repository), "The main git directory (hooks, config) is writable.");
+        // The worktree's git directory lies under the read-only main one: no writable pin may re-expose its parents.
+        Assert.Equal(-1, IndexOf(arguments, "--bind", Path.Combine(mainGit, "worktrees"), Path.Combine(mainGit, "worktrees")));
+    }
+
+    [Fact]
+    public void Directories_between_a_writable_root_and_a_protected_path_are_pinned_against_renaming()
+    {
+        // Arrange
+        using var directory = new SandboxTestDirectory();
+        var state = Directory.CreateDirectory(Path.Combine(directory.Root, "state")).FullName;
+        var audit = directory.WriteFile(Path.Combine("state", "agentexec", "logs", "audit.jsonl"), string.Empty);
+        var invocation = Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, writableRoots: [state]);
+
+        // Act
+        var arguments = BubblewrapMountPlan.Create(invocation, HostPaths(directory.Home) with { AuditLogPath = audit }).ToArguments();
+
+        // Assert
+        var agentexec = Path.Combine(state, "agentexec");
+        var logs = Path.Combine(agentexec, "logs");
+        var order = new[]
+        {
+            IndexOf(arguments, "--bind", state, state),
+            IndexOf(arguments, "--bind", agentexec, agentexec),
+            IndexOf(arguments, "--bind", logs, logs),
+            IndexOf(arguments, "--ro-bind", audit, audit),
+        };
+        Assert.DoesNotContain(-1, order);
+        Assert.Equal(order.Order(), order);
+    }
+
+    [Fact]
+    public void A_protected_or_hidden_link_is_followed_to_its_target()
+    {
+        // Arrange: a .env that is a link to a file elsewhere.
+        using var directory = new SandboxTestDirectory();
+        var secrets = directory.WriteFile("secrets.env", "KEY=1");
+        File.CreateSymbolicLink(Path.Combine(directory.Workspace, ".env"), secrets);
+
+        // Act
+        var arguments = Plan(directory, SandboxMode.WorkspaceWrite);
+
+        // Assert
+        Assert.True(IndexOf(arguments, "--ro-bind", "/dev/null", secrets) >= 0, "The .env link's target is not hidden.");
+    }
+
+    [Fact]
+    public void A_writable_root_that_has_become_a_link_is_refused_rather_than_followed()
+    {
+        // Arrange: a root inside the workspace, which a command replaced by a link to a folder outside.
+        using var directory = new SandboxTestDirectory();
+        var root = Path.Combine(directory.Workspace, "build");
+        File.CreateSymbolicLink(root, directory.Outside);
+
+        // Act
+        var plan = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, writableRoots: [root]), HostPaths(directory.Home));
+        var arguments = plan.ToArguments();
+
+        // Assert
+        Assert.DoesNotContain(directory.Outside, arguments);
+        Assert.DoesNotContain(root, arguments);
+        Assert.Equal([$"{root} now resolves to {directory.Outside}"], plan.RefusedWritableRoots);
+        Assert.True(IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace) >= 0);
+    }
+
+    [Fact]
+    public void Credential_folders_are_hidden_even_inside_a_writable_root_and_missing_ones_are_skipped()
+    {
+        // Arrange: the home itself is the workspace, the worst case.
+        using var directory = new SandboxTestDirectory();
+        var ssh = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".ssh")).FullName;
+        var netrc = directory.WriteFile(Path.Combine("workspace", ".netrc"), "machine x");
+
+        // Act
+        var plan = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite), HostPaths(directory.Workspace));
+        var arguments = plan.ToArguments();
+
+        // Assert
+        Assert.True(IndexOf(arguments, "--tmpfs", ssh) > IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace));
+        Assert.Contains(ssh, Pairs(arguments, "--remount-ro"));
+        Assert.True(IndexOf(arguments, "--ro-bind", "/dev/null", netrc) >= 0);
+        Assert.Contains(Path.Combine(directory.Workspace, ".aws"), plan.Skipped);
+        Assert.DoesNotContain(Path.Combine(directory.Workspace, ".aws"), arguments);
+    }
+
+    [Fact]
+    public void The_user_config_and_its_folder_are_hidden_and_a_workspace_config_is_only_read_only()
+    {
+        // Arrange
+        using var directory = new SandboxTestDirectory();
+        var userConfig = directory.WriteFile(Path.Combine("config", "agentexec", "config.json"), "{}");
+        var workspaceConfig = directory.WriteFile(Path.Combine("workspace", "rules.json"), "{}");
+        var hostPaths = HostPaths(directory.Home) with
+        {
+            UserConfigPath = userConfig,
+            UserConfigDirectory = Path.GetDirectoryName(userConfig),
+            ReadOnlyFiles = [workspaceConfig],
+        };
+
+        // Act
+        var arguments = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite), hostPaths).ToArguments();
+
+        // Assert
+        Assert.True(IndexOf(arguments, "--tmpfs", Path.GetDirectoryName(userConfig)!) >= 0);
+        Assert.True(IndexOf(arguments, "--ro-bind", workspaceConfig, workspaceConfig) >= 0);
+    }
+
+    [Fact]
+    public void Danger_full_access_is_not_something_bubblewrap_wraps()
+    {
+        using var directory = new SandboxTestDirectory();
+
+        Assert.Throws<ArgumentException>(() => BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.DangerFullAccess), HostPaths(directory.Home)));
+    }
+
+    private static IReadOnlyList<string> Plan(SandboxTestDirectory directory, SandboxMode mode) =>
+        BubblewrapMountPlan.Create(Invocation(directory.Workspace, mode), HostPaths(directory.Home)).ToArguments();
+
+    internal static SandboxInvocation Invocation(string workspace, SandboxMode mode, IReadOnlyList<string>? writableRoots = null, bool network = false) =>
+        new(["true"], workspace, mode, workspace, writableRoots ?? [], network, new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" });
+
+    internal static SandboxHostPaths HostPaths(string home) =>
+        new([home], null, null, null, "/nonexistent/audit.jsonl", []);
+
+    /// <summary>The index where <paramref name="sequence"/> starts as consecutive arguments, or -1.</summary>
+    internal static int IndexOf(IReadOnlyList<string> arguments, params string[] sequence)
+    {
+        for (var i = 0; i + sequence.Length <= arguments.Count; i++)
+        {
+            if (sequence.Select((item, offset) => arguments[i + offset] == item).All(match => match))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The values that follow each occurrence of a one-argument option.</summary>
+    private static IEnumerable<string> Pairs(IReadOnlyList<string> arguments, string option) =>
+        arguments.Select((argument, index) => (argument, index))
+            .Where(pair => pair.argument == option && pair.index + 1 < arguments.Count)
+            .Select(pair => arguments[pair.index + 1]);
+}

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Sandbox;
+using AgentExec.Tests.Core.Execution;
+
+namespace AgentExec.Tests.Core.Sandbox;
+
+/// <summary>The bubblewrap backend run for real through <see cref="CommandRunner"/>, below the server.</summary>
+public sealed class BubblewrapSandboxTests
+{
+    private static readonly TimeSpan KillIsDelivered = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan PromptEnough = TimeSpan.FromSeconds(15);
+
+    private readonly CommandRunner _runner = new();
+
+    [BubblewrapFact]
+    public async Task The_kernels_tunables_are_read_only_even_for_root()
+    {
+        // Arrange: writing back the value just read, so that even a broken sandbox changes nothing on the host.
+        using var directory = new SandboxTestDirectory();
+        const string script = """
+            value=$(cat /proc/sys/kernel/printk) && echo "$value" > /proc/sys/kernel/printk && echo WROTE-SYSCTL
+            echo DONE
+            """;
+
+        // Act
+        var result = await RunAsync(directory, script);
+
+        // Assert
+        Assert.Equal("DONE\n", result.Stdout.Text);
+        Assert.Matches("Read-only file system|Permission denied", result.Stderr.Text);
+    }
+
+    [BubblewrapFact]
+    public async Task A_git_file_keeps_the_worktrees_git_directory_and_the_main_hooks_read_only()
+    {
+        // Arrange: the main repository is a writable root too, so only the protection stands in the way.
+        using var directory = new SandboxTestDirectory();
+        var repository = Directory.CreateDirectory(Path.Combine(directory.Root, "repo")).FullName;
+        var hooks = Directory.CreateDirectory(Path.Combine(repository, ".git", "hooks")).FullName;
+        var worktreeGit = Directory.CreateDirectory(Path.Combine(repository, ".git", "worktrees", "feature")).FullName;
+        File.WriteAllText(Path.Combine(worktreeGit, "commondir"), "../..\n");
+        File.WriteAllText(Path.Combine(directory.Workspace, ".git"), $"gitdir: {worktreeGit}\n");
+        var script = $"""
+            echo evil > {hooks}/post-checkout
+            echo evil > {worktreeGit}/HEAD
+            echo "gitdir: /tmp/elsewhere" > .git
+            mv {repository}/.git/worktrees {repository}/.git/moved
+            echo scratch > {repository}/scratch && echo REPO-WRITABLE
+            echo DONE
+            """;
+
+        // Act
+        var result = await RunAsync(directory, script, writableRoots: [repository]);
+
+        // Assert
+        Assert.Equal("REPO-WRITABLE\nDONE\n", result.Stdout.Text);
+        Assert.False(File.Exists(Path.Combine(hooks, "post-checkout")));
+        Assert.False(File.Exists(Path.Combine(worktreeGit, "HEAD")));
+        Assert.Equal($"gitdir: {worktreeGit}\n", File.ReadAllText(Path.Combine(directory.Workspace, ".git")));
+        Assert.True(Directory.Exists(worktreeGit));
+    }
+
+    [BubblewrapFact]
+    public async Task A_folder_holding_a_protected_path_cannot_be_renamed_to_swap_in_a_forged_one()
+    {
+        // Arrange: the git directory a .git file points to lies deeper inside the writable workspace.
+        using var directory = new SandboxTestDirectory();
+        var gitDirectory = Directory.CreateDirectory(Path.Combine(directory.Workspace, "vendor", "repo.git", "hooks")).Parent!.FullName;
+        File.WriteAllText(Path.Combine(directory.Workspace, ".git"), "gitdir: vendor/repo.git\n");
+        const string script = """
+            mv vendor vendor-old || echo "RENAME REFUSED"
+            mkdir -p vendor/repo.git/hooks && echo evil > vendor/repo.git/hooks/pre-commit
+            echo DONE
+            """;
+
+        // Act
+        var result = await RunAsync(directory, script);
+
+        // Assert
+        Assert.Equal("RENAME REFUSED\nDONE\n", result.Stdout.Text);
+        Assert.False(Directory.Exists(Path.Combine(directory.Workspace, "vendor-old")));
+        Assert.False(File.Exists(Path.Combine(gitDirectory, "hooks", "pre-commit")));
+    }
+
+    [BubblewrapFact]
+    public async Task A_cancelled_command_leaves_no_double_forked_or_setsid_process_behind()
+    {
+        // Arrange
+        using var directory = new SandboxTestDirectory();
+        using var cancellation = new CancellationTokenSource();
+        var observer = new RecordingOutputObserver(onFirstStdout: cancellation.Cancel);
+        var marker = "agentexec-cancel-" + Guid.NewGuid().ToString("N");
+        var script = $"""
+            ( (exec -a {marker}-double sleep 300) & )
+            setsid bash -c 'exec -a {marker}-setsid sleep 300' &
+            until pgrep -f {marker}-double >/dev/null && pgrep -f {marker}-setsid >/dev/null; do sleep 0.05; done
+            echo STARTED
+            sleep 300
+            """;
+        var stopwatch = Stopwatch.StartNew();
+
+        // Act
+        var result = await RunAsync(directory, script, observer: observer, cancellationToken: cancellation.Token);
+
+        // Assert
+        Assert.Equal((ExecutionOutcome.Cancelled, "STARTED\n"), (result.Outcome, result.Stdout.Text));
+        Assert.True(stopwatch.Elapsed < PromptEnough, $"Took {stopwatch.Elapsed}.");
+        try
+        {
+            Assert.True(HostProcesses.NoneWithin(marker, KillIsDelivered), $"Survivors: {string.Join(", ", HostProcesses.Matching(marker))}");
+        }
+        finally
+        {
+            HostProcesses.KillAll(marker);
+        }
+    }
+
+    [BubblewrapFact]
+    public async Task A_sandboxed_command_outlives_the_thread_that_started_it()
+    {
+        // Arrange: --die-with-parent arms a parent-death signal, which Linux sends when the parent *thread* exits. The
+        // thread that asks for the command waits until the command is up (so the signal is surely armed) and then
+        // ends; the command must still run to its end.
+        using var directory = new SandboxTestDirectory();
+        using var up = new ManualResetEventSlim();
+        var observer = new RecordingOutputObserver(onFirstStdout: up.Set);
+        Task<ExecutionResult>? running = null;
+        var starter = new Thread(() =>
+        {
+            running = RunAsync(directory, "echo up; sleep 0.5; echo survived", observer: observer);
+            up.Wait(PromptEnough);
+        });
+
+        // Act
+        starter.Start();
+        starter.Join();
+        var result = await running!.WaitAsync(PromptEnough);
+
+        // Assert
+        Assert.Equal((ExecutionOutcome.Exited, (int?)0, "up\nsurvived\n"), (result.Outcome, result.ExitCode, result.Stdout.Text));
+    }
+
+    [BubblewrapFact]
+    public async Task A_working_directory_the_sandbox_hides_fails_as_bubblewraps_own_denial()
+    {
+        // Arrange: a directory under the real /tmp, outside the workspace: it does not exist inside.
+        using var directory = new SandboxTestDirectory();
+        using var hidden = new TemporaryDirectory();
+        var sandbox = Sandbox(directory);
+        var wrapped = sandbox.Wrap(BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite) with { WorkingDirectory = hidden.Path });
+
+        // Act
+        var result = await _runner.RunAsync(new ExecutionSpec(wrapped.Argv, hidden.Path, wrapped.Environment, PromptEnough, 4096), null, CancellationToken.None);
+
+        // Assert
+        Assert.StartsWith("bwrap: ", result.Stderr.Text, StringComparison.Ordinal);
+        Assert.True(sandbox.LooksDenied(result));
+    }
+
+    [Fact]
+    public void The_command_line_starts_with_the_namespaces_and_ends_with_the_command()
+    {
+        // Arrange
+        using var directory = new SandboxTestDirectory();
+        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite) with { Argv = ["bash", "-c", "echo hi"] };
+
+        // Act
+        var argv = new BubblewrapSandbox("/usr/bin/bwrap", BubblewrapMountPlanTests.HostPaths(directory.Home)).Wrap(invocation).Argv;
+
+        // Assert
+        Assert.Equal(["/usr/bin/bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--cap-drop", "ALL"], argv.Take(8));
+        Assert.Equal(["--chdir", directory.Workspace, "--", "bash", "-c", "echo hi"], argv.TakeLast(6));
+    }
+
+    [Fact]
+    public void With_network_on_the_network_namespace_is_shared()
+    {
+        using var directory = new SandboxTestDirectory();
+        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, network: true);
+
+        var argv = new BubblewrapSandbox("/usr/bin/bwrap", BubblewrapMountPlanTests.HostPaths(directory.Home)).Wrap(invocation).Argv;
+
+        Assert.DoesNotContain("--unshare-net", argv);
+        Assert.Contains("--unshare-pid", argv);
+    }
+
+    [Fact]
+    public void A_relative_bubblewrap_path_is_refused_because_the_command_path_would_decide_what_runs()
+    {
+        Assert.Throws<ArgumentException>(() => new BubblewrapSandbox("bwrap", BubblewrapMountPlanTests.HostPaths("/home/x")));
+    }
+
+    private async Task<ExecutionResult> RunAsync(
+        SandboxTestDirectory directory,
+        string script,
+        IReadOnlyList<string>? writableRoots = null,
+        IOutputObserver? observer = null,
+        CancellationToken cancellationToken = default)
+    {
+        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, writableRoots) with
+        {
+            Argv = ["bash", "-c", script],
+        };
+        var wrapped = Sandbox(directory).Wrap(invocation);
+        return await _runner.RunAsync(
+            new ExecutionSpec(wrapped.Argv, directory.Workspace, wrapped.Environment, TimeSpan.FromSeconds(60), ExecutionSpec.DefaultOutputCapBytes),
+            observer,
+            cancellationToken);
+    }
+
+    private static BubblewrapSandbox Sandbox(SandboxTestDirectory directory)
+    {
+        var selection = new BubblewrapProbe(ChildEnvironment.ReadHost()).Probe(new()
+        {
+            Workspace = directory.Workspace,
+            AuditLogPath = Path.Combine(directory.Root, "audit.jsonl"),
+        });
+        var sandbox = Assert.IsType<BubblewrapSandbox>(selection.Sandbox);
+        return new BubblewrapSandbox(sandbox.Executable, BubblewrapMountPlanTests.HostPaths(directory.Home));
+    }
+}

@@ -1,0 +1,130 @@
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Sandbox;
+
+namespace AgentExec.Tests.Core.Sandbox;
+
+/// <summary>Backend selection: bubblewrap when it works, else Landlock, else a refusal that names the fix; never unsandboxed by accident.</summary>
+public sealed class SandboxSelectorTests
+{
+    private const string BubblewrapBroken = "a trial run exited with 1: bwrap: No permissions to creating new namespace";
+    private const string LandlockMissing = "the kernel has no Landlock";
+
+    [Fact]
+    public void Auto_takes_bubblewrap_when_it_works_and_does_not_probe_landlock()
+    {
+        var landlock = new StubBackendProbe(SandboxBackendKind.Landlock, null);
+
+        var selection = SandboxSelector.Select(Settings(SandboxBackendPreference.Auto), new StubBackendProbe(SandboxBackendKind.Bubblewrap, null), landlock);
+
+        Assert.Equal((true, SandboxBackendKind.Bubblewrap), (selection.IsAvailable, selection.Backend));
+        Assert.Equal(0, landlock.Calls);
+    }
+
+    [Fact]
+    public void Auto_falls_back_to_landlock_and_says_why_bubblewrap_is_not_used()
+    {
+        var selection = SandboxSelector.Select(
+            Settings(SandboxBackendPreference.Auto),
+            new StubBackendProbe(SandboxBackendKind.Bubblewrap, BubblewrapBroken),
+            new StubBackendProbe(SandboxBackendKind.Landlock, null));
+
+        Assert.Equal(SandboxBackendKind.Landlock, selection.Backend);
+        Assert.Equal([$"bubblewrap is not used: {BubblewrapBroken}", "Landlock caveat"], selection.Caveats);
+    }
+
+    [Fact]
+    public void Auto_with_no_working_backend_is_unavailable_and_names_both_fixes()
+    {
+        var selection = SandboxSelector.Select(
+            Settings(SandboxBackendPreference.Auto),
+            new StubBackendProbe(SandboxBackendKind.Bubblewrap, BubblewrapBroken),
+            new StubBackendProbe(SandboxBackendKind.Landlock, LandlockMissing));
+
+        Assert.Equal((false, (ISandbox?)null, SandboxBackendKind.None), (selection.IsAvailable, selection.Sandbox, selection.Backend));
+        Assert.Contains("apt-get install bubblewrap", selection.UnavailableReason, StringComparison.Ordinal);
+        Assert.Contains("Landlock", selection.UnavailableReason, StringComparison.Ordinal);
+        Assert.Contains(BubblewrapBroken, selection.UnavailableReason, StringComparison.Ordinal);
+        Assert.Contains(LandlockMissing, selection.UnavailableReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_explicit_bubblewrap_that_does_not_work_is_refused_even_when_landlock_would()
+    {
+        var landlock = new StubBackendProbe(SandboxBackendKind.Landlock, null);
+
+        var selection = SandboxSelector.Select(Settings(SandboxBackendPreference.Bubblewrap), new StubBackendProbe(SandboxBackendKind.Bubblewrap, BubblewrapBroken), landlock);
+
+        Assert.False(selection.IsAvailable);
+        Assert.StartsWith("sandbox not available: --sandbox-backend bubblewrap, but " + BubblewrapBroken, selection.UnavailableReason, StringComparison.Ordinal);
+        Assert.Contains("apt-get install bubblewrap", selection.UnavailableReason, StringComparison.Ordinal);
+        Assert.Equal(0, landlock.Calls);
+    }
+
+    [Fact]
+    public void An_explicit_landlock_is_landlock_or_nothing()
+    {
+        var bubblewrap = new StubBackendProbe(SandboxBackendKind.Bubblewrap, null);
+
+        var selection = SandboxSelector.Select(Settings(SandboxBackendPreference.Landlock), bubblewrap, new StubBackendProbe(SandboxBackendKind.Landlock, LandlockMissing));
+
+        Assert.False(selection.IsAvailable);
+        Assert.Contains(LandlockMissing, selection.UnavailableReason, StringComparison.Ordinal);
+        Assert.Equal(0, bubblewrap.Calls);
+    }
+
+    [Fact]
+    public void Danger_full_access_runs_unsandboxed_without_probing_and_says_so()
+    {
+        var bubblewrap = new StubBackendProbe(SandboxBackendKind.Bubblewrap, null);
+
+        var selection = SandboxSelector.Select(Settings(SandboxBackendPreference.Auto) with { Sandbox = SandboxMode.DangerFullAccess }, bubblewrap, bubblewrap);
+
+        Assert.Same(NoSandbox.Instance, selection.Sandbox);
+        Assert.Equal(SandboxBackendKind.None, selection.Backend);
+        Assert.NotEmpty(selection.Caveats);
+        Assert.Equal(0, bubblewrap.Calls);
+    }
+
+    [Fact]
+    public void Until_the_landlock_backend_lands_its_placeholder_reports_it_unavailable()
+    {
+        var probe = LandlockProbePlaceholder.Instance.Probe(Settings(SandboxBackendPreference.Landlock));
+
+        Assert.False(probe.Works);
+    }
+
+    [Fact]
+    public void Without_bwrap_on_path_auto_refuses_instead_of_running_unsandboxed()
+    {
+        // Arrange: a PATH with no bwrap on it, and the real placeholder for Landlock.
+        using var directory = new SandboxTestDirectory();
+        var host = new Dictionary<string, string>(ChildEnvironment.ReadHost()) { ["PATH"] = directory.Outside };
+
+        // Act
+        var selection = SandboxSelector.Select(Settings(SandboxBackendPreference.Auto, directory.Workspace), host, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        // Assert
+        Assert.Equal((false, SandboxBackendKind.None), (selection.IsAvailable, selection.Backend));
+        Assert.Contains("`bwrap` was not found on PATH", selection.UnavailableReason, StringComparison.Ordinal);
+    }
+
+    [BubblewrapFact]
+    public void Auto_selects_the_real_bubblewrap_when_it_works_here()
+    {
+        using var directory = new SandboxTestDirectory();
+
+        var selection = SandboxSelector.Select(Settings(SandboxBackendPreference.Auto, directory.Workspace), ChildEnvironment.ReadHost(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        Assert.Equal(SandboxBackendKind.Bubblewrap, selection.Backend);
+        Assert.IsType<BubblewrapSandbox>(selection.Sandbox);
+    }
+
+    private static AgentExecSettings Settings(SandboxBackendPreference backend, string workspace = "/nonexistent-workspace") => new()
+    {
+        Workspace = workspace,
+        AuditLogPath = "/nonexistent/audit.jsonl",
+        Sandbox = SandboxMode.WorkspaceWrite,
+        SandboxBackend = backend,
+    };
+}

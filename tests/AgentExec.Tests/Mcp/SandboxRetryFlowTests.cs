@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using AgentExec.Core.Policy;
+using AgentExec.Tests.Mcp.Support;
+
+namespace AgentExec.Tests.Mcp;
+
+/// <summary>
+/// What happens after the real sandbox denies a command (SPEC.md "Policy" step 5), for each approval policy, through
+/// the real server and a raw client that answers exactly what each test needs.
+/// </summary>
+/// <remarks>
+/// The command is a script that prints a hostile failure (an ANSI colour and a bidi override) and then writes to the
+/// workspace's sibling folder: read-only in the sandbox, writable without it. The file on the host is the witness of
+/// an unsandboxed retry.
+/// </remarks>
+public sealed class SandboxRetryFlowTests
+{
+    private const string Accept = """{"action":"accept"}""";
+    private const string Decline = """{"action":"decline"}""";
+    private const string Malformed = """{"action":"Accept"}""";
+
+    [BubblewrapTheory]
+    [InlineData(ApprovalPolicy.OnFailure, Accept, "completed", null)]
+    [InlineData(ApprovalPolicy.OnFailure, Decline, "denied", "user_declined")]
+    [InlineData(ApprovalPolicy.OnFailure, Malformed, "denied", "malformed_response")]
+    [InlineData(ApprovalPolicy.Untrusted, Accept, "completed", null)]
+    [InlineData(ApprovalPolicy.Untrusted, Decline, "denied", "user_declined")]
+    [InlineData(ApprovalPolicy.Untrusted, Malformed, "denied", "malformed_response")]
+    public async Task A_sandbox_denial_asks_a_separate_once_only_question_before_retrying_unsandboxed(
+        ApprovalPolicy policy, string retryAnswer, string expectedStatus, string? expectedReason)
+    {
+        // Arrange: under untrusted the first question (run it in the sandbox?) is approved; the retry is what is tested.
+        using var scenario = new SandboxScenario();
+        var (command, witness) = DeniedCommand(scenario);
+        var firstQuestions = policy == ApprovalPolicy.Untrusted ? 1 : 0;
+
+        // Act
+        var (response, questions) = await CallAsync(scenario, policy, command, asked => asked <= firstQuestions ? Accept : retryAnswer);
+
+        // Assert: exactly one retry question, after the first, separate from it.
+        Assert.Equal(firstQuestions + 1, questions.Count);
+        var retry = questions[^1];
+        Assert.Equal(("retry_without_sandbox", true), (Text(Approval(retry), "escalation"), Approval(retry)["retry_without_sandbox"]!.GetValue<bool>()));
+        Assert.Equal("""["once"]""", retry["params"]!["requestedSchema"]!["properties"]!["scope"]!["enum"]!.ToJsonString());
+        if (firstQuestions == 1)
+        {
+            Assert.Equal("none", Text(Approval(questions[0]), "escalation"));
+            Assert.NotEqual(Approval(questions[0])["approval_id"]!.ToJsonString(), Approval(retry)["approval_id"]!.ToJsonString());
+        }
+
+        // The failure is in the message, labelled as command output, with its control characters escaped.
+        var message = retry["params"]!["message"]!.GetValue<string>();
+        Assert.Contains("Sandbox failure (command output", message, StringComparison.Ordinal);
+        Assert.Contains("Read-only file system", message, StringComparison.Ordinal);
+        Assert.Contains("\\x1B[31m", message, StringComparison.Ordinal);
+        Assert.Contains("\\u202E", message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', message);
+        Assert.DoesNotContain('\u202e', message);
+
+        var result = response["result"]!["structuredContent"]!;
+        Assert.Equal(expectedStatus, result["status"]!.GetValue<string>());
+        if (expectedReason is null)
+        {
+            Assert.Equal(("none", "none", "approved", "user_approved"), (Text(result, "sandbox"), Text(result, "sandbox_backend"), Text(result["approval"]!, "decision"), Text(result["approval"]!, "reason")));
+            Assert.True(File.Exists(witness), "The approved retry did not run without the sandbox.");
+        }
+        else
+        {
+            Assert.Equal(expectedReason, Text(result["approval"]!, "reason"));
+            Assert.False(File.Exists(witness), "The command ran unsandboxed without approval.");
+        }
+    }
+
+    [BubblewrapTheory]
+    [InlineData(ApprovalPolicy.OnRequest)]
+    [InlineData(ApprovalPolicy.Never)]
+    public async Task A_sandbox_denial_goes_back_to_the_agent_without_a_question(ApprovalPolicy policy)
+    {
+        // Arrange
+        using var scenario = new SandboxScenario();
+        var (command, witness) = DeniedCommand(scenario);
+
+        // Act
+        var (response, questions) = await CallAsync(scenario, policy, command, _ => Accept);
+
+        // Assert
+        Assert.Empty(questions);
+        var result = response["result"]!["structuredContent"]!;
+        Assert.Equal(("completed", "workspace-write", "bubblewrap"), (Text(result, "status"), Text(result, "sandbox"), Text(result, "sandbox_backend")));
+        Assert.NotEqual(0, result["exit_code"]!.GetValue<int>());
+        Assert.Contains("Read-only file system", Text(result, "stderr"), StringComparison.Ordinal);
+        Assert.Contains("sandbox appears to have denied", Text(result, "message"), StringComparison.Ordinal);
+        Assert.False(File.Exists(witness));
+    }
+
+    [BubblewrapTheory]
+    [InlineData(Accept, "completed")]
+    [InlineData(Decline, "denied")]
+    public async Task Require_escalated_under_on_request_asks_first_and_runs_unsandboxed_only_when_approved(string answer, string expectedStatus)
+    {
+        // Arrange
+        using var scenario = new SandboxScenario();
+        var (command, witness) = DeniedCommand(scenario);
+
+        // Act
+        var (response, questions) = await CallAsync(scenario, ApprovalPolicy.OnRequest, command, _ => answer, permissions: "require_escalated");
+
+        // Assert
+        var question = Assert.Single(questions);
+        Assert.Equal(("require_escalated", false), (Text(Approval(question), "escalation"), Approval(question)["retry_without_sandbox"]!.GetValue<bool>()));
+        var result = response["result"]!["structuredContent"]!;
+        Assert.Equal(expectedStatus, Text(result, "status"));
+        Assert.Equal(expectedStatus == "completed", File.Exists(witness));
+        if (expectedStatus == "completed")
+        {
+            Assert.Equal(("none", "none", 0), (Text(result, "sandbox"), Text(result, "sandbox_backend"), result["exit_code"]!.GetValue<int>()));
+        }
+    }
+
+    /// <summary>A script the sandbox denies: a hostile failure message, then a write to the sibling folder (the witness).</summary>
+    private static (string Command, string Witness) DeniedCommand(SandboxScenario scenario)
+    {
+        var witness = Path.Combine(scenario.Outside, SandboxScenario.UniqueMarker());
+        var command = scenario.Script("deny.sh", $"""
+            printf '\033[31mred \342\200\256txet desrever\n' >&2
+            echo retried > {witness}
+            """);
+        return (command, witness);
+    }
+
+    private static async Task<(JsonObject Response, List<JsonObject> Questions)> CallAsync(
+        SandboxScenario scenario, ApprovalPolicy policy, string command, Func<int, string> answerToQuestion, string? permissions = null)
+    {
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(scenario.Settings(policy: policy)));
+        using var client = server.ConnectRaw();
+        await client.InitializeAsync();
+        var arguments = new JsonObject { ["command"] = command };
+        if (permissions is not null)
+        {
+            arguments["sandbox_permissions"] = permissions;
+        }
+
+        await client.CallShellAsync("call-1", arguments);
+        var questions = new List<JsonObject>();
+        while (true)
+        {
+            var message = await client.ReadMessageOrResponseAsync("elicitation/create", "call-1");
+            if (message["method"] is null)
+            {
+                return (message, questions);
+            }
+
+            questions.Add(message);
+            await client.AnswerAsync(message, answerToQuestion(questions.Count));
+        }
+    }
+
+    private static JsonNode Approval(JsonObject question) => question["params"]!["_meta"]!["agentexec/approval"]!;
+
+    private static string Text(JsonNode node, string name) => node[name]?.GetValue<string>() ?? string.Empty;
+}
