@@ -90,7 +90,6 @@ internal sealed partial class AgentExecRuntime : IDisposable
         }
 
         var rules = RuleBook.ForSettings(settings, TimeProvider.System, loggerFactory.CreateLogger<RuleBook>());
-        var hostEnvironment = ChildEnvironment.ReadHost();
         var sandbox = SandboxSelector.Select(settings, hostEnvironment, loggerFactory.CreateLogger("AgentExec.Sandbox"));
         foreach (var caveat in sandbox.Caveats)
         {

@@ -27,7 +27,8 @@ internal static class SandboxDenialRule
 
     private static readonly string[] ErrnoNames = ["EPERM", "EACCES", "EROFS"];
 
-    private const string BubblewrapPrefix = "bwrap: ";
+    // The backends' own failure messages, at the start of a stderr line: bwrap's, and the Landlock launcher's.
+    private static readonly string[] BackendFailurePrefixes = ["bwrap: ", LandlockLauncher.MessagePrefix];
 
     /// <summary>True when <paramref name="result"/> ended with a non-zero exit code and carries a denial signature.</summary>
     public static bool LooksDenied(ExecutionResult result)
@@ -39,12 +40,12 @@ internal static class SandboxDenialRule
         }
 
         var stderr = result.Stderr.Text;
-        return HasBubblewrapFailure(stderr) || HasErrnoSignature(stderr) || HasErrnoSignature(result.Stdout.Text);
+        return HasBackendFailure(stderr) || HasErrnoSignature(stderr) || HasErrnoSignature(result.Stdout.Text);
     }
 
-    private static bool HasBubblewrapFailure(string stderr) =>
-        stderr.StartsWith(BubblewrapPrefix, StringComparison.Ordinal)
-        || stderr.Contains("\n" + BubblewrapPrefix, StringComparison.Ordinal);
+    private static bool HasBackendFailure(string stderr) =>
+        BackendFailurePrefixes.Any(prefix =>
+            stderr.StartsWith(prefix, StringComparison.Ordinal) || stderr.Contains("\n" + prefix, StringComparison.Ordinal));
 
     private static bool HasErrnoSignature(string text)
     {

@@ -32,7 +32,7 @@ public static class SandboxSelector
     /// <returns>The selection.</returns>
     public static SandboxSelection Select(AgentExecSettings settings, IReadOnlyDictionary<string, string> hostEnvironment, ILogger logger) =>
         // SEAM (issue 3): the Landlock backend's probe goes here, in place of the placeholder.
-        Select(settings, new BubblewrapProbe(hostEnvironment, logger), LandlockProbePlaceholder.Instance);
+        Select(settings, new BubblewrapProbe(hostEnvironment, logger), new LandlockBackendProbe());
 
     /// <summary>Selects a backend for the settings' mode from the two probes.</summary>
     /// <param name="settings">The resolved settings.</param>

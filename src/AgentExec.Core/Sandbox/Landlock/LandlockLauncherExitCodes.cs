@@ -6,7 +6,7 @@ namespace AgentExec.Core.Sandbox;
 /// </summary>
 /// <remarks>
 /// Any code can also come from the command itself, so the launcher's own failures are recognised by the code together
-/// with the <see cref="LandlockLauncher.MessagePrefix"/> line it writes to stderr (see <see cref="SandboxDenialSignatures"/>).
+/// with the <see cref="LandlockLauncher.MessagePrefix"/> line it writes to stderr (see <see cref="SandboxDenialRule"/>).
 /// </remarks>
 internal static class LandlockLauncherExitCodes
 {

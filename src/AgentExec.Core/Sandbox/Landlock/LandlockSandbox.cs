@@ -94,5 +94,5 @@ public sealed class LandlockSandbox : ISandbox
     }
 
     /// <inheritdoc />
-    public bool LooksDenied(ExecutionResult result) => SandboxDenialSignatures.Matches(result);
+    public bool LooksDenied(ExecutionResult result) => SandboxDenialRule.LooksDenied(result);
 }

@@ -29,7 +29,7 @@ public sealed class LandlockLauncherTests : IDisposable
         Assert.Equal((int?)LandlockLauncherExitCodes.Usage, result.ExitCode);
         Assert.StartsWith("agentexec landlock: usage error: --write needs an absolute path", result.Stderr.Text, StringComparison.Ordinal);
         Assert.False(File.Exists(witness), "The command ran despite the usage error.");
-        Assert.True(SandboxDenialSignatures.Matches(result));
+        Assert.True(SandboxDenialRule.LooksDenied(result));
     }
 
     [LandlockFact]
@@ -47,7 +47,7 @@ public sealed class LandlockLauncherTests : IDisposable
         Assert.Contains($"cannot open '{missing}'", result.Stderr.Text, StringComparison.Ordinal);
         Assert.Contains("Nothing was run.", result.Stderr.Text, StringComparison.Ordinal);
         Assert.False(File.Exists(witness), "The command ran although the sandbox could not be set up.");
-        Assert.True(SandboxDenialSignatures.Matches(result));
+        Assert.True(SandboxDenialRule.LooksDenied(result));
     }
 
     [LandlockFact]

@@ -87,17 +87,32 @@ public sealed class SandboxSelectorTests
     }
 
     [Fact]
-    public void Until_the_landlock_backend_lands_its_placeholder_reports_it_unavailable()
+    public void Landlock_is_unavailable_to_a_process_that_is_not_agentexec_because_it_cannot_re_execute_itself()
     {
-        var probe = LandlockProbePlaceholder.Instance.Probe(Settings(SandboxBackendPreference.Landlock));
+        var probe = new LandlockBackendProbe().Probe(Settings(SandboxBackendPreference.Landlock));
 
         Assert.False(probe.Works);
+        Assert.Contains("not the agentexec executable", probe.Problem, StringComparison.Ordinal);
+    }
+
+    [LandlockFact]
+    public void Auto_falls_back_to_landlock_with_its_caveats_when_bubblewrap_is_missing()
+    {
+        using var directory = new SandboxTestDirectory();
+        var host = new Dictionary<string, string>(ChildEnvironment.ReadHost()) { ["PATH"] = directory.Outside };
+        var settings = Settings(SandboxBackendPreference.Auto, directory.Workspace);
+
+        var selection = SandboxSelector.Select(settings, new BubblewrapProbe(host), new LandlockBackendProbe(() => LandlockTestLauncher.Sandbox()));
+
+        Assert.Equal(SandboxBackendKind.Landlock, selection.Backend);
+        Assert.Contains(selection.Caveats, caveat => caveat.Contains(".git", StringComparison.Ordinal));
+        Assert.Contains(selection.Caveats, caveat => caveat.StartsWith("bubblewrap is not used", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Without_bwrap_on_path_auto_refuses_instead_of_running_unsandboxed()
     {
-        // Arrange: a PATH with no bwrap on it, and the real placeholder for Landlock.
+        // Arrange: a PATH with no bwrap on it; under the test host Landlock has no launcher (the process is not agentexec).
         using var directory = new SandboxTestDirectory();
         var host = new Dictionary<string, string>(ChildEnvironment.ReadHost()) { ["PATH"] = directory.Outside };
 

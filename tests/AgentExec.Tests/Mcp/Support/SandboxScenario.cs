@@ -84,7 +84,7 @@ internal sealed class SandboxScenario : IDisposable
     /// <summary>The real pipeline on the real bubblewrap backend; fails the test if the backend is not available.</summary>
     public ExecPipeline Pipeline(AgentExecSettings settings)
     {
-        var selection = SandboxSelector.Select(settings, new BubblewrapProbe(HostEnvironment), LandlockProbePlaceholder.Instance);
+        var selection = SandboxSelector.Select(settings, new BubblewrapProbe(HostEnvironment), new LandlockBackendProbe(() => null));
         Assert.True(selection.IsAvailable, selection.UnavailableReason);
         Assert.Equal(SandboxBackendKind.Bubblewrap, selection.Backend);
         return PipelineFactory.Create(settings, Audit, sandbox: selection, hostEnvironment: HostEnvironment);
