@@ -322,14 +322,26 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         {
             ["PWD"] = request.WorkingDirectory,
         };
-        var wrapped = sandbox.Wrap(new SandboxInvocation(
-            ["bash", "-c", request.CommandLine],
-            request.WorkingDirectory,
-            settings.Sandbox,
-            settings.Workspace,
-            settings.WritableRoots,
-            settings.Network,
-            environment));
+        SandboxedCommand wrapped;
+        try
+        {
+            wrapped = sandbox.Wrap(new SandboxInvocation(
+                ResourceLimitCommand.Argv(request.CommandLine, settings.Limits),
+                request.WorkingDirectory,
+                settings.Sandbox,
+                settings.Workspace,
+                settings.WritableRoots,
+                settings.Network,
+                environment));
+        }
+#pragma warning disable CA1031 // A sandbox that cannot prepare (no temporary directory, an unusable path) means the command cannot start.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            var unavailable = new ApprovalOutcome(ApprovalDecision.Denied, ApprovalSource.Policy, ApprovalReason.SandboxUnavailable);
+            return await DenyAsync(call, ShellStatus.FailedToStart, "The sandbox could not be prepared: " + exception.Message, unavailable, evaluation).ConfigureAwait(false);
+        }
+
         SandboxMode? reportedSandbox = sandbox.Backend == SandboxBackendKind.None ? null : settings.Sandbox;
 
         ExecutionResult execution;
