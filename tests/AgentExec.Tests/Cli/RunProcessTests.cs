@@ -62,6 +62,23 @@ public sealed class RunProcessTests
         Assert.Equal(124, result.ExitCode);
     }
 
+    [Fact]
+    public async Task A_sandboxed_mode_without_a_usable_backend_exits_125_and_runs_nothing()
+    {
+        using var agentexec = new AgentExecProcess();
+        var witness = Path.Combine(agentexec.Workspace, "ran");
+        // A PATH with nothing on it: bubblewrap cannot be found, and --sandbox-backend bubblewrap allows no fallback.
+        var environment = new Dictionary<string, string?> { ["PATH"] = Directory.CreateDirectory(Path.Combine(agentexec.Home, "empty-bin")).FullName };
+
+        var result = await agentexec.RunAsync(
+            ["run", "--sandbox", "workspace-write", "--sandbox-backend", "bubblewrap", "--", "touch", witness],
+            environment: environment);
+
+        Assert.Equal(125, result.ExitCode);
+        Assert.Contains("sandbox not available", result.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(witness));
+    }
+
     [Theory]
     [InlineData("run", "--no-such-flag", "--", "true")]
     [InlineData("run", "true")]
