@@ -23,6 +23,10 @@ public sealed record ApprovalOutcome(
     /// <summary>True when the command may run.</summary>
     public bool IsApproved => Decision is ApprovalDecision.Approved or ApprovalDecision.ApprovedForSession;
 
+    /// <summary>A denial the policy made by itself (no sandbox, no audit log, the never policy), with a reason.</summary>
+    public static ApprovalOutcome DeniedByPolicy(ApprovalReason reason) =>
+        new(ApprovalDecision.Denied, ApprovalSource.Policy, reason);
+
     /// <summary>A denial that came through the approval channel (or failed to), with a reason.</summary>
     public static ApprovalOutcome DeniedByChannel(ApprovalReason reason, string? answerShape = null) =>
         new(ApprovalDecision.Denied, ApprovalSource.User, reason, AnswerShape: answerShape);

@@ -46,6 +46,15 @@ public static class ApprovalReasonCodes
         _ => throw new ArgumentOutOfRangeException(nameof(source), source, "unknown source"),
     };
 
+    /// <summary>The code of an escalation (<c>none</c>, <c>require_escalated</c>, <c>retry_without_sandbox</c>).</summary>
+    public static string ToCode(this EscalationKind escalation) => escalation switch
+    {
+        EscalationKind.None => "none",
+        EscalationKind.RequireEscalated => "require_escalated",
+        EscalationKind.RetryWithoutSandbox => "retry_without_sandbox",
+        _ => throw new ArgumentOutOfRangeException(nameof(escalation), escalation, "unknown escalation"),
+    };
+
     /// <summary>Parses a decision code; null when it is not exactly one of the four (case matters).</summary>
     public static ApprovalDecision? ParseDecision(string code) => code switch
     {

@@ -54,7 +54,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
                 ["cwd"] = request.WorkingDirectory,
                 ["timeout_ms"] = (long)request.Timeout.TotalMilliseconds,
                 ["justification"] = request.Justification,
-                ["escalation"] = EscalationCode(request.Escalation),
+                ["escalation"] = request.Escalation.ToCode(),
             }).ConfigureAwait(false))
         {
             return AuditUnavailable(call, null);
@@ -79,7 +79,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
                 call,
                 ShellStatus.FailedToStart,
                 _deps.Sandbox.UnavailableReason ?? "sandbox not available",
-                new ApprovalOutcome(ApprovalDecision.Denied, ApprovalSource.Policy, ApprovalReason.SandboxUnavailable),
+                ApprovalOutcome.DeniedByPolicy(ApprovalReason.SandboxUnavailable),
                 evaluation).ConfigureAwait(false);
         }
 
@@ -148,7 +148,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         // call); then the session cache; then the risk assessment; then the question.
         if (_deps.Settings.ApprovalPolicy == ApprovalPolicy.Never)
         {
-            return new ApprovalOutcome(ApprovalDecision.Denied, ApprovalSource.Policy, ApprovalReason.PolicyNever);
+            return ApprovalOutcome.DeniedByPolicy(ApprovalReason.PolicyNever);
         }
 
         if (!channel.CanAsk)
@@ -188,7 +188,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         if (!await call.TryRecordAsync(AuditEventNames.ElicitationSent, new JsonObject
             {
                 ["approval_id"] = question.ApprovalId,
-                ["escalation"] = EscalationCode(escalation),
+                ["escalation"] = escalation.ToCode(),
                 ["message"] = ApprovalMessage.Render(question),
             }).ConfigureAwait(false))
         {
@@ -313,7 +313,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         var sandbox = sandboxed ? _deps.Sandbox.Sandbox : NoSandbox.Instance;
         if (sandbox is null)
         {
-            var unavailable = new ApprovalOutcome(ApprovalDecision.Denied, ApprovalSource.Policy, ApprovalReason.SandboxUnavailable);
+            var unavailable = ApprovalOutcome.DeniedByPolicy(ApprovalReason.SandboxUnavailable);
             return await DenyAsync(call, ShellStatus.FailedToStart, _deps.Sandbox.UnavailableReason ?? "sandbox not available", unavailable, evaluation).ConfigureAwait(false);
         }
 
@@ -338,7 +338,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            var unavailable = new ApprovalOutcome(ApprovalDecision.Denied, ApprovalSource.Policy, ApprovalReason.SandboxUnavailable);
+            var unavailable = ApprovalOutcome.DeniedByPolicy(ApprovalReason.SandboxUnavailable);
             return await DenyAsync(call, ShellStatus.FailedToStart, "The sandbox could not be prepared: " + exception.Message, unavailable, evaluation).ConfigureAwait(false);
         }
 
@@ -419,7 +419,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         ShellResult.NotRun(
             ShellStatus.Denied,
             "The audit log could not be written, so the command was not run (audit_unavailable).",
-            ApprovalOutcome.DeniedByChannel(ApprovalReason.AuditUnavailable) with { Source = ApprovalSource.Policy },
+            ApprovalOutcome.DeniedByPolicy(ApprovalReason.AuditUnavailable),
             evaluation) with { AuditHead = call.Head };
 
     private static JsonObject DenialFields(string message, ApprovalOutcome? approval) => new()
@@ -484,11 +484,4 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
     }
 
     private static string NewApprovalId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-
-    internal static string EscalationCode(EscalationKind escalation) => escalation switch
-    {
-        EscalationKind.RequireEscalated => "require_escalated",
-        EscalationKind.RetryWithoutSandbox => "retry_without_sandbox",
-        _ => "none",
-    };
 }

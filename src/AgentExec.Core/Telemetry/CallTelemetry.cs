@@ -41,7 +41,7 @@ internal sealed class CallTelemetry : IDisposable
         {
             span.SetTag(TelemetryAttributes.CallId, request.CallId);
             span.SetTag(TelemetryAttributes.ApprovalPolicy, settings.ApprovalPolicy.ToCode());
-            span.SetTag(TelemetryAttributes.Escalation, ExecPipeline.EscalationCode(request.Escalation));
+            span.SetTag(TelemetryAttributes.Escalation, request.Escalation.ToCode());
             span.SetTag(TelemetryAttributes.SandboxConfigured, settings.Sandbox.ToCode());
             if (settings.Telemetry.IncludeCommand)
             {

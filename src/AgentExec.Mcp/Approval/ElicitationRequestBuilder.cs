@@ -43,12 +43,7 @@ internal static class ElicitationRequestBuilder
                 ["cwd"] = question.WorkingDirectory,
                 ["justification"] = question.Justification,
                 ["sandbox"] = question.Sandbox.ToCode(),
-                ["escalation"] = question.Escalation switch
-                {
-                    EscalationKind.RequireEscalated => "require_escalated",
-                    EscalationKind.RetryWithoutSandbox => "retry_without_sandbox",
-                    _ => "none",
-                },
+                ["escalation"] = question.Escalation.ToCode(),
                 ["retry_without_sandbox"] = question.IsRetryWithoutSandbox,
                 ["sandbox_failure"] = question.SandboxFailure,
                 ["risk"] = question.Risk is { } r ? Risk(r) : null,

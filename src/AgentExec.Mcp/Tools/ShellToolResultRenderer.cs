@@ -64,5 +64,5 @@ internal static class ShellToolResultRenderer
         Render(ShellResult.NotRun(
             ShellStatus.Denied,
             "AgentExec hit an internal error; the command was not run.",
-            ApprovalOutcome.DeniedByChannel(ApprovalReason.ClientError) with { Source = ApprovalSource.Policy }));
+            ApprovalOutcome.DeniedByPolicy(ApprovalReason.ClientError)));
 }
