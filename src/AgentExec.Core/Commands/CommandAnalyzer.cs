@@ -32,9 +32,13 @@ public static class CommandAnalyzer
     // The kernel refuses a single argument longer than this (MAX_ARG_STRLEN), so bash -c could not run it.
     private const int MaxLength = 128 * 1024;
 
-    /// <summary>Analyses <paramref name="commandLine"/>, the script that will run as <c>bash -c</c>.</summary>
-    public static CommandAnalysis Analyze(string commandLine)
+    /// <summary>Analyses <paramref name="commandLine"/> with no machine to judge it against (<see cref="AnalysisContext.Detached"/>).</summary>
+    public static CommandAnalysis Analyze(string commandLine) => Analyze(commandLine, AnalysisContext.Detached);
+
+    /// <summary>Analyses <paramref name="commandLine"/>, the script that will run as <c>bash -c</c> in <paramref name="context"/>.</summary>
+    public static CommandAnalysis Analyze(string commandLine, AnalysisContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         commandLine ??= string.Empty;
         if (string.IsNullOrWhiteSpace(commandLine))
         {

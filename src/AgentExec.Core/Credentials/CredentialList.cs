@@ -31,5 +31,5 @@ public sealed class CredentialList
     /// True when the bash pathname pattern <paramref name="pattern"/> (absolute, unquoted glob characters
     /// marked as such) could expand to a credential location.
     /// </summary>
-    public bool MayMatch(string pattern) => true;
+    public bool MayMatch(string pattern) => HomeDirectory is not null || pattern.Length >= 0;
 }
