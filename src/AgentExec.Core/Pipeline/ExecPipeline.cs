@@ -146,7 +146,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         var retryApproval = telemetry.Decided(await AskAsync(call, telemetry, request, evaluation, EscalationKind.RetryWithoutSandbox, failure, channel, cancellationToken).ConfigureAwait(false));
         if (!retryApproval.IsApproved)
         {
-            var message = "The sandbox denied this command, and running it without the sandbox was not approved ("
+            var message = "The command failed inside the sandbox and its output looks like the sandbox blocked it; running it without the sandbox was not approved ("
                 + retryApproval.Reason.ToCode() + "). " + DenialMessage(retryApproval, evaluation);
             await call.TryRecordAsync(AuditEventNames.Denial, DenialFields(message, retryApproval)).ConfigureAwait(false);
             return first with { Status = ShellStatus.Denied, Approval = retryApproval, Message = message, AuditHead = call.Head };
@@ -199,11 +199,13 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             request.WorkingDirectory,
             request.Justification,
             _deps.Settings.Sandbox,
+            _deps.Sandbox.Backend,
             escalation,
             sandboxFailure,
             assessment.Risk,
-            escalation == EscalationKind.RetryWithoutSandbox ? ["the sandbox denied the command"] : evaluation.Explanation,
+            escalation == EscalationKind.RetryWithoutSandbox ? [ApprovalMessage.RetryReason] : evaluation.Explanation,
             evaluation.Analysis.Parts,
+            evaluation.Analysis.UnknownReason,
             request.Timeout);
 
         if (!await call.TryRecordAsync(AuditEventNames.ElicitationSent, new JsonObject
