@@ -90,7 +90,12 @@ internal static class KnownSafeProof
         }
 
         var programWord = parsed.Words[programIndex].Value;
-        if (!KnownSafePrograms.IsListed(command.Program) && !(nested is not null && command.Program == "bash"))
+        if (nested is not null && command.Program != "bash")
+        {
+            return nested.ProofRefusal ?? $"{command.Program} runs code the proof does not read";
+        }
+
+        if (!KnownSafePrograms.IsListed(command.Program) && nested is null)
         {
             return $"{command.Program} is not on the known-safe list";
         }
@@ -109,7 +114,7 @@ internal static class KnownSafeProof
         {
             // bash -c SCRIPT: the carrier is proven when its script is a bash script with allowed options; the
             // script's own parts are proven one by one.
-            return command.Program == "bash" && nested.Script is not null ? nested.ProofRefusal : $"{command.Program} runs code the proof does not read";
+            return nested.Script is not null ? nested.ProofRefusal : "bash runs a script the proof does not read";
         }
 
         if (command.Program == "cd")
