@@ -349,7 +349,8 @@ internal static class KnownSafeProof
             }
         }
 
-        return $"{program} is not found on PATH";
+        // Not found anywhere, with every entry trusted: bash prints "command not found" and runs nothing.
+        return null;
     }
 
     private static bool IsInsideWritableRoot(string path, AnalysisContext context)
