@@ -192,6 +192,11 @@ internal static class GitInspection
     public static GitInvocation Refute(IReadOnlyList<string> arguments)
     {
         var directories = new List<string>();
+        if (arguments is ["--version"])
+        {
+            return new GitInvocation(directories, null);
+        }
+
         var i = 0;
         for (; i < arguments.Count && arguments[i].StartsWith('-'); i++)
         {
@@ -235,7 +240,6 @@ internal static class GitInspection
             "version" => Nothing.Read(name, rest),
             "stash" or "reflog" when rest.Count > 0 && rest[0] is "list" or "show" => LogAndDiff.Read($"{name} {rest[0]}", rest.Skip(1).ToList()),
             "reflog" when rest.Count == 0 => LogAndDiff.Read(name, rest),
-            _ when subcommand is "--version" && rest.Count == 0 => new OptionReading([], [], null),
             _ => OptionReading.Refused($"git {subcommand} is not a read-only git command"),
         };
 
