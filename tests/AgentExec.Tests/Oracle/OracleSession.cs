@@ -39,7 +39,9 @@ internal sealed class OracleSession(DifferentialOracle oracle)
             report.AppendLine(CultureInfo.InvariantCulture, $"  ran {runs} distinct lines in the sandbox at {rate:F1} lines/s; {timedOut} hit the time limit");
             foreach (var (source, outcome) in misses.Take(ReportedMisses))
             {
-                report.AppendLine(CultureInfo.InvariantCulture, $"MISS [{source}] {Escape(outcome.Line)}");
+                // Written back with the corpus placeholders, ready to paste into regressions.txt.
+                var row = Escape(outcome.Line).Replace(oracle.Area.MarkerProgram, "@MARK@", StringComparison.Ordinal);
+                report.AppendLine(CultureInfo.InvariantCulture, $"MISS [{source}] {row}");
                 foreach (var effect in outcome.SideEffects.DistinctBy(effect => effect.ToString()).Take(8))
                 {
                     report.AppendLine(CultureInfo.InvariantCulture, $"    {effect}");
