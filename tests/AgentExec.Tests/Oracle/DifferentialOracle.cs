@@ -13,9 +13,6 @@ internal sealed class DifferentialOracle : IDisposable
     private readonly SideEffectFinder finder;
     private readonly AnalysisContext context;
 
-    // Restoring the scratch area costs more than a run; it is skipped after a run that the trace shows changed nothing.
-    private bool areaChanged;
-
     public DifferentialOracle()
     {
         area = new ScratchArea();
@@ -36,12 +33,6 @@ internal sealed class DifferentialOracle : IDisposable
     /// <summary>Runs <paramref name="line"/> whatever the analyzer thinks of it (the harness's own tests).</summary>
     public OracleOutcome RunAndTrace(string line)
     {
-        if (areaChanged)
-        {
-            area.Reset();
-        }
-
-        areaChanged = true;
         var run = bash.Run(line);
         var events = TraceParser.Parse(run.Trace);
 
@@ -51,9 +42,7 @@ internal sealed class DifferentialOracle : IDisposable
             throw new InvalidOperationException($"the sandbox did not run the line {line}: exit {run.ExitCode}, {run.Error.Trim()}");
         }
 
-        var effects = finder.Find(events);
-        areaChanged = run.TimedOut || effects.Count > 0 || SideEffectFinder.MayHaveChanged(events);
-        return new OracleOutcome(line, true, effects, run);
+        return new OracleOutcome(line, true, finder.Find(events), run);
     }
 
     public void Dispose() => area.Dispose();

@@ -8,6 +8,7 @@ namespace AgentExec.Tests.Oracle;
 /// random seed with <c>AGENTEXEC_ORACLE_SEED</c> (docs/oracle.md).
 /// </summary>
 [Collection(OracleTestGroup.Name)]
+[Trait("Category", "Oracle")]
 public sealed class DifferentialOracleTests(OracleFixture fixture, ITestOutputHelper output)
 {
     [OracleFact]

@@ -2,6 +2,7 @@ namespace AgentExec.Tests.Oracle;
 
 /// <summary>The oracle's harness can fail: it sees each kind of side effect, and no side effect in plain reading.</summary>
 [Collection(OracleTestGroup.Name)]
+[Trait("Category", "Oracle")]
 public sealed class OracleHarnessTests(OracleFixture fixture)
 {
     [OracleTheory]

@@ -6,12 +6,15 @@ namespace AgentExec.Tests.Oracle;
 /// <summary>
 /// Runs one command line as <c>/bin/bash -c LINE</c> under <c>strace -f</c>, inside a throwaway bubblewrap
 /// sandbox: every namespace private (no network but its own loopback), a private <c>/tmp</c>, the host's
-/// <c>/home</c>, <c>/root</c> and <c>/run</c> hidden, and the scratch area the only writable place.
+/// <c>/home</c>, <c>/root</c> and <c>/run</c> hidden, and a fresh copy of the scratch area the only writable place.
 /// </summary>
 /// <remarks>
-/// strace runs inside the sandbox so that only the line is traced, never bubblewrap. Its log goes to a directory
-/// outside the scratch area; a line writing there would still show up as a write. Each run is bounded in time and
-/// in captured output; a run that is cut short keeps the events traced so far.
+/// The scratch area is mounted read-only at <see cref="TemplateInSandbox"/> and copied, before tracing starts,
+/// into a tmpfs laid over its own path: every run starts from the pristine area, at the path the analyzer judged,
+/// and nothing a line writes outlives its sandbox. strace runs inside the sandbox so that only the line is traced,
+/// never bubblewrap or the copy. Its log goes to a directory outside the scratch area; a line writing there would
+/// still show up as a write. Each run is bounded in time and in captured output; a run that is cut short keeps the
+/// events traced so far.
 /// </remarks>
 internal sealed class SandboxedBash(ScratchArea area)
 {
@@ -21,6 +24,12 @@ internal sealed class SandboxedBash(ScratchArea area)
     public const string Bubblewrap = "/usr/bin/bwrap";
 
     public const string Strace = "/usr/bin/strace";
+
+    /// <summary>Where the pristine scratch area is visible, read-only, inside the sandbox.</summary>
+    public const string TemplateInSandbox = "/run/agentexec-oracle-template";
+
+    // Copies the pristine area into the fresh tmpfs, enters the working directory, then becomes strace.
+    private const string Prepare = "cp -a \"$0\"/. \"$1\"/ && cd \"$2\" && shift 2 && exec \"$@\"";
 
     // Process creation, every file-changing call, sockets, and the few calls that change the machine itself.
     // A writable descriptor can only come from a traced open (stdin/stdout/stderr are pipes or /dev/null), so
@@ -37,7 +46,7 @@ internal sealed class SandboxedBash(ScratchArea area)
     /// <summary>How long one line may run before it is killed.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Runs <paramref name="line"/> in the scratch area as it is, and returns what strace saw.</summary>
+    /// <summary>Runs <paramref name="line"/> in a fresh copy of the scratch area, and returns what strace saw.</summary>
     public BashRun Run(string line)
     {
         var traceFile = Path.Combine(area.TraceDirectory, "trace");
@@ -79,14 +88,15 @@ internal sealed class SandboxedBash(ScratchArea area)
         "--tmpfs", "/run",
         "--tmpfs", "/home",
         "--tmpfs", "/root",
-        "--bind", area.Root, area.Root,
+        "--ro-bind", area.Root, TemplateInSandbox,
+        "--tmpfs", area.Root,
         "--bind", area.TraceDirectory, area.TraceDirectory,
-        "--chdir", area.Work,
         "--clearenv",
         "--setenv", "HOME", area.Home,
         "--setenv", "PATH", SearchPath,
         "--setenv", "LANG", "C.UTF-8",
         "--",
+        "/bin/sh", "-c", Prepare, TemplateInSandbox, area.Root, area.Work,
         Strace, "-f", "-qq", "-y", "-s", "4096", "-e", "signal=none", "-e", $"trace={TracedCalls}", "-o", traceFile,
         "/bin/bash", "-c", line,
     ];

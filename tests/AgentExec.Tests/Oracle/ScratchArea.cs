@@ -4,7 +4,7 @@ namespace AgentExec.Tests.Oracle;
 
 /// <summary>
 /// The throwaway world a command line runs in: a scratch directory full of traps, a fake home holding decoy
-/// credentials, and a place for marker programs to leave their marks. Built once, restored before every run.
+/// credentials, and a place for marker programs to leave their marks. Built once; every run gets a fresh copy.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -19,26 +19,24 @@ namespace AgentExec.Tests.Oracle;
 /// </para>
 /// <para>
 /// The paths never change between runs, so the analyzer judges every line against the same directory the line
-/// then runs in. The world is rebuilt from a pristine copy (outside the sandbox's reach) before each run.
+/// then runs in. No run ever writes here: the sandbox lays a fresh in-memory copy over <see cref="Root"/> for
+/// each run (see <see cref="SandboxedBash"/>), so what one line changed is gone before the next.
 /// </para>
 /// </remarks>
 internal sealed class ScratchArea : IDisposable
 {
     private readonly string baseDirectory;
-    private readonly string template;
 
     public ScratchArea()
     {
         baseDirectory = Directory.CreateTempSubdirectory("agentexec-oracle-").FullName;
         Root = Path.Combine(baseDirectory, "area");
         TraceDirectory = Path.Combine(baseDirectory, "trace");
-        template = Path.Combine(baseDirectory, "template");
         Directory.CreateDirectory(TraceDirectory);
         Build();
-        CopyTree(Root, template);
     }
 
-    /// <summary>The directory the sandbox may write, holding everything below.</summary>
+    /// <summary>The directory holding everything below; inside the sandbox, a writable copy of it.</summary>
     public string Root { get; }
 
     /// <summary>The working directory of every run.</summary>
@@ -59,17 +57,6 @@ internal sealed class ScratchArea : IDisposable
     /// <summary>The decoy credential files: reading one is a side effect.</summary>
     public IReadOnlyList<string> DecoyCredentials =>
         [Path.Combine(Home, ".ssh", "id_rsa"), Path.Combine(Home, ".aws", "credentials"), Path.Combine(Work, ".env")];
-
-    /// <summary>Restores the pristine world: whatever the last run changed is gone.</summary>
-    public void Reset()
-    {
-        DeleteTree(Root);
-        CopyTree(template, Root);
-        foreach (var file in Directory.EnumerateFiles(TraceDirectory))
-        {
-            File.Delete(file);
-        }
-    }
 
     public void Dispose() => DeleteTree(baseDirectory);
 
@@ -195,21 +182,6 @@ internal sealed class ScratchArea : IDisposable
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
                 | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
-    }
-
-    // File.Copy keeps the permission bits on Unix, so the marker programs stay executable.
-    private static void CopyTree(string source, string destination)
-    {
-        Directory.CreateDirectory(destination);
-        foreach (var file in Directory.EnumerateFiles(source))
-        {
-            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)));
-        }
-
-        foreach (var directory in Directory.EnumerateDirectories(source))
-        {
-            CopyTree(directory, Path.Combine(destination, Path.GetFileName(directory)));
         }
     }
 

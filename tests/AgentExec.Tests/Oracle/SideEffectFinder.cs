@@ -66,28 +66,6 @@ internal sealed class SideEffectFinder(ScratchArea area)
         return effects;
     }
 
-    /// <summary>
-    /// True when any call in <paramref name="events"/> may have changed a file, excused or not, so that the scratch
-    /// area must be restored before the next run.
-    /// </summary>
-    public static bool MayHaveChanged(IReadOnlyList<TraceEvent> events) => events.Any(call => call.Call switch
-    {
-        "execve" or "execveat" or "socket" or "connect" or "bind" or "sendto" or "sendmsg" or "clone" or "clone3" or "fork" or "vfork" => false,
-        "open" or "openat" or "openat2" => OpensForWriting(call),
-        _ => true,
-    });
-
-    private static bool OpensForWriting(TraceEvent call)
-    {
-        if (!call.Arguments.Skip(1).Any(argument => WriteFlags.Any(flag => argument.Contains(flag, StringComparison.Ordinal))))
-        {
-            return false;
-        }
-
-        var target = call.ResultPath ?? (call.Call == "open" ? call.PathArgument(0) : call.PathArgument(1, 0));
-        return !(target is "/dev/null" or "/dev/tty" || target?.StartsWith("pipe:[", StringComparison.Ordinal) == true);
-    }
-
     private SideEffect? Classify(TraceEvent call, string program) => call.Call switch
     {
         "execve" => Exec(call, call.PathArgument(0)),
