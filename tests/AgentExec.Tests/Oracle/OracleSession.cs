@@ -7,7 +7,7 @@ namespace AgentExec.Tests.Oracle;
 /// <summary>One oracle run over several sources of lines, counting what was generated, judged known-safe and missed.</summary>
 internal sealed class OracleSession(DifferentialOracle oracle)
 {
-    private const int ReportedMisses = 200;
+    private const int ReportedMisses = 1000;
 
     private readonly Dictionary<string, bool> seen = new(StringComparer.Ordinal);
     private readonly List<(string Source, OracleOutcome Outcome)> misses = [];
