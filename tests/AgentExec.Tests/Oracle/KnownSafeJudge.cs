@@ -1,7 +1,5 @@
-using AgentExec.Core.Approval;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Credentials;
-using AgentExec.Core.Policy;
 
 namespace AgentExec.Tests.Oracle;
 
@@ -17,8 +15,6 @@ internal static class KnownSafeJudge
     public static AnalysisContext ContextFor(ScratchArea area) =>
         new(area.Work, area.Home, SandboxedBash.SearchPath, [area.Work], CredentialList.For(area.Home), CredentialsHidden: true);
 
-    /// <summary>True when <paramref name="line"/> would run with no question under the <c>untrusted</c> policy.</summary>
-    public static bool IsKnownSafe(string line, AnalysisContext context) =>
-        PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line, context), [], ApprovalPolicy.Untrusted, EscalationKind.None).Verdict
-            == PolicyVerdict.Run;
+    /// <summary>True when <paramref name="line"/> would run with no question under the <c>untrusted</c> policy (the tests' one judge).</summary>
+    public static bool IsKnownSafe(string line, AnalysisContext context) => TestSupport.KnownSafeJudge.IsKnownSafe(line, context);
 }
