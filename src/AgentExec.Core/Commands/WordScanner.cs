@@ -14,6 +14,10 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
     // bash treats these as history designators in an interactive shell; after '!' nothing else is literal there.
     private const string HistorySafeFollowers = " \t\n=(";
 
+    // Where the last look for a closing ']' stopped, and whether it stopped at one (see BracketCloses).
+    private int bracketScanStop = -1;
+    private bool bracketScanFoundClose;
+
     /// <summary>Reads the body of an unquoted here-document as one word, so that its expansions are known.</summary>
     public static ShellWord ScanHeredocBody(string body, ParseState state, ShellDialect dialect)
     {
@@ -676,23 +680,24 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
     }
 
     // An unquoted '[' starts a glob only when a ']' follows within the word; otherwise it is literal ("[ -f x ]").
+    // The scan remembers where it stopped, so a word of many '[' is read in linear time, not quadratic.
     private bool BracketCloses()
     {
-        for (var i = source.Position + 1; i < source.Text.Length; i++)
+        var from = source.Position + 1;
+        if (from <= bracketScanStop)
         {
-            var c = source.Text[i];
-            if (c == ']')
-            {
-                return true;
-            }
-
-            if (EndsWord(c))
-            {
-                return false;
-            }
+            return bracketScanFoundClose;
         }
 
-        return false;
+        var i = from;
+        while (i < source.Text.Length && source.Text[i] != ']' && !EndsWord(source.Text[i]))
+        {
+            i++;
+        }
+
+        bracketScanStop = i;
+        bracketScanFoundClose = i < source.Text.Length && source.Text[i] == ']';
+        return bracketScanFoundClose;
     }
 
     // bash -c never expands history, but a '!' that an interactive shell would expand means the author
