@@ -260,6 +260,20 @@ public sealed class CredentialList
         return ExpansionMayCover(prefix, rest, 0, ref budget);
     }
 
+    /// <summary>True when a file or folder called <paramref name="name"/> is a credential wherever it is (<c>.env</c>, <c>k.pem</c>, <c>id_rsa</c>).</summary>
+    internal bool IsCredentialName(string name)
+    {
+        foreach (var entry in _names)
+        {
+            if (entry.Components[0].Matches(name, hidesDotNames: false) && !(entry.Except?.Matches(name, hidesDotNames: false) ?? false))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string[] Homes(string[] existing, string? added)
     {
         if (added is null || !Path.IsPathFullyQualified(added))
@@ -335,19 +349,7 @@ public sealed class CredentialList
             }
         }
 
-        foreach (var entry in _names)
-        {
-            var name = entry.Components[0];
-            foreach (var component in components)
-            {
-                if (name.Matches(component, hidesDotNames: false) && !(entry.Except?.Matches(component, hidesDotNames: false) ?? false))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        return components.Any(IsCredentialName);
     }
 
     /// <summary>True when a path spelt <paramref name="prefix"/> + an expansion of <paramref name="rest"/> could be, or lie inside, a fixed location, judged by the shapes alone.</summary>

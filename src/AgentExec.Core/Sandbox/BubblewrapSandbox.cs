@@ -77,6 +77,11 @@ public sealed partial class BubblewrapSandbox : ISandbox
             LogRefusedRoot(_logger, refused);
         }
 
+        if (plan.IncompleteCredentialScan is { } incomplete)
+        {
+            LogIncompleteScan(_logger, incomplete, plan.HiddenCredentials);
+        }
+
         List<string> argv =
         [
             _executable,
@@ -99,6 +104,9 @@ public sealed partial class BubblewrapSandbox : ISandbox
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: writable root {Root}: a symbolic link stands in its path, so it stays read-only for this command")]
     private static partial void LogRefusedRoot(ILogger logger, string root);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: the scan for credential files (.env, *.pem, *.key, id_*…) in the writable directories {Reason}; the {Hidden} found are hidden, any further ones stay readable (see docs/credentials.md)")]
+    private static partial void LogIncompleteScan(ILogger logger, string reason, int hidden);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "bubblewrap: {Path} does not exist; nothing to protect or hide there")]
     private static partial void LogSkipped(ILogger logger, string path);
