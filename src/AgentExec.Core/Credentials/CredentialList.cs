@@ -31,13 +31,15 @@ public sealed class CredentialList
         CredentialEntry.BuiltIn("~/.ssh/"),
         CredentialEntry.BuiltIn("~/.aws/"),
         CredentialEntry.BuiltIn("~/.gnupg/"),
+
+        // The SPEC names ~/.docker/config.json; the folder also holds Docker contexts' TLS keys, and was hidden whole before.
+        CredentialEntry.BuiltIn("~/.docker/"),
         CredentialEntry.BuiltIn("~/.config/gh/"),
         CredentialEntry.BuiltIn("~/.config/gcloud/"),
         CredentialEntry.BuiltIn("~/.azure/"),
         CredentialEntry.BuiltIn("~/.password-store/"),
         CredentialEntry.BuiltIn("~/.local/share/keyrings/"),
         CredentialEntry.BuiltIn("~/.netrc"),
-        CredentialEntry.BuiltIn("~/.docker/config.json"),
         CredentialEntry.BuiltIn("~/.kube/config"),
         CredentialEntry.BuiltIn("~/.npmrc"),
         CredentialEntry.BuiltIn("~/.pypirc"),
