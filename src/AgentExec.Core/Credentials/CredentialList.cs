@@ -155,6 +155,7 @@ public sealed class CredentialList
     {
         ArgumentNullException.ThrowIfNull(absolutePaths);
         var added = new List<CredentialEntry>(_added);
+        var count = added.Count;
         foreach (var path in absolutePaths)
         {
             if (path is null || !Path.IsPathFullyQualified(path) || path.Contains('\0', StringComparison.Ordinal))
@@ -169,7 +170,7 @@ public sealed class CredentialList
             }
         }
 
-        return new CredentialList(_homes, ExtraEntries, added.ToArray());
+        return added.Count == count ? this : new CredentialList(_homes, ExtraEntries, added.ToArray());
     }
 
     /// <summary>True when <paramref name="absolutePath"/> (lexically, or after resolving its symlinks) is, or lies inside, a credential location.</summary>
