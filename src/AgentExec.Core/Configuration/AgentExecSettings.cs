@@ -48,6 +48,9 @@ public sealed record AgentExecSettings
     /// <summary>Extra directories writable under <c>workspace-write</c> (absolute, resolved).</summary>
     public IReadOnlyList<string> WritableRoots { get; init; } = [];
 
+    /// <summary>The user config's additions to the credential list (<c>credential_paths</c>), as written.</summary>
+    public IReadOnlyList<string> CredentialPaths { get; init; } = [];
+
     /// <summary>Extra environment passed to commands.</summary>
     public EnvironmentSettings Env { get; init; } = EnvironmentSettings.Default;
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace AgentExec.Core.Configuration;
 
-/// <summary>Reads the keys that exist only in the user config: <c>writable_roots</c>, <c>env</c>, <c>limits</c> and <c>telemetry</c>.</summary>
+/// <summary>Reads the keys that exist only in the user config: <c>writable_roots</c>, <c>credential_paths</c>, <c>env</c>, <c>limits</c> and <c>telemetry</c>.</summary>
 /// <remarks>Errors name <c>--config</c>, the file and the key path, since there is no flag to blame.</remarks>
 internal static class ConfigOnlyKeys
 {
@@ -77,6 +77,62 @@ internal static class ConfigOnlyKeys
         }
 
         roots = found.ToArray();
+        return true;
+    }
+
+    /// <summary>Reads <c>credential_paths</c>: an array of credential entries, each checked as <see cref="Credentials.CredentialEntry"/> reads it.</summary>
+    /// <remarks>
+    /// Entries are kept as written: a <c>~/</c> entry applies to every home directory the credential list is given (the
+    /// server's and the command's), so it is not expanded here. Only the user config may set the key (SPEC.md
+    /// "Policy", step 3a); in a workspace config it is ignored with a warning, like every key but the rules.
+    /// </remarks>
+    /// <param name="config">The user config.</param>
+    /// <param name="entries">The entries, without duplicates.</param>
+    /// <param name="error">Why the key is invalid.</param>
+    /// <returns>Whether the key is valid (or absent).</returns>
+    public static bool TryReadCredentialPaths(
+        UserConfigFile config,
+        out IReadOnlyList<string> entries,
+        [NotNullWhen(false)] out SettingsError? error)
+    {
+        entries = [];
+        error = null;
+        if (!config.Root.TryGetProperty(SettingKeys.CredentialPaths, out var array))
+        {
+            return true;
+        }
+
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            error = Fail(config, SettingKeys.CredentialPaths, $"expected an array of paths and name patterns, got {SettingNames.Describe(array.ValueKind)}");
+            return false;
+        }
+
+        var found = new List<string>();
+        var index = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            var keyPath = $"{SettingKeys.CredentialPaths}[{index++}]";
+            if (element.ValueKind != JsonValueKind.String)
+            {
+                error = Fail(config, keyPath, $"expected a string (an absolute path, a ~/ path or a file name pattern), got {SettingNames.Describe(element.ValueKind)}");
+                return false;
+            }
+
+            var text = element.GetString()!;
+            if (!Credentials.CredentialEntry.TryParse(text, out _, out var problem))
+            {
+                error = Fail(config, keyPath, text.Length == 0 || text.Contains('\0', StringComparison.Ordinal) ? $"the entry {problem}" : SettingNames.Escape(problem));
+                return false;
+            }
+
+            if (!found.Contains(text, StringComparer.Ordinal))
+            {
+                found.Add(text);
+            }
+        }
+
+        entries = found.ToArray();
         return true;
     }
 

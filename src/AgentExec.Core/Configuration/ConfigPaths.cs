@@ -16,6 +16,15 @@ internal static class ConfigPaths
     public static string MakeAbsolute(string path, string baseDirectory) =>
         Path.TrimEndingDirectorySeparator(Path.GetFullPath(path, baseDirectory));
 
+    /// <summary>AgentExec's own config directory, <c>$XDG_CONFIG_HOME/agentexec</c>; null when neither that variable nor the home directory is usable.</summary>
+    /// <param name="environment">The process environment.</param>
+    /// <param name="home">The home directory, or null when unknown.</param>
+    /// <returns>The directory.</returns>
+    public static string? UserConfigDirectory(IReadOnlyDictionary<string, string> environment, string? home) =>
+        XdgDirectory(environment, "XDG_CONFIG_HOME", home, ".config") is { } configHome
+            ? Path.Join(configHome, Path.GetDirectoryName(UserConfigRelativePath))
+            : null;
+
     /// <summary>An XDG base directory: the variable when it holds an absolute path, else <c>$HOME/</c> + the fallback.</summary>
     /// <remarks>The XDG spec says a relative value is invalid and must be ignored, as must an empty one.</remarks>
     /// <param name="environment">The process environment.</param>

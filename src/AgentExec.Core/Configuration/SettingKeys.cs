@@ -42,6 +42,9 @@ public static class SettingKeys
     /// <summary>User-config only: extra directories writable under <c>workspace-write</c>.</summary>
     public const string WritableRoots = "writable_roots";
 
+    /// <summary>User-config only: entries added to the credential list (paths, <c>~/</c> paths, name patterns).</summary>
+    public const string CredentialPaths = "credential_paths";
+
     /// <summary>User-config only: <c>{"keep": [...], "set": {...}}</c>, the commands' extra environment.</summary>
     public const string Env = "env";
 
@@ -61,7 +64,7 @@ public static class SettingKeys
     ];
 
     /// <summary>The keys that exist only in the user config.</summary>
-    public static IReadOnlyList<string> ConfigOnly { get; } = [Rules, WritableRoots, Env, Limits, Telemetry, AssessmentPrompt];
+    public static IReadOnlyList<string> ConfigOnly { get; } = [Rules, WritableRoots, CredentialPaths, Env, Limits, Telemetry, AssessmentPrompt];
 
     /// <summary>The command-line flag of a key: <c>approval_policy</c> → <c>--approval-policy</c>.</summary>
     /// <param name="key">A setting key.</param>

@@ -93,12 +93,14 @@ public static class SettingsResolver
         }
 
         var writableRoots = defaults.WritableRoots;
+        var credentialPaths = defaults.CredentialPaths;
         var environment = defaults.Env;
         var limits = defaults.Limits;
         var telemetry = defaults.Telemetry;
         var assessmentPrompt = defaults.AssessmentPromptPath;
         if (layers.Config is { } trusted
             && (!ConfigOnlyKeys.TryReadWritableRoots(trusted, home, warnings, out writableRoots, out error)
+                || !ConfigOnlyKeys.TryReadCredentialPaths(trusted, out credentialPaths, out error)
                 || !ConfigOnlyKeys.TryReadEnvironment(trusted, warnings, out environment, out error)
                 || !ConfigOnlyKeys.TryReadLimits(trusted, warnings, out limits, out error)
                 || !ConfigOnlyKeys.TryReadTelemetry(trusted, warnings, out telemetry, out error)
@@ -125,6 +127,7 @@ public static class SettingsResolver
             ConfigIsInsideWorkspace = configIsInsideWorkspace,
             AuditLogPath = auditLog,
             WritableRoots = writableRoots,
+            CredentialPaths = credentialPaths,
             Env = environment,
             Limits = limits,
             Telemetry = telemetry,

@@ -1,4 +1,5 @@
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Credentials;
 
 namespace AgentExec.Core.Sandbox;
 
@@ -40,8 +41,8 @@ internal sealed class BubblewrapMountPlan
     /// </remarks>
     private static readonly string[] KernelInterfaces = ["/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs", "/proc/pressure"];
 
-    /// <summary>Credential files and folders under a home directory (SPEC.md "Sandbox").</summary>
-    private static readonly string[] CredentialNames = [".ssh", ".aws", ".gnupg", ".netrc", ".docker"];
+    /// <summary>How many directory entries the expansion of one wildcard credential entry (<c>~/.cargo/credentials*</c>) reads.</summary>
+    private const int MaxEntriesPerWildcardEntry = 10_000;
 
     private readonly List<BubblewrapMount> _mounts = [];
     private readonly HashSet<(string, MountLayer)> _planned = [];
@@ -56,6 +57,13 @@ internal sealed class BubblewrapMountPlan
 
     /// <summary>Paths the plan wanted to protect or hide but skipped because they do not exist, for the log.</summary>
     public IReadOnlyList<string> Skipped => _skipped;
+
+    /// <summary>Why the scan for credential names under the writable directories stopped early, or null when it saw everything.</summary>
+    /// <remarks>What it found is hidden all the same; the rest is readable (docs/credentials.md, "The scan").</remarks>
+    public string? IncompleteCredentialScan { get; private set; }
+
+    /// <summary>How many credential files and folders the plan hides, for the log.</summary>
+    public int HiddenCredentials { get; private set; }
 
     /// <summary>Writable roots left read-only because a symbolic link now stands in their path, for the log.</summary>
     public IReadOnlyList<string> RefusedWritableRoots => _refused;
@@ -118,29 +126,25 @@ internal sealed class BubblewrapMountPlan
             plan.KeepReadOnly(path);
         }
 
-        var homes = new List<string>(host.HomeDirectories);
-        if (invocation.Environment.TryGetValue("HOME", out var childHome) && Path.IsPathFullyQualified(childHome))
-        {
-            homes.Add(childHome);
-        }
-
-        foreach (var home in homes.Distinct(StringComparer.Ordinal))
-        {
-            foreach (var name in CredentialNames)
-            {
-                plan.Hide(Path.Join(home, name));
-            }
-        }
-
-        foreach (var path in (IEnumerable<string?>)[host.UserConfigDirectory, host.UserConfigPath, Path.Join(invocation.Workspace, WorkspaceProtectedPaths.EnvironmentFileName)])
-        {
-            if (path is not null)
-            {
-                plan.Hide(path);
-            }
-        }
-
+        plan.HideCredentials(Credentials(invocation, host), [invocation.Workspace, .. invocation.WritableRoots]);
         return plan;
+    }
+
+    /// <summary>The one credential list (SPEC.md "Policy", step 3a) for the server's and the command's home directories, with AgentExec's own files.</summary>
+    internal static CredentialList Credentials(SandboxInvocation invocation, SandboxHostPaths host)
+    {
+        var credentials = host.Credentials ?? CredentialList.For(null);
+        foreach (var home in host.HomeDirectories)
+        {
+            credentials = credentials.WithHomeDirectory(home);
+        }
+
+        if (invocation.Environment.TryGetValue("HOME", out var childHome))
+        {
+            credentials = credentials.WithHomeDirectory(childHome);
+        }
+
+        return credentials.WithPaths(host.UserConfigPath, host.UserConfigDirectory, host.AuditLogPath);
     }
 
     /// <summary>The bubblewrap arguments for the planned mounts, in the order that makes each one override what it should.</summary>
@@ -179,6 +183,38 @@ internal sealed class BubblewrapMountPlan
             .ThenBy(mount => mount.Layer)
             .LastOrDefault();
         return innermost is null || innermost.Layer is not MountLayer.Writable;
+    }
+
+    /// <summary>Hides every fixed credential location that exists, and every credential name the scan finds under <paramref name="roots"/>.</summary>
+    /// <remarks>
+    /// <c>/proc/*/environ</c> and its kin need nothing: with <c>--unshare-pid</c> and a fresh <c>/proc</c> the command
+    /// sees only its own processes, whose environment is the allow-listed one it was given.
+    /// </remarks>
+    private void HideCredentials(CredentialList credentials, IReadOnlyList<string> roots)
+    {
+        var before = _mounts.Count(mount => mount.Layer == MountLayer.Hidden);
+        foreach (var location in credentials.Locations)
+        {
+            if (location.Components.Length > 0 && location.Components[0].Literal == "proc")
+            {
+                continue;
+            }
+
+            foreach (var path in location.Expand(MaxEntriesPerWildcardEntry))
+            {
+                Hide(path);
+            }
+        }
+
+        var realRoots = roots.Select(root => RealPath.TryResolve(root, out var real, out var exists) && exists ? real : null).OfType<string>();
+        var scan = CredentialScan.Run(credentials, realRoots);
+        foreach (var path in scan.Found)
+        {
+            Hide(path);
+        }
+
+        IncompleteCredentialScan = scan.Incomplete;
+        HiddenCredentials = _mounts.Count(mount => mount.Layer == MountLayer.Hidden) - before;
     }
 
     private void HideDirectory(string path, bool remountReadOnly)

@@ -12,7 +12,9 @@ namespace AgentExec.Core.Sandbox;
 /// <para>
 /// Always: the root filesystem read-only, a fresh <c>/dev</c> and <c>/proc</c> with the kernel's writable interfaces
 /// read-only, a private <c>/tmp</c>, <c>/run</c> and <c>$XDG_RUNTIME_DIR</c> hidden (no host Unix socket in reach),
-/// the credential folders, the user config and the workspace's <c>.env</c> hidden, no capabilities
+/// every entry of the credential list hidden (<see cref="Credentials.CredentialList"/>: the home's credential files and
+/// folders, the user config, the audit log, and <c>.env</c>, keys and certificates found in the writable directories by
+/// a bounded scan), no capabilities
 /// (<c>--cap-drop ALL</c>: as root without it <c>mount -o remount,rw /</c> works inside), a new session (no terminal
 /// to inject input into), and the sandbox killed with its parent. <c>workspace-write</c> adds writable binds of the
 /// workspace and the writable roots, inside which <c>.git</c>, its git directory, <c>agentexec.json</c> and the audit
@@ -77,6 +79,11 @@ public sealed partial class BubblewrapSandbox : ISandbox
             LogRefusedRoot(_logger, refused);
         }
 
+        if (plan.IncompleteCredentialScan is { } incomplete)
+        {
+            LogIncompleteScan(_logger, incomplete, plan.HiddenCredentials);
+        }
+
         List<string> argv =
         [
             _executable,
@@ -99,6 +106,9 @@ public sealed partial class BubblewrapSandbox : ISandbox
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: writable root {Root}: a symbolic link stands in its path, so it stays read-only for this command")]
     private static partial void LogRefusedRoot(ILogger logger, string root);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: the scan for credential files (.env, *.pem, *.key, id_*…) in the writable directories {Reason}; the {Hidden} found are hidden, any further ones stay readable (see docs/credentials.md)")]
+    private static partial void LogIncompleteScan(ILogger logger, string reason, int hidden);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "bubblewrap: {Path} does not exist; nothing to protect or hide there")]
     private static partial void LogSkipped(ILogger logger, string path);

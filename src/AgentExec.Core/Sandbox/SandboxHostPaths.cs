@@ -1,9 +1,10 @@
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Credentials;
 
 namespace AgentExec.Core.Sandbox;
 
 /// <summary>The host paths a sandbox hides or keeps read-only in every sandboxed mode, gathered once at start-up.</summary>
-/// <param name="HomeDirectories">The server's home directory (whose credential folders are hidden); usually one.</param>
+/// <param name="HomeDirectories">The server's home directory (whose credential files and folders are hidden); usually one.</param>
 /// <param name="RuntimeDirectory"><c>$XDG_RUNTIME_DIR</c>, hidden with the sockets in it; null when unset.</param>
 /// <param name="UserConfigPath">The user config file in use, hidden; null when there is none or it is a workspace config.</param>
 /// <param name="UserConfigDirectory">
@@ -20,6 +21,12 @@ public sealed record SandboxHostPaths(
     string AuditLogPath,
     IReadOnlyList<string> ReadOnlyFiles)
 {
+    /// <summary>
+    /// The credential list to hide (with <c>credential_paths</c>); null for the built-in list alone. The mount plan adds
+    /// <see cref="HomeDirectories"/>, the command's own <c>HOME</c>, the user config, its folder and the audit log.
+    /// </summary>
+    public CredentialList? Credentials { get; init; }
+
     /// <summary>Gathers the paths from the resolved settings and the server's environment.</summary>
     /// <param name="settings">The resolved settings (config and audit log paths).</param>
     /// <param name="hostEnvironment">The server's environment (<c>HOME</c>, <c>XDG_RUNTIME_DIR</c>, <c>XDG_CONFIG_HOME</c>).</param>
@@ -30,9 +37,7 @@ public sealed record SandboxHostPaths(
         ArgumentNullException.ThrowIfNull(hostEnvironment);
 
         var home = AbsoluteOrNull(hostEnvironment, "HOME");
-        var configDirectory = ConfigPaths.XdgDirectory(hostEnvironment, "XDG_CONFIG_HOME", home, ".config") is { } configHome
-            ? Path.Join(configHome, Path.GetDirectoryName(ConfigPaths.UserConfigRelativePath))
-            : null;
+        var configDirectory = ConfigPaths.UserConfigDirectory(hostEnvironment, home);
 
         // A config inside the workspace is the agent's own file (it may only tighten the policy, SPEC.md "Who may
         // loosen the policy"): it stays readable, and read-only like agentexec.json.
@@ -43,7 +48,10 @@ public sealed record SandboxHostPaths(
             workspaceConfig is null ? settings.ConfigPath : null,
             configDirectory,
             settings.AuditLogPath,
-            workspaceConfig is null ? [] : [workspaceConfig]);
+            workspaceConfig is null ? [] : [workspaceConfig])
+        {
+            Credentials = CredentialList.ForSettings(settings, hostEnvironment),
+        };
     }
 
     private static string? AbsoluteOrNull(IReadOnlyDictionary<string, string> environment, string name) =>

@@ -202,6 +202,41 @@ public sealed class BubblewrapMountPlanTests
     }
 
     [Fact]
+    public void Every_credential_entry_that_exists_is_hidden_for_the_home_the_command_sees_and_in_the_writable_roots()
+    {
+        // Arrange: a second home given to the command, a wildcard entry, a user entry and credential names at depth.
+        using var directory = new SandboxTestDirectory();
+        var childHome = Directory.CreateDirectory(Path.Combine(directory.Root, "child-home")).FullName;
+        var kube = directory.WriteFile("child-home/.kube/config", "x");
+        var cargo = directory.WriteFile("home/.cargo/credentials.toml", "x");
+        var token = directory.WriteFile("home/.vault-token", "x");
+        var root = Directory.CreateDirectory(Path.Combine(directory.Root, "cache")).FullName;
+        var pem = directory.WriteFile("cache/pkg/test/k.pem", "x");
+        var envDirectory = Directory.CreateDirectory(Path.Combine(directory.Workspace, "conf", ".env")).FullName;
+        var audit = directory.WriteFile("state/audit.jsonl", "");
+        var invocation = Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, writableRoots: [root]) with
+        {
+            Environment = new Dictionary<string, string> { ["HOME"] = childHome },
+        };
+        var hostPaths = HostPaths(directory.Home) with { AuditLogPath = audit, Credentials = AgentExec.Core.Credentials.CredentialList.For(null, ["~/.vault-token"]) };
+
+        // Act
+        var plan = BubblewrapMountPlan.Create(invocation, hostPaths);
+        var arguments = plan.ToArguments();
+
+        // Assert
+        foreach (var file in new[] { kube, cargo, token, pem, audit })
+        {
+            Assert.True(IndexOf(arguments, "--ro-bind", "/dev/null", file) >= 0, $"{file} is not hidden.");
+        }
+
+        Assert.True(IndexOf(arguments, "--tmpfs", envDirectory) > IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace));
+        Assert.Contains(envDirectory, Pairs(arguments, "--remount-ro"));
+        Assert.Null(plan.IncompleteCredentialScan);
+        Assert.DoesNotContain(arguments, argument => argument.StartsWith("/proc/", StringComparison.Ordinal) && argument.EndsWith("environ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Danger_full_access_is_not_something_bubblewrap_wraps()
     {
         using var directory = new SandboxTestDirectory();

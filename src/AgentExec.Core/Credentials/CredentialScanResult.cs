@@ -1,0 +1,7 @@
+namespace AgentExec.Core.Credentials;
+
+/// <summary>What a <see cref="CredentialScan"/> found under the writable directories.</summary>
+/// <param name="Found">The files and folders whose names are credential names, nearest first.</param>
+/// <param name="EntriesRead">How many directory entries were read.</param>
+/// <param name="Incomplete">Why the scan stopped before the end (a bound was reached), or null when it saw everything.</param>
+internal sealed record CredentialScanResult(IReadOnlyList<string> Found, int EntriesRead, string? Incomplete);
