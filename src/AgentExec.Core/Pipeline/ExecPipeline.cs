@@ -28,6 +28,10 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
 
     private readonly PipelineDependencies _deps = dependencies;
 
+    // The same list bubblewrap hides (SPEC.md step 3a: one list), built once: it reads the settings and the
+    // server's environment only.
+    private readonly Lazy<CredentialList> _credentials = new(() => CredentialList.ForSettings(dependencies.Settings, dependencies.HostEnvironment));
+
     /// <summary>The dependencies the pipeline was built from.</summary>
     public PipelineDependencies Dependencies => _deps;
 
@@ -55,7 +59,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             home,
             environment.TryGetValue("PATH", out var path) ? path : null,
             [settings.Workspace, .. settings.WritableRoots],
-            CredentialList.For(home),
+            _credentials.Value.WithHomeDirectory(home),
             hidden);
     }
 
