@@ -23,21 +23,20 @@ internal static partial class GitConfigFileBytes
     /// <exception cref="FileNotFoundException">Nothing is there.</exception>
     /// <exception cref="DirectoryNotFoundException">A directory on the way is missing or a file.</exception>
     /// <exception cref="UnauthorizedAccessException">Permission is denied.</exception>
-    /// <exception cref="InvalidDataException">It is larger than <paramref name="maximumBytes"/> or not a regular file.</exception>
-    /// <exception cref="IOException">Any other failure to read it.</exception>
+    /// <exception cref="IOException">It is larger than <paramref name="maximumBytes"/>, not a regular file, or unreadable otherwise.</exception>
     public static byte[] Read(string path, long maximumBytes)
     {
         using var handle = Open(path);
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 1);
         if (!stream.CanSeek)
         {
-            throw new InvalidDataException($"{path} is not a regular file");
+            throw new IOException($"{path} is not a regular file");
         }
 
         var length = stream.Length;
         if (length > maximumBytes)
         {
-            throw new InvalidDataException($"{path} is larger than {maximumBytes} bytes");
+            throw new IOException($"{path} is larger than {maximumBytes} bytes");
         }
 
         var bytes = new byte[length];

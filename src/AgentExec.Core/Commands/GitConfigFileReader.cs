@@ -34,8 +34,8 @@ internal sealed class GitConfigFileReader
     public static IReadOnlyList<GitConfigEntry> Parse(string text) => new GitConfigFileReader(text).ReadAll();
 
     /// <summary>Every entry of the file at <paramref name="path"/> (symlinks followed), in order.</summary>
-    /// <exception cref="InvalidDataException">The file is over the size bound or not a configuration git would accept.</exception>
-    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="InvalidDataException">The file is not a configuration git would accept.</exception>
+    /// <exception cref="IOException">The file cannot be read, is over the size bound, or is not a regular file.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     public static IReadOnlyList<GitConfigEntry> ReadFile(string path) =>
         Parse(Encoding.UTF8.GetString(GitConfigFileBytes.Read(path, MaximumBytes)));

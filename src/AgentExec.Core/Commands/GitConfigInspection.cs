@@ -426,7 +426,7 @@ internal sealed class GitConfigInspection
             }
 
             // Named after the file at the top of the chain, which is the one a human knows.
-            if (CheckFile(target, $"{target}, included by {origin},", origin, depth + 1, [.. chain, identity], entries) is { } reason)
+            if (CheckFile(target, $"{target}, included by {origin.TrimEnd(',')},", origin, depth + 1, [.. chain, identity], entries) is { } reason)
             {
                 return reason;
             }
