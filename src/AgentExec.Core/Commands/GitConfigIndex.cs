@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Text;
 
 namespace AgentExec.Core.Commands;
@@ -18,6 +19,12 @@ internal static class GitConfigIndex
 
     private const uint GitlinkMode = 0xE000;
     private const int StatBytes = 40;
+    private const int MaximumCachedIndexes = 256;
+
+    // A large repository's index is megabytes long and git rewrites it (a new file, a new time) whenever it changes:
+    // the gitlinks of an unchanged index are remembered rather than parsed again on every check.
+    private static readonly ConcurrentDictionary<(string Path, int HashBytes), ((long Length, long WriteTicks) Stamp, string[] Gitlinks)> Cache = new();
+    private const int NameLengthMask = 0xFFF;
 
     /// <summary>
     /// The paths of the gitlinks in the index at <paramref name="indexPath"/> (none when it does not exist),
@@ -28,6 +35,18 @@ internal static class GitConfigIndex
     /// <exception cref="UnauthorizedAccessException">The index cannot be read.</exception>
     public static IReadOnlyList<string> Gitlinks(string indexPath, int hashBytes)
     {
+        var stamp = Stamp(indexPath);
+        if (stamp is null)
+        {
+            return []; // No index (or none git could stat either): no gitlinks.
+        }
+
+        var key = (indexPath, hashBytes);
+        if (Cache.TryGetValue(key, out var cached) && cached.Stamp == stamp.Value)
+        {
+            return cached.Gitlinks;
+        }
+
         var gitlinks = new List<string>();
         byte[] index;
         try
@@ -48,9 +67,28 @@ internal static class GitConfigIndex
             {
                 throw new InvalidDataException("a shared index that is split again");
             }
+
+            return gitlinks; // Not cached: its answer depends on a second file.
+        }
+
+        // Cached only when the file did not change while it was read, so the entry describes one version of it.
+        if (Stamp(indexPath) == stamp)
+        {
+            if (Cache.Count >= MaximumCachedIndexes)
+            {
+                Cache.Clear();
+            }
+
+            Cache[key] = (stamp.Value, [.. gitlinks]);
         }
 
         return gitlinks;
+    }
+
+    private static (long Length, long WriteTicks)? Stamp(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : null;
     }
 
     // Adds the gitlinks of one index file and returns the name of its shared index when it is split.
@@ -70,12 +108,15 @@ internal static class GitConfigIndex
         var count = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(8));
         var end = data.Length - hashBytes;
         var offset = 12;
-        var previous = Array.Empty<byte>();
+
+        // Format 4 stores each path as a suffix of the previous one; only that format needs the previous path.
+        var previous = version == 4 ? new byte[256] : [];
+        var previousLength = 0;
         for (var i = 0u; i < count; i++)
         {
             var entryStart = offset;
             Need(offset, StatBytes + hashBytes + 2, end);
-            var mode = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(offset + 24));
+            var isGitlink = (BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(offset + 24)) & 0xF000) == GitlinkMode;
             var flags = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(offset + StatBytes + hashBytes));
             offset += StatBytes + hashBytes + 2;
             if (version >= 3 && (flags & 0x4000) != 0)
@@ -84,33 +125,48 @@ internal static class GitConfigIndex
                 offset += 2;
             }
 
-            byte[] path;
             if (version == 4)
             {
                 var strip = ReadVarint(data, ref offset, end);
-                if (strip > previous.Length)
+                if (strip > previousLength)
                 {
                     throw new InvalidDataException("an index path that strips more than the previous one");
                 }
 
                 var suffixEnd = Terminator(data, offset, end);
-                path = [.. previous.AsSpan(0, previous.Length - (int)strip), .. data.AsSpan(offset, suffixEnd - offset)];
+                var kept = previousLength - (int)strip;
+                var length = kept + (suffixEnd - offset);
+                if (length > previous.Length)
+                {
+                    Array.Resize(ref previous, Math.Max(length, previous.Length * 2));
+                }
+
+                data.AsSpan(offset, suffixEnd - offset).CopyTo(previous.AsSpan(kept));
+                previousLength = length;
                 offset = suffixEnd + 1;
-                previous = path;
+                if (isGitlink)
+                {
+                    gitlinks.Add(Encoding.UTF8.GetString(previous, 0, length));
+                }
             }
             else
             {
-                var nameEnd = Terminator(data, offset, end);
-                path = data[offset..nameEnd];
+                // Like git: the length is in the flags unless it is too long for them, then the name ends at its NUL.
+                var length = flags & NameLengthMask;
+                if (length == NameLengthMask)
+                {
+                    length = Terminator(data, offset, end) - offset;
+                }
+
+                Need(offset, length, end);
+                if (isGitlink)
+                {
+                    gitlinks.Add(Encoding.UTF8.GetString(data, offset, length));
+                }
 
                 // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.
-                offset = entryStart + ((offset - entryStart + path.Length + 8) & ~7);
+                offset = entryStart + ((offset - entryStart + length + 8) & ~7);
                 Need(offset, 0, end);
-            }
-
-            if ((mode & 0xF000) == GitlinkMode)
-            {
-                gitlinks.Add(Encoding.UTF8.GetString(path));
             }
         }
 

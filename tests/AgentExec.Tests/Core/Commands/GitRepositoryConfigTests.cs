@@ -402,6 +402,48 @@ public sealed class GitRepositoryConfigTests : IDisposable
         Assert.Equal("submodule sub's config sets core.fsmonitor", Check(Work));
     }
 
+    [Theory]
+    [InlineData("--index-version", "2")]
+    [InlineData("--index-version", "3")]
+    [InlineData("--index-version", "4")]
+    [InlineData("--split-index", "")]
+    public void A_submodule_is_found_in_every_index_format(string option, string value)
+    {
+        InitRepository(Work);
+        foreach (var path in new[] { "a/b/c.txt", "a/b/d.txt", "a/sub-neighbour.txt", "z.txt" })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Join(Work, path))!);
+            File.WriteAllText(Path.Join(Work, path), path);
+        }
+
+        var sub = Path.Join(Work, "a", "sub");
+        InitRepository(sub);
+        Commit(sub);
+        AppendConfig(sub, "[diff]\n\texternal = /tmp/marker");
+        Git(Work, "add", ".");
+        Git(Work, "add", "-N", WriteFile(Work, "intent-to-add.txt")); // intent-to-add needs format 3's extended flags
+        Git(Work, [.. new[] { "update-index", option, value }.Where(arg => arg.Length > 0)]);
+
+        Assert.Equal("submodule a/sub's config sets diff.external", Check(Work));
+    }
+
+    [Fact]
+    public void A_submodule_added_after_a_check_is_seen_by_the_next_check()
+    {
+        InitRepository(Work);
+        var sub = Path.Join(Work, "sub");
+        InitRepository(sub);
+        Commit(sub);
+        AppendConfig(sub, "[core]\n\tpager = /tmp/marker");
+        File.WriteAllText(Path.Join(Work, "other.txt"), "x");
+        Git(Work, "add", "other.txt");
+        Assert.Null(Check(Work));
+
+        Git(Work, "add", "sub");
+
+        Assert.Equal("submodule sub's config sets core.pager", Check(Work));
+    }
+
     [Fact]
     public void An_absorbed_submodule_repository_under_modules_is_read()
     {
@@ -450,6 +492,12 @@ public sealed class GitRepositoryConfigTests : IDisposable
         File.WriteAllText(Path.Join(directory, "file.txt"), "content\n");
         Git(directory, "add", "file.txt");
         Git(directory, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "first");
+    }
+
+    private static string WriteFile(string directory, string name)
+    {
+        File.WriteAllText(Path.Join(directory, name), name);
+        return name;
     }
 
     private static void AppendConfig(string repository, string text) =>
