@@ -14,7 +14,7 @@ internal static class GitConfigDirectories
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     public static string ReadGitFile(string gitFile)
     {
-        var text = ReadPointer(gitFile);
+        var text = ReadPointerIfExists(gitFile) ?? throw new FileNotFoundException($"{gitFile} disappeared", gitFile);
         if (!text.StartsWith("gitdir: ", StringComparison.Ordinal))
         {
             throw new InvalidDataException($"{gitFile} is not a gitfile (no \"gitdir: \" line)");
@@ -34,12 +34,8 @@ internal static class GitConfigDirectories
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     public static string CommonDirectory(string gitDirectory)
     {
-        string text;
-        try
-        {
-            text = ReadPointer(Path.Join(gitDirectory, "commondir"));
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        var text = ReadPointerIfExists(Path.Join(gitDirectory, "commondir"));
+        if (text is null)
         {
             return gitDirectory;
         }
@@ -72,7 +68,12 @@ internal static class GitConfigDirectories
                 return link.StartsWith("refs/", StringComparison.Ordinal);
             }
 
-            var text = ReadPointer(head);
+            var text = ReadPointerIfExists(head);
+            if (text is null)
+            {
+                return false;
+            }
+
             if (text.StartsWith("ref:", StringComparison.Ordinal))
             {
                 return text[4..].TrimStart(' ', '\t').StartsWith("refs/", StringComparison.Ordinal);
@@ -86,8 +87,8 @@ internal static class GitConfigDirectories
         }
     }
 
-    private static string ReadPointer(string path)
+    private static string? ReadPointerIfExists(string path)
     {
-        return Encoding.UTF8.GetString(GitConfigFileBytes.Read(path, MaximumPointerBytes));
+        return GitConfigFileBytes.ReadIfExists(path, MaximumPointerBytes) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
     }
 }

@@ -19,14 +19,21 @@ internal static partial class GitConfigFileBytes
     // O_RDONLY | O_NONBLOCK | O_CLOEXEC: the generic Linux values (every .NET-supported architecture uses them) or macOS's.
     private static int Flags => OperatingSystem.IsMacOS() ? 0x4 | 0x100_0000 : 0x800 | 0x8_0000;
 
-    /// <summary>The bytes of the file at <paramref name="path"/> (symlinks followed).</summary>
-    /// <exception cref="FileNotFoundException">Nothing is there.</exception>
-    /// <exception cref="DirectoryNotFoundException">A directory on the way is missing or a file.</exception>
+    /// <summary>
+    /// The bytes of the file at <paramref name="path"/> (symlinks followed), or null when nothing is there or a
+    /// directory on the way is missing (no exception: most files checked are usually absent, and throwing costs
+    /// more than the rest of the check).
+    /// </summary>
     /// <exception cref="UnauthorizedAccessException">Permission is denied.</exception>
     /// <exception cref="IOException">It is larger than <paramref name="maximumBytes"/>, not a regular file, or unreadable otherwise.</exception>
-    public static byte[] Read(string path, long maximumBytes)
+    public static byte[]? ReadIfExists(string path, long maximumBytes)
     {
         using var handle = Open(path);
+        if (handle is null)
+        {
+            return null;
+        }
+
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 1);
         if (!stream.CanSeek)
         {
@@ -44,11 +51,11 @@ internal static partial class GitConfigFileBytes
         return bytes;
     }
 
-    private static SafeFileHandle Open(string path)
+    private static SafeFileHandle? Open(string path)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
         {
-            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return File.Exists(path) ? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite) : null;
         }
 
         int fd;
@@ -66,14 +73,13 @@ internal static partial class GitConfigFileBytes
             return new SafeFileHandle(fd, ownsHandle: true);
         }
 
-        var message = $"open '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})";
-        throw error switch
+        if (error is NoSuchFile or NotADirectory)
         {
-            NoSuchFile => new FileNotFoundException(message, path),
-            NotADirectory => new DirectoryNotFoundException(message),
-            PermissionDenied => new UnauthorizedAccessException(message),
-            _ => new IOException(message),
-        };
+            return null;
+        }
+
+        var message = $"open '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})";
+        throw error == PermissionDenied ? new UnauthorizedAccessException(message) : new IOException(message);
     }
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]

@@ -33,12 +33,12 @@ internal sealed class GitConfigFileReader
     /// <exception cref="InvalidDataException">The text is not a configuration git would accept, or is over the bounds.</exception>
     public static IReadOnlyList<GitConfigEntry> Parse(string text) => new GitConfigFileReader(text).ReadAll();
 
-    /// <summary>Every entry of the file at <paramref name="path"/> (symlinks followed), in order.</summary>
+    /// <summary>Every entry of the file at <paramref name="path"/> (symlinks followed), in order, or null when there is no such file.</summary>
     /// <exception cref="InvalidDataException">The file is not a configuration git would accept.</exception>
     /// <exception cref="IOException">The file cannot be read, is over the size bound, or is not a regular file.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
-    public static IReadOnlyList<GitConfigEntry> ReadFile(string path) =>
-        Parse(Encoding.UTF8.GetString(GitConfigFileBytes.Read(path, MaximumBytes)));
+    public static IReadOnlyList<GitConfigEntry>? ReadFileIfExists(string path) =>
+        GitConfigFileBytes.ReadIfExists(path, MaximumBytes) is { } bytes ? Parse(Encoding.UTF8.GetString(bytes)) : null;
 
     private List<GitConfigEntry> ReadAll()
     {

@@ -48,12 +48,7 @@ internal static class GitConfigIndex
         }
 
         var gitlinks = new List<string>();
-        byte[] index;
-        try
-        {
-            index = GitConfigFileBytes.Read(indexPath, MaximumBytes);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        if (GitConfigFileBytes.ReadIfExists(indexPath, MaximumBytes) is not { } index)
         {
             return gitlinks;
         }
@@ -63,7 +58,8 @@ internal static class GitConfigIndex
         {
             // The split index's own entries only override the shared ones: the union is the stricter reading.
             var sharedPath = Path.Join(Path.GetDirectoryName(indexPath), "sharedindex." + sharedIndex);
-            if (Read(GitConfigFileBytes.Read(sharedPath, MaximumBytes), hashBytes, gitlinks) is not null)
+            var shared = GitConfigFileBytes.ReadIfExists(sharedPath, MaximumBytes) ?? throw new InvalidDataException("a split index whose shared index is missing");
+            if (Read(shared, hashBytes, gitlinks) is not null)
             {
                 throw new InvalidDataException("a shared index that is split again");
             }

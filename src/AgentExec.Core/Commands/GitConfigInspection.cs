@@ -94,14 +94,19 @@ internal sealed class GitConfigInspection
             return CheckFile(path, writableLabel, writableLabel, depth, [], entries: null);
         }
 
-        IReadOnlyList<GitConfigEntry> entries;
+        IReadOnlyList<GitConfigEntry>? entries;
         try
         {
-            entries = GitConfigFileReader.ReadFile(path);
+            entries = GitConfigFileReader.ReadFileIfExists(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             return null; // Trusted: a file git cannot read either names nothing, and one it cannot parse stops git.
+        }
+
+        if (entries is null)
+        {
+            return null;
         }
 
         foreach (var entry in entries)
@@ -373,14 +378,10 @@ internal sealed class GitConfigInspection
             return $"more than {MaximumFiles} git configuration files to read";
         }
 
-        IReadOnlyList<GitConfigEntry> fileEntries;
+        IReadOnlyList<GitConfigEntry>? fileEntries;
         try
         {
-            fileEntries = GitConfigFileReader.ReadFile(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null; // git reads a missing configuration file, and a missing include, as empty.
+            fileEntries = GitConfigFileReader.ReadFileIfExists(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -389,6 +390,11 @@ internal sealed class GitConfigInspection
         catch (InvalidDataException e)
         {
             return $"{label} cannot be parsed ({e.Message})";
+        }
+
+        if (fileEntries is null)
+        {
+            return null; // git reads a missing configuration file, and a missing include, as empty.
         }
 
         var identity = GitConfigPaths.Resolve(path);

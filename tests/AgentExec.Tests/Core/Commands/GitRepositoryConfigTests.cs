@@ -474,8 +474,9 @@ public sealed class GitRepositoryConfigTests : IDisposable
         var file = Path.Join(Work, "probe.gitconfig");
         File.WriteAllText(file, config, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
 
-        var entries = GitConfigFileReader.ReadFile(file);
+        var entries = GitConfigFileReader.ReadFileIfExists(file);
 
+        Assert.NotNull(entries);
         Assert.Equal(GitConfigList(file), entries.Select(entry => (entry.Key, entry.Value)));
     }
 
