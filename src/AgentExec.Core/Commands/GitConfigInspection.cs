@@ -88,12 +88,6 @@ internal sealed class GitConfigInspection
             return null; // git refuses the whole configuration then, so nothing runs.
         }
 
-        if (IsWritable(path))
-        {
-            var writableLabel = $"{label} ({path}), which lies in a writable directory,";
-            return CheckFile(path, writableLabel, writableLabel, depth, [], entries: null);
-        }
-
         IReadOnlyList<GitConfigEntry>? entries;
         try
         {
@@ -101,12 +95,20 @@ internal sealed class GitConfigInspection
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            return null; // Trusted: a file git cannot read either names nothing, and one it cannot parse stops git.
+            // Where the agent can write, a file git cannot read may be one it will read later; elsewhere git stops or
+            // reads nothing, so nothing runs.
+            return IsWritable(path) ? $"{label} ({path}), which lies in a writable directory, cannot be read" : null;
         }
 
         if (entries is null)
         {
             return null;
+        }
+
+        if (IsWritable(path))
+        {
+            var writableLabel = $"{label} ({path}), which lies in a writable directory,";
+            return CheckFile(path, writableLabel, writableLabel, depth, [], entries: null);
         }
 
         foreach (var entry in entries)
