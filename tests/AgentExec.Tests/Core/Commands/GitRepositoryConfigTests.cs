@@ -428,6 +428,22 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_submodule_is_found_in_the_index_of_a_sha256_repository()
+    {
+        Directory.CreateDirectory(Work);
+        Git(Work, "init", "-q", "--object-format=sha256", ".");
+        var sub = Path.Join(Work, "sub");
+        Directory.CreateDirectory(sub);
+        Git(sub, "init", "-q", "--object-format=sha256", ".");
+        Commit(sub);
+        AppendConfig(sub, "[core]\n\tpager = /tmp/marker");
+        File.WriteAllText(Path.Join(Work, "other.txt"), "x");
+        Git(Work, "add", ".");
+
+        Assert.Equal("submodule sub's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
     public void A_submodule_added_after_a_check_is_seen_by_the_next_check()
     {
         InitRepository(Work);
