@@ -177,7 +177,7 @@ internal sealed class GitConfigInspection
 
             if (gitDirectory is not null)
             {
-                if (CheckRepository(gitDirectory, directory, "the repository", nesting: 0) is { } reason)
+                if (CheckRepository(gitDirectory, directory, "the repository") is { } reason)
                 {
                     return reason;
                 }
@@ -190,7 +190,7 @@ internal sealed class GitConfigInspection
 
             if (File.Exists(Path.Join(directory, "HEAD")))
             {
-                if (CheckRepository(directory, workTree: null, "the repository", nesting: 0) is { } reason)
+                if (CheckRepository(directory, workTree: null, "the repository") is { } reason)
                 {
                     return reason;
                 }
@@ -210,7 +210,7 @@ internal sealed class GitConfigInspection
         return GitConfigDirectories.IsRepository(gitDirectory, GitConfigDirectories.CommonDirectory(gitDirectory));
     }
 
-    private string? CheckRepository(string gitDirectory, string? workTree, string name, int nesting)
+    private string? CheckRepository(string gitDirectory, string? workTree, string name)
     {
         if (!Directory.Exists(gitDirectory))
         {
@@ -243,8 +243,8 @@ internal sealed class GitConfigInspection
             ?? CheckFile(Path.Join(gitDirectory, "config.worktree"), $"{name}'s worktree config", $"{name}'s worktree config", 0, [], entries)
             ?? CheckHooks(commonDirectory, name)
             ?? CheckHooks(gitDirectory, name)
-            ?? CheckModules(Path.Join(commonDirectory, "modules"), nesting)
-            ?? CheckModules(Path.Join(gitDirectory, "modules"), nesting);
+            ?? CheckModules(Path.Join(commonDirectory, "modules"))
+            ?? CheckModules(Path.Join(gitDirectory, "modules"));
         if (reason is not null)
         {
             return reason;
@@ -263,7 +263,7 @@ internal sealed class GitConfigInspection
         }
 
         var objectFormat = entries.LastOrDefault(entry => entry.Key == "extensions.objectformat").Value;
-        return CheckGitlinks(gitDirectory, workTree, objectFormat, name, nesting);
+        return CheckGitlinks(gitDirectory, workTree, objectFormat, name);
     }
 
     private static string? CheckHooks(string directory, string name)
@@ -281,7 +281,7 @@ internal sealed class GitConfigInspection
 
     // Absorbed submodules live in modules/<name>/ (names may hold slashes); git diff --submodule=diff and git log
     // --submodule open them even when they are not checked out.
-    private string? CheckModules(string modulesDirectory, int nesting)
+    private string? CheckModules(string modulesDirectory)
     {
         if (!Directory.Exists(modulesDirectory))
         {
@@ -302,7 +302,7 @@ internal sealed class GitConfigInspection
                 if (File.Exists(Path.Join(directory, "HEAD")) || File.Exists(Path.Join(directory, "config")))
                 {
                     var name = $"submodule repository {Path.GetRelativePath(modulesDirectory, directory)}";
-                    if (CheckSubmodule(directory, workTree: null, name, nesting) is { } reason)
+                    if (CheckRepository(directory, workTree: null, name) is { } reason)
                     {
                         return reason;
                     }
@@ -318,7 +318,7 @@ internal sealed class GitConfigInspection
     }
 
     // git status and git diff run git in every populated submodule (a gitlink in the index whose directory has a .git).
-    private string? CheckGitlinks(string gitDirectory, string workTree, string? objectFormat, string name, int nesting)
+    private string? CheckGitlinks(string gitDirectory, string workTree, string? objectFormat, string name)
     {
         IReadOnlyList<string> gitlinks;
         try
@@ -353,7 +353,7 @@ internal sealed class GitConfigInspection
             }
 
             if (submoduleGitDirectory is not null
-                && CheckSubmodule(submoduleGitDirectory, submoduleTree, $"submodule {gitlink}", nesting) is { } reason)
+                && CheckRepository(submoduleGitDirectory, submoduleTree, SubmoduleName(name, gitlink)) is { } reason)
             {
                 return reason;
             }
@@ -362,10 +362,9 @@ internal sealed class GitConfigInspection
         return null;
     }
 
-    private string? CheckSubmodule(string gitDirectory, string? workTree, string name, int nesting)
-    {
-        return CheckRepository(gitDirectory, workTree, name, nesting + 1);
-    }
+    // Nested submodules are named through their parents: "submodule lib/x of submodule lib".
+    private static string SubmoduleName(string parent, string gitlink) =>
+        parent == "the repository" ? $"submodule {gitlink}" : $"submodule {gitlink} of {parent}";
 
     // Reads one configuration file strictly and every file it includes, adding the entries to entries when given.
     private string? CheckFile(string path, string label, string origin, int depth, List<string> chain, List<GitConfigEntry>? entries)

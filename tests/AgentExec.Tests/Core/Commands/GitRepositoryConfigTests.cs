@@ -444,6 +444,23 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_submodule_of_a_submodule_is_checked_too()
+    {
+        InitRepository(Work);
+        var sub = Path.Join(Work, "sub");
+        InitRepository(sub);
+        var inner = Path.Join(sub, "inner");
+        InitRepository(inner);
+        Commit(inner);
+        AppendConfig(inner, "[core]\n\tpager = /tmp/marker");
+        Git(sub, "add", "inner");
+        Commit(sub);
+        Git(Work, "add", "sub");
+
+        Assert.Equal("submodule inner of submodule sub's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
     public void A_submodule_added_after_a_check_is_seen_by_the_next_check()
     {
         InitRepository(Work);
