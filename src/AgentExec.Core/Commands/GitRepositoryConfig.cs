@@ -1,9 +1,26 @@
 namespace AgentExec.Core.Commands;
 
-/// <summary>STUB, replaced by the real reader: refuses every repository.</summary>
+/// <summary>
+/// Decides, without starting git, whether git inspection (<c>status</c>, <c>log</c>, <c>diff</c>, <c>show</c>,
+/// <c>branch</c>, …) could run a program named by configuration the agent can write (SPEC.md "Policy", step 3a).
+/// </summary>
+/// <remarks>
+/// What is read, what is trusted, the key list and the time-of-check caveat are in docs/git-inspection.md.
+/// The answer holds for the moment of the check: the sandbox keeps <c>.git</c> read-only while the command runs.
+/// </remarks>
 internal static class GitRepositoryConfig
 {
-    /// <summary>Null when no program is named; otherwise why.</summary>
-    public static string? FindProgramSetting(string workingDirectory, string? homeDirectory, IReadOnlyList<string> writableRoots) =>
-        workingDirectory.Length + (homeDirectory?.Length ?? 0) + writableRoots.Count >= 0 ? null : "unreachable";
+    /// <summary>
+    /// Null when it is proven that no configuration git will read from the agent-writable side names a program;
+    /// otherwise a short reason phrase (<c>the repository's config sets core.fsmonitor</c>).
+    /// </summary>
+    /// <param name="workingDirectory">The directory git starts in (after <c>cd</c> and <c>-C</c>), absolute.</param>
+    /// <param name="homeDirectory">The <c>HOME</c> git sees, for <c>~/</c> in includes and the global config; null when none.</param>
+    /// <param name="writableRoots">Every directory the agent can write, absolute and resolved.</param>
+    public static string? FindProgramSetting(string workingDirectory, string? homeDirectory, IReadOnlyList<string> writableRoots)
+    {
+        ArgumentNullException.ThrowIfNull(workingDirectory);
+        ArgumentNullException.ThrowIfNull(writableRoots);
+        return new GitConfigInspection(homeDirectory, writableRoots).Run(workingDirectory);
+    }
 }

@@ -1,0 +1,94 @@
+using System.Text;
+
+namespace AgentExec.Core.Commands;
+
+/// <summary>How git reads the files that say where a repository lives: <c>.git</c> files, <c>commondir</c>, <c>HEAD</c>.</summary>
+internal static class GitConfigDirectories
+{
+    // These files hold one path or one ref; anything longer is not one git wrote.
+    private const int MaximumPointerBytes = 64 * 1024;
+
+    /// <summary>The directory a <c>.git</c> file's <c>gitdir: PATH</c> line names, relative to the file's directory.</summary>
+    /// <exception cref="InvalidDataException">The file is not a gitfile git would accept.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
+    public static string ReadGitFile(string gitFile)
+    {
+        var text = ReadPointerIfExists(gitFile) ?? throw new FileNotFoundException($"{gitFile} disappeared", gitFile);
+        if (!text.StartsWith("gitdir: ", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{gitFile} is not a gitfile (no \"gitdir: \" line)");
+        }
+
+        var target = text["gitdir: ".Length..].TrimEnd();
+        if (target.Length == 0)
+        {
+            throw new InvalidDataException($"{gitFile} names no directory");
+        }
+
+        return Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Join(Path.GetDirectoryName(gitFile), target));
+    }
+
+    /// <summary>The repository's common directory: what its <c>commondir</c> file names (linked worktrees), else itself.</summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
+    public static string CommonDirectory(string gitDirectory)
+    {
+        var text = ReadPointerIfExists(Path.Join(gitDirectory, "commondir"));
+        if (text is null)
+        {
+            return gitDirectory;
+        }
+
+        var target = text.TrimEnd('\n', '\r');
+        return target.Length == 0
+            ? gitDirectory
+            : Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Join(gitDirectory, target));
+    }
+
+    /// <summary>
+    /// True when git's own test (is_git_directory) would accept <paramref name="gitDirectory"/>: a valid
+    /// <c>HEAD</c>, and <c>objects/</c> and <c>refs/</c> in the common directory. A false answer is not proof
+    /// that git refuses it, so callers check such a directory's configuration anyway.
+    /// </summary>
+    public static bool IsRepository(string gitDirectory, string commonDirectory)
+    {
+        return Directory.Exists(Path.Join(commonDirectory, "objects"))
+            && Directory.Exists(Path.Join(commonDirectory, "refs"))
+            && HasValidHead(Path.Join(gitDirectory, "HEAD"));
+    }
+
+    private static bool HasValidHead(string head)
+    {
+        try
+        {
+            var link = new FileInfo(head).LinkTarget;
+            if (link is not null)
+            {
+                return link.StartsWith("refs/", StringComparison.Ordinal);
+            }
+
+            var text = ReadPointerIfExists(head);
+            if (text is null)
+            {
+                return false;
+            }
+
+            if (text.StartsWith("ref:", StringComparison.Ordinal))
+            {
+                return text[4..].TrimStart(' ', '\t').StartsWith("refs/", StringComparison.Ordinal);
+            }
+
+            return text.Length >= 40 && text.Take(40).All(char.IsAsciiHexDigitLower);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    private static string? ReadPointerIfExists(string path)
+    {
+        return GitConfigFileBytes.ReadIfExists(path, MaximumPointerBytes) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace AgentExec.Core.Commands;
+
+/// <summary>Reads a small file that the agent may have replaced with something that is not a file.</summary>
+/// <remarks>
+/// .NET opens without <c>O_NONBLOCK</c>, and opening a FIFO for reading then waits for a writer forever: a FIFO
+/// planted where a configuration include points would hang every later check. So the file is opened through libc
+/// with <c>O_NONBLOCK</c> (no effect on a regular file), and anything that cannot seek is refused.
+/// </remarks>
+internal static partial class GitConfigFileBytes
+{
+    private const int Interrupted = 4; // EINTR, the same on Linux and macOS.
+    private const int NoSuchFile = 2; // ENOENT
+    private const int NotADirectory = 20; // ENOTDIR
+    private const int PermissionDenied = 13; // EACCES
+
+    // O_RDONLY | O_NONBLOCK | O_CLOEXEC: the generic Linux values (every .NET-supported architecture uses them) or macOS's.
+    private static int Flags => OperatingSystem.IsMacOS() ? 0x4 | 0x100_0000 : 0x800 | 0x8_0000;
+
+    /// <summary>
+    /// The bytes of the file at <paramref name="path"/> (symlinks followed), or null when nothing is there or a
+    /// directory on the way is missing (no exception: most files checked are usually absent, and throwing costs
+    /// more than the rest of the check).
+    /// </summary>
+    /// <exception cref="UnauthorizedAccessException">Permission is denied.</exception>
+    /// <exception cref="IOException">It is larger than <paramref name="maximumBytes"/>, not a regular file, or unreadable otherwise.</exception>
+    public static byte[]? ReadIfExists(string path, long maximumBytes)
+    {
+        using var handle = Open(path);
+        if (handle is null)
+        {
+            return null;
+        }
+
+        using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 1);
+        if (!stream.CanSeek)
+        {
+            throw new IOException($"{path} is not a regular file");
+        }
+
+        var length = stream.Length;
+        if (length > maximumBytes)
+        {
+            throw new IOException($"{path} is larger than {maximumBytes} bytes");
+        }
+
+        var bytes = new byte[length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    private static SafeFileHandle? Open(string path)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return File.Exists(path) ? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite) : null;
+        }
+
+        int fd;
+        int error;
+        do
+        {
+            // No O_CREAT, so the variadic mode argument is never read: passing it as a fixed argument is safe on every ABI.
+            fd = open(path, Flags, 0);
+            error = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
+        while (fd < 0 && error == Interrupted);
+
+        if (fd >= 0)
+        {
+            return new SafeFileHandle(fd, ownsHandle: true);
+        }
+
+        if (error is NoSuchFile or NotADirectory)
+        {
+            return null;
+        }
+
+        var message = $"open '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})";
+        throw error == PermissionDenied ? new UnauthorizedAccessException(message) : new IOException(message);
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags, int mode);
+}

@@ -1,0 +1,447 @@
+namespace AgentExec.Core.Commands;
+
+/// <summary>
+/// One run of <see cref="GitRepositoryConfig.FindProgramSetting"/>: finds the repository git selects, reads its
+/// configuration, includes, hooks and submodules, and the global configuration the agent could have written.
+/// </summary>
+/// <remarks>
+/// Every path that cannot be followed to the end (unreadable, unparsable, too deep, too many) ends in a reason,
+/// never in "nothing set": the caller asks the human then, which costs one question, not a program run unseen.
+/// </remarks>
+internal sealed class GitConfigInspection
+{
+    /// <summary>git's own limit on nested includes (MAX_INCLUDE_DEPTH).</summary>
+    public const int MaximumIncludeDepth = 10;
+
+    /// <summary>More repositories (the selected one and its submodules, nested ones included) than this are not checked.</summary>
+    public const int MaximumRepositories = 64;
+
+    /// <summary>More configuration files in one run than this are not read.</summary>
+    public const int MaximumFiles = 256;
+
+    /// <summary>More directories under <c>modules/</c> than this are not searched for submodule repositories.</summary>
+    public const int MaximumModuleDirectories = 1024;
+
+    // Hooks git runs during inspection: git status writes a refreshed index (post-index-change) when it can;
+    // reference-transaction is listed because any ref update runs it, and nothing is lost by being strict.
+    private static readonly string[] InspectionHooks = ["post-index-change", "reference-transaction"];
+
+    private readonly string? _homeDirectory;
+    private readonly IReadOnlyList<string> _writableRoots;
+    private readonly HashSet<string> _repositories = new(StringComparer.Ordinal);
+    private int _files;
+    private int _moduleDirectories;
+
+    /// <summary>A run for a command whose <c>HOME</c> is <paramref name="homeDirectory"/> and that can write <paramref name="writableRoots"/>.</summary>
+    public GitConfigInspection(string? homeDirectory, IReadOnlyList<string> writableRoots)
+    {
+        _homeDirectory = string.IsNullOrEmpty(homeDirectory) ? null : homeDirectory;
+        _writableRoots = writableRoots;
+    }
+
+    /// <summary>The first reason found for git started in <paramref name="workingDirectory"/>, or null when none.</summary>
+    public string? Run(string workingDirectory)
+    {
+        try
+        {
+            return CheckGlobalConfigs() ?? CheckSelectedRepository(Path.GetFullPath(workingDirectory));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or NotSupportedException)
+        {
+            // Paths past the ones read with their own labels (directories under modules/, a repository's layout).
+            return $"the repository's layout cannot be read ({e.Message})";
+        }
+    }
+
+    private string? CheckGlobalConfigs()
+    {
+        var candidates = new List<(string Path, string Label)> { ("/etc/gitconfig", "the system git config") };
+        if (_homeDirectory is not null)
+        {
+            candidates.Add((Path.Join(_homeDirectory, ".gitconfig"), "the global git config"));
+            candidates.Add((Path.Join(_homeDirectory, ".config", "git", "config"), "the global git config"));
+        }
+
+        // Read from this process: the command inherits the server's environment, and checking one more file only adds strictness.
+        if (Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg))
+        {
+            candidates.Add((Path.Join(xdg, "git", "config"), "the global git config"));
+        }
+
+        foreach (var (path, label) in candidates)
+        {
+            if (CheckTrustedFile(path, label, depth: 0) is { } reason)
+            {
+                return reason;
+            }
+        }
+
+        return null;
+    }
+
+    // A trusted file is not checked for program keys, but it is read like the repository's when it lies where the
+    // agent can write, and so is any file it includes from there.
+    private string? CheckTrustedFile(string path, string label, int depth)
+    {
+        if (depth > MaximumIncludeDepth)
+        {
+            return null; // git refuses the whole configuration then, so nothing runs.
+        }
+
+        IReadOnlyList<GitConfigEntry>? entries;
+        try
+        {
+            entries = GitConfigFileReader.ReadFileIfExists(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // Where the agent can write, a file git cannot read may be one it will read later; elsewhere git stops or
+            // reads nothing, so nothing runs.
+            return IsWritable(path) ? $"{label} ({path}), which lies in a writable directory, cannot be read" : null;
+        }
+
+        if (entries is null)
+        {
+            return null;
+        }
+
+        if (IsWritable(path))
+        {
+            var writableLabel = $"{label} ({path}), which lies in a writable directory,";
+            return CheckFile(path, writableLabel, writableLabel, depth, [], entries: null);
+        }
+
+        foreach (var entry in entries)
+        {
+            if (IsInclude(entry) && entry.Value is { } value)
+            {
+                string target;
+                try
+                {
+                    target = GitConfigPaths.IncludeTarget(value, path, _homeDirectory);
+                }
+                catch (InvalidDataException)
+                {
+                    continue;
+                }
+
+                if (CheckTrustedFile(target, $"a file {label} includes", depth + 1) is { } reason)
+                {
+                    return reason;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private bool IsWritable(string path)
+    {
+        string resolved;
+        try
+        {
+            resolved = GitConfigPaths.Resolve(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true; // Cannot tell where it really is: read it strictly.
+        }
+
+        return GitConfigPaths.IsInside(resolved, _writableRoots) || GitConfigPaths.IsInside(path, _writableRoots);
+    }
+
+    // git's discovery (setup_git_directory_gently): from the directory upwards, first DIR/.git (a directory or a
+    // gitfile), then DIR itself as a bare repository. A candidate git might skip as invalid is checked anyway and
+    // the walk goes on, so a doubt about git's validity test can only add strictness.
+    private string? CheckSelectedRepository(string workingDirectory)
+    {
+        for (var directory = workingDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            var dotGit = Path.Join(directory, ".git");
+            string? gitDirectory = null;
+            if (Directory.Exists(dotGit))
+            {
+                gitDirectory = dotGit;
+            }
+            else if (File.Exists(dotGit))
+            {
+                try
+                {
+                    gitDirectory = GitConfigDirectories.ReadGitFile(dotGit);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+                {
+                    return $"the repository's .git file cannot be read ({dotGit})";
+                }
+            }
+
+            if (gitDirectory is not null)
+            {
+                if (CheckRepository(gitDirectory, directory, "the repository") is { } reason)
+                {
+                    return reason;
+                }
+
+                if (IsRepository(gitDirectory))
+                {
+                    return null;
+                }
+            }
+
+            if (File.Exists(Path.Join(directory, "HEAD")))
+            {
+                if (CheckRepository(directory, workTree: null, "the repository") is { } reason)
+                {
+                    return reason;
+                }
+
+                if (IsRepository(directory))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsRepository(string gitDirectory)
+    {
+        return GitConfigDirectories.IsRepository(gitDirectory, GitConfigDirectories.CommonDirectory(gitDirectory));
+    }
+
+    private string? CheckRepository(string gitDirectory, string? workTree, string name)
+    {
+        if (!Directory.Exists(gitDirectory))
+        {
+            return null; // git stops with "not a git repository": nothing runs.
+        }
+
+        var key = GitConfigPaths.Resolve(gitDirectory);
+        if (!_repositories.Add(key))
+        {
+            return null;
+        }
+
+        if (_repositories.Count > MaximumRepositories)
+        {
+            return $"more than {MaximumRepositories} repositories and submodules to check";
+        }
+
+        string commonDirectory;
+        try
+        {
+            commonDirectory = GitConfigDirectories.CommonDirectory(gitDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return $"{name}'s commondir file cannot be read";
+        }
+
+        var entries = new List<GitConfigEntry>();
+        var reason = CheckFile(Path.Join(commonDirectory, "config"), $"{name}'s config", $"{name}'s config", 0, [], entries)
+            ?? CheckFile(Path.Join(gitDirectory, "config.worktree"), $"{name}'s worktree config", $"{name}'s worktree config", 0, [], entries)
+            ?? CheckHooks(commonDirectory, name)
+            ?? CheckHooks(gitDirectory, name)
+            ?? CheckModules(Path.Join(commonDirectory, "modules"))
+            ?? CheckModules(Path.Join(gitDirectory, "modules"));
+        if (reason is not null)
+        {
+            return reason;
+        }
+
+        // core.worktree moves the work tree (absorbed submodules always set it), relative to the git directory.
+        var configuredWorkTree = entries.LastOrDefault(entry => entry.Key == "core.worktree").Value;
+        if (configuredWorkTree is { Length: > 0 })
+        {
+            workTree = Path.GetFullPath(Path.IsPathRooted(configuredWorkTree) ? configuredWorkTree : Path.Join(gitDirectory, configuredWorkTree));
+        }
+
+        if (workTree is null)
+        {
+            return null;
+        }
+
+        var objectFormat = entries.LastOrDefault(entry => entry.Key == "extensions.objectformat").Value;
+        return CheckGitlinks(gitDirectory, workTree, objectFormat, name);
+    }
+
+    private static string? CheckHooks(string directory, string name)
+    {
+        foreach (var hook in InspectionHooks)
+        {
+            if (File.Exists(Path.Join(directory, "hooks", hook)))
+            {
+                return $"{name} has a {hook} hook, which git inspection can run";
+            }
+        }
+
+        return null;
+    }
+
+    // Absorbed submodules live in modules/<name>/ (names may hold slashes); git diff --submodule=diff and git log
+    // --submodule open them even when they are not checked out.
+    private string? CheckModules(string modulesDirectory)
+    {
+        if (!Directory.Exists(modulesDirectory))
+        {
+            return null;
+        }
+
+        var pending = new Stack<string>();
+        pending.Push(modulesDirectory);
+        while (pending.Count > 0)
+        {
+            foreach (var directory in Directory.EnumerateDirectories(pending.Pop()))
+            {
+                if (++_moduleDirectories > MaximumModuleDirectories)
+                {
+                    return $"more than {MaximumModuleDirectories} directories under the repository's modules/";
+                }
+
+                if (File.Exists(Path.Join(directory, "HEAD")) || File.Exists(Path.Join(directory, "config")))
+                {
+                    var name = $"submodule repository {Path.GetRelativePath(modulesDirectory, directory)}";
+                    if (CheckRepository(directory, workTree: null, name) is { } reason)
+                    {
+                        return reason;
+                    }
+                }
+                else
+                {
+                    pending.Push(directory);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    // git status and git diff run git in every populated submodule (a gitlink in the index whose directory has a .git).
+    private string? CheckGitlinks(string gitDirectory, string workTree, string? objectFormat, string name)
+    {
+        IReadOnlyList<string> gitlinks;
+        try
+        {
+            var hashBytes = string.Equals(objectFormat, "sha256", StringComparison.OrdinalIgnoreCase) ? 32 : 20;
+            gitlinks = GitConfigIndex.Gitlinks(Path.Join(gitDirectory, "index"), hashBytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return $"{name}'s index cannot be read for submodules ({e.Message})";
+        }
+
+        foreach (var gitlink in gitlinks)
+        {
+            var submoduleTree = Path.GetFullPath(Path.Join(workTree, gitlink));
+            var dotGit = Path.Join(submoduleTree, ".git");
+            string? submoduleGitDirectory = null;
+            if (Directory.Exists(dotGit))
+            {
+                submoduleGitDirectory = dotGit;
+            }
+            else if (File.Exists(dotGit))
+            {
+                try
+                {
+                    submoduleGitDirectory = GitConfigDirectories.ReadGitFile(dotGit);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+                {
+                    return $"the .git file of submodule {gitlink} cannot be read";
+                }
+            }
+
+            if (submoduleGitDirectory is not null
+                && CheckRepository(submoduleGitDirectory, submoduleTree, SubmoduleName(name, gitlink)) is { } reason)
+            {
+                return reason;
+            }
+        }
+
+        return null;
+    }
+
+    // Nested submodules are named through their parents: "submodule lib/x of submodule lib".
+    private static string SubmoduleName(string parent, string gitlink) =>
+        parent == "the repository" ? $"submodule {gitlink}" : $"submodule {gitlink} of {parent}";
+
+    // Reads one configuration file strictly and every file it includes, adding the entries to entries when given.
+    private string? CheckFile(string path, string label, string origin, int depth, List<string> chain, List<GitConfigEntry>? entries)
+    {
+        if (depth > MaximumIncludeDepth)
+        {
+            return $"{label} nests includes deeper than {MaximumIncludeDepth}";
+        }
+
+        if (++_files > MaximumFiles)
+        {
+            return $"more than {MaximumFiles} git configuration files to read";
+        }
+
+        IReadOnlyList<GitConfigEntry>? fileEntries;
+        try
+        {
+            fileEntries = GitConfigFileReader.ReadFileIfExists(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{label} cannot be read";
+        }
+        catch (InvalidDataException e)
+        {
+            return $"{label} cannot be parsed ({e.Message})";
+        }
+
+        if (fileEntries is null)
+        {
+            return null; // git reads a missing configuration file, and a missing include, as empty.
+        }
+
+        var identity = GitConfigPaths.Resolve(path);
+        if (chain.Contains(identity))
+        {
+            return $"{label} includes itself";
+        }
+
+        entries?.AddRange(fileEntries);
+        foreach (var entry in fileEntries)
+        {
+            if (GitConfigProgramKeys.Find(entry) is { } key)
+            {
+                return $"{label} sets {key}";
+            }
+
+            if (!IsInclude(entry))
+            {
+                continue;
+            }
+
+            if (entry.Value is not { } value)
+            {
+                return $"{label} has an include without a path";
+            }
+
+            string target;
+            try
+            {
+                target = GitConfigPaths.IncludeTarget(value, path, _homeDirectory);
+            }
+            catch (InvalidDataException e)
+            {
+                return $"{label} has {e.Message}";
+            }
+
+            // Named after the file at the top of the chain, which is the one a human knows.
+            if (CheckFile(target, $"{target}, included by {origin.TrimEnd(',')},", origin, depth + 1, [.. chain, identity], entries) is { } reason)
+            {
+                return reason;
+            }
+        }
+
+        return null;
+    }
+
+    // include.path, and includeIf.<condition>.path with every condition taken as true (stricter than git).
+    private static bool IsInclude(GitConfigEntry entry) => entry.Section is "include" or "includeif" && entry.Name == "path";
+}

@@ -1,0 +1,105 @@
+namespace AgentExec.Core.Commands;
+
+/// <summary>Path arithmetic for the git configuration check: include targets, symlink resolution, writable roots.</summary>
+internal static class GitConfigPaths
+{
+    // Linux's own limit on symlinks followed while resolving one path.
+    private const int MaximumLinkHops = 40;
+
+    /// <summary>
+    /// The absolute file an <c>include.path</c> value names, as git expands it: <c>~/</c> against
+    /// <paramref name="homeDirectory"/>, a relative path against the directory of the including file as written.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The value is one git would refuse or this check cannot place (<c>~user/</c>, <c>%(prefix)/</c>).</exception>
+    public static string IncludeTarget(string value, string includingFile, string? homeDirectory)
+    {
+        if (value.Length == 0)
+        {
+            throw new InvalidDataException("an empty include path");
+        }
+
+        if (value == "~" || value.StartsWith("~/", StringComparison.Ordinal))
+        {
+            if (string.IsNullOrEmpty(homeDirectory))
+            {
+                throw new InvalidDataException($"an include path under ~ ({value}) without a home directory");
+            }
+
+            return Path.GetFullPath(Path.Join(homeDirectory, value[1..]));
+        }
+
+        if (value.StartsWith('~') || value.StartsWith("%(prefix)/", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"an include path this check cannot place ({value})");
+        }
+
+        var directory = Path.GetDirectoryName(includingFile) ?? "/";
+        return Path.GetFullPath(Path.IsPathRooted(value) ? value : Path.Join(directory, value));
+    }
+
+    /// <summary>
+    /// <paramref name="path"/> with every symlink in it followed, like realpath(3); parts that do not exist
+    /// are kept as written.
+    /// </summary>
+    /// <exception cref="IOException">The links loop or nest too deeply.</exception>
+    public static string Resolve(string path)
+    {
+        var pending = new List<string>(Components(Path.GetFullPath(path)));
+        var current = "/";
+        var hops = 0;
+        while (pending.Count > 0)
+        {
+            var part = pending[0];
+            pending.RemoveAt(0);
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                current = Path.GetDirectoryName(current) ?? "/";
+                continue;
+            }
+
+            var candidate = Path.Join(current, part);
+            var target = new FileInfo(candidate).LinkTarget;
+            if (target is null)
+            {
+                current = candidate;
+                continue;
+            }
+
+            if (++hops > MaximumLinkHops)
+            {
+                throw new IOException($"too many symbolic links in {path}");
+            }
+
+            if (Path.IsPathRooted(target))
+            {
+                current = "/";
+            }
+
+            pending.InsertRange(0, Components(target));
+        }
+
+        return current;
+    }
+
+    /// <summary>True when <paramref name="path"/> (resolved) is one of <paramref name="roots"/> or lies under one.</summary>
+    public static bool IsInside(string path, IReadOnlyList<string> roots)
+    {
+        foreach (var root in roots)
+        {
+            var trimmed = root.Length > 1 ? root.TrimEnd('/') : root;
+            if (path == trimmed || trimmed == "/" || path.StartsWith(trimmed + "/", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string[] Components(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+}

@@ -1,0 +1,579 @@
+using System.Diagnostics;
+using System.Text;
+using AgentExec.Core.Commands;
+
+namespace AgentExec.Tests.Core.Commands;
+
+public sealed class GitRepositoryConfigTests : IDisposable
+{
+    private readonly TemporaryDirectory _temp = new();
+
+    public GitRepositoryConfigTests()
+    {
+        Work = _temp.File("work");
+        Home = _temp.File("home");
+        Directory.CreateDirectory(Work);
+        Directory.CreateDirectory(Home);
+    }
+
+    // The agent can write the workspace; the home directory (and its global config) lies outside it.
+    private string Work { get; }
+
+    private string Home { get; }
+
+    public void Dispose() => _temp.Dispose();
+
+    public static TheoryData<string, string> ProgramSettings => new()
+    {
+        { "[core]\n\tfsmonitor = /tmp/marker", "core.fsmonitor" },
+        { "[core]\n\tfsmonitor = true", "core.fsmonitor" },
+        { "[core]\n\tfsmonitor", "core.fsmonitor" },
+        { "[core]\n\tfsmonitor = \" false\"", "core.fsmonitor" },
+        { "[core]\n\tpager = less", "core.pager" },
+        { "[pager]\n\tlog = /tmp/marker", "pager.log" },
+        { "[diff]\n\texternal = /tmp/marker", "diff.external" },
+        { "[diff \"x\"]\n\tcommand = /tmp/marker", "diff.x.command" },
+        { "[diff \"x\"]\n\ttextconv = /tmp/marker", "diff.x.textconv" },
+        { "[filter \"x\"]\n\tclean = /tmp/marker", "filter.x.clean" },
+        { "[filter \"x\"]\n\tsmudge = /tmp/marker", "filter.x.smudge" },
+        { "[filter \"x\"]\n\tprocess = /tmp/marker", "filter.x.process" },
+        { "[gpg]\n\tprogram = /tmp/marker", "gpg.program" },
+        { "[gpg \"ssh\"]\n\tprogram = /tmp/marker", "gpg.ssh.program" },
+        { "[gpg \"ssh\"]\n\tdefaultKeyCommand = /tmp/marker", "gpg.ssh.defaultkeycommand" },
+        { "[core]\n\tsshCommand = /tmp/marker", "core.sshcommand" },
+        { "[core]\n\taskPass = /tmp/marker", "core.askpass" },
+        { "[core]\n\teditor = /tmp/marker", "core.editor" },
+        { "[sequence]\n\teditor = /tmp/marker", "sequence.editor" },
+        { "[core]\n\thooksPath = /tmp", "core.hookspath" },
+        { "[core]\n\tgitProxy = /tmp/marker", "core.gitproxy" },
+        { "[core]\n\talternateRefsCommand = /tmp/marker", "core.alternaterefscommand" },
+        { "[credential]\n\thelper = /tmp/marker", "credential.helper" },
+        { "[credential \"https://example.com\"]\n\thelper = /tmp/marker", "credential.https://example.com.helper" },
+        { "[interactive]\n\tdiffFilter = /tmp/marker", "interactive.difffilter" },
+        { "[merge \"x\"]\n\tdriver = /tmp/marker", "merge.x.driver" },
+        { "[remote \"origin\"]\n\tuploadpack = /tmp/marker", "remote.origin.uploadpack" },
+        { "[remote \"origin\"]\n\treceivepack = /tmp/marker", "remote.origin.receivepack" },
+        { "[remote \"origin\"]\n\tvcs = marker", "remote.origin.vcs" },
+        { "[uploadpack]\n\tpackObjectsHook = /tmp/marker", "uploadpack.packobjectshook" },
+        { "[alias]\n\tst = !/tmp/marker", "alias.st" },
+        { "[log]\n\tshowSignature = true", "log.showsignature" },
+        { "[protocol]\n\tallow = always", "protocol.allow" },
+        { "[protocol \"ext\"]\n\tallow = user", "protocol.ext.allow" },
+        { "[submodule \"x\"]\n\tupdate = !/tmp/marker", "submodule.x.update" },
+        { "[difftool \"x\"]\n\tcmd = /tmp/marker", "difftool.x.cmd" },
+        { "[mergetool \"x\"]\n\tpath = /tmp/marker", "mergetool.x.path" },
+        { "[man \"x\"]\n\tcmd = /tmp/marker", "man.x.cmd" },
+        { "[browser \"x\"]\n\tpath = /tmp/marker", "browser.x.path" },
+        { "[instaweb]\n\thttpd = /tmp/marker", "instaweb.httpd" },
+        { "[imap]\n\ttunnel = /tmp/marker", "imap.tunnel" },
+        { "[sendemail]\n\tsmtpServer = /tmp/marker", "sendemail.smtpserver" },
+        { "[sendemail]\n\tsendmailCmd = /tmp/marker", "sendemail.sendmailcmd" },
+        { "[lfs \"customtransfer.x\"]\n\tpath = /tmp/marker", "lfs.customtransfer.x.path" },
+        { "[future]\n\tsomethingProgram = /tmp/marker", "future.somethingprogram" },
+    };
+
+    public static TheoryData<string> HarmlessSettings => new()
+    {
+        "[core]\n\tfsmonitor = false",
+        "[core]\n\tfsmonitor = 0",
+        "[core]\n\tfsmonitor =",
+        "[pager]\n\tbranch = false",
+        "[pager]\n\tlog",
+        "[log]\n\tshowSignature = off",
+        "[protocol]\n\tallow = never",
+        "[submodule \"x\"]\n\tupdate = rebase",
+        "[remote \"origin\"]\n\turl = https://example.com/x.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*",
+        "[branch \"main\"]\n\tremote = origin\n\tmerge = refs/heads/main",
+        "[user]\n\tname = A\n\temail = a@example.com",
+        "[core]\n\tautocrlf = input\n\tfsmonitorHookVersion = 2\n\tuntrackedCache = true",
+    };
+
+    [Theory]
+    [MemberData(nameof(ProgramSettings))]
+    public void A_repository_config_that_names_a_program_is_reported_with_its_key(string config, string key)
+    {
+        InitRepository(Work);
+        AppendConfig(Work, config);
+
+        var reason = Check(Work);
+
+        Assert.Equal($"the repository's config sets {key}", reason);
+    }
+
+    [Theory]
+    [MemberData(nameof(HarmlessSettings))]
+    public void A_repository_config_with_only_harmless_settings_names_no_program(string config)
+    {
+        InitRepository(Work);
+        AppendConfig(Work, config);
+
+        Assert.Null(Check(Work));
+    }
+
+    [Fact]
+    public void A_freshly_initialised_repository_names_no_program()
+    {
+        InitRepository(Work);
+        Directory.CreateDirectory(Path.Join(Work, "src", "deep"));
+
+        Assert.Null(Check(Path.Join(Work, "src", "deep")));
+    }
+
+    [Fact]
+    public void A_directory_outside_any_repository_names_no_program()
+    {
+        Assert.Null(Check(Work));
+    }
+
+    [Fact]
+    public void Section_and_key_names_are_compared_without_case()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[Core]\n\tFSMonitor = /tmp/marker");
+
+        Assert.Equal("the repository's config sets core.fsmonitor", Check(Work));
+    }
+
+    [Fact]
+    public void An_old_style_subsection_is_read_as_git_reads_it()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[Diff.Foo]\n\tCommand = /tmp/marker");
+
+        Assert.Equal("the repository's config sets diff.foo.command", Check(Work));
+    }
+
+    [Fact]
+    public void A_key_on_the_line_of_its_section_header_is_found()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[core] fsmonitor = /tmp/marker");
+
+        Assert.Equal("the repository's config sets core.fsmonitor", Check(Work));
+    }
+
+    [Fact]
+    public void A_key_after_a_continued_value_belongs_to_the_section_git_gives_it()
+    {
+        // The continuation swallows "[core]", so git reads user.fsmonitor (harmless) and then core.pager from a later header.
+        InitRepository(Work);
+        AppendConfig(Work, "[user]\n\tname = a \\\n[core]\n\tfsmonitor = /tmp/marker\n[core \"x\"]\n\tpager = \"a\\\\\" # quoted\"");
+
+        var reason = Check(Work);
+
+        Assert.Equal("the repository's config sets core.x.pager", reason);
+        Assert.Equal(["user.fsmonitor", "core.x.pager"], GitConfigKeys(Path.Join(Work, ".git", "config")).TakeLast(2));
+    }
+
+    [Fact]
+    public void A_nested_repository_is_the_one_selected_from_inside_it()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
+        var nested = Path.Join(Work, "sub");
+        InitRepository(nested);
+        AppendConfig(nested, "[diff]\n\texternal = /tmp/marker");
+
+        Assert.Equal("the repository's config sets diff.external", Check(Path.Join(nested)));
+        Assert.Equal("the repository's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
+    public void A_clean_nested_repository_hides_its_parents_config_as_git_does()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
+        var nested = Path.Join(Work, "sub");
+        InitRepository(nested);
+
+        Assert.Null(Check(nested));
+    }
+
+    [Fact]
+    public void A_gitfile_and_a_commondir_lead_to_the_shared_config_and_the_worktree_config()
+    {
+        InitRepository(Work);
+        Commit(Work);
+        var linked = _temp.File("work", "linked");
+        Git(Work, "worktree", "add", "-q", linked);
+        Assert.Null(Check(linked));
+
+        Git(Work, "config", "core.pager", "/tmp/marker");
+        Assert.Equal("the repository's config sets core.pager", Check(linked));
+
+        Git(Work, "config", "--unset", "core.pager");
+        var worktreeGitDirectory = File.ReadAllText(Path.Join(linked, ".git"))["gitdir: ".Length..].Trim();
+        File.WriteAllText(Path.Join(worktreeGitDirectory, "config.worktree"), "[diff]\n\texternal = /tmp/marker\n");
+        Assert.Equal("the repository's worktree config sets diff.external", Check(linked));
+    }
+
+    [Fact]
+    public void A_relative_gitfile_is_read_relative_to_its_directory()
+    {
+        var store = _temp.File("work", "store");
+        Directory.CreateDirectory(store);
+        Git(store, "init", "-q", "--separate-git-dir", Path.Join(store, "repo.git"), Path.Join(store, "tree"));
+        File.WriteAllText(Path.Join(store, "tree", ".git"), "gitdir: ../repo.git\n");
+        File.AppendAllText(Path.Join(store, "repo.git", "config"), "[core]\n\tpager = /tmp/marker\n");
+
+        Assert.Equal("the repository's config sets core.pager", Check(Path.Join(store, "tree")));
+    }
+
+    [Fact]
+    public void A_bare_repository_is_selected_from_inside_it()
+    {
+        var bare = Path.Join(Work, "bare.git");
+        Git(Work, "init", "-q", "--bare", bare);
+        File.AppendAllText(Path.Join(bare, "config"), "[core]\n\tpager = /tmp/marker\n");
+
+        Assert.Equal("the repository's config sets core.pager", Check(Path.Join(bare, "refs", "heads")));
+    }
+
+    [Fact]
+    public void A_relative_include_is_read_relative_to_the_including_file()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[include]\n\tpath = ../shared.gitconfig");
+        File.WriteAllText(Path.Join(Work, "shared.gitconfig"), "[core]\n\tpager = /tmp/marker\n");
+
+        var reason = Check(Work);
+
+        Assert.Equal($"{Path.Join(Work, "shared.gitconfig")}, included by the repository's config, sets core.pager", reason);
+    }
+
+    [Fact]
+    public void An_include_under_the_home_directory_is_expanded_against_it()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[include]\n\tpath = ~/extra.gitconfig");
+        File.WriteAllText(Path.Join(Home, "extra.gitconfig"), "[diff]\n\texternal = /tmp/marker\n");
+
+        Assert.Equal($"{Path.Join(Home, "extra.gitconfig")}, included by the repository's config, sets diff.external", Check(Work));
+    }
+
+    [Fact]
+    public void An_include_if_is_followed_whatever_its_condition()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[includeIf \"gitdir:/nowhere/\"]\n\tpath = /" + Path.Join(Work, "cond.gitconfig").TrimStart('/'));
+        File.WriteAllText(Path.Join(Work, "cond.gitconfig"), "[filter \"x\"]\n\tclean = /tmp/marker\n");
+
+        Assert.EndsWith("included by the repository's config, sets filter.x.clean", Check(Work));
+    }
+
+    [Fact]
+    public void Nested_includes_are_followed_and_named_after_the_top_file()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[include]\n\tpath = ../a.gitconfig");
+        File.WriteAllText(Path.Join(Work, "a.gitconfig"), "[include]\n\tpath = b.gitconfig\n");
+        File.WriteAllText(Path.Join(Work, "b.gitconfig"), "[alias]\n\tx = !/tmp/marker\n");
+
+        Assert.Equal($"{Path.Join(Work, "b.gitconfig")}, included by the repository's config, sets alias.x", Check(Work));
+    }
+
+    [Fact]
+    public void A_missing_include_is_ignored_as_git_ignores_it()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[include]\n\tpath = ../missing.gitconfig");
+
+        Assert.Null(Check(Work));
+    }
+
+    [Fact]
+    public void An_include_cycle_is_reported()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[include]\n\tpath = ../a.gitconfig");
+        File.WriteAllText(Path.Join(Work, "a.gitconfig"), "[include]\n\tpath = b.gitconfig\n");
+        File.WriteAllText(Path.Join(Work, "b.gitconfig"), "[include]\n\tpath = a.gitconfig\n");
+
+        Assert.EndsWith("includes itself", Check(Work));
+    }
+
+    [Fact]
+    public void Includes_nested_deeper_than_git_allows_are_reported()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[include]\n\tpath = ../0.gitconfig");
+        for (var i = 0; i < 12; i++)
+        {
+            File.WriteAllText(Path.Join(Work, $"{i}.gitconfig"), $"[include]\n\tpath = {i + 1}.gitconfig\n");
+        }
+
+        Assert.EndsWith("nests includes deeper than 10", Check(Work));
+    }
+
+    [Fact]
+    public void An_include_that_is_a_fifo_is_reported_without_waiting_for_a_writer()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[include]\n\tpath = ../fifo.gitconfig");
+        Run(Work, "mkfifo", "fifo.gitconfig");
+
+        Assert.Equal($"{Path.Join(Work, "fifo.gitconfig")}, included by the repository's config, cannot be read", Check(Work));
+    }
+
+    [Fact]
+    public void A_config_that_cannot_be_read_is_reported()
+    {
+        // Tests may run as root, which reads any file whatever its mode; a directory in the config's place cannot be read by anyone.
+        InitRepository(Work);
+        File.Delete(Path.Join(Work, ".git", "config"));
+        Directory.CreateDirectory(Path.Join(Work, ".git", "config"));
+
+        Assert.Equal("the repository's config cannot be read", Check(Work));
+    }
+
+    [Fact]
+    public void A_config_git_would_refuse_is_reported()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[core]\n\tpager = \"unterminated");
+
+        Assert.StartsWith("the repository's config cannot be parsed", Check(Work));
+    }
+
+    [Fact]
+    public void A_symlinked_config_is_followed()
+    {
+        InitRepository(Work);
+        var real = Path.Join(Work, "real.gitconfig");
+        File.WriteAllText(real, File.ReadAllText(Path.Join(Work, ".git", "config")) + "[core]\n\tpager = /tmp/marker\n");
+        File.Delete(Path.Join(Work, ".git", "config"));
+        File.CreateSymbolicLink(Path.Join(Work, ".git", "config"), real);
+
+        Assert.Equal("the repository's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
+    public void A_global_config_inside_a_writable_root_is_read_like_the_repositorys()
+    {
+        var home = Path.Join(Work, "home");
+        Directory.CreateDirectory(home);
+        File.WriteAllText(Path.Join(home, ".gitconfig"), "[core]\n\tpager = /tmp/marker\n");
+
+        var reason = GitRepositoryConfig.FindProgramSetting(Work, home, [Work]);
+
+        Assert.Equal($"the global git config ({Path.Join(home, ".gitconfig")}), which lies in a writable directory, sets core.pager", reason);
+    }
+
+    [Fact]
+    public void A_global_config_symlinked_into_a_writable_root_is_read_like_the_repositorys()
+    {
+        File.WriteAllText(Path.Join(Work, "dotfiles.gitconfig"), "[core]\n\tfsmonitor = /tmp/marker\n");
+        Directory.CreateDirectory(Path.Join(Home, ".config", "git"));
+        File.CreateSymbolicLink(Path.Join(Home, ".config", "git", "config"), Path.Join(Work, "dotfiles.gitconfig"));
+
+        Assert.EndsWith("which lies in a writable directory, sets core.fsmonitor", Check(Work));
+    }
+
+    [Fact]
+    public void A_global_config_outside_the_writable_roots_is_trusted()
+    {
+        InitRepository(Work);
+        File.WriteAllText(Path.Join(Home, ".gitconfig"), "[core]\n\tpager = less\n[diff \"x\"]\n\ttextconv = cat\n");
+
+        Assert.Null(Check(Work));
+    }
+
+    [Fact]
+    public void A_file_a_trusted_global_config_includes_from_a_writable_root_is_read()
+    {
+        File.WriteAllText(Path.Join(Home, ".gitconfig"), $"[include]\n\tpath = {Path.Join(Work, "team.gitconfig")}\n");
+        File.WriteAllText(Path.Join(Work, "team.gitconfig"), "[diff]\n\texternal = /tmp/marker\n");
+
+        Assert.EndsWith("which lies in a writable directory, sets diff.external", Check(Work));
+    }
+
+    [Fact]
+    public void A_populated_submodule_whose_config_names_a_program_is_reported()
+    {
+        InitRepository(Work);
+        var sub = Path.Join(Work, "sub");
+        InitRepository(sub);
+        Commit(sub);
+        Git(Work, "add", "sub");
+        Assert.Null(Check(Work));
+
+        AppendConfig(sub, "[core]\n\tfsmonitor = /tmp/marker");
+
+        Assert.Equal("submodule sub's config sets core.fsmonitor", Check(Work));
+    }
+
+    [Theory]
+    [InlineData("--index-version", "2")]
+    [InlineData("--index-version", "3")]
+    [InlineData("--index-version", "4")]
+    [InlineData("--split-index", "")]
+    public void A_submodule_is_found_in_every_index_format(string option, string value)
+    {
+        InitRepository(Work);
+        foreach (var path in new[] { "a/b/c.txt", "a/b/d.txt", "a/sub-neighbour.txt", "z.txt" })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Join(Work, path))!);
+            File.WriteAllText(Path.Join(Work, path), path);
+        }
+
+        var sub = Path.Join(Work, "a", "sub");
+        InitRepository(sub);
+        Commit(sub);
+        AppendConfig(sub, "[diff]\n\texternal = /tmp/marker");
+        Git(Work, "add", ".");
+        Git(Work, "add", "-N", WriteFile(Work, "intent-to-add.txt")); // intent-to-add needs format 3's extended flags
+        Git(Work, [.. new[] { "update-index", option, value }.Where(arg => arg.Length > 0)]);
+
+        Assert.Equal("submodule a/sub's config sets diff.external", Check(Work));
+    }
+
+    [Fact]
+    public void A_submodule_is_found_in_the_index_of_a_sha256_repository()
+    {
+        Directory.CreateDirectory(Work);
+        Git(Work, "init", "-q", "--object-format=sha256", ".");
+        var sub = Path.Join(Work, "sub");
+        Directory.CreateDirectory(sub);
+        Git(sub, "init", "-q", "--object-format=sha256", ".");
+        Commit(sub);
+        AppendConfig(sub, "[core]\n\tpager = /tmp/marker");
+        File.WriteAllText(Path.Join(Work, "other.txt"), "x");
+        Git(Work, "add", ".");
+
+        Assert.Equal("submodule sub's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
+    public void A_submodule_of_a_submodule_is_checked_too()
+    {
+        InitRepository(Work);
+        var sub = Path.Join(Work, "sub");
+        InitRepository(sub);
+        var inner = Path.Join(sub, "inner");
+        InitRepository(inner);
+        Commit(inner);
+        AppendConfig(inner, "[core]\n\tpager = /tmp/marker");
+        Git(sub, "add", "inner");
+        Commit(sub);
+        Git(Work, "add", "sub");
+
+        Assert.Equal("submodule inner of submodule sub's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
+    public void A_submodule_added_after_a_check_is_seen_by_the_next_check()
+    {
+        InitRepository(Work);
+        var sub = Path.Join(Work, "sub");
+        InitRepository(sub);
+        Commit(sub);
+        AppendConfig(sub, "[core]\n\tpager = /tmp/marker");
+        File.WriteAllText(Path.Join(Work, "other.txt"), "x");
+        Git(Work, "add", "other.txt");
+        Assert.Null(Check(Work));
+
+        Git(Work, "add", "sub");
+
+        Assert.Equal("submodule sub's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
+    public void An_absorbed_submodule_repository_under_modules_is_read()
+    {
+        InitRepository(Work);
+        var module = Path.Join(Work, ".git", "modules", "libs", "x");
+        Git(Work, "init", "-q", "--bare", module);
+        File.AppendAllText(Path.Join(module, "config"), "[diff]\n\texternal = /tmp/marker\n");
+
+        Assert.Equal("submodule repository libs/x's config sets diff.external", Check(Work));
+    }
+
+    [Fact]
+    public void A_post_index_change_hook_is_reported_because_git_status_runs_it()
+    {
+        InitRepository(Work);
+        File.WriteAllText(Path.Join(Work, ".git", "hooks", "post-index-change"), "#!/bin/sh\n");
+
+        Assert.Equal("the repository has a post-index-change hook, which git inspection can run", Check(Work));
+    }
+
+    [Theory]
+    [InlineData("[core]\n\tpager = a ; comment\n\teditor = \"b # not a comment\"\n")]
+    [InlineData("[a \"Sub \\\"x\\\" \\\\ y\"]\n\tKey = v\n[b.C]\n\tk2\n")]
+    [InlineData("\uFEFF# comment\n; another\n[x] y = 1\n[x]\ty = \"two\\tparts\\n\" three \\\n four\n")]
+    [InlineData("[core]\r\n\tpager = x\r\n[s]\n\tk = v\\\\\n\tk-2 = \"\"\n")]
+    public void The_reader_finds_the_same_keys_and_values_as_git(string config)
+    {
+        var file = Path.Join(Work, "probe.gitconfig");
+        File.WriteAllText(file, config, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+
+        var entries = GitConfigFileReader.ReadFileIfExists(file);
+
+        Assert.NotNull(entries);
+        Assert.Equal(GitConfigList(file), entries.Select(entry => (entry.Key, entry.Value)));
+    }
+
+    private string? Check(string directory) => GitRepositoryConfig.FindProgramSetting(directory, Home, [Work]);
+
+    private static void InitRepository(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        Git(directory, "init", "-q", ".");
+    }
+
+    private static void Commit(string directory)
+    {
+        File.WriteAllText(Path.Join(directory, "file.txt"), "content\n");
+        Git(directory, "add", "file.txt");
+        Git(directory, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "first");
+    }
+
+    private static string WriteFile(string directory, string name)
+    {
+        File.WriteAllText(Path.Join(directory, name), name);
+        return name;
+    }
+
+    private static void AppendConfig(string repository, string text) =>
+        File.AppendAllText(Path.Join(repository, ".git", "config"), text + "\n");
+
+    // git's own reading of a file: (key, value) pairs, a bare key with a null value.
+    private static List<(string Key, string? Value)> GitConfigList(string file)
+    {
+        var output = Git(Path.GetDirectoryName(file)!, "config", "--file", file, "--list", "-z");
+        return output.Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(item => item.IndexOf('\n', StringComparison.Ordinal) is var newline and >= 0
+                ? (item[..newline], (string?)item[(newline + 1)..])
+                : (item, null))
+            .ToList();
+    }
+
+    private static List<string> GitConfigKeys(string file) => GitConfigList(file).Select(pair => pair.Key).ToList();
+
+    private static string Git(string directory, params string[] args) => Run(directory, "git", args);
+
+    private static string Run(string directory, string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // The tests' repositories must not depend on the machine's git configuration.
+        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
+        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEnd();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} failed: {stderr}");
+        return stdout;
+    }
+}
