@@ -31,11 +31,11 @@ internal sealed class PartCollector(ParseState state)
 
         foreach (var command in script.Commands)
         {
-            AddCommand(command, depth);
+            AddCommand(command, depth, runByFind: false);
         }
     }
 
-    private void AddCommand(SimpleCommand command, int depth)
+    private void AddCommand(SimpleCommand command, int depth, bool runByFind)
     {
         if (!WithinDepth(depth))
         {
@@ -62,7 +62,15 @@ internal sealed class PartCollector(ParseState state)
             [.. normalized.Wrappers],
             verdict.Safety,
             verdict.Reason,
-            depth));
+            depth)
+        {
+            ProgramIsFixed = !normalized.ProgramIsComputed,
+            ProgramIsBareName = !normalized.ProgramGivenByPath && !normalized.RunsFileOutsideSystemDirectories,
+            FixedArguments = [.. normalized.Arguments.Select(argument => argument.IsStatic)],
+            IsUnderstood = normalized.UnknownReason is null && nested?.UnknownReason is null,
+            TakesArgumentsFromInput = normalized.ReadsArgumentsFromInput,
+            RunByFind = runByFind,
+        });
 
         foreach (var word in command.Assignments.Concat(command.Words))
         {
@@ -85,7 +93,7 @@ internal sealed class PartCollector(ParseState state)
             foreach (var executed in FindCommand.ExecutedCommands(normalized.Args))
             {
                 state.Saw("find -exec");
-                AddCommand(SimpleCommand.OfWords(executed), depth + 1);
+                AddCommand(SimpleCommand.OfWords(executed), depth + 1, runByFind: true);
             }
         }
     }
