@@ -67,16 +67,16 @@ internal sealed class ArgumentReader
             }
 
             var text = token.Text;
-            if (state.EndOfFlags || !FlagSet.IsFlag(text))
-            {
-                i = ReadOperand(i, ref state, reading);
-                continue;
-            }
-
-            if (text == FlagSet.EndOfFlags)
+            if (!state.EndOfFlags && text == FlagSet.EndOfFlags)
             {
                 state = state with { EndOfFlags = true };
                 i++;
+                continue;
+            }
+
+            if (state.EndOfFlags || !FlagSet.IsFlag(text))
+            {
+                i = ReadOperand(i, ref state, reading);
                 continue;
             }
 
