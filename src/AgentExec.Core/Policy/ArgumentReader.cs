@@ -224,6 +224,11 @@ internal sealed class ArgumentReader
             return i + 1;
         }
 
+        if (option.Arity == OptionArity.Unsure)
+        {
+            return ReadEitherWay(i, written, meanings, known: true, state, reading);
+        }
+
         var value = tokens[i + 1];
         reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, Known: true, value.IsFixed ? value.Text : null, ValueIsDynamic: !value.IsFixed));
         if (value.Kind == ArgumentTokenKind.Dynamic)
@@ -237,9 +242,20 @@ internal sealed class ArgumentReader
 
     private int ReadUnknown(int i, string written, string? attached, State state, ArgumentReading reading)
     {
+        if (attached is not null)
+        {
+            reading.Flags.Add(new ReadFlag(written, [written], Certain: true, Known: false, attached, ValueIsDynamic: false));
+            return i + 1;
+        }
+
+        return ReadEitherWay(i, written, [written], known: false, state, reading);
+    }
+
+    // An option that may or may not take the next word: this reading does not, a forked one does.
+    private int ReadEitherWay(int i, string written, IReadOnlyList<string> meanings, bool known, State state, ArgumentReading reading)
+    {
         var next = i + 1 < tokens.Count ? tokens[i + 1] : default;
-        var canTakeNext = attached is null && fork && i + 1 < tokens.Count && next.IsFixed
-            && !FlagSet.IsFlag(next.Text) && next.Text != FlagSet.EndOfFlags;
+        var canTakeNext = fork && i + 1 < tokens.Count && next.IsFixed && !FlagSet.IsFlag(next.Text) && next.Text != FlagSet.EndOfFlags;
         if (canTakeNext)
         {
             if (done.Count + pending.Count + 1 >= MaxReadings)
@@ -249,12 +265,12 @@ internal sealed class ArgumentReader
             else
             {
                 var taking = reading.Copy();
-                taking.Flags.Add(new ReadFlag(written, [written], Certain: true, Known: false, next.Text, ValueIsDynamic: false));
+                taking.Flags.Add(new ReadFlag(written, meanings, Certain: true, known, next.Text, ValueIsDynamic: false));
                 pending.Push((i + 2, state, taking));
             }
         }
 
-        reading.Flags.Add(new ReadFlag(written, [written], Certain: true, Known: false, attached, ValueIsDynamic: false));
+        reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, known, Value: null, ValueIsDynamic: false));
         return i + 1;
     }
 

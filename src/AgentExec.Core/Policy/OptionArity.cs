@@ -12,6 +12,9 @@ internal enum OptionArity
     /// <summary>A value only when attached (<c>sed -i.bak</c>, <c>--force-with-lease=main</c>); the next word is never taken.</summary>
     AttachedOnly,
 
+    /// <summary>A value attached, or perhaps as the next word (the manuals disagree between versions): read both ways.</summary>
+    Unsure,
+
     /// <summary>A command that runs up to a <c>;</c> or <c>{} +</c> word (<c>find -exec</c>); it is matched as a part of its own.</summary>
     Command,
 }

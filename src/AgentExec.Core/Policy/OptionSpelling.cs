@@ -21,6 +21,9 @@ internal sealed record OptionSpelling(string Name, IReadOnlyList<string> Spellin
     /// <summary>An option whose value, if any, must be attached.</summary>
     public static OptionSpelling Optional(params string[] spellings) => new(NameOf(spellings), spellings, OptionArity.AttachedOnly);
 
+    /// <summary>An option whose value is attached, or perhaps the next word: the matcher reads both.</summary>
+    public static OptionSpelling Unsure(params string[] spellings) => new(NameOf(spellings), spellings, OptionArity.Unsure);
+
     /// <summary>A copy that also counts as <paramref name="others"/>.</summary>
     public OptionSpelling Counting(params string[] others) => this with { Implies = others };
 

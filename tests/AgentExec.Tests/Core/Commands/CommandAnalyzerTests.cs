@@ -132,7 +132,8 @@ public sealed class CommandAnalyzerTests
     [InlineData("rm $X", "rm with an argument expanded at run time (could be -r/-f)")]
     [InlineData("./ls", "runs a program by path outside the system directories")]
     [InlineData("git reset --hard", "git reset --hard discards uncommitted changes")]
-    [InlineData("git -c alias.x='!rm -rf /' x", "git with -c (configuration can run commands)")]
+    [InlineData("git -c core.pager='rm -rf /' log", "git with -c (configuration can run commands)")]
+    [InlineData("git -c alias.x='!rm -rf /' x", "git -c alias.* redefines a subcommand")]
     [InlineData("a=1", "variable assignment")]
     public void Reason_says_why_in_a_short_phrase(string line, string reason)
     {
