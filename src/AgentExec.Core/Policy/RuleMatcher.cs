@@ -28,7 +28,7 @@ internal static partial class RuleMatcher
 
         var tightening = rule.Decision != RuleDecision.Allow;
         var program = ProgramName(rule.Pattern[0]);
-        if (!part.ProgramIsFixed)
+        if (!part.ProgramIsFixed || ProgramMayBeReplaced(part))
         {
             return tightening ? RuleMatch.Maybe("the program's name is only known at run time") : RuleMatch.No;
         }
@@ -202,12 +202,16 @@ internal static partial class RuleMatcher
     private static List<ArgumentToken> Tokens(CommandPart part)
     {
         var tokens = new List<ArgumentToken>(part.Arguments.Count + 1);
+        var replaces = Replaces(part);
         for (var i = 0; i < part.Arguments.Count; i++)
         {
             var text = part.Arguments[i];
             var placeholder = text.Contains("{}", StringComparison.Ordinal);
+
+            // Under xargs -I any operand may be the replace string, so any may become what xargs reads; a flag
+            // kept as written only makes a tightening rule match more.
             var kind = !part.ArgumentIsFixed(i) ? (SingleWord().IsMatch(text) ? ArgumentTokenKind.DynamicWord : ArgumentTokenKind.Dynamic)
-                : part.TakesArgumentsFromInput && placeholder ? ArgumentTokenKind.Dynamic
+                : part.TakesArgumentsFromInput && (placeholder || (replaces && !FlagSet.IsFlag(text))) ? ArgumentTokenKind.Dynamic
                 : part.RunByFind && placeholder ? ArgumentTokenKind.FoundFiles
                 : ArgumentTokenKind.Fixed;
             tokens.Add(new ArgumentToken(text, kind));
@@ -219,6 +223,28 @@ internal static partial class RuleMatcher
         }
 
         return tokens;
+    }
+
+    // The part's text still holds the xargs options (its Text is the whole simple command); -I, -i or
+    // --replace make xargs substitute what it reads for a replace string the part does not carry.
+    private static bool Replaces(CommandPart part) => part.TakesArgumentsFromInput && XargsReplace().IsMatch(part.Text);
+
+    // find -exec {} runs the files it finds, and xargs -I P P runs what it reads: the program is not known.
+    private static bool ProgramMayBeReplaced(CommandPart part)
+    {
+        if ((part.RunByFind || part.TakesArgumentsFromInput) && part.Program.Contains("{}", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (!Replaces(part))
+        {
+            return false;
+        }
+
+        var name = Regex.Escape(part.Program);
+        return Regex.Count(part.Text, $@"(?<!\S){name}(?!\S)") >= 2
+            || Regex.IsMatch(part.Text, $@"(?<!\S)(-[^\s-]*[Ii]|--replace=){name}(?!\S)");
     }
 
     // A loosening rule needs the whole truth: every word fixed, a program found by name, nothing unread.
@@ -242,6 +268,9 @@ internal static partial class RuleMatcher
         var slash = program.LastIndexOf('/');
         return slash >= 0 ? program[(slash + 1)..] : program;
     }
+
+    [GeneratedRegex(@"(?<!\S)(-[^\s-]*[Ii]|--rep)")]
+    private static partial Regex XargsReplace();
 
     // A double-quoted word whose only expansions are plain $name / ${name}: exactly one word at run time.
     [GeneratedRegex(@"^""(?:[^""\\$`]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[0-9])*""$")]

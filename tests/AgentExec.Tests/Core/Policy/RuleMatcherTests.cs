@@ -81,6 +81,10 @@ public sealed class RuleMatcherTests
     [InlineData("ls | xargs rm", "rm -rf")]
     [InlineData("ls | xargs rm -r -- x", "rm -rf")]
     [InlineData("ls | xargs -I{} git {}", "git push")]
+    [InlineData("echo push | xargs -I P git P", "git push")]
+    [InlineData("echo push | xargs --replace=P git P", "git push")]
+    [InlineData("echo git | xargs -I P P push", "git push")]
+    [InlineData("find . -name git -exec {} push ';'", "git push")]
     public void A_dynamic_part_that_might_match_a_forbidden_rule_asks_and_is_never_denied(string line, string pattern)
     {
         var evaluation = Evaluate(line, ForbidPush, ForbidRmRf);
