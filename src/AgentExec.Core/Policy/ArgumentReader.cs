@@ -180,7 +180,7 @@ internal sealed class ArgumentReader
                 continue;
             }
 
-            if (option.Arity is OptionArity.Required or OptionArity.AttachedOnly && rest is not null)
+            if (option.Arity is OptionArity.Required or OptionArity.AttachedOnly or OptionArity.Unsure && rest is not null)
             {
                 return ReadKnown(i, option, letter, rest, state, reading);
             }
