@@ -1,8 +1,14 @@
+// Two measurements.
+//
 // The added cost of the bubblewrap sandbox (issue 3, "Measure"): median wall time of `bash -c true` through
 // CommandRunner, unsandboxed and under each sandboxed mode, measured interleaved so that drift on a shared machine
 // hits every variant alike.
 //
 //   dotnet run -c Release --project benchmarks/AgentExec.Benchmarks [-- ITERATIONS]
+//
+// The analysis time per command line (issue 9): see AnalysisBenchmark.
+//
+//   dotnet run -c Release --project benchmarks/AgentExec.Benchmarks -- analysis [PASSES]
 
 using System.Diagnostics;
 using System.Globalization;
@@ -10,6 +16,12 @@ using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
+using AgentExec.Benchmarks;
+
+if (args is ["analysis", .. var rest])
+{
+    return AnalysisBenchmark.Run(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 200);
+}
 
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
 const int warmup = 5;
@@ -91,11 +103,4 @@ finally
     Directory.Delete(root, recursive: true);
 }
 
-static double Percentile(List<double> values, double fraction)
-{
-    var sorted = values.Order().ToList();
-    var position = fraction * (sorted.Count - 1);
-    var lower = (int)Math.Floor(position);
-    var upper = (int)Math.Ceiling(position);
-    return sorted[lower] + ((sorted[upper] - sorted[lower]) * (position - lower));
-}
+static double Percentile(List<double> values, double fraction) => Percentiles.Of(values, fraction);

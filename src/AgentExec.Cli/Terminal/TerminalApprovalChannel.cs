@@ -51,47 +51,53 @@ internal sealed class TerminalApprovalChannel(ITerminal terminal, TimeProvider t
         _ => ApprovalOutcome.DeniedByChannel(ApprovalReason.MalformedResponse, "terminal: unrecognised answer"),
     };
 
+    // The lines of ApprovalMessage, the server's own first, with terminal styling on AgentExec's words only: every
+    // piece of outside text goes through UntrustedText.EscapeLine, so none of it can start a line or carry a colour.
     private string Render(ApprovalQuestion question)
     {
         var text = new StringBuilder();
-        text.AppendLine()
-            .AppendLine(terminal.Style(question.IsRetryWithoutSandbox ? "agentexec: the sandbox denied this command; retry it WITHOUT the sandbox?" : "agentexec: this command needs your approval", TerminalText.Bold))
-            .Append("  command:   ").AppendLine(UntrustedText.EscapeLine(question.CommandLine))
-            .Append("  directory: ").AppendLine(UntrustedText.EscapeLine(question.WorkingDirectory));
-        if (question.Escalation == EscalationKind.RequireEscalated)
+        text.AppendLine();
+        if (question.IsRetryWithoutSandbox)
         {
-            text.Append("  sandbox:   ").AppendLine(terminal.Style("asks to run OUTSIDE the sandbox", TerminalText.Red));
+            text.AppendLine(terminal.Style("agentexec: " + ApprovalMessage.RetryHeadline, TerminalText.Bold));
+            text.AppendLine("  " + ApprovalMessage.AllowLine(question));
         }
         else
         {
-            text.Append("  sandbox:   ").AppendLine(question.IsRetryWithoutSandbox ? terminal.Style("none (retry without sandbox)", TerminalText.Red) : question.Sandbox.ToCode());
+            text.AppendLine(terminal.Style("agentexec: ", TerminalText.Bold) + ApprovalMessage.AllowLine(question));
         }
 
-        if (question.Justification is { Length: > 0 } justification)
-        {
-            text.Append("  justification (from the caller): ").AppendLine(UntrustedText.EscapeLine(justification));
-        }
+        text.Append("  will run:  ").AppendLine(ApprovalMessage.Summary(question))
+            .Append("  directory: ").AppendLine(UntrustedText.EscapeLine(question.WorkingDirectory))
+            .Append("  sandbox:   ").AppendLine(question.Escalation == EscalationKind.None
+                ? ApprovalMessage.SandboxDescription(question)
+                : terminal.Style(ApprovalMessage.SandboxDescription(question), TerminalText.Red));
 
         foreach (var reason in question.Reasons)
         {
             text.Append("  why:       ").AppendLine(UntrustedText.EscapeLine(reason));
         }
 
+        if (question.IsRetryWithoutSandbox)
+        {
+            text.Append("  warning:   ").AppendLine(ApprovalMessage.RetryWarning);
+        }
+
+        if (question.Justification is { Length: > 0 } justification)
+        {
+            text.Append("  ").Append(ApprovalMessage.JustificationLabel).Append(": ").AppendLine(UntrustedText.EscapeLine(justification));
+        }
+
         if (question.SandboxFailure is { Length: > 0 } failure)
         {
-            text.AppendLine("  sandbox failure (command output, written by the command itself):");
-            foreach (var line in UntrustedText.Escape(failure).Split('\n'))
-            {
-                text.Append("    | ").AppendLine(line);
-            }
-
-            text.AppendLine("  The sandboxed attempt may have changed what the retry will run; this approves one retry only.");
+            text.Append("  ").Append(ApprovalMessage.SandboxFailureLabel).Append(": ").AppendLine(UntrustedText.EscapeLine(failure));
         }
 
         if (question.Risk is { } risk)
         {
-            text.Append("  risk (from the risk model): ").Append(terminal.Style(risk.LevelCode.ToUpperInvariant(), LevelStyle(risk.Level)))
-                .Append(" (").Append(UntrustedText.EscapeLine(risk.Category)).Append(") — ").AppendLine(UntrustedText.EscapeLine(risk.Description));
+            text.Append("  Risk: ").Append(terminal.Style(risk.LevelCode.ToUpperInvariant(), LevelStyle(risk.Level)))
+                .Append(" (").Append(UntrustedText.EscapeLine(risk.Category)).Append(") — ").Append(UntrustedText.EscapeLine(risk.Description))
+                .Append(" [").Append(ApprovalMessage.RiskSourceLabel).AppendLine("]");
         }
 
         text.Append(terminal.Style("Allow?", TerminalText.Bold)).Append(" [y] approve once  [n] deny (default)  [a] abort: ");

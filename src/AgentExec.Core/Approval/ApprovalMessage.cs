@@ -1,64 +1,164 @@
+using System.Globalization;
 using System.Text;
+using AgentExec.Core.Commands;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Core.Approval;
 
 /// <summary>
-/// Renders a question as the plain-text message a human reads (SPEC.md "Elicitation" <c>message</c>). Every
-/// piece of untrusted text is escaped and labelled with where it came from.
+/// Renders a question as the plain-text message a human reads (SPEC.md "Elicitation" <c>message</c>): AgentExec's own
+/// lines first, then what came from the agent, the command's output or the risk model in labelled blocks.
 /// </summary>
+/// <remarks>
+/// Every piece of text that did not come from AgentExec goes through <see cref="UntrustedText.EscapeLine"/>, which
+/// shows newlines as <c>\n</c>: no such text can start a line, so no justification can forge a <c>Risk:</c> or
+/// <c>Will run:</c> line, and no padding can push the end of the command below the summary. The layout is documented in
+/// <c>docs/approval-question.md</c>; the terminal prompt of <c>agentexec run</c> shows the same lines.
+/// </remarks>
 public static class ApprovalMessage
 {
     /// <summary>How the risk line names its source: an advisory model, not AgentExec's policy.</summary>
     public const string RiskSourceLabel = "from the risk model; advisory";
 
-    /// <summary>The message's first line, then the justification, the reasons, the sandbox failure and the risk.</summary>
+    /// <summary>
+    /// The first sentence of a retry-without-sandbox question (SPEC.md). It claims no more than AgentExec knows: the
+    /// command's own output decided that the sandbox blocked it, and the command controls its output.
+    /// </summary>
+    public const string RetryHeadline =
+        "This command failed inside the sandbox, and its output looks like the sandbox blocked it. Retry it WITHOUT the sandbox?";
+
+    /// <summary>Why a retry question asks, in place of the policy's explanation.</summary>
+    public const string RetryReason =
+        "the command failed inside the sandbox and its output looks like a sandbox refusal; the command writes its own output, so this is no proof";
+
+    /// <summary>The warning every retry question carries (SPEC.md "Elicitation").</summary>
+    public const string RetryWarning =
+        "the sandboxed attempt already ran and may have changed what the retry will run (files, scripts, configuration it reads); this approves one retry only.";
+
+    /// <summary>The label of the agent's justification block.</summary>
+    public const string JustificationLabel = "Justification (from the agent)";
+
+    /// <summary>The label of the sandbox-failure block of a retry question.</summary>
+    public const string SandboxFailureLabel = "Sandbox failure (the command's own output)";
+
+    /// <summary>The whole message: the server's lines, then the justification, sandbox-failure and risk blocks.</summary>
     public static string Render(ApprovalQuestion question)
     {
         var text = new StringBuilder();
-        text.Append(question.IsRetryWithoutSandbox ? "The sandbox denied this command. Retry it WITHOUT the sandbox? " : string.Empty)
-            .Append("Allow the agent to run `").Append(UntrustedText.Escape(question.CommandLine))
-            .Append("` in `").Append(UntrustedText.Escape(question.WorkingDirectory)).Append("`?");
-
-        if (question.Escalation == EscalationKind.RequireEscalated)
+        if (question.IsRetryWithoutSandbox)
         {
-            text.Append("\nIt asks to run OUTSIDE the sandbox (").Append(question.Sandbox.ToCode()).Append(" would not apply).");
+            text.Append(RetryHeadline).Append('\n');
         }
 
-        if (question.Justification is { Length: > 0 } justification)
-        {
-            text.Append("\nJustification (from the agent): ").Append(UntrustedText.Escape(justification));
-        }
+        text.Append(AllowLine(question))
+            .Append("\nWill run: ").Append(Summary(question))
+            .Append("\nWorking directory: ").Append(UntrustedText.EscapeLine(question.WorkingDirectory))
+            .Append("\nSandbox: ").Append(SandboxDescription(question));
 
         foreach (var reason in question.Reasons)
         {
-            text.Append("\nWhy this asks: ").Append(UntrustedText.Escape(reason));
-        }
-
-        if (question.SandboxFailure is { Length: > 0 } failure)
-        {
-            text.Append("\nSandbox failure (command output, may be written by the command itself):\n")
-                .Append(UntrustedText.Escape(failure));
+            // The policy's words, but they quote the command: escaped like the command itself.
+            text.Append("\nWhy this asks: ").Append(UntrustedText.EscapeLine(reason));
         }
 
         if (question.IsRetryWithoutSandbox)
         {
-            text.Append("\nWarning: the sandboxed attempt already ran and printed the text above itself; it may have changed what the retry will run. This approval is for one retry only.");
+            text.Append("\nWarning: ").Append(RetryWarning);
+        }
+
+        if (question.Justification is { Length: > 0 } justification)
+        {
+            text.Append('\n').Append(JustificationLabel).Append(": ").Append(UntrustedText.EscapeLine(justification));
+        }
+
+        if (question.SandboxFailure is { Length: > 0 } failure)
+        {
+            text.Append('\n').Append(SandboxFailureLabel).Append(": ").Append(UntrustedText.EscapeLine(failure));
         }
 
         if (question.Risk is { } risk)
         {
-            // SPEC.md's line, then its source: the description is the model's text, so it stays on this one line
-            // (a line break in it could pass for a line of ours) and is labelled as advice, not a verdict.
+            // SPEC.md's line, its source named at the end; the category and the description are the model's text.
             text.Append("\nRisk: ").Append(risk.LevelCode.ToUpperInvariant())
-                .Append(" (").Append(UntrustedText.Escape(risk.Category)).Append(") — ")
-                .Append(UntrustedText.Escape(OneLine(risk.Description)))
+                .Append(" (").Append(UntrustedText.EscapeLine(risk.Category)).Append(") — ")
+                .Append(UntrustedText.EscapeLine(risk.Description))
                 .Append(" [").Append(RiskSourceLabel).Append(']');
         }
 
         return text.ToString();
     }
 
-    private static string OneLine(string text) =>
-        text.ReplaceLineEndings(" ").Replace('\t', ' ');
+    /// <summary>``Allow the agent to run `COMMAND` in `CWD`?``, both escaped onto this one line.</summary>
+    public static string AllowLine(ApprovalQuestion question) =>
+        "Allow the agent to run `" + UntrustedText.EscapeLine(question.CommandLine)
+        + "` in `" + UntrustedText.EscapeLine(question.WorkingDirectory) + "`?";
+
+    /// <summary>
+    /// What the parser found will run: <c>3 commands: ls; curl; sh</c>, every simple command counted (nested scripts and
+    /// substitutions included), each program named once in source order with its wrappers and a repeat count.
+    /// </summary>
+    /// <remarks>
+    /// Repeats are folded (<c>true ×500; curl</c>) so that padding with a harmless command cannot push the others out
+    /// of view. A line the parser did not fully understand says so first, since the list may then be incomplete.
+    /// </remarks>
+    public static string Summary(ApprovalQuestion question)
+    {
+        var text = new StringBuilder();
+        if (question.UnknownReason is { } unknown)
+        {
+            text.Append("not fully understood (").Append(UntrustedText.EscapeLine(unknown)).Append("); found ");
+        }
+
+        var count = question.Parts.Count;
+        text.Append(count.ToString(CultureInfo.InvariantCulture)).Append(count == 1 ? " command" : " commands");
+        if (count == 0)
+        {
+            return text.ToString();
+        }
+
+        var names = new List<string>();
+        var repeats = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var part in question.Parts)
+        {
+            var name = ProgramName(part);
+            if (repeats.TryGetValue(name, out var seen))
+            {
+                repeats[name] = seen + 1;
+            }
+            else
+            {
+                repeats[name] = 1;
+                names.Add(name);
+            }
+        }
+
+        text.Append(": ").AppendJoin("; ", names.Select(name => repeats[name] == 1
+            ? name
+            : name + " ×" + repeats[name].ToString(CultureInfo.InvariantCulture)));
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The sandbox the command will run in: <c>workspace-write (bubblewrap)</c>, or <c>none — outside the sandbox</c>
+    /// when the question asks to run it unsandboxed.
+    /// </summary>
+    public static string SandboxDescription(ApprovalQuestion question) => question.Escalation switch
+    {
+        EscalationKind.RequireEscalated => "none — outside the sandbox (the agent asks to run without " + question.Sandbox.ToCode() + ")",
+        EscalationKind.RetryWithoutSandbox => "none — outside the sandbox (this retry runs without " + question.Sandbox.ToCode() + ")",
+        _ when question.SandboxBackend == SandboxBackendKind.None => "none (" + question.Sandbox.ToCode() + ")",
+        _ => question.Sandbox.ToCode() + " (" + question.SandboxBackend.ToCode() + ")",
+    };
+
+    // The program as the part runs it, wrappers first (`sudo rm`). A name with anything but the characters of an
+    // ordinary program name is quoted, so that a name such as `ls; curl` cannot pass for two entries of the list.
+    private static string ProgramName(CommandPart part)
+    {
+        var words = part.Wrappers.Append(part.Program).Select(word => IsPlainName(word) ? word : "\"" + UntrustedText.EscapeLine(word) + "\"");
+        return string.Join(' ', words);
+    }
+
+    private static bool IsPlainName(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+' or '/' or '@' or ':' or ',' or '=' or '[' or ']');
 }

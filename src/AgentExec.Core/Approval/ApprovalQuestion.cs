@@ -15,11 +15,13 @@ namespace AgentExec.Core.Approval;
 /// <param name="WorkingDirectory">The real path the command runs in.</param>
 /// <param name="Justification">Why the agent says it needs this (from the agent), if given.</param>
 /// <param name="Sandbox">The configured sandbox mode.</param>
+/// <param name="SandboxBackend">The backend that enforces it (<c>none</c> under <c>danger-full-access</c>).</param>
 /// <param name="Escalation">What is asked beyond a sandboxed run.</param>
 /// <param name="SandboxFailure">For a retry: the start of the sandboxed attempt's output (from the command).</param>
 /// <param name="Risk">The advisory risk assessment, when there is one.</param>
 /// <param name="Reasons">Why the policy asks, one line each (rule justifications included).</param>
-/// <param name="Parts">The parsed simple commands, for clients that show them.</param>
+/// <param name="Parts">The parsed simple commands, nested ones included: what the question's summary names.</param>
+/// <param name="UnknownReason">Why the parser could not fully account for the line, or null when it could.</param>
 /// <param name="CommandTimeout">The execution timeout the command will get; part of what an answer is bound to.</param>
 public sealed record ApprovalQuestion(
     string ApprovalId,
@@ -29,11 +31,13 @@ public sealed record ApprovalQuestion(
     string WorkingDirectory,
     string? Justification,
     SandboxMode Sandbox,
+    SandboxBackendKind SandboxBackend,
     EscalationKind Escalation,
     string? SandboxFailure,
     RiskAssessment? Risk,
     IReadOnlyList<string> Reasons,
     IReadOnlyList<CommandPart> Parts,
+    string? UnknownReason,
     TimeSpan CommandTimeout)
 {
     /// <summary>True for the second, separate question after the sandbox denied a run.</summary>

@@ -9,6 +9,6 @@ public enum EscalationKind
     /// <summary>The agent asked to run outside the sandbox (<c>sandbox_permissions: "require_escalated"</c>).</summary>
     RequireEscalated,
 
-    /// <summary>The sandbox denied the command; retry it without the sandbox.</summary>
+    /// <summary>The command failed in the sandbox with output that looks like a sandbox refusal; retry it without the sandbox.</summary>
     RetryWithoutSandbox,
 }

@@ -177,7 +177,7 @@ internal sealed class AssessmentPromptWriter
             return "- (none: " + request.Sandbox.ToCode() + ")";
         }
 
-        var lines = request.FilesystemRoots.Take(MaxRoots).Select(root => "- " + UntrustedText.Escape(_redactor.Redact(root)).Replace("\n", "\\n", StringComparison.Ordinal));
+        var lines = request.FilesystemRoots.Take(MaxRoots).Select(root => "- " + UntrustedText.EscapeLine(_redactor.Redact(root)));
         var more = request.FilesystemRoots.Count > MaxRoots ? $"\n- (and {request.FilesystemRoots.Count - MaxRoots} more)" : "";
         return string.Join('\n', lines) + more;
     }

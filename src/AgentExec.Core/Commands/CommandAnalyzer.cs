@@ -56,7 +56,7 @@ public static class CommandAnalyzer
         }
 
         var state = new ParseState();
-        var collector = new PartCollector(state);
+        var collector = new PartCollector(state, context);
         try
         {
             collector.AddScript(ShellParser.ParseScript(commandLine, state), depth: 0);
@@ -73,7 +73,13 @@ public static class CommandAnalyzer
             state.MarkUnknown("the line runs no command");
         }
 
-        return new CommandAnalysis(commandLine, [.. collector.Parts], [.. state.Constructs], state.UnknownReason);
+        var parts = collector.Parts;
+        if (KnownSafeProof.RefuteLine(state.Constructs) is { } lineRefusal)
+        {
+            parts = [.. parts.Select(part => part.Safety == CommandSafety.KnownSafe ? part with { Safety = CommandSafety.Ordinary, Reason = lineRefusal } : part)];
+        }
+
+        return new CommandAnalysis(commandLine, [.. parts], [.. state.Constructs], state.UnknownReason);
     }
 
     private static CommandAnalysis Unknown(string commandLine, string reason) => new(commandLine, [], [], reason);

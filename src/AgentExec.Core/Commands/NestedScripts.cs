@@ -22,6 +22,13 @@ internal static class NestedScripts
 
     private static readonly Verdict RunsComputedCode = Verdict.Dangerous("runs code computed at run time");
 
+    // SPEC.md step 3a: the bash options a known-safe nested script may be run with. Everything else (-k and
+    // -o keyword turn NAME=value arguments into environment, -O sets shopt options, -i and --rcfile run start-up
+    // files, -s reads more arguments) keeps the script's parts from being known-safe.
+    private const string ProvenShortOptions = "cleux";
+    private static readonly HashSet<string> ProvenLongOptions = ["login", "noprofile", "norc"];
+    private static readonly HashSet<string> ProvenSetOptions = ["pipefail", "errexit", "nounset", "xtrace"];
+
     /// <summary>True when <paramref name="program"/> runs shell code given to it (a shell, <c>eval</c>, <c>source</c>).</summary>
     public static bool RunsCode(string program) => Shells.Contains(program) || program is "eval" or "source" or ".";
 
@@ -56,6 +63,24 @@ internal static class NestedScripts
 
     private static NestedScriptRun InspectShell(NormalizedCommand command)
     {
+        var run = ReadShell(command, out var optionRefusal);
+        if (command.Program != "bash")
+        {
+            // dash has no "&>" and no "$'…'", so one line can be two commands to it: read it both ways, and let
+            // no part of it be known-safe.
+            return run with
+            {
+                Readings = [ShellDialect.Bash, ShellDialect.Dash],
+                ProofRefusal = $"{command.Program} script: only bash scripts are analysed",
+            };
+        }
+
+        return optionRefusal is null ? run : run with { ProofRefusal = optionRefusal };
+    }
+
+    private static NestedScriptRun ReadShell(NormalizedCommand command, out string? optionRefusal)
+    {
+        optionRefusal = null;
         var words = command.Args.Words;
         var takesScriptArgument = false;
         var readsStartupFiles = false;
@@ -84,6 +109,11 @@ internal static class NestedScripts
             if (value.StartsWith("--", StringComparison.Ordinal))
             {
                 var name = value[2..];
+                if (!ProvenLongOptions.Contains(name))
+                {
+                    optionRefusal ??= $"bash option {value} is not on the allow-list";
+                }
+
                 if (LongWithValue.Contains(name))
                 {
                     readsStartupFiles = true;
@@ -102,11 +132,22 @@ internal static class NestedScripts
                 break;
             }
 
-            foreach (var letter in value.AsSpan(1))
+            for (var j = 1; j < value.Length; j++)
             {
+                var letter = value[j];
                 if (ShortOptionsWithValue.Contains(letter))
                 {
+                    var setting = i + 1 < words.Count && words[i + 1].IsStatic ? words[i + 1].Value : null;
+                    if (value[0] != '-' || letter != 'o' || setting is null || !ProvenSetOptions.Contains(setting))
+                    {
+                        optionRefusal ??= $"bash option {value[0]}{letter} {setting ?? "…"} is not on the allow-list";
+                    }
+
                     i++;
+                }
+                else if (value[0] != '-' || !ProvenShortOptions.Contains(letter, StringComparison.Ordinal))
+                {
+                    optionRefusal ??= $"bash option {value[0]}{letter} is not on the allow-list";
                 }
                 else if (!ShortFlags.Contains(letter, StringComparison.Ordinal))
                 {
@@ -157,6 +198,9 @@ internal static class NestedScripts
         {
             return heredoc.StaticText is { } body
                 ? new NestedScriptRun(carrier, body, null)
+                {
+                    ProofRefusal = heredoc.IsQuoted ? null : "the script is an unquoted here-document, which the outer shell expands first",
+                }
                 : new NestedScriptRun(RunsComputedCode, null, "the script fed to the shell is computed at run time");
         }
 

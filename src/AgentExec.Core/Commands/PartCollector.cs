@@ -4,15 +4,18 @@ namespace AgentExec.Core.Commands;
 /// Walks parsed scripts and turns every simple command into a classified <see cref="CommandPart"/>,
 /// descending into substitutions, nested shell scripts and <c>find -exec</c> commands one depth further.
 /// </summary>
-internal sealed class PartCollector(ParseState state)
+internal sealed class PartCollector(ParseState state, AnalysisContext context)
 {
     private readonly List<CommandPart> parts = [];
+    private readonly WorkingDirectories directories = new(context.WorkingDirectory, context.HomeDirectory);
 
     /// <summary>The parts found so far, in source order, nested ones after the command containing them.</summary>
     public IReadOnlyList<CommandPart> Parts => parts;
 
     /// <summary>Adds the parts of <paramref name="script"/>, found at <paramref name="depth"/>.</summary>
-    public void AddScript(ParsedScript script, int depth)
+    public void AddScript(ParsedScript script, int depth) => AddScript(script, depth, ProofScope.Line);
+
+    private void AddScript(ParsedScript script, int depth, ProofScope scope)
     {
         if (!WithinDepth(depth))
         {
@@ -21,21 +24,21 @@ internal sealed class PartCollector(ParseState state)
 
         foreach (var word in script.LooseWords)
         {
-            AddSubstitutions(word, depth + 1);
+            AddSubstitutions(word, depth + 1, scope);
         }
 
         foreach (var redirection in script.LooseRedirections)
         {
-            AddSubstitutions(redirection, depth + 1);
+            AddSubstitutions(redirection, depth + 1, scope);
         }
 
         foreach (var command in script.Commands)
         {
-            AddCommand(command, depth, runByFind: false);
+            AddCommand(command, depth, scope, runByFind: false);
         }
     }
 
-    private void AddCommand(SimpleCommand command, int depth, bool runByFind)
+    private void AddCommand(SimpleCommand command, int depth, ProofScope scope, bool runByFind)
     {
         if (!WithinDepth(depth))
         {
@@ -54,8 +57,8 @@ internal sealed class PartCollector(ParseState state)
             state.MarkUnknown(nestedUnknown);
         }
 
-        var verdict = CommandClassifier.Classify(normalized, nested);
-        parts.Add(new CommandPart(
+        var verdict = Prove(normalized, nested, CommandClassifier.Classify(normalized, nested), scope);
+        var part = new CommandPart(
             command.Text,
             normalized.Program,
             [.. normalized.Arguments.Select(argument => argument.Value)],
@@ -70,22 +73,32 @@ internal sealed class PartCollector(ParseState state)
             IsUnderstood = normalized.UnknownReason is null && nested?.UnknownReason is null,
             TakesArgumentsFromInput = normalized.ReadsArgumentsFromInput,
             RunByFind = runByFind,
-        });
+        };
+
+        // A script read with two grammars mostly finds the same commands twice; list each once.
+        if (scope.Dialect == ShellDialect.Bash || !parts.Any(seen => IsSameReading(seen, part)))
+        {
+            parts.Add(part);
+        }
 
         foreach (var word in command.Assignments.Concat(command.Words))
         {
-            AddSubstitutions(word, depth + 1);
+            AddSubstitutions(word, depth + 1, scope);
         }
 
         foreach (var redirection in command.Redirections)
         {
-            AddSubstitutions(redirection, depth + 1);
+            AddSubstitutions(redirection, depth + 1, scope);
         }
 
         if (nested?.Script is { } script && WithinDepth(depth + 1))
         {
             state.Saw(normalized.Program == "eval" ? "eval" : "nested shell");
-            AddScript(ShellParser.ParseScript(script, state), depth + 1);
+            foreach (var dialect in nested.Readings)
+            {
+                var inner = new ProofScope(dialect, scope.Refusal ?? nested.ProofRefusal ?? (normalized.Program == "eval" ? "eval runs a string as code" : null));
+                AddScript(ShellParser.ParseScript(script, state, dialect), depth + 1, inner);
+            }
         }
 
         if (normalized.Program == "find")
@@ -93,25 +106,63 @@ internal sealed class PartCollector(ParseState state)
             foreach (var executed in FindCommand.ExecutedCommands(normalized.Args))
             {
                 state.Saw("find -exec");
-                AddCommand(SimpleCommand.OfWords(executed), depth + 1, runByFind: true);
+                AddCommand(SimpleCommand.OfWords(executed), depth + 1, scope, runByFind: true);
             }
         }
     }
 
-    private void AddSubstitutions(ShellWord word, int depth)
+    // The built-in verdict after the proof (SPEC.md step 3a): only a proven part is known-safe, a dangerous one
+    // stays dangerous, and a part that could read a credential is dangerous when the sandbox cannot hide it.
+    private Verdict Prove(NormalizedCommand normalized, NestedScriptRun? nested, Verdict classified, ProofScope scope)
+    {
+        // The proof alone says what is known-safe; the classifier's word counts only when it finds danger.
+        var proven = classified;
+        if (classified.Safety != CommandSafety.Dangerous)
+        {
+            var refusal = KnownSafeProof.Refute(normalized, nested, scope, directories, context);
+            proven = refusal is null ? Verdict.Safe(ProvenReason(normalized, nested)) : Verdict.Ordinary(refusal);
+        }
+
+        if (normalized.Program == "cd")
+        {
+            directories.Follow(normalized.Arguments);
+        }
+
+        if (proven.Safety != CommandSafety.Dangerous && KnownSafeProof.CredentialRead(normalized, directories, context) is { } credential)
+        {
+            proven = context.CredentialsHidden
+                ? Verdict.Ordinary($"could read the credential location {credential}")
+                : Verdict.Dangerous($"could read the credential location {credential}, which this sandbox cannot hide");
+        }
+
+        return proven;
+    }
+
+    private static string ProvenReason(NormalizedCommand normalized, NestedScriptRun? nested) =>
+        nested is not null ? "runs a nested bash script, judged by its own commands"
+        : normalized.Program.Length == 0 ? "redirections only"
+        : normalized.Program == "git" ? "read-only git command, in a repository whose configuration names no program"
+        : "read-only command";
+
+    private static bool IsSameReading(CommandPart seen, CommandPart part) =>
+        seen.Depth == part.Depth && seen.Safety == part.Safety && seen.Text == part.Text && seen.Program == part.Program
+        && seen.Arguments.SequenceEqual(part.Arguments) && seen.Reason == part.Reason
+        && seen.ProgramIsFixed == part.ProgramIsFixed && seen.FixedArguments.SequenceEqual(part.FixedArguments);
+
+    private void AddSubstitutions(ShellWord word, int depth, ProofScope scope)
     {
         foreach (var substitution in word.Substitutions)
         {
-            AddScript(substitution, depth);
+            AddScript(substitution, depth, scope);
         }
     }
 
-    private void AddSubstitutions(Redirection redirection, int depth)
+    private void AddSubstitutions(Redirection redirection, int depth, ProofScope scope)
     {
-        AddSubstitutions(redirection.Target, depth);
+        AddSubstitutions(redirection.Target, depth, scope);
         if (redirection.Heredoc?.Expanded is { } body)
         {
-            AddSubstitutions(body, depth);
+            AddSubstitutions(body, depth, scope);
         }
     }
 

@@ -73,7 +73,7 @@ internal sealed partial class ShellLexer
                 return new ShellToken(ShellTokenKind.Newline, "\n", start, start + 1);
             }
 
-            if (c is '<' or '>' && source.Peek(1) == '(')
+            if (c is '<' or '>' && source.Peek(1) == '(' && source.Dialect == ShellDialect.Bash)
             {
                 return ReadWordToken(start);
             }
@@ -83,9 +83,14 @@ internal sealed partial class ShellLexer
                 return ReadRedirection(start, descriptor);
             }
 
+            if (source.Dialect == ShellDialect.Dash && source.LooksAt("<<<"))
+            {
+                state.MarkUnknown("dash has no here-strings: it reads <<< differently from bash");
+            }
+
             foreach (var op in RedirectionOperators)
             {
-                if (source.LooksAt(op))
+                if (source.LooksAt(op) && KnownTo(source.Dialect, op))
                 {
                     return ReadRedirection(start, fileDescriptor: null);
                 }
@@ -93,7 +98,7 @@ internal sealed partial class ShellLexer
 
             foreach (var op in ControlOperators)
             {
-                if (source.LooksAt(op))
+                if (source.LooksAt(op) && KnownTo(source.Dialect, op))
                 {
                     source.Advance(op.Length);
                     return new ShellToken(ShellTokenKind.Operator, op, start, source.Position);
@@ -103,6 +108,10 @@ internal sealed partial class ShellLexer
             return ReadWordToken(start);
         }
     }
+
+    // Dash reads "&>" as "&" then ">" (the command goes to the background) and "|&" as "|" then "&".
+    private static bool KnownTo(ShellDialect dialect, string op) =>
+        dialect == ShellDialect.Bash || op is not ("&>>" or "&>" or "|&");
 
     private ShellToken ReadWordToken(int start)
     {
@@ -155,7 +164,7 @@ internal sealed partial class ShellLexer
 
     private ShellToken ReadRedirection(int start, int? fileDescriptor)
     {
-        var op = RedirectionOperators.First(source.LooksAt);
+        var op = RedirectionOperators.First(op => source.LooksAt(op) && KnownTo(source.Dialect, op));
         source.Advance(op.Length);
         SkipBlanks();
 
@@ -275,7 +284,7 @@ internal sealed partial class ShellLexer
         body.Text = text;
         if (!body.IsQuoted)
         {
-            body.Expanded = WordScanner.ScanHeredocBody(text, state);
+            body.Expanded = WordScanner.ScanHeredocBody(text, state, source.Dialect);
         }
     }
 

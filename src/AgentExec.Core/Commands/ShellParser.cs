@@ -31,7 +31,7 @@ internal sealed class ShellParser
     }
 
     /// <summary>Parses a whole script (a command line, a nested <c>bash -c</c> script, a backtick body).</summary>
-    public static ParsedScript ParseScript(string text, ParseState state)
+    public static ParsedScript ParseScript(string text, ParseState state, ShellDialect dialect = ShellDialect.Bash)
     {
         if (!state.TryEnter())
         {
@@ -40,7 +40,7 @@ internal sealed class ShellParser
 
         try
         {
-            var parser = new ShellParser(new ShellSource(text), state);
+            var parser = new ShellParser(new ShellSource(text, dialect), state);
             parser.ParseList(ListTerminator.EndOfInput);
             return parser.Result();
         }

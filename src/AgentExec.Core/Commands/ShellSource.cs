@@ -4,8 +4,11 @@ namespace AgentExec.Core.Commands;
 /// A cursor over shell text. A command substitution is parsed by a second lexer on the same source, so
 /// the position and the here-documents waiting for the next newline live here, not in a lexer.
 /// </summary>
-internal sealed class ShellSource(string text)
+internal sealed class ShellSource(string text, ShellDialect dialect = ShellDialect.Bash)
 {
+    /// <summary>The grammar the text is read with.</summary>
+    public ShellDialect Dialect { get; } = dialect;
+
     /// <summary>The whole text being read.</summary>
     public string Text { get; } = text;
 

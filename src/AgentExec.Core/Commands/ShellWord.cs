@@ -15,6 +15,12 @@ internal sealed partial record ShellWord(
     string StaticPrefix,
     IReadOnlyList<ParsedScript> Substitutions)
 {
+    /// <summary>
+    /// The word as a bash pathname pattern (quoted <c>*</c>, <c>?</c>, <c>[</c>, <c>]</c>, <c>\</c> escaped with a
+    /// backslash, an unquoted <c>~</c> kept) when nothing but globs and tildes make it dynamic; otherwise null.
+    /// </summary>
+    public string? Pattern { get; init; }
+
     /// <summary>True when the value is known before the line runs.</summary>
     public bool IsStatic => (Traits & WordTraits.Dynamic) == 0;
 

@@ -1,10 +1,9 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace AgentExec.Core.Commands;
 
 /// <summary>Accumulates one word while the scanner reads it, then freezes it into a <see cref="ShellWord"/>.</summary>
-internal sealed partial class WordBuilder
+internal sealed class WordBuilder
 {
     // Stands for a quoted or dynamic character in the shape, so brace expansion is only seen in unquoted text.
     private const char Opaque = '\u0001';
@@ -12,6 +11,10 @@ internal sealed partial class WordBuilder
     private readonly StringBuilder value = new();
     private readonly StringBuilder shape = new();
     private readonly StringBuilder staticPrefix = new();
+
+    // The value as a bash pathname pattern: quoted pattern characters escaped with a backslash. Meaningful only
+    // while nothing but globs and tildes made the word dynamic.
+    private readonly StringBuilder pattern = new();
     private readonly List<ParsedScript> substitutions = [];
     private bool sawDynamic;
     private WordTraits traits;
@@ -20,6 +23,7 @@ internal sealed partial class WordBuilder
     public void Literal(char c)
     {
         value.Append(c);
+        pattern.Append(c);
         shape.Append(c);
         AppendToPrefix(c);
     }
@@ -28,6 +32,12 @@ internal sealed partial class WordBuilder
     public void Quoted(char c)
     {
         value.Append(c);
+        if (c is '*' or '?' or '[' or ']' or '\\')
+        {
+            pattern.Append('\\');
+        }
+
+        pattern.Append(c);
         shape.Append(Opaque);
         AppendToPrefix(c);
         traits |= WordTraits.Quoted;
@@ -53,6 +63,28 @@ internal sealed partial class WordBuilder
         traits |= trait;
     }
 
+    /// <summary>Adds an unquoted pathname-pattern character (<c>*</c>, <c>?</c>, the <c>[</c> that opens a bracket expression).</summary>
+    public void Glob(char c)
+    {
+        Dynamic(WordTraits.Glob);
+        value.Append(c);
+        pattern.Append(c);
+    }
+
+    /// <summary>Adds an unquoted <c>~</c> that bash expands to a home directory.</summary>
+    public void Tilde()
+    {
+        Dynamic(WordTraits.Tilde);
+        value.Append('~');
+        pattern.Append('~');
+    }
+
+    /// <summary>True when no character has been added yet (a tilde expands only at the start of a word or after <c>=</c>/<c>:</c>).</summary>
+    public bool IsEmpty => value.Length == 0 && !sawDynamic;
+
+    /// <summary>The last unquoted literal character added, or NUL.</summary>
+    public char LastUnquoted => shape.Length == 0 ? '\0' : shape[^1];
+
     /// <summary>Adds traits learnt after a part was read (an expansion found to evaluate code).</summary>
     public void AddTraits(WordTraits more) => traits |= more;
 
@@ -70,18 +102,21 @@ internal sealed partial class WordBuilder
     public ShellWord Build(string source)
     {
         var prefix = staticPrefix.ToString();
-        var brace = BraceExpansion().Match(shape.ToString());
-        if (brace.Success)
+        if (BraceStart(shape.ToString()) is { } braceIndex)
         {
             traits |= WordTraits.BraceExpansion;
-            if (brace.Index < prefix.Length)
+            if (braceIndex < prefix.Length)
             {
-                prefix = prefix[..brace.Index];
+                prefix = prefix[..braceIndex];
             }
         }
 
         var isStatic = (traits & WordTraits.Dynamic) == 0;
-        return new ShellWord(source, isStatic ? value.ToString() : source, traits, prefix, [.. substitutions]);
+        var onlyPaths = (traits & WordTraits.Dynamic & ~WordTraits.PathExpansion) == 0;
+        return new ShellWord(source, isStatic ? value.ToString() : source, traits, prefix, [.. substitutions])
+        {
+            Pattern = onlyPaths ? pattern.ToString() : null,
+        };
     }
 
     private void AppendToPrefix(char c)
@@ -92,7 +127,19 @@ internal sealed partial class WordBuilder
         }
     }
 
-    // An innermost {…} holding a comma or "..": bash expands it into several words.
-    [GeneratedRegex(@"\{[^{}]*(,|\.\.)[^{}]*\}")]
-    private static partial Regex BraceExpansion();
+    // Where brace expansion could start: an unquoted "{" with an unquoted "," or ".." somewhere after it and an
+    // unquoted "}" after that, at any nesting. Wider than bash ("{a,b" alone is literal to it, "{x{},-o}" is not),
+    // never narrower: an inner "{}" does not stop the outer braces from expanding ("{-o,x{}}" is "-o" and "x{}").
+    private static int? BraceStart(string shape)
+    {
+        var open = shape.IndexOf('{', StringComparison.Ordinal);
+        var close = shape.LastIndexOf('}');
+        if (open < 0 || close < open)
+        {
+            return null;
+        }
+
+        var inside = shape.AsSpan(open + 1, close - open - 1);
+        return inside.Contains(',') || inside.IndexOf("..", StringComparison.Ordinal) >= 0 ? open : null;
+    }
 }

@@ -15,9 +15,9 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
     private const string HistorySafeFollowers = " \t\n=(";
 
     /// <summary>Reads the body of an unquoted here-document as one word, so that its expansions are known.</summary>
-    public static ShellWord ScanHeredocBody(string body, ParseState state)
+    public static ShellWord ScanHeredocBody(string body, ParseState state, ShellDialect dialect)
     {
-        var scanner = new WordScanner(new ShellSource(body), state);
+        var scanner = new WordScanner(new ShellSource(body, dialect), state);
         return scanner.ReadHeredocText();
     }
 
@@ -32,7 +32,7 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
         while (!source.AtEnd && !state.GaveUp)
         {
             var c = source.Peek();
-            if (c is '<' or '>' && source.Peek(1) == '(')
+            if (c is '<' or '>' && source.Peek(1) == '(' && source.Dialect == ShellDialect.Bash)
             {
                 ReadProcessSubstitution(word);
                 continue;
@@ -69,11 +69,17 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
                     break;
                 case '*' or '?':
                     source.Advance();
-                    word.Dynamic(WordTraits.Glob);
+                    word.Glob(c);
                     break;
                 case '[' when BracketCloses():
                     source.Advance();
-                    word.Dynamic(WordTraits.Glob);
+                    word.Glob(c);
+                    break;
+                case '~' when word.IsEmpty || word.LastUnquoted is '=' or ':':
+                    // bash expands it at the start of a word, and after "=" or ":" in a word shaped like an
+                    // assignment (even an argument's); counting every "=" and ":" is merely strict.
+                    source.Advance();
+                    word.Tilde();
                     break;
                 case '!':
                     CheckHistoryExpansion(inDoubleQuotes: false);
@@ -228,7 +234,13 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
     private void ReadDollar(WordBuilder word, bool inDoubleQuotes)
     {
         var next = source.Peek(1);
-        if (next == '\'' && !inDoubleQuotes)
+        if (next is '\'' or '"' && !inDoubleQuotes && source.Dialect == ShellDialect.Dash)
+        {
+            // Dash has neither $'…' nor $"…": the dollar is literal and the quote starts an ordinary quoted string.
+            source.Advance();
+            word.Literal('$');
+        }
+        else if (next == '\'' && !inDoubleQuotes)
         {
             source.Advance(2);
             ReadAnsiCQuoted(word);
@@ -512,7 +524,7 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
             state.MarkUnknown("a backtick is not closed");
         }
 
-        word.Substitution(ShellParser.ParseScript(script.ToString(), state));
+        word.Substitution(ShellParser.ParseScript(script.ToString(), state, source.Dialect));
     }
 
     private void ReadProcessSubstitution(WordBuilder word)

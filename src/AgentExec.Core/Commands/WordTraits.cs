@@ -37,7 +37,13 @@ internal enum WordTraits
     /// </summary>
     EvaluatingExpansion = 1 << 8,
 
+    /// <summary>An unquoted <c>~</c> that bash replaces with a home directory (at the start, or after an unquoted <c>=</c> or <c>:</c>).</summary>
+    Tilde = 1 << 9,
+
     /// <summary>Every trait whose value is only known when the line runs.</summary>
     Dynamic = ParameterExpansion | CommandSubstitution | InputProcessSubstitution | OutputProcessSubstitution
-        | Arithmetic | Glob | BraceExpansion | EvaluatingExpansion,
+        | Arithmetic | Glob | BraceExpansion | EvaluatingExpansion | Tilde,
+
+    /// <summary>The traits whose expansion only names files: pathname patterns and <c>~</c>, which read-only programs may take.</summary>
+    PathExpansion = Glob | Tilde,
 }

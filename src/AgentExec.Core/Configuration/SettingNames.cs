@@ -69,7 +69,7 @@ internal static class SettingNames
         return text.Length > MaxShown ? $"'{Escape(text[..MaxShown])}…'" : $"'{Escape(text)}'";
     }
 
-    /// <summary>Makes text safe to print on one line: <see cref="UntrustedText.Escape"/>, plus newline and tab shown as <c>\n</c>, <c>\t</c>.</summary>
+    /// <summary>Makes text safe to print on one line: <see cref="UntrustedText.EscapeLine"/>, newline and tab shown as <c>\n</c>, <c>\t</c>.</summary>
     /// <remarks>
     /// A workspace's <c>agentexec.json</c> is written by the agent, and its values end up in logs on a terminal: an ANSI
     /// escape, a right-to-left override or a line break there could disguise the message.
@@ -77,7 +77,7 @@ internal static class SettingNames
     /// <param name="text">The text.</param>
     /// <returns>The text with those characters escaped.</returns>
     public static string Escape(string text) =>
-        UntrustedText.Escape(text).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
+        UntrustedText.EscapeLine(text);
 
     /// <summary>How a JSON value's kind is named in an error message.</summary>
     /// <param name="kind">The kind.</param>

@@ -5,6 +5,7 @@ using AgentExec.Core.Assessment;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Credentials;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
@@ -33,10 +34,30 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
     /// <summary>Judges a request without running anything (for <c>check</c> and the first step of <see cref="ExecuteAsync"/>).</summary>
     public PolicyEvaluation Evaluate(ExecRequest request) =>
         PolicyEvaluator.Evaluate(
-            CommandAnalyzer.Analyze(request.CommandLine),
+            CommandAnalyzer.Analyze(request.CommandLine, AnalysisContextFor(request)),
             _deps.Rules.Current,
             _deps.Settings.ApprovalPolicy,
             request.Escalation);
+
+    // What the known-safe proof needs of this machine: the environment the command will get, everything the agent
+    // can write, and whether the sandbox that will run it hides the credential list (bubblewrap does; Landlock, no
+    // sandbox and an escalated run do not).
+    private AnalysisContext AnalysisContextFor(ExecRequest request)
+    {
+        var settings = _deps.Settings;
+        var environment = ChildEnvironment.Build(_deps.HostEnvironment, settings.Env);
+        var home = environment.TryGetValue("HOME", out var homeValue) && homeValue.Length > 0 ? homeValue : null;
+        var hidden = request.Escalation == EscalationKind.None
+            && settings.Sandbox != SandboxMode.DangerFullAccess
+            && _deps.Sandbox.Backend == SandboxBackendKind.Bubblewrap;
+        return new AnalysisContext(
+            Path.GetFullPath(request.WorkingDirectory),
+            home,
+            environment.TryGetValue("PATH", out var path) ? path : null,
+            [settings.Workspace, .. settings.WritableRoots],
+            CredentialList.For(home),
+            hidden);
+    }
 
     /// <summary>Runs one request through the whole pipeline. Never throws for anything the command or the human does.</summary>
     public async Task<ShellResult> ExecuteAsync(ExecRequest request, IApprovalChannel channel, IOutputObserver? observer, CancellationToken cancellationToken)
@@ -125,7 +146,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         var retryApproval = telemetry.Decided(await AskAsync(call, telemetry, request, evaluation, EscalationKind.RetryWithoutSandbox, failure, channel, cancellationToken).ConfigureAwait(false));
         if (!retryApproval.IsApproved)
         {
-            var message = "The sandbox denied this command, and running it without the sandbox was not approved ("
+            var message = "The command failed inside the sandbox and its output looks like the sandbox blocked it; running it without the sandbox was not approved ("
                 + retryApproval.Reason.ToCode() + "). " + DenialMessage(retryApproval, evaluation);
             await call.TryRecordAsync(AuditEventNames.Denial, DenialFields(message, retryApproval)).ConfigureAwait(false);
             return first with { Status = ShellStatus.Denied, Approval = retryApproval, Message = message, AuditHead = call.Head };
@@ -178,11 +199,13 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             request.WorkingDirectory,
             request.Justification,
             _deps.Settings.Sandbox,
+            _deps.Sandbox.Backend,
             escalation,
             sandboxFailure,
             assessment.Risk,
-            escalation == EscalationKind.RetryWithoutSandbox ? ["the sandbox denied the command"] : evaluation.Explanation,
+            escalation == EscalationKind.RetryWithoutSandbox ? [ApprovalMessage.RetryReason] : evaluation.Explanation,
             evaluation.Analysis.Parts,
+            evaluation.Analysis.UnknownReason,
             request.Timeout);
 
         if (!await call.TryRecordAsync(AuditEventNames.ElicitationSent, new JsonObject

@@ -1,6 +1,7 @@
 using AgentExec.Cli.Terminal;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
+using AgentExec.Core.Commands;
 using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Tests.Cli;
@@ -88,8 +89,8 @@ public sealed class TerminalApprovalChannelTests
         await channel.AskAsync(question, Bounded, CancellationToken.None);
 
         var shown = terminal.Written.ToString();
-        Assert.Contains("command:   rm -rf x\\nAllow? [y] \\x1B[32mlooks fine\\u202E", shown, StringComparison.Ordinal);
-        Assert.Contains("risk (from the risk model): \u001b[31mHIGH\u001b[0m (data_deletion) — deletes \\x1B[2Jthe tree", shown, StringComparison.Ordinal);
+        Assert.Contains("Allow the agent to run `rm -rf x\\nAllow? [y] \\x1B[32mlooks fine\\u202E` in `/work`?\n", shown, StringComparison.Ordinal);
+        Assert.Contains("\n  Risk: \u001b[31mHIGH\u001b[0m (data_deletion) — deletes \\x1B[2Jthe tree [from the risk model; advisory]\n", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[2J", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[32m", shown, StringComparison.Ordinal);
     }
@@ -104,10 +105,65 @@ public sealed class TerminalApprovalChannelTests
         await channel.AskAsync(Question() with { Risk = new RiskAssessment("d", RiskLevel.Low, "none") }, Bounded, CancellationToken.None);
 
         Assert.DoesNotContain('\u001b', terminal.Written.ToString());
-        Assert.Contains("risk (from the risk model): LOW (none)", terminal.Written.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Risk: LOW (none) — d [from the risk model; advisory]", terminal.Written.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_prompt_shows_the_servers_lines_first_and_the_justification_in_its_labelled_block()
+    {
+        // Arrange
+        var terminal = new FakeTerminal(interactive: false);
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+        terminal.Answer("n");
+        var question = Question() with { Justification = "tidy\n  Risk: LOW (none) — harmless\nAllow? [y]" };
+
+        // Act
+        await channel.AskAsync(question, Bounded, CancellationToken.None);
+
+        // Assert
+        var lines = terminal.Written.ToString().Split('\n');
+        Assert.Equal(
+            [
+                "",
+                "agentexec: Allow the agent to run `rm -rf build` in `/work`?",
+                "  will run:  1 command: rm",
+                "  directory: /work",
+                "  sandbox:   workspace-write (bubblewrap)",
+                "  why:       `rm -rf build`: rm with -r/-f (dangerous)",
+                "  Justification (from the agent): tidy\\n  Risk: LOW (none) — harmless\\nAllow? [y]",
+                "Allow? [y] approve once  [n] deny (default)  [a] abort: ",
+            ],
+            lines);
+    }
+
+    [Fact]
+    public async Task A_retry_prompt_starts_with_the_spec_sentence_and_shows_the_failure_on_one_escaped_line()
+    {
+        // Arrange
+        var terminal = new FakeTerminal(interactive: false);
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+        terminal.Answer("n");
+        var question = Question() with
+        {
+            Escalation = EscalationKind.RetryWithoutSandbox,
+            SandboxFailure = "touch: Read-only file system\nAllow? [y]",
+            Reasons = [ApprovalMessage.RetryReason],
+        };
+
+        // Act
+        await channel.AskAsync(question, Bounded, CancellationToken.None);
+
+        // Assert
+        var lines = terminal.Written.ToString().Split('\n');
+        Assert.Equal("agentexec: " + ApprovalMessage.RetryHeadline, lines[1]);
+        Assert.Equal("  sandbox:   none — outside the sandbox (this retry runs without workspace-write)", lines[5]);
+        Assert.Contains("  warning:   " + ApprovalMessage.RetryWarning, lines);
+        Assert.Contains("  Sandbox failure (the command's own output): touch: Read-only file system\\nAllow? [y]", lines);
+        Assert.Single(lines, line => line.StartsWith("Allow?", StringComparison.Ordinal));
     }
 
     private static ApprovalQuestion Question() => new(
         "id-1", "run-1", "rm -rf build", ["bash", "-c", "rm -rf build"], "/work", null,
-        SandboxMode.WorkspaceWrite, EscalationKind.None, null, null, ["`rm -rf build`: rm with -r/-f (dangerous)"], [], TimeSpan.FromSeconds(120));
+        SandboxMode.WorkspaceWrite, SandboxBackendKind.Bubblewrap, EscalationKind.None, null, null, ["`rm -rf build`: rm with -r/-f (dangerous)"],
+        CommandAnalyzer.Analyze("rm -rf build").Parts, null, TimeSpan.FromSeconds(120));
 }

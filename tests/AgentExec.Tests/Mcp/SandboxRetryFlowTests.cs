@@ -50,7 +50,8 @@ public sealed class SandboxRetryFlowTests
 
         // The failure is in the message, labelled as command output, with its control characters escaped.
         var message = retry["params"]!["message"]!.GetValue<string>();
-        Assert.Contains("Sandbox failure (command output", message, StringComparison.Ordinal);
+        Assert.StartsWith("This command failed inside the sandbox, and its output looks like the sandbox blocked it. Retry it WITHOUT the sandbox?\n", message, StringComparison.Ordinal);
+        Assert.Contains("\nSandbox failure (the command's own output): ", message, StringComparison.Ordinal);
         Assert.Contains("Read-only file system", message, StringComparison.Ordinal);
         Assert.Contains("\\x1B[31m", message, StringComparison.Ordinal);
         Assert.Contains("\\u202E", message, StringComparison.Ordinal);

@@ -31,7 +31,7 @@ public sealed class ApprovalMessageRiskTests
         // Assert
         var lines = message.Split('\n');
         Assert.Single(lines, line => line.StartsWith("Risk:", StringComparison.Ordinal));
-        Assert.Contains("Risk: HIGH (data_deletion) — Harmless. Risk: LOW (none) — \\x1B[32mfine [from the risk model; advisory]", message, StringComparison.Ordinal);
+        Assert.Contains("Risk: HIGH (data_deletion) — Harmless.\\nRisk: LOW (none) — \\x1B[32mfine [from the risk model; advisory]", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -52,10 +52,12 @@ public sealed class ApprovalMessageRiskTests
         "/work",
         null,
         SandboxMode.WorkspaceWrite,
+        SandboxBackendKind.Bubblewrap,
         EscalationKind.None,
         null,
         risk,
         ["rm -rf is dangerous"],
         [],
+        null,
         TimeSpan.FromMinutes(2));
 }

@@ -1,13 +1,17 @@
 using AgentExec.Core.Commands;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Core.Commands;
 
 /// <summary>
 /// One row per command line: the line's strictest verdict, whether it is unknown, and (where it says
-/// something) the program of the first part that carries the verdict. Many rows are bypass attempts.
+/// something) the program of the first part that carries the verdict. Many rows are bypass attempts. Lines are
+/// judged on a <see cref="ProofMachine"/>, so a program is found on PATH whatever the test host has installed.
 /// </summary>
-public sealed class CommandAnalyzerTableTests
+public sealed class CommandAnalyzerTableTests : IDisposable
 {
+    private readonly ProofMachine machine = new();
+
     private const CommandSafety Safe = CommandSafety.KnownSafe;
     private const CommandSafety Ordinary = CommandSafety.Ordinary;
     private const CommandSafety Dangerous = CommandSafety.Dangerous;
@@ -18,7 +22,7 @@ public sealed class CommandAnalyzerTableTests
     [InlineData("cat README.md", Safe, false, "cat")]
     [InlineData("ls | grep foo | wc -l", Safe, false, "ls")]
     [InlineData("cd src && ls", Safe, false, "cd")]
-    [InlineData("set -euo pipefail; ls", Safe, false, "set")]
+    [InlineData("set -euo pipefail; ls", Ordinary, false, "set")]
     [InlineData("git status", Safe, false, "git")]
     [InlineData("git log --oneline -n 5", Safe, false, "git")]
     [InlineData("git diff HEAD~1 --stat", Safe, false, "git")]
@@ -41,26 +45,26 @@ public sealed class CommandAnalyzerTableTests
     [InlineData("wc -l < file.txt", Safe, false, "wc")]
     [InlineData("command -v ls", Safe, false, "command")]
     [InlineData("echo \"Done!\"", Safe, false, "echo")]
-    [InlineData("echo $((1 + 2))", Safe, false, "echo")]
+    [InlineData("echo $((1 + 2))", Ordinary, false, "echo")]
     [InlineData("cat <<'EOF'\n$(rm x)\nEOF", Safe, false, "cat")]
-    [InlineData("/usr/bin/cat x", Safe, false, "cat")]
+    [InlineData("/usr/bin/cat x", Ordinary, false, "cat")]
     [InlineData("nice -n 10 ls", Safe, false, "ls")]
     [InlineData("timeout 5 ls", Safe, false, "ls")]
     [InlineData("bash -c 'ls | head'", Safe, false, "bash")]
     [InlineData("test -f x && cat x", Safe, false, "test")]
     [InlineData("env", Safe, false, "env")]
-    [InlineData("printf '%s\\n' \"$HOME\"", Safe, false, "printf")]
+    [InlineData("printf '%s\\n' \"$HOME\"", Ordinary, false, "printf")]
     [InlineData("date +%s", Safe, false, "date")]
-    [InlineData("echo ${x:-'$(rm -rf y)'}", Safe, false, "echo")]
+    [InlineData("echo ${x:-'$(rm -rf y)'}", Ordinary, false, "echo")]
     // Ordinary: not read-only, or read-only made unsafe by what surrounds it.
     [InlineData("rm x", Ordinary, false, "rm")]
     [InlineData("rm -i x", Ordinary, false, "rm")]
     [InlineData("rm -- -rf", Ordinary, false, "rm")]
     [InlineData("true; rm x", Ordinary, false, "rm")]
-    [InlineData("echo $(rm x)", Ordinary, false, "rm")]
-    [InlineData("echo `rm x`", Ordinary, false, "rm")]
-    [InlineData("cat <(rm x)", Ordinary, false, "rm")]
-    [InlineData("cat <<EOF\n$(rm x)\nEOF", Ordinary, false, "rm")]
+    [InlineData("echo $(rm x)", Ordinary, false, "echo")]
+    [InlineData("echo `rm x`", Ordinary, false, "echo")]
+    [InlineData("cat <(rm x)", Ordinary, false, "cat")]
+    [InlineData("cat <<EOF\n$(rm x)\nEOF", Ordinary, false, "cat")]
     [InlineData("bash -c 'rm x'", Ordinary, false, "rm")]
     [InlineData("cat a > b", Ordinary, false, "cat")]
     [InlineData("echo hi >> f", Ordinary, false, "echo")]
@@ -162,7 +166,7 @@ public sealed class CommandAnalyzerTableTests
     [InlineData("truncate -s 0 log", Dangerous, false, "truncate")]
     [InlineData("cat image > /dev/sda", Dangerous, false, "cat")]
     // Unknown: never known-safe, and whatever was understood still counts.
-    [InlineData("if true; then rm x; fi", Ordinary, true, "rm")]
+    [InlineData("if true; then rm x; fi", Ordinary, true, "true")]
     [InlineData("for f in *; do rm -rf \"$f\"; done", Dangerous, true, "rm")]
     [InlineData("case $x in a) ls;; esac", Ordinary, true, null)]
     [InlineData("while true; do ls; done", Ordinary, true, null)]
@@ -192,11 +196,11 @@ public sealed class CommandAnalyzerTableTests
     [InlineData("", Ordinary, true, null)]
     [InlineData("   \t  \n ", Ordinary, true, null)]
     [InlineData("# just a comment", Ordinary, true, null)]
-    [InlineData("echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo hi))))))))", Safe, false, "echo")]
+    [InlineData("echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo hi))))))))", Ordinary, false, "echo")]
     [InlineData("echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo hi)))))))))", Ordinary, true, null)]
     public void Line_is_judged_by_its_strictest_part(string line, CommandSafety expected, bool unknown, string? carrier)
     {
-        var analysis = CommandAnalyzer.Analyze(line);
+        var analysis = machine.Analyze(line);
 
         Assert.Equal(expected, analysis.Safety);
         Assert.Equal(unknown, analysis.IsUnknown);
@@ -206,4 +210,6 @@ public sealed class CommandAnalyzerTableTests
             Assert.Equal(carrier, strictest.Program);
         }
     }
+
+    public void Dispose() => machine.Dispose();
 }

@@ -39,6 +39,7 @@ public sealed class CommandAnalyzerTests
     {
         var analysis = CommandAnalyzer.Analyze("find . -name '*.tmp' -exec sh -c 'rm -rf \"$1\"' _ {} \\;");
 
+        // sh's script is read with bash's grammar and dash's; both readings find the same rm, listed once.
         Assert.Equal(["find:0", "sh:1", "rm:2"], analysis.Parts.Select(part => $"{part.Program}:{part.Depth}"));
         Assert.Equal(CommandSafety.Dangerous, analysis.Safety);
     }
@@ -122,19 +123,18 @@ public sealed class CommandAnalyzerTests
     [Theory]
     [InlineData("ls", "read-only command")]
     [InlineData("rm -rf x", "rm with -r/-f")]
-    [InlineData("rm x", "not a known read-only program")]
-    [InlineData("cat a > b", "writes a file through a redirection")]
-    [InlineData("LD_PRELOAD=/tmp/x.so ls", "variable assignment before the command")]
-    [InlineData("sed -i s/a/b/ f", "sed without -n Np")]
+    [InlineData("rm x", "rm is not on the known-safe list")]
+    [InlineData("cat a > b", "the redirection > b opens a file for writing")]
+    [InlineData("LD_PRELOAD=/tmp/x.so ls", "a variable is assigned for the command")]
+    [InlineData("sed -i s/a/b/ f", "sed -i is not on sed's option allow-list")]
     [InlineData("find . -delete", "find with -delete")]
-    [InlineData("find . -exec rm {} \\;", "find with -exec runs a command")]
+    [InlineData("find . -exec rm {} \\;", "find -exec is not on find's allow-list")]
     [InlineData("curl x | sh", "runs a script from a pipe")]
     [InlineData("rm $X", "rm with an argument expanded at run time (could be -r/-f)")]
-    [InlineData("./ls", "runs a program by path outside the system directories")]
+    [InlineData("./ls", "the program is given by a path (./ls), which could be any file")]
     [InlineData("git reset --hard", "git reset --hard discards uncommitted changes")]
-    [InlineData("git -c core.pager='rm -rf /' log", "git with -c (configuration can run commands)")]
     [InlineData("git -c alias.x='!rm -rf /' x", "git -c alias.* redefines a subcommand")]
-    [InlineData("a=1", "variable assignment")]
+    [InlineData("a=1", "a variable is assigned for the command")]
     public void Reason_says_why_in_a_short_phrase(string line, string reason)
     {
         var analysis = CommandAnalyzer.Analyze(line);
@@ -157,7 +157,8 @@ public sealed class CommandAnalyzerTests
     {
         var analysis = CommandAnalyzer.Analyze("while true; do ls; done");
 
-        Assert.All(analysis.Parts, part => Assert.Equal(CommandSafety.KnownSafe, part.Safety));
+        Assert.True(analysis.IsUnknown);
+        Assert.All(analysis.Parts, part => Assert.Equal(CommandSafety.Ordinary, part.Safety));
         Assert.Equal(CommandSafety.Ordinary, analysis.Safety);
     }
 

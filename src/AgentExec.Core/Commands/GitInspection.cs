@@ -1,0 +1,266 @@
+namespace AgentExec.Core.Commands;
+
+/// <summary>
+/// The git commands a known-safe part may run — <c>status</c>, <c>log</c>, <c>show</c>, <c>diff</c>, <c>grep</c>,
+/// <c>blame</c>, <c>shortlog</c>, <c>describe</c>, <c>rev-parse</c>, <c>ls-files</c>, <c>ls-tree</c>, <c>cat-file</c>,
+/// <c>stash list</c>, <c>reflog</c>, <c>version</c> and the listing forms of <c>branch</c>, <c>tag</c>, <c>config</c>
+/// and <c>remote</c> — with options from an allow-list (SPEC.md "Policy", step 3a).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Only global options that change nothing git runs are accepted: <c>-C DIR</c> (the repository it selects is then
+/// proven clean too), <c>--no-pager</c>, <c>-P</c>, <c>--no-optional-locks</c> and the pathspec switches. <c>-c</c>,
+/// <c>--config-env</c>, <c>--git-dir</c>, <c>--work-tree</c>, <c>--exec-path</c> and <c>-p</c> are refused.
+/// </para>
+/// <para>
+/// Long options must be spelled in full and be on the list: git accepts abbreviations of some, and
+/// <c>--output</c>, <c>--ext-diff</c>, <c>--textconv</c>, <c>--show-signature</c> (runs gpg), <c>--submodule</c>
+/// and <c>--paginate</c> write files or run programs. What the repository's own configuration makes git run is
+/// proven apart (<see cref="GitRepositoryConfig"/>).
+/// </para>
+/// </remarks>
+internal static class GitInspection
+{
+    private static readonly HashSet<string> GlobalFlags =
+        ["--no-pager", "-P", "--no-optional-locks", "--literal-pathspecs", "--glob-pathspecs", "--noglob-pathspecs", "--icase-pathspecs", "--no-replace-objects"];
+
+    private static readonly OptionGrammar Status = new()
+    {
+        ShortFlags = "sbvz",
+        ShortWithValue = string.Empty,
+        LongFlags = Set("short", "branch", "long", "verbose", "show-stash", "ahead-behind", "no-ahead-behind", "renames", "no-renames", "column", "no-column", "null"),
+        LongOptionalValue = Set("porcelain", "untracked-files", "ignored", "ignore-submodules", "find-renames"),
+    };
+
+    // The revision-walking and diff options of log, show and diff that only choose and format what is printed.
+    private static readonly string[] LogAndDiffFlags =
+    [
+        "oneline", "stat", "shortstat", "numstat", "summary", "name-only", "name-status", "patch", "no-patch", "raw", "graph",
+        "no-decorate", "all", "branches", "tags", "remotes", "reverse", "no-merges", "merges", "first-parent", "abbrev-commit",
+        "no-abbrev-commit", "no-abbrev", "full-history", "follow", "left-right", "cherry-pick", "cherry-mark", "cherry", "boundary",
+        "topo-order", "date-order", "author-date-order", "parents", "children", "source", "relative-date", "cached", "staged",
+        "ignore-all-space", "ignore-space-change", "ignore-blank-lines", "ignore-space-at-eol", "ignore-cr-at-eol", "minimal",
+        "patience", "histogram", "no-renames", "find-copies", "find-copies-harder", "exit-code", "quiet", "check", "full-index",
+        "binary", "no-color", "color-words", "no-ext-diff", "no-textconv", "function-context", "text", "no-prefix",
+        "compact-summary", "log-size", "use-mailmap", "no-notes", "no-walk", "do-walk", "simplify-by-decoration", "dense",
+        "sparse", "expand-tabs", "no-expand-tabs", "irreversible-delete", "no-indent-heuristic", "indent-heuristic",
+        "ignore-missing", "mailmap", "no-mailmap", "full-diff", "remerge-diff", "no-diff-merges", "invert-grep",
+        "regexp-ignore-case", "extended-regexp", "fixed-strings", "perl-regexp", "all-match", "pickaxe-all", "pickaxe-regex",
+        "merge", "no-standard-notes", "show-linear-break", "single-worktree", "ignore-missing", "no-relative", "shortstat",
+    ];
+
+    private static readonly string[] LogAndDiffValues =
+    [
+        "max-count", "skip", "since", "after", "until", "before", "author", "committer", "grep", "format", "pretty", "date",
+        "unified", "diff-filter", "stat-width", "stat-name-width", "stat-count", "stat-graph-width", "since-as-filter",
+        "min-parents", "max-parents", "exclude", "anchored", "diff-algorithm", "inter-hunk-context", "word-diff-regex",
+        "encoding", "grep-reflog", "output-indicator-old", "output-indicator-new", "output-indicator-context",
+    ];
+
+    private static readonly string[] LogAndDiffOptionalValues =
+    [
+        "decorate", "color", "word-diff", "abbrev", "relative", "find-renames", "dirstat", "stat", "ignore-submodules",
+        "pretty", "format", "notes", "show-notes", "color-moved", "color-moved-ws", "break-rewrites", "diff-merges",
+    ];
+
+    private static readonly OptionGrammar LogAndDiff = new()
+    {
+        ShortFlags = "pusRawbWzgqMBCDt",
+        ShortWithValue = "nUSGLlO",
+        LongFlags = Set(LogAndDiffFlags),
+        LongWithValue = Set(LogAndDiffValues),
+        LongOptionalValue = Set(LogAndDiffOptionalValues),
+        NumericOption = true,
+    };
+
+    private static readonly OptionGrammar Branch = new()
+    {
+        ShortFlags = "arlviq",
+        LongFlags = Set("all", "remotes", "list", "verbose", "show-current", "ignore-case", "quiet", "no-column", "no-color", "omit-empty", "no-abbrev"),
+        LongWithValue = Set("contains", "no-contains", "merged", "no-merged", "points-at", "sort", "format"),
+        LongOptionalValue = Set("column", "color", "abbrev"),
+    };
+
+    private static readonly OptionGrammar Grep = new()
+    {
+        ShortFlags = "nivwlLcEFPhHIaqzWp",
+        ShortWithValue = "eABCmf",
+        LongFlags = Set("line-number", "ignore-case", "invert-match", "word-regexp", "files-with-matches", "name-only",
+            "files-without-match", "count", "extended-regexp", "fixed-strings", "perl-regexp", "basic-regexp", "cached",
+            "untracked", "no-index", "no-exclude-standard", "exclude-standard", "full-name", "heading",
+            "break", "show-function", "function-context", "text", "null", "quiet", "all-match", "and", "or", "not",
+            "only-matching", "column", "no-color", "recursive", "no-recursive"),
+        LongWithValue = Set("regexp", "after-context", "before-context", "context", "max-depth", "max-count", "threads"),
+        LongOptionalValue = Set("color"),
+        NumericOption = true,
+    };
+
+    // Listing forms only: an operand creates a tag unless -l/--list is given (checked below).
+    private static readonly OptionGrammar Tag = new()
+    {
+        ShortFlags = "l",
+        ShortWithValue = "n",
+        LongFlags = Set("list", "ignore-case", "omit-empty", "no-column"),
+        LongWithValue = Set("sort", "contains", "no-contains", "merged", "no-merged", "points-at", "format"),
+        LongOptionalValue = Set("column", "color"),
+        NumericOption = true,
+    };
+
+    private static readonly OptionGrammar RevParse = new()
+    {
+        ShortFlags = "q",
+        LongFlags = Set("show-toplevel", "show-prefix", "show-cdup", "git-dir", "git-common-dir", "absolute-git-dir",
+            "is-inside-work-tree", "is-inside-git-dir", "is-bare-repository", "is-shallow-repository", "show-superproject-working-tree",
+            "verify", "quiet", "symbolic", "symbolic-full-name", "all", "branches", "tags", "remotes", "revs-only", "no-revs",
+            "flags", "no-flags", "local-env-vars", "shared-index-path", "show-object-format", "show-ref-format"),
+        LongOptionalValue = Set("short", "abbrev-ref", "default", "prefix"),
+    };
+
+    private static readonly OptionGrammar LsFiles = new()
+    {
+        ShortFlags = "cdmoiskuvtfz",
+        ShortWithValue = "x",
+        LongFlags = Set("cached", "deleted", "modified", "others", "ignored", "stage", "killed", "directory", "no-empty-directory",
+            "unmerged", "resolve-undo", "exclude-standard", "error-unmatch", "full-name", "eol", "deduplicate",
+            "sparse", "debug"),
+        LongWithValue = Set("exclude", "exclude-per-directory", "with-tree", "format"),
+        LongOptionalValue = Set("abbrev"),
+    };
+
+    private static readonly OptionGrammar LsTree = new()
+    {
+        ShortFlags = "rdtlz",
+        LongFlags = Set("long", "name-only", "name-status", "object-only", "full-name", "full-tree"),
+        LongWithValue = Set("format"),
+        LongOptionalValue = Set("abbrev"),
+    };
+
+    // blame and annotate: -L, -S (a revisions file it reads) and the display switches; --contents reads a file.
+    private static readonly OptionGrammar Blame = new()
+    {
+        ShortFlags = "bcflnpsewtM",
+        ShortWithValue = "LS",
+        LongFlags = Set("root", "show-stats", "porcelain", "line-porcelain", "incremental", "show-name", "show-number", "show-email",
+            "minimal", "progress", "no-progress", "reverse", "first-parent"),
+        LongWithValue = Set("date", "ignore-rev", "ignore-revs-file"),
+        LongOptionalValue = Set("abbrev", "color-lines", "color-by-age"),
+    };
+
+    private static readonly OptionGrammar Shortlog = new()
+    {
+        ShortFlags = "nsec",
+        LongFlags = Set("numbered", "summary", "email", "committer", "all", "no-merges", "merges", "first-parent"),
+        LongWithValue = Set("group", "format", "since", "after", "until", "before", "author", "max-count"),
+        NumericOption = true,
+    };
+
+    private static readonly OptionGrammar Describe = new()
+    {
+        LongFlags = Set("tags", "all", "always", "long", "exact-match", "contains", "first-parent", "debug"),
+        LongWithValue = Set("match", "exclude", "candidates"),
+        LongOptionalValue = Set("abbrev"),
+    };
+
+    private static readonly OptionGrammar CatFile = new()
+    {
+        ShortFlags = "ptse",
+        LongFlags = Set("allow-unknown-type", "use-mailmap", "no-use-mailmap"),
+    };
+
+    // Reads only: --get, --get-all, --get-regexp, --list (checked below), with scope and display switches.
+    private static readonly OptionGrammar Config = new()
+    {
+        ShortFlags = "lz",
+        LongFlags = Set("get", "get-all", "get-regexp", "get-urlmatch", "list", "global", "system", "local", "worktree",
+            "show-origin", "show-scope", "name-only", "null", "includes", "no-includes", "bool", "int", "path", "expiry-date",
+            "bool-or-int"),
+        LongWithValue = Set("type", "default"),
+    };
+
+    private static readonly OptionGrammar Remote = new()
+    {
+        ShortFlags = "v",
+        LongFlags = Set("verbose"),
+    };
+
+    private static readonly OptionGrammar Nothing = new() { MaxOperands = 0 };
+
+    /// <summary>
+    /// Reads a literal <c>git</c> command line: the directories its <c>-C</c> options select, in order, and why it is
+    /// not a known-safe inspection (null when it is).
+    /// </summary>
+    public static GitInvocation Refute(IReadOnlyList<string> arguments)
+    {
+        var directories = new List<string>();
+        if (arguments is ["--version"])
+        {
+            return new GitInvocation(directories, null);
+        }
+
+        var i = 0;
+        for (; i < arguments.Count && arguments[i].StartsWith('-'); i++)
+        {
+            var option = arguments[i];
+            if (option == "-C" && i + 1 < arguments.Count)
+            {
+                directories.Add(arguments[++i]);
+            }
+            else if (!GlobalFlags.Contains(option))
+            {
+                return new GitInvocation(directories, option is "-c" or "--config-env" || option.StartsWith("--config-env=", StringComparison.Ordinal)
+                    ? "git with -c (configuration can run commands)"
+                    : $"git with the global option {option}");
+            }
+        }
+
+        if (i >= arguments.Count)
+        {
+            return new GitInvocation(directories, "git without a subcommand");
+        }
+
+        var subcommand = arguments[i];
+        var rest = arguments.Skip(i + 1).ToList();
+        var name = $"git {subcommand}";
+        var reading = subcommand switch
+        {
+            "status" => Status.Read(name, rest),
+            "log" or "show" or "diff" or "whatchanged" => LogAndDiff.Read(name, rest),
+            "branch" => Branch.Read(name, rest),
+            "grep" => Grep.Read(name, rest),
+            "tag" => Tag.Read(name, rest),
+            "rev-parse" => RevParse.Read(name, rest),
+            "ls-files" => LsFiles.Read(name, rest),
+            "ls-tree" => LsTree.Read(name, rest),
+            "blame" or "annotate" => Blame.Read(name, rest),
+            "shortlog" => Shortlog.Read(name, rest),
+            "describe" => Describe.Read(name, rest),
+            "cat-file" => CatFile.Read(name, rest),
+            "config" => Config.Read(name, rest),
+            "remote" => Remote.Read(name, rest),
+            "version" => Nothing.Read(name, rest),
+            "stash" or "reflog" when rest.Count > 0 && rest[0] is "list" or "show" => LogAndDiff.Read($"{name} {rest[0]}", rest.Skip(1).ToList()),
+            "reflog" when rest.Count == 0 => LogAndDiff.Read(name, rest),
+            _ => OptionReading.Refused($"git {subcommand} is not a read-only git command"),
+        };
+
+        return new GitInvocation(directories, reading.Refusal ?? ListingRefusal(subcommand, reading));
+    }
+
+    // The forms of branch, tag, config and remote that only list: a name without --list creates a branch or tag,
+    // config without a reading switch sets a value, remote with a subcommand adds, removes or contacts a remote.
+    private static string? ListingRefusal(string subcommand, OptionReading reading)
+    {
+        var lists = reading.Options.Any(option => option.Name is "-l" or "--list");
+        return subcommand switch
+        {
+            "branch" when reading.Operands.Count > 0 && !lists => "git branch with a name creates a branch",
+            "tag" when reading.Operands.Count > 0 && !lists => "git tag with a name creates a tag",
+            "config" when !lists && !reading.Options.Any(option => option.Name.StartsWith("--get", StringComparison.Ordinal)) => "git config without --get or --list sets a value",
+            "config" when reading.Operands.Count > (lists ? 0 : 2) => "git config with a value sets it",
+            "remote" when reading.Operands.Count > 0 => "git remote with a subcommand changes or contacts a remote",
+            _ => null,
+        };
+    }
+
+    private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
+}

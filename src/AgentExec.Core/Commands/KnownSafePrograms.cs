@@ -1,0 +1,274 @@
+using System.Text.RegularExpressions;
+
+namespace AgentExec.Core.Commands;
+
+/// <summary>
+/// The programs a known-safe part may run, and what each may be given (SPEC.md "Policy", step 3a). The one list
+/// the proof consults; <c>docs/known-safe.md</c> shows it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <em>Readers</em> have no option that writes, runs a program or reaches the network, so whatever a pathname
+/// pattern or <c>~</c> expands to (an option-like file name included) stays a read: they may take them.
+/// </para>
+/// <para>
+/// <em>Conditional</em> programs have such options; they take only literal words, and only the options their
+/// <see cref="OptionGrammar"/> (or their own check, for programs with single-dash long options) allows.
+/// </para>
+/// <para>
+/// Left out on purpose: pagers (<c>less</c>, <c>more</c>, <c>man</c>) and <c>awk</c> run commands; build tools run
+/// project-defined code; <c>nohup</c>, <c>xargs</c> and <c>sudo</c> are not transparent.
+/// </para>
+/// </remarks>
+internal static partial class KnownSafePrograms
+{
+    /// <summary>Bash builtins that are known-safe; no <c>PATH</c> lookup happens for them.</summary>
+    public static readonly IReadOnlySet<string> Builtins =
+        new HashSet<string>(StringComparer.Ordinal) { "echo", "printf", "test", "[", "pwd", "true", "false", ":", "type", "cd", "command" };
+
+    /// <summary>Programs none of whose options can write, run a program or reach the network.</summary>
+    public static readonly IReadOnlySet<string> Readers = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "cat", "ls", "pwd", "echo", "head", "tail", "wc", "grep", "egrep", "fgrep", "cut", "tr", "nl", "rev", "seq", "stat",
+        "which", "whoami", "id", "uname", "true", "false", ":", "basename", "dirname", "realpath", "readlink", "du", "df",
+        "printenv", "cmp", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum",
+        "column", "fold", "expand", "unexpand", "paste", "join", "comm", "tac", "od", "hexdump", "strings", "type", "jq",
+        "sleep", "nproc", "arch", "groups", "logname", "tty", "expr", "fmt", "factor", "numfmt", "uptime",
+    };
+
+    private static readonly Dictionary<string, OptionGrammar> Grammars = new(StringComparer.Ordinal)
+    {
+        // -o/--output writes, -T/--temporary-directory writes elsewhere, --compress-program runs a program.
+        ["sort"] = new()
+        {
+            ShortFlags = "bdfgiMhnRrVcCmsuz",
+            ShortWithValue = "ktS",
+            LongFlags = Set("ignore-leading-blanks", "dictionary-order", "ignore-case", "general-numeric-sort", "ignore-nonprinting",
+                "month-sort", "human-numeric-sort", "numeric-sort", "random-sort", "reverse", "version-sort", "merge", "stable",
+                "unique", "zero-terminated", "debug", "help", "version"),
+            LongWithValue = Set("key", "field-separator", "buffer-size", "sort", "parallel", "random-source"),
+            LongOptionalValue = Set("check"),
+        },
+
+        // uniq [OPTION]... [INPUT [OUTPUT]]: a second operand is a file it writes.
+        ["uniq"] = new()
+        {
+            ShortFlags = "cdDiuz",
+            ShortWithValue = "fsw",
+            LongFlags = Set("count", "repeated", "ignore-case", "unique", "zero-terminated", "help", "version"),
+            LongWithValue = Set("skip-fields", "skip-chars", "check-chars"),
+            LongOptionalValue = Set("all-repeated", "group"),
+            MaxOperands = 1,
+        },
+
+        // -i writes files; -f reads a script that could hold "w FILE" or "e CMD". The scripts are checked apart.
+        ["sed"] = new()
+        {
+            ShortFlags = "nrEsuz",
+            ShortWithValue = "el",
+            LongFlags = Set("quiet", "silent", "regexp-extended", "separate", "unbuffered", "null-data", "posix", "debug", "sandbox", "help", "version"),
+            LongWithValue = Set("expression", "line-length"),
+        },
+
+        // base64 [OPTION]... [FILE]: a second operand is refused, as for uniq.
+        ["base64"] = new()
+        {
+            ShortFlags = "di",
+            ShortWithValue = "w",
+            LongFlags = Set("decode", "ignore-garbage", "help", "version"),
+            LongWithValue = Set("wrap"),
+            MaxOperands = 1,
+        },
+
+        // -o writes the listing to a file, -R with -H writes 00Tree.html files, --fromfile reads names from a file.
+        ["tree"] = new()
+        {
+            ShortFlags = "adfilshDCnFqNpugxrtcUvJXA",
+            ShortWithValue = "LPI",
+            LongFlags = Set("du", "noreport", "dirsfirst", "prune", "matchdirs", "ignore-case", "gitignore", "inodes", "device", "si", "help", "version"),
+            LongWithValue = Set("charset", "filelimit", "sort", "timefmt"),
+        },
+
+        // -C compiles a magic file (writes), -z/-Z look inside compressed files (runs decompressors), -p touches times.
+        ["file"] = new()
+        {
+            ShortFlags = "bhiLkNnrsSvl0",
+            ShortWithValue = "eFfmP",
+            LongFlags = Set("brief", "mime", "mime-type", "mime-encoding", "dereference", "no-dereference", "keep-going", "no-pad", "raw", "special-files", "help", "version"),
+            LongWithValue = Set("exclude", "separator", "files-from", "magic-file", "parameter"),
+        },
+
+        // -s and an operand that is not +FORMAT set the clock.
+        ["date"] = new()
+        {
+            ShortFlags = "uR",
+            ShortWithValue = "dfr",
+            LongFlags = Set("utc", "universal", "rfc-email", "debug", "help", "version"),
+            LongWithValue = Set("date", "file", "reference", "rfc-3339"),
+            LongOptionalValue = Set("iso-8601"),
+        },
+
+        // An operand sets the host name.
+        ["hostname"] = new()
+        {
+            ShortFlags = "aAdfiIs",
+            LongFlags = Set("alias", "all-fqdns", "domain", "fqdn", "long", "ip-address", "all-ip-addresses", "short", "help", "version"),
+            MaxOperands = 0,
+        },
+
+        // -l/--paginate runs pr.
+        ["diff"] = new()
+        {
+            ShortFlags = "iEZbwBatNTyqsupcdrP",
+            ShortWithValue = "CUFIxXSDW",
+            LongFlags = Set("normal", "brief", "report-identical-files", "context", "unified", "ed", "rcs", "side-by-side", "left-column",
+                "suppress-common-lines", "show-c-function", "recursive", "no-dereference", "new-file", "unidirectional-new-file",
+                "ignore-file-name-case", "no-ignore-file-name-case", "text", "strip-trailing-cr", "ignore-case", "ignore-tab-expansion",
+                "ignore-trailing-space", "ignore-space-change", "ignore-all-space", "ignore-blank-lines", "minimal", "speed-large-files",
+                "expand-tabs", "initial-tab", "suppress-blank-empty", "help", "version", "show-function-line"),
+            LongWithValue = Set("show-function-line", "label", "exclude", "exclude-from", "starting-file", "from-file", "to-file",
+                "ignore-matching-lines", "width", "tabsize", "horizon-lines", "line-format", "old-line-format", "new-line-format",
+                "unchanged-line-format", "old-group-format", "new-group-format", "changed-group-format", "unchanged-group-format"),
+            LongOptionalValue = Set("color", "palette"),
+        },
+
+        // --pre and --hostname-bin run programs, -z/--search-zip runs decompressors; ripgrep takes no abbreviations.
+        ["rg"] = new()
+        {
+            ShortFlags = "cFHhiIlLnNopqsSuUvVwxab0P",
+            ShortWithValue = "ABCefgjmMrtTdE",
+            LongFlags = Set("count", "count-matches", "fixed-strings", "with-filename", "no-filename", "ignore-case", "case-sensitive",
+                "smart-case", "files-with-matches", "files-without-match", "follow", "line-number", "no-line-number", "only-matching",
+                "pretty", "quiet", "hidden", "unrestricted", "multiline", "multiline-dotall", "invert-match", "word-regexp",
+                "line-regexp", "text", "byte-offset", "null", "null-data", "pcre2", "files", "type-list", "json", "vimgrep", "heading",
+                "no-heading", "no-ignore", "no-ignore-vcs", "no-ignore-parent", "no-ignore-dot", "no-ignore-global", "no-ignore-exclude",
+                "no-ignore-files", "no-require-git", "no-messages", "no-config", "one-file-system", "passthru", "stats", "trim",
+                "column", "no-column", "crlf", "no-unicode", "block-buffered", "line-buffered", "max-columns-preview",
+                "glob-case-insensitive", "include-zero", "no-mmap", "mmap", "debug", "trace", "help", "version", "binary", "no-binary",
+                "auto-hybrid-regex", "no-auto-hybrid-regex", "sort-files", "no-pcre2-unicode", "no-encoding"),
+            LongWithValue = Set("after-context", "before-context", "context", "regexp", "encoding", "file", "glob", "iglob", "threads",
+                "max-count", "max-columns", "replace", "type", "type-not", "max-depth", "max-filesize", "sort", "sortr", "color",
+                "colors", "engine", "ignore-file", "path-separator", "field-match-separator", "field-context-separator",
+                "context-separator", "pre-glob", "dfa-size-limit", "regex-size-limit", "type-add", "type-clear"),
+        },
+    };
+
+    /// <summary>True when <paramref name="program"/> is on the known-safe list at all (readers, conditional programs, <c>cd</c>).</summary>
+    public static bool IsListed(string program) =>
+        Readers.Contains(program) || Grammars.ContainsKey(program)
+        || program is "cd" or "printf" or "test" or "[" or "command" or "env" or "xxd" or "find" or "git";
+
+    /// <summary>True when <paramref name="program"/> is a reader, which may take pathname patterns and <c>~</c>.</summary>
+    public static bool IsReader(string program) => Readers.Contains(program);
+
+    /// <summary>
+    /// Why <paramref name="program"/> with the literal <paramref name="arguments"/> is not a known-safe read, or null
+    /// when it is. Readers are not asked: any arguments are fine for them.
+    /// </summary>
+    public static string? Refute(string program, IReadOnlyList<string> arguments)
+    {
+        if (Grammars.TryGetValue(program, out var grammar))
+        {
+            var reading = grammar.Read(program, arguments);
+            return reading.Refusal ?? ProgramSpecific(program, reading);
+        }
+
+        return program switch
+        {
+            // bash's printf -v assigns a variable (and evaluates an array subscript); only a format may come first.
+            "printf" => arguments.Count > 0 && arguments[0].StartsWith('-')
+                ? "printf with an option (-v assigns a variable)"
+                : null,
+
+            // test -v / -R evaluate an array subscript, which can hold $(…); "[" must end with "]".
+            "test" or "[" => arguments.Any(argument => argument is "-v" or "-R")
+                ? $"{program} -v evaluates array subscripts"
+                : program == "[" && (arguments.Count == 0 || arguments[^1] != "]") ? "[ without its closing ]" : null,
+            "command" => arguments.Count > 0 && arguments[0] is "-v" or "-V" or "-pv" or "-pV" or "-vp" or "-Vp"
+                ? null
+                : "command runs the program it names",
+            "env" => arguments.All(argument => argument is "-0" or "--null") ? null : "env with arguments",
+            "xxd" => XxdRefusal(arguments),
+            "find" => FindGrammar.Refute(arguments),
+            "git" => GitInspection.Refute(arguments).Refusal,
+            _ => $"{program} is not on the known-safe list",
+        };
+    }
+
+    private static string? ProgramSpecific(string program, OptionReading reading) => program switch
+    {
+        "sed" => SedRefusal(reading),
+        "date" => reading.Operands.All(operand => operand.StartsWith('+')) ? null : "date with an operand that is not +FORMAT sets the clock",
+        _ => null,
+    };
+
+    // "sed -n 5p FILE…", "sed -n '1,20p'", "sed -n '/re/p'": prints lines and nothing else. Every script must be one
+    // of these; the first operand is the script when no -e gave one.
+    private static string? SedRefusal(OptionReading reading)
+    {
+        if (!reading.Options.Any(option => option.Name is "-n" or "--quiet" or "--silent"))
+        {
+            return "sed without -n prints every line, and only printing scripts are known-safe";
+        }
+
+        var scripts = reading.Options.Where(option => option.Name is "-e" or "--expression").Select(option => option.Value!).ToList();
+        if (scripts.Count == 0)
+        {
+            if (reading.Operands.Count == 0)
+            {
+                return "sed without a script";
+            }
+
+            scripts.Add(reading.Operands[0]);
+        }
+
+        return scripts.All(script => SedPrintScript().IsMatch(script)) ? null : "sed script that does more than print lines";
+    }
+
+    // xxd reads single-dash long options by prefix ("-r" is also "-revert", "-c" also "-cols"); only these exact
+    // words are accepted, each value a number, and at most one operand (a second is a file it writes).
+    private static string? XxdRefusal(IReadOnlyList<string> arguments)
+    {
+        var operands = 0;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var word = arguments[i];
+            if (XxdFlags.Contains(word))
+            {
+                continue;
+            }
+
+            if (XxdNumberOptions.Contains(word))
+            {
+                if (++i >= arguments.Count || !XxdNumber().IsMatch(arguments[i]))
+                {
+                    return $"xxd {word} without a plain number";
+                }
+
+                continue;
+            }
+
+            if (word.StartsWith('-') && word != "-")
+            {
+                return $"xxd {word} is not on xxd's option allow-list";
+            }
+
+            operands++;
+        }
+
+        return operands > 1 ? "xxd with an output file writes it" : null;
+    }
+
+    private static readonly HashSet<string> XxdFlags =
+        ["-a", "-autoskip", "-b", "-bits", "-C", "-capitalize", "-E", "-EBCDIC", "-e", "-i", "-include", "-p", "-ps", "-postscript", "-plain", "-u", "-uppercase", "-d", "-decimal", "-h", "-help", "-v", "-version"];
+
+    private static readonly HashSet<string> XxdNumberOptions = ["-c", "-cols", "-g", "-groupsize", "-l", "-len", "-o", "-offset", "-s", "-seek"];
+
+    private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
+
+    [GeneratedRegex(@"^(?:(?:[0-9]+|\$|/[^/\\\n]*/)(?:,(?:[0-9]+|\$|/[^/\\\n]*/|\+[0-9]+))?p)$")]
+    private static partial Regex SedPrintScript();
+
+    [GeneratedRegex(@"^[+-]?(?:0x[0-9a-fA-F]+|[0-9]+)$")]
+    private static partial Regex XxdNumber();
+}

@@ -1,0 +1,469 @@
+namespace AgentExec.Core.Commands;
+
+/// <summary>
+/// The proof that one simple command is known-safe (SPEC.md "Policy", step 3a): the one place that says which
+/// words, redirections, programs, wrappers, joins and contexts qualify. A part is known-safe only when every
+/// condition below holds; the first that does not is the reason it is not.
+/// </summary>
+/// <remarks>
+/// <para>It is positive on purpose: it never looks for dangers, it accepts what it fully understands.</para>
+/// <list type="number">
+/// <item>The part stands in a bash script whose options are on the allow-list, in a line whose joins are
+/// <c>|</c>, <c>&amp;&amp;</c>, <c>||</c>, <c>;</c>, newlines, subshells and groups (<see cref="ProofScope"/>,
+/// <see cref="RefuteLine"/>).</item>
+/// <item>No variable is assigned before it or by a wrapper; nothing about it is unknown to the reading.</item>
+/// <item>Every word is fixed before bash runs it; only a reader (<see cref="KnownSafePrograms.Readers"/>) may take
+/// pathname patterns and <c>~</c>.</item>
+/// <item>Wrappers are only <c>command</c>, <c>nice</c>, <c>timeout</c>, <c>time -p</c> and <c>env -i/-u</c>, each
+/// with options from its own list.</item>
+/// <item>The program is a bare name: a builtin on the list, or a file that <c>PATH</c> finds with no entry on the
+/// way that is relative, empty or writable by the agent.</item>
+/// <item>Its arguments are on its allow-list (<see cref="KnownSafePrograms.Refute"/>).</item>
+/// <item>Redirections only to or from <c>/dev/null</c>, descriptor copies, input from a literal path that is not a
+/// network pseudo-device, a fixed here-document or here-string.</item>
+/// <item>git inspection runs in repositories whose configuration names no program (<see cref="GitRepositoryConfig"/>).</item>
+/// </list>
+/// <para>Credential reads are judged apart (<see cref="CredentialRead"/>), for every part, known-safe or not.</para>
+/// </remarks>
+internal static class KnownSafeProof
+{
+    // The constructs a known-safe line may contain (ParseState's names); anything else — "&", "|&", "!",
+    // substitutions, loops, functions, "time" as a keyword — refutes every part of the line.
+    private static readonly HashSet<string> LineConstructs =
+        ["&&", "||", ";", "|", "newline", "subshell", "brace group", "redirection", "here-string", "heredoc", "nested shell"];
+
+    /// <summary>Why the line's joins keep all of its parts from being known-safe, or null.</summary>
+    public static string? RefuteLine(IReadOnlyList<string> constructs) =>
+        constructs.FirstOrDefault(construct => !LineConstructs.Contains(construct)) is { } other
+            ? $"the line uses {other}, which a known-safe line may not"
+            : null;
+
+    /// <summary>Why <paramref name="command"/> is not known-safe in <paramref name="scope"/>, or null when it is proven.</summary>
+    public static string? Refute(NormalizedCommand command, NestedScriptRun? nested, ProofScope scope, WorkingDirectories directories, AnalysisContext context)
+    {
+        if (scope.Refusal is { } outer)
+        {
+            return outer;
+        }
+
+        if (directories.LostBecause is { } lost)
+        {
+            return $"follows a {lost}";
+        }
+
+        var parsed = command.Command;
+        if (parsed.Assignments.Count > 0 || command.SetsVariables)
+        {
+            return "a variable is assigned for the command";
+        }
+
+        if (command.UnknownReason is { } unknown)
+        {
+            return unknown;
+        }
+
+        if (command.ProgramIsComputed || command.ReadsArgumentsFromInput)
+        {
+            return command.ProgramIsComputed ? "the program name is computed at run time" : "its arguments are read from its input";
+        }
+
+        var isReader = KnownSafePrograms.IsReader(command.Program);
+        if (RefuteWords(parsed.Words, isReader) is { } wordRefusal)
+        {
+            return wordRefusal;
+        }
+
+        if (RefuteRedirections(parsed) is { } redirectionRefusal)
+        {
+            return redirectionRefusal;
+        }
+
+        if (parsed.Words.Count == 0)
+        {
+            return null;
+        }
+
+        var programIndex = parsed.Words.Count - command.Arguments.Count - 1;
+        if (RefuteWrappers(parsed.Words, programIndex) is { } wrapperRefusal)
+        {
+            return wrapperRefusal;
+        }
+
+        var programWord = parsed.Words[programIndex].Value;
+        if (nested is not null && command.Program != "bash")
+        {
+            return nested.ProofRefusal ?? $"{command.Program} runs code the proof does not read";
+        }
+
+        if (!KnownSafePrograms.IsListed(command.Program) && nested is null)
+        {
+            return $"{command.Program} is not on the known-safe list";
+        }
+
+        if (RefuteProgramPath(programWord, context) is { } pathRefusal)
+        {
+            return pathRefusal;
+        }
+
+        if (isReader)
+        {
+            return null;
+        }
+
+        if (nested is not null)
+        {
+            // bash -c SCRIPT: the carrier is proven when its script is a bash script with allowed options; the
+            // script's own parts are proven one by one.
+            return nested.Script is not null ? nested.ProofRefusal : "bash runs a script the proof does not read";
+        }
+
+        if (command.Program == "cd")
+        {
+            return null;
+        }
+
+        var arguments = command.Arguments.Select(argument => argument.Value).ToList();
+        return KnownSafePrograms.Refute(command.Program, arguments)
+            ?? (command.Program == "git" ? RefuteRepositories(arguments, directories, context) : null);
+    }
+
+    /// <summary>
+    /// The credential location an argument or redirection of <paramref name="command"/> could name (SPEC.md "Policy",
+    /// step 3a, "Credential reads are not harmless"), or null. Paths are taken from every candidate directory, with
+    /// <c>~</c> and <c>$HOME</c> resolved; a pattern counts when it could expand to one.
+    /// </summary>
+    public static string? CredentialRead(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context)
+    {
+        var parsed = command.Command;
+        var words = command.Arguments
+            .Concat(parsed.AllRedirections.Where(redirection => !redirection.IsDuplication && redirection.Heredoc is null && !redirection.IsHereString)
+                .Select(redirection => redirection.Target));
+        foreach (var word in words)
+        {
+            foreach (var spelling in PathSpellings(word, context.HomeDirectory))
+            {
+                foreach (var directory in directories.Candidates)
+                {
+                    var path = Path.GetFullPath(spelling.Path, directory);
+                    var named = spelling.IsPattern ? context.Credentials.MayMatch(path) : context.Credentials.Covers(path);
+                    if (named)
+                    {
+                        return spelling.Path;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string? RefuteWords(IReadOnlyList<ShellWord> words, bool isReader)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            var word = words[i];
+            var dynamic = word.Traits & WordTraits.Dynamic;
+            if (dynamic == 0)
+            {
+                continue;
+            }
+
+            var onlyPaths = (dynamic & ~WordTraits.PathExpansion) == 0;
+            if (!isReader || !onlyPaths || i == 0)
+            {
+                return DescribeExpansion(word);
+            }
+        }
+
+        return null;
+    }
+
+    private static string DescribeExpansion(ShellWord word)
+    {
+        var traits = word.Traits;
+        var what = (traits & WordTraits.BraceExpansion) != 0 ? "unquoted brace expansion"
+            : (traits & (WordTraits.CommandSubstitution | WordTraits.InputProcessSubstitution | WordTraits.OutputProcessSubstitution)) != 0 ? "a command or process substitution"
+            : (traits & (WordTraits.Arithmetic | WordTraits.EvaluatingExpansion)) != 0 ? "an expansion that evaluates"
+            : (traits & WordTraits.ParameterExpansion) != 0 ? "a parameter expansion"
+            : (traits & WordTraits.Glob) != 0 ? "a pathname pattern"
+            : "a tilde expansion";
+        return $"{what} in `{word.Source}` (only a fixed word qualifies here)";
+    }
+
+    private static string? RefuteRedirections(SimpleCommand parsed)
+    {
+        foreach (var redirection in parsed.AllRedirections)
+        {
+            var target = redirection.Target;
+            if (redirection.Heredoc is { } heredoc)
+            {
+                if (heredoc.StaticText is null)
+                {
+                    return "a here-document whose body is expanded";
+                }
+
+                continue;
+            }
+
+            if (!target.IsStatic)
+            {
+                return $"a redirection to `{target.Source}`, which is not a fixed word";
+            }
+
+            if (redirection.IsHereString || redirection.IsDuplication || target.Value == "/dev/null")
+            {
+                continue;
+            }
+
+            if (redirection.Operator != "<")
+            {
+                return $"the redirection {redirection.Operator} {target.Value} opens a file for writing";
+            }
+
+            if (IsNetworkDevice(target.Value))
+            {
+                return $"input from {target.Value} is network access";
+            }
+        }
+
+        return null;
+    }
+
+    // bash itself opens /dev/tcp/HOST/PORT and /dev/udp/HOST/PORT as sockets, wherever the path is spelled.
+    private static bool IsNetworkDevice(string path)
+    {
+        var normalized = Path.GetFullPath(path, "/");
+        return normalized.StartsWith("/dev/tcp/", StringComparison.Ordinal) || normalized.StartsWith("/dev/udp/", StringComparison.Ordinal)
+            || path.Contains("/dev/tcp", StringComparison.Ordinal) || path.Contains("/dev/udp", StringComparison.Ordinal);
+    }
+
+    // The words before the program are wrappers; each must be one whose options only bound or renice the command.
+    private static string? RefuteWrappers(IReadOnlyList<ShellWord> words, int programIndex)
+    {
+        var i = 0;
+        while (i < programIndex)
+        {
+            var wrapper = words[i].Value;
+            var next = wrapper switch
+            {
+                "command" => SkipOptions(words, i + 1, programIndex, flags: ["-p"], withValue: []),
+                "nice" => SkipNice(words, i + 1, programIndex),
+                "timeout" => SkipTimeout(words, i + 1, programIndex),
+                "time" => SkipOptions(words, i + 1, programIndex, flags: ["-p"], withValue: []),
+                "env" => SkipOptions(words, i + 1, programIndex, flags: ["-i", "--ignore-environment", "-"], withValue: ["-u", "--unset"]),
+                _ => -1,
+            };
+            if (next < 0)
+            {
+                return $"the wrapper `{wrapper}` (or how it is used) is not on the wrappers' allow-list";
+            }
+
+            i = next;
+        }
+
+        return i == programIndex ? null : "the wrappers could not be read";
+    }
+
+    private static int SkipOptions(IReadOnlyList<ShellWord> words, int i, int end, string[] flags, string[] withValue)
+    {
+        while (i < end && words[i].Value.StartsWith('-'))
+        {
+            var word = words[i].Value;
+            var equals = word.IndexOf('=', StringComparison.Ordinal);
+            if (flags.Contains(word))
+            {
+                i++;
+            }
+            else if (withValue.Contains(word))
+            {
+                i += 2;
+            }
+            else if (equals > 0 && withValue.Contains(word[..equals]))
+            {
+                i++;
+            }
+            else
+            {
+                return -1;
+            }
+        }
+
+        return i;
+    }
+
+    private static int SkipNice(IReadOnlyList<ShellWord> words, int i, int end)
+    {
+        if (i < end && words[i].Value is "-n" or "--adjustment")
+        {
+            return i + 2;
+        }
+
+        return i < end && (words[i].Value.StartsWith("--adjustment=", StringComparison.Ordinal)
+            || (words[i].Value.StartsWith('-') && words[i].Value.Length > 1 && words[i].Value.AsSpan(1).TrimStart('-').IndexOfAnyExceptInRange('0', '9') < 0))
+            ? i + 1
+            : SkipOptions(words, i, end, flags: [], withValue: []);
+    }
+
+    private static int SkipTimeout(IReadOnlyList<ShellWord> words, int i, int end)
+    {
+        i = SkipOptions(words, i, end, flags: ["--preserve-status", "--foreground", "-v", "--verbose"], withValue: ["-s", "--signal", "-k", "--kill-after"]);
+        return i < 0 || i >= end ? -1 : i + 1;
+    }
+
+    // SPEC.md step 2: a program given by a path, or found through a PATH entry that is relative, empty or writable
+    // by the agent, could be any file the agent wrote.
+    private static string? RefuteProgramPath(string program, AnalysisContext context)
+    {
+        if (program.Contains('/', StringComparison.Ordinal))
+        {
+            return $"the program is given by a path ({program}), which could be any file";
+        }
+
+        if (KnownSafePrograms.Builtins.Contains(program))
+        {
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(context.SearchPath))
+        {
+            return "the command has no PATH to find its program on";
+        }
+
+        foreach (var entry in context.SearchPath.Split(':'))
+        {
+            if (entry.Length == 0 || entry[0] != '/')
+            {
+                return $"PATH holds the relative entry `{entry}`, where the agent could plant {program}";
+            }
+
+            if (IsInsideWritableRoot(entry, context))
+            {
+                return $"PATH holds {entry}, which the agent can write";
+            }
+
+            var candidate = Path.Join(entry, program);
+            if (File.Exists(candidate))
+            {
+                var real = ResolvedPath(candidate);
+                return IsInsideWritableRoot(real, context) ? $"{program} resolves to {real}, which the agent can write" : null;
+            }
+        }
+
+        // Not found anywhere, with every entry trusted: bash prints "command not found" and runs nothing.
+        return null;
+    }
+
+    private static bool IsInsideWritableRoot(string path, AnalysisContext context)
+    {
+        var resolved = ResolvedPath(path);
+        return context.WritableRoots.Any(root => IsSameOrInside(path, root) || IsSameOrInside(resolved, root));
+    }
+
+    private static bool IsSameOrInside(string path, string root) =>
+        path == root || path.StartsWith(root.EndsWith('/') ? root : root + "/", StringComparison.Ordinal);
+
+    private static string ResolvedPath(string path)
+    {
+        try
+        {
+            var info = new FileInfo(path);
+            return info.LinkTarget is null ? Path.GetFullPath(path) : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        }
+#pragma warning disable CA1031 // An unreadable path is simply not resolved; the lexical path is still checked.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return path;
+        }
+    }
+
+    // git reads the configuration of the repository its working directory (after -C) selects, for every
+    // directory the part may run in.
+    private static string? RefuteRepositories(IReadOnlyList<string> arguments, WorkingDirectories directories, AnalysisContext context)
+    {
+        var invocation = GitInspection.Refute(arguments);
+        foreach (var start in directories.Candidates)
+        {
+            var directory = invocation.Directories.Aggregate(start, (from, next) => Path.GetFullPath(next, from));
+            if (GitRepositoryConfig.FindProgramSetting(directory, context.HomeDirectory, context.WritableRoots) is { } named)
+            {
+                return named;
+            }
+        }
+
+        return null;
+    }
+
+    // The spellings of a path an argument holds: the word itself, the value after "--option=", an attached short
+    // option's value; "~" and "$HOME" resolved where nothing else is dynamic.
+    private static IEnumerable<PathSpelling> PathSpellings(ShellWord word, string? home)
+    {
+        string text;
+        bool isPattern;
+        if (word.IsStatic)
+        {
+            (text, isPattern) = (word.Value, false);
+        }
+        else if (word.Pattern is { } pattern)
+        {
+            (text, isPattern) = (pattern, (word.Traits & WordTraits.Glob) != 0);
+        }
+        else if (HomeSpelling(word.Source, home) is { } withHome)
+        {
+            (text, isPattern) = (withHome, false);
+        }
+        else
+        {
+            yield break;
+        }
+
+        foreach (var candidate in Candidates(text))
+        {
+            if (candidate.Length == 0)
+            {
+                continue;
+            }
+
+            if (candidate == "~" || candidate.StartsWith("~/", StringComparison.Ordinal))
+            {
+                if (home is not null)
+                {
+                    yield return new PathSpelling(home + candidate[1..], isPattern);
+                }
+
+                continue;
+            }
+
+            yield return new PathSpelling(candidate, isPattern);
+        }
+    }
+
+    private static IEnumerable<string> Candidates(string text)
+    {
+        yield return text;
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        if (equals >= 0)
+        {
+            yield return text[(equals + 1)..];
+        }
+
+        if (text.Length > 2 && text[0] == '-' && text[1] != '-')
+        {
+            yield return text[2..];
+        }
+    }
+
+    // "$HOME/.ssh/id_rsa", "${HOME}/.aws/credentials", "\"$HOME\"/.netrc": the home spelt as a variable, when nothing
+    // else in the word is dynamic.
+    private static string? HomeSpelling(string source, string? home)
+    {
+        if (home is null || !source.Contains("HOME", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var text = source.Replace("${HOME}", home, StringComparison.Ordinal).Replace("$HOME", home, StringComparison.Ordinal)
+            .Replace("\"", string.Empty, StringComparison.Ordinal).Replace("'", string.Empty, StringComparison.Ordinal);
+        return text.IndexOfAny(['$', '`', '*', '?', '[', '{', '\\']) < 0 ? text : null;
+    }
+}

@@ -1,0 +1,147 @@
+namespace AgentExec.Core.Commands;
+
+/// <summary>
+/// The options a program may be given in a known-safe run, and how the program itself reads them (SPEC.md
+/// "Policy", step 3a): GNU <c>getopt_long</c> rules — clusters of short options, a short option's value attached
+/// or in the next word, <c>--name=value</c> or <c>--name value</c>, options anywhere before <c>--</c>.
+/// </summary>
+/// <remarks>
+/// It is an allow-list: an option not named here refutes the proof, whatever it does. Long options must be
+/// spelled in full: GNU programs accept any unambiguous abbreviation (<c>sort --out=f</c> is <c>--output</c>),
+/// and an abbreviation is the one spelling whose meaning depends on the other options the program has, so none
+/// is accepted.
+/// </remarks>
+internal sealed record OptionGrammar
+{
+    /// <summary>Short options that take no value (<c>"nr"</c> for <c>-n</c> and <c>-r</c>).</summary>
+    public string ShortFlags { get; init; } = string.Empty;
+
+    /// <summary>Short options that take a value, attached (<c>-k2</c>) or in the next word (<c>-k 2</c>).</summary>
+    public string ShortWithValue { get; init; } = string.Empty;
+
+    /// <summary>Long options (without <c>--</c>) that take no value.</summary>
+    public IReadOnlySet<string> LongFlags { get; init; } = new HashSet<string>();
+
+    /// <summary>Long options that take a value, as <c>--name=value</c> or <c>--name value</c>.</summary>
+    public IReadOnlySet<string> LongWithValue { get; init; } = new HashSet<string>();
+
+    /// <summary>Long options whose value is optional and can only be attached (<c>--color</c>, <c>--color=never</c>).</summary>
+    public IReadOnlySet<string> LongOptionalValue { get; init; } = new HashSet<string>();
+
+    /// <summary>True when <c>-NUM</c> is an option (<c>head -5</c>, <c>git log -3</c>).</summary>
+    public bool NumericOption { get; init; }
+
+    /// <summary>The most operands (non-option words) allowed, or null for any number.</summary>
+    public int? MaxOperands { get; init; }
+
+    /// <summary>
+    /// Reads <paramref name="arguments"/> (every word already known to be literal); returns the operands in
+    /// order, or the reason the arguments are not on the allow-list.
+    /// </summary>
+    public OptionReading Read(string program, IReadOnlyList<string> arguments)
+    {
+        var operands = new List<string>();
+        var options = new List<ReadOption>();
+        var optionsEnded = false;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var word = arguments[i];
+            if (optionsEnded || word.Length < 2 || word[0] != '-')
+            {
+                operands.Add(word);
+                continue;
+            }
+
+            if (word == "--")
+            {
+                optionsEnded = true;
+                continue;
+            }
+
+            string? refusal;
+            if (word.StartsWith("--", StringComparison.Ordinal))
+            {
+                refusal = ReadLong(program, word, arguments, ref i, options);
+            }
+            else
+            {
+                refusal = ReadShortCluster(program, word, arguments, ref i, options);
+            }
+
+            if (refusal is not null)
+            {
+                return OptionReading.Refused(refusal);
+            }
+        }
+
+        if (operands.Count > MaxOperands)
+        {
+            return OptionReading.Refused($"{program} with more than {MaxOperands} operand{(MaxOperands == 1 ? string.Empty : "s")} writes the extra one");
+        }
+
+        return new OptionReading(operands, options, null);
+    }
+
+    private string? ReadLong(string program, string word, IReadOnlyList<string> arguments, ref int i, List<ReadOption> options)
+    {
+        var equals = word.IndexOf('=', StringComparison.Ordinal);
+        var name = equals < 0 ? word[2..] : word[2..equals];
+        if (LongFlags.Contains(name) && equals < 0)
+        {
+            options.Add(new ReadOption("--" + name, null));
+            return null;
+        }
+
+        if (LongOptionalValue.Contains(name))
+        {
+            options.Add(new ReadOption("--" + name, equals < 0 ? null : word[(equals + 1)..]));
+            return null;
+        }
+
+        if (LongWithValue.Contains(name))
+        {
+            if (equals < 0 && ++i >= arguments.Count)
+            {
+                return $"{program} --{name} lacks its value";
+            }
+
+            options.Add(new ReadOption("--" + name, equals < 0 ? arguments[i] : word[(equals + 1)..]));
+            return null;
+        }
+
+        return $"{program} {(equals < 0 ? word : word[..equals])} is not on {program}'s option allow-list";
+    }
+
+    private string? ReadShortCluster(string program, string word, IReadOnlyList<string> arguments, ref int i, List<ReadOption> options)
+    {
+        if (NumericOption && word.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0)
+        {
+            options.Add(new ReadOption(word, null));
+            return null;
+        }
+
+        for (var j = 1; j < word.Length; j++)
+        {
+            var letter = word[j];
+            if (ShortWithValue.Contains(letter, StringComparison.Ordinal))
+            {
+                if (j == word.Length - 1 && ++i >= arguments.Count)
+                {
+                    return $"{program} -{letter} lacks its value";
+                }
+
+                options.Add(new ReadOption("-" + letter, j == word.Length - 1 ? arguments[i] : word[(j + 1)..]));
+                return null;
+            }
+
+            if (!ShortFlags.Contains(letter, StringComparison.Ordinal))
+            {
+                return $"{program} -{letter} is not on {program}'s option allow-list";
+            }
+
+            options.Add(new ReadOption("-" + letter, null));
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,63 @@
+namespace AgentExec.Core.Commands;
+
+/// <summary>
+/// Every directory a part of the line may run in, following its <c>cd</c> commands (SPEC.md "Policy", step 3a:
+/// what follows a <c>cd</c> is judged from that directory).
+/// </summary>
+/// <remarks>
+/// A superset, never a guess: a <c>cd</c> may fail (<c>cd a; cat b</c> then reads <c>b</c> where the line started),
+/// or sit in a subshell whose end restores the directory, so each <c>cd</c> adds a candidate and removes none.
+/// Paths, credentials and the repository git selects are checked against every candidate.
+/// </remarks>
+internal sealed class WorkingDirectories(string start, string? home)
+{
+    // A line with dozens of cd commands is not a usual read; past this the later parts are simply not proven.
+    private const int MaxCandidates = 16;
+
+    private readonly List<string> candidates = [start];
+
+    /// <summary>The directories a part may run in.</summary>
+    public IReadOnlyList<string> Candidates => candidates;
+
+    /// <summary>Why the directory is no longer known (a <c>cd</c> to a computed place), or null.</summary>
+    public string? LostBecause { get; private set; }
+
+    /// <summary>Follows a <c>cd</c> with the literal <paramref name="arguments"/>; returns why it is not a plain change of directory, or null.</summary>
+    public string? Follow(IReadOnlyList<ShellWord> arguments)
+    {
+        if (arguments.Any(argument => !argument.IsStatic))
+        {
+            return Lose("cd to a directory computed at run time");
+        }
+
+        var words = arguments.Select(argument => argument.Value).SkipWhile(value => value is "-L" or "-P").ToList();
+        if (words.Count > 0 && words[0] == "--")
+        {
+            words.RemoveAt(0);
+        }
+
+        if (words.Count > 1 || (words.Count == 1 && (words[0] == "-" || (words[0].StartsWith('-') && words[0].Length > 1))))
+        {
+            return Lose("cd with options or a directory that is not literal");
+        }
+
+        var target = words.Count == 0 ? home : words[0];
+        if (string.IsNullOrEmpty(target))
+        {
+            return Lose("cd to a home directory that is not set");
+        }
+
+        foreach (var from in candidates.ToArray())
+        {
+            var next = Path.GetFullPath(target, from);
+            if (!candidates.Contains(next))
+            {
+                candidates.Add(next);
+            }
+        }
+
+        return candidates.Count > MaxCandidates ? Lose("too many cd commands to follow") : null;
+    }
+
+    private string Lose(string reason) => LostBecause ??= reason;
+}

@@ -1,0 +1,188 @@
+using AgentExec.Core.Commands;
+using AgentExec.Tests.TestSupport;
+
+namespace AgentExec.Tests.Core.Commands;
+
+/// <summary>
+/// The known-safe proof (SPEC.md "Policy", step 3a), row by row: each attack class of issue 9 is refused with a
+/// reason that names it, and the usual read-only lines an agent runs stay known-safe.
+/// </summary>
+public sealed class KnownSafeProofTests : IDisposable
+{
+    private readonly ProofMachine machine = new();
+
+    public void Dispose() => machine.Dispose();
+
+    [Theory]
+    // Brace expansion the old reading did not see: bash turns each of these into separate words.
+    [InlineData("sort {-o,x{}} README.md", "unquoted brace expansion")]
+    [InlineData("find . {-delete,x{}}", "could be -delete")]
+    [InlineData("sed -n {-i,x{}} 1p README.md", "unquoted brace expansion")]
+    [InlineData("git log {--output=x,x{}}", "unquoted brace expansion")]
+    [InlineData("uniq README.md {x,y{}}", "unquoted brace expansion")]
+    [InlineData("xxd README.md {x,y{}}", "unquoted brace expansion")]
+    [InlineData("cat {a,b}", "unquoted brace expansion")]
+    [InlineData("cat x{1..3}", "unquoted brace expansion")]
+    // Options off the allow-lists, in every spelling the programs accept.
+    [InlineData("sort -o out README.md", "sort -o is not on sort's option allow-list")]
+    [InlineData("sort -oout README.md", "sort -o is not on sort's option allow-list")]
+    [InlineData("sort -ro out README.md", "sort -o is not on sort's option allow-list")]
+    [InlineData("sort --out=f README.md", "sort --out is not on sort's option allow-list")]
+    [InlineData("sort --output f README.md", "sort --output is not on sort's option allow-list")]
+    [InlineData("sort --compress-program=sh README.md", "sort --compress-program is not on")]
+    [InlineData("find . -delete", "find with -delete")]
+    [InlineData("find . -name x -exec rm {} ;", "find -exec is not on find's allow-list")]
+    [InlineData("find . -fprint out", "find -fprint is not on find's allow-list")]
+    [InlineData("sed -i s/a/b/ README.md", "sed -i is not on sed's option allow-list")]
+    [InlineData("sed -n 1p --in-place README.md", "sed --in-place is not on")]
+    [InlineData("sed -n 'w out' README.md", "sed script that does more than print")]
+    [InlineData("sed 1p README.md", "sed without -n")]
+    [InlineData("git log --output=x", "git log --output is not on")]
+    [InlineData("git log --out=x", "git log --out is not on")]
+    [InlineData("git diff --ext-diff", "git diff --ext-diff is not on")]
+    [InlineData("git log --show-signature", "git log --show-signature is not on")]
+    [InlineData("git -c core.pager=sh log", "git with -c")]
+    [InlineData("git --git-dir=x status", "git with the global option --git-dir=x")]
+    [InlineData("git push", "git push is not a read-only git command")]
+    [InlineData("uniq README.md out", "uniq with more than 1 operand")]
+    [InlineData("xxd README.md out", "xxd with an output file writes it")]
+    [InlineData("xxd -r README.md", "xxd -r is not on xxd's option allow-list")]
+    [InlineData("rg --pre sh foo", "rg --pre is not on rg's option allow-list")]
+    [InlineData("rg -z foo", "rg -z is not on rg's option allow-list")]
+    [InlineData("date -s 2020-01-01", "date -s is not on date's option allow-list")]
+    [InlineData("date 010100002030", "date with an operand that is not +FORMAT")]
+    [InlineData("diff -l a b", "diff -l is not on diff's option allow-list")]
+    // Builtins that assign or evaluate, even with fixed words.
+    [InlineData("printf -v x hi", "printf with an option")]
+    [InlineData("printf -v 'a[$(touch p)]' x", "printf with an option")]
+    [InlineData("test -v 'a[$(touch p)]'", "test -v evaluates array subscripts")]
+    [InlineData("[ -v 'a[$(touch p)]' ]", "[ -v evaluates array subscripts")]
+    [InlineData("set -k; ls", "set is not on the known-safe list")]
+    // Other shells' grammar, and bash options that change what words mean.
+    [InlineData("sh -c 'ls &>/dev/null'", "sh script: only bash scripts are analysed")]
+    [InlineData("dash -c 'ls'", "dash script: only bash scripts are analysed")]
+    [InlineData("bash -k -c 'git status GIT_EXTERNAL_DIFF=x'", "bash option -k is not on the allow-list")]
+    [InlineData("bash -o keyword -c ls", "bash option -o keyword is not on the allow-list")]
+    [InlineData("bash -O extglob -c ls", "bash option -O")]
+    [InlineData("bash --rcfile x -c ls", "bash option --rcfile is not on the allow-list")]
+    [InlineData("bash <<EOF\nls\nEOF", "unquoted here-document")]
+    // Network pseudo-devices.
+    [InlineData("cat < /dev/tcp/127.0.0.1/80", "input from /dev/tcp/127.0.0.1/80 is network access")]
+    [InlineData("cat </dev/udp/1.2.3.4/53", "network access")]
+    [InlineData("cat < /dev/./tcp/127.0.0.1/80", "network access")]
+    // Expansions, double quotes included.
+    [InlineData("echo $x", "a parameter expansion")]
+    [InlineData("echo \"$(id)\"", "a command or process substitution")]
+    [InlineData("echo \"${a[$(id)]}\"", "")]
+    [InlineData("echo $((1 + 2))", "")]
+    [InlineData("sort ~/x", "a tilde expansion")]
+    [InlineData("sort *", "a pathname pattern")]
+    // Joins and contexts.
+    [InlineData("ls &", "the line uses &")]
+    [InlineData("ls |& cat", "the line uses |&")]
+    [InlineData("ls; echo $(ls)", "")]
+    [InlineData("f() { ls; }; f", "")]
+    // Programs given by a path, wrappers, assignments.
+    [InlineData("./ls", "the program is given by a path")]
+    [InlineData("bin/git status", "the program is given by a path")]
+    [InlineData("/bin/cat README.md", "the program is given by a path")]
+    [InlineData("LD_PRELOAD=x ls", "a variable is assigned")]
+    [InlineData("env A=1 ls", "a variable is assigned")]
+    [InlineData("nohup ls", "the wrapper `nohup`")]
+    [InlineData("env -C /tmp ls", "")]
+    [InlineData("xargs cat", "")]
+    [InlineData("timeout -s KILL", "")]
+    public void Line_is_not_known_safe_and_says_why(string line, string reason)
+    {
+        var analysis = machine.Analyze(line);
+
+        Assert.NotEqual(CommandSafety.KnownSafe, analysis.Safety);
+        Assert.Contains(analysis.Parts, part => part.Safety != CommandSafety.KnownSafe && part.Reason.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(".:/usr/bin", "PATH holds the relative entry `.`")]
+    [InlineData(":/usr/bin", "PATH holds the relative entry ``")]
+    public void A_path_that_searches_a_relative_entry_first_proves_nothing(string relativeFirst, string reason)
+    {
+        var analysis = machine.Analyze("ls", searchPath: relativeFirst + ":" + machine.Bin);
+
+        var part = Assert.Single(analysis.Parts);
+        Assert.Equal(CommandSafety.Ordinary, part.Safety);
+        Assert.Contains(reason, part.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_path_entry_inside_the_workspace_proves_nothing()
+    {
+        var planted = Path.Combine(machine.Workspace, "bin");
+        Directory.CreateDirectory(planted);
+
+        var analysis = machine.Analyze("ls", searchPath: planted + ":" + machine.Bin);
+
+        Assert.Contains("which the agent can write", Assert.Single(analysis.Parts).Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cat ~/.ssh/id_rsa")]
+    [InlineData("head ~/.aws/credentials")]
+    [InlineData("cat $HOME/.aws/credentials")]
+    [InlineData("cat \"${HOME}/.ssh/id_rsa\"")]
+    [InlineData("cd ~/.ssh && cat id_rsa")]
+    [InlineData("cat < ~/.ssh/id_rsa")]
+    [InlineData("grep -f ~/.ssh/id_rsa README.md")]
+    public void Credential_read_is_dangerous_where_the_sandbox_cannot_hide_it_and_ordinary_where_it_can(string line)
+    {
+        var unhidden = machine.Analyze(line, credentialsHidden: false);
+        var hidden = machine.Analyze(line, credentialsHidden: true);
+
+        Assert.Equal(CommandSafety.Dangerous, unhidden.Safety);
+        Assert.Contains(unhidden.Parts, part => part.Reason.Contains("credential location", StringComparison.Ordinal));
+        Assert.Equal(CommandSafety.Ordinary, hidden.Safety);
+    }
+
+    [Theory]
+    [InlineData("rg -n foo src")]
+    [InlineData("git log --oneline -5")]
+    [InlineData("git status")]
+    [InlineData("git diff HEAD~1 --stat")]
+    [InlineData("git show HEAD:README.md")]
+    [InlineData("git log -p -- src/x.cs")]
+    [InlineData("git branch -a")]
+    [InlineData("git -C src log -3 --format='%h %s'")]
+    [InlineData("ls -la | head")]
+    [InlineData("sed -n '1,20p' README.md")]
+    [InlineData("sed -n '/TODO/p' README.md")]
+    [InlineData("cat README.md")]
+    [InlineData("find . -name '*.cs'")]
+    [InlineData("find src -type f -name '*.json' -not -path './node_modules/*' | head -20")]
+    [InlineData("cd src && rg foo")]
+    [InlineData("grep foo *.c")]
+    [InlineData("wc -l < README.md")]
+    [InlineData("ls 2>/dev/null")]
+    [InlineData("ls src 2>&1 | head -5")]
+    [InlineData("sort -k2 -n README.md | uniq -c")]
+    [InlineData("head -n 5 README.md")]
+    [InlineData("timeout 5 ls")]
+    [InlineData("command -v git")]
+    [InlineData("bash -c 'ls'")]
+    [InlineData("bash -lc 'git status'")]
+    [InlineData("bash -euo pipefail -c 'ls | wc -l'")]
+    [InlineData("cat <<'EOF'\nhello\nEOF")]
+    [InlineData("echo hello world")]
+    [InlineData("echo ~")]
+    [InlineData("(cd src; ls)")]
+    [InlineData("xxd -l 64 README.md")]
+    [InlineData("date +%Y-%m-%d")]
+    [InlineData("tree -L 2 src")]
+    [InlineData("diff -u README.md a.c")]
+    [InlineData("jq . package.json")]
+    public void Usual_read_only_line_stays_known_safe(string line)
+    {
+        var analysis = machine.Analyze(line);
+
+        Assert.True(
+            analysis.Safety == CommandSafety.KnownSafe,
+            string.Join("; ", analysis.Parts.Select(part => $"{part.Program}: {part.Reason}")) + (analysis.UnknownReason is { } why ? $" (unknown: {why})" : string.Empty));
+    }
+}

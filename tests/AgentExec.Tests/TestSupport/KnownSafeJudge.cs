@@ -1,0 +1,47 @@
+using AgentExec.Core.Approval;
+using AgentExec.Core.Commands;
+using AgentExec.Core.Credentials;
+using AgentExec.Core.Policy;
+
+namespace AgentExec.Tests.TestSupport;
+
+/// <summary>
+/// The one definition of "known-safe" that the property tests and the read-only corpus judge by: the line runs with
+/// no question under <c>untrusted</c>, with no rules and no escalation (SPEC.md "Policy", steps 3a and 4).
+/// </summary>
+/// <remarks>
+/// Kept in one place so that the judge can be re-pointed (a stricter context, a different entry point) without
+/// touching the tests that rely on it. The context is a workspace the agent can write, a home directory apart from
+/// it, the usual system <c>PATH</c>, and a sandbox that hides the credentials, so that only the line decides.
+/// </remarks>
+internal static class KnownSafeJudge
+{
+    /// <summary>The <c>PATH</c> every judged line searches: system directories only, none of them writable by the agent.</summary>
+    public const string SearchPath = "/usr/local/bin:/usr/bin:/bin";
+
+    /// <summary>The context a line is judged in: it starts in <paramref name="directory"/>, the one writable root.</summary>
+    public static AnalysisContext ContextFor(string directory, string home) =>
+        new(directory, home, SearchPath, [directory], CredentialList.For(home), CredentialsHidden: true);
+
+    /// <summary>The whole evaluation of <paramref name="line"/>, for tests that print why a line is not known-safe.</summary>
+    public static PolicyEvaluation Evaluate(string line, AnalysisContext context) =>
+        PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line, context), [], ApprovalPolicy.Untrusted, EscalationKind.None);
+
+    /// <summary>True when <paramref name="line"/> would run with no question under <c>untrusted</c>.</summary>
+    public static bool IsKnownSafe(string line, AnalysisContext context) => Evaluate(line, context).Verdict == PolicyVerdict.Run;
+
+    /// <summary>Why <paramref name="evaluation"/> is not a run: each part that is not known-safe with its reason, and the unknown reason.</summary>
+    public static string Explain(PolicyEvaluation evaluation)
+    {
+        var reasons = evaluation.Parts
+            .Where(part => part.Verdict != PartVerdict.KnownSafe)
+            .Select(part => $"`{part.Part.Text}`: {part.Part.Reason}")
+            .ToList();
+        if (evaluation.Analysis.UnknownReason is { } unknown)
+        {
+            reasons.Add($"unknown: {unknown}");
+        }
+
+        return reasons.Count == 0 ? string.Join("; ", evaluation.Explanation) : string.Join("; ", reasons);
+    }
+}
