@@ -60,6 +60,8 @@ public sealed class RuleMatcherTests
     [InlineData("exec rm -rf x")]
     [InlineData("echo $(git push)")]
     [InlineData("bash -c 'git push'")]
+    [InlineData("sh -c 'git push'")]
+    [InlineData("sh -c 'ls &>/dev/null git push'")]
     public void Tightening_rules_look_inside_what_runs_other_commands(string line)
     {
         var evaluation = Evaluate(line, ForbidPush, ForbidRmRf);
