@@ -28,6 +28,7 @@ internal static class CommandNormalizer
         Verdict? imposed = null;
         string? unknown = null;
         var computed = false;
+        var givenByPath = false;
         string program;
         while (true)
         {
@@ -41,6 +42,7 @@ internal static class CommandNormalizer
             }
 
             (program, var outside) = ProgramName.Parse(programWord.Value);
+            givenByPath = programWord.Value.Contains('/', StringComparison.Ordinal);
             outsideSystem |= outside;
             if (wrappers.Count == MaxWrappers && CommandWrappers.IsWrapper(program))
             {
@@ -77,6 +79,7 @@ internal static class CommandNormalizer
         {
             SetsVariables = setsVariables,
             ProgramIsComputed = computed,
+            ProgramGivenByPath = givenByPath,
             RunsFileOutsideSystemDirectories = outsideSystem,
             ReadsArgumentsFromInput = readsArguments,
             ImposedByWrappers = imposed,

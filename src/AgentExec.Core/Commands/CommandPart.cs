@@ -18,4 +18,31 @@ public sealed record CommandPart(
     IReadOnlyList<string> Wrappers,
     CommandSafety Safety,
     string Reason,
-    int Depth);
+    int Depth)
+{
+    // Every flag below defaults to the reading that gives the least away: a part built without them is
+    // dynamic, not understood and named by a path, so tightening rules can only "might match" it and
+    // allow rules never match it (SPEC.md "Policy": when in doubt, a tightening rule matches and a
+    // loosening rule does not).
+
+    /// <summary>True when the program's name is fixed before bash runs the line (not <c>$CMD</c>).</summary>
+    public bool ProgramIsFixed { get; init; }
+
+    /// <summary>True when the program was written as a bare name and no wrapper ran a file outside the system directories; a rule written for <c>make</c> then means the <c>make</c> found on <c>PATH</c>.</summary>
+    public bool ProgramIsBareName { get; init; }
+
+    /// <summary>Per argument, true when its value is fixed before bash runs the line; an argument without an entry counts as dynamic.</summary>
+    public IReadOnlyList<bool> FixedArguments { get; init; } = [];
+
+    /// <summary>True when the parser accounted for the whole part: its wrappers' options were read and nothing in it was beyond the analysis.</summary>
+    public bool IsUnderstood { get; init; }
+
+    /// <summary>True when <c>xargs</c> adds arguments read from its input (anywhere, with <c>-I</c>), so more arguments exist at run time than are written.</summary>
+    public bool TakesArgumentsFromInput { get; init; }
+
+    /// <summary>True for a command that <c>find -exec</c>/<c>-ok</c> runs, where a word holding <c>{}</c> becomes the file names find found.</summary>
+    public bool RunByFind { get; init; }
+
+    /// <summary>True when argument <paramref name="index"/> is known to be fixed.</summary>
+    public bool ArgumentIsFixed(int index) => index < FixedArguments.Count && FixedArguments[index];
+}

@@ -1,8 +1,9 @@
 namespace AgentExec.Core.Commands;
 
 /// <summary>
-/// The one place that decides what counts as a flag in an argument list, shared by the built-in
-/// classifier and the rule matcher (SPEC.md "Policy", step 2: combined short flags compare as sets).
+/// What counts as a flag in an argument list for the built-in classifier (SPEC.md "Policy", step 2:
+/// combined short flags compare as sets). Rule matching reads arguments with each program's own table
+/// instead (<see cref="Policy.ArgumentReader"/>), sharing only <see cref="IsFlag"/> and <see cref="EndOfFlags"/>.
 /// </summary>
 /// <remarks>
 /// The helper knows no program's option table, so it cannot tell that <c>-o file</c> takes a value:

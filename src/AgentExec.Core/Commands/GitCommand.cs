@@ -56,6 +56,11 @@ internal static class GitCommand
                 unsafeGlobal ??= option;
             }
 
+            if (AliasDefinition(option, i + 1 < words.Count ? words[i + 1] : null) is { } redefinition)
+            {
+                return redefinition;
+            }
+
             if (GlobalOptionsWithValue.Contains(option))
             {
                 i++;
@@ -137,6 +142,26 @@ internal static class GitCommand
             default:
                 return null;
         }
+    }
+
+    // SPEC.md "When in doubt…": git -c alias.NAME=… makes NAME any git command, or any shell command
+    // with "!", so no rule on the subcommand can be trusted; -c is read as git reads it, key case-insensitive.
+    private static Verdict? AliasDefinition(string option, ShellWord? next)
+    {
+        string? setting = option switch
+        {
+            "-c" or "--config-env" when next is not null => next.IsStatic ? next.Value : null,
+            _ when option.StartsWith("--config-env=", StringComparison.Ordinal) => option["--config-env=".Length..],
+            _ => string.Empty,
+        };
+        if (setting is null)
+        {
+            return Verdict.Dangerous($"git {option} with a value expanded at run time (could redefine a subcommand)");
+        }
+
+        return setting.StartsWith("alias.", StringComparison.OrdinalIgnoreCase)
+            ? Verdict.Dangerous("git -c alias.* redefines a subcommand")
+            : null;
     }
 
     private static bool IsUnsafeLongOption(string value)

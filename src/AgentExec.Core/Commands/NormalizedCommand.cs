@@ -14,6 +14,9 @@ internal sealed record NormalizedCommand(
     /// <summary>True when the program's name is only known at run time (<c>$CMD args</c>).</summary>
     public bool ProgramIsComputed { get; init; }
 
+    /// <summary>True when the program (after the wrappers) was written as a path rather than a bare name.</summary>
+    public bool ProgramGivenByPath { get; init; }
+
     /// <summary>True when variables are set for the program (<c>A=1 cmd</c>, <c>env A=1 cmd</c>).</summary>
     public bool SetsVariables { get; init; }
 

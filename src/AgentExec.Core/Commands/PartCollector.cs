@@ -34,11 +34,11 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
 
         foreach (var command in script.Commands)
         {
-            AddCommand(command, depth, scope);
+            AddCommand(command, depth, scope, runByFind: false);
         }
     }
 
-    private void AddCommand(SimpleCommand command, int depth, ProofScope scope)
+    private void AddCommand(SimpleCommand command, int depth, ProofScope scope, bool runByFind)
     {
         if (!WithinDepth(depth))
         {
@@ -65,7 +65,15 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
             [.. normalized.Wrappers],
             verdict.Safety,
             verdict.Reason,
-            depth);
+            depth)
+        {
+            ProgramIsFixed = !normalized.ProgramIsComputed,
+            ProgramIsBareName = !normalized.ProgramGivenByPath && !normalized.RunsFileOutsideSystemDirectories,
+            FixedArguments = [.. normalized.Arguments.Select(argument => argument.IsStatic)],
+            IsUnderstood = normalized.UnknownReason is null && nested?.UnknownReason is null,
+            TakesArgumentsFromInput = normalized.ReadsArgumentsFromInput,
+            RunByFind = runByFind,
+        };
 
         // A script read with two grammars mostly finds the same commands twice; list each once.
         if (scope.Dialect == ShellDialect.Bash || !parts.Any(seen => IsSameReading(seen, part)))
@@ -98,7 +106,7 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
             foreach (var executed in FindCommand.ExecutedCommands(normalized.Args))
             {
                 state.Saw("find -exec");
-                AddCommand(SimpleCommand.OfWords(executed), depth + 1, scope);
+                AddCommand(SimpleCommand.OfWords(executed), depth + 1, scope, runByFind: true);
             }
         }
     }
@@ -138,7 +146,8 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
 
     private static bool IsSameReading(CommandPart seen, CommandPart part) =>
         seen.Depth == part.Depth && seen.Safety == part.Safety && seen.Text == part.Text && seen.Program == part.Program
-        && seen.Arguments.SequenceEqual(part.Arguments) && seen.Reason == part.Reason;
+        && seen.Arguments.SequenceEqual(part.Arguments) && seen.Reason == part.Reason
+        && seen.ProgramIsFixed == part.ProgramIsFixed && seen.FixedArguments.SequenceEqual(part.FixedArguments);
 
     private void AddSubstitutions(ShellWord word, int depth, ProofScope scope)
     {

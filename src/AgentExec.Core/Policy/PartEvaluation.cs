@@ -8,9 +8,20 @@ namespace AgentExec.Core.Policy;
 /// <param name="Verdict">The effective verdict.</param>
 public sealed record PartEvaluation(CommandPart Part, PolicyRule? Rule, PartVerdict Verdict)
 {
+    /// <summary>Set when <see cref="Rule"/> only might match (a word known only at run time could be what it names), saying why; such a rule asks, never denies.</summary>
+    public string? MatchDoubt { get; init; }
+
     /// <summary>One line explaining the verdict, for <c>check</c>, questions and the audit log.</summary>
-    public string Explain() => Rule is null
-        ? $"`{Part.Text}`: {Part.Reason} ({Verdict.ToCode()})"
-        : $"`{Part.Text}`: rule [{string.Join(' ', Rule.Pattern)}] says {Rule.Decision.ToCode()}"
-          + (Rule.Justification is { Length: > 0 } why ? $": {why}" : string.Empty);
+    public string Explain()
+    {
+        if (Rule is null)
+        {
+            return $"`{Part.Text}`: {Part.Reason} ({Verdict.ToCode()})";
+        }
+
+        var justification = Rule.Justification is { Length: > 0 } why ? $": {why}" : string.Empty;
+        return MatchDoubt is { } doubt
+            ? $"`{Part.Text}`: might match rule [{string.Join(' ', Rule.Pattern)}] ({Rule.Decision.ToCode()}) because {doubt}, so it asks{justification}"
+            : $"`{Part.Text}`: rule [{string.Join(' ', Rule.Pattern)}] says {Rule.Decision.ToCode()}{justification}";
+    }
 }

@@ -27,6 +27,8 @@ public static class PolicyEvaluationJson
                         ["decision"] = rule.Decision.ToCode(),
                         ["justification"] = rule.Justification,
                         ["origin"] = rule.Origin == RuleOrigin.User ? "user" : "workspace",
+                        ["match"] = part.MatchDoubt is null ? "certain" : "possible",
+                        ["doubt"] = part.MatchDoubt,
                     }
                     : null,
             });

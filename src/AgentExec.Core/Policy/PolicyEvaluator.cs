@@ -16,7 +16,7 @@ public static class PolicyEvaluator
         ApprovalPolicy policy,
         EscalationKind escalation)
     {
-        var parts = analysis.Parts.Select(part => EvaluatePart(part, rules)).ToArray();
+        var parts = analysis.Parts.Select(part => EvaluatePart(part, rules, lineUnderstood: !analysis.IsUnknown)).ToArray();
         var explanation = new List<string>();
 
         // Step 4, in SPEC.md's order. Each branch records why, most decisive first.
@@ -55,30 +55,66 @@ public static class PolicyEvaluator
             new(verdict, reason, policy, escalation, analysis, parts, explanation);
     }
 
-    private static PartEvaluation EvaluatePart(CommandPart part, IReadOnlyList<PolicyRule> rules)
+    // SPEC.md "When in doubt, a tightening rule matches and a loosening rule does not": a forbidden rule
+    // that only might match asks instead of denying, and an allow rule needs a line understood whole.
+    private static PartEvaluation EvaluatePart(CommandPart part, IReadOnlyList<PolicyRule> rules, bool lineUnderstood)
     {
-        PolicyRule? strictest = null;
+        (PolicyRule Rule, RuleMatch Match)? forbidden = null, asking = null, allowing = null;
         foreach (var rule in rules)
         {
-            if ((strictest is null || rule.Decision > strictest.Decision) && RuleMatcher.Matches(rule, part))
+            if (rule.Decision == RuleDecision.Allow && (!lineUnderstood || allowing is not null))
             {
-                strictest = rule;
+                continue;
+            }
+
+            var match = RuleMatcher.Match(rule, part);
+            if (match.Kind == RuleMatchKind.NoMatch)
+            {
+                continue;
+            }
+
+            if (rule.Decision == RuleDecision.Forbidden && match.Kind == RuleMatchKind.Matches)
+            {
+                forbidden ??= (rule, match);
+            }
+            else if (rule.Decision != RuleDecision.Allow)
+            {
+                // A certain prompt says more than a possible one; among possible ones, a forbidden rule says the most.
+                if (asking is null || Outranks(rule, match, asking.Value.Rule, asking.Value.Match))
+                {
+                    asking = (rule, match);
+                }
+            }
+            else if (match.Kind == RuleMatchKind.Matches)
+            {
+                allowing = (rule, match);
             }
         }
 
-        var verdict = strictest?.Decision switch
+        var decided = forbidden ?? asking ?? allowing;
+        var verdict = decided switch
         {
-            RuleDecision.Forbidden => PartVerdict.Forbidden,
-            RuleDecision.Prompt => PartVerdict.Prompt,
-            RuleDecision.Allow => PartVerdict.Allowed,
-            _ => part.Safety switch
+            { Rule.Decision: RuleDecision.Forbidden, Match.Kind: RuleMatchKind.Matches } => PartVerdict.Forbidden,
+            { Rule.Decision: RuleDecision.Allow } => PartVerdict.Allowed,
+            not null => PartVerdict.Prompt,
+            null => part.Safety switch
             {
                 CommandSafety.KnownSafe => PartVerdict.KnownSafe,
                 CommandSafety.Dangerous => PartVerdict.Dangerous,
                 _ => PartVerdict.Ordinary,
             },
         };
-        return new PartEvaluation(part, strictest, verdict);
+        return new PartEvaluation(part, decided?.Rule, verdict) { MatchDoubt = decided?.Match.Doubt };
+    }
+
+    private static bool Outranks(PolicyRule rule, RuleMatch match, PolicyRule current, RuleMatch currentMatch)
+    {
+        if (match.Kind != currentMatch.Kind)
+        {
+            return match.Kind == RuleMatchKind.Matches;
+        }
+
+        return rule.Decision > current.Decision;
     }
 
     private static List<string> QuestionReasons(

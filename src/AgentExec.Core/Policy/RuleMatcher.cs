@@ -1,40 +1,266 @@
+using System.Text.RegularExpressions;
 using AgentExec.Core.Commands;
 
 namespace AgentExec.Core.Policy;
 
 /// <summary>
 /// Decides whether a rule's pattern matches a normalised simple command (SPEC.md "Policy", rules): equal
-/// program names, the pattern's other non-flag tokens a prefix of the command's non-flag arguments, and
-/// every pattern flag (combined short flags split) among the command's flags, wherever they stand.
+/// program names, the pattern's other non-flag tokens a prefix of the command's operands, and every
+/// pattern option among the command's options, wherever they stand, compared through
+/// <see cref="ProgramSpellings"/>. docs/rules.md describes the algorithm.
 /// </summary>
-internal static class RuleMatcher
+/// <remarks>
+/// The answer has three values because the command line is the attacker's: a word only known at run time
+/// (<c>$X</c>, <c>*</c>, <c>$(…)</c>) could be whatever a rule names. For a tightening rule
+/// (<c>prompt</c>, <c>forbidden</c>) such a part "might match", which asks; for an <c>allow</c> rule it
+/// never matches. An <c>allow</c> rule also needs a part the parser fully understood, with a program
+/// written as a bare name.
+/// </remarks>
+internal static partial class RuleMatcher
 {
-    /// <summary>True when <paramref name="rule"/> matches <paramref name="part"/>.</summary>
-    public static bool Matches(PolicyRule rule, CommandPart part)
+    /// <summary>How <paramref name="rule"/> relates to <paramref name="part"/>.</summary>
+    public static RuleMatch Match(PolicyRule rule, CommandPart part)
     {
-        if (rule.Pattern.Count == 0 || !string.Equals(ProgramName(rule.Pattern[0]), part.Program, StringComparison.Ordinal))
+        if (rule.Pattern.Count == 0)
+        {
+            return RuleMatch.No;
+        }
+
+        var tightening = rule.Decision != RuleDecision.Allow;
+        var program = ProgramName(rule.Pattern[0]);
+        if (!part.ProgramIsFixed || ProgramMayBeReplaced(part))
+        {
+            return tightening ? RuleMatch.Maybe("the program's name is only known at run time") : RuleMatch.No;
+        }
+
+        if (!string.Equals(program, part.Program, StringComparison.Ordinal))
+        {
+            return tightening && MayHide(part, program)
+                ? RuleMatch.Maybe($"the options of {part.Program} could not be read, so the command it runs is not known")
+                : RuleMatch.No;
+        }
+
+        if (!tightening && !AllowMayApply(part))
+        {
+            return RuleMatch.No;
+        }
+
+        var spelling = ProgramSpellings.Find(program);
+        var pattern = ArgumentReader.Read(spelling, [.. rule.Pattern.Skip(1).Select(ArgumentToken.Fixed)], fork: false).All[0];
+        var readings = ArgumentReader.Read(spelling, Tokens(part), fork: true);
+        if (part.TakesArgumentsFromInput)
+        {
+            // With -I, xargs puts what it reads anywhere, even after a "--".
+            foreach (var reading in readings.All)
+            {
+                reading.AnyFlagPossible = true;
+            }
+        }
+
+        return tightening ? Tightening(pattern, readings) : Loosening(pattern, readings);
+    }
+
+    /// <summary>True when <paramref name="rule"/> certainly matches <paramref name="part"/>.</summary>
+    public static bool Matches(PolicyRule rule, CommandPart part) => Match(rule, part).Kind == RuleMatchKind.Matches;
+
+    private static RuleMatch Tightening(ArgumentReading pattern, Readings readings)
+    {
+        var possible = false;
+        foreach (var reading in readings.All)
+        {
+            var kind = Compare(pattern, reading, tightening: true);
+            if (kind == RuleMatchKind.Matches)
+            {
+                return RuleMatch.Yes;
+            }
+
+            possible |= kind == RuleMatchKind.MightMatch;
+        }
+
+        if (!readings.Complete)
+        {
+            return RuleMatch.Maybe("its options can be read in too many ways to rule the match out");
+        }
+
+        return possible ? RuleMatch.Maybe("an argument is only known at run time") : RuleMatch.No;
+    }
+
+    private static RuleMatch Loosening(ArgumentReading pattern, Readings readings) =>
+        readings.Complete && readings.All.All(reading => Compare(pattern, reading, tightening: false) == RuleMatchKind.Matches)
+            ? RuleMatch.Yes
+            : RuleMatch.No;
+
+    private static RuleMatchKind Compare(ArgumentReading pattern, ArgumentReading command, bool tightening)
+    {
+        var operandsCertain = OperandsArePrefix(pattern.Operands, command.Operands);
+        if (!operandsCertain && !OperandsCanBePrefix(pattern.Operands, command.Operands))
+        {
+            return RuleMatchKind.NoMatch;
+        }
+
+        var certain = operandsCertain;
+        foreach (var wanted in pattern.Flags)
+        {
+            if (command.Flags.Any(used => Satisfies(used, wanted, tightening)))
+            {
+                continue;
+            }
+
+            var name = NameOf(wanted);
+            var mayAppear = command.AnyFlagPossible
+                || (wanted.Value is not null && command.Flags.Any(used => used.ValueIsDynamic && used.Meanings.Contains(name, StringComparer.Ordinal)));
+            if (!mayAppear)
+            {
+                return RuleMatchKind.NoMatch;
+            }
+
+            certain = false;
+        }
+
+        return certain ? RuleMatchKind.Matches : RuleMatchKind.MightMatch;
+    }
+
+    private static bool Satisfies(ReadFlag used, ReadFlag wanted, bool tightening)
+    {
+        var name = NameOf(wanted);
+        var named = ((used.Certain || tightening) && used.Meanings.Contains(name, StringComparer.Ordinal))
+            || (tightening && !used.Known && IsAbbreviationOf(used.Written, name));
+        return named && (wanted.Value is null || (!used.ValueIsDynamic && string.Equals(used.Value, wanted.Value, StringComparison.Ordinal)));
+    }
+
+    // For an option the table does not know, "--forc" may be the program's abbreviation of a pattern's "--force".
+    private static bool IsAbbreviationOf(string written, string name) =>
+        written.Length > 2 && written.StartsWith("--", StringComparison.Ordinal) && name.StartsWith(written, StringComparison.Ordinal);
+
+    private static string NameOf(ReadFlag patternFlag) => patternFlag.Certain ? patternFlag.Meanings[0] : patternFlag.Written;
+
+    private static bool OperandsArePrefix(List<ReadOperand> pattern, List<ReadOperand> command)
+    {
+        if (pattern.Count > command.Count)
         {
             return false;
         }
 
-        var patternArguments = rule.Pattern.Skip(1).ToArray();
-        var patternOperands = FlagSet.NonFlagArguments(patternArguments);
-        var commandOperands = FlagSet.NonFlagArguments(part.Arguments);
-        if (patternOperands.Count > commandOperands.Count)
+        for (var i = 0; i < pattern.Count; i++)
         {
-            return false;
-        }
-
-        for (var i = 0; i < patternOperands.Count; i++)
-        {
-            if (!string.Equals(patternOperands[i], commandOperands[i], StringComparison.Ordinal))
+            if (command[i] is not { Value: { } value, Min: 1, Max: 1 } || !string.Equals(value, pattern[i].Value, StringComparison.Ordinal))
             {
                 return false;
             }
         }
 
-        return FlagSet.ShortAndLongFlags(patternArguments).IsSubsetOf(FlagSet.ShortAndLongFlags(part.Arguments));
+        return true;
     }
+
+    // Whether run-time words could make the pattern's operands a prefix of the command's.
+    private static bool OperandsCanBePrefix(List<ReadOperand> pattern, List<ReadOperand> command)
+    {
+        var memo = new bool?[pattern.Count + 1, command.Count + 1];
+        return From(0, 0);
+
+        bool From(int p, int c)
+        {
+            if (p == pattern.Count)
+            {
+                return true;
+            }
+
+            if (c == command.Count)
+            {
+                return false;
+            }
+
+            if (memo[p, c] is { } known)
+            {
+                return known;
+            }
+
+            var slot = command[c];
+            bool result;
+            if (slot.Value is { } value)
+            {
+                result = string.Equals(value, pattern[p].Value, StringComparison.Ordinal) && From(p + 1, c + 1);
+            }
+            else if (slot.Max >= pattern.Count - p)
+            {
+                result = true;
+            }
+            else
+            {
+                result = false;
+                for (var n = slot.Min; n <= slot.Max && !result; n++)
+                {
+                    result = From(p + n, c + 1);
+                }
+            }
+
+            memo[p, c] = result;
+            return result;
+        }
+    }
+
+    private static List<ArgumentToken> Tokens(CommandPart part)
+    {
+        var tokens = new List<ArgumentToken>(part.Arguments.Count + 1);
+        var replaces = Replaces(part);
+        for (var i = 0; i < part.Arguments.Count; i++)
+        {
+            var text = part.Arguments[i];
+            var placeholder = text.Contains("{}", StringComparison.Ordinal);
+
+            // Under xargs -I any operand may be the replace string, so any may become what xargs reads; a flag
+            // kept as written only makes a tightening rule match more.
+            var kind = !part.ArgumentIsFixed(i) ? (SingleWord().IsMatch(text) ? ArgumentTokenKind.DynamicWord : ArgumentTokenKind.Dynamic)
+                : part.TakesArgumentsFromInput && (placeholder || (replaces && !FlagSet.IsFlag(text))) ? ArgumentTokenKind.Dynamic
+                : part.RunByFind && placeholder ? ArgumentTokenKind.FoundFiles
+                : ArgumentTokenKind.Fixed;
+            tokens.Add(new ArgumentToken(text, kind));
+        }
+
+        if (part.TakesArgumentsFromInput)
+        {
+            tokens.Add(new ArgumentToken(string.Empty, ArgumentTokenKind.Dynamic));
+        }
+
+        return tokens;
+    }
+
+    // The part's text still holds the xargs options (its Text is the whole simple command); -I, -i or
+    // --replace make xargs substitute what it reads for a replace string the part does not carry.
+    private static bool Replaces(CommandPart part) => part.TakesArgumentsFromInput && XargsReplace().IsMatch(part.Text);
+
+    // find -exec {} runs the files it finds, and xargs -I P P runs what it reads: the program is not known.
+    private static bool ProgramMayBeReplaced(CommandPart part)
+    {
+        if ((part.RunByFind || part.TakesArgumentsFromInput) && part.Program.Contains("{}", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (!Replaces(part))
+        {
+            return false;
+        }
+
+        var name = Regex.Escape(part.Program);
+        return Regex.Count(part.Text, $@"(?<!\S){name}(?!\S)") >= 2
+            || Regex.IsMatch(part.Text, $@"(?<!\S)(-[^\s-]*[Ii]|--replace=){name}(?!\S)");
+    }
+
+    // A loosening rule needs the whole truth: every word fixed, a program found by name, nothing unread.
+    private static bool AllowMayApply(CommandPart part) =>
+        part.IsUnderstood
+        && part.ProgramIsBareName
+        && !part.TakesArgumentsFromInput
+        && part.FixedArguments.Count == part.Arguments.Count
+        && part.FixedArguments.All(isFixed => isFixed)
+        && !(part.RunByFind && part.Arguments.Any(argument => argument.Contains("{}", StringComparison.Ordinal)));
+
+    // A wrapper whose options could not be read (sudo --bogus git push) still runs whatever follows them.
+    private static bool MayHide(CommandPart part, string program) =>
+        !part.IsUnderstood
+        && CommandWrappers.IsWrapper(part.Program)
+        && part.Arguments.Select((argument, index) => !part.ArgumentIsFixed(index) || ProgramName(argument) == program).Any(hit => hit);
 
     // A rule written as ["/bin/rm", ...] means rm: the same reduction the parser applies to commands.
     private static string ProgramName(string program)
@@ -42,4 +268,11 @@ internal static class RuleMatcher
         var slash = program.LastIndexOf('/');
         return slash >= 0 ? program[(slash + 1)..] : program;
     }
+
+    [GeneratedRegex(@"(?<!\S)(-[^\s-]*[Ii]|--rep)")]
+    private static partial Regex XargsReplace();
+
+    // A double-quoted word whose only expansions are plain $name / ${name}: exactly one word at run time.
+    [GeneratedRegex(@"^""(?:[^""\\$`]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[0-9])*""$")]
+    private static partial Regex SingleWord();
 }

@@ -133,7 +133,7 @@ public sealed class CommandAnalyzerTests
     [InlineData("rm $X", "rm with an argument expanded at run time (could be -r/-f)")]
     [InlineData("./ls", "the program is given by a path (./ls), which could be any file")]
     [InlineData("git reset --hard", "git reset --hard discards uncommitted changes")]
-    [InlineData("git -c alias.x='!rm -rf /' x", "git with -c (configuration can run commands)")]
+    [InlineData("git -c alias.x='!rm -rf /' x", "git -c alias.* redefines a subcommand")]
     [InlineData("a=1", "a variable is assigned for the command")]
     public void Reason_says_why_in_a_short_phrase(string line, string reason)
     {

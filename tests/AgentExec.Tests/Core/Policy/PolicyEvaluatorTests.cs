@@ -132,7 +132,7 @@ public sealed class PolicyEvaluatorTests
     [InlineData(new[] { "git", "push" }, new[] { "pull" }, false)]
     [InlineData(new[] { "git", "push", "origin" }, new[] { "push" }, false)]
     [InlineData(new[] { "/bin/rm", "-r" }, new[] { "-r", "x" }, true)]
-    [InlineData(new[] { "rm", "--force" }, new[] { "-f", "x" }, false)]
+    [InlineData(new[] { "rm", "--force" }, new[] { "-f", "x" }, true)]
     [InlineData(new[] { "rm", "x" }, new[] { "--", "x" }, true)]
     public void Rule_patterns_match_flags_as_sets_and_operands_as_a_prefix(string[] pattern, string[] arguments, bool matches)
     {
@@ -145,10 +145,96 @@ public sealed class PolicyEvaluatorTests
         Assert.Equal(matches, RuleMatcher.Matches(rule, part));
     }
 
+    [Fact]
+    public void Forbidden_rule_that_only_might_match_a_run_time_word_asks_and_says_why()
+    {
+        var forbid = Rule(RuleDecision.Forbidden, "rm", "-rf");
+        var part = Part("rm $FLAGS x", "rm", ["$FLAGS", "x"], CommandSafety.Dangerous, "rm with an argument expanded at run time (could be -r/-f)")
+            with { FixedArguments = [false, true] };
+
+        var evaluation = PolicyEvaluator.Evaluate(Line("rm $FLAGS x", part), [forbid], ApprovalPolicy.OnRequest, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
+        Assert.Equal(ApprovalReason.RulePrompt, evaluation.Reason);
+        Assert.Equal(
+            [new PartEvaluation(part, forbid, PartVerdict.Prompt) { MatchDoubt = "an argument is only known at run time" }],
+            evaluation.Parts);
+        Assert.Equal(
+            ["`rm $FLAGS x`: might match rule [rm -rf] (forbidden) because an argument is only known at run time, so it asks: because"],
+            evaluation.Explanation);
+    }
+
+    [Fact]
+    public void Forbidden_rule_that_only_might_match_is_denied_under_never_as_a_question_not_as_the_rule()
+    {
+        var forbid = Rule(RuleDecision.Forbidden, "git", "push");
+        var part = Part("$G push", "$G", ["push"], CommandSafety.Dangerous, "runs a program whose name is computed at run time")
+            with { ProgramIsFixed = false };
+
+        var evaluation = PolicyEvaluator.Evaluate(Line("$G push", part), [forbid], ApprovalPolicy.Never, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Forbid, evaluation.Verdict);
+        Assert.Equal(ApprovalReason.PolicyNever, evaluation.Reason);
+    }
+
+    [Fact]
+    public void Certain_prompt_rule_is_reported_before_a_forbidden_rule_that_only_might_match()
+    {
+        var forbid = Rule(RuleDecision.Forbidden, "rm", "-rf");
+        var prompt = Rule(RuleDecision.Prompt, "rm");
+        var part = Part("rm $FLAGS x", "rm", ["$FLAGS", "x"], CommandSafety.Dangerous, "x") with { FixedArguments = [false, true] };
+
+        var evaluation = PolicyEvaluator.Evaluate(Line("rm $FLAGS x", part), [forbid, prompt], ApprovalPolicy.OnRequest, EscalationKind.None);
+
+        Assert.Equal([new PartEvaluation(part, prompt, PartVerdict.Prompt)], evaluation.Parts);
+    }
+
+    [Fact]
+    public void Allow_rule_does_not_apply_to_a_part_the_parser_did_not_fully_understand()
+    {
+        var allow = Rule(RuleDecision.Allow, "make");
+        var part = Make with { IsUnderstood = false };
+
+        var evaluation = PolicyEvaluator.Evaluate(Line("make", part), [allow], ApprovalPolicy.Untrusted, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
+        Assert.Null(evaluation.Parts[0].Rule);
+    }
+
+    [Fact]
+    public void Allow_rule_does_not_apply_on_a_line_that_is_not_fully_understood()
+    {
+        var allow = Rule(RuleDecision.Allow, "make");
+        var analysis = Line("make; alias make=rm", Make) with { UnknownReason = "alias changes what later commands run" };
+
+        var evaluation = PolicyEvaluator.Evaluate(analysis, [allow], ApprovalPolicy.OnFailure, EscalationKind.None);
+
+        Assert.Equal(PartVerdict.Ordinary, evaluation.Parts[0].Verdict);
+        Assert.False(evaluation.AllowedByRule);
+    }
+
+    [Fact]
+    public void Part_built_without_fixedness_counts_as_dynamic_so_a_forbidden_rule_only_might_match()
+    {
+        var forbid = Rule(RuleDecision.Forbidden, "rm", "-rf");
+        var bare = new CommandPart("rm -rf x", "rm", ["-rf", "x"], [], CommandSafety.Dangerous, "rm with -r/-f", 0);
+
+        var evaluation = PolicyEvaluator.Evaluate(Line("rm -rf x", bare), [forbid], ApprovalPolicy.OnRequest, EscalationKind.None);
+
+        Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
+    }
+
     private static CommandAnalysis Line(string text, params CommandPart[] parts) => new(text, parts, [], null);
 
+    // A part as the parser reports a fully understood one written with a bare program name and fixed words.
     private static CommandPart Part(string text, string program, string[] arguments, CommandSafety safety, string reason) =>
-        new(text, program, arguments, [], safety, reason, 0);
+        new(text, program, arguments, [], safety, reason, 0)
+        {
+            ProgramIsFixed = true,
+            ProgramIsBareName = true,
+            FixedArguments = [.. arguments.Select(_ => true)],
+            IsUnderstood = true,
+        };
 
     private static PolicyRule Rule(RuleDecision decision, params string[] pattern) =>
         new(pattern, decision, decision == RuleDecision.Forbidden ? "because" : null, RuleOrigin.User);
