@@ -1,14 +1,17 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 
 namespace AgentExec.Core.Configuration;
 
 /// <summary>Symbolic-link resolution of absolute paths, like <c>realpath(3)</c>, in managed code.</summary>
 /// <remarks>
 /// Trust decisions ("is this config inside the workspace?") must compare where files really are, not how they were
-/// named. <see cref="FileSystemInfo.ResolveLinkTarget"/> resolves only the last component, and a P/Invoke of
-/// <c>realpath</c> would need unsafe code in Core, so the components are walked here one by one.
+/// named. <see cref="FileSystemInfo.ResolveLinkTarget"/> resolves only the last component. A path that exists is
+/// resolved by the C library's <c>realpath(3)</c> (the known-safe proof resolves every argument of every command,
+/// and the managed walk costs several times more); one that does not exist is walked here component by component,
+/// which keeps its missing tail as written.
 /// </remarks>
-internal static class RealPath
+internal static partial class RealPath
 {
     // Linux gives up with ELOOP after 40 links; so do we.
     private const int MaxSymbolicLinks = 40;
@@ -25,6 +28,24 @@ internal static class RealPath
         if (!Path.IsPathFullyQualified(absolutePath))
         {
             return false;
+        }
+
+        if (OperatingSystem.IsLinux() && !absolutePath.Contains('\0', StringComparison.Ordinal))
+        {
+            var resolvedByLibc = NativeRealPath(absolutePath, 0);
+            if (resolvedByLibc != 0)
+            {
+                try
+                {
+                    realPath = Marshal.PtrToStringUTF8(resolvedByLibc)!;
+                    exists = true;
+                    return true;
+                }
+                finally
+                {
+                    Free(resolvedByLibc);
+                }
+            }
         }
 
         var pending = new Stack<string>();
@@ -108,6 +129,14 @@ internal static class RealPath
             || path == trimmed
             || path.StartsWith(trimmed + "/", StringComparison.Ordinal);
     }
+
+    // realpath(3) with a null buffer returns a string the caller frees; null when any component is missing or a
+    // link loops, and the managed walk then gives the answer.
+    [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint NativeRealPath(string path, nint resolved);
+
+    [LibraryImport("libc", EntryPoint = "free")]
+    private static partial void Free(nint pointer);
 
     private static void PushComponents(Stack<string> pending, string path)
     {
