@@ -1,3 +1,5 @@
+using AgentExec.Core.Configuration;
+
 namespace AgentExec.Core.Commands;
 
 /// <summary>
@@ -344,7 +346,7 @@ internal static class KnownSafeProof
             var candidate = Path.Join(entry, program);
             if (File.Exists(candidate))
             {
-                var real = ResolvedPath(candidate);
+                var real = RealPath.TryResolve(candidate, out var resolved, out _) ? resolved : candidate;
                 return IsInsideWritableRoot(real, context) ? $"{program} resolves to {real}, which the agent can write" : null;
             }
         }
@@ -355,26 +357,8 @@ internal static class KnownSafeProof
 
     private static bool IsInsideWritableRoot(string path, AnalysisContext context)
     {
-        var resolved = ResolvedPath(path);
-        return context.WritableRoots.Any(root => IsSameOrInside(path, root) || IsSameOrInside(resolved, root));
-    }
-
-    private static bool IsSameOrInside(string path, string root) =>
-        path == root || path.StartsWith(root.EndsWith('/') ? root : root + "/", StringComparison.Ordinal);
-
-    private static string ResolvedPath(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            return info.LinkTarget is null ? Path.GetFullPath(path) : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-        }
-#pragma warning disable CA1031 // An unreadable path is simply not resolved; the lexical path is still checked.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-            return path;
-        }
+        var resolved = RealPath.TryResolve(path, out var real, out _) ? real : path;
+        return context.WritableRoots.Any(root => RealPath.IsSameOrInside(path, root) || RealPath.IsSameOrInside(resolved, root));
     }
 
     // git reads the configuration of the repository its working directory (after -C) selects, for every
