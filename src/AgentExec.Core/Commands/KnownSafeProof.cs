@@ -16,8 +16,8 @@ namespace AgentExec.Core.Commands;
 /// <item>No variable is assigned before it or by a wrapper; nothing about it is unknown to the reading.</item>
 /// <item>Every word is fixed before bash runs it; only a reader (<see cref="KnownSafePrograms.Readers"/>) may take
 /// pathname patterns and <c>~</c>.</item>
-/// <item>Wrappers are only <c>command</c>, <c>nice</c>, <c>timeout</c>, <c>time -p</c> and <c>env -i/-u</c>, each
-/// with options from its own list.</item>
+/// <item>Wrappers are only <c>command</c>, <c>nice</c>, <c>timeout</c>, <c>time -p</c> and <c>env</c> without options,
+/// each with options from its own list.</item>
 /// <item>The program is a bare name: a builtin on the list, or a file that <c>PATH</c> finds with no entry on the
 /// way that is relative, empty or writable by the agent.</item>
 /// <item>Its arguments are on its allow-list (<see cref="KnownSafePrograms.Refute"/>).</item>
@@ -175,9 +175,30 @@ internal static class KnownSafeProof
             {
                 return DescribeExpansion(word);
             }
+
+            if ((dynamic & WordTraits.Tilde) != 0 && !NamesOwnHome(word.Pattern!))
+            {
+                // ~user, ~+ and ~- name another user's home or a directory the proof does not track.
+                return $"the tilde expansion in `{word.Source}` names a directory other than the home";
+            }
         }
 
         return null;
+    }
+
+    // Every place bash expands a tilde (the start, after "=" or ":") is "~" alone or "~/…".
+    private static bool NamesOwnHome(string pattern)
+    {
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var expands = pattern[i] == '~' && (i == 0 || pattern[i - 1] is '=' or ':');
+            if (expands && i + 1 < pattern.Length && pattern[i + 1] is not ('/' or ':'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string DescribeExpansion(ShellWord word)
@@ -252,7 +273,8 @@ internal static class KnownSafeProof
                 "nice" => SkipNice(words, i + 1, programIndex),
                 "timeout" => SkipTimeout(words, i + 1, programIndex),
                 "time" => SkipOptions(words, i + 1, programIndex, flags: ["-p"], withValue: []),
-                "env" => SkipOptions(words, i + 1, programIndex, flags: ["-i", "--ignore-environment", "-"], withValue: ["-u", "--unset"]),
+                // No options: without PATH (env -i, env -u PATH) the C library searches a default path of its own.
+                "env" => SkipOptions(words, i + 1, programIndex, flags: [], withValue: []),
                 _ => -1,
             };
             if (next < 0)

@@ -91,6 +91,10 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("nohup ls", "the wrapper `nohup`")]
     [InlineData("env -C /tmp ls", "")]
     [InlineData("xargs cat", "")]
+    [InlineData("env -i ls", "the wrapper `env`")]
+    [InlineData("env -u PATH ls", "the wrapper `env`")]
+    [InlineData("cat ~root/.aws/credentials", "names a directory other than the home")]
+    [InlineData("cat ~+/README.md", "names a directory other than the home")]
     [InlineData("timeout -s KILL", "")]
     public void Line_is_not_known_safe_and_says_why(string line, string reason)
     {
