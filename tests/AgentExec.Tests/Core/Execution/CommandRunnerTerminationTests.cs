@@ -171,7 +171,8 @@ public sealed class CommandRunnerTerminationTests
         const string script = "sleep 30 & echo $! >&2; exit 5";
 
         // Act
-        var result = await _runner.RunAsync(BashSpecs.Bash(script, timeout: TimeSpan.FromMilliseconds(300)), null, CancellationToken.None);
+        // Two seconds: long enough for bash to print and exit on a loaded machine, far short of the sleep.
+        var result = await _runner.RunAsync(BashSpecs.Bash(script, timeout: TimeSpan.FromSeconds(2)), null, CancellationToken.None);
 
         // Assert
         ProcessTable.KillQuietly(int.Parse(result.Stderr.Text.Trim(), CultureInfo.InvariantCulture));
