@@ -55,6 +55,11 @@ internal static class GitConfigProgramKeys
 
             // "!command" runs a command on git submodule update.
             ("submodule", "update") => value is null || value.StartsWith('!'),
+
+            // A partial clone fetches a missing object on demand when git log -p or git show needs it: that runs the
+            // remote's transport (a network connection, git-upload-pack, git maintenance) from a plain inspection.
+            ("extensions", "partialclone") => true,
+            ("remote", "promisor") => !IsFalse(value),
             _ => AlwaysPrograms.Contains((section, name))
                 || ProgramSections.Contains(section)
                 || ProgramNameEndings.Any(ending => name.EndsWith(ending, StringComparison.Ordinal)),

@@ -243,7 +243,29 @@ internal static class GitInspection
             _ => OptionReading.Refused($"git {subcommand} is not a read-only git command"),
         };
 
-        return new GitInvocation(directories, reading.Refusal ?? ListingRefusal(subcommand, reading));
+        return new GitInvocation(directories, reading.Refusal ?? ListingRefusal(subcommand, reading) ?? FormatRefusal(reading));
+    }
+
+    // %G… placeholders (and for-each-ref's %(signature)) verify signatures, which runs gpg; a --pretty or --format
+    // that is a bare name other than git's own may be a pretty.NAME alias from the repository's configuration.
+    private static string? FormatRefusal(OptionReading reading)
+    {
+        foreach (var option in reading.Options.Where(option => option.Name is "--format" or "--pretty"))
+        {
+            var value = option.Value ?? string.Empty;
+            if (value.Contains("%G", StringComparison.Ordinal) || value.Contains("signature", StringComparison.OrdinalIgnoreCase))
+            {
+                return $"git {option.Name} with a signature placeholder runs gpg";
+            }
+
+            if (value.Length > 0 && !value.Contains('%', StringComparison.Ordinal) && !value.Contains(':', StringComparison.Ordinal)
+                && !BuiltInFormats.Contains(value))
+            {
+                return $"git {option.Name}={value} may name a format the repository's configuration defines";
+            }
+        }
+
+        return null;
     }
 
     // The forms of branch, tag, config and remote that only list: a name without --list creates a branch or tag,
@@ -261,6 +283,9 @@ internal static class GitInspection
             _ => null,
         };
     }
+
+    private static readonly HashSet<string> BuiltInFormats =
+        ["oneline", "short", "medium", "full", "fuller", "reference", "email", "raw", "mboxrd"];
 
     private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
 }

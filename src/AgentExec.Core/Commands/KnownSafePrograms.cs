@@ -87,15 +87,16 @@ internal static partial class KnownSafePrograms
             ShortWithValue = "LPI",
             LongFlags = Set("du", "noreport", "dirsfirst", "prune", "matchdirs", "ignore-case", "gitignore", "inodes", "device", "si", "help", "version"),
             LongWithValue = Set("charset", "filelimit", "sort", "timefmt"),
+            ValueOptionsAlone = true,
         },
 
         // -C compiles a magic file (writes), -z/-Z look inside compressed files (runs decompressors), -p touches times.
         ["file"] = new()
         {
             ShortFlags = "bhiLkNnrsSvl0",
-            ShortWithValue = "eFfmP",
+            ShortWithValue = "eFmP",
             LongFlags = Set("brief", "mime", "mime-type", "mime-encoding", "dereference", "no-dereference", "keep-going", "no-pad", "raw", "special-files", "help", "version"),
-            LongWithValue = Set("exclude", "separator", "files-from", "magic-file", "parameter"),
+            LongWithValue = Set("exclude", "separator", "magic-file", "parameter"),
         },
 
         // -s and an operand that is not +FORMAT set the clock.
@@ -153,13 +154,39 @@ internal static partial class KnownSafePrograms
         },
     };
 
+    // The conditional programs whose arguments are checked by code of their own rather than a grammar.
+    private static readonly Dictionary<string, Func<IReadOnlyList<string>, string?>> Checks = new(StringComparer.Ordinal)
+    {
+        // bash's printf -v assigns a variable (and evaluates an array subscript); only a format may come first.
+        ["printf"] = arguments => arguments.Count > 0 && arguments[0].StartsWith('-') ? "printf with an option (-v assigns a variable)" : null,
+
+        // test -v / -R evaluate an array subscript, which can hold $(…); "[" must end with "]".
+        ["test"] = arguments => TestRefusal("test", arguments),
+        ["["] = arguments => TestRefusal("[", arguments),
+        ["command"] = arguments => arguments.Count > 0 && arguments[0] is "-v" or "-V" or "-pv" or "-pV" or "-vp" or "-Vp"
+            ? null
+            : "command runs the program it names",
+        ["env"] = arguments => arguments.All(argument => argument is "-0" or "--null") ? null : "env with arguments",
+        ["xxd"] = XxdRefusal,
+        ["find"] = FindGrammar.Refute,
+        ["git"] = arguments => GitInspection.Refute(arguments).Refusal,
+    };
+
     /// <summary>True when <paramref name="program"/> is on the known-safe list at all (readers, conditional programs, <c>cd</c>).</summary>
     public static bool IsListed(string program) =>
-        Readers.Contains(program) || Grammars.ContainsKey(program)
-        || program is "cd" or "printf" or "test" or "[" or "command" or "env" or "xxd" or "find" or "git";
+        Readers.Contains(program) || Grammars.ContainsKey(program) || Checks.ContainsKey(program) || program == "cd";
 
     /// <summary>True when <paramref name="program"/> is a reader, which may take pathname patterns and <c>~</c>.</summary>
     public static bool IsReader(string program) => Readers.Contains(program);
+
+    /// <summary>
+    /// Why a reader's argument keeps it from being known-safe, or null: <c>wc</c> and <c>du</c> read the names of the
+    /// files to read from <c>--files0-from=F</c> (any abbreviation down to <c>--f</c>), a list nobody has checked.
+    /// </summary>
+    public static string? RefuteReaderArgument(string program, string argument) =>
+        program is "wc" or "du" && argument.StartsWith("--f", StringComparison.Ordinal)
+            ? $"{program} {argument} reads the names of the files to read from a file"
+            : null;
 
     /// <summary>
     /// Why <paramref name="program"/> with the literal <paramref name="arguments"/> is not a known-safe read, or null
@@ -173,27 +200,13 @@ internal static partial class KnownSafePrograms
             return reading.Refusal ?? ProgramSpecific(program, reading);
         }
 
-        return program switch
-        {
-            // bash's printf -v assigns a variable (and evaluates an array subscript); only a format may come first.
-            "printf" => arguments.Count > 0 && arguments[0].StartsWith('-')
-                ? "printf with an option (-v assigns a variable)"
-                : null,
-
-            // test -v / -R evaluate an array subscript, which can hold $(…); "[" must end with "]".
-            "test" or "[" => arguments.Any(argument => argument is "-v" or "-R")
-                ? $"{program} -v evaluates array subscripts"
-                : program == "[" && (arguments.Count == 0 || arguments[^1] != "]") ? "[ without its closing ]" : null,
-            "command" => arguments.Count > 0 && arguments[0] is "-v" or "-V" or "-pv" or "-pV" or "-vp" or "-Vp"
-                ? null
-                : "command runs the program it names",
-            "env" => arguments.All(argument => argument is "-0" or "--null") ? null : "env with arguments",
-            "xxd" => XxdRefusal(arguments),
-            "find" => FindGrammar.Refute(arguments),
-            "git" => GitInspection.Refute(arguments).Refusal,
-            _ => $"{program} is not on the known-safe list",
-        };
+        return Checks.TryGetValue(program, out var check) ? check(arguments) : $"{program} is not on the known-safe list";
     }
+
+    private static string? TestRefusal(string program, IReadOnlyList<string> arguments) =>
+        arguments.Any(argument => argument is "-v" or "-R") ? $"{program} -v evaluates array subscripts"
+        : program == "[" && (arguments.Count == 0 || arguments[^1] != "]") ? "[ without its closing ]"
+        : null;
 
     private static string? ProgramSpecific(string program, OptionReading reading) => program switch
     {
@@ -233,6 +246,12 @@ internal static partial class KnownSafePrograms
         for (var i = 0; i < arguments.Count; i++)
         {
             var word = arguments[i];
+            if (operands > 0)
+            {
+                // xxd stops reading options at its first operand: whatever follows is the file it writes.
+                return "xxd with a word after its input file writes that file";
+            }
+
             if (XxdFlags.Contains(word))
             {
                 continue;

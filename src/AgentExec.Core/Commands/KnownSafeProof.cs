@@ -70,7 +70,8 @@ internal static class KnownSafeProof
         }
 
         var isReader = KnownSafePrograms.IsReader(command.Program);
-        if (RefuteWords(parsed.Words, isReader) is { } wordRefusal)
+        var programIndex = parsed.Words.Count - command.Arguments.Count - 1;
+        if (RefuteWords(parsed.Words, isReader, programIndex) is { } wordRefusal)
         {
             return wordRefusal;
         }
@@ -85,7 +86,6 @@ internal static class KnownSafeProof
             return null;
         }
 
-        var programIndex = parsed.Words.Count - command.Arguments.Count - 1;
         if (RefuteWrappers(parsed.Words, programIndex) is { } wrapperRefusal)
         {
             return wrapperRefusal;
@@ -109,7 +109,7 @@ internal static class KnownSafeProof
 
         if (isReader)
         {
-            return null;
+            return RefuteReader(command, directories);
         }
 
         if (nested is not null)
@@ -146,7 +146,9 @@ internal static class KnownSafeProof
             {
                 foreach (var directory in directories.Candidates)
                 {
-                    var path = Path.GetFullPath(spelling.Path, directory);
+                    // Joined, not normalised: "e/../shadow" through a link e -> /etc/ssl is /etc/shadow to the kernel,
+                    // and Covers resolves links before it applies "..".
+                    var path = Path.IsPathRooted(spelling.Path) ? spelling.Path : Path.Join(directory, spelling.Path);
                     var named = spelling.IsPattern ? context.Credentials.MayMatch(path) : context.Credentials.Covers(path);
                     if (named)
                     {
@@ -159,7 +161,9 @@ internal static class KnownSafeProof
         return null;
     }
 
-    private static string? RefuteWords(IReadOnlyList<ShellWord> words, bool isReader)
+    // Only a reader's own arguments (after the program word) may be patterns or "~": a wrapper's option value
+    // (nice -n [5r]*) or the program word itself would be replaced by whatever the pattern expands to.
+    private static string? RefuteWords(IReadOnlyList<ShellWord> words, bool isReader, int programIndex)
     {
         for (var i = 0; i < words.Count; i++)
         {
@@ -171,7 +175,7 @@ internal static class KnownSafeProof
             }
 
             var onlyPaths = (dynamic & ~WordTraits.PathExpansion) == 0;
-            if (!isReader || !onlyPaths || i == 0)
+            if (!isReader || !onlyPaths || i <= programIndex)
             {
                 return DescribeExpansion(word);
             }
@@ -184,6 +188,41 @@ internal static class KnownSafeProof
         }
 
         return null;
+    }
+
+    // A reader takes any words, but not a list of names from a file, and not a pattern that could expand to an
+    // option-like name present now: "grep x *" with a file "-f.env" reads .env as its patterns.
+    private static string? RefuteReader(NormalizedCommand command, WorkingDirectories directories)
+    {
+        foreach (var argument in command.Arguments)
+        {
+            if (KnownSafePrograms.RefuteReaderArgument(command.Program, argument.Value) is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (argument.Pattern is { Length: > 0 } pattern && pattern[0] is '*' or '?' or '['
+                && directories.Candidates.Any(HoldsOptionLikeName))
+            {
+                return $"the pattern `{argument.Source}` could expand to a file name that {command.Program} reads as an option";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool HoldsOptionLikeName(string directory)
+    {
+        try
+        {
+            return Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory, "-*").Any();
+        }
+#pragma warning disable CA1031 // A directory that cannot be listed cannot be proven free of such names.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return true;
+        }
     }
 
     // Every place bash expands a tilde (the start, after "=" or ":") is "~" alone or "~/…".
@@ -390,10 +429,16 @@ internal static class KnownSafeProof
         var invocation = GitInspection.Refute(arguments);
         foreach (var start in directories.Candidates)
         {
-            var directory = invocation.Directories.Aggregate(start, (from, next) => Path.GetFullPath(next, from));
-            if (GitRepositoryConfig.FindProgramSetting(directory, context.HomeDirectory, context.WritableRoots) is { } named)
+            // git changes into each -C directory and walks up from where it really is, so the repository is looked
+            // for both from the path as written and from the path with its links resolved.
+            var lexical = invocation.Directories.Aggregate(start, (from, next) => Path.GetFullPath(next, from));
+            var physical = invocation.Directories.Aggregate(start, (from, next) => WorkingDirectories.Physical(Path.IsPathRooted(next) ? next : Path.Join(from, next)));
+            foreach (var directory in new[] { lexical, physical }.Distinct(StringComparer.Ordinal))
             {
-                return named;
+                if (GitRepositoryConfig.FindProgramSetting(directory, context.HomeDirectory, context.WritableRoots) is { } named)
+                {
+                    return named;
+                }
             }
         }
 
@@ -453,9 +498,13 @@ internal static class KnownSafeProof
             yield return text[(equals + 1)..];
         }
 
+        // A value attached anywhere in a cluster of short options: -f/etc/shadow, -uf/etc/shadow.
         if (text.Length > 2 && text[0] == '-' && text[1] != '-')
         {
-            yield return text[2..];
+            for (var i = 2; i < text.Length; i++)
+            {
+                yield return text[i..];
+            }
         }
     }
 

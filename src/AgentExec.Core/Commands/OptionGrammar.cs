@@ -31,6 +31,13 @@ internal sealed record OptionGrammar
     /// <summary>True when <c>-NUM</c> is an option (<c>head -5</c>, <c>git log -3</c>).</summary>
     public bool NumericOption { get; init; }
 
+    /// <summary>
+    /// True when a short option that takes a value must be a word of its own (<c>-L 2</c>): programs with a parser of
+    /// their own, such as tree's, take the value from the next word and go on reading the cluster (<c>-Po x out</c>
+    /// is <c>-P x -o out</c>).
+    /// </summary>
+    public bool ValueOptionsAlone { get; init; }
+
     /// <summary>The most operands (non-option words) allowed, or null for any number.</summary>
     public int? MaxOperands { get; init; }
 
@@ -125,6 +132,11 @@ internal sealed record OptionGrammar
             var letter = word[j];
             if (ShortWithValue.Contains(letter, StringComparison.Ordinal))
             {
+                if (ValueOptionsAlone && word.Length != 2)
+                {
+                    return $"{program} -{letter} must stand alone ({program} reads its options its own way)";
+                }
+
                 if (j == word.Length - 1 && ++i >= arguments.Count)
                 {
                     return $"{program} -{letter} lacks its value";

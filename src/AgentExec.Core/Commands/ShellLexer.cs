@@ -254,6 +254,13 @@ internal sealed partial class ShellLexer
                     break;
                 }
 
+                if (!body.IsQuoted && line.EndsWith('\\'))
+                {
+                    // bash joins "\" + newline before it compares a line of an unquoted here-document with the end
+                    // marker, so the body may end on a line this reading does not see as the marker.
+                    state.MarkUnknown("a line of an unquoted here-document ends with a backslash");
+                }
+
                 text.Append(line).Append('\n');
             }
 
@@ -288,6 +295,8 @@ internal sealed partial class ShellLexer
         }
     }
 
-    [GeneratedRegex(@"\G(?<fd>[0-9]+|\{[A-Za-z_][A-Za-z0-9_]*\})(?=[<>])")]
+    // bash also takes {name[subscript]} (which assigns an array element, evaluating the subscript), so any
+    // brace word right before a redirection is read as a named descriptor, which marks the line unknown.
+    [GeneratedRegex(@"\G(?<fd>[0-9]+|\{[^}\s]*\})(?=[<>])")]
     private static partial Regex DescriptorPrefix();
 }

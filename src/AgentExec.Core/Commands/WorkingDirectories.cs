@@ -1,3 +1,5 @@
+using AgentExec.Core.Configuration;
+
 namespace AgentExec.Core.Commands;
 
 /// <summary>
@@ -49,15 +51,24 @@ internal sealed class WorkingDirectories(string start, string? home)
 
         foreach (var from in candidates.ToArray())
         {
-            var next = Path.GetFullPath(target, from);
-            if (!candidates.Contains(next))
+            // bash's cd is logical ("lnk/.." is the directory holding lnk), but the process then runs where the
+            // kernel put it: both are candidates.
+            var joined = Path.IsPathRooted(target) ? target : Path.Join(from, target);
+            foreach (var next in new[] { Path.GetFullPath(joined), Physical(joined) })
             {
-                candidates.Add(next);
+                if (!candidates.Contains(next))
+                {
+                    candidates.Add(next);
+                }
             }
         }
 
         return candidates.Count > MaxCandidates ? Lose("too many cd commands to follow") : null;
     }
+
+    /// <summary>The path with its links resolved and then its <c>..</c> applied, as the kernel reads it.</summary>
+    public static string Physical(string path) =>
+        RealPath.TryResolve(Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(path), out var real, out _) ? real : Path.GetFullPath(path);
 
     private string Lose(string reason) => LostBecause ??= reason;
 }

@@ -23,6 +23,9 @@ namespace AgentExec.Core.Credentials;
 internal sealed class GlobPattern
 {
     // Each pattern position is a bit of a ulong in the intersection test.
+
+    // Enough for any honest pair of patterns; a pattern built to blow up the search meets the limit in milliseconds.
+    private const int MaxIntersectionStates = 4_096;
     private const int MaxElementsForIntersection = 63;
 
     private readonly GlobElement[] _elements;
@@ -186,6 +189,13 @@ internal sealed class GlobPattern
         pending.Enqueue(start);
         while (pending.TryDequeue(out var state))
         {
+            // The subset construction can grow exponentially with wildcards ("*a?????…"): past the budget the
+            // answer is the safe one, that the patterns may meet.
+            if (seen.Count > MaxIntersectionStates)
+            {
+                return true;
+            }
+
             if (state.Started && Accepting(mine, state.Mine) && Accepting(theirs, state.Theirs) && (except is null || !Accepting(excluded, state.Excluded)))
             {
                 return true;

@@ -45,7 +45,7 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("git --git-dir=x status", "git with the global option --git-dir=x")]
     [InlineData("git push", "git push is not a read-only git command")]
     [InlineData("uniq README.md out", "uniq with more than 1 operand")]
-    [InlineData("xxd README.md out", "xxd with an output file writes it")]
+    [InlineData("xxd README.md out", "xxd with a word after its input file writes that file")]
     [InlineData("xxd -r README.md", "xxd -r is not on xxd's option allow-list")]
     [InlineData("rg --pre sh foo", "rg --pre is not on rg's option allow-list")]
     [InlineData("rg -z foo", "rg -z is not on rg's option allow-list")]
@@ -91,6 +91,19 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("nohup ls", "the wrapper `nohup`")]
     [InlineData("env -C /tmp ls", "")]
     [InlineData("xargs cat", "")]
+    // Found by an attack on the proof itself.
+    [InlineData("nice -n [5r]* cat README.md", "a pathname pattern")]
+    [InlineData("timeout -s [K]* 5 cat README.md", "a pathname pattern")]
+    [InlineData(": {PATH[0]}</dev/null; ls", "the named file descriptor {PATH[0]} assigns a variable")]
+    [InlineData("cat <<true\ntru\\\ne\ntouch x\ntrue", "a line of an unquoted here-document ends with a backslash")]
+    [InlineData("git log --format=%GS", "signature placeholder runs gpg")]
+    [InlineData("git log --pretty='%h %G?'", "signature placeholder runs gpg")]
+    [InlineData("git log --pretty=mine", "may name a format the repository's configuration defines")]
+    [InlineData("xxd README.md -p", "xxd with a word after its input file writes that file")]
+    [InlineData("wc --files0-from=list", "reads the names of the files to read from a file")]
+    [InlineData("du --f=list", "reads the names of the files to read from a file")]
+    [InlineData("file -f list", "file -f is not on file's option allow-list")]
+    [InlineData("tree -Po x out.txt", "tree -P must stand alone")]
     [InlineData("env -i ls", "the wrapper `env`")]
     [InlineData("env -u PATH ls", "the wrapper `env`")]
     [InlineData("cat ~root/.aws/credentials", "names a directory other than the home")]
@@ -101,7 +114,10 @@ public sealed class KnownSafeProofTests : IDisposable
         var analysis = machine.Analyze(line);
 
         Assert.NotEqual(CommandSafety.KnownSafe, analysis.Safety);
-        Assert.Contains(analysis.Parts, part => part.Safety != CommandSafety.KnownSafe && part.Reason.Contains(reason, StringComparison.Ordinal));
+        Assert.True(
+            analysis.Parts.Any(part => part.Safety != CommandSafety.KnownSafe && part.Reason.Contains(reason, StringComparison.Ordinal))
+                || (analysis.UnknownReason?.Contains(reason, StringComparison.Ordinal) ?? false),
+            $"no refusal says `{reason}`: " + string.Join("; ", analysis.Parts.Select(part => part.Reason)) + $" (unknown: {analysis.UnknownReason})");
     }
 
     [Theory]
@@ -143,6 +159,74 @@ public sealed class KnownSafeProofTests : IDisposable
         Assert.Equal(CommandSafety.Dangerous, unhidden.Safety);
         Assert.Contains(unhidden.Parts, part => part.Reason.Contains("credential location", StringComparison.Ordinal));
         Assert.Equal(CommandSafety.Ordinary, hidden.Safety);
+    }
+
+    [Theory]
+    [InlineData("date -uf/etc/shadow")]
+    [InlineData("grep -hf/etc/shadow README.md")]
+    [InlineData("cat e/../credentials")]
+    [InlineData("cd e && cat ../credentials")]
+    public void Credential_reached_through_an_attached_value_or_a_link_is_still_a_credential_read(string line)
+    {
+        Directory.CreateDirectory(Path.Combine(machine.Home, ".aws", "sub"));
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, "e"), Path.Combine(machine.Home, ".aws", "sub"));
+
+        var analysis = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.Equal(CommandSafety.Dangerous, analysis.Safety);
+    }
+
+    [Fact]
+    public void A_pattern_that_could_expand_to_an_option_like_file_name_is_not_known_safe()
+    {
+        File.WriteAllText(Path.Combine(machine.Workspace, "-f.env"), string.Empty);
+
+        var analysis = machine.Analyze("grep -h notes *");
+
+        Assert.Contains(analysis.Parts, part => part.Reason.Contains("could expand to a file name that grep reads as an option", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("git -C lnk status")]
+    [InlineData("cd lnk && git status")]
+    public void Git_finds_the_repository_where_the_directory_really_is(string line)
+    {
+        var inner = Path.Combine(machine.Workspace, "inner");
+        Directory.CreateDirectory(Path.Combine(inner, ".git"));
+        Directory.CreateDirectory(Path.Combine(inner, "a", "b"));
+        File.WriteAllText(Path.Combine(inner, ".git", "HEAD"), "ref: refs/heads/main\n");
+        File.WriteAllText(Path.Combine(inner, ".git", "config"), "[core]\n\tfsmonitor = touch pwned\n");
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, "lnk"), Path.Combine(inner, "a", "b"));
+
+        var analysis = machine.Analyze(line);
+
+        Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("core.fsmonitor", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("[extensions]\n\tpartialClone = origin\n", "extensions.partialclone")]
+    [InlineData("[remote \"origin\"]\n\tpromisor = true\n", "promisor")]
+    public void A_partial_clone_that_would_fetch_on_demand_is_not_a_plain_inspection(string config, string key)
+    {
+        var repository = Path.Combine(machine.Workspace, "pc");
+        Directory.CreateDirectory(Path.Combine(repository, ".git"));
+        File.WriteAllText(Path.Combine(repository, ".git", "HEAD"), "ref: refs/heads/main\n");
+        File.WriteAllText(Path.Combine(repository, ".git", "config"), config);
+
+        var analysis = machine.Analyze("git -C pc log -p");
+
+        Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains(key, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task A_pattern_built_to_blow_up_the_credential_match_is_judged_promptly()
+    {
+        var line = "cat /proc/*a" + new string('?', 40) + "/x";
+
+        // A hang detector, not a speed goal: the search has a budget and must end.
+        var analysis = await Task.Run(() => machine.Analyze(line)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal("cat", Assert.Single(analysis.Parts).Program);
     }
 
     [Theory]
