@@ -8,6 +8,16 @@ internal static class GitConfigDirectories
     // These files hold one path or one ref; anything longer is not one git wrote.
     private const int MaximumPointerBytes = 64 * 1024;
 
+    /// <summary>
+    /// The git directory a <c>.git</c> entry stands for: the entry itself when it is a directory, the directory its
+    /// <c>gitdir:</c> line names when it is a file, or null when there is no such entry.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a gitfile git would accept.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
+    public static string? Locate(string dotGit) =>
+        Directory.Exists(dotGit) ? dotGit : File.Exists(dotGit) ? ReadGitFile(dotGit) : null;
+
     /// <summary>The directory a <c>.git</c> file's <c>gitdir: PATH</c> line names, relative to the file's directory.</summary>
     /// <exception cref="InvalidDataException">The file is not a gitfile git would accept.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>

@@ -158,21 +158,14 @@ internal sealed class GitConfigInspection
         for (var directory = workingDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
         {
             var dotGit = Path.Join(directory, ".git");
-            string? gitDirectory = null;
-            if (Directory.Exists(dotGit))
+            string? gitDirectory;
+            try
             {
-                gitDirectory = dotGit;
+                gitDirectory = GitConfigDirectories.Locate(dotGit);
             }
-            else if (File.Exists(dotGit))
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                try
-                {
-                    gitDirectory = GitConfigDirectories.ReadGitFile(dotGit);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-                {
-                    return $"the repository's .git file cannot be read ({dotGit})";
-                }
+                return $"the repository's .git file cannot be read ({dotGit})";
             }
 
             if (gitDirectory is not null)
@@ -335,21 +328,14 @@ internal sealed class GitConfigInspection
         {
             var submoduleTree = Path.GetFullPath(Path.Join(workTree, gitlink));
             var dotGit = Path.Join(submoduleTree, ".git");
-            string? submoduleGitDirectory = null;
-            if (Directory.Exists(dotGit))
+            string? submoduleGitDirectory;
+            try
             {
-                submoduleGitDirectory = dotGit;
+                submoduleGitDirectory = GitConfigDirectories.Locate(dotGit);
             }
-            else if (File.Exists(dotGit))
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                try
-                {
-                    submoduleGitDirectory = GitConfigDirectories.ReadGitFile(dotGit);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-                {
-                    return $"the .git file of submodule {gitlink} cannot be read";
-                }
+                return $"the .git file of submodule {gitlink} cannot be read";
             }
 
             if (submoduleGitDirectory is not null
