@@ -48,7 +48,7 @@ internal static class CommandClassifier
 
         if (command.Program.Length == 0)
         {
-            return command.SetsVariables ? Verdict.Ordinary("variable assignment") : Verdict.Safe("redirections only");
+            return Verdict.Ordinary(command.SetsVariables ? "variable assignment" : "redirections only");
         }
 
         return command.Program switch

@@ -1,13 +1,12 @@
 namespace AgentExec.Core.Commands;
 
-/// <summary>What <c>find</c> does beyond reading: actions that delete, write files or run commands.</summary>
+/// <summary>Which <c>find</c> commands delete files, and the commands it runs (what only reads is <see cref="FindGrammar"/>'s to prove).</summary>
 /// <remarks>find's options are single-dash words (<c>-delete</c>), so they are compared whole, never split into letters.</remarks>
 internal static class FindCommand
 {
     private static readonly string[] CommandActions = ["-exec", "-execdir", "-ok", "-okdir"];
-    private static readonly string[] WritingActions = ["-fprint", "-fprint0", "-fprintf", "-fls"];
 
-    /// <summary>The built-in verdict on <c>find</c> with <paramref name="args"/> (the commands it runs are judged as parts of their own).</summary>
+    /// <summary>Whether <c>find</c> with <paramref name="args"/> is dangerous (the commands it runs are judged as parts of their own).</summary>
     public static Verdict Classify(ArgumentView args)
     {
         if (args.Contains("-delete"))
@@ -20,19 +19,7 @@ internal static class FindCommand
             return Verdict.Dangerous("find with an argument expanded at run time (could be -delete)");
         }
 
-        if (args.Values.FirstOrDefault(value => CommandActions.Contains(value)) is { } action)
-        {
-            return Verdict.Ordinary($"find with {action} runs a command");
-        }
-
-        if (args.Values.FirstOrDefault(value => WritingActions.Contains(value)) is { } writer)
-        {
-            return Verdict.Ordinary($"find with {writer} writes a file");
-        }
-
-        return args.AnyDynamic
-            ? Verdict.Ordinary("find with an argument expanded at run time")
-            : Verdict.Safe("read-only command");
+        return Verdict.Ordinary("find that deletes nothing");
     }
 
     /// <summary>The commands find runs through <c>-exec</c>, <c>-execdir</c>, <c>-ok</c> and <c>-okdir</c>, each up to its <c>;</c> or <c>{} +</c>.</summary>

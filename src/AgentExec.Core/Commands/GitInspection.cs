@@ -28,8 +28,8 @@ internal static class GitInspection
     {
         ShortFlags = "sbvz",
         ShortWithValue = string.Empty,
-        LongFlags = Set("short", "branch", "long", "verbose", "show-stash", "ahead-behind", "no-ahead-behind", "renames", "no-renames", "column", "no-column", "null"),
-        LongOptionalValue = Set("porcelain", "untracked-files", "ignored", "ignore-submodules", "find-renames"),
+        LongFlags = OptionGrammar.Names("short", "branch", "long", "verbose", "show-stash", "ahead-behind", "no-ahead-behind", "renames", "no-renames", "column", "no-column", "null"),
+        LongOptionalValue = OptionGrammar.Names("porcelain", "untracked-files", "ignored", "ignore-submodules", "find-renames"),
     };
 
     // The revision-walking and diff options of log, show and diff that only choose and format what is printed.
@@ -67,31 +67,31 @@ internal static class GitInspection
     {
         ShortFlags = "pusRawbWzgqMBCDt",
         ShortWithValue = "nUSGLlO",
-        LongFlags = Set(LogAndDiffFlags),
-        LongWithValue = Set(LogAndDiffValues),
-        LongOptionalValue = Set(LogAndDiffOptionalValues),
+        LongFlags = OptionGrammar.Names(LogAndDiffFlags),
+        LongWithValue = OptionGrammar.Names(LogAndDiffValues),
+        LongOptionalValue = OptionGrammar.Names(LogAndDiffOptionalValues),
         NumericOption = true,
     };
 
     private static readonly OptionGrammar Branch = new()
     {
         ShortFlags = "arlviq",
-        LongFlags = Set("all", "remotes", "list", "verbose", "show-current", "ignore-case", "quiet", "no-column", "no-color", "omit-empty", "no-abbrev"),
-        LongWithValue = Set("contains", "no-contains", "merged", "no-merged", "points-at", "sort", "format"),
-        LongOptionalValue = Set("column", "color", "abbrev"),
+        LongFlags = OptionGrammar.Names("all", "remotes", "list", "verbose", "show-current", "ignore-case", "quiet", "no-column", "no-color", "omit-empty", "no-abbrev"),
+        LongWithValue = OptionGrammar.Names("contains", "no-contains", "merged", "no-merged", "points-at", "sort", "format"),
+        LongOptionalValue = OptionGrammar.Names("column", "color", "abbrev"),
     };
 
     private static readonly OptionGrammar Grep = new()
     {
         ShortFlags = "nivwlLcEFPhHIaqzWp",
         ShortWithValue = "eABCmf",
-        LongFlags = Set("line-number", "ignore-case", "invert-match", "word-regexp", "files-with-matches", "name-only",
+        LongFlags = OptionGrammar.Names("line-number", "ignore-case", "invert-match", "word-regexp", "files-with-matches", "name-only",
             "files-without-match", "count", "extended-regexp", "fixed-strings", "perl-regexp", "basic-regexp", "cached",
             "untracked", "no-index", "no-exclude-standard", "exclude-standard", "full-name", "heading",
             "break", "show-function", "function-context", "text", "null", "quiet", "all-match", "and", "or", "not",
             "only-matching", "column", "no-color", "recursive", "no-recursive"),
-        LongWithValue = Set("regexp", "after-context", "before-context", "context", "max-depth", "max-count", "threads"),
-        LongOptionalValue = Set("color"),
+        LongWithValue = OptionGrammar.Names("regexp", "after-context", "before-context", "context", "max-depth", "max-count", "threads"),
+        LongOptionalValue = OptionGrammar.Names("color"),
         NumericOption = true,
     };
 
@@ -100,39 +100,39 @@ internal static class GitInspection
     {
         ShortFlags = "l",
         ShortWithValue = "n",
-        LongFlags = Set("list", "ignore-case", "omit-empty", "no-column"),
-        LongWithValue = Set("sort", "contains", "no-contains", "merged", "no-merged", "points-at", "format"),
-        LongOptionalValue = Set("column", "color"),
+        LongFlags = OptionGrammar.Names("list", "ignore-case", "omit-empty", "no-column"),
+        LongWithValue = OptionGrammar.Names("sort", "contains", "no-contains", "merged", "no-merged", "points-at", "format"),
+        LongOptionalValue = OptionGrammar.Names("column", "color"),
         NumericOption = true,
     };
 
     private static readonly OptionGrammar RevParse = new()
     {
         ShortFlags = "q",
-        LongFlags = Set("show-toplevel", "show-prefix", "show-cdup", "git-dir", "git-common-dir", "absolute-git-dir",
+        LongFlags = OptionGrammar.Names("show-toplevel", "show-prefix", "show-cdup", "git-dir", "git-common-dir", "absolute-git-dir",
             "is-inside-work-tree", "is-inside-git-dir", "is-bare-repository", "is-shallow-repository", "show-superproject-working-tree",
             "verify", "quiet", "symbolic", "symbolic-full-name", "all", "branches", "tags", "remotes", "revs-only", "no-revs",
             "flags", "no-flags", "local-env-vars", "shared-index-path", "show-object-format", "show-ref-format"),
-        LongOptionalValue = Set("short", "abbrev-ref", "default", "prefix"),
+        LongOptionalValue = OptionGrammar.Names("short", "abbrev-ref", "default", "prefix"),
     };
 
     private static readonly OptionGrammar LsFiles = new()
     {
         ShortFlags = "cdmoiskuvtfz",
         ShortWithValue = "x",
-        LongFlags = Set("cached", "deleted", "modified", "others", "ignored", "stage", "killed", "directory", "no-empty-directory",
+        LongFlags = OptionGrammar.Names("cached", "deleted", "modified", "others", "ignored", "stage", "killed", "directory", "no-empty-directory",
             "unmerged", "resolve-undo", "exclude-standard", "error-unmatch", "full-name", "eol", "deduplicate",
             "sparse", "debug"),
-        LongWithValue = Set("exclude", "exclude-per-directory", "with-tree", "format"),
-        LongOptionalValue = Set("abbrev"),
+        LongWithValue = OptionGrammar.Names("exclude", "exclude-per-directory", "with-tree", "format"),
+        LongOptionalValue = OptionGrammar.Names("abbrev"),
     };
 
     private static readonly OptionGrammar LsTree = new()
     {
         ShortFlags = "rdtlz",
-        LongFlags = Set("long", "name-only", "name-status", "object-only", "full-name", "full-tree"),
-        LongWithValue = Set("format"),
-        LongOptionalValue = Set("abbrev"),
+        LongFlags = OptionGrammar.Names("long", "name-only", "name-status", "object-only", "full-name", "full-tree"),
+        LongWithValue = OptionGrammar.Names("format"),
+        LongOptionalValue = OptionGrammar.Names("abbrev"),
     };
 
     // blame and annotate: -L, -S (a revisions file it reads) and the display switches; --contents reads a file.
@@ -140,47 +140,47 @@ internal static class GitInspection
     {
         ShortFlags = "bcflnpsewtM",
         ShortWithValue = "LS",
-        LongFlags = Set("root", "show-stats", "porcelain", "line-porcelain", "incremental", "show-name", "show-number", "show-email",
+        LongFlags = OptionGrammar.Names("root", "show-stats", "porcelain", "line-porcelain", "incremental", "show-name", "show-number", "show-email",
             "minimal", "progress", "no-progress", "reverse", "first-parent"),
-        LongWithValue = Set("date", "ignore-rev", "ignore-revs-file"),
-        LongOptionalValue = Set("abbrev", "color-lines", "color-by-age"),
+        LongWithValue = OptionGrammar.Names("date", "ignore-rev", "ignore-revs-file"),
+        LongOptionalValue = OptionGrammar.Names("abbrev", "color-lines", "color-by-age"),
     };
 
     private static readonly OptionGrammar Shortlog = new()
     {
         ShortFlags = "nsec",
-        LongFlags = Set("numbered", "summary", "email", "committer", "all", "no-merges", "merges", "first-parent"),
-        LongWithValue = Set("group", "format", "since", "after", "until", "before", "author", "max-count"),
+        LongFlags = OptionGrammar.Names("numbered", "summary", "email", "committer", "all", "no-merges", "merges", "first-parent"),
+        LongWithValue = OptionGrammar.Names("group", "format", "since", "after", "until", "before", "author", "max-count"),
         NumericOption = true,
     };
 
     private static readonly OptionGrammar Describe = new()
     {
-        LongFlags = Set("tags", "all", "always", "long", "exact-match", "contains", "first-parent", "debug"),
-        LongWithValue = Set("match", "exclude", "candidates"),
-        LongOptionalValue = Set("abbrev"),
+        LongFlags = OptionGrammar.Names("tags", "all", "always", "long", "exact-match", "contains", "first-parent", "debug"),
+        LongWithValue = OptionGrammar.Names("match", "exclude", "candidates"),
+        LongOptionalValue = OptionGrammar.Names("abbrev"),
     };
 
     private static readonly OptionGrammar CatFile = new()
     {
         ShortFlags = "ptse",
-        LongFlags = Set("allow-unknown-type", "use-mailmap", "no-use-mailmap"),
+        LongFlags = OptionGrammar.Names("allow-unknown-type", "use-mailmap", "no-use-mailmap"),
     };
 
     // Reads only: --get, --get-all, --get-regexp, --list (checked below), with scope and display switches.
     private static readonly OptionGrammar Config = new()
     {
         ShortFlags = "lz",
-        LongFlags = Set("get", "get-all", "get-regexp", "get-urlmatch", "list", "global", "system", "local", "worktree",
+        LongFlags = OptionGrammar.Names("get", "get-all", "get-regexp", "get-urlmatch", "list", "global", "system", "local", "worktree",
             "show-origin", "show-scope", "name-only", "null", "includes", "no-includes", "bool", "int", "path", "expiry-date",
             "bool-or-int"),
-        LongWithValue = Set("type", "default"),
+        LongWithValue = OptionGrammar.Names("type", "default"),
     };
 
     private static readonly OptionGrammar Remote = new()
     {
         ShortFlags = "v",
-        LongFlags = Set("verbose"),
+        LongFlags = OptionGrammar.Names("verbose"),
     };
 
     private static readonly OptionGrammar Nothing = new() { MaxOperands = 0 };
@@ -287,5 +287,4 @@ internal static class GitInspection
     private static readonly HashSet<string> BuiltInFormats =
         ["oneline", "short", "medium", "full", "fuller", "reference", "email", "raw", "mboxrd"];
 
-    private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
 }

@@ -43,11 +43,11 @@ internal static partial class KnownSafePrograms
         {
             ShortFlags = "bdfgiMhnRrVcCmsuz",
             ShortWithValue = "ktS",
-            LongFlags = Set("ignore-leading-blanks", "dictionary-order", "ignore-case", "general-numeric-sort", "ignore-nonprinting",
+            LongFlags = OptionGrammar.Names("ignore-leading-blanks", "dictionary-order", "ignore-case", "general-numeric-sort", "ignore-nonprinting",
                 "month-sort", "human-numeric-sort", "numeric-sort", "random-sort", "reverse", "version-sort", "merge", "stable",
                 "unique", "zero-terminated", "debug", "help", "version"),
-            LongWithValue = Set("key", "field-separator", "buffer-size", "sort", "parallel", "random-source"),
-            LongOptionalValue = Set("check"),
+            LongWithValue = OptionGrammar.Names("key", "field-separator", "buffer-size", "sort", "parallel", "random-source"),
+            LongOptionalValue = OptionGrammar.Names("check"),
         },
 
         // uniq [OPTION]... [INPUT [OUTPUT]]: a second operand is a file it writes.
@@ -55,9 +55,9 @@ internal static partial class KnownSafePrograms
         {
             ShortFlags = "cdDiuz",
             ShortWithValue = "fsw",
-            LongFlags = Set("count", "repeated", "ignore-case", "unique", "zero-terminated", "help", "version"),
-            LongWithValue = Set("skip-fields", "skip-chars", "check-chars"),
-            LongOptionalValue = Set("all-repeated", "group"),
+            LongFlags = OptionGrammar.Names("count", "repeated", "ignore-case", "unique", "zero-terminated", "help", "version"),
+            LongWithValue = OptionGrammar.Names("skip-fields", "skip-chars", "check-chars"),
+            LongOptionalValue = OptionGrammar.Names("all-repeated", "group"),
             MaxOperands = 1,
         },
 
@@ -66,8 +66,8 @@ internal static partial class KnownSafePrograms
         {
             ShortFlags = "nrEsuz",
             ShortWithValue = "el",
-            LongFlags = Set("quiet", "silent", "regexp-extended", "separate", "unbuffered", "null-data", "posix", "debug", "sandbox", "help", "version"),
-            LongWithValue = Set("expression", "line-length"),
+            LongFlags = OptionGrammar.Names("quiet", "silent", "regexp-extended", "separate", "unbuffered", "null-data", "posix", "debug", "sandbox", "help", "version"),
+            LongWithValue = OptionGrammar.Names("expression", "line-length"),
         },
 
         // base64 [OPTION]... [FILE]: a second operand is refused, as for uniq.
@@ -75,8 +75,8 @@ internal static partial class KnownSafePrograms
         {
             ShortFlags = "di",
             ShortWithValue = "w",
-            LongFlags = Set("decode", "ignore-garbage", "help", "version"),
-            LongWithValue = Set("wrap"),
+            LongFlags = OptionGrammar.Names("decode", "ignore-garbage", "help", "version"),
+            LongWithValue = OptionGrammar.Names("wrap"),
             MaxOperands = 1,
         },
 
@@ -85,8 +85,8 @@ internal static partial class KnownSafePrograms
         {
             ShortFlags = "adfilshDCnFqNpugxrtcUvJXA",
             ShortWithValue = "LPI",
-            LongFlags = Set("du", "noreport", "dirsfirst", "prune", "matchdirs", "ignore-case", "gitignore", "inodes", "device", "si", "help", "version"),
-            LongWithValue = Set("charset", "filelimit", "sort", "timefmt"),
+            LongFlags = OptionGrammar.Names("du", "noreport", "dirsfirst", "prune", "matchdirs", "ignore-case", "gitignore", "inodes", "device", "si", "help", "version"),
+            LongWithValue = OptionGrammar.Names("charset", "filelimit", "sort", "timefmt"),
             ValueOptionsAlone = true,
         },
 
@@ -95,8 +95,8 @@ internal static partial class KnownSafePrograms
         {
             ShortFlags = "bhiLkNnrsSvl0",
             ShortWithValue = "eFmP",
-            LongFlags = Set("brief", "mime", "mime-type", "mime-encoding", "dereference", "no-dereference", "keep-going", "no-pad", "raw", "special-files", "help", "version"),
-            LongWithValue = Set("exclude", "separator", "magic-file", "parameter"),
+            LongFlags = OptionGrammar.Names("brief", "mime", "mime-type", "mime-encoding", "dereference", "no-dereference", "keep-going", "no-pad", "raw", "special-files", "help", "version"),
+            LongWithValue = OptionGrammar.Names("exclude", "separator", "magic-file", "parameter"),
         },
 
         // -s and an operand that is not +FORMAT set the clock.
@@ -104,16 +104,16 @@ internal static partial class KnownSafePrograms
         {
             ShortFlags = "uR",
             ShortWithValue = "dfr",
-            LongFlags = Set("utc", "universal", "rfc-email", "debug", "help", "version"),
-            LongWithValue = Set("date", "file", "reference", "rfc-3339"),
-            LongOptionalValue = Set("iso-8601"),
+            LongFlags = OptionGrammar.Names("utc", "universal", "rfc-email", "debug", "help", "version"),
+            LongWithValue = OptionGrammar.Names("date", "file", "reference", "rfc-3339"),
+            LongOptionalValue = OptionGrammar.Names("iso-8601"),
         },
 
         // An operand sets the host name.
         ["hostname"] = new()
         {
             ShortFlags = "aAdfiIs",
-            LongFlags = Set("alias", "all-fqdns", "domain", "fqdn", "long", "ip-address", "all-ip-addresses", "short", "help", "version"),
+            LongFlags = OptionGrammar.Names("alias", "all-fqdns", "domain", "fqdn", "long", "ip-address", "all-ip-addresses", "short", "help", "version"),
             MaxOperands = 0,
         },
 
@@ -122,15 +122,15 @@ internal static partial class KnownSafePrograms
         {
             ShortFlags = "iEZbwBatNTyqsupcdrP",
             ShortWithValue = "CUFIxXSDW",
-            LongFlags = Set("normal", "brief", "report-identical-files", "context", "unified", "ed", "rcs", "side-by-side", "left-column",
+            LongFlags = OptionGrammar.Names("normal", "brief", "report-identical-files", "context", "unified", "ed", "rcs", "side-by-side", "left-column",
                 "suppress-common-lines", "show-c-function", "recursive", "no-dereference", "new-file", "unidirectional-new-file",
                 "ignore-file-name-case", "no-ignore-file-name-case", "text", "strip-trailing-cr", "ignore-case", "ignore-tab-expansion",
                 "ignore-trailing-space", "ignore-space-change", "ignore-all-space", "ignore-blank-lines", "minimal", "speed-large-files",
                 "expand-tabs", "initial-tab", "suppress-blank-empty", "help", "version", "show-function-line"),
-            LongWithValue = Set("show-function-line", "label", "exclude", "exclude-from", "starting-file", "from-file", "to-file",
+            LongWithValue = OptionGrammar.Names("show-function-line", "label", "exclude", "exclude-from", "starting-file", "from-file", "to-file",
                 "ignore-matching-lines", "width", "tabsize", "horizon-lines", "line-format", "old-line-format", "new-line-format",
                 "unchanged-line-format", "old-group-format", "new-group-format", "changed-group-format", "unchanged-group-format"),
-            LongOptionalValue = Set("color", "palette"),
+            LongOptionalValue = OptionGrammar.Names("color", "palette"),
         },
 
         // --pre and --hostname-bin run programs, -z/--search-zip runs decompressors; ripgrep takes no abbreviations.
@@ -138,7 +138,7 @@ internal static partial class KnownSafePrograms
         {
             ShortFlags = "cFHhiIlLnNopqsSuUvVwxab0P",
             ShortWithValue = "ABCefgjmMrtTdE",
-            LongFlags = Set("count", "count-matches", "fixed-strings", "with-filename", "no-filename", "ignore-case", "case-sensitive",
+            LongFlags = OptionGrammar.Names("count", "count-matches", "fixed-strings", "with-filename", "no-filename", "ignore-case", "case-sensitive",
                 "smart-case", "files-with-matches", "files-without-match", "follow", "line-number", "no-line-number", "only-matching",
                 "pretty", "quiet", "hidden", "unrestricted", "multiline", "multiline-dotall", "invert-match", "word-regexp",
                 "line-regexp", "text", "byte-offset", "null", "null-data", "pcre2", "files", "type-list", "json", "vimgrep", "heading",
@@ -147,7 +147,7 @@ internal static partial class KnownSafePrograms
                 "column", "no-column", "crlf", "no-unicode", "block-buffered", "line-buffered", "max-columns-preview",
                 "glob-case-insensitive", "include-zero", "no-mmap", "mmap", "debug", "trace", "help", "version", "binary", "no-binary",
                 "auto-hybrid-regex", "no-auto-hybrid-regex", "sort-files", "no-pcre2-unicode", "no-encoding"),
-            LongWithValue = Set("after-context", "before-context", "context", "regexp", "encoding", "file", "glob", "iglob", "threads",
+            LongWithValue = OptionGrammar.Names("after-context", "before-context", "context", "regexp", "encoding", "file", "glob", "iglob", "threads",
                 "max-count", "max-columns", "replace", "type", "type-not", "max-depth", "max-filesize", "sort", "sortr", "color",
                 "colors", "engine", "ignore-file", "path-separator", "field-match-separator", "field-context-separator",
                 "context-separator", "pre-glob", "dfa-size-limit", "regex-size-limit", "type-add", "type-clear"),
@@ -283,7 +283,6 @@ internal static partial class KnownSafePrograms
 
     private static readonly HashSet<string> XxdNumberOptions = ["-c", "-cols", "-g", "-groupsize", "-l", "-len", "-o", "-offset", "-s", "-seek"];
 
-    private static HashSet<string> Set(params string[] names) => new(names, StringComparer.Ordinal);
 
     [GeneratedRegex(@"^(?:(?:[0-9]+|\$|/[^/\\\n]*/)(?:,(?:[0-9]+|\$|/[^/\\\n]*/|\+[0-9]+))?p)$")]
     private static partial Regex SedPrintScript();

@@ -41,6 +41,9 @@ internal sealed record OptionGrammar
     /// <summary>The most operands (non-option words) allowed, or null for any number.</summary>
     public int? MaxOperands { get; init; }
 
+    /// <summary>A set of option names, compared exactly, for the grammar's lists.</summary>
+    public static HashSet<string> Names(params string[] names) => new(names, StringComparer.Ordinal);
+
     /// <summary>
     /// Reads <paramref name="arguments"/> (every word already known to be literal); returns the operands in
     /// order, or the reason the arguments are not on the allow-list.

@@ -27,9 +27,6 @@ internal sealed partial record ShellWord(
     /// <summary>True when some of the word was quoted or escaped.</summary>
     public bool IsQuoted => (Traits & WordTraits.Quoted) != 0;
 
-    /// <summary>True when an expansion in the word assigns a variable or evaluates text as code.</summary>
-    public bool Evaluates => (Traits & WordTraits.EvaluatingExpansion) != 0;
-
     /// <summary>
     /// True when the word is dynamic and could expand to a flag: nothing literal comes before its first
     /// expansion (<c>$x</c>, <c>"$x"</c>, <c>*</c>, <c>$x-rf</c> with <c>x</c> empty), or its literal start is a dash.

@@ -52,7 +52,7 @@ public sealed class ShellParserTests
     {
         var word = ParseSingle("echo " + text).Words[1];
 
-        Assert.False(word.Evaluates);
+        Assert.False(word.Traits.HasFlag(WordTraits.EvaluatingExpansion));
         Assert.False(word.Traits.HasFlag(WordTraits.Glob));
         Assert.False(word.Traits.HasFlag(WordTraits.BraceExpansion));
     }
