@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Core.Configuration;
 
@@ -48,7 +49,8 @@ internal static class ConfigFileFormat
 
             if (info.Length == 0)
             {
-                return ConfigFileRead.Unreadable("is empty (or not a regular file)");
+                // A bubblewrap run's stand-in for a missing agentexec.json (WorkspacePlaceholders) is no config at all.
+                return WorkspacePlaceholders.IsPlaceholder(realPath) ? ConfigFileRead.Missing : ConfigFileRead.Unreadable("is empty (or not a regular file)");
             }
 
             using var stream = new FileStream(realPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);

@@ -126,6 +126,13 @@ internal sealed class BubblewrapMountPlan
             plan.KeepReadOnly(path);
         }
 
+        if (workspaceWrite)
+        {
+            // The placeholder lock and journal (WorkspacePlaceholders): under the hidden /tmp already, unless a writable
+            // root brings them back into view, where a command could hold the lock or edit the journal.
+            plan.HideIfInsideWritableRoot(WorkspacePlaceholders.StateDirectory);
+        }
+
         plan.HideCredentials(Credentials(invocation, host), [invocation.Workspace, .. invocation.WritableRoots]);
         return plan;
     }
@@ -233,6 +240,14 @@ internal sealed class BubblewrapMountPlan
         if (Add(real, MountLayer.Hidden, "--tmpfs", real) && remountReadOnly)
         {
             _readOnlyRemounts.Add(real);
+        }
+    }
+
+    private void HideIfInsideWritableRoot(string path)
+    {
+        if (RealPath.TryResolve(path, out var real, out var exists) && exists && OutermostWritableRoot(real) is not null)
+        {
+            Hide(real);
         }
     }
 

@@ -78,10 +78,19 @@ public sealed class BubblewrapProbe : ISandboxBackendProbe
             environment));
 
         // Start-up is synchronous in both front ends, and the runner never captures a context, so blocking is safe here.
-        var trial = _runner.RunAsync(
-            new ExecutionSpec(wrapped.Argv, settings.Workspace, wrapped.Environment, TrialTimeout, LongestReportedError),
-            null,
-            CancellationToken.None).GetAwaiter().GetResult();
+        ExecutionResult trial;
+        try
+        {
+            trial = _runner.RunAsync(
+                new ExecutionSpec(wrapped.Argv, settings.Workspace, wrapped.Environment, TrialTimeout, LongestReportedError),
+                null,
+                CancellationToken.None).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            // The trial prepared what a real run does (the workspace placeholders and their lock): release it the same way.
+            wrapped.Cleanup?.Invoke();
+        }
 
         if (trial is { Outcome: ExecutionOutcome.Exited, ExitCode: 0 })
         {

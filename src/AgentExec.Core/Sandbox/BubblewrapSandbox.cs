@@ -26,8 +26,12 @@ namespace AgentExec.Core.Sandbox;
 /// the namespace, double-forked and <c>setsid</c> processes included.
 /// </para>
 /// <para>
-/// Security caveats: a path that does not exist when the command starts is not protected, so a command can create a
-/// <c>.git</c> (or a credential folder) inside a writable root; a <c>.git</c> that is itself a symbolic link can be
+/// The workspace's <c>.git</c>, <c>.env</c> and <c>agentexec.json</c> cannot be created either when they are missing: a
+/// placeholder stands in for each during the run (<see cref="WorkspacePlaceholders"/>).
+/// </para>
+/// <para>
+/// Security caveats: other paths that do not exist when the command starts are not protected, so a command can create a
+/// credential folder inside a writable root; a <c>.git</c> that is itself a symbolic link can be
 /// replaced (its target stays read-only). Unix sockets outside <c>/tmp</c>, <c>/run</c> and
 /// <c>$XDG_RUNTIME_DIR</c> remain reachable, and with network on so are the host's abstract sockets and loopback services.
 /// </para>
@@ -68,6 +72,22 @@ public sealed partial class BubblewrapSandbox : ISandbox
     public SandboxedCommand Wrap(SandboxInvocation invocation)
     {
         ArgumentNullException.ThrowIfNull(invocation);
+
+        // Before the plan, so that it finds the placeholders standing and binds them read-only like the real thing.
+        var placeholders = invocation.Mode == SandboxMode.WorkspaceWrite ? WorkspacePlaceholders.Prepare(invocation.Workspace) : null;
+        try
+        {
+            return Wrap(invocation, placeholders);
+        }
+        catch
+        {
+            Release(placeholders);
+            throw;
+        }
+    }
+
+    private SandboxedCommand Wrap(SandboxInvocation invocation, WorkspacePlaceholders? placeholders)
+    {
         var plan = BubblewrapMountPlan.Create(invocation, _hostPaths);
         foreach (var skipped in plan.Skipped)
         {
@@ -98,7 +118,18 @@ public sealed partial class BubblewrapSandbox : ISandbox
             "--",
             .. invocation.Argv,
         ];
-        return new SandboxedCommand(argv, invocation.Environment);
+        return new SandboxedCommand(argv, invocation.Environment)
+        {
+            Cleanup = placeholders is null ? null : () => Release(placeholders),
+        };
+    }
+
+    private void Release(WorkspacePlaceholders? placeholders)
+    {
+        foreach (var problem in placeholders?.Release() ?? [])
+        {
+            LogPlaceholderProblem(_logger, problem);
+        }
     }
 
     /// <inheritdoc />
@@ -109,6 +140,9 @@ public sealed partial class BubblewrapSandbox : ISandbox
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: the scan for credential files (.env, *.pem, *.key, id_*…) in the writable directories {Reason}; the {Hidden} found are hidden, any further ones stay readable (see docs/credentials.md)")]
     private static partial void LogIncompleteScan(ILogger logger, string reason, int hidden);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: {Problem}; the next run that ends alone removes it")]
+    private static partial void LogPlaceholderProblem(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "bubblewrap: {Path} does not exist; nothing to protect or hide there")]
     private static partial void LogSkipped(ILogger logger, string path);

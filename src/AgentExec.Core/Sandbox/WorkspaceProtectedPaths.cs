@@ -20,13 +20,25 @@ internal static class WorkspaceProtectedPaths
     public const string EnvironmentFileName = ".env";
 
     private const string GitName = ".git";
+
+    /// <summary>
+    /// The names in the workspace that a command must not be able to create (SPEC.md "Sandbox"), with the kind of
+    /// placeholder that stands in for each while it is missing (<see cref="WorkspacePlaceholders"/>): a directory for
+    /// <c>.git</c>, so that git passes over it; an empty file for the others.
+    /// </summary>
+    public static IReadOnlyList<ProtectedName> MustExist { get; } =
+    [
+        new(GitName, IsDirectory: true),
+        new(EnvironmentFileName, IsDirectory: false),
+        new(WorkspaceConfigName, IsDirectory: false),
+    ];
     private const string GitDirPrefix = "gitdir:";
     private const int LongestPointerFile = 4096;
 
     /// <summary>The paths under <paramref name="workspace"/> to keep read-only, as written (not yet resolved).</summary>
     public static IReadOnlyList<string> ReadOnly(string workspace)
     {
-        var paths = new List<string> { Path.Join(workspace, GitName), Path.Join(workspace, WorkspaceConfigName) };
+        var paths = new List<string> { Path.Join(workspace, GitName), Path.Join(workspace, WorkspaceConfigName), Path.Join(workspace, EnvironmentFileName) };
         var dotGit = Path.Join(workspace, GitName);
         if (File.Exists(dotGit) && ReadPointer(dotGit, GitDirPrefix) is { } gitDirectory)
         {
@@ -72,3 +84,8 @@ internal static class WorkspaceProtectedPaths
         return value.Length == 0 || value.Contains('\0', StringComparison.Ordinal) ? null : value;
     }
 }
+
+/// <summary>A protected name in the workspace and whether its placeholder is a directory.</summary>
+/// <param name="Name">The entry's name in the workspace.</param>
+/// <param name="IsDirectory">True for <c>.git</c>: its placeholder is an empty directory.</param>
+internal readonly record struct ProtectedName(string Name, bool IsDirectory);

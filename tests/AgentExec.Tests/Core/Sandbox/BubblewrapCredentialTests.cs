@@ -102,9 +102,16 @@ public sealed class BubblewrapCredentialTests
             Environment = new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin", ["HOME"] = directory.Home },
         };
         var wrapped = sandbox.Wrap(invocation);
-        return await _runner.RunAsync(
-            new ExecutionSpec(wrapped.Argv, directory.Workspace, wrapped.Environment, TimeSpan.FromSeconds(60), ExecutionSpec.DefaultOutputCapBytes),
-            null,
-            CancellationToken.None);
+        try
+        {
+            return await _runner.RunAsync(
+                new ExecutionSpec(wrapped.Argv, directory.Workspace, wrapped.Environment, TimeSpan.FromSeconds(60), ExecutionSpec.DefaultOutputCapBytes),
+                null,
+                CancellationToken.None);
+        }
+        finally
+        {
+            wrapped.Cleanup?.Invoke();
+        }
     }
 }

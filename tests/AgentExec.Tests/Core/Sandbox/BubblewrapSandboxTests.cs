@@ -152,6 +152,7 @@ public sealed class BubblewrapSandboxTests
 
         // Act
         var result = await _runner.RunAsync(new ExecutionSpec(wrapped.Argv, hidden.Path, wrapped.Environment, PromptEnough, 4096), null, CancellationToken.None);
+        wrapped.Cleanup?.Invoke();
 
         // Assert
         Assert.StartsWith("bwrap: ", result.Stderr.Text, StringComparison.Ordinal);
@@ -166,7 +167,7 @@ public sealed class BubblewrapSandboxTests
         var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite) with { Argv = ["bash", "-c", "echo hi"] };
 
         // Act
-        var argv = new BubblewrapSandbox("/usr/bin/bwrap", BubblewrapMountPlanTests.HostPaths(directory.Home)).Wrap(invocation).Argv;
+        var argv = ArgvOf(new BubblewrapSandbox("/usr/bin/bwrap", BubblewrapMountPlanTests.HostPaths(directory.Home)), invocation);
 
         // Assert
         Assert.Equal(["/usr/bin/bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--cap-drop", "ALL"], argv.Take(8));
@@ -179,7 +180,7 @@ public sealed class BubblewrapSandboxTests
         using var directory = new SandboxTestDirectory();
         var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, network: true);
 
-        var argv = new BubblewrapSandbox("/usr/bin/bwrap", BubblewrapMountPlanTests.HostPaths(directory.Home)).Wrap(invocation).Argv;
+        var argv = ArgvOf(new BubblewrapSandbox("/usr/bin/bwrap", BubblewrapMountPlanTests.HostPaths(directory.Home)), invocation);
 
         Assert.DoesNotContain("--unshare-net", argv);
         Assert.Contains("--unshare-pid", argv);
@@ -203,10 +204,25 @@ public sealed class BubblewrapSandboxTests
             Argv = ["bash", "-c", script],
         };
         var wrapped = Sandbox(directory).Wrap(invocation);
-        return await _runner.RunAsync(
-            new ExecutionSpec(wrapped.Argv, directory.Workspace, wrapped.Environment, TimeSpan.FromSeconds(60), ExecutionSpec.DefaultOutputCapBytes),
-            observer,
-            cancellationToken);
+        try
+        {
+            return await _runner.RunAsync(
+                new ExecutionSpec(wrapped.Argv, directory.Workspace, wrapped.Environment, TimeSpan.FromSeconds(60), ExecutionSpec.DefaultOutputCapBytes),
+                observer,
+                cancellationToken);
+        }
+        finally
+        {
+            wrapped.Cleanup?.Invoke();
+        }
+    }
+
+    /// <summary>The argv the sandbox builds, releasing what the wrap prepared (the workspace placeholders) at once.</summary>
+    private static IReadOnlyList<string> ArgvOf(BubblewrapSandbox sandbox, SandboxInvocation invocation)
+    {
+        var wrapped = sandbox.Wrap(invocation);
+        wrapped.Cleanup?.Invoke();
+        return wrapped.Argv;
     }
 
     private static BubblewrapSandbox Sandbox(SandboxTestDirectory directory)

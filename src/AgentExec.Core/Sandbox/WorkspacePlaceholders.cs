@@ -1,0 +1,332 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+using Microsoft.Win32.SafeHandles;
+
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>
+/// Stand-ins that make the workspace's protected names uncreatable under bubblewrap when they do not exist
+/// (SPEC.md "Sandbox": <c>.git</c>, <c>.env</c> and <c>agentexec.json</c> stay read-only "whether or not they exist").
+/// </summary>
+/// <remarks>
+/// <para>
+/// A mount needs a mount point, and inside a writable bind of the workspace every mount point is a real entry of the
+/// host's directory: there is no way to mount over a name that does not exist without creating it on the host. So for
+/// one run a missing name gets a <em>placeholder</em> — an empty directory (<c>.git</c>) or an empty file (the others)
+/// with mode <c>000</c> — which the mount plan then binds read-only onto itself. Inside, the name exists, cannot be
+/// written, removed, renamed or replaced (a mount point), and is not a repository or a config; on the host, during the
+/// run, git skips an empty <c>.git</c> directory as it would a missing one and AgentExec reads a placeholder config as
+/// absent (<see cref="IsPlaceholder"/>). When the run is over the placeholder is removed, so the workspace is left as it
+/// was and a later <c>git init</c> works.
+/// </para>
+/// <para>
+/// When to remove is the delicate part. Removing a directory that is a mount point in <em>another</em> mount namespace
+/// succeeds on Linux and silently unmounts it there: removing a placeholder while a second run still has it mounted
+/// would take that run's protection away mid-run. So every run of this user holds a shared <c>flock</c> on one lock
+/// file for as long as its placeholders may be mounted, and a run removes placeholders only when, after its own run,
+/// it can take the lock exclusively: then no run of this user is active anywhere. The last run to end removes them,
+/// for every workspace listed in the journal beside the lock (so a run that crashed, or ended while another workspace's
+/// run was active, is cleaned up later too). The lock lives in <c>/tmp/agentexec-UID/</c>, a fixed path every
+/// AgentExec of the user agrees on whatever its state directory or <c>TMPDIR</c>, and hidden from bubblewrap commands
+/// (the real <c>/tmp</c> is; the plan hides it again where a writable root would expose it).
+/// </para>
+/// <para>
+/// Only entries that still look exactly like a placeholder (<see cref="IsPlaceholder"/>: empty, mode <c>000</c>, not a
+/// link) are removed, so a human's <c>git init</c> or a real <c>.env</c> written on the host during the run is kept.
+/// A placeholder is never something the sandboxed command could have made: inside, the name is a read-only mount.
+/// </para>
+/// </remarks>
+internal sealed partial class WorkspacePlaceholders
+{
+    /// <summary>How long a run waits for the shared lock before it refuses to start; the exclusive holder only ever removes a few entries.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(5);
+
+    private const string JournalName = "placeholder-workspaces";
+    private const string LockName = "placeholders.lock";
+    private const int LockShared = 1;
+    private const int LockExclusive = 2;
+    private const int LockNonBlocking = 4;
+    private const int WouldBlock = 11;
+    private const int Interrupted = 4;
+
+    private readonly SafeFileHandle _lock;
+    private readonly string _directory;
+
+    private WorkspacePlaceholders(SafeFileHandle lockHandle, string directory, IReadOnlyList<string> created)
+    {
+        _lock = lockHandle;
+        _directory = directory;
+        Created = created;
+    }
+
+    /// <summary>The directory of the lock and the journal, hidden from every bubblewrap command.</summary>
+    public static string StateDirectory => $"/tmp/agentexec-{geteuid()}";
+
+    /// <summary>The placeholders this run created (others may already have stood there for another run).</summary>
+    public IReadOnlyList<string> Created { get; }
+
+    /// <summary>
+    /// Takes the shared lock and puts a placeholder where a protected name of <paramref name="workspace"/> is missing.
+    /// </summary>
+    /// <param name="workspace">The workspace (real path).</param>
+    /// <param name="stateDirectory">Where the lock and journal live; <see cref="StateDirectory"/> except in tests.</param>
+    /// <returns>The placeholders, to <see cref="Release"/> once the run is over.</returns>
+    /// <exception cref="IOException">The lock could not be taken in <see cref="LockWait"/>, or a placeholder could not be made: the command must not run.</exception>
+    public static WorkspacePlaceholders Prepare(string workspace, string? stateDirectory = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workspace);
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("Workspace placeholders are for bubblewrap, on Linux.");
+        }
+
+        var directory = stateDirectory ?? StateDirectory;
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var lockHandle = AcquireShared(Path.Join(directory, LockName));
+        try
+        {
+            // Listed before anything is created, so a crash in between still leaves the workspace on the list.
+            File.AppendAllText(Path.Join(directory, JournalName), workspace + "\n");
+            var created = new List<string>();
+            foreach (var name in WorkspaceProtectedPaths.MustExist)
+            {
+                if (Create(Path.Join(workspace, name.Name), name.IsDirectory))
+                {
+                    created.Add(Path.Join(workspace, name.Name));
+                }
+            }
+
+            return new WorkspacePlaceholders(lockHandle, directory, created);
+        }
+        catch
+        {
+            lockHandle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>True when <paramref name="path"/> is a placeholder: an empty directory or file with mode <c>000</c>, not a symbolic link.</summary>
+    /// <remarks>AgentExec's own readers of these names use this to read a placeholder as "absent".</remarks>
+    public static bool IsPlaceholder(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return false;
+        }
+
+        try
+        {
+            FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+            if (!info.Exists || info.LinkTarget is not null || info.UnixFileMode != UnixFileMode.None)
+            {
+                return false;
+            }
+
+            if (info is FileInfo file)
+            {
+                return file.Length == 0;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        try
+        {
+            return !Directory.EnumerateFileSystemEntries(path).Any();
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Mode 000 keeps its owner out too unless it is root. Removal is rmdir, which the kernel refuses for a
+            // directory that is not empty, so reading "cannot list" as "empty" can remove nothing but an empty one.
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Ends this run's hold: when no other run of this user holds the lock, removes every placeholder still standing in
+    /// the journal's workspaces and empties the journal. Never throws; what it could not remove is returned.
+    /// </summary>
+    /// <returns>Problems met, for the log; empty when all went well or another run will clean up.</returns>
+    public IReadOnlyList<string> Release()
+    {
+        var problems = new List<string>();
+        try
+        {
+            // Converting shared to exclusive is not atomic (flock(2)), so failing it may drop the shared lock too: either
+            // way this run is over, and whoever holds the lock now will clean up when it ends.
+            if (!TryFlock(_lock, LockExclusive | LockNonBlocking))
+            {
+                return problems;
+            }
+
+            var journal = Path.Join(_directory, JournalName);
+            var workspaces = File.Exists(journal) ? File.ReadAllLines(journal).Where(line => line.Length > 0).Distinct(StringComparer.Ordinal).ToList() : [];
+            foreach (var workspace in workspaces)
+            {
+                foreach (var name in WorkspaceProtectedPaths.MustExist)
+                {
+                    RemoveIfPlaceholder(Path.Join(workspace, name.Name), name.IsDirectory, problems);
+                }
+            }
+
+            File.WriteAllText(journal, string.Empty);
+        }
+#pragma warning disable CA1031 // Cleanup must not throw; a placeholder left behind is reported and removed by a later run.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            problems.Add("placeholder cleanup failed: " + exception.Message);
+        }
+        finally
+        {
+            _lock.Dispose();
+        }
+
+        return problems;
+    }
+
+    private static SafeFileHandle AcquireShared(string lockPath)
+    {
+        var deadline = DateTime.UtcNow + LockWait;
+        while (true)
+        {
+            SafeFileHandle? handle = null;
+            try
+            {
+                handle = File.OpenHandle(lockPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
+                if (TryFlock(handle, LockShared | LockNonBlocking))
+                {
+                    return handle;
+                }
+            }
+            catch (IOException)
+            {
+                // The runtime takes its own non-blocking flock on open and reports a conflict this way: wait as for ours.
+            }
+
+            handle?.Dispose();
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new IOException($"the workspace placeholder lock {lockPath} is held by someone else (waited {LockWait.TotalSeconds:0} s)");
+            }
+
+            Thread.Sleep(TimeSpan.FromMilliseconds(5));
+        }
+    }
+
+    /// <summary>Creates a placeholder at <paramref name="path"/> unless something (even a dangling link) is there; true when this call created it.</summary>
+    [SupportedOSPlatform("linux")]
+    private static bool Create(string path, bool isDirectory)
+    {
+        var existing = new FileInfo(path);
+        if (existing.Exists || existing.LinkTarget is not null || Directory.Exists(path))
+        {
+            // (The runtime's Exists is true for a dangling link, so the link's final target is what is asked.)
+            if (existing.LinkTarget is not null && (existing.ResolveLinkTarget(returnFinalTarget: true) is not { } target || !Path.Exists(target.FullName)))
+            {
+                // A dangling link: the command could create its target and so the name. Refuse rather than guess.
+                throw new IOException($"{path} is a symbolic link to a path that does not exist, so it cannot be protected; remove it or create its target");
+            }
+
+            return false;
+        }
+
+        if (isDirectory)
+        {
+            // mkdir(2) fails on anything already there, a link included; a race with the host creating it is harmless,
+            // since what exists is protected as it is.
+            try
+            {
+                Directory.CreateDirectory(path, UnixFileMode.None);
+            }
+            catch (IOException) when (Path.Exists(path))
+            {
+                return false;
+            }
+
+            return IsPlaceholder(path);
+        }
+
+        try
+        {
+            // O_CREAT|O_EXCL: never follows a link, never opens what someone else just made.
+            using var stream = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                UnixCreateMode = UnixFileMode.None,
+            });
+        }
+        catch (IOException) when (Path.Exists(path))
+        {
+            return false;
+        }
+
+        return true;
+    }
+
+    private static void RemoveIfPlaceholder(string path, bool isDirectory, List<string> problems)
+    {
+        if (!IsPlaceholder(path))
+        {
+            return;
+        }
+
+        try
+        {
+            // rmdir removes only an empty directory and unlink never follows the last component: whatever was swapped in
+            // since the check, nothing beyond this one name can go.
+            if (isDirectory)
+            {
+                Directory.Delete(path, recursive: false);
+            }
+            else
+            {
+                File.Delete(path);
+            }
+        }
+        catch (IOException) when (!IsPlaceholder(path))
+        {
+            // Filled on the host during the run (a root `git init`): it is the human's repository now, and stays.
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"could not remove the placeholder {path}: {exception.Message}");
+        }
+    }
+
+    private static bool TryFlock(SafeFileHandle handle, int operation)
+    {
+        while (true)
+        {
+            if (flock(handle, operation) == 0)
+            {
+                return true;
+            }
+
+            var error = Marshal.GetLastPInvokeError();
+            if (error == WouldBlock)
+            {
+                return false;
+            }
+
+            if (error != Interrupted)
+            {
+                throw new IOException($"flock failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static partial int flock(SafeFileHandle fd, int operation);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint geteuid();
+}

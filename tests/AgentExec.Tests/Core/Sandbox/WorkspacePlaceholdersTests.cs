@@ -1,0 +1,180 @@
+using System.Runtime.Versioning;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Sandbox;
+
+namespace AgentExec.Tests.Core.Sandbox;
+
+/// <summary>
+/// The placeholders that make a missing <c>.git</c>, <c>.env</c> and <c>agentexec.json</c> uncreatable for one run, on
+/// the real file system: made when missing, never over something real, removed by the last run to end and only while
+/// they are still placeholders.
+/// </summary>
+/// <remarks>Each test has its own lock and journal directory, so that runs of other tests cannot keep its lock shared.</remarks>
+[SupportedOSPlatform("linux")]
+public sealed class WorkspacePlaceholdersTests : IDisposable
+{
+    private readonly TemporaryDirectory _root = new();
+
+    public WorkspacePlaceholdersTests()
+    {
+        Workspace = Directory.CreateDirectory(_root.File("workspace")).FullName;
+        State = _root.File("state");
+    }
+
+    private string Workspace { get; }
+
+    private string State { get; }
+
+    [Fact]
+    public void Missing_names_get_placeholders_for_the_run_and_nothing_is_left_after_it()
+    {
+        // Act
+        var placeholders = WorkspacePlaceholders.Prepare(Workspace, State);
+        var during = Names().Select(path => (Path.GetFileName(path), WorkspacePlaceholders.IsPlaceholder(path), Directory.Exists(path))).ToList();
+        var problems = placeholders.Release();
+
+        // Assert
+        Assert.Equal([(".git", true, true), (".env", true, false), ("agentexec.json", true, false)], during);
+        Assert.Equal(3, placeholders.Created.Count);
+        Assert.Empty(problems);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Workspace));
+    }
+
+    [Fact]
+    public void Existing_entries_are_neither_replaced_nor_removed()
+    {
+        // Arrange
+        Directory.CreateDirectory(Path.Combine(Workspace, ".git", "hooks"));
+        File.WriteAllText(Path.Combine(Workspace, ".env"), "A=1\n");
+
+        // Act
+        var placeholders = WorkspacePlaceholders.Prepare(Workspace, State);
+        placeholders.Release();
+
+        // Assert
+        Assert.Equal([Path.Combine(Workspace, "agentexec.json")], placeholders.Created);
+        Assert.True(Directory.Exists(Path.Combine(Workspace, ".git", "hooks")));
+        Assert.Equal("A=1\n", File.ReadAllText(Path.Combine(Workspace, ".env")));
+        Assert.False(File.Exists(Path.Combine(Workspace, "agentexec.json")));
+    }
+
+    [Fact]
+    public void While_another_run_holds_them_the_first_run_to_end_leaves_them_and_the_last_removes_them()
+    {
+        // Arrange
+        var first = WorkspacePlaceholders.Prepare(Workspace, State);
+        var second = WorkspacePlaceholders.Prepare(Workspace, State);
+
+        // Act
+        first.Release();
+        var afterFirst = Names().All(WorkspacePlaceholders.IsPlaceholder);
+        second.Release();
+
+        // Assert
+        Assert.True(afterFirst, "The first run to end removed placeholders another run still has mounted.");
+        Assert.Empty(second.Created);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Workspace));
+    }
+
+    [Fact]
+    public void A_workspace_left_with_placeholders_is_cleaned_by_the_next_run_that_ends_alone_even_in_another_workspace()
+    {
+        // Arrange: a run in the first workspace overlaps a run in a second one, and ends first.
+        var other = Directory.CreateDirectory(_root.File("other")).FullName;
+        var first = WorkspacePlaceholders.Prepare(Workspace, State);
+        var second = WorkspacePlaceholders.Prepare(other, State);
+        first.Release();
+
+        // Act
+        second.Release();
+
+        // Assert
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Workspace));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(other));
+    }
+
+    [Fact]
+    public void What_the_human_writes_on_the_host_during_the_run_is_kept()
+    {
+        // Arrange
+        var placeholders = WorkspacePlaceholders.Prepare(Workspace, State);
+        var dotEnv = Path.Combine(Workspace, ".env");
+        File.SetUnixFileMode(dotEnv, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(dotEnv, "OPENAI_MODEL=x\n");
+
+        // Act
+        placeholders.Release();
+
+        // Assert
+        Assert.Equal("OPENAI_MODEL=x\n", File.ReadAllText(dotEnv));
+        Assert.False(Directory.Exists(Path.Combine(Workspace, ".git")));
+    }
+
+    [Fact]
+    public void A_dangling_link_in_place_of_git_refuses_the_run_since_the_command_could_create_its_target()
+    {
+        // Arrange
+        File.CreateSymbolicLink(Path.Combine(Workspace, ".git"), Path.Combine(Workspace, "planted-git-dir"));
+
+        // Act
+        var exception = Assert.Throws<IOException>(() => WorkspacePlaceholders.Prepare(Workspace, State));
+
+        // Assert
+        Assert.Contains("symbolic link", exception.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Workspace, ".env")), "A refused run left a placeholder behind.");
+    }
+
+    [Fact]
+    public void A_link_to_a_directory_that_exists_is_protected_as_it_is_not_refused()
+    {
+        // Arrange
+        var gitDirectory = Directory.CreateDirectory(_root.File("repo.git")).FullName;
+        File.CreateSymbolicLink(Path.Combine(Workspace, ".git"), gitDirectory);
+
+        // Act
+        var placeholders = WorkspacePlaceholders.Prepare(Workspace, State);
+        placeholders.Release();
+
+        // Assert
+        Assert.DoesNotContain(Path.Combine(Workspace, ".git"), placeholders.Created);
+        Assert.Equal(gitDirectory, new FileInfo(Path.Combine(Workspace, ".git")).LinkTarget);
+    }
+
+    [Fact]
+    public void A_run_waits_for_a_foreign_exclusive_holder_and_then_refuses_rather_than_hang()
+    {
+        // Arrange: someone else holds the lock exclusively, as a cleaning run does for an instant.
+        Directory.CreateDirectory(State);
+        using var holder = new FileStream(Path.Combine(State, "placeholders.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        // Act
+        var exception = Assert.Throws<IOException>(() => WorkspacePlaceholders.Prepare(Workspace, State));
+
+        // Assert
+        Assert.Contains("held by someone else", exception.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Workspace));
+    }
+
+    [Fact]
+    public void A_placeholder_config_reads_as_no_config_and_an_empty_real_one_is_still_an_error()
+    {
+        // Arrange
+        var placeholders = WorkspacePlaceholders.Prepare(Workspace, State);
+        var config = Path.Combine(Workspace, "agentexec.json");
+        var emptyReal = _root.File("empty.json");
+        File.WriteAllText(emptyReal, string.Empty);
+
+        // Act
+        var duringRun = ConfigFileFormat.Read(config);
+        var empty = ConfigFileFormat.Read(emptyReal);
+        placeholders.Release();
+
+        // Assert
+        Assert.Equal(ConfigFileState.Missing, duringRun.State);
+        Assert.Equal(ConfigFileState.Unreadable, empty.State);
+    }
+
+    public void Dispose() => _root.Dispose();
+
+    private IEnumerable<string> Names() => WorkspaceProtectedPaths.MustExist.Select(name => Path.Combine(Workspace, name.Name));
+}
