@@ -2,7 +2,8 @@
 //
 // The added cost of the bubblewrap sandbox (issue 3, "Measure"): median wall time of `bash -c true` through
 // CommandRunner, unsandboxed and under each sandboxed mode, measured interleaved so that drift on a shared machine
-// hits every variant alike.
+// hits every variant alike. Each sandboxed run is wrapped anew, as the pipeline does: the mount plan (with the credential
+// and repository scan of the workspace), the placeholders for a missing .git/.env/agentexec.json, and their release.
 //
 //   dotnet run -c Release --project benchmarks/AgentExec.Benchmarks [-- ITERATIONS]
 //
@@ -38,9 +39,9 @@ try
 
     var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = "/usr/local/bin:/usr/bin:/bin", ["LANG"] = "C.UTF-8" };
     var runner = new CommandRunner();
-    var variants = new List<(string Name, ExecutionSpec Spec)>
+    var variants = new List<(string Name, Func<SandboxedCommand> Prepare)>
     {
-        ("unsandboxed", Spec(["bash", "-c", "true"])),
+        ("unsandboxed", () => new SandboxedCommand(["bash", "-c", "true"], environment)),
     };
 
     foreach (var mode in (SandboxMode[])[SandboxMode.WorkspaceWrite, SandboxMode.ReadOnly])
@@ -53,22 +54,24 @@ try
             return 1;
         }
 
-        var wrapped = sandbox.Wrap(new SandboxInvocation(["bash", "-c", "true"], workspace, mode, workspace, [], false, environment));
-        variants.Add(($"bubblewrap {mode.ToCode()}", Spec(wrapped.Argv)));
+        var invocation = new SandboxInvocation(["bash", "-c", "true"], workspace, mode, workspace, [], false, environment);
+        variants.Add(($"bubblewrap {mode.ToCode()}", () => sandbox.Wrap(invocation)));
         if (mode == SandboxMode.WorkspaceWrite)
         {
             // For scale: the least bubblewrap does (one namespace, three mounts), so what our mounts add shows apart.
-            variants.Add(("bare bwrap (reference)", Spec([((BubblewrapSandbox)sandbox).Executable, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid", "--", "bash", "-c", "true"])));
+            variants.Add(("bare bwrap (reference)", () => new SandboxedCommand([((BubblewrapSandbox)sandbox).Executable, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid", "--", "bash", "-c", "true"], environment)));
         }
     }
 
     var samples = variants.ToDictionary(variant => variant.Name, _ => new List<double>());
     for (var i = 0; i < warmup + iterations; i++)
     {
-        foreach (var (name, spec) in variants)
+        foreach (var (name, prepare) in variants)
         {
             var stopwatch = Stopwatch.StartNew();
-            var result = await runner.RunAsync(spec, null, CancellationToken.None);
+            var command = prepare();
+            var result = await runner.RunAsync(Spec(command.Argv), null, CancellationToken.None);
+            command.Cleanup?.Invoke();
             stopwatch.Stop();
             if (result is not { Outcome: ExecutionOutcome.Exited, ExitCode: 0 })
             {
