@@ -1,4 +1,6 @@
 using AgentExec.Tests.EndToEnd;
+using AgentExec.Tests.Mcp.Support;
+using ModelContextProtocol.Client;
 
 namespace AgentExec.Tests.Core.Sandbox;
 
@@ -28,6 +30,12 @@ public sealed class InheritedDescriptorTests
 
     [LandlockFact]
     public Task LeakedDescriptorsDoNotReachALandlockCommand() => AssertNothingReachedAsync("landlock");
+
+    [BubblewrapFact]
+    public Task LeakedDescriptorsDoNotReachABubblewrapCommandThroughServe() => AssertNothingReachedThroughServeAsync("bubblewrap");
+
+    [LandlockFact]
+    public Task LeakedDescriptorsDoNotReachALandlockCommandThroughServe() => AssertNothingReachedThroughServeAsync("landlock");
 
     /// <summary>Positive control: the same probe, run by the same leaking parent with bash directly, writes and creates on the host.</summary>
     [Fact]
@@ -61,6 +69,34 @@ public sealed class InheritedDescriptorTests
         Assert.False(File.Exists(Path.Combine(run.HostFolder, "MARK-PARENT")));
     }
 
+    /// <summary>The same probe as an MCP <c>shell</c> call to the real <c>agentexec serve</c>, started by the leaking parent.</summary>
+    private static async Task AssertNothingReachedThroughServeAsync(string backend)
+    {
+        using var run = new AgentExecProbeRun();
+        var leak = Leak(run);
+        var environment = LeakingEnvironment(run, leak);
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = "agentexec",
+            Command = "bash",
+            Arguments = ["-c", LeakingParent, "leaking-parent", AgentExecProcess.ExecutablePath, "serve", "--sandbox-backend", backend, "--approval-policy", "never", "--workspace", run.Workspace],
+            WorkingDirectory = run.Workspace,
+            EnvironmentVariables = environment,
+        });
+        await using var client = await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-11-25" });
+
+        var result = await client.CallToolAsync("shell", new Dictionary<string, object?> { ["command"] = "bash probe.sh" });
+
+        Assert.Equal("completed", ShellScenario.Field(result.StructuredContent, "status"));
+        var stdout = ShellScenario.Field(result.StructuredContent, "stdout") ?? string.Empty;
+        Assert.Contains("fd7: refused", stdout);
+        Assert.Contains("fd8: refused", stdout);
+        Assert.Contains("fd8 parent: refused", stdout);
+        Assert.Equal(string.Empty, await File.ReadAllTextAsync(leak.File));
+        Assert.False(File.Exists(Path.Combine(leak.Directory, "MARK")));
+        Assert.False(File.Exists(Path.Combine(run.HostFolder, "MARK-PARENT")));
+    }
+
     private static (string File, string Directory) Leak(AgentExecProbeRun run)
     {
         run.WriteWorkspaceFile("probe.sh", Probe);
@@ -72,11 +108,17 @@ public sealed class InheritedDescriptorTests
     private static async Task<CliWrap.Buffered.BufferedCommandResult> RunThroughLeakingParentAsync(
         AgentExecProbeRun run, (string File, string Directory) leak, string[] program)
     {
+        var environment = LeakingEnvironment(run, leak);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        return await run.Start("bash", ["-c", LeakingParent, "leaking-parent", .. program], environment, timeout.Token);
+    }
+
+    private static Dictionary<string, string?> LeakingEnvironment(AgentExecProbeRun run, (string File, string Directory) leak)
+    {
         var environment = run.Environment();
         environment["LEAK_FILE"] = leak.File;
         environment["LEAK_DIRECTORY"] = leak.Directory;
         environment["DOTNET_EnableDiagnostics"] = "0";
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        return await run.Start("bash", ["-c", LeakingParent, "leaking-parent", .. program], environment, timeout.Token);
+        return environment;
     }
 }
