@@ -104,6 +104,30 @@ public sealed class DiagnosticsEscapeTests
         Assert.NotEmpty(probe.EndpointsWhileRunning);
     }
 
+    /// <summary>
+    /// An empty or unparsable switch reads as "on" to the runtime, so it is replaced rather than respected: the same
+    /// unsandboxed probe as the positive control then finds no diagnostic socket.
+    /// </summary>
+    [Theory]
+    [InlineData("")]
+    [InlineData("yes")]
+    public async Task AnEmptyOrUnparsableSwitchIsReplacedNotRespected(string value)
+    {
+        using var run = new AgentExecProbeRun();
+        var environment = run.Environment();
+        environment["DOTNET_EnableDiagnostics"] = value;
+
+        var probe = await ProbeAsync(
+            run,
+            ["run", "--sandbox", "danger-full-access", "--approval-policy", "never", "--", "python3", "socket_probe.py"],
+            environment);
+
+        Assert.DoesNotContain(probe.Targets, IsDiagnosticSocket);
+        Assert.Empty(probe.EndpointsWhileRunning);
+        Assert.Contains("DOTNET_EnableDiagnostics=0", probe.ServerEnvironment);
+        Assert.DoesNotContain($"DOTNET_EnableDiagnostics={value}", probe.ServerEnvironment);
+    }
+
     private static async Task<SocketProbe> ProbeAsync(
         AgentExecProbeRun run, string[] arguments, IReadOnlyDictionary<string, string?> environment)
     {
