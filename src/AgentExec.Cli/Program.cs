@@ -1,7 +1,17 @@
 using System.Runtime.CompilerServices;
 using AgentExec.Cli.Commands;
 using AgentExec.Cli.Hosting;
+using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
+
+// Before anything else, in every mode: no .NET diagnostic endpoint in this process (a JIT-hosted agentexec restarts
+// itself once with DOTNET_EnableDiagnostics=0; see RuntimeDiagnostics), and no descriptor its parent left open reaches
+// a program it starts (marked again right before each start, in CommandRunner and in the launcher).
+if ((RuntimeDiagnostics.RestartWithoutDiagnosticsIfNeeded() ?? InheritedDescriptors.MarkCloseOnExec()) is { } startUpProblem)
+{
+    await Console.Error.WriteLineAsync($"agentexec: {startUpProblem}").ConfigureAwait(false);
+    return ExitCodes.CouldNotStart;
+}
 
 // Launcher mode first, before System.CommandLine, logging, telemetry or the console are touched: the Landlock backend
 // starts this binary once per sandboxed command, so its start-up is paid on every call. It is not a subcommand

@@ -13,12 +13,19 @@ namespace AgentExec.Core.Execution;
 /// when it is on the allow-list and does not look sensitive. Sensitive means <c>BASH_ENV</c>, <c>ENV</c>, <c>LD_*</c>,
 /// or a name containing <c>KEY</c>, <c>SECRET</c>, <c>TOKEN</c>, <c>PASSWORD</c> or <c>CREDENTIAL</c> in any case — so
 /// an allow-list pattern never lets one through (<c>LC_TOKEN</c> needs an exact keep). Then <c>env.set</c> is applied
-/// on top, and a missing or empty <c>PATH</c> becomes <see cref="DefaultPath"/>.
+/// on top, <c>DOTNET_EnableDiagnostics=0</c> is added (an addition to SPEC.md's list that <c>env.set</c> cannot undo),
+/// and a missing or empty <c>PATH</c> becomes <see cref="DefaultPath"/>.
 /// </remarks>
 internal static class ChildEnvironment
 {
     /// <summary>The search path a child gets when neither the host nor <c>env.set</c> supplies one.</summary>
     public const string DefaultPath = "/usr/local/bin:/usr/bin:/bin";
+
+    /// <summary>The .NET runtime's switch for the debugger, the profiler and the diagnostic IPC socket.</summary>
+    public const string DiagnosticsSwitchName = "DOTNET_EnableDiagnostics";
+
+    /// <summary>The value of <see cref="DiagnosticsSwitchName"/> that turns them all off.</summary>
+    public const string DiagnosticsOff = "0";
 
     private const string PathName = "PATH";
     private const string LocalePrefix = "LC_";
@@ -67,6 +74,12 @@ internal static class ChildEnvironment
         {
             variables[name] = value;
         }
+
+        // An addition to the allow-list, set last so that nothing turns it back on: a .NET runtime AgentExec starts (the
+        // JIT-hosted Landlock launcher, whose unconfined threads would serve it, above all) opens no diagnostic socket
+        // or debugger pipe that a command could use to read its memory or make it load a library. A command may still
+        // set it for the .NET processes it starts itself; those are inside the sandbox.
+        variables[DiagnosticsSwitchName] = DiagnosticsOff;
 
         if (!variables.TryGetValue(PathName, out var path) || path.Length == 0)
         {

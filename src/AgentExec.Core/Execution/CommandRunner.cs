@@ -21,6 +21,10 @@ namespace AgentExec.Core.Execution;
 /// the command in a new session themselves).
 /// </para>
 /// <para>
+/// No descriptor above stderr reaches the child: every one is marked close-on-exec right before each start
+/// (<see cref="InheritedDescriptors"/>), whatever AgentExec's parent left open; if that cannot be done, nothing starts.
+/// </para>
+/// <para>
 /// Every process is started on one long-lived thread (<see cref="ProcessStartThread"/>): Linux sends a parent-death
 /// signal when the parent <em>thread</em> exits, and bubblewrap's <c>--die-with-parent</c> would otherwise kill a
 /// command whenever the pool thread that happened to start it retired.
@@ -105,11 +109,20 @@ public sealed class CommandRunner
         try
         {
             // On the one long-lived start thread: a sandbox's parent-death signal follows the thread that forked it.
-            running = ProcessStartThread.Run(() => command.ExecuteAsync(
-                startInfo => RemoveInheritedVariables(startInfo.Environment, spec.Environment),
-                attempt.OnStarted,
-                attempt.KillToken,
-                CancellationToken.None));
+            running = ProcessStartThread.Run(() =>
+            {
+                // Again right before the fork, not only at start-up: a library may have opened a descriptor since.
+                if (InheritedDescriptors.MarkCloseOnExec() is { } descriptorProblem)
+                {
+                    throw new IOException(descriptorProblem);
+                }
+
+                return command.ExecuteAsync(
+                    startInfo => RemoveInheritedVariables(startInfo.Environment, spec.Environment),
+                    attempt.OnStarted,
+                    attempt.KillToken,
+                    CancellationToken.None);
+            });
         }
         catch (Exception exception)
         {

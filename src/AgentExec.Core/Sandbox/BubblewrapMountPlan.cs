@@ -103,6 +103,14 @@ internal sealed class BubblewrapMountPlan
             plan.HideDirectory(runtimeDirectory, remountReadOnly: true);
         }
 
+        // The server's own temporary directory when it is not /tmp: other programs' sockets (a JIT-hosted .NET
+        // runtime's diagnostic endpoints among them) live there. Hidden like /tmp, unless it is the workspace or a
+        // writable root itself, which the command must keep.
+        if (host.TemporaryDirectory is { } temporaryDirectory && !IsWorkspaceOrWritableRoot(temporaryDirectory, invocation))
+        {
+            plan.HideDirectory(temporaryDirectory, remountReadOnly: !workspaceWrite);
+        }
+
         if (invocation.Network)
         {
             plan.KeepNameResolution();
@@ -136,6 +144,11 @@ internal sealed class BubblewrapMountPlan
         plan.HideCredentials(Credentials(invocation, host), [invocation.Workspace, .. invocation.WritableRoots]);
         return plan;
     }
+
+    private static bool IsWorkspaceOrWritableRoot(string directory, SandboxInvocation invocation) =>
+        RealPath.TryResolve(directory, out var real, out _)
+        && ((IEnumerable<string>)[invocation.Workspace, .. invocation.WritableRoots]).Any(root =>
+            RealPath.TryResolve(root, out var realRoot, out _) && realRoot == real);
 
     /// <summary>The one credential list (SPEC.md "Policy", step 3a) for the server's and the command's home directories, with AgentExec's own files.</summary>
     internal static CredentialList Credentials(SandboxInvocation invocation, SandboxHostPaths host)

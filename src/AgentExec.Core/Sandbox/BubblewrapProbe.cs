@@ -101,7 +101,9 @@ public sealed class BubblewrapProbe : ISandboxBackendProbe
     }
 
     private static IReadOnlyList<string> Caveats(AgentExecSettings settings) => settings.Network
-        ? ["network is on: sandboxed commands reach the host's network, its loopback services and abstract Unix sockets"]
+        ? ["network is on (--network): under bubblewrap sandboxed commands share the host's network namespace, so they "
+            + "reach the host's network, every service listening on the host's loopback (127.0.0.1, ::1) and the host's "
+            + "abstract Unix sockets (X11, container runtimes, D-Bus)"]
         : [];
 
     private static string Describe(ExecutionResult trial)

@@ -27,9 +27,15 @@ public sealed record SandboxHostPaths(
     /// </summary>
     public CredentialList? Credentials { get; init; }
 
+    /// <summary>
+    /// The server's own <c>$TMPDIR</c> when it is set and absolute: hidden like <c>/tmp</c> (a no-op when it is
+    /// <c>/tmp</c>), unless it is the workspace or a writable root; null when unset.
+    /// </summary>
+    public string? TemporaryDirectory { get; init; }
+
     /// <summary>Gathers the paths from the resolved settings and the server's environment.</summary>
     /// <param name="settings">The resolved settings (config and audit log paths).</param>
-    /// <param name="hostEnvironment">The server's environment (<c>HOME</c>, <c>XDG_RUNTIME_DIR</c>, <c>XDG_CONFIG_HOME</c>).</param>
+    /// <param name="hostEnvironment">The server's environment (<c>HOME</c>, <c>XDG_RUNTIME_DIR</c>, <c>XDG_CONFIG_HOME</c>, <c>TMPDIR</c>).</param>
     /// <returns>The paths; ones that do not exist are kept and skipped when a command is wrapped, since they may appear later.</returns>
     public static SandboxHostPaths From(AgentExecSettings settings, IReadOnlyDictionary<string, string> hostEnvironment)
     {
@@ -51,6 +57,7 @@ public sealed record SandboxHostPaths(
             workspaceConfig is null ? [] : [workspaceConfig])
         {
             Credentials = CredentialList.ForSettings(settings, hostEnvironment),
+            TemporaryDirectory = AbsoluteOrNull(hostEnvironment, "TMPDIR"),
         };
     }
 

@@ -9,6 +9,9 @@ internal static class Errno
     /// <summary>Interrupted system call: retry.</summary>
     public const int EINTR = 4;
 
+    /// <summary>Bad file descriptor: it was closed meanwhile.</summary>
+    public const int EBADF = 9;
+
     /// <summary>No child processes: nothing is left to wait for.</summary>
     public const int ECHILD = 10;
 

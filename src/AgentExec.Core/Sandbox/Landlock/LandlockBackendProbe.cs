@@ -26,7 +26,7 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
         }
 
         return _launcher() is { } sandbox
-            ? SandboxProbeResult.Working(sandbox, kernel.CaveatsFor(settings.Sandbox))
+            ? SandboxProbeResult.Working(sandbox, [.. kernel.CaveatsFor(settings.Sandbox), .. kernel.NetworkCaveatsFor(settings)])
             : SandboxProbeResult.Unavailable("this process is not the agentexec executable, so it cannot re-execute itself as the Landlock launcher");
     }
 }

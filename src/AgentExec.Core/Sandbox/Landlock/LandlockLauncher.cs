@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Runtime.InteropServices;
 using System.Text;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Core.Sandbox;
 
@@ -47,9 +48,6 @@ internal static unsafe class LandlockLauncher
     // prctl options (include/uapi/linux/prctl.h).
     private const nint PrSetDumpable = 4;
     private const nint PrSetChildSubreaper = 36;
-
-    // close_range flag: mark close-on-exec instead of closing (linux/close_range.h, Linux 5.11).
-    private const nint CloseRangeCloexec = 1 << 2;
 
     // SIGCHLD on x86_64 and the generic ABI; SIG_DFL.
     private const int SignalChild = 17;
@@ -154,9 +152,9 @@ internal static unsafe class LandlockLauncher
         }
 
         // Whatever the launcher inherited beyond stdin, stdout and stderr stays with it and does not reach the command.
-        if (Libc.Syscall(X64Syscall.CloseRange, 3, unchecked((nint)uint.MaxValue), CloseRangeCloexec, 0, 0) != 0)
+        if (InheritedDescriptors.MarkCloseOnExec() is { } descriptorProblem)
         {
-            throw new LandlockSetupException($"cannot mark inherited descriptors close-on-exec: {Libc.Describe(Libc.LastError)}");
+            throw new LandlockSetupException(descriptorProblem);
         }
     }
 

@@ -1,3 +1,5 @@
+using AgentExec.Core.Configuration;
+
 namespace AgentExec.Core.Sandbox;
 
 /// <summary>Whether this machine can run the Landlock backend, at which ABI, and what it cannot protect.</summary>
@@ -44,5 +46,21 @@ public sealed record LandlockProbe(int Abi, string? UnavailableReason)
         }
 
         return caveats;
+    }
+
+    /// <summary>What <c>--network</c> exposes under Landlock, for the start-up log and <c>check</c>; empty with network off.</summary>
+    /// <remarks>
+    /// The seccomp filter that refuses IP sockets is simply not installed, and there is no network namespace: the
+    /// host's loopback services are as reachable as the internet. Abstract Unix sockets stay scoped from ABI 6 on,
+    /// network or not (below that the ABI caveat of <see cref="CaveatsFor"/> says they are reachable anyway).
+    /// </remarks>
+    public IReadOnlyList<string> NetworkCaveatsFor(AgentExecSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return IsAvailable && settings.Network && settings.Sandbox != SandboxMode.DangerFullAccess
+            ? ["network is on (--network): under Landlock sandboxed commands reach the host's network and every service "
+                + "listening on the host's loopback (127.0.0.1, ::1)"
+                + (Abi >= 6 ? "; host abstract Unix sockets stay out of reach (Landlock scoping)" : string.Empty)]
+            : [];
     }
 }

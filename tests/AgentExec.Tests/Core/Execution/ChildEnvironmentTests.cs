@@ -112,7 +112,7 @@ public sealed class ChildEnvironmentTests
         var composed = ChildEnvironment.Compose(host, settings);
 
         // Assert
-        Assert.Equal(new Dictionary<string, string> { ["PATH"] = "/bin" }, composed.Variables);
+        Assert.Equal(new Dictionary<string, string> { ["PATH"] = "/bin", ["DOTNET_EnableDiagnostics"] = "0" }, composed.Variables);
         Assert.Equal(["OPENAI_API_KEY", "OPENAI_API_KEY_2"], composed.RemovedNames);
     }
 
@@ -127,8 +127,24 @@ public sealed class ChildEnvironmentTests
         var composed = ChildEnvironment.Compose(host, settings);
 
         // Assert
-        Assert.Equal(new Dictionary<string, string> { ["PATH"] = "/bin", ["LANG"] = "C.UTF-8", ["CI"] = "1" }, composed.Variables);
+        Assert.Equal(new Dictionary<string, string> { ["PATH"] = "/bin", ["LANG"] = "C.UTF-8", ["CI"] = "1", ["DOTNET_EnableDiagnostics"] = "0" }, composed.Variables);
         Assert.Equal(["GITHUB_TOKEN"], composed.RemovedNames);
+    }
+
+    [Fact]
+    public void Diagnostics_are_off_in_every_child_and_neither_keep_nor_set_turns_them_on()
+    {
+        // Arrange: a .NET child with diagnostics on (the JIT-hosted Landlock launcher above all) opens a socket a
+        // command could use to read its memory or make it load a library.
+        var host = new Dictionary<string, string> { ["PATH"] = "/bin", ["DOTNET_EnableDiagnostics"] = "1" };
+        var settings = new EnvironmentSettings(["DOTNET_EnableDiagnostics"], new Dictionary<string, string> { ["DOTNET_EnableDiagnostics"] = "1" });
+
+        // Act
+        var composed = ChildEnvironment.Compose(host, settings);
+
+        // Assert
+        Assert.Equal("0", composed.Variables["DOTNET_EnableDiagnostics"]);
+        Assert.Equal("0", ChildEnvironment.Compose(new Dictionary<string, string>(), new EnvironmentSettings([], NoSettings)).Variables["DOTNET_EnableDiagnostics"]);
     }
 
     [Fact]
