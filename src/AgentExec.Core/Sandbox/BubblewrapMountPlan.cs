@@ -50,6 +50,7 @@ internal sealed class BubblewrapMountPlan
     private readonly List<string> _writableRoots = [];
     private readonly List<string> _skipped = [];
     private readonly List<string> _refused = [];
+    private long? _tmpBytes;
 
     private BubblewrapMountPlan()
     {
@@ -86,6 +87,7 @@ internal sealed class BubblewrapMountPlan
 
         plan.Add("/", MountLayer.Base, "--ro-bind", "/", "/");
         plan.Add("/dev", MountLayer.Base, "--dev", "/dev");
+        plan.SizeTemporaryFileSystems(PrivateTmpfsSizes.For(invocation.Limits));
         plan.Add("/proc", MountLayer.Base, "--proc", "/proc");
         foreach (var path in KernelInterfaces)
         {
@@ -96,7 +98,7 @@ internal sealed class BubblewrapMountPlan
         }
 
         // Host Unix sockets (Docker, D-Bus, ssh-agent, X11) live here; a read-only mount does not stop connect().
-        plan.HideDirectory("/tmp", remountReadOnly: !workspaceWrite);
+        plan.HideDirectory("/tmp", remountReadOnly: !workspaceWrite, sizeBytes: plan._tmpBytes);
         plan.HideDirectory("/run", remountReadOnly: true);
         if (host.RuntimeDirectory is { } runtimeDirectory)
         {
@@ -217,7 +219,21 @@ internal sealed class BubblewrapMountPlan
         HiddenCredentials = _mounts.Count(mount => mount.Layer == MountLayer.Hidden) - before;
     }
 
-    private void HideDirectory(string path, bool remountReadOnly)
+    /// <summary>
+    /// Sizes <c>/dev/shm</c> and (through <see cref="HideDirectory"/>) the private <c>/tmp</c>; makes the rest of the
+    /// <c>/dev</c> tmpfs read-only, since bubblewrap cannot size it and writes there would be unbounded memory.
+    /// </summary>
+    /// <remarks>Device nodes stay writable on a read-only mount (the kernel's read-only check spares them).</remarks>
+    private void SizeTemporaryFileSystems(PrivateTmpfsSizes sizes)
+    {
+        _tmpBytes = sizes.TmpBytes;
+        Add("/dev/shm", MountLayer.Base, "--perms", "1777", "--size", Bytes(sizes.SharedMemoryBytes), "--tmpfs", "/dev/shm");
+        _readOnlyRemounts.Add("/dev");
+    }
+
+    private static string Bytes(long bytes) => bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private void HideDirectory(string path, bool remountReadOnly, long? sizeBytes = null)
     {
         if (!TryResolveExisting(path, out var real))
         {
@@ -230,7 +246,8 @@ internal sealed class BubblewrapMountPlan
             return;
         }
 
-        if (Add(real, MountLayer.Hidden, "--tmpfs", real) && remountReadOnly)
+        string[] arguments = sizeBytes is { } size ? ["--size", Bytes(size), "--tmpfs", real] : ["--tmpfs", real];
+        if (Add(real, MountLayer.Hidden, arguments) && remountReadOnly)
         {
             _readOnlyRemounts.Add(real);
         }
