@@ -6,6 +6,7 @@ using AgentExec.Core.Execution.Limits;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
+using AgentExec.Tests.Core.Sandbox;
 
 namespace AgentExec.Tests.Core.Execution.Limits;
 
@@ -116,26 +117,57 @@ public sealed class CgroupLimitsKernelTests
     [BubblewrapFact]
     public async Task A_sandboxed_command_cannot_move_itself_to_another_cgroup()
     {
-        // Any cgroup2 root's cgroup.procs: writing "0" there moves the writer to the root cgroup, out of its limits.
+        var command = $"echo 0 > {CgroupV2RootProcs()} && echo MOVED";
+
+        await AssertTheMoveWorksUnsandboxedAsync(command);
+
+        var sandboxed = await RunAsync(ResourceLimits.None, command, SandboxMode.WorkspaceWrite);
+
+        Assert.Equal(string.Empty, sandboxed.Stdout.Text);
+        Assert.Matches("Read-only file system|Permission denied", sandboxed.Stderr.Text);
+    }
+
+    [LandlockFact]
+    public async Task A_command_under_landlock_cannot_move_itself_to_another_cgroup()
+    {
+        using var scenario = new LandlockScenario();
+        var command = $"echo 0 > {CgroupV2RootProcs()} && echo MOVED";
+
+        await AssertTheMoveWorksUnsandboxedAsync(command);
+
+        var sandboxed = await scenario.RunAsync(command);
+
+        Assert.Equal(string.Empty, sandboxed.Stdout.Text);
+        Assert.Contains("Permission denied", sandboxed.Stderr.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The positive control of the two tests above: unsandboxed, the move works where this user may move processes at
+    /// all (root); otherwise the kernel's own permission check stops it.
+    /// </summary>
+    private static async Task AssertTheMoveWorksUnsandboxedAsync(string command)
+    {
+        var direct = await RunAsync(ResourceLimits.None, command, SandboxMode.DangerFullAccess);
+        if (Environment.UserName == "root")
+        {
+            Assert.Equal("MOVED\n", direct.Stdout.Text);
+        }
+        else
+        {
+            Assert.Contains("Permission denied", direct.Stderr.Text, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Any cgroup2 root's <c>cgroup.procs</c>: writing "0" there moves the writer to the root cgroup, out of its limits.</summary>
+    private static string CgroupV2RootProcs()
+    {
         var target = File.ReadAllLines("/proc/self/mountinfo")
             .Select(line => line.Split(" - ", 2))
             .Where(parts => parts.Length == 2 && parts[1].StartsWith("cgroup2 ", StringComparison.Ordinal))
             .Select(parts => Path.Combine(parts[0].Split(' ')[4], "cgroup.procs"))
             .FirstOrDefault();
         Assert.NotNull(target);
-        var command = $"echo 0 > {target} && echo MOVED";
-
-        // Positive control, where this user may move processes at all (root): unsandboxed, the move works.
-        var direct = await RunAsync(ResourceLimits.None, command, SandboxMode.DangerFullAccess);
-        if (direct.Stdout.Text != "MOVED\n")
-        {
-            Assert.Contains("Permission denied", direct.Stderr.Text, StringComparison.Ordinal);
-        }
-
-        var sandboxed = await RunAsync(ResourceLimits.None, command, SandboxMode.WorkspaceWrite);
-
-        Assert.Equal(string.Empty, sandboxed.Stdout.Text);
-        Assert.Matches("Read-only file system|Permission denied", sandboxed.Stderr.Text);
+        return target;
     }
 
     private static LimitEnforcement Real(ResourceLimits limits, string directory) =>
