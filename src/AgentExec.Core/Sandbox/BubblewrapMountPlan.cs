@@ -50,7 +50,6 @@ internal sealed class BubblewrapMountPlan
     private readonly List<string> _writableRoots = [];
     private readonly List<string> _skipped = [];
     private readonly List<string> _refused = [];
-    private long? _tmpBytes;
 
     private BubblewrapMountPlan()
     {
@@ -87,7 +86,8 @@ internal sealed class BubblewrapMountPlan
 
         plan.Add("/", MountLayer.Base, "--ro-bind", "/", "/");
         plan.Add("/dev", MountLayer.Base, "--dev", "/dev");
-        plan.SizeTemporaryFileSystems(PrivateTmpfsSizes.For(invocation.Limits));
+        var tmpfsSizes = PrivateTmpfsSizes.For(invocation.Limits);
+        plan.BoundSharedMemory(tmpfsSizes);
         plan.Add("/proc", MountLayer.Base, "--proc", "/proc");
         foreach (var path in KernelInterfaces)
         {
@@ -98,7 +98,7 @@ internal sealed class BubblewrapMountPlan
         }
 
         // Host Unix sockets (Docker, D-Bus, ssh-agent, X11) live here; a read-only mount does not stop connect().
-        plan.HideDirectory("/tmp", remountReadOnly: !workspaceWrite, sizeBytes: plan._tmpBytes);
+        plan.HideDirectory("/tmp", remountReadOnly: !workspaceWrite, sizeBytes: tmpfsSizes.TmpBytes);
         plan.HideDirectory("/run", remountReadOnly: true);
         if (host.RuntimeDirectory is { } runtimeDirectory)
         {
@@ -220,13 +220,12 @@ internal sealed class BubblewrapMountPlan
     }
 
     /// <summary>
-    /// Sizes <c>/dev/shm</c> and (through <see cref="HideDirectory"/>) the private <c>/tmp</c>; makes the rest of the
-    /// <c>/dev</c> tmpfs read-only, since bubblewrap cannot size it and writes there would be unbounded memory.
+    /// Gives <c>/dev/shm</c> its own sized tmpfs and makes the rest of the <c>/dev</c> tmpfs read-only, since bubblewrap
+    /// cannot size it and writes there would be unbounded memory (the private <c>/tmp</c> is sized in <see cref="HideDirectory"/>).
     /// </summary>
     /// <remarks>Device nodes stay writable on a read-only mount (the kernel's read-only check spares them).</remarks>
-    private void SizeTemporaryFileSystems(PrivateTmpfsSizes sizes)
+    private void BoundSharedMemory(PrivateTmpfsSizes sizes)
     {
-        _tmpBytes = sizes.TmpBytes;
         Add("/dev/shm", MountLayer.Base, "--perms", "1777", "--size", Bytes(sizes.SharedMemoryBytes), "--tmpfs", "/dev/shm");
         _readOnlyRemounts.Add("/dev");
     }
