@@ -71,9 +71,9 @@ public sealed class CgroupLimitsKernelTests
     [OwnCgroupV2Fact]
     public async Task The_cpu_limit_through_a_real_cgroup_is_the_commands_total_and_kills_it()
     {
-        // Two busy processes for about 2 s each: RLIMIT_CPU (per process) at 1 s would stop neither before its first
-        // second; the cgroup's total passes 1 s after about half a second.
-        const string command = "burn() { end=$((SECONDS+3)); while [ $SECONDS -lt $end ]; do :; done; }; burn & burn & wait; echo SURVIVED";
+        // Two processes with a fixed amount of work each (about 1-2.5 s of CPU on today's machines, however loaded):
+        // RLIMIT_CPU at 1 s per process might stop neither; the cgroup's total passes 1 s well before both finish.
+        const string command = "burn() { i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done; }; burn & burn & wait; echo SURVIVED";
         var directory = DelegatedCgroupV2.OwnWritableDirectory!;
 
         var limited = await RunAsync(new ResourceLimits(null, null, 1), command, SandboxMode.DangerFullAccess, Real(new ResourceLimits(null, null, 1), directory));
