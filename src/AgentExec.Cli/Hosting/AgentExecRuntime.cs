@@ -2,6 +2,7 @@ using AgentExec.Core.Assessment;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Execution.Limits;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
@@ -91,6 +92,8 @@ internal sealed partial class AgentExecRuntime : IDisposable
 
         var rules = RuleBook.ForSettings(settings, TimeProvider.System, loggerFactory.CreateLogger<RuleBook>());
         var sandbox = SandboxSelector.Select(settings, hostEnvironment, loggerFactory.CreateLogger("AgentExec.Sandbox"));
+        var limits = LimitEnforcement.Detect(settings.Limits);
+        sandbox = sandbox with { Caveats = [.. sandbox.Caveats, .. limits.Caveats()] };
         foreach (var caveat in sandbox.Caveats)
         {
             LogSandboxCaveat(logger, caveat);
@@ -105,6 +108,7 @@ internal sealed partial class AgentExecRuntime : IDisposable
             hostEnvironment)
         {
             Logger = logger,
+            Limits = limits,
         };
         var mode = settings.Sandbox.ToCode();
         var backend = sandbox.IsAvailable ? sandbox.Backend.ToCode() : "unavailable";

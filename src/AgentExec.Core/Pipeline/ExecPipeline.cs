@@ -7,6 +7,7 @@ using AgentExec.Core.Commands;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Execution.Limits;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
 using AgentExec.Core.Telemetry;
@@ -349,17 +350,29 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         {
             ["PWD"] = request.WorkingDirectory,
         };
+        CommandCgroup? cgroup;
+        try
+        {
+            cgroup = _deps.Limits.CreateCommandCgroup();
+        }
+        catch (CgroupSetupException exception)
+        {
+            var unavailable = ApprovalOutcome.DeniedByPolicy(ApprovalReason.SandboxUnavailable);
+            return await DenyAsync(call, ShellStatus.FailedToStart, "The resource limits could not be set up, so the command was not run: " + exception.Message, unavailable, evaluation).ConfigureAwait(false);
+        }
+
+        using var limitedCgroup = cgroup;
         SandboxedCommand wrapped;
         try
         {
             wrapped = sandbox.Wrap(new SandboxInvocation(
-                ResourceLimitCommand.Argv(request.CommandLine, settings.Limits),
+                ResourceLimitCommand.Argv(request.CommandLine, _deps.Limits.ShellLimits),
                 request.WorkingDirectory,
                 settings.Sandbox,
                 settings.Workspace,
                 settings.WritableRoots,
                 settings.Network,
-                environment));
+                environment) { Limits = settings.Limits });
         }
 #pragma warning disable CA1031 // A sandbox that cannot prepare (no temporary directory, an unusable path) means the command cannot start.
         catch (Exception exception)
@@ -383,10 +396,14 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
                 return AuditUnavailable(call, evaluation);
             }
 
+            using var cpuWatch = new CancellationTokenSource();
+            var watching = cgroup?.WatchCpuAsync(cpuWatch.Token) ?? Task.CompletedTask;
             execution = await _deps.Runner.RunAsync(
-                new ExecutionSpec(wrapped.Argv, request.WorkingDirectory, wrapped.Environment, request.Timeout, _deps.OutputCapBytes),
+                new ExecutionSpec(cgroup?.Enter(wrapped.Argv) ?? wrapped.Argv, request.WorkingDirectory, wrapped.Environment, request.Timeout, _deps.OutputCapBytes),
                 observer,
                 cancellationToken).ConfigureAwait(false);
+            await cpuWatch.CancelAsync().ConfigureAwait(false);
+            await watching.ConfigureAwait(false);
         }
         finally
         {
@@ -402,6 +419,10 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             ExecutionOutcome.Cancelled => (ShellStatus.Denied, "The call was cancelled; the command was killed."),
             _ => (ShellStatus.FailedToStart, "The command could not start: " + execution.StartError),
         };
+        if (cgroup?.Report() is { } limitsReached)
+        {
+            message = message is null ? limitsReached : message + " " + limitsReached;
+        }
 
         await call.TryRecordAsync(AuditEventNames.ExecutionFinished, new JsonObject
         {

@@ -3,6 +3,7 @@ using AgentExec.Core.Assessment;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Execution.Limits;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
 using Microsoft.Extensions.Logging;
@@ -39,6 +40,9 @@ public sealed record PipelineDependencies(
 
     /// <summary>Cap for each of stdout and stderr.</summary>
     public int OutputCapBytes { get; init; } = ExecutionSpec.DefaultOutputCapBytes;
+
+    /// <summary>How <c>limits</c> are enforced (cgroup or rlimit), decided at start-up.</summary>
+    public LimitEnforcement Limits { get; init; } = LimitEnforcement.Rlimit(Settings.Limits);
 
     /// <summary>The clock the pipeline measures with (how long a human took to answer).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -86,6 +86,8 @@ internal sealed class BubblewrapMountPlan
 
         plan.Add("/", MountLayer.Base, "--ro-bind", "/", "/");
         plan.Add("/dev", MountLayer.Base, "--dev", "/dev");
+        var tmpfsSizes = PrivateTmpfsSizes.For(invocation.Limits);
+        plan.BoundSharedMemory(tmpfsSizes);
         plan.Add("/proc", MountLayer.Base, "--proc", "/proc");
         foreach (var path in KernelInterfaces)
         {
@@ -96,7 +98,7 @@ internal sealed class BubblewrapMountPlan
         }
 
         // Host Unix sockets (Docker, D-Bus, ssh-agent, X11) live here; a read-only mount does not stop connect().
-        plan.HideDirectory("/tmp", remountReadOnly: !workspaceWrite);
+        plan.HideDirectory("/tmp", remountReadOnly: !workspaceWrite, sizeBytes: tmpfsSizes.TmpBytes);
         plan.HideDirectory("/run", remountReadOnly: true);
         if (host.RuntimeDirectory is { } runtimeDirectory)
         {
@@ -237,7 +239,20 @@ internal sealed class BubblewrapMountPlan
         HiddenCredentials = _mounts.Count(mount => mount.Layer == MountLayer.Hidden) - before;
     }
 
-    private void HideDirectory(string path, bool remountReadOnly)
+    /// <summary>
+    /// Gives <c>/dev/shm</c> its own sized tmpfs and makes the rest of the <c>/dev</c> tmpfs read-only, since bubblewrap
+    /// cannot size it and writes there would be unbounded memory (the private <c>/tmp</c> is sized in <see cref="HideDirectory"/>).
+    /// </summary>
+    /// <remarks>Device nodes stay writable on a read-only mount (the kernel's read-only check spares them).</remarks>
+    private void BoundSharedMemory(PrivateTmpfsSizes sizes)
+    {
+        Add("/dev/shm", MountLayer.Base, "--perms", "1777", "--size", Bytes(sizes.SharedMemoryBytes), "--tmpfs", "/dev/shm");
+        _readOnlyRemounts.Add("/dev");
+    }
+
+    private static string Bytes(long bytes) => bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private void HideDirectory(string path, bool remountReadOnly, long? sizeBytes = null)
     {
         if (!TryResolveExisting(path, out var real))
         {
@@ -250,7 +265,8 @@ internal sealed class BubblewrapMountPlan
             return;
         }
 
-        if (Add(real, MountLayer.Hidden, "--tmpfs", real) && remountReadOnly)
+        string[] arguments = sizeBytes is { } size ? ["--size", Bytes(size), "--tmpfs", real] : ["--tmpfs", real];
+        if (Add(real, MountLayer.Hidden, arguments) && remountReadOnly)
         {
             _readOnlyRemounts.Add(real);
         }

@@ -1,3 +1,5 @@
+using AgentExec.Core.Configuration;
+
 namespace AgentExec.Core.Sandbox;
 
 /// <summary>What a sandbox needs to know to wrap one command.</summary>
@@ -15,4 +17,8 @@ public sealed record SandboxInvocation(
     string Workspace,
     IReadOnlyList<string> WritableRoots,
     bool Network,
-    IReadOnlyDictionary<string, string> Environment);
+    IReadOnlyDictionary<string, string> Environment)
+{
+    /// <summary>The user config's limits; they size the private <c>/tmp</c> and <c>/dev/shm</c> (<see cref="PrivateTmpfsSizes"/>).</summary>
+    public ResourceLimits Limits { get; init; } = ResourceLimits.None;
+}
