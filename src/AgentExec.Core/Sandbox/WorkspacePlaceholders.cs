@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
 using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
 
@@ -21,14 +23,14 @@ namespace AgentExec.Core.Sandbox;
 /// </para>
 /// <para>
 /// When to remove is the delicate part. Removing a directory that is a mount point in <em>another</em> mount namespace
-/// succeeds on Linux and silently unmounts it there: removing a placeholder while a second run still has it mounted
-/// would take that run's protection away mid-run. So every run of this user holds a shared <c>flock</c> on one lock
-/// file for as long as its placeholders may be mounted, and a run removes placeholders only when, after its own run,
-/// it can take the lock exclusively: then no run of this user is active anywhere. The last run to end removes them,
-/// for every workspace listed in the journal beside the lock (so a run that crashed, or ended while another workspace's
-/// run was active, is cleaned up later too). The lock lives in <c>/tmp/agentexec-UID/</c>, a fixed path every
-/// AgentExec of the user agrees on whatever its state directory or <c>TMPDIR</c>, and hidden from bubblewrap commands
-/// (the real <c>/tmp</c> is; the plan hides it again where a writable root would expose it).
+/// succeeds on Linux and silently unmounts it there: removing a placeholder while a second run in the same workspace
+/// still has it mounted would take that run's protection away mid-run. So every run holds a shared <c>flock</c> on the
+/// workspace's lock file for as long as its placeholders may be mounted, and a run removes the placeholders only when,
+/// after its own run, it can take that lock exclusively: then no run in this workspace is active anywhere. The last run
+/// to end removes them; one that crashed leaves them for the next run in the workspace to remove. The lock lives in
+/// <c>/tmp/agentexec-UID/</c>, named after the workspace's path, a place every AgentExec of the user agrees on
+/// whatever its state directory or <c>TMPDIR</c>, and hidden from bubblewrap commands (the real <c>/tmp</c> is; the
+/// plan hides it again where a writable root would expose it).
 /// </para>
 /// <para>
 /// Only entries that still look exactly like a placeholder (<see cref="IsPlaceholder"/>: empty, mode <c>000</c>, not a
@@ -41,8 +43,6 @@ internal sealed partial class WorkspacePlaceholders
     /// <summary>How long a run waits for the shared lock before it refuses to start; the exclusive holder only ever removes a few entries.</summary>
     public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(5);
 
-    private const string JournalName = "placeholder-workspaces";
-    private const string LockName = "placeholders.lock";
     private const int LockShared = 1;
     private const int LockExclusive = 2;
     private const int LockNonBlocking = 4;
@@ -50,16 +50,16 @@ internal sealed partial class WorkspacePlaceholders
     private const int Interrupted = 4;
 
     private readonly SafeFileHandle _lock;
-    private readonly string _directory;
+    private readonly string _workspace;
 
-    private WorkspacePlaceholders(SafeFileHandle lockHandle, string directory, IReadOnlyList<string> created)
+    private WorkspacePlaceholders(SafeFileHandle lockHandle, string workspace, IReadOnlyList<string> created)
     {
         _lock = lockHandle;
-        _directory = directory;
+        _workspace = workspace;
         Created = created;
     }
 
-    /// <summary>The directory of the lock and the journal, hidden from every bubblewrap command.</summary>
+    /// <summary>The directory of the workspaces' lock files, hidden from every bubblewrap command.</summary>
     public static string StateDirectory => $"/tmp/agentexec-{geteuid()}";
 
     /// <summary>The placeholders this run created (others may already have stood there for another run).</summary>
@@ -69,7 +69,7 @@ internal sealed partial class WorkspacePlaceholders
     /// Takes the shared lock and puts a placeholder where a protected name of <paramref name="workspace"/> is missing.
     /// </summary>
     /// <param name="workspace">The workspace (real path).</param>
-    /// <param name="stateDirectory">Where the lock and journal live; <see cref="StateDirectory"/> except in tests.</param>
+    /// <param name="stateDirectory">Where the lock files live; <see cref="StateDirectory"/> except in tests.</param>
     /// <returns>The placeholders, to <see cref="Release"/> once the run is over.</returns>
     /// <exception cref="IOException">The lock could not be taken in <see cref="LockWait"/>, or a placeholder could not be made: the command must not run.</exception>
     public static WorkspacePlaceholders Prepare(string workspace, string? stateDirectory = null)
@@ -82,11 +82,9 @@ internal sealed partial class WorkspacePlaceholders
 
         var directory = stateDirectory ?? StateDirectory;
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var lockHandle = AcquireShared(Path.Join(directory, LockName));
+        var lockHandle = AcquireShared(LockPath(directory, workspace));
         try
         {
-            // Listed before anything is created, so a crash in between still leaves the workspace on the list.
-            File.AppendAllText(Path.Join(directory, JournalName), workspace + "\n");
             var created = new List<string>();
             foreach (var name in WorkspaceProtectedPaths.MustExist)
             {
@@ -96,7 +94,7 @@ internal sealed partial class WorkspacePlaceholders
                 }
             }
 
-            return new WorkspacePlaceholders(lockHandle, directory, created);
+            return new WorkspacePlaceholders(lockHandle, workspace, created);
         }
         catch
         {
@@ -149,8 +147,8 @@ internal sealed partial class WorkspacePlaceholders
     }
 
     /// <summary>
-    /// Ends this run's hold: when no other run of this user holds the lock, removes every placeholder still standing in
-    /// the journal's workspaces and empties the journal. Never throws; what it could not remove is returned.
+    /// Ends this run's hold: when no other run in the workspace holds the lock, removes every placeholder still standing
+    /// there (this run's, or one a crashed run left). Never throws; what it could not remove is returned.
     /// </summary>
     /// <returns>Problems met, for the log; empty when all went well or another run will clean up.</returns>
     public IReadOnlyList<string> Release()
@@ -165,17 +163,10 @@ internal sealed partial class WorkspacePlaceholders
                 return problems;
             }
 
-            var journal = Path.Join(_directory, JournalName);
-            var workspaces = File.Exists(journal) ? File.ReadAllLines(journal).Where(line => line.Length > 0).Distinct(StringComparer.Ordinal).ToList() : [];
-            foreach (var workspace in workspaces)
+            foreach (var name in WorkspaceProtectedPaths.MustExist)
             {
-                foreach (var name in WorkspaceProtectedPaths.MustExist)
-                {
-                    RemoveIfPlaceholder(Path.Join(workspace, name.Name), name.IsDirectory, problems);
-                }
+                RemoveIfPlaceholder(Path.Join(_workspace, name.Name), name.IsDirectory, problems);
             }
-
-            File.WriteAllText(journal, string.Empty);
         }
 #pragma warning disable CA1031 // Cleanup must not throw; a placeholder left behind is reported and removed by a later run.
         catch (Exception exception)
@@ -189,6 +180,13 @@ internal sealed partial class WorkspacePlaceholders
         }
 
         return problems;
+    }
+
+    /// <summary>The workspace's lock file: one per workspace path, so that runs elsewhere never delay a cleanup here.</summary>
+    internal static string LockPath(string directory, string workspace)
+    {
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(workspace)));
+        return Path.Join(directory, $"placeholders-{digest[..32]}.lock");
     }
 
     private static SafeFileHandle AcquireShared(string lockPath)

@@ -98,7 +98,14 @@ public sealed class BubblewrapTmpfsSizeTests
             Limits = limits,
         };
         var wrapped = new BubblewrapSandbox(Bwrap.Value, BubblewrapMountPlanTests.HostPaths(directory.Home)).Wrap(invocation);
-        return await _runner.RunAsync(Spec(wrapped.Argv, directory.Workspace), null, CancellationToken.None);
+        try
+        {
+            return await _runner.RunAsync(Spec(wrapped.Argv, directory.Workspace), null, CancellationToken.None);
+        }
+        finally
+        {
+            wrapped.Cleanup?.Invoke();
+        }
     }
 
     private static ExecutionSpec Spec(IReadOnlyList<string> argv, string directory) =>

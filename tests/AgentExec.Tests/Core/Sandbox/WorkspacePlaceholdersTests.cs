@@ -77,20 +77,41 @@ public sealed class WorkspacePlaceholdersTests : IDisposable
     }
 
     [Fact]
-    public void A_workspace_left_with_placeholders_is_cleaned_by_the_next_run_that_ends_alone_even_in_another_workspace()
+    public void A_run_in_another_workspace_does_not_delay_the_cleanup_here()
     {
-        // Arrange: a run in the first workspace overlaps a run in a second one, and ends first.
+        // Arrange
         var other = Directory.CreateDirectory(_root.File("other")).FullName;
-        var first = WorkspacePlaceholders.Prepare(Workspace, State);
-        var second = WorkspacePlaceholders.Prepare(other, State);
-        first.Release();
+        var here = WorkspacePlaceholders.Prepare(Workspace, State);
+        var elsewhere = WorkspacePlaceholders.Prepare(other, State);
 
         // Act
-        second.Release();
+        here.Release();
+        var leftHere = Directory.EnumerateFileSystemEntries(Workspace).ToList();
+        var standingElsewhere = Directory.EnumerateFileSystemEntries(other).Count();
+        elsewhere.Release();
 
         // Assert
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Workspace));
+        Assert.Empty(leftHere);
+        Assert.Equal(3, standingElsewhere);
         Assert.Empty(Directory.EnumerateFileSystemEntries(other));
+    }
+
+    [Fact]
+    public void Placeholders_a_crashed_run_left_are_removed_by_the_next_run_in_the_workspace()
+    {
+        // Arrange: what a run leaves when its process dies before releasing.
+        Directory.CreateDirectory(Path.Combine(Workspace, ".git"), UnixFileMode.None);
+        using (new FileStream(Path.Combine(Workspace, ".env"), new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.None }))
+        {
+        }
+
+        // Act
+        var next = WorkspacePlaceholders.Prepare(Workspace, State);
+        next.Release();
+
+        // Assert
+        Assert.Equal([Path.Combine(Workspace, "agentexec.json")], next.Created);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Workspace));
     }
 
     [Fact]
@@ -145,7 +166,7 @@ public sealed class WorkspacePlaceholdersTests : IDisposable
     {
         // Arrange: someone else holds the lock exclusively, as a cleaning run does for an instant.
         Directory.CreateDirectory(State);
-        using var holder = new FileStream(Path.Combine(State, "placeholders.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        using var holder = new FileStream(WorkspacePlaceholders.LockPath(State, Workspace), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 
         // Act
         var exception = Assert.Throws<IOException>(() => WorkspacePlaceholders.Prepare(Workspace, State));
