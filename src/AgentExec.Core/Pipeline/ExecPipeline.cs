@@ -370,6 +370,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         }
 
         SandboxMode? reportedSandbox = sandbox.Backend == SandboxBackendKind.None ? null : settings.Sandbox;
+        var repositoriesBefore = RepositorySnapshot.BeforeWritableRun(sandbox.Backend, settings.Sandbox, settings.Workspace, settings.WritableRoots);
 
         ExecutionResult execution;
         try
@@ -402,8 +403,10 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             ExecutionOutcome.Cancelled => (ShellStatus.Denied, "The call was cancelled; the command was killed."),
             _ => (ShellStatus.FailedToStart, "The command could not start: " + execution.StartError),
         };
+        var repositories = repositoriesBefore?.CompareWithNow() is { IsEmpty: false } report ? report : null;
+        message = repositories is null ? message : (message is null ? string.Empty : message + " ") + repositories.Render(settings.Workspace);
 
-        await call.TryRecordAsync(AuditEventNames.ExecutionFinished, new JsonObject
+        var finished = new JsonObject
         {
             ["outcome"] = status switch
             {
@@ -419,7 +422,9 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             ["truncated"] = execution.Truncated,
             ["stdout_bytes"] = execution.Stdout.TotalBytes,
             ["stderr_bytes"] = execution.Stderr.TotalBytes,
-        }).ConfigureAwait(false);
+        };
+        repositories?.AddTo(finished);
+        await call.TryRecordAsync(AuditEventNames.ExecutionFinished, finished).ConfigureAwait(false);
 
         return new ShellResult(
             status,
@@ -433,7 +438,10 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             message,
             evaluation,
             sandboxDenied,
-            call.Head);
+            call.Head)
+        {
+            Repositories = repositories,
+        };
     }
 
     private static async Task<ShellResult> DenyAsync(CallRecorder call, ShellStatus status, string message, ApprovalOutcome? approval, PolicyEvaluation? evaluation)
