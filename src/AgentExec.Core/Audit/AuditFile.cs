@@ -3,10 +3,10 @@ using Microsoft.Win32.SafeHandles;
 
 namespace AgentExec.Core.Audit;
 
-/// <summary>One open descriptor of the audit log: positional reads, <c>flock</c>, and durable appends.</summary>
+/// <summary>One open descriptor of the audit log: positional reads and durable appends.</summary>
 /// <remarks>
-/// <c>flock</c> belongs to the open file description, so two <see cref="AuditFile"/> instances in one process contend
-/// exactly like two processes do. Every instance opens its own descriptor and never shares it.
+/// The writers' lock is not taken here but on the lock file beside the log (<see cref="AuditLockFile"/>). Every instance
+/// opens its own descriptor and never shares it.
 /// </remarks>
 [SupportedOSPlatform("linux")]
 [SupportedOSPlatform("macos")]
@@ -123,7 +123,7 @@ internal sealed class AuditFile : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _handle.Dispose(); // Closing the descriptor also drops any flock still held.
+    public void Dispose() => _handle.Dispose();
 
     private static void CreateOwnerOnlyDirectories(string directory)
     {
