@@ -27,6 +27,9 @@ namespace AgentExec.Core.Sandbox;
 public sealed class RepositorySnapshot
 {
     private const int MaximumHookBytes = 1024 * 1024;
+
+    // git runs a fixed set of about thirty hook names; a directory with more files than this is reported as such.
+    private const int MaximumHookFiles = 256;
     private const string SampleSuffix = ".sample";
 
     private readonly IReadOnlyList<string> _roots;
@@ -55,7 +58,7 @@ public sealed class RepositorySnapshot
         var repositories = new Dictionary<string, RepositoryState>(StringComparer.Ordinal);
         foreach (var dotGit in scan.Repositories)
         {
-            repositories[dotGit] = Read(dotGit);
+            repositories[dotGit] = ReadOrMarkUnreadable(dotGit);
         }
 
         return new RepositorySnapshot(roots, repositories, scan.Incomplete);
@@ -85,11 +88,11 @@ public sealed class RepositorySnapshot
         foreach (var (dotGit, state) in Repositories.OrderBy(pair => pair.Key, StringComparer.Ordinal))
         {
             before.Repositories.TryGetValue(dotGit, out var earlier);
-            foreach (var (identity, key) in state.Settings.OrderBy(pair => pair.Value, StringComparer.Ordinal))
+            foreach (var (identity, what) in state.Settings.OrderBy(pair => pair.Value, StringComparer.Ordinal))
             {
                 if (earlier is null || !earlier.Settings.ContainsKey(identity))
                 {
-                    changes.Add(new RepositoryChange(dotGit, $"config sets {key}", earlier is null));
+                    changes.Add(new RepositoryChange(dotGit, what, earlier is null));
                 }
             }
 
@@ -109,6 +112,22 @@ public sealed class RepositorySnapshot
         return new RepositoryReport(changes, Incomplete ?? before.Incomplete);
     }
 
+    // Everything here reads what the agent wrote: a shape no reader above expected must end in a reportable state,
+    // never in an exception that would fail the call after its command has already run.
+    private static RepositoryState ReadOrMarkUnreadable(string dotGit)
+    {
+        try
+        {
+            return Read(dotGit);
+        }
+#pragma warning disable CA1031 // Any failure is recorded as a setting of its own, which a change then reports.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return new RepositoryState(new Dictionary<string, string>(StringComparer.Ordinal) { [$"unreadable\0{e.GetType().Name}"] = "repository cannot be read" }, new Dictionary<string, string>());
+        }
+    }
+
     private static RepositoryState Read(string dotGit)
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -122,7 +141,7 @@ public sealed class RepositorySnapshot
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
         {
-            settings["unreadable .git"] = "an unreadable .git entry";
+            settings["unreadable .git"] = ".git cannot be read";
             return new RepositoryState(settings, hooks);
         }
 
@@ -160,7 +179,7 @@ public sealed class RepositorySnapshot
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             // Strict: a config git may read later but this reader cannot is a change worth hearing about.
-            settings[$"unreadable\0{path}"] = $"something this check cannot read ({Path.GetFileName(path)})";
+            settings[$"unreadable\0{path}"] = $"config cannot be read ({Path.GetFileName(path)})";
             return;
         }
 
@@ -174,12 +193,12 @@ public sealed class RepositorySnapshot
         {
             if (GitConfigProgramKeys.Find(entry) is { } key)
             {
-                settings[$"{entry.Key}\0{entry.Value}"] = key;
+                settings[$"{entry.Key}\0{entry.Value}"] = $"config sets {key}";
             }
             else if (entry.Section is "include" or "includeif" && entry.Name == "path" && entry.Value is { } value)
             {
                 // An include can bring in anything; it counts itself, and what it brings is read too.
-                settings[$"{entry.Key}\0{value}"] = entry.Key;
+                settings[$"{entry.Key}\0{value}"] = $"config sets {entry.Key}";
                 try
                 {
                     ReadConfig(GitConfigPaths.IncludeTarget(value, path, Environment.GetEnvironmentVariable("HOME")), depth + 1, settings, entries);
@@ -194,14 +213,20 @@ public sealed class RepositorySnapshot
 
     private static void ReadHooks(string directory, Dictionary<string, string> hooks)
     {
-        IEnumerable<string> files;
+        List<string> files;
         try
         {
-            files = Directory.EnumerateFiles(directory).ToList();
+            files = Directory.EnumerateFiles(directory).Take(MaximumHookFiles + 1).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return; // No hooks directory: git runs no hook from it.
+        }
+
+        if (files.Count > MaximumHookFiles)
+        {
+            hooks[$"(more than {MaximumHookFiles} files in {Path.GetFileName(Path.GetDirectoryName(directory))}/hooks)"] = "too many";
+            files = files.Take(MaximumHookFiles).ToList();
         }
 
         foreach (var file in files)
@@ -218,6 +243,7 @@ public sealed class RepositorySnapshot
     {
         try
         {
+            // stat only: a FIFO planted as a hook must not hang the server (GitConfigFileBytes opens without blocking).
             var info = new FileInfo(file);
             var mode = OperatingSystem.IsWindows() ? 0 : (int)File.GetUnixFileMode(file);
             if (info.Length > MaximumHookBytes)
@@ -225,7 +251,8 @@ public sealed class RepositorySnapshot
                 return $"{mode}:{info.Length}:{info.LastWriteTimeUtc.Ticks}";
             }
 
-            return $"{mode}:{Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)))}";
+            var bytes = GitConfigFileBytes.ReadIfExists(file, MaximumHookBytes) ?? [];
+            return $"{mode}:{Convert.ToHexStringLower(SHA256.HashData(bytes))}";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -235,6 +262,6 @@ public sealed class RepositorySnapshot
 }
 
 /// <summary>What one repository could make git run, for <see cref="RepositorySnapshot"/>.</summary>
-/// <param name="Settings">Each program-naming setting by its identity (key and value), with the key to name it by.</param>
+/// <param name="Settings">Each program-naming setting by its identity (key and value), with what to report when it is new (<c>config sets core.fsmonitor</c>).</param>
 /// <param name="Hooks">Each non-sample hook by name, with its fingerprint (mode and content hash).</param>
 internal sealed record RepositoryState(IReadOnlyDictionary<string, string> Settings, IReadOnlyDictionary<string, string> Hooks);

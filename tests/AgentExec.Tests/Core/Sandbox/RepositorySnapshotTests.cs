@@ -98,5 +98,23 @@ public sealed class RepositorySnapshotTests : IDisposable
         Assert.DoesNotContain('\u001b', rendered);
     }
 
+    [Fact]
+    public async Task A_fifo_planted_as_a_hook_or_as_the_config_does_not_hang_the_comparison()
+    {
+        // Arrange: opening a FIFO for reading waits for a writer forever; the watch must never open one that way.
+        var before = Take();
+        HostCommand.Run(_root.Path, "mkfifo", ".git/hooks/pre-commit");
+        File.Delete(_root.File(".git", "config"));
+        HostCommand.Run(_root.Path, "mkfifo", ".git/config");
+
+        // Act
+        var compare = Task.Run(before.CompareWithNow);
+        var finished = await Task.WhenAny(compare, Task.Delay(TimeSpan.FromSeconds(30))) == compare;
+
+        // Assert: both are reported (the config as unreadable), and the comparison ended.
+        Assert.True(finished);
+        Assert.Equal(["config cannot be read (config)", "hook pre-commit added"], (await compare).Changes.Select(change => change.What));
+    }
+
     private RepositorySnapshot Take() => RepositorySnapshot.Take([_root.Path]);
 }
