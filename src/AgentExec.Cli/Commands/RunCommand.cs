@@ -81,6 +81,11 @@ internal static class RunCommand
             {
                 await Console.Error.WriteLineAsync($"agentexec: {message}").ConfigureAwait(false);
             }
+            else if (result.Repositories is { } repositories)
+            {
+                // A completed run has no message otherwise; this one the human must see before their own git runs.
+                await Console.Error.WriteLineAsync($"agentexec: {repositories.Render(runtime.Settings.Workspace)}").ConfigureAwait(false);
+            }
 
             return ExitCode(result);
         });

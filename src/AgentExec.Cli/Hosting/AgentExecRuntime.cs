@@ -99,12 +99,15 @@ internal sealed partial class AgentExecRuntime : IDisposable
             LogSandboxCaveat(logger, caveat);
         }
 
+        // The log and its lock file exist before any command runs, so that bubblewrap can hide both (issue 10, item 5).
+        var auditLog = new JsonLinesAuditLog(settings.AuditLogPath, TimeProvider.System);
+        _ = auditLog.Prepare();
         var dependencies = new PipelineDependencies(
             settings,
             rules,
             sandbox,
             (decorateAssessor ?? (assessor => assessor))(assessment.Assessor),
-            new JsonLinesAuditLog(settings.AuditLogPath, TimeProvider.System),
+            auditLog,
             hostEnvironment)
         {
             Logger = logger,

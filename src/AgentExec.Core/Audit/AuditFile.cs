@@ -3,10 +3,10 @@ using Microsoft.Win32.SafeHandles;
 
 namespace AgentExec.Core.Audit;
 
-/// <summary>One open descriptor of the audit log: positional reads, <c>flock</c>, and durable appends.</summary>
+/// <summary>One open descriptor of the audit log: positional reads and durable appends.</summary>
 /// <remarks>
-/// <c>flock</c> belongs to the open file description, so two <see cref="AuditFile"/> instances in one process contend
-/// exactly like two processes do. Every instance opens its own descriptor and never shares it.
+/// The writers' lock is not taken here but on the lock file beside the log (<see cref="AuditLockFile"/>). Every instance
+/// opens its own descriptor and never shares it.
 /// </remarks>
 [SupportedOSPlatform("linux")]
 [SupportedOSPlatform("macos")]
@@ -42,15 +42,20 @@ internal sealed class AuditFile : IDisposable
             // First use: create below, then open. Every later append costs a single open.
         }
 
+        CreateOwnerOnlyWithDirectories(path);
+        return new AuditFile(PosixFileCalls.OpenForAppend(path), path);
+    }
+
+    /// <summary>Creates <paramref name="path"/> (0600) and its missing directories (0700) when missing, durably; an existing file is left as it is.</summary>
+    public static void CreateOwnerOnlyWithDirectories(string path)
+    {
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? "/";
         CreateOwnerOnlyDirectories(directory);
         CreateOwnerOnly(path);
-        var file = new AuditFile(PosixFileCalls.OpenForAppend(path), path);
 
         // The new directory entry must survive a crash too, or the first events vanish with it.
         using var directoryHandle = PosixFileCalls.OpenForReading(directory);
         PosixFileCalls.FlushToDisk(directoryHandle, directory);
-        return file;
     }
 
     /// <summary>Opens an existing log for reading; throws <see cref="FileNotFoundException"/> when it does not exist.</summary>
@@ -58,17 +63,20 @@ internal sealed class AuditFile : IDisposable
 
     /// <summary>Opens the log for reading and returns its length at a moment no writer was mid-append.</summary>
     /// <remarks>
-    /// A shared lock is held only while reading the length: the bytes before it are complete lines and never change,
-    /// because writers only append, so the rest can be read unlocked without stalling writers behind a long read.
+    /// The writers' lock file (<see cref="AuditLockFile"/>) is held shared only while reading the length: the bytes
+    /// before it are complete lines and never change, because writers only append, so the rest can be read unlocked
+    /// without stalling writers behind a long read.
     /// </remarks>
     public static AuditFile OpenSnapshot(string path, out long length)
     {
         var file = OpenForReading(path);
         try
         {
-            file.Lock(exclusive: false);
-            length = file.Length;
-            file.Unlock();
+            using (AuditLockFile.TryAcquireShared(JsonLinesAuditLog.LockPathFor(path), JsonLinesAuditLog.DefaultLockTimeout))
+            {
+                length = file.Length;
+            }
+
             return file;
         }
         catch
@@ -77,13 +85,6 @@ internal sealed class AuditFile : IDisposable
             throw;
         }
     }
-
-    /// <summary>Waits for the shared or exclusive <c>flock</c>.</summary>
-    public void Lock(bool exclusive) =>
-        PosixFileCalls.Flock(_handle, exclusive ? PosixFileCalls.LockExclusive : PosixFileCalls.LockShared, Path);
-
-    /// <summary>Releases the <c>flock</c>.</summary>
-    public void Unlock() => PosixFileCalls.Flock(_handle, PosixFileCalls.Unlock, Path);
 
     /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/>, or throws when the file is shorter.</summary>
     public void ReadExactly(Span<byte> buffer, long offset)
@@ -122,7 +123,7 @@ internal sealed class AuditFile : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _handle.Dispose(); // Closing the descriptor also drops any flock still held.
+    public void Dispose() => _handle.Dispose();
 
     private static void CreateOwnerOnlyDirectories(string directory)
     {

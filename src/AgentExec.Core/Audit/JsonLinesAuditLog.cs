@@ -6,7 +6,8 @@ namespace AgentExec.Core.Audit;
 /// <summary>The audit log as a hash-chained JSON Lines file that several processes may append to (SPEC.md "Audit log").</summary>
 /// <remarks>
 /// <para>
-/// Each append opens the file, takes an exclusive <c>flock</c>, re-reads the last line to learn <c>seq</c> and
+/// Each append takes an exclusive <c>flock</c> on the lock file beside the log (<see cref="LockPath"/>, never the log
+/// itself: see <see cref="AuditLockFile"/>), opens the log, re-reads the last line to learn <c>seq</c> and
 /// <c>hash</c>, appends one line, <c>fsync</c>s, and closes. Opening per append costs little next to the
 /// <c>fsync</c> and means a file that was moved or replaced is never written through a stale descriptor.
 /// Within one process a semaphore serialises appends first, so only one thread at a time waits on the lock.
@@ -17,9 +18,12 @@ namespace AgentExec.Core.Audit;
 /// </para>
 /// <para>
 /// Security caveats: the chain is unkeyed, so whoever can rewrite the file can recompute it; anchor it outside the
-/// file with <see cref="AuditHead"/> and <c>audit verify --expect-head</c>. Waiting for the lock has no deadline:
-/// writers hold it only for a tail read, one write and an <c>fsync</c>, so a stall means a writer is stopped, and a
-/// stalled log is visible where a skipped record would not be. Linux and macOS only; elsewhere every append throws.
+/// file with <see cref="AuditHead"/> and <c>audit verify --expect-head</c>. Waiting for the lock has a deadline
+/// (<see cref="DefaultLockTimeout"/>): writers hold it only for a tail read, one write and an <c>fsync</c>, so a longer
+/// wait means a stopped writer or a command holding it (possible under Landlock, which cannot hide the lock file); the
+/// append then fails and the caller denies (<c>audit_unavailable</c>), never skipping the record. Writers of versions
+/// before the lock file locked the log itself and do not exclude writers of this one: do not share a log between them.
+/// Linux and macOS only; elsewhere every append throws.
 /// </para>
 /// </remarks>
 [SuppressMessage(
@@ -28,22 +32,64 @@ namespace AgentExec.Core.Audit;
     Justification = "SemaphoreSlim holds nothing to dispose unless AvailableWaitHandle is read, which this class never does.")]
 public sealed class JsonLinesAuditLog : IAuditLog
 {
+    /// <summary>How long an append waits for the writers' lock before it fails (and the command is denied).</summary>
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(10);
+
     private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _lockTimeout;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Creates a log that appends to <paramref name="path"/>, creating it (and its directory, 0700) on first use.</summary>
     /// <param name="path">The log file; it should live outside any workspace an agent can write.</param>
     /// <param name="timeProvider">The clock for <c>ts</c>.</param>
-    public JsonLinesAuditLog(string path, TimeProvider timeProvider)
+    /// <param name="lockTimeout">How long an append waits for the writers' lock; <see cref="DefaultLockTimeout"/> when null.</param>
+    public JsonLinesAuditLog(string path, TimeProvider timeProvider, TimeSpan? lockTimeout = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(timeProvider);
         Path = path;
+        LockPath = LockPathFor(path);
         _timeProvider = timeProvider;
+        _lockTimeout = lockTimeout ?? DefaultLockTimeout;
     }
 
     /// <summary>The file this log appends to.</summary>
     public string Path { get; }
+
+    /// <summary>The writers' lock file beside the log (<c>audit.jsonl.lock</c>), which bubblewrap hides.</summary>
+    public string LockPath { get; }
+
+    /// <summary>The lock file that belongs to the audit log at <paramref name="auditLogPath"/>.</summary>
+    public static string LockPathFor(string auditLogPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(auditLogPath);
+        return auditLogPath + ".lock";
+    }
+
+    /// <summary>
+    /// Creates the log and its lock file (0600, directories 0700) if missing, before any command runs: bubblewrap hides
+    /// only what exists when a command starts, so a file created later by the first append would be visible to the
+    /// commands that ran before it — and one in a writable root could have been planted by them.
+    /// </summary>
+    /// <returns>Null when both exist now, otherwise why not (the first append reports the same failure and denies).</returns>
+    public string? Prepare()
+    {
+        if (!PosixFileCalls.IsSupported)
+        {
+            return "the audit log needs flock, available here on Linux and macOS only";
+        }
+
+        try
+        {
+            AuditFile.CreateOwnerOnlyWithDirectories(Path);
+            AuditLockFile.Create(LockPath);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The event has no name, is a <c>recovery</c>, or uses a reserved field name (<c>seq</c>, <c>ts</c>, <c>event</c>, <c>prev</c>, <c>hash</c>).</exception>
@@ -93,8 +139,8 @@ public sealed class JsonLinesAuditLog : IAuditLog
             throw new PlatformNotSupportedException("The audit log needs flock and O_APPEND, available here on Linux and macOS only.");
         }
 
+        using var writersLock = AuditLockFile.AcquireExclusive(LockPath, _lockTimeout);
         using var file = AuditFile.OpenForAppend(Path);
-        file.Lock(exclusive: true);
         var tail = AuditTail.Read(file);
 
         var bytes = new ArrayBufferWriter<byte>();
@@ -112,9 +158,6 @@ public sealed class JsonLinesAuditLog : IAuditLog
 
         head = AppendLine(bytes, head, now, auditEvent);
         file.AppendDurably(bytes.WrittenSpan, tail.Length);
-
-        // Unlock explicitly rather than on close: a child forked by another thread may briefly share the descriptor.
-        file.Unlock();
         return head;
     }
 

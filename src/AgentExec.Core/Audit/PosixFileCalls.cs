@@ -19,6 +19,9 @@ internal static partial class PosixFileCalls
     public const int LockExclusive = 2;
     public const int Unlock = 8;
 
+    /// <summary>Or-ed into a lock operation: fail at once (<c>EWOULDBLOCK</c>) instead of waiting.</summary>
+    public const int NonBlocking = 4;
+
     private const int ReadOnly = 0;
     private const int ReadWrite = 2;
     private const int Interrupted = 4; // EINTR, the same on Linux and macOS.
@@ -31,6 +34,9 @@ internal static partial class PosixFileCalls
     // O_APPEND and O_CLOEXEC differ between Linux (the generic values every .NET-supported architecture uses) and macOS.
     // O_CLOEXEC matters: a command we start must never inherit a descriptor of the audit log.
     private static int AppendFlag => OperatingSystem.IsMacOS() ? 0x8 : 0x400;
+
+    // EWOULDBLOCK (EAGAIN): 11 on Linux, 35 on macOS.
+    private static int WouldBlock => OperatingSystem.IsMacOS() ? 35 : 11;
 
     private static int CloseOnExecFlag => OperatingSystem.IsMacOS() ? 0x100_0000 : 0x8_0000;
 
@@ -51,6 +57,26 @@ internal static partial class PosixFileCalls
                 throw Failure(error, operation == Unlock ? "flock(LOCK_UN)" : "flock", path);
             }
         }
+    }
+
+    /// <summary>Tries a <c>flock</c> operation once without waiting; false when another description holds a conflicting lock.</summary>
+    public static bool TryFlock(SafeFileHandle handle, int operation, string path)
+    {
+        while (flock(handle, operation | NonBlocking) != 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            if (error == WouldBlock)
+            {
+                return false;
+            }
+
+            if (error != Interrupted)
+            {
+                throw Failure(error, "flock", path);
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Flushes the file's data and metadata to the device (<c>fsync</c>).</summary>

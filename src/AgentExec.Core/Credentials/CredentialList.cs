@@ -139,7 +139,7 @@ public sealed class CredentialList
         // A config inside the workspace is the agent's own file, which it may read (SPEC.md "Who may loosen the policy").
         var userConfig = settings.ConfigIsInsideWorkspace ? null : settings.ConfigPath;
         return For(home, settings.CredentialPaths)
-            .WithPaths(userConfig, ConfigPaths.UserConfigDirectory(hostEnvironment, home), settings.AuditLogPath);
+            .WithPaths(userConfig, ConfigPaths.UserConfigDirectory(hostEnvironment, home), settings.AuditLogPath, Audit.JsonLinesAuditLog.LockPathFor(settings.AuditLogPath));
     }
 
     /// <summary>A copy whose <c>~/</c> entries also apply under <paramref name="homeDirectory"/>; unchanged for null or a relative path.</summary>

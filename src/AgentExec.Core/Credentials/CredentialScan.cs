@@ -4,7 +4,9 @@ namespace AgentExec.Core.Credentials;
 
 /// <summary>
 /// Finds the files and folders named like credentials (<c>.env</c>, <c>*.pem</c>, <c>id_*</c>…) under the workspace
-/// and the writable roots, so that bubblewrap can hide each one (SPEC.md "Sandbox": credentials stay unreadable).
+/// and the writable roots, so that bubblewrap can hide each one (SPEC.md "Sandbox": credentials stay unreadable), and
+/// in the same walk every <c>.git</c> entry (a nested repository), so that bubblewrap keeps each one read-only and the
+/// repository watch can compare them after a run.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -15,7 +17,7 @@ namespace AgentExec.Core.Credentials;
 /// </para>
 /// <para>
 /// Symbolic links are not followed (a link named like a credential is reported, and the mount plan hides its
-/// target); <c>.git</c> directories are not entered, since git's own files (a branch named <c>id_fix</c>) must keep
+/// target); <c>.git</c> entries are collected (at most <see cref="MaxRepositories"/>) and not entered, since git's own files (a branch named <c>id_fix</c>) must keep
 /// working and no credential lives there; a matching folder is reported whole and not entered.
 /// </para>
 /// </remarks>
@@ -30,6 +32,11 @@ internal static class CredentialScan
     /// <summary>The most matches reported, which keeps bubblewrap's command line well below the kernel's limit.</summary>
     public const int MaxFound = 2_000;
 
+    /// <summary>The most <c>.git</c> entries reported; each becomes up to three read-only binds on bubblewrap's command line.</summary>
+    public const int MaxRepositories = 500;
+
+    private const string GitName = ".git";
+
     private static readonly EnumerationOptions Options = new()
     {
         AttributesToSkip = 0,
@@ -42,6 +49,13 @@ internal static class CredentialScan
     public static CredentialScanResult Run(CredentialList list, IEnumerable<string> roots, int maxEntries = MaxEntries, int maxDepth = MaxDepth, int maxFound = MaxFound)
     {
         ArgumentNullException.ThrowIfNull(list);
+        return Run(list.IsCredentialName, roots, maxEntries, maxDepth, maxFound);
+    }
+
+    /// <summary>Scans <paramref name="roots"/> (absolute, resolved) for the names <paramref name="isCredentialName"/> accepts, and for <c>.git</c> entries.</summary>
+    public static CredentialScanResult Run(Func<string, bool> isCredentialName, IEnumerable<string> roots, int maxEntries = MaxEntries, int maxDepth = MaxDepth, int maxFound = MaxFound)
+    {
+        ArgumentNullException.ThrowIfNull(isCredentialName);
         ArgumentNullException.ThrowIfNull(roots);
         var distinct = new List<string>();
         foreach (var root in roots.Select(LexicalPath.Normalize).Distinct(StringComparer.Ordinal).OrderBy(root => root.Length))
@@ -53,6 +67,7 @@ internal static class CredentialScan
         }
 
         var found = new List<string>();
+        var repositories = new List<string>();
         var pending = new Queue<(string Directory, int Depth)>(distinct.Select(root => (root, 0)));
         var read = 0;
         while (pending.TryDequeue(out var current))
@@ -76,23 +91,32 @@ internal static class CredentialScan
                 {
                     if (++read > maxEntries)
                     {
-                        return new CredentialScanResult(found, read - 1, $"stopped after {maxEntries} entries, in {current.Directory}");
+                        return new CredentialScanResult(found, read - 1, $"stopped after {maxEntries} entries, in {current.Directory}") { Repositories = repositories };
                     }
 
                     var path = Path.Join(current.Directory, name);
-                    if (list.IsCredentialName(name))
+                    if (name == GitName)
+                    {
+                        // A directory, a gitfile or a link: whatever git would follow from here; never entered.
+                        repositories.Add(path);
+                        if (repositories.Count >= MaxRepositories)
+                        {
+                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories };
+                        }
+                    }
+                    else if (isCredentialName(name))
                     {
                         found.Add(path);
                         if (found.Count >= maxFound)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {maxFound} matches, in {current.Directory}");
+                            return new CredentialScanResult(found, read, $"stopped after {maxFound} matches, in {current.Directory}") { Repositories = repositories };
                         }
                     }
-                    else if (isDirectory && name != ".git")
+                    else if (isDirectory)
                     {
                         if (current.Depth + 1 > maxDepth)
                         {
-                            return new CredentialScanResult(found, read, $"stopped at {maxDepth} levels deep, at {path}");
+                            return new CredentialScanResult(found, read, $"stopped at {maxDepth} levels deep, at {path}") { Repositories = repositories };
                         }
 
                         pending.Enqueue((path, current.Depth + 1));
@@ -105,6 +129,6 @@ internal static class CredentialScan
             }
         }
 
-        return new CredentialScanResult(found, read, null);
+        return new CredentialScanResult(found, read, null) { Repositories = repositories };
     }
 }

@@ -4,4 +4,8 @@ namespace AgentExec.Core.Credentials;
 /// <param name="Found">The files and folders whose names are credential names, nearest first.</param>
 /// <param name="EntriesRead">How many directory entries were read.</param>
 /// <param name="Incomplete">Why the scan stopped before the end (a bound was reached), or null when it saw everything.</param>
-internal sealed record CredentialScanResult(IReadOnlyList<string> Found, int EntriesRead, string? Incomplete);
+internal sealed record CredentialScanResult(IReadOnlyList<string> Found, int EntriesRead, string? Incomplete)
+{
+    /// <summary>Every <c>.git</c> entry (directory, gitfile or link) the walk met, nearest first; not entered.</summary>
+    public IReadOnlyList<string> Repositories { get; init; } = [];
+}

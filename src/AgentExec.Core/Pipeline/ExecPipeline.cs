@@ -383,6 +383,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         }
 
         SandboxMode? reportedSandbox = sandbox.Backend == SandboxBackendKind.None ? null : settings.Sandbox;
+        var repositoriesBefore = RepositorySnapshot.BeforeWritableRun(sandbox.Backend, settings.Sandbox, settings.Workspace, settings.WritableRoots);
 
         ExecutionResult execution;
         try
@@ -423,8 +424,10 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         {
             message = message is null ? limitsReached : message + " " + limitsReached;
         }
+        var repositories = repositoriesBefore?.CompareWithNow() is { IsEmpty: false } report ? report : null;
+        message = repositories is null ? message : (message is null ? string.Empty : message + " ") + repositories.Render(settings.Workspace);
 
-        await call.TryRecordAsync(AuditEventNames.ExecutionFinished, new JsonObject
+        var finished = new JsonObject
         {
             ["outcome"] = status switch
             {
@@ -440,7 +443,9 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             ["truncated"] = execution.Truncated,
             ["stdout_bytes"] = execution.Stdout.TotalBytes,
             ["stderr_bytes"] = execution.Stderr.TotalBytes,
-        }).ConfigureAwait(false);
+        };
+        repositories?.AddTo(finished);
+        await call.TryRecordAsync(AuditEventNames.ExecutionFinished, finished).ConfigureAwait(false);
 
         return new ShellResult(
             status,
@@ -454,7 +459,10 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             message,
             evaluation,
             sandboxDenied,
-            call.Head);
+            call.Head)
+        {
+            Repositories = repositories,
+        };
     }
 
     private static async Task<ShellResult> DenyAsync(CallRecorder call, ShellStatus status, string message, ApprovalOutcome? approval, PolicyEvaluation? evaluation)

@@ -33,6 +33,12 @@ public sealed record ShellResult(
     bool SandboxDenied,
     AuditHead? AuditHead)
 {
+    /// <summary>
+    /// Repository configuration or hooks that appeared or changed during a writable sandboxed run and name a program to
+    /// run (also in <see cref="Message"/>), or null when there was nothing to report.
+    /// </summary>
+    public RepositoryReport? Repositories { get; init; }
+
     /// <summary>True when either stream dropped bytes.</summary>
     public bool Truncated => Stdout.Truncated || Stderr.Truncated;
 

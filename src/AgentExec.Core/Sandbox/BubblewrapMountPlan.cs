@@ -166,7 +166,7 @@ internal sealed class BubblewrapMountPlan
             credentials = credentials.WithHomeDirectory(childHome);
         }
 
-        return credentials.WithPaths(host.UserConfigPath, host.UserConfigDirectory, host.AuditLogPath);
+        return credentials.WithPaths(host.UserConfigPath, host.UserConfigDirectory, host.AuditLogPath, Audit.JsonLinesAuditLog.LockPathFor(host.AuditLogPath));
     }
 
     /// <summary>The bubblewrap arguments for the planned mounts, in the order that makes each one override what it should.</summary>
@@ -233,6 +233,12 @@ internal sealed class BubblewrapMountPlan
         foreach (var path in scan.Found)
         {
             Hide(path);
+        }
+
+        // Nested repositories found by the same walk stay read-only like the workspace's own .git (issue 10, item 4).
+        foreach (var path in scan.Repositories.SelectMany(WorkspaceProtectedPaths.GitEntry))
+        {
+            KeepReadOnly(path);
         }
 
         IncompleteCredentialScan = scan.Incomplete;

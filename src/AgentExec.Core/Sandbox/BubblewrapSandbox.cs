@@ -138,7 +138,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
     [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: writable root {Root}: a symbolic link stands in its path, so it stays read-only for this command")]
     private static partial void LogRefusedRoot(ILogger logger, string root);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: the scan for credential files (.env, *.pem, *.key, id_*…) in the writable directories {Reason}; the {Hidden} found are hidden, any further ones stay readable (see docs/credentials.md)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: the scan for credential files (.env, *.pem, *.key, id_*…) in the writable directories {Reason}; the {Hidden} found are hidden, any further ones stay readable, and a nested .git past that point is neither read-only nor checked after the run (see docs/credentials.md, docs/sandbox.md)")]
     private static partial void LogIncompleteScan(ILogger logger, string reason, int hidden);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "bubblewrap: {Problem}; the next run that ends alone removes it")]

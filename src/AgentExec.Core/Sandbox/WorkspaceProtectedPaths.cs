@@ -2,7 +2,8 @@ namespace AgentExec.Core.Sandbox;
 
 /// <summary>
 /// The paths inside a writable workspace that stay read-only (SPEC.md "Sandbox"): <c>.git</c> with the git directory
-/// a <c>.git</c> file points to and that directory's common directory, and <c>agentexec.json</c>.
+/// a <c>.git</c> file points to and that directory's common directory, and <c>agentexec.json</c>; the same for every
+/// nested <c>.git</c> the workspace scan finds (<see cref="GitEntry"/>).
 /// </summary>
 /// <remarks>
 /// A <c>.git</c> file (a worktree or a submodule) names its git directory in a line <c>gitdir: PATH</c>; a worktree's
@@ -32,17 +33,24 @@ internal static class WorkspaceProtectedPaths
         new(EnvironmentFileName, IsDirectory: false),
         new(WorkspaceConfigName, IsDirectory: false),
     ];
+
     private const string GitDirPrefix = "gitdir:";
     private const int LongestPointerFile = 4096;
 
     /// <summary>The paths under <paramref name="workspace"/> to keep read-only, as written (not yet resolved).</summary>
-    public static IReadOnlyList<string> ReadOnly(string workspace)
+    public static IReadOnlyList<string> ReadOnly(string workspace) =>
+        [.. GitEntry(Path.Join(workspace, GitName)), Path.Join(workspace, WorkspaceConfigName), Path.Join(workspace, EnvironmentFileName)];
+
+    /// <summary>
+    /// A <c>.git</c> entry anywhere (the workspace's own or a nested repository's) with, when it is a gitfile, the git
+    /// directory it names and that directory's common directory: everything git reads config and hooks from.
+    /// </summary>
+    public static IReadOnlyList<string> GitEntry(string dotGit)
     {
-        var paths = new List<string> { Path.Join(workspace, GitName), Path.Join(workspace, WorkspaceConfigName), Path.Join(workspace, EnvironmentFileName) };
-        var dotGit = Path.Join(workspace, GitName);
+        var paths = new List<string> { dotGit };
         if (File.Exists(dotGit) && ReadPointer(dotGit, GitDirPrefix) is { } gitDirectory)
         {
-            var resolved = Path.GetFullPath(gitDirectory, workspace);
+            var resolved = Path.GetFullPath(gitDirectory, Path.GetDirectoryName(dotGit) ?? "/");
             paths.Add(resolved);
             if (ReadPointer(Path.Join(resolved, "commondir"), prefix: null) is { } commonDirectory)
             {

@@ -5,8 +5,9 @@ using AgentExec.Core.Audit;
 namespace AgentExec.Tests.Core.Audit;
 
 /// <summary>
-/// Why two <see cref="JsonLinesAuditLog"/> instances in one test process are a faithful stand-in for two processes:
-/// their descriptors contend on flock, and without that exclusion the read-then-append step forks the chain.
+/// The writers' lock lives on <c>audit.jsonl.lock</c>, not on the log (issue 10, item 5): why two instances in one test
+/// process are a faithful stand-in for two processes (their descriptors contend on flock), why the exclusion is needed
+/// (without it the read-then-append step forks the chain), and that a lock on the log itself no longer stops anyone.
 /// </summary>
 [SupportedOSPlatform("linux")]
 [SupportedOSPlatform("macos")]
@@ -21,13 +22,13 @@ public sealed class AuditFileLockTests : IDisposable
     {
         // Arrange
         var path = _directory.File("audit.jsonl");
-        using var first = AuditFile.OpenForAppend(path);
-        using var second = PosixFileCalls.OpenForReading(path);
+        var lockPath = JsonLinesAuditLog.LockPathFor(path);
+        var first = AuditLockFile.AcquireExclusive(lockPath, TimeSpan.FromSeconds(5));
+        using var second = PosixFileCalls.OpenForReading(lockPath);
 
         // Act
-        first.Lock(exclusive: true);
         var whileHeld = NonBlockingFlock.TryLockExclusive(second);
-        first.Unlock();
+        first.Dispose();
         var afterRelease = NonBlockingFlock.TryLockExclusive(second);
         Assert.True(NonBlockingFlock.Release(second));
 
@@ -42,16 +43,16 @@ public sealed class AuditFileLockTests : IDisposable
         // Arrange
         var path = _directory.File("audit.jsonl");
         await AuditFileEdits.WriteEventsAsync(path, 1);
-        using var writer = AuditFile.OpenForAppend(path);
-        writer.Lock(exclusive: true);
-        using var probe = PosixFileCalls.OpenForReading(path);
+        var writer = AuditLockFile.AcquireExclusive(JsonLinesAuditLog.LockPathFor(path), TimeSpan.FromSeconds(5));
 
-        // Act: a shared-lock reader is shut out exactly like another writer.
-        var readerCouldEnter = NonBlockingFlock.TryLockExclusive(probe);
-        writer.Unlock();
+        // Act
+        var snapshot = Task.Run(() => AuditFile.OpenSnapshot(path, out _));
+        var completedWhileHeld = await Task.WhenAny(snapshot, Task.Delay(300)) == snapshot;
+        writer.Dispose();
+        using var file = await snapshot;
 
         // Assert
-        Assert.False(readerCouldEnter);
+        Assert.False(completedWhileHeld);
     }
 
     [Fact]
@@ -79,41 +80,82 @@ public sealed class AuditFileLockTests : IDisposable
     }
 
     [Fact]
-    public async Task An_append_waits_for_the_lock_instead_of_failing_or_skipping()
+    public async Task An_append_waits_for_the_lock_file_instead_of_failing_or_skipping()
     {
-        // Arrange
+        // Arrange: another process's writer, as a plain descriptor of the lock file holding LOCK_EX.
         var path = _directory.File("audit.jsonl");
         await AuditFileEdits.WriteEventsAsync(path, 1);
-        var lengthBefore = new FileInfo(path).Length;
         var log = new JsonLinesAuditLog(path, TimeProvider.System);
-        var holder = AuditFile.OpenForAppend(path);
-        holder.Lock(exclusive: true);
+        Assert.Null(log.Prepare());
+        var lengthBefore = new FileInfo(path).Length;
+        var holder = PosixFileCalls.OpenForReading(log.LockPath);
+        Assert.True(NonBlockingFlock.TryLockExclusive(holder));
 
-        // Act: the append blocks in flock on a pool thread; releasing the lock lets it through.
+        // Act
         var append = Task.Run(() => log.AppendAsync(new AuditEvent(AuditEventNames.Denial, new JsonObject()), CancellationToken.None));
+        var completedWhileHeld = await Task.WhenAny(append, Task.Delay(300)) == append;
         var lengthWhileHeld = new FileInfo(path).Length;
         holder.Dispose();
         var head = await append;
 
         // Assert
+        Assert.False(completedWhileHeld);
         Assert.Equal(lengthBefore, lengthWhileHeld);
         Assert.Equal(2, head.Seq);
     }
 
     [Fact]
-    public async Task A_dotnet_file_stream_cannot_even_open_the_log_while_a_writer_holds_the_lock()
+    public async Task A_lock_held_past_the_deadline_fails_the_append_instead_of_hanging()
     {
-        // Arrange: why the log opens its descriptors through libc. .NET takes flock(LOCK_SH | LOCK_NB) when it opens
-        // a file and fails at once if another descriptor holds LOCK_EX; a second writer would be refused mid-append.
+        // Arrange
         var path = _directory.File("audit.jsonl");
-        await AuditFileEdits.WriteEventsAsync(path, 1);
-        using var writer = AuditFile.OpenForAppend(path);
-        writer.Lock(exclusive: true);
+        var log = new JsonLinesAuditLog(path, TimeProvider.System, lockTimeout: TimeSpan.FromMilliseconds(200));
+        Assert.Null(log.Prepare());
+        using var holder = PosixFileCalls.OpenForReading(log.LockPath);
+        Assert.True(NonBlockingFlock.TryLockExclusive(holder));
 
         // Act
-        var open = () => File.ReadAllBytes(path);
+        var failure = await Assert.ThrowsAsync<IOException>(() => log.AppendAsync(new AuditEvent(AuditEventNames.Denial, new JsonObject()), CancellationToken.None));
 
         // Assert
-        Assert.Throws<IOException>(open);
+        Assert.Contains("audit lock", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(path).Length);
+    }
+
+    [Fact]
+    public async Task A_lock_on_the_log_itself_stops_no_writer_and_no_reader()
+    {
+        // Arrange: what a command that can read the log did before the lock moved.
+        var path = _directory.File("audit.jsonl");
+        await AuditFileEdits.WriteEventsAsync(path, 1);
+        var log = new JsonLinesAuditLog(path, TimeProvider.System);
+        using var squatter = PosixFileCalls.OpenForReading(path);
+        Assert.True(NonBlockingFlock.TryLockExclusive(squatter));
+
+        // Act
+        var head = await log.AppendAsync(new AuditEvent(AuditEventNames.Denial, new JsonObject()), CancellationToken.None);
+        var verification = AuditChainVerifier.Verify(path, null);
+
+        // Assert
+        Assert.Equal(2, head.Seq);
+        Assert.Null(verification.Defect);
+    }
+
+    [Fact]
+    public void Prepare_creates_the_log_and_the_lock_file_owner_only()
+    {
+        // Arrange
+        var path = Path.Combine(_directory.Path, "state", "audit.jsonl");
+        var log = new JsonLinesAuditLog(path, TimeProvider.System);
+
+        // Act
+        var problem = log.Prepare();
+
+        // Assert
+        Assert.Null(problem);
+        Assert.Equal(path + ".lock", log.LockPath);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(log.LockPath));
+        Assert.Null(AuditChainVerifier.Verify(path, null).Defect);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
@@ -82,12 +83,12 @@ internal sealed class SandboxScenario : IDisposable
     };
 
     /// <summary>The real pipeline on the real bubblewrap backend; fails the test if the backend is not available.</summary>
-    public ExecPipeline Pipeline(AgentExecSettings settings)
+    public ExecPipeline Pipeline(AgentExecSettings settings, IAuditLog? auditLog = null)
     {
         var selection = SandboxSelector.Select(settings, new BubblewrapProbe(HostEnvironment), new LandlockBackendProbe(() => null));
         Assert.True(selection.IsAvailable, selection.UnavailableReason);
         Assert.Equal(SandboxBackendKind.Bubblewrap, selection.Backend);
-        return PipelineFactory.Create(settings, Audit, sandbox: selection, hostEnvironment: HostEnvironment);
+        return PipelineFactory.Create(settings, auditLog ?? Audit, sandbox: selection, hostEnvironment: HostEnvironment);
     }
 
     /// <summary>Runs one command through the real server and the SDK client; returns the structured result.</summary>

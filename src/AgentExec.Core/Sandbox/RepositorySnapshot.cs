@@ -1,0 +1,267 @@
+using System.Security.Cryptography;
+using AgentExec.Core.Commands;
+using AgentExec.Core.Credentials;
+
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>
+/// What every repository in the writable directories could make git run, at one moment: per <c>.git</c> entry, the
+/// configuration settings that name a program and the fingerprints of its hooks (SPEC.md "Sandbox": a repository
+/// configuration or hook that appears or changes during a run and names a program is reported).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Taken before and after each run in a writable sandbox; <see cref="ChangesSince"/> compares the two. Under bubblewrap
+/// the repositories that existed before are read-only, so what it finds there is a new <c>.git</c>; under Landlock,
+/// which cannot make anything read-only, it is the only line of defence and covers changes too.
+/// </para>
+/// <para>
+/// The walk is <see cref="CredentialScan"/>'s (same bounds); past a bound the rest is not seen, which the report says
+/// (<see cref="Incomplete"/>): fail-open for a <c>.git</c> beyond it. Configuration is read with the spawn-free reader of
+/// the git check (<see cref="GitConfigFileReader"/>, <see cref="GitConfigProgramKeys"/>), includes followed; a file that
+/// cannot be read or parsed counts as a setting of its own, so turning a config unreadable is reported rather than
+/// hidden. Hooks: every file in <c>hooks/</c> (of the git directory, its common directory and a configured
+/// <c>core.hooksPath</c>) whose name does not end in <c>.sample</c>, by content hash and mode.
+/// </para>
+/// </remarks>
+public sealed class RepositorySnapshot
+{
+    private const int MaximumHookBytes = 1024 * 1024;
+
+    // git runs a fixed set of about thirty hook names; a directory with more files than this is reported as such.
+    private const int MaximumHookFiles = 256;
+    private const string SampleSuffix = ".sample";
+
+    private readonly IReadOnlyList<string> _roots;
+
+    private RepositorySnapshot(IReadOnlyList<string> roots, IReadOnlyDictionary<string, RepositoryState> repositories, string? incomplete)
+    {
+        _roots = roots;
+        Repositories = repositories;
+        Incomplete = incomplete;
+    }
+
+    /// <summary>Every <c>.git</c> entry found, by its path, with what it could make git run.</summary>
+    internal IReadOnlyDictionary<string, RepositoryState> Repositories { get; }
+
+    /// <summary>Why the walk stopped early (a bound), or null when it saw every directory.</summary>
+    public string? Incomplete { get; }
+
+    /// <summary>Walks <paramref name="roots"/> (the workspace and the writable roots) for <c>.git</c> entries and records each one.</summary>
+    public static RepositorySnapshot Take(IReadOnlyList<string> roots)
+    {
+        ArgumentNullException.ThrowIfNull(roots);
+        var realRoots = roots
+            .Select(root => Configuration.RealPath.TryResolve(root, out var real, out var exists) && exists ? real : null)
+            .OfType<string>();
+        var scan = CredentialScan.Run(static _ => false, realRoots);
+        var repositories = new Dictionary<string, RepositoryState>(StringComparer.Ordinal);
+        foreach (var dotGit in scan.Repositories)
+        {
+            repositories[dotGit] = ReadOrMarkUnreadable(dotGit);
+        }
+
+        return new RepositorySnapshot(roots, repositories, scan.Incomplete);
+    }
+
+    /// <summary>
+    /// The snapshot to compare after a run, or null when the run cannot write anything (no sandbox, which the human
+    /// approved as such, or <c>read-only</c>).
+    /// </summary>
+    public static RepositorySnapshot? BeforeWritableRun(SandboxBackendKind backend, SandboxMode mode, string workspace, IReadOnlyList<string> writableRoots)
+    {
+        ArgumentNullException.ThrowIfNull(writableRoots);
+        return backend != SandboxBackendKind.None && mode == SandboxMode.WorkspaceWrite ? Take([workspace, .. writableRoots]) : null;
+    }
+
+    /// <summary>Walks the same roots again and reports what appeared or changed since this snapshot.</summary>
+    public RepositoryReport CompareWithNow() => Take(_roots).ChangesSince(this);
+
+    /// <summary>
+    /// What appeared or changed since <paramref name="before"/> and names a program: a setting (key and value) or a
+    /// non-sample hook that is new or different. Removals are not reported: they make git run less, not more.
+    /// </summary>
+    public RepositoryReport ChangesSince(RepositorySnapshot before)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        var changes = new List<RepositoryChange>();
+        foreach (var (dotGit, state) in Repositories.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            before.Repositories.TryGetValue(dotGit, out var earlier);
+            foreach (var (identity, what) in state.Settings.OrderBy(pair => pair.Value, StringComparer.Ordinal))
+            {
+                if (earlier is null || !earlier.Settings.ContainsKey(identity))
+                {
+                    changes.Add(new RepositoryChange(dotGit, what, earlier is null));
+                }
+            }
+
+            foreach (var (hook, fingerprint) in state.Hooks.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                if (earlier is null || !earlier.Hooks.TryGetValue(hook, out var old))
+                {
+                    changes.Add(new RepositoryChange(dotGit, $"hook {hook} added", earlier is null));
+                }
+                else if (old != fingerprint)
+                {
+                    changes.Add(new RepositoryChange(dotGit, $"hook {hook} changed", earlier is null));
+                }
+            }
+        }
+
+        return new RepositoryReport(changes, Incomplete ?? before.Incomplete);
+    }
+
+    // Everything here reads what the agent wrote: a shape no reader above expected must end in a reportable state,
+    // never in an exception that would fail the call after its command has already run.
+    private static RepositoryState ReadOrMarkUnreadable(string dotGit)
+    {
+        try
+        {
+            return Read(dotGit);
+        }
+#pragma warning disable CA1031 // Any failure is recorded as a setting of its own, which a change then reports.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return new RepositoryState(new Dictionary<string, string>(StringComparer.Ordinal) { [$"unreadable\0{e.GetType().Name}"] = "repository cannot be read" }, new Dictionary<string, string>());
+        }
+    }
+
+    private static RepositoryState Read(string dotGit)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hooks = new Dictionary<string, string>(StringComparer.Ordinal);
+        string gitDirectory;
+        string commonDirectory;
+        try
+        {
+            gitDirectory = GitConfigDirectories.Locate(dotGit) ?? dotGit;
+            commonDirectory = GitConfigDirectories.CommonDirectory(gitDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+        {
+            settings["unreadable .git"] = ".git cannot be read";
+            return new RepositoryState(settings, hooks);
+        }
+
+        var entries = new List<GitConfigEntry>();
+        ReadConfig(Path.Join(commonDirectory, "config"), depth: 0, settings, entries);
+        ReadConfig(Path.Join(gitDirectory, "config.worktree"), depth: 0, settings, entries);
+
+        List<string> hookDirectories = [Path.Join(commonDirectory, "hooks"), Path.Join(gitDirectory, "hooks")];
+        if (entries.LastOrDefault(entry => entry.Key == "core.hookspath").Value is { Length: > 0 } hooksPath)
+        {
+            // Relative to where hooks run: the work tree's top, the directory holding .git.
+            hookDirectories.Add(Path.GetFullPath(hooksPath, Path.GetDirectoryName(dotGit) ?? "/"));
+        }
+
+        foreach (var directory in hookDirectories.Distinct(StringComparer.Ordinal))
+        {
+            ReadHooks(directory, hooks);
+        }
+
+        return new RepositoryState(settings, hooks);
+    }
+
+    private static void ReadConfig(string path, int depth, Dictionary<string, string> settings, List<GitConfigEntry> entries)
+    {
+        if (depth > GitConfigInspection.MaximumIncludeDepth)
+        {
+            return; // git refuses the whole configuration then, so nothing runs.
+        }
+
+        IReadOnlyList<GitConfigEntry>? fileEntries;
+        try
+        {
+            fileEntries = GitConfigFileReader.ReadFileIfExists(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            // Strict: a config git may read later but this reader cannot is a change worth hearing about.
+            settings[$"unreadable\0{path}"] = $"config cannot be read ({Path.GetFileName(path)})";
+            return;
+        }
+
+        if (fileEntries is null)
+        {
+            return;
+        }
+
+        entries.AddRange(fileEntries);
+        foreach (var entry in fileEntries)
+        {
+            if (GitConfigProgramKeys.Find(entry) is { } key)
+            {
+                settings[$"{entry.Key}\0{entry.Value}"] = $"config sets {key}";
+            }
+            else if (entry.Section is "include" or "includeif" && entry.Name == "path" && entry.Value is { } value)
+            {
+                // An include can bring in anything; it counts itself, and what it brings is read too.
+                settings[$"{entry.Key}\0{value}"] = $"config sets {entry.Key}";
+                try
+                {
+                    ReadConfig(GitConfigPaths.IncludeTarget(value, path, Environment.GetEnvironmentVariable("HOME")), depth + 1, settings, entries);
+                }
+                catch (InvalidDataException)
+                {
+                    // git refuses such an include path; the include itself is recorded above.
+                }
+            }
+        }
+    }
+
+    private static void ReadHooks(string directory, Dictionary<string, string> hooks)
+    {
+        List<string> files;
+        try
+        {
+            files = Directory.EnumerateFiles(directory).Take(MaximumHookFiles + 1).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return; // No hooks directory: git runs no hook from it.
+        }
+
+        if (files.Count > MaximumHookFiles)
+        {
+            hooks[$"(more than {MaximumHookFiles} files in {Path.GetFileName(Path.GetDirectoryName(directory))}/hooks)"] = "too many";
+            files = files.Take(MaximumHookFiles).ToList();
+        }
+
+        foreach (var file in files)
+        {
+            var name = Path.GetFileName(file);
+            if (!name.EndsWith(SampleSuffix, StringComparison.Ordinal))
+            {
+                hooks[name] = Fingerprint(file);
+            }
+        }
+    }
+
+    private static string Fingerprint(string file)
+    {
+        try
+        {
+            // stat only: a FIFO planted as a hook must not hang the server (GitConfigFileBytes opens without blocking).
+            var info = new FileInfo(file);
+            var mode = OperatingSystem.IsWindows() ? 0 : (int)File.GetUnixFileMode(file);
+            if (info.Length > MaximumHookBytes)
+            {
+                return $"{mode}:{info.Length}:{info.LastWriteTimeUtc.Ticks}";
+            }
+
+            var bytes = GitConfigFileBytes.ReadIfExists(file, MaximumHookBytes) ?? [];
+            return $"{mode}:{Convert.ToHexStringLower(SHA256.HashData(bytes))}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "unreadable";
+        }
+    }
+}
+
+/// <summary>What one repository could make git run, for <see cref="RepositorySnapshot"/>.</summary>
+/// <param name="Settings">Each program-naming setting by its identity (key and value), with what to report when it is new (<c>config sets core.fsmonitor</c>).</param>
+/// <param name="Hooks">Each non-sample hook by name, with its fingerprint (mode and content hash).</param>
+internal sealed record RepositoryState(IReadOnlyDictionary<string, string> Settings, IReadOnlyDictionary<string, string> Hooks);

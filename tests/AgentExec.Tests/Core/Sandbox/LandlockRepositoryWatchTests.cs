@@ -1,0 +1,92 @@
+using System.Runtime.Versioning;
+using AgentExec.Core.Approval;
+using AgentExec.Core.Assessment;
+using AgentExec.Core.Audit;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Pipeline;
+using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
+
+namespace AgentExec.Tests.Core.Sandbox;
+
+/// <summary>
+/// Under Landlock, which cannot keep <c>.git</c> read-only, the repository watch is what tells the human (issue 10,
+/// item 4): through the real pipeline and launcher, a program-naming change to the workspace's repository is reported
+/// and an innocuous one is not.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class LandlockRepositoryWatchTests : IDisposable
+{
+    private readonly LandlockScenario _scenario = new();
+    private readonly RecordingAuditLog _audit = new();
+
+    public LandlockRepositoryWatchTests() => HostCommand.Git(_scenario.Workspace, "init", "-q");
+
+    public void Dispose() => _scenario.Dispose();
+
+    [LandlockFact]
+    public async Task An_fsmonitor_set_in_the_workspace_repository_is_reported()
+    {
+        // Act
+        var result = await RunScriptAsync("git config core.fsmonitor 'touch FSMONITOR-RAN' && echo DONE");
+
+        // Assert: Landlock let it through (the positive control: the change really happened) and the report names it.
+        Assert.Equal((ShellStatus.Completed, "DONE\n", SandboxBackendKind.Landlock), (result.Status, result.Stdout.Text, result.Backend));
+        Assert.Equal("touch FSMONITOR-RAN\n", HostCommand.Git(_scenario.Workspace, "config", "core.fsmonitor"));
+        var change = Assert.Single(result.Repositories!.Changes);
+        Assert.Equal((Path.Combine(_scenario.Workspace, ".git"), "config sets core.fsmonitor", false), (change.DotGit, change.What, change.NewRepository));
+        Assert.Contains(".git: config sets core.fsmonitor", result.Message, StringComparison.Ordinal);
+        Assert.True(Finished().Fields.ContainsKey("repository_changes"));
+    }
+
+    [LandlockFact]
+    public async Task An_innocuous_config_change_is_not_reported()
+    {
+        // Act
+        var result = await RunScriptAsync("git config user.name x && echo DONE");
+
+        // Assert: the config did change (so the comparison had something to compare), and nothing names a program.
+        Assert.Equal((ShellStatus.Completed, "DONE\n"), (result.Status, result.Stdout.Text));
+        Assert.Equal("x\n", HostCommand.Git(_scenario.Workspace, "config", "user.name"));
+        Assert.Null(result.Repositories);
+        Assert.Null(result.Message);
+        Assert.False(Finished().Fields.ContainsKey("repository_changes"));
+    }
+
+    [LandlockFact]
+    public async Task A_hook_added_to_a_new_nested_repository_is_reported()
+    {
+        // Act
+        var result = await RunScriptAsync("git init -q sub && printf '#!/bin/sh\\n' > sub/.git/hooks/pre-commit && chmod +x sub/.git/hooks/pre-commit && echo DONE");
+
+        // Assert: git init's own *.sample hooks are not reported; the real one is.
+        Assert.Equal((ShellStatus.Completed, "DONE\n"), (result.Status, result.Stdout.Text));
+        var change = Assert.Single(result.Repositories!.Changes);
+        Assert.Equal(("hook pre-commit added", true), (change.What, change.NewRepository));
+    }
+
+    private async Task<ShellResult> RunScriptAsync(string script)
+    {
+        File.WriteAllText(_scenario.InWorkspace("probe.sh"), script);
+        var settings = PipelineFactory.Settings(_scenario.Workspace) with { Sandbox = SandboxMode.WorkspaceWrite };
+        var selection = new SandboxSelection(SandboxMode.WorkspaceWrite, _scenario.Sandbox, null, LandlockSupport.Probe().CaveatsFor(SandboxMode.WorkspaceWrite));
+        var pipeline = new ExecPipeline(new PipelineDependencies(settings, FixedRuleSource.Empty, selection, DisabledRiskAssessor.Instance, _audit, ChildEnvironment.ReadHost()));
+        var request = new ExecRequest("bash probe.sh", _scenario.Workspace, TimeSpan.FromSeconds(30), null, EscalationKind.None, "call-1");
+        return await pipeline.ExecuteAsync(request, DenyingChannel.Instance, null, CancellationToken.None);
+    }
+
+    private AuditEvent Finished() => _audit.Events.Single(e => e.Name == AuditEventNames.ExecutionFinished);
+
+    /// <summary>A channel for a client that cannot elicit: every question is denied.</summary>
+    private sealed class DenyingChannel : IApprovalChannel
+    {
+        public static DenyingChannel Instance { get; } = new();
+
+        public bool CanAsk => false;
+
+        public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
+
+        public Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken) =>
+            Task.FromResult(ApprovalOutcome.DeniedByChannel(ApprovalReason.ClientCannotElicit));
+    }
+}

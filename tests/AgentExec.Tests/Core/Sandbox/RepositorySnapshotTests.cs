@@ -1,0 +1,120 @@
+using System.Runtime.Versioning;
+using AgentExec.Core.Sandbox;
+
+namespace AgentExec.Tests.Core.Sandbox;
+
+/// <summary>
+/// The repository watch's comparison: what names a program and appeared or changed is reported, nothing else. Each
+/// case changes the files between two snapshots as a command would.
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class RepositorySnapshotTests : IDisposable
+{
+    private readonly TemporaryDirectory _root = new();
+
+    public RepositorySnapshotTests() => HostCommand.Git(_root.Path, "init", "-q");
+
+    public void Dispose() => _root.Dispose();
+
+    [Fact]
+    public void Nothing_changed_reports_nothing()
+    {
+        var before = Take();
+
+        var report = before.CompareWithNow();
+
+        Assert.True(report.IsEmpty);
+    }
+
+    [Fact]
+    public void A_new_alias_with_a_bang_and_a_changed_fsmonitor_value_are_reported_by_key()
+    {
+        // Arrange
+        HostCommand.Git(_root.Path, "config", "core.fsmonitor", "first");
+        var before = Take();
+        HostCommand.Git(_root.Path, "config", "core.fsmonitor", "second");
+        HostCommand.Git(_root.Path, "config", "alias.st", "!sh -c payload");
+
+        // Act
+        var report = before.CompareWithNow();
+
+        // Assert
+        Assert.Equal(["config sets alias.st", "config sets core.fsmonitor"], report.Changes.Select(change => change.What));
+        Assert.DoesNotContain("payload", report.Render(_root.Path), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_setting_that_names_a_program_through_an_include_in_the_workspace_is_reported()
+    {
+        // Arrange: the include existed before; only the included file changes.
+        var included = _root.File("shared.gitconfig");
+        File.WriteAllText(included, "[user]\n\tname = x\n");
+        HostCommand.Git(_root.Path, "config", "include.path", included);
+        var before = Take();
+        File.WriteAllText(included, "[core]\n\tpager = payload\n");
+
+        // Act
+        var report = before.CompareWithNow();
+
+        // Assert
+        Assert.Equal("config sets core.pager", Assert.Single(report.Changes).What);
+    }
+
+    [Fact]
+    public void Sample_hooks_are_ignored_and_a_changed_mode_or_content_of_a_real_hook_is_reported()
+    {
+        // Arrange
+        var hooks = _root.File(".git", "hooks");
+        File.WriteAllText(Path.Combine(hooks, "pre-push"), "#!/bin/sh\n");
+        var before = Take();
+        File.WriteAllText(Path.Combine(hooks, "pre-commit.sample"), "#!/bin/sh\npayload\n");
+        File.SetUnixFileMode(Path.Combine(hooks, "pre-push"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        // Act
+        var report = before.CompareWithNow();
+
+        // Assert
+        Assert.Equal("hook pre-push changed", Assert.Single(report.Changes).What);
+    }
+
+    [Fact]
+    public void Removing_a_setting_reports_nothing_and_a_control_character_in_a_name_is_escaped()
+    {
+        // Arrange
+        HostCommand.Git(_root.Path, "config", "core.pager", "less");
+        var before = Take();
+        HostCommand.Git(_root.Path, "config", "--unset", "core.pager");
+        var nested = Directory.CreateDirectory(_root.File("evil\u001b[2J")).FullName;
+        HostCommand.Git(nested, "init", "-q");
+        HostCommand.Git(nested, "config", "core.hookspath", "h");
+
+        // Act
+        var report = before.CompareWithNow();
+        var rendered = report.Render(_root.Path);
+
+        // Assert
+        var change = Assert.Single(report.Changes);
+        Assert.Equal(("config sets core.hookspath", true), (change.What, change.NewRepository));
+        Assert.DoesNotContain('\u001b', rendered);
+    }
+
+    [Fact]
+    public async Task A_fifo_planted_as_a_hook_or_as_the_config_does_not_hang_the_comparison()
+    {
+        // Arrange: opening a FIFO for reading waits for a writer forever; the watch must never open one that way.
+        var before = Take();
+        HostCommand.Run(_root.Path, "mkfifo", ".git/hooks/pre-commit");
+        File.Delete(_root.File(".git", "config"));
+        HostCommand.Run(_root.Path, "mkfifo", ".git/config");
+
+        // Act
+        var compare = Task.Run(before.CompareWithNow);
+        var finished = await Task.WhenAny(compare, Task.Delay(TimeSpan.FromSeconds(30))) == compare;
+
+        // Assert: both are reported (the config as unreadable), and the comparison ended.
+        Assert.True(finished);
+        Assert.Equal(["config cannot be read (config)", "hook pre-commit added"], (await compare).Changes.Select(change => change.What));
+    }
+
+    private RepositorySnapshot Take() => RepositorySnapshot.Take([_root.Path]);
+}
