@@ -10,6 +10,10 @@
 // The analysis time per command line (issue 9): see AnalysisBenchmark.
 //
 //   dotnet run -c Release --project benchmarks/AgentExec.Benchmarks -- analysis [PASSES]
+//
+// What a large workspace costs each sandboxed run (issue 10): see WorkspaceScanBenchmark.
+//
+//   dotnet run -c Release --project benchmarks/AgentExec.Benchmarks -- scan [FOLDERS] [ROUNDS]
 
 using System.Diagnostics;
 using System.Globalization;
@@ -22,6 +26,13 @@ using AgentExec.Benchmarks;
 if (args is ["analysis", .. var rest])
 {
     return AnalysisBenchmark.Run(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 200);
+}
+
+if (args is ["scan", .. var scanArguments])
+{
+    return WorkspaceScanBenchmark.Run(
+        scanArguments.Length > 0 ? int.Parse(scanArguments[0], CultureInfo.InvariantCulture) : 2_500,
+        scanArguments.Length > 1 ? int.Parse(scanArguments[1], CultureInfo.InvariantCulture) : 5);
 }
 
 var iterations = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 50;
