@@ -310,7 +310,7 @@ public sealed class GitRepositoryConfigTests : IDisposable
     {
         InitRepository(Work);
         AppendConfig(Work, "[include]\n\tpath = ../fifo.gitconfig");
-        Run(Work, "mkfifo", "fifo.gitconfig");
+        Assert.Equal(0, HostCommand.Run(Work, "mkfifo", "fifo.gitconfig").ExitCode);
 
         Assert.Equal($"{Path.Join(Work, "fifo.gitconfig")}, included by the repository's config, cannot be read", Check(Work));
     }
@@ -550,30 +550,5 @@ public sealed class GitRepositoryConfigTests : IDisposable
 
     private static List<string> GitConfigKeys(string file) => GitConfigList(file).Select(pair => pair.Key).ToList();
 
-    private static string Git(string directory, params string[] args) => Run(directory, "git", args);
-
-    private static string Run(string directory, string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // The tests' repositories must not depend on the machine's git configuration.
-        start.Environment["GIT_CONFIG_GLOBAL"] = "/dev/null";
-        start.Environment["GIT_CONFIG_NOSYSTEM"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEnd();
-        var stderr = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} failed: {stderr}");
-        return stdout;
-    }
+    private static string Git(string directory, params string[] args) => HostCommand.Git(directory, args);
 }

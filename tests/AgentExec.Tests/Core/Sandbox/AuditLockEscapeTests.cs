@@ -99,7 +99,7 @@ public sealed class AuditLockEscapeTests
 
         // Act
         var (held, otherResult, holderResult) = await WhileTheProbeHoldsItsLocksAsync(scenario.Workspace, LandlockPipeline(scenario, log), other);
-        var afterwards = await other.ExecuteAsync(Request("echo third", scenario.Workspace), DenyingChannel.Instance, null, CancellationToken.None);
+        var afterwards = await other.ExecuteAsync(Request("echo third", scenario.Workspace), NobodyToAsk.Instance, null, CancellationToken.None);
 
         // Assert: denied with audit_unavailable while held, never run unrecorded; fine again once released.
         Assert.True(held, holderResult.Stdout.Text + holderResult.Stderr.Text);
@@ -151,13 +151,13 @@ public sealed class AuditLockEscapeTests
     private static async Task<(bool Held, ShellResult? Other, ShellResult Holder)> WhileTheProbeHoldsItsLocksAsync(
         string workspace, ExecPipeline holder, ExecPipeline other, Action? whileHeld = null)
     {
-        var holding = holder.ExecuteAsync(Request("bash probe.sh", workspace), DenyingChannel.Instance, null, CancellationToken.None);
+        var holding = holder.ExecuteAsync(Request("bash probe.sh", workspace), NobodyToAsk.Instance, null, CancellationToken.None);
         var held = await WaitForAsync(Path.Combine(workspace, "locked.flag"), holding);
         ShellResult? otherResult = null;
         if (held)
         {
             whileHeld?.Invoke();
-            var call = other.ExecuteAsync(Request("echo second", workspace), DenyingChannel.Instance, null, CancellationToken.None);
+            var call = other.ExecuteAsync(Request("echo second", workspace), NobodyToAsk.Instance, null, CancellationToken.None);
             otherResult = await Task.WhenAny(call, Task.Delay(Bound)) == call ? await call : null;
         }
 
@@ -191,18 +191,5 @@ public sealed class AuditLockEscapeTests
         var settings = PipelineFactory.Settings(scenario.Workspace) with { Sandbox = SandboxMode.WorkspaceWrite, AuditLogPath = ((JsonLinesAuditLog)log).Path };
         var selection = new SandboxSelection(SandboxMode.WorkspaceWrite, scenario.Sandbox, null, LandlockSupport.Probe().CaveatsFor(SandboxMode.WorkspaceWrite));
         return new ExecPipeline(new PipelineDependencies(settings, FixedRuleSource.Empty, selection, DisabledRiskAssessor.Instance, log, ChildEnvironment.ReadHost()));
-    }
-
-    /// <summary>A channel for a client that cannot elicit: every question is denied.</summary>
-    private sealed class DenyingChannel : IApprovalChannel
-    {
-        public static DenyingChannel Instance { get; } = new();
-
-        public bool CanAsk => false;
-
-        public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
-
-        public Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken) =>
-            Task.FromResult(ApprovalOutcome.DeniedByChannel(ApprovalReason.ClientCannotElicit));
     }
 }

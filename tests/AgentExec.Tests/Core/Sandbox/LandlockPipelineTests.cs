@@ -55,17 +55,4 @@ public sealed class LandlockPipelineTests : IDisposable
         var selection = new SandboxSelection(SandboxMode.WorkspaceWrite, _scenario.Sandbox, null, LandlockSupport.Probe().CaveatsFor(SandboxMode.WorkspaceWrite));
         return new ExecPipeline(new PipelineDependencies(settings, FixedRuleSource.Empty, selection, DisabledRiskAssessor.Instance, new RecordingAuditLog(), ChildEnvironment.ReadHost()));
     }
-
-    /// <summary>A channel for a client that cannot elicit: every question is denied.</summary>
-    private sealed class NobodyToAsk : IApprovalChannel
-    {
-        public static NobodyToAsk Instance { get; } = new();
-
-        public bool CanAsk => false;
-
-        public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
-
-        public Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken) =>
-            Task.FromResult(ApprovalOutcome.DeniedByChannel(ApprovalReason.ClientCannotElicit));
-    }
 }

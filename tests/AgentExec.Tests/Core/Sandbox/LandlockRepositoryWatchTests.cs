@@ -72,21 +72,8 @@ public sealed class LandlockRepositoryWatchTests : IDisposable
         var selection = new SandboxSelection(SandboxMode.WorkspaceWrite, _scenario.Sandbox, null, LandlockSupport.Probe().CaveatsFor(SandboxMode.WorkspaceWrite));
         var pipeline = new ExecPipeline(new PipelineDependencies(settings, FixedRuleSource.Empty, selection, DisabledRiskAssessor.Instance, _audit, ChildEnvironment.ReadHost()));
         var request = new ExecRequest("bash probe.sh", _scenario.Workspace, TimeSpan.FromSeconds(30), null, EscalationKind.None, "call-1");
-        return await pipeline.ExecuteAsync(request, DenyingChannel.Instance, null, CancellationToken.None);
+        return await pipeline.ExecuteAsync(request, NobodyToAsk.Instance, null, CancellationToken.None);
     }
 
     private AuditEvent Finished() => _audit.Events.Single(e => e.Name == AuditEventNames.ExecutionFinished);
-
-    /// <summary>A channel for a client that cannot elicit: every question is denied.</summary>
-    private sealed class DenyingChannel : IApprovalChannel
-    {
-        public static DenyingChannel Instance { get; } = new();
-
-        public bool CanAsk => false;
-
-        public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
-
-        public Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken) =>
-            Task.FromResult(ApprovalOutcome.DeniedByChannel(ApprovalReason.ClientCannotElicit));
-    }
 }
