@@ -53,10 +53,14 @@ public sealed class RepositorySnapshot
         ArgumentNullException.ThrowIfNull(roots);
         var realRoots = roots
             .Select(root => Configuration.RealPath.TryResolve(root, out var real, out var exists) && exists ? real : null)
-            .OfType<string>();
+            .OfType<string>()
+            .ToList();
         var scan = CredentialScan.Run(static _ => false, realRoots);
         var repositories = new Dictionary<string, RepositoryState>(StringComparer.Ordinal);
-        foreach (var dotGit in scan.Repositories)
+        // A placeholder (WorkspacePlaceholders, only ever a root's own .git) is no repository: it comes and goes with
+        // parallel runs, and as a non-root user its mode 000 would read as an unreadable config that never changed.
+        var rootSet = realRoots.ToHashSet(StringComparer.Ordinal);
+        foreach (var dotGit in scan.Repositories.Where(dotGit => !(rootSet.Contains(Path.GetDirectoryName(dotGit) ?? "") && WorkspacePlaceholders.IsPlaceholder(dotGit))))
         {
             repositories[dotGit] = ReadOrMarkUnreadable(dotGit);
         }

@@ -116,5 +116,25 @@ public sealed class RepositorySnapshotTests : IDisposable
         Assert.Equal(["config cannot be read (config)", "hook pre-commit added"], (await compare).Changes.Select(change => change.What));
     }
 
+    [Fact]
+    public void A_placeholder_a_parallel_run_put_in_a_workspace_is_no_new_repository_but_a_planted_one_still_is()
+    {
+        // Arrange: a workspace without .git, where another run's placeholder appears between the snapshots.
+        using var state = new TemporaryDirectory();
+        var workspace = Directory.CreateDirectory(_root.File("fresh")).FullName;
+        var before = RepositorySnapshot.Take([workspace]);
+        var parallelRun = WorkspacePlaceholders.Prepare(workspace, state.Path);
+        HostCommand.Git(Directory.CreateDirectory(Path.Combine(workspace, "sub")).FullName, "init", "-q");
+        HostCommand.Git(Path.Combine(workspace, "sub"), "config", "core.fsmonitor", "touch /tmp/x");
+
+        // Act
+        var report = before.CompareWithNow();
+        parallelRun.Release();
+
+        // Assert
+        var change = Assert.Single(report.Changes);
+        Assert.Equal((Path.Combine(workspace, "sub", ".git"), true), (change.DotGit, change.NewRepository));
+    }
+
     private RepositorySnapshot Take() => RepositorySnapshot.Take([_root.Path]);
 }
