@@ -383,7 +383,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         }
 
         SandboxMode? reportedSandbox = sandbox.Backend == SandboxBackendKind.None ? null : settings.Sandbox;
-        var repositoriesBefore = RepositorySnapshot.BeforeWritableRun(sandbox.Backend, settings.Sandbox, settings.Workspace, settings.WritableRoots);
+        var repositoriesBefore = RepositorySnapshot.BeforeWritableRun(sandbox.Backend, settings.Sandbox, settings.Workspace, settings.WritableRoots, wrapped.Repositories);
 
         ExecutionResult execution;
         try

@@ -62,6 +62,9 @@ internal sealed class BubblewrapMountPlan
     /// <remarks>What it found is hidden all the same; the rest is readable (docs/credentials.md, "The scan").</remarks>
     public string? IncompleteCredentialScan { get; private set; }
 
+    /// <summary>Every <c>.git</c> entry the walk of the writable directories met, for the repository watch to start from.</summary>
+    public WalkedRepositories? Repositories { get; private set; }
+
     /// <summary>How many credential files and folders the plan hides, for the log.</summary>
     public int HiddenCredentials { get; private set; }
 
@@ -242,6 +245,7 @@ internal sealed class BubblewrapMountPlan
         }
 
         IncompleteCredentialScan = scan.Incomplete;
+        Repositories = new WalkedRepositories(scan.Repositories, scan.Incomplete);
         HiddenCredentials = _mounts.Count(mount => mount.Layer == MountLayer.Hidden) - before;
     }
 

@@ -121,6 +121,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
         return new SandboxedCommand(argv, invocation.Environment)
         {
             Cleanup = placeholders is null ? null : () => Release(placeholders),
+            Repositories = plan.Repositories,
         };
     }
 

@@ -48,34 +48,48 @@ public sealed class RepositorySnapshot
     public string? Incomplete { get; }
 
     /// <summary>Walks <paramref name="roots"/> (the workspace and the writable roots) for <c>.git</c> entries and records each one.</summary>
-    public static RepositorySnapshot Take(IReadOnlyList<string> roots)
+    public static RepositorySnapshot Take(IReadOnlyList<string> roots) => Take(roots, walked: null);
+
+    /// <summary>Records each <c>.git</c> entry under <paramref name="roots"/>: those of <paramref name="walked"/> when given (the same walk, done already), else a walk's.</summary>
+    private static RepositorySnapshot Take(IReadOnlyList<string> roots, WalkedRepositories? walked)
     {
         ArgumentNullException.ThrowIfNull(roots);
         var realRoots = roots
             .Select(root => Configuration.RealPath.TryResolve(root, out var real, out var exists) && exists ? real : null)
             .OfType<string>()
             .ToList();
-        var scan = CredentialScan.Run(static _ => false, realRoots);
+        if (walked is null)
+        {
+            var scan = CredentialScan.Run(static _ => false, realRoots);
+            walked = new WalkedRepositories(scan.Repositories, scan.Incomplete);
+        }
+
         var repositories = new Dictionary<string, RepositoryState>(StringComparer.Ordinal);
+
         // A placeholder (WorkspacePlaceholders, only ever a root's own .git) is no repository: it comes and goes with
         // parallel runs, and as a non-root user its mode 000 would read as an unreadable config that never changed.
         var rootSet = realRoots.ToHashSet(StringComparer.Ordinal);
-        foreach (var dotGit in scan.Repositories.Where(dotGit => !(rootSet.Contains(Path.GetDirectoryName(dotGit) ?? "") && WorkspacePlaceholders.IsPlaceholder(dotGit))))
+        foreach (var dotGit in walked.DotGits.Where(dotGit => !(rootSet.Contains(Path.GetDirectoryName(dotGit) ?? "") && WorkspacePlaceholders.IsPlaceholder(dotGit))))
         {
             repositories[dotGit] = ReadOrMarkUnreadable(dotGit);
         }
 
-        return new RepositorySnapshot(roots, repositories, scan.Incomplete);
+        return new RepositorySnapshot(roots, repositories, walked.Incomplete);
     }
 
     /// <summary>
     /// The snapshot to compare after a run, or null when the run cannot write anything (no sandbox, which the human
     /// approved as such, or <c>read-only</c>).
     /// </summary>
-    public static RepositorySnapshot? BeforeWritableRun(SandboxBackendKind backend, SandboxMode mode, string workspace, IReadOnlyList<string> writableRoots)
+    /// <param name="backend">The backend the run uses.</param>
+    /// <param name="mode">The sandbox mode.</param>
+    /// <param name="workspace">The workspace.</param>
+    /// <param name="writableRoots">The writable roots.</param>
+    /// <param name="walked">The <c>.git</c> entries the sandbox met preparing the run, over the same roots (bubblewrap), so that they are not walked twice; null to walk.</param>
+    public static RepositorySnapshot? BeforeWritableRun(SandboxBackendKind backend, SandboxMode mode, string workspace, IReadOnlyList<string> writableRoots, WalkedRepositories? walked = null)
     {
         ArgumentNullException.ThrowIfNull(writableRoots);
-        return backend != SandboxBackendKind.None && mode == SandboxMode.WorkspaceWrite ? Take([workspace, .. writableRoots]) : null;
+        return backend != SandboxBackendKind.None && mode == SandboxMode.WorkspaceWrite ? Take([workspace, .. writableRoots], walked) : null;
     }
 
     /// <summary>Walks the same roots again and reports what appeared or changed since this snapshot.</summary>

@@ -10,4 +10,10 @@ public sealed record SandboxedCommand(IReadOnlyList<string> Argv, IReadOnlyDicti
     /// invokes it once, after the run has ended or when it will not run. Null when there is nothing to remove. Never throws.
     /// </summary>
     public Action? Cleanup { get; init; }
+
+    /// <summary>
+    /// The <c>.git</c> entries the sandbox's own walk of the writable directories met while it prepared this run
+    /// (bubblewrap's mount plan), so that the repository watch need not walk them again; null when it walked nothing.
+    /// </summary>
+    public WalkedRepositories? Repositories { get; init; }
 }
