@@ -82,6 +82,7 @@ internal sealed partial class WorkspacePlaceholders
 
         var directory = stateDirectory ?? StateDirectory;
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        EnsurePrivate(directory);
         var lockHandle = AcquireShared(LockPath(directory, workspace));
         try
         {
@@ -187,6 +188,41 @@ internal sealed partial class WorkspacePlaceholders
     {
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(workspace)));
         return Path.Join(directory, $"placeholders-{digest[..32]}.lock");
+    }
+
+    /// <summary>
+    /// Refuses a lock directory that is not this user's own private directory: <c>/tmp/agentexec-UID</c> is a name in a
+    /// world-writable directory, and <see cref="Directory.CreateDirectory(string, UnixFileMode)"/> accepts whatever
+    /// already stands there. One that another user made (or a link to one) would let that user hold, remove or replace
+    /// the lock files, and a replaced lock file splits the runs of one workspace in two, so that one run's cleanup
+    /// unmounts the placeholders of a run still going.
+    /// </summary>
+    /// <exception cref="IOException">The directory is a link, not a directory, not owned by this user, or open to others.</exception>
+    private static unsafe void EnsurePrivate(string directory)
+    {
+        const int atCurrentDirectory = -100;
+        const int noFollow = 0x100;
+        const uint wanted = 0x1 | 0x2 | 0x8; // STATX_TYPE | STATX_MODE | STATX_UID
+        const int typeMask = 0xF000;
+        const int directoryType = 0x4000;
+        const int openToOthers = 0x3F; // group and other: rwx each
+
+        // struct statx is the same on every architecture: stx_mask at 0, stx_uid at 20, stx_mode at 28.
+        var buffer = stackalloc byte[256];
+        if (statx(atCurrentDirectory, directory, noFollow, wanted, buffer) != 0)
+        {
+            throw new IOException($"the placeholder lock directory {directory} cannot be examined: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        var mask = *(uint*)buffer;
+        var owner = *(uint*)(buffer + 20);
+        var mode = (int)*(ushort*)(buffer + 28);
+        if ((mask & wanted) != wanted || (mode & typeMask) != directoryType || owner != geteuid() || (mode & openToOthers) != 0)
+        {
+            throw new IOException(
+                $"the placeholder lock directory {directory} is not a private directory of this user (owner {owner}, mode {Convert.ToString(mode & 0xFFF, 8)}, "
+                + $"{((mode & typeMask) == directoryType ? "a directory" : "not a directory")}); remove it so that AgentExec can make its own");
+        }
     }
 
     private static SafeFileHandle AcquireShared(string lockPath)
@@ -324,6 +360,9 @@ internal sealed partial class WorkspacePlaceholders
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int flock(SafeFileHandle fd, int operation);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int statx(int directoryDescriptor, string path, int flags, uint mask, byte* buffer);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint geteuid();

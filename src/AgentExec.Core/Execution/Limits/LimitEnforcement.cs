@@ -87,7 +87,10 @@ public sealed class LimitEnforcement
 
         if (Limits.MaxMemoryBytes is not null)
         {
-            caveats.Add("limits.memory_bytes (RLIMIT_AS) bounds each process's address space, not the command's total; files in the private /tmp and /dev/shm are bounded only by their size.");
+            // Pages a process holds outside its address space count against no rlimit: a memfd or System V segment
+            // filled with write(2) and never mapped (measured: a 1 GiB memfd under a 256 MiB limit), or a tmpfs mounted
+            // in a user namespace of the command's own, which no --size reaches. Only a cgroup charges them.
+            caveats.Add("limits.memory_bytes (RLIMIT_AS) bounds each process's address space, not the command's total; files in the private /tmp and /dev/shm are bounded only by their size, and memory kept outside an address space is not bounded at all (a memfd or System V shared memory written without mapping it, a tmpfs mounted in the command's own user namespace).");
         }
 
         if (Limits.MaxCpuSeconds is not null)

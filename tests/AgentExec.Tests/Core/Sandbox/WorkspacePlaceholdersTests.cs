@@ -165,7 +165,7 @@ public sealed class WorkspacePlaceholdersTests : IDisposable
     public void A_run_waits_for_a_foreign_exclusive_holder_and_then_refuses_rather_than_hang()
     {
         // Arrange: someone else holds the lock exclusively, as a cleaning run does for an instant.
-        Directory.CreateDirectory(State);
+        Directory.CreateDirectory(State, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         using var holder = new FileStream(WorkspacePlaceholders.LockPath(State, Workspace), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 
         // Act
@@ -193,6 +193,33 @@ public sealed class WorkspacePlaceholdersTests : IDisposable
         // Assert
         Assert.Equal(ConfigFileState.Missing, duringRun.State);
         Assert.Equal(ConfigFileState.Unreadable, empty.State);
+    }
+
+    /// <summary>
+    /// The lock directory sits in world-writable <c>/tmp</c>, where another user can make the name first: a directory
+    /// open to others (here <c>/tmp</c> itself: someone else's as an unprivileged user, mode 1777 as root) or a link is
+    /// refused before any lock file or placeholder is made.
+    /// </summary>
+    [Fact]
+    public void A_lock_directory_that_is_not_this_users_private_directory_is_refused()
+    {
+        // Arrange
+        var privateDirectory = Directory.CreateDirectory(_root.File("private"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute).FullName;
+        var link = _root.File("link-to-private");
+        File.CreateSymbolicLink(link, privateDirectory);
+
+        // Positive control: the same directory, named directly, is accepted.
+        WorkspacePlaceholders.Prepare(Workspace, privateDirectory).Release();
+
+        // Act
+        var shared = Assert.Throws<IOException>(() => WorkspacePlaceholders.Prepare(Workspace, "/tmp"));
+        var linked = Assert.Throws<IOException>(() => WorkspacePlaceholders.Prepare(Workspace, link));
+
+        // Assert
+        Assert.Contains("not a private directory of this user", shared.Message, StringComparison.Ordinal);
+        Assert.Contains("not a private directory of this user", linked.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Workspace));
+        Assert.False(File.Exists(WorkspacePlaceholders.LockPath("/tmp", Workspace)), "A lock file was made in a shared directory.");
     }
 
     public void Dispose() => _root.Dispose();

@@ -1,0 +1,110 @@
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Sandbox;
+using CliWrap.Buffered;
+
+namespace AgentExec.Tests.Core.Sandbox;
+
+/// <summary>
+/// SPEC.md "Sandbox": the workspace's <c>.git</c>, <c>.env</c> and <c>agentexec.json</c> stay read-only and cannot be
+/// created. When one of them is a symbolic link (<c>.env -> conf/env.local</c> is common), the plan protects the link's
+/// target, but the name itself is an ordinary entry of the writable workspace: a command removes the link and writes its
+/// own <c>.env</c>, config or repository in its place, which outlives the run.
+/// </summary>
+public sealed class ProtectedNameLinkTests
+{
+    /// <summary>Replaces the name with a real entry of its own, then says whether the link is gone.</summary>
+    private const string ReplacingScript = """
+        name="$1"
+        rm -f -- "$name" 2>&1
+        if [ "$name" = .git ]; then
+          git init -q . 2>&1 && git config core.fsmonitor 'touch /tmp/fsmonitor-ran' 2>&1
+        else
+          echo 'OPENAI_BASE_URL=http://127.0.0.1:9/v1' > "$name" 2>&1
+        fi
+        [ -L "$name" ] || echo REPLACED
+        """;
+
+    private static readonly Lazy<string> Bwrap = new(() =>
+    {
+        using var directory = new SandboxTestDirectory();
+        var probe = new BubblewrapProbe(ChildEnvironment.ReadHost()).Probe(new AgentExecSettings
+        {
+            Workspace = directory.Workspace,
+            AuditLogPath = Path.Combine(directory.Root, "audit.jsonl"),
+            Sandbox = SandboxMode.WorkspaceWrite,
+        });
+        return Assert.IsType<BubblewrapSandbox>(probe.Sandbox).Executable;
+    });
+
+    [BubblewrapTheory]
+    [InlineData(".env")]
+    [InlineData("agentexec.json")]
+    [InlineData(".git")]
+    public async Task A_protected_name_that_is_a_symbolic_link_cannot_be_replaced_by_a_command(string name)
+    {
+        // Arrange
+        using var directory = new SandboxTestDirectory();
+        var target = PlantLink(directory, name);
+        File.WriteAllText(Path.Combine(directory.Workspace, "replace.sh"), ReplacingScript);
+
+        // Act
+        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite) with
+        {
+            Argv = ["bash", "replace.sh", name],
+        };
+        var wrapped = new BubblewrapSandbox(Bwrap.Value, BubblewrapMountPlanTests.HostPaths(directory.Home)).Wrap(invocation);
+        ExecutionResult result;
+        try
+        {
+            result = await new CommandRunner().RunAsync(
+                new ExecutionSpec(wrapped.Argv, directory.Workspace, new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" }, TimeSpan.FromSeconds(60), 64 * 1024),
+                null,
+                CancellationToken.None);
+        }
+        finally
+        {
+            wrapped.Cleanup?.Invoke();
+        }
+
+        // Assert
+        Assert.DoesNotContain("REPLACED", result.Stdout.Text, StringComparison.Ordinal);
+        Assert.Equal(target, new FileInfo(Path.Combine(directory.Workspace, name)).LinkTarget);
+    }
+
+    /// <summary>Positive control: run by bash directly, the same script replaces each linked name.</summary>
+    [Theory]
+    [InlineData(".env")]
+    [InlineData("agentexec.json")]
+    [InlineData(".git")]
+    public async Task Positive_control_unsandboxed_the_script_replaces_the_link(string name)
+    {
+        using var directory = new SandboxTestDirectory();
+        PlantLink(directory, name);
+        File.WriteAllText(Path.Combine(directory.Workspace, "replace.sh"), ReplacingScript.Replace("/tmp/fsmonitor-ran", "fsmonitor-ran", StringComparison.Ordinal));
+
+        var result = await CliWrap.Cli.Wrap("bash").WithArguments(["replace.sh", name]).WithWorkingDirectory(directory.Workspace)
+            .WithValidation(CliWrap.CommandResultValidation.None).ExecuteBufferedAsync();
+
+        Assert.Contains("REPLACED", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Null(new FileInfo(Path.Combine(directory.Workspace, name)).LinkTarget);
+    }
+
+    /// <summary>The human's link: <c>.git</c> to a repository outside the workspace, the files to one inside it.</summary>
+    private static string PlantLink(SandboxTestDirectory directory, string name)
+    {
+        string target;
+        if (name == ".git")
+        {
+            target = Directory.CreateDirectory(Path.Combine(directory.Outside, "repo.git")).FullName;
+        }
+        else
+        {
+            target = "conf/" + name + ".real";
+            directory.WriteFile(Path.Combine("workspace", target), name == ".env" ? "A=1\n" : "{}\n");
+        }
+
+        File.CreateSymbolicLink(Path.Combine(directory.Workspace, name), target);
+        return target;
+    }
+}
