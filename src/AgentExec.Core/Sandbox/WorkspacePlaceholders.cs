@@ -86,6 +86,12 @@ internal sealed partial class WorkspacePlaceholders
         var lockHandle = AcquireShared(LockPath(directory, workspace));
         try
         {
+            // All refusals before anything is created, so that a refused run leaves nothing behind.
+            foreach (var name in WorkspaceProtectedPaths.MustExist)
+            {
+                RefuseLink(Path.Join(workspace, name.Name));
+            }
+
             var created = new List<string>();
             foreach (var name in WorkspaceProtectedPaths.MustExist)
             {
@@ -254,20 +260,28 @@ internal sealed partial class WorkspacePlaceholders
         }
     }
 
-    /// <summary>Creates a placeholder at <paramref name="path"/> unless something (even a dangling link) is there; true when this call created it.</summary>
+    /// <summary>
+    /// Refuses a protected name that is a symbolic link. The mounts protect the link's target, but the link itself is an
+    /// ordinary entry of the writable workspace: a command could remove it and put its own <c>.env</c>, config or
+    /// repository in its place (a <c>.env -> .env.local</c> is common; a dangling link is worse, its target could be
+    /// created). There is no mounting onto a link, so the run is refused with the fix named.
+    /// </summary>
+    private static void RefuseLink(string path)
+    {
+        if (new FileInfo(path).LinkTarget is { } target)
+        {
+            throw new IOException(
+                $"{path} is a symbolic link (to {target}), which a sandboxed command could replace with a file of its own; "
+                + "replace the link with the real file or directory (for a repository elsewhere, a .git file with a 'gitdir:' line) to run commands in the workspace-write sandbox");
+        }
+    }
+
+    /// <summary>Creates a placeholder at <paramref name="path"/> unless something is there; true when this call created it.</summary>
     [SupportedOSPlatform("linux")]
     private static bool Create(string path, bool isDirectory)
     {
-        var existing = new FileInfo(path);
-        if (existing.Exists || existing.LinkTarget is not null || Directory.Exists(path))
+        if (Path.Exists(path) || new FileInfo(path).LinkTarget is not null)
         {
-            // (The runtime's Exists is true for a dangling link, so the link's final target is what is asked.)
-            if (existing.LinkTarget is not null && (existing.ResolveLinkTarget(returnFinalTarget: true) is not { } target || !Path.Exists(target.FullName)))
-            {
-                // A dangling link: the command could create its target and so the name. Refuse rather than guess.
-                throw new IOException($"{path} is a symbolic link to a path that does not exist, so it cannot be protected; remove it or create its target");
-            }
-
             return false;
         }
 

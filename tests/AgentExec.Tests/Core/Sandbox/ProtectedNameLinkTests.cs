@@ -41,7 +41,7 @@ public sealed class ProtectedNameLinkTests
     [InlineData(".env")]
     [InlineData("agentexec.json")]
     [InlineData(".git")]
-    public async Task A_protected_name_that_is_a_symbolic_link_cannot_be_replaced_by_a_command(string name)
+    public async Task A_protected_name_that_is_a_symbolic_link_refuses_the_run_rather_than_be_replaced(string name)
     {
         // Arrange
         using var directory = new SandboxTestDirectory();
@@ -53,23 +53,13 @@ public sealed class ProtectedNameLinkTests
         {
             Argv = ["bash", "replace.sh", name],
         };
-        var wrapped = new BubblewrapSandbox(Bwrap.Value, BubblewrapMountPlanTests.HostPaths(directory.Home)).Wrap(invocation);
-        ExecutionResult result;
-        try
-        {
-            result = await new CommandRunner().RunAsync(
-                new ExecutionSpec(wrapped.Argv, directory.Workspace, new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" }, TimeSpan.FromSeconds(60), 64 * 1024),
-                null,
-                CancellationToken.None);
-        }
-        finally
-        {
-            wrapped.Cleanup?.Invoke();
-        }
+        var sandbox = new BubblewrapSandbox(Bwrap.Value, BubblewrapMountPlanTests.HostPaths(directory.Home));
+        var refusal = Assert.Throws<IOException>(() => sandbox.Wrap(invocation));
 
-        // Assert
-        Assert.DoesNotContain("REPLACED", result.Stdout.Text, StringComparison.Ordinal);
+        // Assert: the run is refused (there is no mounting onto a link), and the link is as it was.
+        Assert.Contains("symbolic link", refusal.Message, StringComparison.Ordinal);
         Assert.Equal(target, new FileInfo(Path.Combine(directory.Workspace, name)).LinkTarget);
+        await Task.CompletedTask;
     }
 
     /// <summary>Positive control: run by bash directly, the same script replaces each linked name.</summary>

@@ -145,20 +145,24 @@ public sealed class WorkspacePlaceholdersTests : IDisposable
         Assert.False(File.Exists(Path.Combine(Workspace, ".env")), "A refused run left a placeholder behind.");
     }
 
-    [Fact]
-    public void A_link_to_a_directory_that_exists_is_protected_as_it_is_not_refused()
+    [Theory]
+    [InlineData(".git")]
+    [InlineData(".env")]
+    [InlineData("agentexec.json")]
+    public void A_protected_name_that_is_a_link_to_something_real_is_refused_too_since_the_link_itself_could_be_replaced(string name)
     {
-        // Arrange
-        var gitDirectory = Directory.CreateDirectory(_root.File("repo.git")).FullName;
-        File.CreateSymbolicLink(Path.Combine(Workspace, ".git"), gitDirectory);
+        // Arrange: the link comes last in the order of creation, so a refusal after a placeholder would leave it behind.
+        var target = _root.File("real-" + name.TrimStart('.'));
+        Directory.CreateDirectory(target);
+        File.CreateSymbolicLink(Path.Combine(Workspace, name), target);
 
         // Act
-        var placeholders = WorkspacePlaceholders.Prepare(Workspace, State);
-        placeholders.Release();
+        var exception = Assert.Throws<IOException>(() => WorkspacePlaceholders.Prepare(Workspace, State));
 
         // Assert
-        Assert.DoesNotContain(Path.Combine(Workspace, ".git"), placeholders.Created);
-        Assert.Equal(gitDirectory, new FileInfo(Path.Combine(Workspace, ".git")).LinkTarget);
+        Assert.Contains("symbolic link", exception.Message, StringComparison.Ordinal);
+        Assert.Equal([name], Directory.EnumerateFileSystemEntries(Workspace).Select(Path.GetFileName));
+        Assert.Equal(target, new FileInfo(Path.Combine(Workspace, name)).LinkTarget);
     }
 
     [Fact]
