@@ -106,7 +106,7 @@ internal static unsafe class LandlockLauncher
         }
 
         var policy = LandlockPolicy.For(options, kernelAbi);
-        var filter = LandlockSeccompFilter.For(policy.RefuseNonLocalSockets, policy.RefuseReadOnlyTruncation);
+        var filter = LandlockSeccompFilter.For(policy.RefuseNonLocalSockets, policy.RefuseReadOnlyTruncation, policy.RefuseUnixSockets);
         using (var ruleset = LandlockRuleset.Create(policy.Handled))
         using (var spawn = PreparedSpawn.Create(options.Command, CommandEnvironment(options.TemporaryDirectory)))
         {

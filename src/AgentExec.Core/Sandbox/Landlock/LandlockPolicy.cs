@@ -16,6 +16,18 @@ internal sealed record LandlockPolicy(
     bool RefuseNonLocalSockets,
     bool RefuseReadOnlyTruncation)
 {
+    /// <summary>
+    /// The network is off and the ABI predates <see cref="LandlockRights.ResolveUnix"/>: seccomp refuses Unix sockets too.
+    /// </summary>
+    /// <remarks>
+    /// Before ABI 9 Landlock cannot tell a host's socket by path (Docker's, D-Bus's, an ssh-agent's, the diagnostic
+    /// socket of the <c>dotnet</c> process that started AgentExec) from one the command made itself, and connecting to
+    /// the first kind is an escape. With the network off nothing else gives a reason to allow <c>socket(AF_UNIX)</c>;
+    /// <c>socketpair</c>, a separate system call that reaches nobody, still works. From ABI 9 the ruleset restricts
+    /// paths and abstract sockets are scoped (ABI 6), so Unix sockets are allowed again.
+    /// </remarks>
+    public bool RefuseUnixSockets => RefuseNonLocalSockets && Abi < LandlockRights.ResolveUnixAbi;
+
     // Devices every shell script writes to (`> /dev/null`) and that change nothing on the host. The rest of /dev stays
     // read-only: /dev/shm is shared with the host and /dev/pts leads to other terminals.
     private static readonly string[] HarmlessDevices = ["/dev/null", "/dev/zero", "/dev/full"];

@@ -33,7 +33,8 @@ public sealed record LandlockProbe(int Abi, string? UnavailableReason)
         if (Abi < 9)
         {
             caveats.Add(
-                $"Landlock ABI {Abi} cannot restrict Unix sockets by path (ABI 9 can): commands can connect to host services "
+                $"Landlock ABI {Abi} cannot restrict Unix sockets by path (ABI 9 can): with the network off commands cannot "
+                + "create Unix sockets at all (socketpair still works); with --network they can connect to host services "
                 + "such as Docker, D-Bus or ssh-agent sockets under /run and $XDG_RUNTIME_DIR.");
         }
 

@@ -13,6 +13,9 @@ internal static class LandlockRights
     /// <summary>The newest ABI whose rights this code knows; newer kernels are used at this level.</summary>
     public const int NewestKnownAbi = 9;
 
+    /// <summary>The first ABI that can tell a host's Unix socket by path from the sandbox's own (<see cref="ResolveUnix"/>).</summary>
+    public const int ResolveUnixAbi = 9;
+
     /// <summary>Execute a file (ABI 1).</summary>
     public const ulong Execute = 1UL << 0;
 
@@ -103,7 +106,7 @@ internal static class LandlockRights
             rights |= IoctlDev;
         }
 
-        if (abi >= 9)
+        if (abi >= ResolveUnixAbi)
         {
             rights |= ResolveUnix;
         }

@@ -10,7 +10,8 @@ namespace AgentExec.Core.Sandbox;
 /// connect, from ABI 4 on. So <c>socket()</c> is refused (<c>EACCES</c>) for every address family except
 /// <c>AF_UNIX</c> and <c>AF_NETLINK</c>: an allow-list, so that UDP, raw packets, <c>AF_VSOCK</c> to a hypervisor and
 /// families added later are refused too. Netlink stays because <c>getifaddrs</c> needs it and it reaches no other
-/// machine; its privileged operations need capabilities the command no longer has.
+/// machine; its privileged operations need capabilities the command no longer has. Before Landlock ABI 9
+/// <c>AF_UNIX</c> is refused as well (<see cref="LandlockPolicy.RefuseUnixSockets"/>); <c>socketpair</c> is not filtered.
 /// </para>
 /// <para>
 /// io_uring can open files and, since Linux 5.19, create sockets without passing through the filtered system calls, so
@@ -60,7 +61,8 @@ internal static unsafe class LandlockSeccompFilter
     /// <summary>The filter for these settings, or null when none is needed (network allowed, Landlock ABI 3 or newer).</summary>
     /// <param name="refuseNonLocalSockets">Refuse every socket family but Unix and netlink.</param>
     /// <param name="refuseReadOnlyTruncation">Refuse <c>truncate</c> and read-only <c>O_TRUNC</c> opens (Landlock ABI &lt; 3).</param>
-    public static BpfInstruction[]? For(bool refuseNonLocalSockets, bool refuseReadOnlyTruncation)
+    /// <param name="refuseUnixSockets">With <paramref name="refuseNonLocalSockets"/>, refuse Unix sockets too (<see cref="LandlockPolicy.RefuseUnixSockets"/>).</param>
+    public static BpfInstruction[]? For(bool refuseNonLocalSockets, bool refuseReadOnlyTruncation, bool refuseUnixSockets = false)
     {
         if (!refuseNonLocalSockets && !refuseReadOnlyTruncation)
         {
@@ -97,8 +99,13 @@ internal static unsafe class LandlockSeccompFilter
         {
             program
                 .Label("socket")
-                .Load(Argument(0))
-                .JumpIfEqual(AddressFamilyUnix, "allow")
+                .Load(Argument(0));
+            if (!refuseUnixSockets)
+            {
+                program.JumpIfEqual(AddressFamilyUnix, "allow");
+            }
+
+            program
                 .JumpIfEqual(AddressFamilyNetlink, "allow")
                 .Return(ReturnErrno | Errno.EACCES);
         }

@@ -64,6 +64,17 @@ public sealed class LandlockPolicyTests
     }
 
     [Theory]
+    [InlineData(false, 8, true)]
+    [InlineData(false, 9, false)]
+    [InlineData(true, 7, false)]
+    public void Unix_sockets_are_refused_with_the_network_off_until_landlock_can_restrict_their_paths(bool networkAllowed, int abi, bool refuseUnix)
+    {
+        var policy = LandlockPolicy.For(WorkspaceWrite with { NetworkAllowed = networkAllowed }, abi);
+
+        Assert.Equal(refuseUnix, policy.RefuseUnixSockets);
+    }
+
+    [Theory]
     [InlineData(5, 0UL)]
     [InlineData(6, 0x3UL)]
     public void Signals_and_abstract_sockets_are_scoped_from_abi_6(int abi, ulong scoped)

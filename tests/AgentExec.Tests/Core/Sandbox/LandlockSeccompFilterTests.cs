@@ -43,6 +43,16 @@ public sealed class LandlockSeccompFilterTests
     }
 
     [Fact]
+    public void Before_abi_9_unix_sockets_are_refused_too_and_netlink_still_allowed()
+    {
+        var oldAbiNetworkOff = LandlockSeccompFilter.For(refuseNonLocalSockets: true, refuseReadOnlyTruncation: false, refuseUnixSockets: true)!;
+
+        Assert.Equal(BpfInterpreter.Errno(13), BpfInterpreter.Run(oldAbiNetworkOff, BpfInterpreter.X8664, X64Syscall.Socket, AfUnix));
+        Assert.Equal(BpfInterpreter.Errno(13), BpfInterpreter.Run(oldAbiNetworkOff, BpfInterpreter.X8664, X64Syscall.Socket, AfInet));
+        Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(oldAbiNetworkOff, BpfInterpreter.X8664, X64Syscall.Socket, AfNetlink));
+    }
+
+    [Fact]
     public void The_family_is_compared_as_the_int_the_kernel_uses()
     {
         // High bits the kernel drops must not turn AF_INET into something else, nor AF_UNIX into a refusal.
