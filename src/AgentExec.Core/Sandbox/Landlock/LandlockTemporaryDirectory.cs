@@ -52,6 +52,8 @@ internal static unsafe class LandlockTemporaryDirectory
         return !Directory.Exists(path);
     }
 
+    private const uint OwnerOnly = 0x1C0; // 0700
+
     private static void RemoveEntry(int directoryFd, byte* name, int depth)
     {
         if (Libc.UnlinkAt(directoryFd, name, 0) == 0 || Libc.LastError != Errno.EISDIR || depth > MaxDepth)
@@ -59,6 +61,10 @@ internal static unsafe class LandlockTemporaryDirectory
             return;
         }
 
+        // The command may have taken its own folders' permissions away (chmod 500 or 000), which stops an owner who is
+        // not root from listing or emptying them. It is a directory (unlinkat said EISDIR, which a link never does) and
+        // the command is gone, so giving the owner full access back cannot reach anything else.
+        Libc.FchmodAt(directoryFd, name, OwnerOnly, 0);
         var fd = Libc.OpenAt(directoryFd, name, LinuxOpenFlags.ReadOnly | LinuxOpenFlags.Directory | LinuxOpenFlags.NoFollow | LinuxOpenFlags.CloseOnExec, 0);
         if (fd < 0)
         {

@@ -69,6 +69,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "unlinkat", SetLastError = true)]
     public static partial int UnlinkAt(int directoryFd, byte* name, int flags);
 
+    /// <summary><c>fchmodat(2)</c> with a raw (NUL-terminated, possibly non-UTF-8) name.</summary>
+    [LibraryImport(Library, EntryPoint = "fchmodat", SetLastError = true)]
+    public static partial int FchmodAt(int directoryFd, byte* name, uint mode, int flags);
+
     /// <summary><c>fdopendir(3)</c>: takes ownership of <paramref name="fd"/>.</summary>
     [LibraryImport(Library, EntryPoint = "fdopendir", SetLastError = true)]
     public static partial nint FdOpenDir(int fd);

@@ -52,6 +52,27 @@ public sealed class LandlockTemporaryDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void Deleting_removes_folders_whose_permissions_the_command_took_away_and_leaves_a_linked_folders_mode_alone()
+    {
+        // Arrange: a command that makes its TMPDIR hard to empty for an owner who is not root (CI runs this as one).
+        var path = LandlockTemporaryDirectory.Create();
+        Directory.CreateDirectory(Path.Combine(path, "locked", "inner"));
+        File.WriteAllText(Path.Combine(path, "locked", "inner", "f"), "x");
+        File.CreateSymbolicLink(Path.Combine(path, "locked", "to-outside"), _outside.Path);
+        var outsideMode = File.GetUnixFileMode(_outside.Path);
+        File.SetUnixFileMode(Path.Combine(path, "locked", "inner"), UnixFileMode.None);
+        File.SetUnixFileMode(Path.Combine(path, "locked"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+        // Act
+        var deleted = LandlockTemporaryDirectory.Delete(path);
+
+        // Assert
+        Assert.True(deleted, "The temporary directory was left behind.");
+        Assert.Equal(outsideMode, File.GetUnixFileMode(_outside.Path));
+    }
+
+    [Fact]
     public void Deleting_a_directory_that_is_gone_or_not_absolute_does_not_throw()
     {
         Assert.True(LandlockTemporaryDirectory.Delete(_outside.File("never-created")));
