@@ -56,7 +56,9 @@ public sealed class RepositorySnapshot
             .OfType<string>();
         var scan = CredentialScan.Run(static _ => false, realRoots);
         var repositories = new Dictionary<string, RepositoryState>(StringComparer.Ordinal);
-        foreach (var dotGit in scan.Repositories)
+        // A directory git would take for a git directory itself (bare-shaped: HEAD, objects/, refs/) is read like a .git
+        // directory: with core.worktree it is a repository with a work tree and no .git anywhere.
+        foreach (var dotGit in scan.Repositories.Concat(scan.GitDirectories))
         {
             repositories[dotGit] = ReadOrMarkUnreadable(dotGit);
         }

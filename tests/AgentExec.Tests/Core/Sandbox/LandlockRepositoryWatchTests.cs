@@ -65,6 +65,22 @@ public sealed class LandlockRepositoryWatchTests : IDisposable
         Assert.Equal(("hook pre-commit added", true), (change.What, change.NewRepository));
     }
 
+    [LandlockFact]
+    public async Task A_bare_shaped_directory_with_an_fsmonitor_is_reported()
+    {
+        // Act: no .git; HEAD, objects/, refs/ and a config with core.worktree make sub a repository to git.
+        var result = await RunScriptAsync(EndToEnd.RepositoryReportProcessTests.BareShapedRepository("sub") + "echo DONE");
+
+        // Assert
+        Assert.Equal((ShellStatus.Completed, "DONE\n"), (result.Status, result.Stdout.Text));
+        var change = Assert.Single(result.Repositories!.Changes);
+        Assert.Equal((_scenario.InWorkspace("sub"), "config sets core.fsmonitor", true), (change.DotGit, change.What, change.NewRepository));
+
+        // Positive control: the human's git -C sub status runs the planted fsmonitor.
+        HostCommand.Run(_scenario.InWorkspace("sub"), "git", "status");
+        Assert.True(File.Exists(_scenario.InWorkspace("sub/FSMONITOR-RAN")));
+    }
+
     private async Task<ShellResult> RunScriptAsync(string script)
     {
         File.WriteAllText(_scenario.InWorkspace("probe.sh"), script);
