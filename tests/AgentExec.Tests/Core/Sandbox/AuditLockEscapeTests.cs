@@ -108,6 +108,46 @@ public sealed class AuditLockEscapeTests
         Assert.Equal((ShellStatus.Completed, "third\n"), (afterwards.Status, afterwards.Stdout.Text));
     }
 
+    [LandlockFact]
+    public async Task Under_landlock_a_command_that_locks_the_lock_file_while_another_call_runs_leaves_no_run_unrecorded()
+    {
+        // Arrange: the other call's command is already running (its execution_started written) when the probe, in a
+        // second call, takes the writers' lock; the other command ends while the lock is held.
+        using var scenario = new LandlockScenario();
+        var logPath = scenario.InSibling("audit.jsonl");
+        var log = new JsonLinesAuditLog(logPath, TimeProvider.System);
+        Assert.Null(log.Prepare());
+        File.WriteAllText(scenario.InWorkspace("probe.sh"), Probe([log.LockPath]));
+        File.WriteAllText(scenario.InWorkspace("other.sh"), "while [ ! -e locked.flag ]; do sleep 0.05; done\necho second\n");
+        var other = LandlockPipeline(scenario, new JsonLinesAuditLog(logPath, TimeProvider.System, lockTimeout: TimeSpan.FromSeconds(1)));
+        var otherRequest = Request("bash other.sh", scenario.Workspace);
+
+        // Act
+        var otherCall = other.ExecuteAsync(otherRequest, NobodyToAsk.Instance, null, CancellationToken.None);
+        var started = Task.Run(async () =>
+        {
+            while (!File.ReadAllText(logPath).Contains("\"event\":\"execution_started\"", StringComparison.Ordinal))
+            {
+                await Task.Delay(20);
+            }
+        });
+        Assert.True(await Task.WhenAny(started, otherCall, Task.Delay(Bound)) == started, "the other call's command did not start");
+        var holding = LandlockPipeline(scenario, log).ExecuteAsync(Request("bash probe.sh", scenario.Workspace), NobodyToAsk.Instance, null, CancellationToken.None);
+        var held = await WaitForAsync(scenario.InWorkspace("locked.flag"), holding);
+        var otherResult = await Task.WhenAny(otherCall, Task.Delay(Bound)) == otherCall ? await otherCall : null;
+        File.WriteAllText(scenario.InWorkspace("release.flag"), string.Empty);
+        var holderResult = await holding;
+        var otherEvents = File.ReadAllLines(logPath).Where(line => line.Contains($"\"call_id\":\"{otherRequest.CallId}\"", StringComparison.Ordinal)).ToList();
+
+        // Assert: positive control, the lock was really held and the other command really ran (its start recorded);
+        // then the property: a command that ran has its execution_finished in the log (or the call did not run).
+        Assert.True(held, holderResult.Stdout.Text + holderResult.Stderr.Text);
+        Assert.StartsWith("LOCKED ", holderResult.Stdout.Text, StringComparison.Ordinal);
+        Assert.Equal("second\n", otherResult?.Stdout.Text);
+        Assert.Contains(otherEvents, line => line.Contains("\"event\":\"execution_started\"", StringComparison.Ordinal));
+        Assert.Contains(otherEvents, line => line.Contains("\"event\":\"execution_finished\"", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Positive_control_the_same_lock_held_by_an_unsandboxed_process_makes_a_writer_wait()
     {
