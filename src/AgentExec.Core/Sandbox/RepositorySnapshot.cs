@@ -250,7 +250,10 @@ public sealed class RepositorySnapshot
             var mode = OperatingSystem.IsWindows() ? 0 : (int)File.GetUnixFileMode(file);
             if (info.Length > MaximumHookBytes)
             {
-                return $"{mode}:{info.Length}:{info.LastWriteTimeUtc.Ticks}";
+                // Not hashed, so never vouched for: length and modification time are the command's to restore (touch -d)
+                // after rewriting the content. A fingerprint no later snapshot can match reports such a hook after
+                // every run; git hooks this large are not written by hand.
+                return $"{mode}:{info.Length}:unverified:{Guid.NewGuid():N}";
             }
 
             var bytes = GitConfigFileBytes.ReadIfExists(file, MaximumHookBytes) ?? [];
