@@ -227,7 +227,9 @@ public sealed class RepositorySnapshot
 
         if (files.Count > MaximumHookFiles)
         {
-            hooks[$"(more than {MaximumHookFiles} files in {Path.GetFileName(Path.GetDirectoryName(directory))}/hooks)"] = "too many";
+            // The files past the bound are not fingerprinted (which ones depends on directory order, which a command can
+            // arrange), so such a directory is never vouched for: a fingerprint no later snapshot matches.
+            hooks[$"(more than {MaximumHookFiles} files in {Path.GetFileName(Path.GetDirectoryName(directory))}/hooks)"] = $"too many:{Guid.NewGuid():N}";
             files = files.Take(MaximumHookFiles).ToList();
         }
 
