@@ -148,6 +148,48 @@ public sealed class AuditLockEscapeTests
         Assert.Contains(otherEvents, line => line.Contains("\"event\":\"execution_finished\"", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_fifo_planted_as_the_lock_file_or_the_log_never_hangs_a_writer(bool plantAsLog)
+    {
+        // Arrange: what a command can do under Landlock when the log lies in a writable root.
+        using var directory = new TemporaryDirectory();
+        var log = new JsonLinesAuditLog(directory.File("audit.jsonl"), TimeProvider.System, lockTimeout: TimeSpan.FromSeconds(1));
+        Assert.Null(log.Prepare());
+        var planted = plantAsLog ? log.Path : log.LockPath;
+        File.Delete(planted);
+        HostCommand.Run(directory.Path, "mkfifo", planted);
+
+        // Positive control: a plain open of that path blocks until someone opens the other end.
+        var plainOpen = Task.Run(() => File.ReadAllBytes(planted));
+        var plainOpenBlocked = await Task.WhenAny(plainOpen, Task.Delay(WhileHeld)) != plainOpen;
+        await using (new FileStream(planted, FileMode.Open, FileAccess.Write))
+        {
+        }
+
+        await plainOpen;
+
+        // Act
+        var append = Task.Run(async () =>
+        {
+            try
+            {
+                await log.AppendAsync(new AuditEvent(AuditEventNames.Denial, []), CancellationToken.None);
+                return "appended";
+            }
+            catch (IOException e)
+            {
+                return e.GetType().Name;
+            }
+        });
+        var completed = await Task.WhenAny(append, Task.Delay(Bound)) == append;
+
+        // Assert: the append ended (written or refused), it did not wait on the FIFO.
+        Assert.True(plainOpenBlocked);
+        Assert.True(completed, "the audit writer blocked on a FIFO");
+    }
+
     [Fact]
     public async Task Positive_control_the_same_lock_held_by_an_unsandboxed_process_makes_a_writer_wait()
     {
