@@ -77,14 +77,11 @@ internal static class RunCommand
             using var observer = new ConsoleOutputObserver();
             var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
             var result = await runtime.Pipeline.ExecuteAsync(request!, channel, observer, cancellationToken).ConfigureAwait(false);
-            if (result.Message is { } message && result.Status != ShellStatus.Completed)
+            // A completed run's message carries what the human must hear before their own tools run (a planted
+            // repository), a limit that stopped the command, or an end the audit log could not record.
+            if (result.Message is { } message)
             {
                 await Console.Error.WriteLineAsync($"agentexec: {message}").ConfigureAwait(false);
-            }
-            else if (result.Repositories is { } repositories)
-            {
-                // A completed run has no message otherwise; this one the human must see before their own git runs.
-                await Console.Error.WriteLineAsync($"agentexec: {repositories.Render(runtime.Settings.Workspace)}").ConfigureAwait(false);
             }
 
             return ExitCode(result);

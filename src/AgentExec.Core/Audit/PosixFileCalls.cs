@@ -38,13 +38,17 @@ internal static partial class PosixFileCalls
     // EWOULDBLOCK (EAGAIN): 11 on Linux, 35 on macOS.
     private static int WouldBlock => OperatingSystem.IsMacOS() ? 35 : 11;
 
+    // O_NONBLOCK: no effect on a regular file, but a FIFO planted where the log or its lock file belongs (a writable
+    // root under Landlock) must fail an append, never block the server in open or read for good.
+    private static int NonBlockingOpenFlag => OperatingSystem.IsMacOS() ? 0x4 : 0x800;
+
     private static int CloseOnExecFlag => OperatingSystem.IsMacOS() ? 0x100_0000 : 0x8_0000;
 
     /// <summary>Opens an existing file for reading and appending (<c>O_RDWR | O_APPEND | O_CLOEXEC</c>).</summary>
-    public static SafeFileHandle OpenForAppend(string path) => Open(path, ReadWrite | AppendFlag | CloseOnExecFlag);
+    public static SafeFileHandle OpenForAppend(string path) => Open(path, ReadWrite | AppendFlag | CloseOnExecFlag | NonBlockingOpenFlag);
 
     /// <summary>Opens an existing file or directory for reading (<c>O_RDONLY | O_CLOEXEC</c>).</summary>
-    public static SafeFileHandle OpenForReading(string path) => Open(path, ReadOnly | CloseOnExecFlag);
+    public static SafeFileHandle OpenForReading(string path) => Open(path, ReadOnly | CloseOnExecFlag | NonBlockingOpenFlag);
 
     /// <summary>Waits for a <c>flock</c> operation (<see cref="LockShared"/>, <see cref="LockExclusive"/>, <see cref="Unlock"/>).</summary>
     public static void Flock(SafeFileHandle handle, int operation, string path)

@@ -37,6 +37,9 @@ internal static class CredentialScan
 
     private const string GitName = ".git";
 
+    // The entry that makes git consider a directory a git directory of its own (setup.c, is_git_directory).
+    private const string HeadName = "HEAD";
+
     private static readonly EnumerationOptions Options = new()
     {
         AttributesToSkip = 0,
@@ -68,6 +71,7 @@ internal static class CredentialScan
 
         var found = new List<string>();
         var repositories = new List<string>();
+        var gitDirectories = new List<string>();
         var pending = new Queue<(string Directory, int Depth)>(distinct.Select(root => (root, 0)));
         var read = 0;
         while (pending.TryDequeue(out var current))
@@ -91,17 +95,29 @@ internal static class CredentialScan
                 {
                     if (++read > maxEntries)
                     {
-                        return new CredentialScanResult(found, read - 1, $"stopped after {maxEntries} entries, in {current.Directory}") { Repositories = repositories };
+                        return new CredentialScanResult(found, read - 1, $"stopped after {maxEntries} entries, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories };
                     }
 
                     var path = Path.Join(current.Directory, name);
+                    if (name == HeadName)
+                    {
+                        // git takes a directory holding HEAD (with objects/ and refs/, or a commondir file) for a git
+                        // directory itself, a bare repository (core.worktree gives it a work tree): git -C that-directory
+                        // status reads its config and runs core.fsmonitor. Strict: every such directory is recorded.
+                        gitDirectories.Add(current.Directory);
+                        if (repositories.Count + gitDirectories.Count >= MaxRepositories)
+                        {
+                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories };
+                        }
+                    }
+
                     if (name == GitName)
                     {
                         // A directory, a gitfile or a link: whatever git would follow from here; never entered.
                         repositories.Add(path);
-                        if (repositories.Count >= MaxRepositories)
+                        if (repositories.Count + gitDirectories.Count >= MaxRepositories)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories };
+                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories };
                         }
                     }
                     else if (isCredentialName(name))
@@ -109,14 +125,14 @@ internal static class CredentialScan
                         found.Add(path);
                         if (found.Count >= maxFound)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {maxFound} matches, in {current.Directory}") { Repositories = repositories };
+                            return new CredentialScanResult(found, read, $"stopped after {maxFound} matches, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories };
                         }
                     }
                     else if (isDirectory)
                     {
                         if (current.Depth + 1 > maxDepth)
                         {
-                            return new CredentialScanResult(found, read, $"stopped at {maxDepth} levels deep, at {path}") { Repositories = repositories };
+                            return new CredentialScanResult(found, read, $"stopped at {maxDepth} levels deep, at {path}") { Repositories = repositories, GitDirectories = gitDirectories };
                         }
 
                         pending.Enqueue((path, current.Depth + 1));
@@ -129,6 +145,6 @@ internal static class CredentialScan
             }
         }
 
-        return new CredentialScanResult(found, read, null) { Repositories = repositories };
+        return new CredentialScanResult(found, read, null) { Repositories = repositories, GitDirectories = gitDirectories };
     }
 }

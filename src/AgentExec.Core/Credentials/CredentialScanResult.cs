@@ -8,4 +8,10 @@ internal sealed record CredentialScanResult(IReadOnlyList<string> Found, int Ent
 {
     /// <summary>Every <c>.git</c> entry (directory, gitfile or link) the walk met, nearest first; not entered.</summary>
     public IReadOnlyList<string> Repositories { get; init; } = [];
+
+    /// <summary>
+    /// Every directory the walk met that holds an entry named <c>HEAD</c>: git may take such a directory for a git
+    /// directory itself (a bare repository, or one given a work tree by <c>core.worktree</c>), with no <c>.git</c> at all.
+    /// </summary>
+    public IReadOnlyList<string> GitDirectories { get; init; } = [];
 }

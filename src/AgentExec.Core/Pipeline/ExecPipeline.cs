@@ -445,7 +445,12 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             ["stderr_bytes"] = execution.Stderr.TotalBytes,
         };
         repositories?.AddTo(finished);
-        await call.TryRecordAsync(AuditEventNames.ExecutionFinished, finished).ConfigureAwait(false);
+        if (!await call.TryRecordAsync(AuditEventNames.ExecutionFinished, finished).ConfigureAwait(false))
+        {
+            // The command has run and cannot be unrun; its start is in the log. What the log lacks, the caller hears of
+            // (under Landlock another call's command can hold the writers' lock past the deadline).
+            message = (message is null ? string.Empty : message + " ") + FinishUnrecorded;
+        }
 
         return new ShellResult(
             status,
@@ -470,6 +475,9 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         await call.TryRecordAsync(AuditEventNames.Denial, DenialFields(message, approval)).ConfigureAwait(false);
         return ShellResult.NotRun(status, message, approval, evaluation) with { AuditHead = call.Head };
     }
+
+    /// <summary>Said in the result when a command ran but its <c>execution_finished</c> event could not be written.</summary>
+    internal const string FinishUnrecorded = "The audit log could not record how this command ended (audit_unavailable); its start is recorded.";
 
     private static ShellResult AuditUnavailable(CallRecorder call, PolicyEvaluation? evaluation) =>
         ShellResult.NotRun(

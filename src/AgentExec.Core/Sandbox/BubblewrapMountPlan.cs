@@ -245,7 +245,7 @@ internal sealed class BubblewrapMountPlan
         }
 
         IncompleteCredentialScan = scan.Incomplete;
-        Repositories = new WalkedRepositories(scan.Repositories, scan.Incomplete);
+        Repositories = WalkedRepositories.From(scan);
         HiddenCredentials = _mounts.Count(mount => mount.Layer == MountLayer.Hidden) - before;
     }
 

@@ -61,13 +61,15 @@ public sealed class RepositorySnapshot
         if (walked is null)
         {
             var scan = CredentialScan.Run(static _ => false, realRoots);
-            walked = new WalkedRepositories(scan.Repositories, scan.Incomplete);
+            walked = WalkedRepositories.From(scan);
         }
 
         var repositories = new Dictionary<string, RepositoryState>(StringComparer.Ordinal);
 
         // A placeholder (WorkspacePlaceholders, only ever a root's own .git) is no repository: it comes and goes with
         // parallel runs, and as a non-root user its mode 000 would read as an unreadable config that never changed.
+        // A directory git would take for a git directory itself (bare-shaped: HEAD, objects/, refs/) is read like a .git
+        // directory: with core.worktree it is a repository with a work tree and no .git anywhere.
         var rootSet = realRoots.ToHashSet(StringComparer.Ordinal);
         foreach (var dotGit in walked.DotGits.Where(dotGit => !(rootSet.Contains(Path.GetDirectoryName(dotGit) ?? "") && WorkspacePlaceholders.IsPlaceholder(dotGit))))
         {
@@ -243,7 +245,9 @@ public sealed class RepositorySnapshot
 
         if (files.Count > MaximumHookFiles)
         {
-            hooks[$"(more than {MaximumHookFiles} files in {Path.GetFileName(Path.GetDirectoryName(directory))}/hooks)"] = "too many";
+            // The files past the bound are not fingerprinted (which ones depends on directory order, which a command can
+            // arrange), so such a directory is never vouched for: a fingerprint no later snapshot matches.
+            hooks[$"(more than {MaximumHookFiles} files in {Path.GetFileName(Path.GetDirectoryName(directory))}/hooks)"] = $"too many:{Guid.NewGuid():N}";
             files = files.Take(MaximumHookFiles).ToList();
         }
 
@@ -266,7 +270,10 @@ public sealed class RepositorySnapshot
             var mode = OperatingSystem.IsWindows() ? 0 : (int)File.GetUnixFileMode(file);
             if (info.Length > MaximumHookBytes)
             {
-                return $"{mode}:{info.Length}:{info.LastWriteTimeUtc.Ticks}";
+                // Not hashed, so never vouched for: length and modification time are the command's to restore (touch -d)
+                // after rewriting the content. A fingerprint no later snapshot can match reports such a hook after
+                // every run; git hooks this large are not written by hand.
+                return $"{mode}:{info.Length}:unverified:{Guid.NewGuid():N}";
             }
 
             var bytes = GitConfigFileBytes.ReadIfExists(file, MaximumHookBytes) ?? [];

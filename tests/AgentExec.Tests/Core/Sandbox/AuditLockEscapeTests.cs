@@ -108,6 +108,90 @@ public sealed class AuditLockEscapeTests
         Assert.Equal((ShellStatus.Completed, "third\n"), (afterwards.Status, afterwards.Stdout.Text));
     }
 
+    [LandlockFact]
+    public async Task Under_landlock_a_command_that_locks_the_lock_file_while_another_call_runs_cannot_make_its_end_go_unsaid()
+    {
+        // Arrange: the other call's command is already running (its execution_started written) when the probe, in a
+        // second call, takes the writers' lock; the other command ends while the lock is held.
+        using var scenario = new LandlockScenario();
+        var logPath = scenario.InSibling("audit.jsonl");
+        var log = new JsonLinesAuditLog(logPath, TimeProvider.System);
+        Assert.Null(log.Prepare());
+        File.WriteAllText(scenario.InWorkspace("probe.sh"), Probe([log.LockPath]));
+        File.WriteAllText(scenario.InWorkspace("other.sh"), "while [ ! -e locked.flag ]; do sleep 0.05; done\necho second\n");
+        var other = LandlockPipeline(scenario, new JsonLinesAuditLog(logPath, TimeProvider.System, lockTimeout: TimeSpan.FromSeconds(1)));
+        var otherRequest = Request("bash other.sh", scenario.Workspace);
+
+        // Act
+        var otherCall = other.ExecuteAsync(otherRequest, NobodyToAsk.Instance, null, CancellationToken.None);
+        var started = Task.Run(async () =>
+        {
+            while (!File.ReadAllText(logPath).Contains("\"event\":\"execution_started\"", StringComparison.Ordinal))
+            {
+                await Task.Delay(20);
+            }
+        });
+        Assert.True(await Task.WhenAny(started, otherCall, Task.Delay(Bound)) == started, "the other call's command did not start");
+        var holding = LandlockPipeline(scenario, log).ExecuteAsync(Request("bash probe.sh", scenario.Workspace), NobodyToAsk.Instance, null, CancellationToken.None);
+        var held = await WaitForAsync(scenario.InWorkspace("locked.flag"), holding);
+        var otherResult = await Task.WhenAny(otherCall, Task.Delay(Bound)) == otherCall ? await otherCall : null;
+        File.WriteAllText(scenario.InWorkspace("release.flag"), string.Empty);
+        var holderResult = await holding;
+        var otherEvents = File.ReadAllLines(logPath).Where(line => line.Contains($"\"call_id\":\"{otherRequest.CallId}\"", StringComparison.Ordinal)).ToList();
+
+        // Assert: positive control, the lock was really held and the other command really ran (its start recorded);
+        // then the property: a command that ran has its execution_finished in the log, or its result says the log
+        // lacks it (Landlock cannot keep a command from holding the lock past the writers' deadline).
+        Assert.True(held, holderResult.Stdout.Text + holderResult.Stderr.Text);
+        Assert.StartsWith("LOCKED ", holderResult.Stdout.Text, StringComparison.Ordinal);
+        Assert.Equal("second\n", otherResult?.Stdout.Text);
+        Assert.Contains(otherEvents, line => line.Contains("\"event\":\"execution_started\"", StringComparison.Ordinal));
+        var finishRecorded = otherEvents.Any(line => line.Contains("\"event\":\"execution_finished\"", StringComparison.Ordinal));
+        Assert.True(finishRecorded || otherResult!.Message?.Contains(ExecPipeline.FinishUnrecorded, StringComparison.Ordinal) == true, otherResult!.Message);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_fifo_planted_as_the_lock_file_or_the_log_never_hangs_a_writer(bool plantAsLog)
+    {
+        // Arrange: what a command can do under Landlock when the log lies in a writable root.
+        using var directory = new TemporaryDirectory();
+        var log = new JsonLinesAuditLog(directory.File("audit.jsonl"), TimeProvider.System, lockTimeout: TimeSpan.FromSeconds(1));
+        Assert.Null(log.Prepare());
+        var planted = plantAsLog ? log.Path : log.LockPath;
+        File.Delete(planted);
+        HostCommand.Run(directory.Path, "mkfifo", planted);
+
+        // Positive control: a plain open of that path blocks until someone opens the other end.
+        var plainOpen = Task.Run(() => File.ReadAllBytes(planted));
+        var plainOpenBlocked = await Task.WhenAny(plainOpen, Task.Delay(WhileHeld)) != plainOpen;
+        await using (new FileStream(planted, FileMode.Open, FileAccess.Write))
+        {
+        }
+
+        await plainOpen;
+
+        // Act
+        var append = Task.Run(async () =>
+        {
+            try
+            {
+                await log.AppendAsync(new AuditEvent(AuditEventNames.Denial, []), CancellationToken.None);
+                return "appended";
+            }
+            catch (IOException e)
+            {
+                return e.GetType().Name;
+            }
+        });
+        var completed = await Task.WhenAny(append, Task.Delay(Bound)) == append;
+
+        // Assert: the append ended (written or refused), it did not wait on the FIFO.
+        Assert.True(plainOpenBlocked);
+        Assert.True(completed, "the audit writer blocked on a FIFO");
+    }
+
     [Fact]
     public async Task Positive_control_the_same_lock_held_by_an_unsandboxed_process_makes_a_writer_wait()
     {

@@ -65,6 +65,44 @@ public sealed class LandlockRepositoryWatchTests : IDisposable
         Assert.Equal(("hook pre-commit added", true), (change.What, change.NewRepository));
     }
 
+    [LandlockFact]
+    public async Task A_bare_shaped_directory_with_an_fsmonitor_is_reported()
+    {
+        // Act: no .git; HEAD, objects/, refs/ and a config with core.worktree make sub a repository to git.
+        var result = await RunScriptAsync(EndToEnd.RepositoryReportProcessTests.BareShapedRepository("sub") + "echo DONE");
+
+        // Assert
+        Assert.Equal((ShellStatus.Completed, "DONE\n"), (result.Status, result.Stdout.Text));
+        var change = Assert.Single(result.Repositories!.Changes);
+        Assert.Equal((_scenario.InWorkspace("sub"), "config sets core.fsmonitor", true), (change.DotGit, change.What, change.NewRepository));
+
+        // Positive control: the human's git -C sub status runs the planted fsmonitor.
+        HostCommand.Run(_scenario.InWorkspace("sub"), "git", "status");
+        Assert.True(File.Exists(_scenario.InWorkspace("sub/FSMONITOR-RAN")));
+    }
+
+    [LandlockFact]
+    public async Task A_hook_too_large_to_hash_rewritten_with_its_length_and_time_restored_is_reported()
+    {
+        // Arrange: a hook past the snapshot's hashing bound (1 MiB), which a command rewrote and then put back its
+        // length and modification time.
+        var hook = _scenario.InWorkspace(".git/hooks/pre-commit");
+        File.WriteAllText(hook, "#!/bin/sh\n" + new string('#', 1_100_000) + "\necho benign______\n");
+        File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var rewrite = "t=$(stat -c %y .git/hooks/pre-commit) && sed -i 's/^echo benign______$/touch HOOK-RAN-XY/' .git/hooks/pre-commit && touch -d \"$t\" .git/hooks/pre-commit && echo DONE";
+
+        // Act
+        var result = await RunScriptAsync(rewrite);
+
+        // Assert: positive control, the content really changed with the same length, and the human's commit runs it.
+        Assert.Equal((ShellStatus.Completed, "DONE\n"), (result.Status, result.Stdout.Text));
+        Assert.Equal(1_100_000 + 29, new FileInfo(hook).Length);
+        HostCommand.Git(_scenario.Workspace, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x");
+        Assert.True(File.Exists(_scenario.InWorkspace("HOOK-RAN-XY")));
+        var change = Assert.Single(result.Repositories!.Changes);
+        Assert.Equal("hook pre-commit changed", change.What);
+    }
+
     private async Task<ShellResult> RunScriptAsync(string script)
     {
         File.WriteAllText(_scenario.InWorkspace("probe.sh"), script);

@@ -78,6 +78,28 @@ public sealed class RepositorySnapshotTests : IDisposable
     }
 
     [Fact]
+    public void A_hook_past_the_fingerprinted_files_of_a_crowded_hooks_directory_changing_is_reported()
+    {
+        // Arrange: more files in hooks/ than the snapshot fingerprints; pick one the enumeration reaches past the bound.
+        var hooks = _root.File(".git/hooks");
+        for (var i = 0; i < 300; i++)
+        {
+            File.WriteAllText(Path.Combine(hooks, $"pre-commit-{i}"), "#!/bin/sh\n");
+        }
+
+        var unseen = Directory.EnumerateFiles(hooks).Skip(256).First(file => !file.EndsWith(".sample", StringComparison.Ordinal));
+        var before = Take();
+        File.WriteAllText(unseen, "#!/bin/sh\npayload\n");
+
+        // Act
+        var report = before.CompareWithNow();
+
+        // Assert: positive control, the changed file lies past the 256 fingerprinted ones; the change is still heard of.
+        Assert.True(Directory.EnumerateFiles(hooks).ToList().IndexOf(unseen) >= 256);
+        Assert.False(report.IsEmpty);
+    }
+
+    [Fact]
     public void Removing_a_setting_reports_nothing_and_a_control_character_in_a_name_is_escaped()
     {
         // Arrange
