@@ -28,12 +28,22 @@ internal sealed class OtlpReceiver : IDisposable
 
     public static OtlpReceiver Start()
     {
-        // Ask the OS for a free loopback port; HttpListener cannot bind port 0 itself.
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return new OtlpReceiver(port);
+        // Ask the OS for a free loopback port; HttpListener cannot bind port 0 itself. Between the probe and the bind
+        // another test may take the port (tests bind loopback ports in parallel), so a few tries.
+        for (var attempt = 1; ; attempt++)
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            try
+            {
+                return new OtlpReceiver(port);
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+            }
+        }
     }
 
     /// <summary>Every body posted to <paramref name="path"/> (<c>/v1/traces</c>, <c>/v1/metrics</c>), as text.</summary>
