@@ -105,6 +105,8 @@ internal sealed partial class WorkspacePlaceholders
         }
         catch
         {
+            // A placeholder made before the failure stays: another run may have started since and mounted it, and
+            // removing it would unmount it there. The next run here that ends alone removes it.
             lockHandle.Dispose();
             throw;
         }
