@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -8,6 +9,12 @@ namespace AgentExec.Core.Commands;
 /// .NET opens without <c>O_NONBLOCK</c>, and opening a FIFO for reading then waits for a writer forever: a FIFO
 /// planted where a configuration include points would hang every later check. So the file is opened through libc
 /// with <c>O_NONBLOCK</c> (no effect on a regular file), and anything that cannot seek is refused.
+/// <para>
+/// On Linux nothing but a regular file is ever really opened: opening a device runs its driver (a watchdog starts its
+/// timer, a tape rewinds), and a hook or include can be a link to anything in <c>/dev</c>. So the path is first opened
+/// with <c>O_PATH</c>, which opens nothing, its type is read from that descriptor, and only a regular file is reopened
+/// for reading, through <c>/proc/self/fd</c>, which names that very inode: no swap can come in between.
+/// </para>
 /// </remarks>
 internal static partial class GitConfigFileBytes
 {
@@ -58,12 +65,53 @@ internal static partial class GitConfigFileBytes
             return File.Exists(path) ? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite) : null;
         }
 
+        if (!OperatingSystem.IsLinux())
+        {
+            return OpenOrNull(path, Flags);
+        }
+
+        // O_PATH | O_CLOEXEC: a handle on the inode that opens nothing, then its type, then the real open of that inode.
+        using var located = OpenOrNull(path, 0x20_0000 | 0x8_0000);
+        if (located is null)
+        {
+            return null;
+        }
+
+        if (!IsRegularFile(located))
+        {
+            throw new IOException($"{path} is not a regular file");
+        }
+
+        // O_NOCTTY as well: whatever this is, it never becomes the server's terminal.
+        return OpenOrNull(string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{located.DangerousGetHandle()}"), Flags | 0x100)
+            ?? throw new IOException($"{path} disappeared while being read");
+    }
+
+    private static unsafe bool IsRegularFile(SafeFileHandle located)
+    {
+        const int emptyPath = 0x1000; // AT_EMPTY_PATH
+        const uint typeOnly = 0x1; // STATX_TYPE
+        const int typeMask = 0xF000;
+        const int regularFile = 0x8000;
+
+        // struct statx is the same on every architecture: stx_mask at 0, stx_mode (a u16) at 28.
+        var buffer = stackalloc byte[256];
+        if (statx((int)located.DangerousGetHandle(), string.Empty, emptyPath, typeOnly, buffer) != 0 || (*(uint*)buffer & typeOnly) == 0)
+        {
+            throw new IOException($"statx failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        return (*(ushort*)(buffer + 28) & typeMask) == regularFile;
+    }
+
+    private static SafeFileHandle? OpenOrNull(string path, int flags)
+    {
         int fd;
         int error;
         do
         {
             // No O_CREAT, so the variadic mode argument is never read: passing it as a fixed argument is safe on every ABI.
-            fd = open(path, Flags, 0);
+            fd = open(path, flags, 0);
             error = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
         }
         while (fd < 0 && error == Interrupted);
@@ -84,4 +132,7 @@ internal static partial class GitConfigFileBytes
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int statx(int directoryDescriptor, string path, int flags, uint mask, byte* buffer);
 }
