@@ -140,10 +140,24 @@ internal static class KnownSafeProof
         var words = command.Arguments
             .Concat(parsed.AllRedirections.Where(redirection => !redirection.IsDuplication && redirection.Heredoc is null && !redirection.IsHereString)
                 .Select(redirection => redirection.Target));
+        var checkedSpellings = 0;
         foreach (var word in words)
         {
             foreach (var spelling in PathSpellings(word, context.HomeDirectory))
             {
+                if (!spelling.IsPattern && !KernelCanResolve(spelling.Path))
+                {
+                    // The kernel refuses such a path (ENAMETOOLONG) before it looks at a single file: it reads nothing.
+                    continue;
+                }
+
+                if (++checkedSpellings > MaxPathSpellings)
+                {
+                    // Every suffix of a long option cluster is a spelling (-aaaa…f/etc/shadow): past this many the
+                    // check would cost seconds per command line, so the stricter answer is given instead.
+                    return $"any of its more than {MaxPathSpellings} path spellings (too many to check)";
+                }
+
                 foreach (var directory in directories.Candidates)
                 {
                     // Joined, not normalised: "e/../shadow" through a link e -> /etc/ssl is /etc/shadow to the kernel,
@@ -159,6 +173,33 @@ internal static class KnownSafeProof
         }
 
         return null;
+    }
+
+    /// <summary>How many path spellings of one command are checked against the credential list before it counts as a read of one.</summary>
+    private const int MaxPathSpellings = 1024;
+
+    // PATH_MAX and NAME_MAX (limits.h): open(2) fails with ENAMETOOLONG on a longer path or component.
+    private const int LongestPath = 4095;
+    private const int LongestName = 255;
+
+    // False when open(2) would refuse the path as too long, whatever is on disk: a path of more than PATH_MAX bytes, or
+    // with a component of more than NAME_MAX bytes.
+    private static bool KernelCanResolve(string path)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(path) > LongestPath)
+        {
+            return false;
+        }
+
+        foreach (var component in path.Split('/'))
+        {
+            if (component.Length > LongestName / 4 && System.Text.Encoding.UTF8.GetByteCount(component) > LongestName)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     // Only a reader's own arguments (after the program word) may be patterns or "~": a wrapper's option value

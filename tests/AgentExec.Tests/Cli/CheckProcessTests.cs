@@ -36,6 +36,40 @@ public sealed class CheckProcessTests
     }
 
     [Fact]
+    public async Task A_long_option_cluster_is_judged_in_a_fraction_of_a_second_and_still_names_the_credential_at_its_end()
+    {
+        // Arrange: every suffix of "-aaa…f.env" is a path the attached value could be; there were once 30,000 of them,
+        // each checked on disk, and one such line took minutes. The cluster's tail must still be found.
+        using var agentexec = new AgentExecProcess();
+        var cluster = "-" + new string('a', 20_000) + "f.env";
+        var innocent = "-" + new string('a', 20_000);
+
+        // Act
+        var named = await agentexec.RunAsync(["check", "--sandbox", "danger-full-access", "--", "cat", cluster]);
+        var control = await agentexec.RunAsync(["check", "--sandbox", "danger-full-access", "--", "cat", innocent]);
+
+        // Assert
+        Assert.Contains("could read the credential location .env", named.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("could read the credential location", control.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Past_the_bound_on_path_spellings_a_command_counts_as_a_credential_read()
+    {
+        // Arrange: six clusters of 250 letters, each component short enough to open: 1,500 spellings, past the bound.
+        using var agentexec = new AgentExecProcess();
+        var clusters = Enumerable.Repeat("-" + new string('b', 250), 6).ToArray();
+
+        // Act
+        var many = await agentexec.RunAsync(["check", "--sandbox", "danger-full-access", "--", "cat", .. clusters]);
+        var few = await agentexec.RunAsync(["check", "--sandbox", "danger-full-access", "--", "cat", clusters[0]]);
+
+        // Assert: the stricter answer past the bound; the control below it names nothing.
+        Assert.Contains("too many to check", many.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("could read the credential location", few.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_runs_nothing()
     {
         using var agentexec = new AgentExecProcess();
