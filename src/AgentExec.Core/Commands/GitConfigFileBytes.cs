@@ -1,3 +1,4 @@
+using AgentExec.Core.Configuration;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -77,7 +78,7 @@ internal static partial class GitConfigFileBytes
             return null;
         }
 
-        if (!IsRegularFile(located))
+        if (!UnixFileStatus.Of(located, path).IsRegularFile)
         {
             throw new IOException($"{path} is not a regular file");
         }
@@ -85,23 +86,6 @@ internal static partial class GitConfigFileBytes
         // O_NOCTTY as well: whatever this is, it never becomes the server's terminal.
         return OpenOrNull(string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{located.DangerousGetHandle()}"), Flags | 0x100)
             ?? throw new IOException($"{path} disappeared while being read");
-    }
-
-    private static unsafe bool IsRegularFile(SafeFileHandle located)
-    {
-        const int emptyPath = 0x1000; // AT_EMPTY_PATH
-        const uint typeOnly = 0x1; // STATX_TYPE
-        const int typeMask = 0xF000;
-        const int regularFile = 0x8000;
-
-        // struct statx is the same on every architecture: stx_mask at 0, stx_mode (a u16) at 28.
-        var buffer = stackalloc byte[256];
-        if (statx((int)located.DangerousGetHandle(), string.Empty, emptyPath, typeOnly, buffer) != 0 || (*(uint*)buffer & typeOnly) == 0)
-        {
-            throw new IOException($"statx failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-        }
-
-        return (*(ushort*)(buffer + 28) & typeMask) == regularFile;
     }
 
     private static SafeFileHandle? OpenOrNull(string path, int flags)
@@ -132,7 +116,4 @@ internal static partial class GitConfigFileBytes
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int statx(int directoryDescriptor, string path, int flags, uint mask, byte* buffer);
 }

@@ -1,3 +1,4 @@
+using AgentExec.Core.Configuration;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -60,7 +61,7 @@ internal sealed partial class WorkspacePlaceholders
     }
 
     /// <summary>The directory of the workspaces' lock files, hidden from every bubblewrap command.</summary>
-    public static string StateDirectory => $"/tmp/agentexec-{geteuid()}";
+    public static string StateDirectory => $"/tmp/agentexec-{Libc.GetEffectiveUserId()}";
 
     /// <summary>The placeholders this run created (others may already have stood there for another run).</summary>
     public IReadOnlyList<string> Created { get; }
@@ -206,30 +207,24 @@ internal sealed partial class WorkspacePlaceholders
     /// unmounts the placeholders of a run still going.
     /// </summary>
     /// <exception cref="IOException">The directory is a link, not a directory, not owned by this user, or open to others.</exception>
-    private static unsafe void EnsurePrivate(string directory)
+    private static void EnsurePrivate(string directory)
     {
-        const int atCurrentDirectory = -100;
-        const int noFollow = 0x100;
-        const uint wanted = 0x1 | 0x2 | 0x8; // STATX_TYPE | STATX_MODE | STATX_UID
-        const int typeMask = 0xF000;
-        const int directoryType = 0x4000;
         const int openToOthers = 0x3F; // group and other: rwx each
-
-        // struct statx is the same on every architecture: stx_mask at 0, stx_uid at 20, stx_mode at 28.
-        var buffer = stackalloc byte[256];
-        if (statx(atCurrentDirectory, directory, noFollow, wanted, buffer) != 0)
+        UnixFileStatus status;
+        try
         {
-            throw new IOException($"the placeholder lock directory {directory} cannot be examined: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            status = UnixFileStatus.OfPath(directory);
+        }
+        catch (IOException exception)
+        {
+            throw new IOException($"the placeholder lock directory: {exception.Message}", exception);
         }
 
-        var mask = *(uint*)buffer;
-        var owner = *(uint*)(buffer + 20);
-        var mode = (int)*(ushort*)(buffer + 28);
-        if ((mask & wanted) != wanted || (mode & typeMask) != directoryType || owner != geteuid() || (mode & openToOthers) != 0)
+        if (!status.IsDirectory || status.Owner != Libc.GetEffectiveUserId() || (status.Permissions & openToOthers) != 0)
         {
             throw new IOException(
-                $"the placeholder lock directory {directory} is not a private directory of this user (owner {owner}, mode {Convert.ToString(mode & 0xFFF, 8)}, "
-                + $"{((mode & typeMask) == directoryType ? "a directory" : "not a directory")}); remove it so that AgentExec can make its own");
+                $"the placeholder lock directory {directory} is not a private directory of this user (owner {status.Owner}, mode {Convert.ToString(status.Permissions, 8)}, "
+                + $"{(status.IsDirectory ? "a directory" : "not a directory")}); remove it so that AgentExec can make its own");
         }
     }
 
@@ -376,10 +371,4 @@ internal sealed partial class WorkspacePlaceholders
 
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int flock(SafeFileHandle fd, int operation);
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int statx(int directoryDescriptor, string path, int flags, uint mask, byte* buffer);
-
-    [LibraryImport("libc", EntryPoint = "geteuid")]
-    private static partial uint geteuid();
 }

@@ -16,15 +16,18 @@ internal static class BubblewrapAvailability
 {
     public const string RequireVariable = "AGENTEXEC_TEST_REQUIRE_BUBBLEWRAP";
 
-    private static readonly Lazy<string?> Problem = new(FindProblem);
+    private static readonly Lazy<SandboxProbeResult> Probe = new(ProbeOnce);
 
     /// <summary>The reason bubblewrap tests are skipped, or null when they run.</summary>
     public static string? SkipReason =>
-        Problem.Value is { } problem && Environment.GetEnvironmentVariable(RequireVariable) != "1"
+        Probe.Value.Problem is { } problem && Environment.GetEnvironmentVariable(RequireVariable) != "1"
             ? $"SKIPPED, NOT PASSED: bubblewrap is not usable here ({problem}). Install it (`apt-get install bubblewrap`) where unprivileged user namespaces are allowed, or set {RequireVariable}=1 to make this a failure."
             : null;
 
-    private static string? FindProblem()
+    /// <summary>The <c>bwrap</c> the server would use, found the way it finds it; fails the test where there is none.</summary>
+    public static string Executable => Assert.IsType<BubblewrapSandbox>(Probe.Value.Sandbox).Executable;
+
+    private static SandboxProbeResult ProbeOnce()
     {
         using var directory = new SandboxTestDirectory();
         var settings = new AgentExecSettings
@@ -34,6 +37,6 @@ internal static class BubblewrapAvailability
             Sandbox = SandboxMode.WorkspaceWrite,
             SandboxBackend = SandboxBackendPreference.Bubblewrap,
         };
-        return new BubblewrapProbe(ChildEnvironment.ReadHost()).Probe(settings).Problem;
+        return new BubblewrapProbe(ChildEnvironment.ReadHost()).Probe(settings);
     }
 }

@@ -12,19 +12,6 @@ public sealed class BubblewrapTmpfsSizeTests
 {
     private const long Mebibyte = 1024 * 1024;
 
-    /// <summary>The <c>bwrap</c> the server would use, found the way it finds it.</summary>
-    private static readonly Lazy<string> Bwrap = new(() =>
-    {
-        using var directory = new SandboxTestDirectory();
-        var probe = new BubblewrapProbe(ChildEnvironment.ReadHost()).Probe(new AgentExecSettings
-        {
-            Workspace = directory.Workspace,
-            AuditLogPath = Path.Combine(directory.Root, "audit.jsonl"),
-            Sandbox = SandboxMode.WorkspaceWrite,
-        });
-        return Assert.IsType<BubblewrapSandbox>(probe.Sandbox).Executable;
-    });
-
     private readonly CommandRunner _runner = new();
 
     [BubblewrapTheory]
@@ -53,7 +40,7 @@ public sealed class BubblewrapTmpfsSizeTests
 
         // Positive control: bubblewrap's own /dev, without the read-only remount, takes the file.
         var plain = await _runner.RunAsync(
-            Spec([Bwrap.Value, "--ro-bind", "/", "/", "--dev", "/dev", "--", "bash", "-c", script], sandboxDirectory.Workspace),
+            Spec([BubblewrapAvailability.Executable, "--ro-bind", "/", "/", "--dev", "/dev", "--", "bash", "-c", script], sandboxDirectory.Workspace),
             null,
             CancellationToken.None);
         Assert.Contains("PLANTED", plain.Stdout.Text, StringComparison.Ordinal);
@@ -97,7 +84,7 @@ public sealed class BubblewrapTmpfsSizeTests
             Argv = ["bash", "-c", script],
             Limits = limits,
         };
-        var wrapped = new BubblewrapSandbox(Bwrap.Value, BubblewrapMountPlanTests.HostPaths(directory.Home)).Wrap(invocation);
+        var wrapped = new BubblewrapSandbox(BubblewrapAvailability.Executable, BubblewrapMountPlanTests.HostPaths(directory.Home)).Wrap(invocation);
         try
         {
             return await _runner.RunAsync(Spec(wrapped.Argv, directory.Workspace), null, CancellationToken.None);

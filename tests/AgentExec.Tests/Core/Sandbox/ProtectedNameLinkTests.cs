@@ -25,18 +25,6 @@ public sealed class ProtectedNameLinkTests
         [ -L "$name" ] || echo REPLACED
         """;
 
-    private static readonly Lazy<string> Bwrap = new(() =>
-    {
-        using var directory = new SandboxTestDirectory();
-        var probe = new BubblewrapProbe(ChildEnvironment.ReadHost()).Probe(new AgentExecSettings
-        {
-            Workspace = directory.Workspace,
-            AuditLogPath = Path.Combine(directory.Root, "audit.jsonl"),
-            Sandbox = SandboxMode.WorkspaceWrite,
-        });
-        return Assert.IsType<BubblewrapSandbox>(probe.Sandbox).Executable;
-    });
-
     [BubblewrapTheory]
     [InlineData(".env")]
     [InlineData("agentexec.json")]
@@ -53,7 +41,7 @@ public sealed class ProtectedNameLinkTests
         {
             Argv = ["bash", "replace.sh", name],
         };
-        var sandbox = new BubblewrapSandbox(Bwrap.Value, BubblewrapMountPlanTests.HostPaths(directory.Home));
+        var sandbox = new BubblewrapSandbox(BubblewrapAvailability.Executable, BubblewrapMountPlanTests.HostPaths(directory.Home));
         var refusal = Assert.Throws<IOException>(() => sandbox.Wrap(invocation));
 
         // Assert: the run is refused (there is no mounting onto a link), and the link is as it was.

@@ -1,0 +1,60 @@
+using System.Runtime.InteropServices;
+
+namespace AgentExec.Core.Configuration;
+
+/// <summary>The type, permission bits and owner of one file, read with <c>statx(2)</c> (Linux).</summary>
+/// <param name="Owner">The owner's uid.</param>
+/// <param name="Mode">The whole <c>st_mode</c>: type and permission bits.</param>
+/// <remarks>
+/// .NET tells neither a file's type beyond file, directory and link, nor its owner; both matter where a path the agent
+/// controls is about to be opened or trusted. <c>struct statx</c> has one layout on every architecture, so it is read
+/// at fixed offsets: <c>stx_mask</c> at 0, <c>stx_uid</c> at 20, <c>stx_mode</c> at 28.
+/// </remarks>
+internal readonly partial record struct UnixFileStatus(uint Owner, int Mode)
+{
+    private const int TypeMask = 0xF000;
+    private const int CurrentDirectory = -100; // AT_FDCWD
+    private const int NoFollow = 0x100; // AT_SYMLINK_NOFOLLOW
+    private const int EmptyPath = 0x1000; // AT_EMPTY_PATH
+    private const uint Wanted = 0x1 | 0x2 | 0x8; // STATX_TYPE | STATX_MODE | STATX_UID
+
+    /// <summary>True for a directory.</summary>
+    public bool IsDirectory => (Mode & TypeMask) == 0x4000;
+
+    /// <summary>True for a regular file.</summary>
+    public bool IsRegularFile => (Mode & TypeMask) == 0x8000;
+
+    /// <summary>The permission bits (<c>07777</c>).</summary>
+    public int Permissions => Mode & 0xFFF;
+
+    /// <summary>The status of <paramref name="path"/> itself, a final link not followed.</summary>
+    /// <exception cref="IOException">It cannot be examined.</exception>
+    public static UnixFileStatus OfPath(string path) => Read(CurrentDirectory, path, NoFollow, path);
+
+    /// <summary>The status of what <paramref name="handle"/> is open on (an <c>O_PATH</c> handle too).</summary>
+    /// <exception cref="IOException">It cannot be examined.</exception>
+    public static UnixFileStatus Of(SafeHandle handle, string name)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        return Read((int)handle.DangerousGetHandle(), string.Empty, EmptyPath, name);
+    }
+
+    private static unsafe UnixFileStatus Read(int directory, string path, int flags, string name)
+    {
+        var buffer = stackalloc byte[256];
+        if (statx(directory, path, flags, Wanted, buffer) != 0)
+        {
+            throw new IOException($"{name} cannot be examined: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        if ((*(uint*)buffer & Wanted) != Wanted)
+        {
+            throw new IOException($"{name} cannot be examined: the file system did not report its type, mode and owner");
+        }
+
+        return new UnixFileStatus(*(uint*)(buffer + 20), *(ushort*)(buffer + 28));
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int statx(int directoryDescriptor, string path, int flags, uint mask, byte* buffer);
+}
