@@ -7,7 +7,7 @@ public sealed class TelemetryExportProcessTests
     public async Task Run_exports_its_span_and_metrics_when_the_endpoint_is_set_and_stdout_stays_the_commands_own()
     {
         // Arrange
-        using var collector = OtlpReceiver.Start();
+        await using var collector = OtlpReceiver.Start();
         using var agentexec = new AgentExecProcess();
         var environment = agentexec.Environment();
         environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint;
