@@ -45,23 +45,43 @@ internal static class CheckCommand
             var line = ShellQuoting.Join(argv);
             var request = new ExecRequest(line, Environment.CurrentDirectory, ExecRequest.DefaultTimeout, null, EscalationKind.None, "check");
             var evaluation = runtime.Pipeline.Evaluate(request);
-            var decision = Decision(evaluation, runtime.Sandbox);
+            var decision = evaluation.First.ToDecisionCode();
             Console.Out.Write(parseResult.GetValue(json)
                 ? RenderJson(line, decision, evaluation, runtime.Sandbox)
-                : RenderText(line, decision, evaluation, runtime.Sandbox));
+                : RenderText(line, evaluation, runtime.Sandbox));
             return 0;
         });
         return command;
     }
 
-    /// <summary>The decision in SPEC.md's words: run sandboxed, ask, forbidden, or run unsandboxed.</summary>
-    internal static string Decision(PolicyEvaluation evaluation, SandboxSelection sandbox) => evaluation.Verdict switch
+    /// <summary>
+    /// The decision in words that say who decides and where it runs (SPEC.md "Command line": "ask: a human must
+    /// approve it first"), rendered from the evaluation's plan for the first attempt and for a retry.
+    /// </summary>
+    internal static string DecisionInWords(PolicyEvaluation evaluation, SandboxSelection sandbox)
     {
-        PolicyVerdict.Forbid => "forbidden",
-        PolicyVerdict.Ask => "ask",
-        _ when sandbox.Mode == SandboxMode.DangerFullAccess => "run_unsandboxed",
-        _ => "run_sandboxed",
-    };
+        var first = evaluation.First;
+        var where = first.Where == Confinement.Sandboxed
+            ? $"in the {sandbox.Mode.ToCode()} sandbox"
+            : "with no sandbox";
+        var words = first switch
+        {
+            { Verdict: PolicyVerdict.Forbid } when evaluation.Reason == ApprovalReason.PolicyNever =>
+                "forbidden: denied without a question, because it would need a human's approval and the policy is never",
+            { Verdict: PolicyVerdict.Forbid } => "forbidden: denied without a question, by a forbidden rule",
+            { Verdict: PolicyVerdict.Ask } => $"ask: a human must approve it first; then it runs {where}",
+            { Approver: Approver.Rule } => $"run: an allow rule approves it; it runs {where}",
+            _ => $"run: no question; it runs {where}",
+        };
+        if (evaluation.Retry is { } retry)
+        {
+            words += retry.Approver == Approver.Human
+                ? "; if the sandbox blocks it, a human is asked whether to retry it with no sandbox"
+                : string.Empty;
+        }
+
+        return words;
+    }
 
     private static string RenderJson(string line, string decision, PolicyEvaluation evaluation, SandboxSelection sandbox)
     {
@@ -85,11 +105,11 @@ internal static class CheckCommand
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
-    private static string RenderText(string line, string decision, PolicyEvaluation evaluation, SandboxSelection sandbox)
+    private static string RenderText(string line, PolicyEvaluation evaluation, SandboxSelection sandbox)
     {
         var text = new StringBuilder();
         text.Append("command:  ").AppendLine(UntrustedText.Escape(line));
-        text.Append("decision: ").Append(decision.Replace('_', ' '));
+        text.Append("decision: ").Append(DecisionInWords(evaluation, sandbox));
         if (evaluation.Reason is { } reason)
         {
             text.Append(" (").Append(reason.ToCode()).Append(')');

@@ -20,7 +20,7 @@ internal sealed class TerminalApprovalChannel(ITerminal terminal, TimeProvider t
     /// <inheritdoc />
     public async Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await terminal.Output.WriteAsync(Render(question)).ConfigureAwait(false);
+        await terminal.Output.WriteAsync(Render(question, terminal.Style)).ConfigureAwait(false);
         await terminal.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
         using var deadline = new CancellationTokenSource(timeout, timeProvider);
@@ -51,27 +51,30 @@ internal sealed class TerminalApprovalChannel(ITerminal terminal, TimeProvider t
         _ => ApprovalOutcome.DeniedByChannel(ApprovalReason.MalformedResponse, "terminal: unrecognised answer"),
     };
 
+    /// <inheritdoc />
+    public string Render(ApprovalQuestion question) => Render(question, static (text, _) => text);
+
     // The lines of ApprovalMessage, the server's own first, with terminal styling on AgentExec's words only: every
     // piece of outside text goes through UntrustedText.EscapeLine, so none of it can start a line or carry a colour.
-    private string Render(ApprovalQuestion question)
+    private static string Render(ApprovalQuestion question, Func<string, string, string> style)
     {
         var text = new StringBuilder();
         text.AppendLine();
         if (question.IsRetryWithoutSandbox)
         {
-            text.AppendLine(terminal.Style("agentexec: " + ApprovalMessage.RetryHeadline, TerminalText.Bold));
+            text.AppendLine(style("agentexec: " + ApprovalMessage.RetryHeadline, TerminalText.Bold));
             text.AppendLine("  " + ApprovalMessage.AllowLine(question));
         }
         else
         {
-            text.AppendLine(terminal.Style("agentexec: ", TerminalText.Bold) + ApprovalMessage.AllowLine(question));
+            text.AppendLine(style("agentexec: ", TerminalText.Bold) + ApprovalMessage.AllowLine(question));
         }
 
         text.Append("  will run:  ").AppendLine(ApprovalMessage.Summary(question))
             .Append("  directory: ").AppendLine(UntrustedText.EscapeLine(question.WorkingDirectory))
             .Append("  sandbox:   ").AppendLine(question.Escalation == EscalationKind.None
                 ? ApprovalMessage.SandboxDescription(question)
-                : terminal.Style(ApprovalMessage.SandboxDescription(question), TerminalText.Red));
+                : style(ApprovalMessage.SandboxDescription(question), TerminalText.Red));
 
         foreach (var reason in question.Reasons)
         {
@@ -95,12 +98,12 @@ internal sealed class TerminalApprovalChannel(ITerminal terminal, TimeProvider t
 
         if (question.Risk is { } risk)
         {
-            text.Append("  Risk: ").Append(terminal.Style(risk.LevelCode.ToUpperInvariant(), LevelStyle(risk.Level)))
+            text.Append("  Risk: ").Append(style(risk.LevelCode.ToUpperInvariant(), LevelStyle(risk.Level)))
                 .Append(" (").Append(UntrustedText.EscapeLine(risk.Category)).Append(") — ").Append(UntrustedText.EscapeLine(risk.Description))
                 .Append(" [").Append(ApprovalMessage.RiskSourceLabel).AppendLine("]");
         }
 
-        text.Append(terminal.Style("Allow?", TerminalText.Bold)).Append(" [y] approve once  [n] deny (default)  [a] abort: ");
+        text.Append(style("Allow?", TerminalText.Bold)).Append(" [y] approve once  [n] deny (default)  [a] abort: ");
         return text.ToString();
     }
 

@@ -28,10 +28,6 @@ public static class ApprovalMessage
     public const string RetryHeadline =
         "This command failed inside the sandbox, and its output looks like the sandbox blocked it. Retry it WITHOUT the sandbox?";
 
-    /// <summary>Why a retry question asks, in place of the policy's explanation.</summary>
-    public const string RetryReason =
-        "the command failed inside the sandbox and its output looks like a sandbox refusal; the command writes its own output, so this is no proof";
-
     /// <summary>The warning every retry question carries (SPEC.md "Elicitation").</summary>
     public const string RetryWarning =
         "the sandboxed attempt already ran and may have changed what the retry will run (files, scripts, configuration it reads); this approves one retry only.";

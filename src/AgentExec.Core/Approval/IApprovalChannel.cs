@@ -17,6 +17,12 @@ public interface IApprovalChannel
     /// <summary>The reason code a question is denied with when <see cref="CanAsk"/> is false.</summary>
     ApprovalReason CannotAskReason { get; }
 
+    /// <summary>
+    /// The text this channel shows the human for <paramref name="question"/>, without styling: what the audit log's
+    /// question record holds, written before the question is put.
+    /// </summary>
+    string Render(ApprovalQuestion question);
+
     /// <summary>Asks the question and waits at most <paramref name="timeout"/> for the answer.</summary>
     Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken);
 }

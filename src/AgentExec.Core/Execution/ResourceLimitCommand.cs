@@ -40,7 +40,7 @@ public static class ResourceLimitCommand
 
         if (script.Length == 0)
         {
-            return ["bash", "-c", commandLine];
+            return ShellArgv.For(commandLine);
         }
 
         script.Append(CultureInfo.InvariantCulture, $"exec bash -c \"$1\" || exit {LimitFailedExitCode}");

@@ -12,4 +12,10 @@ public static class ShellStatusCodes
         ShellStatus.FailedToStart => "failed_to_start",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "unknown status"),
     };
+
+    /// <summary>
+    /// The audit log's <c>execution_finished</c> <c>outcome</c>: the status, except that a run that was stopped is
+    /// <c>cancelled</c> (the status says <c>denied</c>, because the agent's call did not get what it asked for).
+    /// </summary>
+    public static string ToOutcomeCode(this ShellStatus status) => status == ShellStatus.Denied ? "cancelled" : status.ToCode();
 }

@@ -62,4 +62,29 @@ public static class PolicyCodes
         PolicyVerdict.Forbid => "forbid",
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "unknown verdict"),
     };
+
+    /// <summary>The decision as <c>check --json</c> prints it (SPEC.md): <c>run_sandboxed</c>, <c>ask</c>, <c>forbidden</c>, <c>run_unsandboxed</c>.</summary>
+    public static string ToDecisionCode(this AttemptPlan plan) => plan.Verdict switch
+    {
+        PolicyVerdict.Forbid => "forbidden",
+        PolicyVerdict.Ask => "ask",
+        _ => plan.Where == Confinement.Sandboxed ? "run_sandboxed" : "run_unsandboxed",
+    };
+
+    /// <summary>The audit log's spelling of where an attempt runs.</summary>
+    public static string ToCode(this Confinement where) => where switch
+    {
+        Confinement.Sandboxed => "sandboxed",
+        Confinement.Unsandboxed => "unsandboxed",
+        _ => throw new ArgumentOutOfRangeException(nameof(where), where, "unknown confinement"),
+    };
+
+    /// <summary>The audit log's spelling of who must approve.</summary>
+    public static string ToCode(this Approver approver) => approver switch
+    {
+        Approver.Nobody => "nobody",
+        Approver.Rule => "rule",
+        Approver.Human => "human",
+        _ => throw new ArgumentOutOfRangeException(nameof(approver), approver, "unknown approver"),
+    };
 }

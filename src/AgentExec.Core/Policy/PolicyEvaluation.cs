@@ -7,22 +7,31 @@ namespace AgentExec.Core.Policy;
 /// The policy's judgement of one command line, with all the evidence that produced it. The question, the
 /// tool result, <c>check</c> and the audit record are all rendered from this one value.
 /// </summary>
-/// <param name="Verdict">Run, ask or forbid.</param>
+/// <param name="First">What happens to the command: whether it runs, where, and who must approve it first.</param>
 /// <param name="Reason">The reason code when a rule or the policy itself decided (<c>rule_forbidden</c>, <c>policy_never</c>, <c>rule_prompt</c>, <c>rule_allow</c>); null when only built-in classification was involved.</param>
 /// <param name="Policy">The approval policy it was judged under.</param>
 /// <param name="Escalation">The escalation that was requested.</param>
 /// <param name="Analysis">What the parser understood of the line.</param>
 /// <param name="Parts">Each simple command's verdict and the rule behind it.</param>
 /// <param name="Explanation">The reason chain, most decisive first, one line each.</param>
+/// <param name="Retry">
+/// What may follow when the sandbox denies the first attempt: a retry without the sandbox, which a human must approve
+/// in a second, separate question (SPEC.md step 5); null when no retry is offered. When one is, it is judged again by
+/// <see cref="PolicyEvaluator.EvaluateRetry"/>, which gives it its own reasons and its own audit record.
+/// </param>
 public sealed record PolicyEvaluation(
-    PolicyVerdict Verdict,
+    AttemptPlan First,
     ApprovalReason? Reason,
     ApprovalPolicy Policy,
     EscalationKind Escalation,
     CommandAnalysis Analysis,
     IReadOnlyList<PartEvaluation> Parts,
-    IReadOnlyList<string> Explanation)
+    IReadOnlyList<string> Explanation,
+    AttemptPlan? Retry)
 {
+    /// <summary>Run, ask or forbid: the first attempt's verdict.</summary>
+    public PolicyVerdict Verdict => First.Verdict;
+
     /// <summary>The justifications of the rules that decided, joined; null when there are none.</summary>
     public string? RuleJustification
     {
@@ -37,8 +46,8 @@ public sealed record PolicyEvaluation(
         }
     }
 
-    /// <summary>True when at least one <c>allow</c> rule took part in letting the line run.</summary>
-    public bool AllowedByRule => Parts.Any(p => p.Verdict == PartVerdict.Allowed);
+    /// <summary>True when an <c>allow</c> rule let the line run without a question.</summary>
+    public bool AllowedByRule => First.Approver == Approver.Rule;
 
     private bool IsDecisive(PartEvaluation part) => Verdict switch
     {

@@ -1,20 +1,28 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Commands;
+using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Core.Policy;
 
 /// <summary>
 /// The only code that turns a command line into a decision (SPEC.md "Policy", steps 3 and 4): per simple
-/// command the strictest matching rule replaces the built-in verdict, and the line takes its strictest part.
+/// command the strictest matching rule replaces the built-in verdict, and the line takes its strictest part. It also
+/// decides where the command runs, who must approve it, and whether a sandbox denial may be followed by a retry
+/// without the sandbox (step 5), so the pipeline only carries the decision out.
 /// </summary>
 public static class PolicyEvaluator
 {
-    /// <summary>Judges an analysed command line under the given rules and approval policy.</summary>
+    /// <summary>Why a retry without the sandbox asks: the only evidence is the command's own output.</summary>
+    public const string RetryExplanation =
+        "the command failed inside the sandbox and its output looks like a sandbox refusal; the command writes its own output, so this is no proof";
+
+    /// <summary>Judges an analysed command line under the given rules, approval policy and sandbox mode.</summary>
     public static PolicyEvaluation Evaluate(
         CommandAnalysis analysis,
         IReadOnlyList<PolicyRule> rules,
         ApprovalPolicy policy,
-        EscalationKind escalation)
+        EscalationKind escalation,
+        SandboxMode sandbox)
     {
         var parts = analysis.Parts.Select(part => EvaluatePart(part, rules, lineUnderstood: !analysis.IsUnknown)).ToArray();
         var explanation = new List<string>();
@@ -51,9 +59,47 @@ public static class PolicyEvaluator
         var allowed = parts.Any(p => p.Verdict == PartVerdict.Allowed);
         return Result(PolicyVerdict.Run, allowed ? ApprovalReason.RuleAllow : null);
 
-        PolicyEvaluation Result(PolicyVerdict verdict, ApprovalReason? reason) =>
-            new(verdict, reason, policy, escalation, analysis, parts, explanation);
+        PolicyEvaluation Result(PolicyVerdict verdict, ApprovalReason? reason)
+        {
+            // Known-safe and allowed mean "no question", never "no sandbox" (step 4): only danger-full-access and an
+            // escalation the human approves run outside it.
+            var where = escalation != EscalationKind.None || sandbox == SandboxMode.DangerFullAccess
+                ? Confinement.Unsandboxed
+                : Confinement.Sandboxed;
+            var approver = verdict switch
+            {
+                PolicyVerdict.Ask => Approver.Human,
+                PolicyVerdict.Run when reason == ApprovalReason.RuleAllow => Approver.Rule,
+                _ => Approver.Nobody,
+            };
+            var retry = verdict != PolicyVerdict.Forbid && where == Confinement.Sandboxed && OffersRetryWithoutSandbox(policy)
+                ? AttemptPlan.RetryWithoutSandbox
+                : null;
+            return new(new AttemptPlan(verdict, where, approver), reason, policy, escalation, analysis, parts, explanation, retry);
+        }
     }
+
+    /// <summary>
+    /// Judges the retry without the sandbox that <paramref name="first"/> offers, once the sandbox has denied the first
+    /// attempt: a second evaluation, with its own reasons, that a human must approve. Null when <paramref name="first"/>
+    /// offers no retry.
+    /// </summary>
+    public static PolicyEvaluation? EvaluateRetry(PolicyEvaluation first) =>
+        first.Retry is null
+            ? null
+            : first with
+            {
+                First = first.Retry,
+                Reason = null,
+                Escalation = EscalationKind.RetryWithoutSandbox,
+                Explanation = [RetryExplanation],
+                Retry = null,
+            };
+
+    // SPEC.md step 5: only these two policies follow a sandbox denial with a question; on-request keeps the denial, and
+    // never asks nothing.
+    private static bool OffersRetryWithoutSandbox(ApprovalPolicy policy) =>
+        policy is ApprovalPolicy.OnFailure or ApprovalPolicy.Untrusted;
 
     // SPEC.md "When in doubt, a tightening rule matches and a loosening rule does not": a forbidden rule
     // that only might match asks instead of denying, and an allow rule needs a line understood whole.

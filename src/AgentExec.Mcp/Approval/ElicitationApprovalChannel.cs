@@ -32,6 +32,9 @@ internal sealed class ElicitationApprovalChannel(
     public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
 
     /// <inheritdoc />
+    public string Render(ApprovalQuestion question) => ApprovalMessage.Render(question);
+
+    /// <inheritdoc />
     public async Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (connection.IsDisconnected)

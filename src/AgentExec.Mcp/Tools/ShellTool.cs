@@ -50,12 +50,12 @@ internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection 
     /// <inheritdoc />
     public override async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default)
     {
+        var callId = request.JsonRpcRequest.Id.ToString();
         if (!ShellToolInput.TryRead(request.Params?.Arguments, out var input, out var inputError))
         {
-            return ShellToolResultRenderer.InvalidInput(inputError!);
+            return await RejectAsync(callId, request.Params?.Arguments, inputError!).ConfigureAwait(false);
         }
 
-        var callId = request.JsonRpcRequest.Id.ToString();
         if (!ExecRequestValidation.TryCreate(
                 input!.Command,
                 input.Workdir,
@@ -67,7 +67,7 @@ internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection 
                 out var execRequest,
                 out var validationError))
         {
-            return ShellToolResultRenderer.InvalidInput(validationError!);
+            return await RejectAsync(callId, request.Params?.Arguments, validationError!).ConfigureAwait(false);
         }
 
         // A client that goes away must not leave a question waiting or a command running.
@@ -90,6 +90,25 @@ internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection 
         // handler). The pipeline has already killed the command and recorded the outcome.
         cancellationToken.ThrowIfCancellationRequested();
         return ShellToolResultRenderer.Render(result);
+    }
+
+    // Invalid input is audited like every call (SPEC.md), so its result carries the audit head too.
+    private async Task<CallToolResult> RejectAsync(string callId, IDictionary<string, JsonElement>? arguments, string error)
+    {
+        var command = arguments is not null && arguments.TryGetValue("command", out var given) && given.ValueKind == JsonValueKind.String
+            ? given.GetString()
+            : null;
+        try
+        {
+            return ShellToolResultRenderer.Render(await pipeline.RejectAsync(callId, command, ShellToolResultRenderer.InvalidInputMessage(error)).ConfigureAwait(false));
+        }
+#pragma warning disable CA1031 // Recording a rejection must not turn it into a crash; the command does not run either way.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogInternalError(logger, exception);
+            return ShellToolResultRenderer.InvalidInput(error);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The shell tool failed unexpectedly; the command was not run")]

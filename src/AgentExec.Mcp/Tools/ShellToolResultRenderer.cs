@@ -57,7 +57,10 @@ internal static class ShellToolResultRenderer
 
     /// <summary>The result for input the tool cannot accept: <c>failed_to_start</c>, naming the field.</summary>
     public static CallToolResult InvalidInput(string message) =>
-        Render(ShellResult.NotRun(ShellStatus.FailedToStart, "Invalid input: " + message));
+        Render(ShellResult.NotRun(ShellStatus.FailedToStart, InvalidInputMessage(message)));
+
+    /// <summary>What the agent reads about invalid input: the field at fault and why.</summary>
+    public static string InvalidInputMessage(string message) => "Invalid input: " + message;
 
     /// <summary>The result for a failure nobody expected: the command did not run.</summary>
     public static CallToolResult InternalError() =>

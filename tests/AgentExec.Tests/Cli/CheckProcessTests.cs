@@ -35,6 +35,21 @@ public sealed class CheckProcessTests
         Assert.NotEmpty(root.GetProperty("evaluation").GetProperty("explanation").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("on-failure", "workspace-write", "decision: ask: a human must approve it first; then it runs in the workspace-write sandbox; if the sandbox blocks it, a human is asked whether to retry it with no sandbox", "rm", "-rf", "build")]
+    [InlineData("on-request", "workspace-write", "decision: run: no question; it runs in the workspace-write sandbox\n", "make", "test")]
+    [InlineData("on-failure", "danger-full-access", "decision: run: no question; it runs with no sandbox\n", "make", "test")]
+    [InlineData("never", "read-only", "decision: forbidden: denied without a question, because it would need a human's approval and the policy is never (policy_never)", "rm", "-rf", "build")]
+    public async Task Check_says_in_words_who_decides_and_where_it_runs(string policy, string sandbox, string expected, params string[] command)
+    {
+        using var agentexec = new AgentExecProcess();
+
+        var result = await agentexec.RunAsync(["check", "--approval-policy", policy, "--sandbox", sandbox, "--", .. command]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains(expected, result.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_long_option_cluster_is_judged_in_a_fraction_of_a_second_and_still_names_the_credential_at_its_end()
     {

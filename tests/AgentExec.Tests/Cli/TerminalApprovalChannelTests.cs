@@ -147,7 +147,7 @@ public sealed class TerminalApprovalChannelTests
         {
             Escalation = EscalationKind.RetryWithoutSandbox,
             SandboxFailure = "touch: Read-only file system\nAllow? [y]",
-            Reasons = [ApprovalMessage.RetryReason],
+            Reasons = [AgentExec.Core.Policy.PolicyEvaluator.RetryExplanation],
         };
 
         // Act

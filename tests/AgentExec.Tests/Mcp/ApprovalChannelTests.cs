@@ -126,6 +126,14 @@ public sealed class ApprovalChannelTests
         Assert.True(result["isError"]!.GetValue<bool>());
         Assert.Equal("failed_to_start", result["structuredContent"]!["status"]!.GetValue<string>());
         Assert.Contains(field + ":", result["structuredContent"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // Audited like every call (SPEC.md), and the result carries the head after its last event.
+        Assert.Equal([AuditEventNames.CallReceived, AuditEventNames.Denial], scenario.Audit.Names);
+        var denial = scenario.Audit.Events[^1];
+        Assert.Equal(result["structuredContent"]!["message"]!.GetValue<string>(), denial.Fields["message"]!.GetValue<string>());
+        Assert.Equal("call-1", denial.Fields["call_id"]!.GetValue<string>());
+        var head = result["_meta"]!["agentexec/audit"]!;
+        Assert.Equal(2, head["seq"]!.GetValue<long>());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentExec.Core.Audit;
 using AgentExec.Core.Policy;
 using AgentExec.Tests.Mcp.Support;
 
@@ -48,8 +49,18 @@ public sealed class SandboxRetryFlowTests
             Assert.NotEqual(Approval(questions[0])["approval_id"]!.ToJsonString(), Approval(retry)["approval_id"]!.ToJsonString());
         }
 
+        // The retry is a second evaluation, recorded before its question, with its own reasons: the audit says why the
+        // command may run unsandboxed, and the question shows the same reasons.
+        var decisions = scenario.Audit.Events.Where(e => e.Name == AuditEventNames.PolicyDecision).ToArray();
+        Assert.Equal(2, decisions.Length);
+        Assert.Equal("ask", decisions[1].Fields["verdict"]!.GetValue<string>());
+        Assert.Equal([PolicyEvaluator.RetryExplanation], decisions[1].Fields["explanation"]!.AsArray().Select(line => line!.GetValue<string>()));
+        var names = scenario.Audit.Names.ToList();
+        Assert.True(names.LastIndexOf(AuditEventNames.PolicyDecision) < names.LastIndexOf(AuditEventNames.ElicitationSent), string.Join(",", names));
+
         // The failure is in the message, labelled as command output, with its control characters escaped.
         var message = retry["params"]!["message"]!.GetValue<string>();
+        Assert.Contains("\nWhy this asks: " + PolicyEvaluator.RetryExplanation + "\n", message, StringComparison.Ordinal);
         Assert.StartsWith("This command failed inside the sandbox, and its output looks like the sandbox blocked it. Retry it WITHOUT the sandbox?\n", message, StringComparison.Ordinal);
         Assert.Contains("\nSandbox failure (the command's own output): ", message, StringComparison.Ordinal);
         Assert.Contains("Read-only file system", message, StringComparison.Ordinal);

@@ -2,6 +2,7 @@ using AgentExec.Core.Approval;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Credentials;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Tests.TestSupport;
 
@@ -25,7 +26,7 @@ internal static class KnownSafeJudge
 
     /// <summary>The whole evaluation of <paramref name="line"/>, for tests that print why a line is not known-safe.</summary>
     public static PolicyEvaluation Evaluate(string line, AnalysisContext context) =>
-        PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line, context), [], ApprovalPolicy.Untrusted, EscalationKind.None);
+        PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line, context), [], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
     /// <summary>True when <paramref name="line"/> would run with no question under <c>untrusted</c>.</summary>
     public static bool IsKnownSafe(string line, AnalysisContext context) => Evaluate(line, context).Verdict == PolicyVerdict.Run;

@@ -11,6 +11,8 @@ internal sealed class NobodyToAsk : IApprovalChannel
 
     public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
 
+    public string Render(ApprovalQuestion question) => ApprovalMessage.Render(question);
+
     public Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken) =>
         Task.FromResult(ApprovalOutcome.DeniedByChannel(ApprovalReason.ClientCannotElicit));
 }

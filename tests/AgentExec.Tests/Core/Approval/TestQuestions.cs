@@ -22,7 +22,7 @@ internal static class TestQuestions
             escalation,
             null,
             null,
-            escalation == EscalationKind.RetryWithoutSandbox ? [ApprovalMessage.RetryReason] : ["`" + commandLine + "`: needs a question"],
+            escalation == EscalationKind.RetryWithoutSandbox ? [AgentExec.Core.Policy.PolicyEvaluator.RetryExplanation] : ["`" + commandLine + "`: needs a question"],
             analysis.Parts,
             analysis.UnknownReason,
             TimeSpan.FromMinutes(2));

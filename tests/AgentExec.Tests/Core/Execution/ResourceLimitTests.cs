@@ -3,6 +3,7 @@ using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Core.Execution;
 
@@ -18,7 +19,7 @@ public sealed class ResourceLimitTests
         };
         var pipeline = PipelineFactory.Create(settings);
 
-        var result = await pipeline.ExecuteAsync(Request(workspace.Path, "ulimit -u; ulimit -v; bash -c 'ulimit -t'"), new NobodyToAsk(), null, CancellationToken.None);
+        var result = await pipeline.ExecuteAsync(Request(workspace.Path, "ulimit -u; ulimit -v; bash -c 'ulimit -t'"), NobodyToAsk.Instance, null, CancellationToken.None);
 
         Assert.Equal(ShellStatus.Completed, result.Status);
         Assert.Equal("4096\n2097152\n30\n", result.Stdout.Text);
@@ -31,7 +32,7 @@ public sealed class ResourceLimitTests
         var settings = PipelineFactory.Settings(workspace.Path, ApprovalPolicy.Never) with { Limits = new ResourceLimits(null, null, 60) };
         var pipeline = PipelineFactory.Create(settings);
 
-        var result = await pipeline.ExecuteAsync(Request(workspace.Path, "echo \"$1\" '\"$0\"'; exit 3"), new NobodyToAsk(), null, CancellationToken.None);
+        var result = await pipeline.ExecuteAsync(Request(workspace.Path, "echo \"$1\" '\"$0\"'; exit 3"), NobodyToAsk.Instance, null, CancellationToken.None);
 
         Assert.Equal(3, result.ExitCode);
         Assert.Equal(" \"$0\"\n", result.Stdout.Text);
@@ -45,14 +46,4 @@ public sealed class ResourceLimitTests
 
     private static ExecRequest Request(string workdir, string command) =>
         new(command, workdir, TimeSpan.FromSeconds(30), null, EscalationKind.None, "limits-test");
-
-    private sealed class NobodyToAsk : IApprovalChannel
-    {
-        public bool CanAsk => false;
-
-        public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
-
-        public Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("nobody is asked in this test");
-    }
 }

@@ -1,6 +1,7 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Tests.Core.Policy;
 
@@ -18,7 +19,7 @@ public sealed class PolicyEvaluatorTests
         var forbid = Rule(RuleDecision.Forbidden, "rm", "-fr");
         var analysis = Line("ls -la && rm -rf build", Ls, RmRf);
 
-        var evaluation = PolicyEvaluator.Evaluate(analysis, [allow, forbid], ApprovalPolicy.OnRequest, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(analysis, [allow, forbid], ApprovalPolicy.OnRequest, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Forbid, evaluation.Verdict);
         Assert.Equal(ApprovalReason.RuleForbidden, evaluation.Reason);
@@ -31,7 +32,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void Dangerous_part_of_a_compound_line_asks_under_on_failure()
     {
-        var evaluation = PolicyEvaluator.Evaluate(Line("ls -la && rm -rf build", Ls, RmRf), [], ApprovalPolicy.OnFailure, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(Line("ls -la && rm -rf build", Ls, RmRf), [], ApprovalPolicy.OnFailure, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
         Assert.Null(evaluation.Reason);
@@ -41,7 +42,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void Never_denies_what_would_have_asked_with_policy_never()
     {
-        var evaluation = PolicyEvaluator.Evaluate(Line("rm -rf build", RmRf), [], ApprovalPolicy.Never, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(Line("rm -rf build", RmRf), [], ApprovalPolicy.Never, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Forbid, evaluation.Verdict);
         Assert.Equal(ApprovalReason.PolicyNever, evaluation.Reason);
@@ -50,7 +51,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void Never_runs_an_ordinary_command_in_the_sandbox_without_asking()
     {
-        var evaluation = PolicyEvaluator.Evaluate(Line("make", Make), [], ApprovalPolicy.Never, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(Line("make", Make), [], ApprovalPolicy.Never, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Run, evaluation.Verdict);
         Assert.Null(evaluation.Reason);
@@ -61,7 +62,7 @@ public sealed class PolicyEvaluatorTests
     {
         var prompt = Rule(RuleDecision.Prompt, "git", "push") with { Justification = "pushes leave the machine" };
 
-        var evaluation = PolicyEvaluator.Evaluate(Line("git push origin main", GitPush), [prompt], ApprovalPolicy.OnRequest, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(Line("git push origin main", GitPush), [prompt], ApprovalPolicy.OnRequest, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
         Assert.Equal(ApprovalReason.RulePrompt, evaluation.Reason);
@@ -71,8 +72,8 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void Untrusted_asks_for_an_ordinary_command_but_not_for_a_known_safe_one()
     {
-        var ordinary = PolicyEvaluator.Evaluate(Line("make", Make), [], ApprovalPolicy.Untrusted, EscalationKind.None);
-        var safe = PolicyEvaluator.Evaluate(Line("ls -la", Ls), [], ApprovalPolicy.Untrusted, EscalationKind.None);
+        var ordinary = PolicyEvaluator.Evaluate(Line("make", Make), [], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
+        var safe = PolicyEvaluator.Evaluate(Line("ls -la", Ls), [], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Ask, ordinary.Verdict);
         Assert.Equal(PolicyVerdict.Run, safe.Verdict);
@@ -84,7 +85,7 @@ public sealed class PolicyEvaluatorTests
     {
         var analysis = Line("ls -la; if true; then x; fi", Ls) with { UnknownReason = "if/then is not supported" };
 
-        var evaluation = PolicyEvaluator.Evaluate(analysis, [], ApprovalPolicy.Untrusted, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(analysis, [], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
     }
@@ -94,7 +95,7 @@ public sealed class PolicyEvaluatorTests
     {
         var allow = Rule(RuleDecision.Allow, "make");
 
-        var evaluation = PolicyEvaluator.Evaluate(Line("make", Make), [allow], ApprovalPolicy.Untrusted, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(Line("make", Make), [allow], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Run, evaluation.Verdict);
         Assert.Equal(ApprovalReason.RuleAllow, evaluation.Reason);
@@ -104,7 +105,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void Escalation_request_asks_even_for_a_known_safe_command()
     {
-        var evaluation = PolicyEvaluator.Evaluate(Line("ls -la", Ls), [], ApprovalPolicy.OnRequest, EscalationKind.RequireEscalated);
+        var evaluation = PolicyEvaluator.Evaluate(Line("ls -la", Ls), [], ApprovalPolicy.OnRequest, EscalationKind.RequireEscalated, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
         Assert.Equal(["the agent asked to run this command outside the sandbox"], evaluation.Explanation);
@@ -115,7 +116,7 @@ public sealed class PolicyEvaluatorTests
     {
         var allow = Rule(RuleDecision.Allow, "make");
 
-        var evaluation = PolicyEvaluator.Evaluate(Line("make && rm -rf build", Make, RmRf), [allow], ApprovalPolicy.OnFailure, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(Line("make && rm -rf build", Make, RmRf), [allow], ApprovalPolicy.OnFailure, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
     }
@@ -152,7 +153,7 @@ public sealed class PolicyEvaluatorTests
         var part = Part("rm $FLAGS x", "rm", ["$FLAGS", "x"], CommandSafety.Dangerous, "rm with an argument expanded at run time (could be -r/-f)")
             with { FixedArguments = [false, true] };
 
-        var evaluation = PolicyEvaluator.Evaluate(Line("rm $FLAGS x", part), [forbid], ApprovalPolicy.OnRequest, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(Line("rm $FLAGS x", part), [forbid], ApprovalPolicy.OnRequest, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
         Assert.Equal(ApprovalReason.RulePrompt, evaluation.Reason);
@@ -171,7 +172,7 @@ public sealed class PolicyEvaluatorTests
         var part = Part("$G push", "$G", ["push"], CommandSafety.Dangerous, "runs a program whose name is computed at run time")
             with { ProgramIsFixed = false };
 
-        var evaluation = PolicyEvaluator.Evaluate(Line("$G push", part), [forbid], ApprovalPolicy.Never, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(Line("$G push", part), [forbid], ApprovalPolicy.Never, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Forbid, evaluation.Verdict);
         Assert.Equal(ApprovalReason.PolicyNever, evaluation.Reason);
@@ -184,7 +185,7 @@ public sealed class PolicyEvaluatorTests
         var prompt = Rule(RuleDecision.Prompt, "rm");
         var part = Part("rm $FLAGS x", "rm", ["$FLAGS", "x"], CommandSafety.Dangerous, "x") with { FixedArguments = [false, true] };
 
-        var evaluation = PolicyEvaluator.Evaluate(Line("rm $FLAGS x", part), [forbid, prompt], ApprovalPolicy.OnRequest, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(Line("rm $FLAGS x", part), [forbid, prompt], ApprovalPolicy.OnRequest, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal([new PartEvaluation(part, prompt, PartVerdict.Prompt)], evaluation.Parts);
     }
@@ -195,7 +196,7 @@ public sealed class PolicyEvaluatorTests
         var allow = Rule(RuleDecision.Allow, "make");
         var part = Make with { IsUnderstood = false };
 
-        var evaluation = PolicyEvaluator.Evaluate(Line("make", part), [allow], ApprovalPolicy.Untrusted, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(Line("make", part), [allow], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
         Assert.Null(evaluation.Parts[0].Rule);
@@ -207,7 +208,7 @@ public sealed class PolicyEvaluatorTests
         var allow = Rule(RuleDecision.Allow, "make");
         var analysis = Line("make; alias make=rm", Make) with { UnknownReason = "alias changes what later commands run" };
 
-        var evaluation = PolicyEvaluator.Evaluate(analysis, [allow], ApprovalPolicy.OnFailure, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(analysis, [allow], ApprovalPolicy.OnFailure, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PartVerdict.Ordinary, evaluation.Parts[0].Verdict);
         Assert.False(evaluation.AllowedByRule);
@@ -219,10 +220,83 @@ public sealed class PolicyEvaluatorTests
         var forbid = Rule(RuleDecision.Forbidden, "rm", "-rf");
         var bare = new CommandPart("rm -rf x", "rm", ["-rf", "x"], [], CommandSafety.Dangerous, "rm with -r/-f", 0);
 
-        var evaluation = PolicyEvaluator.Evaluate(Line("rm -rf x", bare), [forbid], ApprovalPolicy.OnRequest, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(Line("rm -rf x", bare), [forbid], ApprovalPolicy.OnRequest, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
     }
+
+    public static TheoryData<string, ApprovalPolicy, EscalationKind, SandboxMode, string, string?> Plans => new()
+    {
+        // line, policy, escalation, sandbox mode → first attempt (verdict/where/approver), retry offered (or null)
+        { "make", ApprovalPolicy.OnFailure, EscalationKind.None, SandboxMode.WorkspaceWrite, "run/sandboxed/nobody", "ask/unsandboxed/human" },
+        { "make", ApprovalPolicy.OnRequest, EscalationKind.None, SandboxMode.WorkspaceWrite, "run/sandboxed/nobody", null },
+        { "make", ApprovalPolicy.Never, EscalationKind.None, SandboxMode.ReadOnly, "run/sandboxed/nobody", null },
+        { "make", ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite, "ask/sandboxed/human", "ask/unsandboxed/human" },
+        { "ls -la", ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.ReadOnly, "run/sandboxed/nobody", "ask/unsandboxed/human" },
+        { "rm -rf build", ApprovalPolicy.OnFailure, EscalationKind.None, SandboxMode.WorkspaceWrite, "ask/sandboxed/human", "ask/unsandboxed/human" },
+        { "rm -rf build", ApprovalPolicy.Never, EscalationKind.None, SandboxMode.WorkspaceWrite, "forbid/sandboxed/nobody", null },
+        { "ls -la", ApprovalPolicy.OnRequest, EscalationKind.RequireEscalated, SandboxMode.WorkspaceWrite, "ask/unsandboxed/human", null },
+        { "ls -la", ApprovalPolicy.OnFailure, EscalationKind.RequireEscalated, SandboxMode.WorkspaceWrite, "ask/unsandboxed/human", null },
+        { "make", ApprovalPolicy.OnFailure, EscalationKind.None, SandboxMode.DangerFullAccess, "run/unsandboxed/nobody", null },
+        { "make", ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.DangerFullAccess, "ask/unsandboxed/human", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Plans))]
+    public void The_evaluation_says_whether_where_and_who_for_the_first_attempt_and_for_a_retry(
+        string line, ApprovalPolicy policy, EscalationKind escalation, SandboxMode mode, string first, string? retry)
+    {
+        var part = line switch
+        {
+            "make" => Make,
+            "ls -la" => Ls,
+            _ => RmRf,
+        };
+
+        var evaluation = PolicyEvaluator.Evaluate(Line(line, part), [], policy, escalation, mode);
+
+        Assert.Equal(first, Describe(evaluation.First));
+        Assert.Equal(retry, evaluation.Retry is { } plan ? Describe(plan) : null);
+    }
+
+    [Fact]
+    public void An_allow_rule_is_who_approves_and_the_command_still_runs_in_the_sandbox()
+    {
+        var evaluation = PolicyEvaluator.Evaluate(Line("make", Make), [Rule(RuleDecision.Allow, "make")], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
+
+        Assert.Equal("run/sandboxed/rule", Describe(evaluation.First));
+        Assert.Equal("run_sandboxed", evaluation.First.ToDecisionCode());
+    }
+
+    [Fact]
+    public void A_forbidden_rule_offers_no_retry_under_any_policy()
+    {
+        var forbid = Rule(RuleDecision.Forbidden, "rm", "-rf");
+
+        var evaluation = PolicyEvaluator.Evaluate(Line("rm -rf build", RmRf), [forbid], ApprovalPolicy.OnFailure, EscalationKind.None, SandboxMode.WorkspaceWrite);
+
+        Assert.Equal(("forbid/sandboxed/nobody", "forbidden"), (Describe(evaluation.First), evaluation.First.ToDecisionCode()));
+        Assert.Null(evaluation.Retry);
+        Assert.Null(PolicyEvaluator.EvaluateRetry(evaluation));
+    }
+
+    [Fact]
+    public void A_retry_is_a_second_evaluation_with_its_own_reasons_that_a_human_must_approve()
+    {
+        var first = PolicyEvaluator.Evaluate(Line("make", Make), [], ApprovalPolicy.OnFailure, EscalationKind.None, SandboxMode.WorkspaceWrite);
+
+        var retry = PolicyEvaluator.EvaluateRetry(first)!;
+
+        Assert.Equal("ask/unsandboxed/human", Describe(retry.First));
+        Assert.Equal(EscalationKind.RetryWithoutSandbox, retry.Escalation);
+        Assert.Equal([PolicyEvaluator.RetryExplanation], retry.Explanation);
+        Assert.Null(retry.Retry);
+        Assert.Null(PolicyEvaluator.EvaluateRetry(retry));
+        Assert.Equal(first.Parts, retry.Parts);
+    }
+
+    private static string Describe(AttemptPlan plan) =>
+        $"{plan.Verdict.ToCode()}/{plan.Where.ToCode()}/{plan.Approver.ToCode()}";
 
     private static CommandAnalysis Line(string text, params CommandPart[] parts) => new(text, parts, [], null);
 

@@ -1,6 +1,7 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Tests.Core.Policy;
 
@@ -111,7 +112,7 @@ public sealed class RuleMatcherTests
     {
         var analysis = CommandAnalyzer.Analyze(line);
 
-        var evaluation = PolicyEvaluator.Evaluate(analysis, [ForbidPush, ForbidRmRf], ApprovalPolicy.OnRequest, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(analysis, [ForbidPush, ForbidRmRf], ApprovalPolicy.OnRequest, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.All(evaluation.Parts, part => Assert.Null(part.Rule));
         Assert.NotEqual(PolicyVerdict.Forbid, evaluation.Verdict);
@@ -273,7 +274,7 @@ public sealed class RuleMatcherTests
     {
         var allow = Rule(RuleDecision.Allow, "make");
 
-        var evaluation = PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line), [allow], ApprovalPolicy.Untrusted, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line), [allow], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(allowed, evaluation.Parts.Any(part => part.Part.Program == "make" && part.Verdict == PartVerdict.Allowed));
     }
@@ -290,7 +291,7 @@ public sealed class RuleMatcherTests
     {
         var allow = Rule(RuleDecision.Allow, "npm", "test");
 
-        var evaluation = PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line), [allow], ApprovalPolicy.Untrusted, EscalationKind.None);
+        var evaluation = PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line), [allow], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(allowed, evaluation.AllowedByRule);
     }
@@ -335,7 +336,7 @@ public sealed class RuleMatcherTests
     }
 
     private static PolicyEvaluation Evaluate(string line, params PolicyRule[] rules) =>
-        PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line), rules, ApprovalPolicy.OnRequest, EscalationKind.None);
+        PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line), rules, ApprovalPolicy.OnRequest, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
     private static PolicyRule Rule(RuleDecision decision, params string[] pattern) => new(pattern, decision, null, RuleOrigin.User);
 }

@@ -147,7 +147,7 @@ public sealed class AuditLockEscapeTests
         Assert.Equal("second\n", otherResult?.Stdout.Text);
         Assert.Contains(otherEvents, line => line.Contains("\"event\":\"execution_started\"", StringComparison.Ordinal));
         var finishRecorded = otherEvents.Any(line => line.Contains("\"event\":\"execution_finished\"", StringComparison.Ordinal));
-        Assert.True(finishRecorded || otherResult!.Message?.Contains(ExecPipeline.FinishUnrecorded, StringComparison.Ordinal) == true, otherResult!.Message);
+        Assert.True(finishRecorded || otherResult!.Message?.Contains(Denials.FinishUnrecorded, StringComparison.Ordinal) == true, otherResult!.Message);
     }
 
     [Theory]

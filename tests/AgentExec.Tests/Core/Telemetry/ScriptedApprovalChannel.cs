@@ -11,6 +11,8 @@ internal sealed class ScriptedApprovalChannel(ApprovalOutcome answer, ManualTime
 
     public int Asked { get; private set; }
 
+    public string Render(ApprovalQuestion question) => ApprovalMessage.Render(question);
+
     public Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Asked++;

@@ -1,6 +1,7 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
 using AgentExec.Tests.Core.Commands.ReadOnlyCorpus;
 using CsCheck;
 using Xunit.Abstractions;
@@ -75,8 +76,8 @@ public sealed class RuleMonotonicityProperties(RepositoryWorkspace workspace, IT
                 {
                     foreach (var escalation in Enum.GetValues<EscalationKind>())
                     {
-                        var before = PolicyEvaluator.Evaluate(analysis, c.Rules, policy, escalation).Verdict;
-                        var after = PolicyEvaluator.Evaluate(analysis, withAdded, policy, escalation).Verdict;
+                        var before = PolicyEvaluator.Evaluate(analysis, c.Rules, policy, escalation, SandboxMode.WorkspaceWrite).Verdict;
+                        var after = PolicyEvaluator.Evaluate(analysis, withAdded, policy, escalation, SandboxMode.WorkspaceWrite).Verdict;
                         Interlocked.Increment(ref compared);
                         if (Strictness(after) > Strictness(before))
                         {

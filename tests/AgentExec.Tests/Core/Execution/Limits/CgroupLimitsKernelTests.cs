@@ -7,6 +7,7 @@ using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
 using AgentExec.Tests.Core.Sandbox;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Core.Execution.Limits;
 
@@ -201,18 +202,8 @@ public sealed class CgroupLimitsKernelTests
         });
         return await pipeline.ExecuteAsync(
             new ExecRequest(command, workspace.Workspace, TimeSpan.FromSeconds(60), null, EscalationKind.None, "cgroup-kernel-test"),
-            new NoQuestions(),
+            NobodyToAsk.Instance,
             null,
             CancellationToken.None);
-    }
-
-    private sealed class NoQuestions : IApprovalChannel
-    {
-        public bool CanAsk => false;
-
-        public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
-
-        public Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("nobody is asked in this test");
     }
 }

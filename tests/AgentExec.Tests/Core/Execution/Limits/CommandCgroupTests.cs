@@ -6,6 +6,7 @@ using AgentExec.Core.Execution.Limits;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Core.Execution.Limits;
 
@@ -130,13 +131,13 @@ public sealed class CommandCgroupTests
         // Positive control: with a cgroup that can be made, the same command runs (the /bin/sh step writes to the fake's
         // cgroup.procs, a plain file).
         var working = Pipeline(settings, LimitEnforcement.WithCgroup(AllThree, new CgroupV2Delegation(cgroups.Path), new FakeCgroupFiles()));
-        var ran = await working.ExecuteAsync(Request(workspace.Path, $"touch {witness}"), new NobodyToAsk(), null, CancellationToken.None);
+        var ran = await working.ExecuteAsync(Request(workspace.Path, $"touch {witness}"), NobodyToAsk.Instance, null, CancellationToken.None);
         Assert.Equal(ShellStatus.Completed, ran.Status);
         Assert.True(File.Exists(witness));
         File.Delete(witness);
 
         var refusing = Pipeline(settings, LimitEnforcement.WithCgroup(AllThree, new CgroupV2Delegation(cgroups.Path), new FakeCgroupFiles { RefuseCreate = true }));
-        var result = await refusing.ExecuteAsync(Request(workspace.Path, $"touch {witness}"), new NobodyToAsk(), null, CancellationToken.None);
+        var result = await refusing.ExecuteAsync(Request(workspace.Path, $"touch {witness}"), NobodyToAsk.Instance, null, CancellationToken.None);
 
         Assert.Equal(ShellStatus.FailedToStart, result.Status);
         Assert.StartsWith("The resource limits could not be set up, so the command was not run: the command's cgroup", result.Message, StringComparison.Ordinal);
@@ -166,14 +167,4 @@ public sealed class CommandCgroupTests
 
     private static ExecRequest Request(string workdir, string command) =>
         new(command, workdir, TimeSpan.FromSeconds(30), null, EscalationKind.None, "cgroup-test");
-
-    private sealed class NobodyToAsk : IApprovalChannel
-    {
-        public bool CanAsk => false;
-
-        public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
-
-        public Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("nobody is asked in this test");
-    }
 }
