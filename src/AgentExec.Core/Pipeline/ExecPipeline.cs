@@ -95,7 +95,7 @@ public sealed class ExecPipeline
 
         // Run.
         var first = await _run.RunAsync(call, evaluation.First, approval, evaluation).ConfigureAwait(false);
-        if (!first.SandboxDenied || PolicyEvaluator.EvaluateRetry(evaluation) is not { } retry)
+        if (!first.SandboxDenied || _judge.EvaluateRetry(request, evaluation) is not { } retry)
         {
             return first;
         }

@@ -29,6 +29,13 @@ internal sealed class PolicyStep(PipelineDependencies dependencies)
             settings.Sandbox);
     }
 
+    /// <summary>
+    /// The evaluation of the retry without the sandbox that <paramref name="first"/> offers, judged afresh for an
+    /// unsandboxed run (the rules in force now; no credential hidden); null when <paramref name="first"/> offers none.
+    /// </summary>
+    public PolicyEvaluation? EvaluateRetry(ExecRequest request, PolicyEvaluation first) =>
+        first.Retry is null ? null : Evaluate(request with { Escalation = EscalationKind.RetryWithoutSandbox });
+
     // What the known-safe proof needs of this machine: the environment the command will get, everything the agent
     // can write, and whether the sandbox that will run it hides the credential list (bubblewrap does; Landlock, no
     // sandbox and an escalated run do not).

@@ -16,8 +16,8 @@ namespace AgentExec.Core.Policy;
 /// <param name="Explanation">The reason chain, most decisive first, one line each.</param>
 /// <param name="Retry">
 /// What may follow when the sandbox denies the first attempt: a retry without the sandbox, which a human must approve
-/// in a second, separate question (SPEC.md step 5); null when no retry is offered. When one is, it is judged again by
-/// <see cref="PolicyEvaluator.EvaluateRetry"/>, which gives it its own reasons and its own audit record.
+/// in a second, separate question (SPEC.md step 5); null when no retry is offered. When one is, it is judged again (with
+/// <see cref="EscalationKind.RetryWithoutSandbox"/>), which gives it its own reasons and its own audit record.
 /// </param>
 public sealed record PolicyEvaluation(
     AttemptPlan First,

@@ -16,7 +16,12 @@ public static class PolicyEvaluator
     public const string RetryExplanation =
         "the command failed inside the sandbox and its output looks like a sandbox refusal; the command writes its own output, so this is no proof";
 
-    /// <summary>Judges an analysed command line under the given rules, approval policy and sandbox mode.</summary>
+    /// <summary>
+    /// Judges an analysed command line under the given rules, approval policy and sandbox mode. With
+    /// <see cref="EscalationKind.RetryWithoutSandbox"/> it judges the retry a sandbox denial may be followed by (when
+    /// <see cref="PolicyEvaluation.Retry"/> offered one): a second evaluation, with its own reasons, that a human must
+    /// approve and that offers no further retry.
+    /// </summary>
     public static PolicyEvaluation Evaluate(
         CommandAnalysis analysis,
         IReadOnlyList<PolicyRule> rules,
@@ -78,23 +83,6 @@ public static class PolicyEvaluator
             return new(new AttemptPlan(verdict, where, approver), reason, policy, escalation, analysis, parts, explanation, retry);
         }
     }
-
-    /// <summary>
-    /// Judges the retry without the sandbox that <paramref name="first"/> offers, once the sandbox has denied the first
-    /// attempt: a second evaluation, with its own reasons, that a human must approve. Null when <paramref name="first"/>
-    /// offers no retry.
-    /// </summary>
-    public static PolicyEvaluation? EvaluateRetry(PolicyEvaluation first) =>
-        first.Retry is null
-            ? null
-            : first with
-            {
-                First = first.Retry,
-                Reason = null,
-                Escalation = EscalationKind.RetryWithoutSandbox,
-                Explanation = [RetryExplanation],
-                Retry = null,
-            };
 
     // SPEC.md step 5: only these two policies follow a sandbox denial with a question; on-request keeps the denial, and
     // never asks nothing.
@@ -173,6 +161,14 @@ public static class PolicyEvaluator
             .Where(p => p.Verdict is PartVerdict.Prompt or PartVerdict.Dangerous)
             .Select(p => p.Explain())
             .ToList();
+
+        if (escalation == EscalationKind.RetryWithoutSandbox)
+        {
+            // Step 5: the retry always asks, first for this reason; what else makes the line ask still shows, and a line
+            // read for an unsandboxed run can say more (a credential read bubblewrap no longer hides is dangerous).
+            reasons.Insert(0, RetryExplanation);
+            return reasons;
+        }
 
         if (escalation == EscalationKind.RequireEscalated)
         {

@@ -269,15 +269,16 @@ public sealed class PolicyEvaluatorTests
     }
 
     [Fact]
-    public void A_forbidden_rule_offers_no_retry_under_any_policy()
+    public void A_forbidden_rule_offers_no_retry_and_forbids_the_retry_too()
     {
         var forbid = Rule(RuleDecision.Forbidden, "rm", "-rf");
 
         var evaluation = PolicyEvaluator.Evaluate(Line("rm -rf build", RmRf), [forbid], ApprovalPolicy.OnFailure, EscalationKind.None, SandboxMode.WorkspaceWrite);
+        var retry = PolicyEvaluator.Evaluate(Line("rm -rf build", RmRf), [forbid], ApprovalPolicy.OnFailure, EscalationKind.RetryWithoutSandbox, SandboxMode.WorkspaceWrite);
 
         Assert.Equal(("forbid/sandboxed/nobody", "forbidden"), (Describe(evaluation.First), evaluation.First.ToDecisionCode()));
         Assert.Null(evaluation.Retry);
-        Assert.Null(PolicyEvaluator.EvaluateRetry(evaluation));
+        Assert.Equal(("forbid/unsandboxed/nobody", ApprovalReason.RuleForbidden), (Describe(retry.First), retry.Reason));
     }
 
     [Fact]
@@ -285,14 +286,21 @@ public sealed class PolicyEvaluatorTests
     {
         var first = PolicyEvaluator.Evaluate(Line("make", Make), [], ApprovalPolicy.OnFailure, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
-        var retry = PolicyEvaluator.EvaluateRetry(first)!;
+        var retry = PolicyEvaluator.Evaluate(Line("make", Make), [], ApprovalPolicy.OnFailure, EscalationKind.RetryWithoutSandbox, SandboxMode.WorkspaceWrite);
 
-        Assert.Equal("ask/unsandboxed/human", Describe(retry.First));
+        Assert.Equal("ask/unsandboxed/human", Describe(AttemptPlan.RetryWithoutSandbox));
+        Assert.Equal((first.Retry, AttemptPlan.RetryWithoutSandbox), (retry.First, first.Retry));
         Assert.Equal(EscalationKind.RetryWithoutSandbox, retry.Escalation);
         Assert.Equal([PolicyEvaluator.RetryExplanation], retry.Explanation);
         Assert.Null(retry.Retry);
-        Assert.Null(PolicyEvaluator.EvaluateRetry(retry));
-        Assert.Equal(first.Parts, retry.Parts);
+    }
+
+    [Fact]
+    public void A_retry_keeps_the_reasons_a_dangerous_part_gives_after_its_own()
+    {
+        var retry = PolicyEvaluator.Evaluate(Line("ls -la && rm -rf build", Ls, RmRf), [], ApprovalPolicy.Untrusted, EscalationKind.RetryWithoutSandbox, SandboxMode.WorkspaceWrite);
+
+        Assert.Equal([PolicyEvaluator.RetryExplanation, "`rm -rf build`: rm with -r/-f (dangerous)"], retry.Explanation);
     }
 
     private static string Describe(AttemptPlan plan) =>
