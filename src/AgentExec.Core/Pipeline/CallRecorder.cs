@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using AgentExec.Core.Audit;
+using AgentExec.Core.Audit.Events;
 using Microsoft.Extensions.Logging;
 
 namespace AgentExec.Core.Pipeline;
@@ -10,30 +10,23 @@ internal sealed partial class CallRecorder(IAuditLog log, string callId, ILogger
     /// <summary>The head after the last event this call wrote.</summary>
     public AuditHead? Head { get; private set; }
 
-    /// <summary>Appends an event; false when it could not be written (the caller then fails closed).</summary>
+    /// <summary>Appends the event of <paramref name="record"/>, stamped with the call id first; false when it could not be written (the caller then fails closed).</summary>
     /// <remarks>
     /// Deliberately not cancellable: the record of a denial matters most exactly when the call is being
     /// cancelled, and a half-written line is worse than a finished one.
     /// </remarks>
-    public async Task<bool> TryRecordAsync(string name, JsonObject fields)
+    public async Task<bool> TryRecordAsync(IAuditRecord record)
     {
-        var stamped = new JsonObject { ["call_id"] = callId };
-        foreach (var (key, value) in fields.ToArray())
-        {
-            fields.Remove(key);
-            stamped[key] = value;
-        }
-
         try
         {
-            Head = await log.AppendAsync(new AuditEvent(name, stamped), CancellationToken.None).ConfigureAwait(false);
+            Head = await log.AppendAsync(AuditEvent.For(record, callId), CancellationToken.None).ConfigureAwait(false);
             return true;
         }
 #pragma warning disable CA1031 // Any failure to write means "not recorded", which the caller turns into a denial.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            LogAuditFailed(logger, exception, name);
+            LogAuditFailed(logger, exception, record.EventName);
             return false;
         }
     }

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Audit;
+using AgentExec.Core.Audit.Events;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
@@ -74,14 +74,12 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
     private async Task<ShellResult> ExecuteCallAsync(ExecRequest request, IApprovalChannel channel, IOutputObserver? observer, CallTelemetry telemetry, CancellationToken cancellationToken)
     {
         var call = new CallRecorder(_deps.AuditLog, request.CallId, _deps.Logger);
-        if (!await call.TryRecordAsync(AuditEventNames.CallReceived, new JsonObject
-            {
-                ["command"] = request.CommandLine,
-                ["cwd"] = request.WorkingDirectory,
-                ["timeout_ms"] = (long)request.Timeout.TotalMilliseconds,
-                ["justification"] = request.Justification,
-                ["escalation"] = request.Escalation.ToCode(),
-            }).ConfigureAwait(false))
+        if (!await call.TryRecordAsync(new CallReceived(
+                request.CommandLine,
+                request.WorkingDirectory,
+                (long)request.Timeout.TotalMilliseconds,
+                request.Justification,
+                request.Escalation.ToCode())).ConfigureAwait(false))
         {
             return AuditUnavailable(call, null);
         }
@@ -93,7 +91,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
 
         request = request with { WorkingDirectory = cwd };
         var evaluation = Evaluate(request);
-        if (!await call.TryRecordAsync(AuditEventNames.PolicyDecision, PolicyEvaluationJson.ToJson(evaluation)).ConfigureAwait(false))
+        if (!await call.TryRecordAsync(PolicyDecided.From(evaluation)).ConfigureAwait(false))
         {
             return AuditUnavailable(call, evaluation);
         }
@@ -153,7 +151,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         {
             var message = "The command failed inside the sandbox and its output looks like the sandbox blocked it; running it without the sandbox was not approved ("
                 + retryApproval.Reason.ToCode() + "). " + DenialMessage(retryApproval, evaluation);
-            await call.TryRecordAsync(AuditEventNames.Denial, DenialFields(message, retryApproval)).ConfigureAwait(false);
+            await call.TryRecordAsync(DenialFields(message, retryApproval)).ConfigureAwait(false);
             return first with { Status = ShellStatus.Denied, Approval = retryApproval, Message = message, AuditHead = call.Head };
         }
 
@@ -213,12 +211,10 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             evaluation.Analysis.UnknownReason,
             request.Timeout);
 
-        if (!await call.TryRecordAsync(AuditEventNames.ElicitationSent, new JsonObject
-            {
-                ["approval_id"] = question.ApprovalId,
-                ["escalation"] = escalation.ToCode(),
-                ["message"] = ApprovalMessage.Render(question),
-            }).ConfigureAwait(false))
+        if (!await call.TryRecordAsync(new QuestionSent(
+                question.ApprovalId,
+                escalation.ToCode(),
+                ApprovalMessage.Render(question))).ConfigureAwait(false))
         {
             return ApprovalOutcome.DeniedByChannel(ApprovalReason.AuditUnavailable);
         }
@@ -261,15 +257,13 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
 
     private static async Task<ApprovalOutcome> RecordAnswerAsync(CallRecorder call, ApprovalOutcome answer, string? approvalId)
     {
-        var recorded = await call.TryRecordAsync(AuditEventNames.Answer, new JsonObject
-        {
-            ["approval_id"] = approvalId,
-            ["decision"] = answer.Decision.ToCode(),
-            ["source"] = answer.Source.ToCode(),
-            ["reason"] = answer.Reason.ToCode(),
-            ["note"] = answer.Note,
-            ["answer_shape"] = answer.AnswerShape,
-        }).ConfigureAwait(false);
+        var recorded = await call.TryRecordAsync(new AnswerGiven(
+            approvalId,
+            answer.Decision.ToCode(),
+            answer.Source.ToCode(),
+            answer.Reason.ToCode(),
+            answer.Note,
+            answer.AnswerShape)).ConfigureAwait(false);
         return recorded || !answer.IsApproved
             ? answer
             : ApprovalOutcome.DeniedByChannel(ApprovalReason.AuditUnavailable, answer.AnswerShape);
@@ -310,14 +304,12 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
 
         if (result.Status != AssessmentStatus.Disabled)
         {
-            await call.TryRecordAsync(AuditEventNames.Assessment, new JsonObject
-            {
-                ["status"] = result.Status.ToCode(),
-                ["latency_ms"] = (long)result.Latency.TotalMilliseconds,
-                ["risk_level"] = result.Risk?.LevelCode,
-                ["risk_category"] = result.Risk?.Category,
-                ["detail"] = result.Detail,
-            }).ConfigureAwait(false);
+            await call.TryRecordAsync(new RiskAssessed(
+                result.Status.ToCode(),
+                (long)result.Latency.TotalMilliseconds,
+                result.Risk?.LevelCode,
+                result.Risk?.Category,
+                result.Detail)).ConfigureAwait(false);
         }
 
         return result;
@@ -388,11 +380,9 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         ExecutionResult execution;
         try
         {
-            if (!await call.TryRecordAsync(AuditEventNames.ExecutionStarted, new JsonObject
-                {
-                    ["sandbox"] = reportedSandbox?.ToCode() ?? "none",
-                    ["sandbox_backend"] = sandbox.Backend.ToCode(),
-                }).ConfigureAwait(false))
+            if (!await call.TryRecordAsync(new ExecutionStarted(
+                    reportedSandbox?.ToCode() ?? "none",
+                    sandbox.Backend.ToCode())).ConfigureAwait(false))
             {
                 return AuditUnavailable(call, evaluation);
             }
@@ -427,25 +417,23 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
         var repositories = repositoriesBefore?.CompareWithNow() is { IsEmpty: false } report ? report : null;
         message = repositories is null ? message : (message is null ? string.Empty : message + " ") + repositories.Render(settings.Workspace);
 
-        var finished = new JsonObject
-        {
-            ["outcome"] = status switch
+        var finished = new ExecutionFinished(
+            status switch
             {
                 ShellStatus.Completed => "completed",
                 ShellStatus.TimedOut => "timed_out",
                 ShellStatus.FailedToStart => "failed_to_start",
                 _ => "cancelled",
             },
-            ["exit_code"] = execution.ExitCode,
-            ["duration_ms"] = (long)execution.Duration.TotalMilliseconds,
-            ["sandbox"] = reportedSandbox?.ToCode() ?? "none",
-            ["sandbox_denied"] = sandboxDenied,
-            ["truncated"] = execution.Truncated,
-            ["stdout_bytes"] = execution.Stdout.TotalBytes,
-            ["stderr_bytes"] = execution.Stderr.TotalBytes,
-        };
-        repositories?.AddTo(finished);
-        if (!await call.TryRecordAsync(AuditEventNames.ExecutionFinished, finished).ConfigureAwait(false))
+            execution.ExitCode,
+            (long)execution.Duration.TotalMilliseconds,
+            reportedSandbox?.ToCode() ?? "none",
+            sandboxDenied,
+            execution.Truncated,
+            execution.Stdout.TotalBytes,
+            execution.Stderr.TotalBytes,
+            repositories);
+        if (!await call.TryRecordAsync(finished).ConfigureAwait(false))
         {
             // The command has run and cannot be unrun; its start is in the log. What the log lacks, the caller hears of
             // (under Landlock another call's command can hold the writers' lock past the deadline).
@@ -472,7 +460,7 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
 
     private static async Task<ShellResult> DenyAsync(CallRecorder call, ShellStatus status, string message, ApprovalOutcome? approval, PolicyEvaluation? evaluation)
     {
-        await call.TryRecordAsync(AuditEventNames.Denial, DenialFields(message, approval)).ConfigureAwait(false);
+        await call.TryRecordAsync(DenialFields(message, approval)).ConfigureAwait(false);
         return ShellResult.NotRun(status, message, approval, evaluation) with { AuditHead = call.Head };
     }
 
@@ -486,12 +474,10 @@ public sealed class ExecPipeline(PipelineDependencies dependencies)
             ApprovalOutcome.DeniedByPolicy(ApprovalReason.AuditUnavailable),
             evaluation) with { AuditHead = call.Head };
 
-    private static JsonObject DenialFields(string message, ApprovalOutcome? approval) => new()
-    {
-        ["reason"] = approval?.Reason.ToCode(),
-        ["decision"] = approval?.Decision.ToCode(),
-        ["message"] = message,
-    };
+    private static CallDenied DenialFields(string message, ApprovalOutcome? approval) => new(
+        approval?.Reason.ToCode(),
+        approval?.Decision.ToCode(),
+        message);
 
     private static string DenialMessage(ApprovalOutcome outcome, PolicyEvaluation evaluation)
     {
