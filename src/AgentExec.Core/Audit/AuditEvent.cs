@@ -14,18 +14,22 @@ namespace AgentExec.Core.Audit;
 /// </remarks>
 public sealed class AuditEvent
 {
-    private AuditEvent(string name, byte[] members, IReadOnlyList<string> fieldNames)
+    private AuditEvent(string name, byte[] members)
     {
         Name = name;
         Members = members;
-        FieldNames = fieldNames;
+
+        // Read back from the bytes, so the names are exactly those written (a WhenWritingNull field that was left
+        // out is not among them); the log checks them against the names it owns.
+        using var document = JsonDocument.Parse(Braced(members));
+        FieldNames = [.. document.RootElement.EnumerateObject().Select(member => member.Name)];
     }
 
     /// <summary>An event with ad hoc fields, written in their order.</summary>
     /// <param name="name">The event name (<c>call_received</c>, <c>policy_decision</c>, …).</param>
     /// <param name="fields">The event's fields; <c>seq</c>, <c>ts</c>, <c>event</c>, <c>prev</c> and <c>hash</c> are added by the log.</param>
     public AuditEvent(string name, JsonObject fields)
-        : this(name, WriteMembers(writer => WriteObject(writer, fields ?? throw new ArgumentNullException(nameof(fields)))), [.. fields.Select(f => f.Key)])
+        : this(name, WriteMembers(writer => WriteObject(writer, fields ?? throw new ArgumentNullException(nameof(fields)))))
     {
     }
 
@@ -36,7 +40,7 @@ public sealed class AuditEvent
     public IReadOnlyList<string> FieldNames { get; }
 
     /// <summary>The event's fields, read back from the bytes that will be written (a fresh copy on every read).</summary>
-    public JsonObject Fields => (JsonObject)JsonNode.Parse("{"u8.ToArray().Concat(Members.ToArray()).Append((byte)'}').ToArray())!;
+    public JsonObject Fields => JsonNode.Parse(Braced(Members.Span))!.AsObject();
 
     /// <summary>The fields as they appear in the line: comma-separated members without the braces; empty for none.</summary>
     internal ReadOnlyMemory<byte> Members { get; }
@@ -57,14 +61,7 @@ public sealed class AuditEvent
             writer.WriteEndObject();
         });
         var members = WriteMembers(writer => JsonSerializer.Serialize(writer, record, typeInfo));
-        var names = new List<string>();
-        if (callId is not null)
-        {
-            names.Add(CallIdName);
-        }
-
-        names.AddRange(typeInfo.Properties.Select(p => p.Name));
-        return new AuditEvent(record.EventName, Join(stamp, members), names);
+        return new AuditEvent(record.EventName, Join(stamp, members));
     }
 
     private const string CallIdName = "call_id";
@@ -100,6 +97,8 @@ public sealed class AuditEvent
         var written = buffer.WrittenSpan;
         return written[1..^1].ToArray();
     }
+
+    private static byte[] Braced(ReadOnlySpan<byte> members) => [(byte)'{', .. members, (byte)'}'];
 
     private static byte[] Join(byte[] first, byte[] second) =>
         first.Length == 0 ? second
