@@ -52,6 +52,7 @@ public sealed class AuditEvent
         ArgumentNullException.ThrowIfNull(record);
         var typeInfo = AuditJsonContext.Default.GetTypeInfo(record.GetType())
             ?? throw new NotSupportedException($"{record.GetType().Name} is not an audit record known to {nameof(AuditJsonContext)}.");
+
         // The call id goes first, then the record's members from the source-generated serializer; both are written with
         // the line's writer options and joined by dropping the braces between them.
         var stamp = callId is null ? [] : WriteMembers(writer =>
