@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentExec.Cli.Hosting;
 using AgentExec.Core.Approval;
+using AgentExec.Core.Audit.Events;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
@@ -94,7 +95,7 @@ internal static class CheckCommand
             ["sandbox_available"] = sandbox.IsAvailable,
             ["sandbox_unavailable_reason"] = sandbox.UnavailableReason,
             ["sandbox_caveats"] = new JsonArray(sandbox.Caveats.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
-            ["evaluation"] = PolicyEvaluationJson.ToJson(evaluation),
+            ["evaluation"] = PolicyDecided.From(evaluation).ToJson(),
         };
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace AgentExec.Core.Audit;
 
@@ -48,6 +47,8 @@ internal static class AuditLineFormat
 
     private static ReadOnlySpan<byte> HashMarker => ",\"hash\":\""u8;
 
+    private static ReadOnlySpan<byte> PrevMarker => ",\"prev\":\""u8;
+
     private static ReadOnlySpan<byte> LineEnd => "\"}"u8;
 
     /// <summary>True for the names the log itself writes, which an event's fields may not use.</summary>
@@ -57,35 +58,46 @@ internal static class AuditLineFormat
     public static string FormatTimestamp(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>A writer with the line's options: compact, <see cref="JavaScriptEncoder.Default"/>, <see cref="MaxDepth"/>.</summary>
+    public static Utf8JsonWriter CreateWriter(IBufferWriter<byte> buffer) => new(buffer, WriterOptions);
+
     /// <summary>Writes one line (without its newline) and returns it with its hash.</summary>
-    public static (byte[] Line, string Hash) Encode(long seq, DateTimeOffset time, string eventName, JsonObject fields, string prev)
+    /// <remarks>
+    /// The event's fields are already bytes written with <see cref="CreateWriter"/>; they are placed between the
+    /// envelope's first members and <c>prev</c> with a comma before each group, which is byte for byte what one
+    /// writer would have written for the whole object.
+    /// </remarks>
+    public static (byte[] Line, string Hash) Encode(long seq, DateTimeOffset time, AuditEvent auditEvent, string prev)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        ArgumentNullException.ThrowIfNull(auditEvent);
+        if (!IsHashText(prev))
+        {
+            throw new ArgumentException("prev is not 64 lowercase hex digits.", nameof(prev));
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256 + auditEvent.Members.Length);
+        using (var writer = CreateWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteNumber("seq", seq);
             writer.WriteString("ts", FormatTimestamp(time));
-            writer.WriteString("event", eventName);
-            foreach (var (name, value) in fields)
-            {
-                writer.WritePropertyName(name);
-                if (value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    value.WriteTo(writer);
-                }
-            }
+            writer.WriteString("event", auditEvent.Name);
 
-            writer.WriteString("prev", prev);
-
-            // Stop before the closing brace: what is flushed now is exactly the hashed prefix.
+            // Stop inside the object: the rest is appended as bytes.
             writer.Flush();
         }
 
+        if (!auditEvent.Members.IsEmpty)
+        {
+            buffer.Write(","u8);
+            buffer.Write(auditEvent.Members.Span);
+        }
+
+        buffer.Write(PrevMarker);
+        buffer.Write(System.Text.Encoding.ASCII.GetBytes(prev));
+        buffer.Write("\""u8);
+
+        // What is written now is exactly the hashed prefix: everything before ,"hash":.
         var prefix = buffer.WrittenSpan;
         var hash = ComputeHash(prefix);
         var line = new byte[prefix.Length + HashMarker.Length + HashHexLength + LineEnd.Length];
@@ -96,6 +108,10 @@ internal static class AuditLineFormat
         LineEnd.CopyTo(rest[(HashMarker.Length + HashHexLength)..]);
         return (line, hash);
     }
+
+    /// <summary>Writes one line of an ad hoc event (without its newline) and returns it with its hash.</summary>
+    public static (byte[] Line, string Hash) Encode(long seq, DateTimeOffset time, string eventName, System.Text.Json.Nodes.JsonObject fields, string prev) =>
+        Encode(seq, time, new AuditEvent(eventName, fields), prev);
 
     /// <summary>The lowercase hex SHA-256 of <paramref name="prefix"/> followed by <c>}</c>.</summary>
     public static string ComputeHash(ReadOnlySpan<byte> prefix)

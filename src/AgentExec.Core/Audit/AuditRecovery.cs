@@ -1,28 +1,20 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using AgentExec.Core.Audit.Events;
 
 namespace AgentExec.Core.Audit;
 
 /// <summary>The fields of a <c>recovery</c> event: written by the log, checked by the verifier, spelled here once.</summary>
 internal static class AuditRecovery
 {
-    private const string TornLine = "torn_line";
-    private const string TornLineCount = "torn_line_count";
-    private const string TornOffset = "torn_offset";
-    private const string TornBytes = "torn_bytes";
-    private const string TornSha256 = "torn_sha256";
+    private const string TornLine = TornLinesRecovered.TornLineName;
+    private const string TornLineCount = TornLinesRecovered.TornLineCountName;
+    private const string TornOffset = TornLinesRecovered.TornOffsetName;
+    private const string TornBytes = TornLinesRecovered.TornBytesName;
+    private const string TornSha256 = TornLinesRecovered.TornSha256Name;
 
     /// <summary>The event that names <paramref name="damage"/>.</summary>
-    public static AuditEvent EventFor(AuditDamage damage) => new(
-        AuditEventNames.Recovery,
-        new JsonObject
-        {
-            [TornLine] = damage.FirstLine,
-            [TornLineCount] = damage.LineCount,
-            [TornOffset] = damage.Offset,
-            [TornBytes] = damage.ByteCount,
-            [TornSha256] = damage.Sha256,
-        });
+    public static AuditEvent EventFor(AuditDamage damage) => AuditEvent.For(
+        new TornLinesRecovered(damage.FirstLine, damage.LineCount, damage.Offset, damage.ByteCount, damage.Sha256));
 
     /// <summary>Null when the recovery event <paramref name="json"/> names exactly <paramref name="damage"/>; else why not.</summary>
     public static string? Mismatch(JsonElement json, AuditDamage damage)

@@ -98,14 +98,13 @@ public sealed class JsonLinesAuditLog : IAuditLog
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         ArgumentException.ThrowIfNullOrEmpty(auditEvent.Name, nameof(auditEvent));
-        ArgumentNullException.ThrowIfNull(auditEvent.Fields, nameof(auditEvent));
         if (auditEvent.Name == AuditEventNames.Recovery)
         {
             // Only the log itself knows what was torn; a caller-made recovery event would let it name damage that is not there.
             throw new ArgumentException("Recovery events are written by the audit log itself.", nameof(auditEvent));
         }
 
-        foreach (var (name, _) in auditEvent.Fields)
+        foreach (var name in auditEvent.FieldNames)
         {
             if (AuditLineFormat.IsReservedName(name))
             {
@@ -165,7 +164,7 @@ public sealed class JsonLinesAuditLog : IAuditLog
     {
         var seq = (previous?.Seq ?? 0) + 1;
         var (line, hash) = AuditLineFormat.Encode(
-            seq, now, auditEvent.Name, auditEvent.Fields, previous?.Hash ?? AuditLineFormat.GenesisHash);
+            seq, now, auditEvent, previous?.Hash ?? AuditLineFormat.GenesisHash);
         bytes.Write(line);
         bytes.Write("\n"u8);
         return new AuditHead(seq, hash);

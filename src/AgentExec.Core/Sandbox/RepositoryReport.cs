@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
 
 namespace AgentExec.Core.Sandbox;
@@ -12,7 +11,7 @@ namespace AgentExec.Core.Sandbox;
 /// <param name="Incomplete">Why the walk for repositories stopped early, or null when it saw everything.</param>
 public sealed record RepositoryReport(IReadOnlyList<RepositoryChange> Changes, string? Incomplete)
 {
-    /// <summary>The most changes named in the message; the audit field keeps the same bound.</summary>
+    /// <summary>The most changes named in the message; the audit field (<c>ExecutionFinished.RepositoryChanges</c>) keeps the same bound.</summary>
     public const int MaximumListed = 20;
 
     /// <summary>True when there is nothing to tell: no change, and the walk was complete.</summary>
@@ -46,41 +45,6 @@ public sealed record RepositoryReport(IReadOnlyList<RepositoryChange> Changes, s
         }
 
         return text.ToString();
-    }
-
-    /// <summary>
-    /// Adds the report to an <c>execution_finished</c> event: <c>repository_changes</c> when something changed and
-    /// <c>repository_scan_incomplete</c> when the walk stopped early (fields absent otherwise).
-    /// </summary>
-    public void AddTo(JsonObject fields)
-    {
-        ArgumentNullException.ThrowIfNull(fields);
-        if (Changes.Count > 0)
-        {
-            fields["repository_changes"] = ToJson();
-        }
-
-        if (Incomplete is { } incomplete)
-        {
-            fields["repository_scan_incomplete"] = incomplete;
-        }
-    }
-
-    /// <summary>The audit field: a list of <c>{"git": PATH, "change": WHAT, "new_repository": BOOL}</c>, at most <see cref="MaximumListed"/>.</summary>
-    public JsonArray ToJson()
-    {
-        var array = new JsonArray();
-        foreach (var change in Changes.Take(MaximumListed))
-        {
-            array.Add((JsonNode)new JsonObject
-            {
-                ["git"] = change.DotGit,
-                ["change"] = change.What,
-                ["new_repository"] = change.NewRepository,
-            });
-        }
-
-        return array;
     }
 
     private static string Describe(RepositoryChange change, string workspace)

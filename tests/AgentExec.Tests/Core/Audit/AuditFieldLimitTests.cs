@@ -1,51 +1,147 @@
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
 using AgentExec.Core.Audit;
+using AgentExec.Core.Audit.Events;
 
 namespace AgentExec.Tests.Core.Audit;
 
-public sealed class AuditFieldLimitTests
+/// <summary>
+/// SPEC.md "Audit log": a raw answer's shape is stored in at most 1 KiB, a command line in at most 64 KiB, and a cut
+/// value carries a marker with the whole value's length and SHA-256. The limits are applied by the records'
+/// serializer, so these tests go through <see cref="AuditEvent.For"/>, as the pipeline does.
+/// </summary>
+public sealed partial class AuditFieldLimitTests
 {
+    [Theory]
+    [InlineData(AuditFieldLimit.AnswerShapeBytes, 1024)]
+    [InlineData(AuditFieldLimit.CommandLineBytes, 65536)]
+    public void The_limits_are_the_ones_the_spec_names(int limit, int expected) => Assert.Equal(expected, limit);
+
     [Fact]
-    public void Text_within_one_kibibyte_is_kept_as_is()
+    public void An_answer_shape_of_exactly_one_kibibyte_is_kept_whole()
     {
         // Arrange
-        var text = new string('a', 1024);
+        var shape = new string('a', 1024);
 
         // Act
-        var cut = AuditFieldLimit.Cut(text);
+        var stored = StoredAnswerShape(shape);
 
         // Assert
-        Assert.Same(text, cut);
+        Assert.Equal(shape, stored);
     }
 
     [Fact]
-    public void Longer_text_is_cut_to_one_kibibyte_of_utf8_marker_included()
+    public void An_answer_shape_one_byte_over_is_cut_with_a_marker_naming_its_length_and_hash()
     {
         // Arrange
-        var text = new string('a', 5000);
+        var shape = new string('a', 1025);
 
         // Act
-        var cut = AuditFieldLimit.Cut(text);
+        var stored = StoredAnswerShape(shape);
 
         // Assert
-        Assert.Equal(1024, Encoding.UTF8.GetByteCount(cut));
-        Assert.EndsWith("…[cut: 5000 bytes in all]", cut, StringComparison.Ordinal);
-        Assert.StartsWith(new string('a', 900), cut, StringComparison.Ordinal);
+        AssertCut(shape, stored, 1024);
     }
 
     [Fact]
-    public void The_cut_never_splits_a_character()
+    public void A_null_answer_shape_stays_null()
     {
-        // Arrange: four-byte emoji, so a byte-exact cut would land inside one.
-        var text = string.Concat(Enumerable.Repeat("😀", 600));
-
         // Act
-        var cut = AuditFieldLimit.Cut(text);
+        var fields = AuditEvent.For(Answer(null)).Fields;
 
         // Assert
-        Assert.True(Encoding.UTF8.GetByteCount(cut) <= 1024);
-        var kept = cut[..cut.IndexOf('…', StringComparison.Ordinal)];
-        Assert.Equal(string.Concat(Enumerable.Repeat("😀", kept.Length / 2)), kept);
-        Assert.DoesNotContain('\uFFFD', Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(cut)));
+        Assert.Null(fields["answer_shape"]);
     }
+
+    [Fact]
+    public void A_command_line_of_exactly_64_kibibytes_is_kept_whole()
+    {
+        // Arrange
+        var command = "echo " + new string('x', 65536 - 5);
+
+        // Act
+        var stored = StoredCommand(command);
+
+        // Assert
+        Assert.Equal(command, stored);
+    }
+
+    [Fact]
+    public void A_command_line_one_byte_over_is_cut_with_a_marker_naming_its_length_and_hash()
+    {
+        // Arrange
+        var command = "echo " + new string('x', 65536 - 4);
+
+        // Act
+        var stored = StoredCommand(command);
+
+        // Assert
+        AssertCut(command, stored, 65536);
+    }
+
+    [Theory]
+    [InlineData("é")]
+    [InlineData("€")]
+    [InlineData("😀")]
+    public void A_cut_never_splits_a_multi_byte_character(string character)
+    {
+        // Arrange: every offset of the character against the cut point, so one of them straddles it.
+        for (var pad = 0; pad < 4; pad++)
+        {
+            var shape = new string('a', pad) + string.Concat(Enumerable.Repeat(character, 2048 / character.Length));
+
+            // Act
+            var stored = StoredAnswerShape(shape);
+
+            // Assert
+            AssertCut(shape, stored, 1024);
+            var kept = stored[..stored.IndexOf("…[cut:", StringComparison.Ordinal)];
+            var markerBytes = Encoding.UTF8.GetByteCount(stored) - Encoding.UTF8.GetByteCount(kept);
+            var next = shape[kept.Length..].EnumerateRunes().First().Utf8SequenceLength;
+            Assert.True(
+                Encoding.UTF8.GetByteCount(kept) + next + markerBytes > 1024,
+                $"with {pad} ASCII bytes first, one more character would still have fit");
+        }
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_counted_and_hashed_as_the_replacement_character_the_log_writes()
+    {
+        // Arrange
+        var shape = "\ud800" + new string('a', 2000);
+
+        // Act
+        var stored = StoredAnswerShape(shape);
+
+        // Assert
+        var marker = MarkerPattern().Match(stored);
+        Assert.Equal("2003", marker.Groups["bytes"].Value);
+        Assert.Equal(Sha256("\ufffd" + new string('a', 2000)), marker.Groups["sha"].Value);
+    }
+
+    private static void AssertCut(string original, string stored, int limit)
+    {
+        Assert.True(Encoding.UTF8.GetByteCount(stored) <= limit, $"{Encoding.UTF8.GetByteCount(stored)} bytes stored");
+        var marker = MarkerPattern().Match(stored);
+        Assert.True(marker.Success, "no marker at the end: " + stored[^Math.Min(stored.Length, 120)..]);
+        Assert.Equal(Encoding.UTF8.GetByteCount(original).ToString(System.Globalization.CultureInfo.InvariantCulture), marker.Groups["bytes"].Value);
+        Assert.Equal(Sha256(original), marker.Groups["sha"].Value);
+        var kept = stored[..marker.Index];
+        Assert.StartsWith(kept, original, StringComparison.Ordinal);
+        Assert.True(Encoding.UTF8.GetByteCount(kept) > limit / 2, "most of the room goes to the value");
+        Assert.DoesNotContain('\uFFFD', Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(kept)));
+    }
+
+    private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static AnswerGiven Answer(string? shape) => new("a1", "denied", "user", "malformed_response", null, shape);
+
+    private static string StoredAnswerShape(string shape) => AuditEvent.For(Answer(shape), "call-1").Fields["answer_shape"]!.GetValue<string>();
+
+    private static string StoredCommand(string command) =>
+        AuditEvent.For(new CallReceived(command, "/w", 1000, null, "none"), "call-1").Fields["command"]!.GetValue<string>();
+
+    [GeneratedRegex(@"…\[cut: (?<bytes>[0-9]+) bytes in all, sha256 (?<sha>[0-9a-f]{64})\]\z")]
+    private static partial Regex MarkerPattern();
 }
