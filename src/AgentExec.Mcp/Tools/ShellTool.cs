@@ -67,7 +67,7 @@ internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection 
                 out var execRequest,
                 out var validationError))
         {
-            return ShellToolResultRenderer.InvalidInput(validationError!);
+            return ShellToolResultRenderer.InvalidInput($"{ShellToolInput.FieldName(validationError!.Field)}: {validationError.Problem}");
         }
 
         // A client that goes away must not leave a question waiting or a command running.
