@@ -43,7 +43,7 @@ internal static class ShellToolResultRenderer
         var rendered = new CallToolResult
         {
             StructuredContent = structured,
-            Content = [new TextContentBlock { Text = structured.GetRawText() }],
+            Content = [new TextContentBlock { Text = ReadableJsonText.From(structured) }],
             IsError = result.Status != ShellStatus.Completed,
         };
 
