@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using AgentExec.Cli.Hosting;
 using AgentExec.Cli.Terminal;
@@ -62,9 +63,7 @@ internal static class RunCommand
                     out var request,
                     out var requestError))
             {
-                // The request names its fields as the MCP tool does; here the timeout is the --timeout-ms flag.
-                var flagged = requestError!.StartsWith("timeout_ms:", StringComparison.Ordinal) ? "--timeout-ms:" + requestError["timeout_ms:".Length..] : requestError;
-                await Console.Error.WriteLineAsync($"agentexec: {flagged}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"agentexec: {FieldName(requestError!.Field)}: {requestError.Problem}").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
 
@@ -79,7 +78,11 @@ internal static class RunCommand
             var result = await runtime.Pipeline.ExecuteAsync(request!, channel, observer, cancellationToken).ConfigureAwait(false);
             // A completed run's message carries what the human must hear before their own tools run (a planted
             // repository), a limit that stopped the command, or an end the audit log could not record.
-            if (result.Message is { } message)
+            if (result.InvalidField is { } invalid)
+            {
+                await Console.Error.WriteLineAsync($"agentexec: {FieldName(invalid.Field)}: {invalid.Problem}").ConfigureAwait(false);
+            }
+            else if (result.Message is { } message)
             {
                 await Console.Error.WriteLineAsync($"agentexec: {message}").ConfigureAwait(false);
             }
@@ -88,6 +91,16 @@ internal static class RunCommand
         });
         return command;
     }
+
+    /// <summary>How this command line names a request field Core found at fault.</summary>
+    /// <remarks>The command and the directory are not flags here: they are the words after <c>--</c> and where agentexec runs.</remarks>
+    internal static string FieldName(RequestField field) => field switch
+    {
+        RequestField.Command => "the command after --",
+        RequestField.WorkingDirectory => "the current directory",
+        RequestField.Timeout => "--timeout-ms",
+        _ => throw new UnreachableException($"no flag for {field}"),
+    };
 
     /// <summary>SPEC.md's exit codes: the command's own when it ran, else 77, 124 or 125.</summary>
     internal static int ExitCode(ShellResult result) => result.Status switch

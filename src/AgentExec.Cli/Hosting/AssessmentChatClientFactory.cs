@@ -19,9 +19,8 @@ internal static class AssessmentChatClientFactory
     /// <param name="apiKey">The API key.</param>
     /// <param name="endpoint">The base URL, or null for OpenAI's.</param>
     /// <param name="budget">The assessment budget.</param>
-    /// <param name="transport">The HTTP transport; null for the default (tests pass their own only to observe it).</param>
     /// <returns>The client.</returns>
-    public static IChatClient Create(string model, string apiKey, Uri? endpoint, TimeSpan budget, PipelineTransport? transport = null)
+    public static IChatClient Create(string model, string apiKey, Uri? endpoint, TimeSpan budget)
     {
         var options = new OpenAIClientOptions
         {
@@ -32,11 +31,6 @@ internal static class AssessmentChatClientFactory
         if (endpoint is not null)
         {
             options.Endpoint = endpoint;
-        }
-
-        if (transport is not null)
-        {
-            options.Transport = transport;
         }
 
         return new ChatClient(model, new ApiKeyCredential(apiKey), options).AsIChatClient();

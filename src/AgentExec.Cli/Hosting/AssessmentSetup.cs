@@ -1,6 +1,5 @@
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Configuration;
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 
 namespace AgentExec.Cli.Hosting;
@@ -29,7 +28,6 @@ internal sealed record AssessmentSetup(IRiskAssessor Assessor, string? DisabledR
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where assessments are logged.</param>
     /// <param name="warnings">Where start-up warnings go.</param>
-    /// <param name="chatClientFactory">Builds the chat client; the OpenAI one when null (tests observe it).</param>
     /// <returns>The setup.</returns>
     public static AssessmentSetup Create(
         AgentExecSettings settings,
@@ -38,8 +36,7 @@ internal sealed record AssessmentSetup(IRiskAssessor Assessor, string? DisabledR
         IReadOnlyDictionary<string, string> hostEnvironment,
         TimeProvider time,
         ILogger logger,
-        List<string> warnings,
-        Func<LanguageModelSettings, IChatClient>? chatClientFactory = null)
+        List<string> warnings)
     {
         if (!settings.ExperimentalSandboxCommandAssessment)
         {
@@ -65,8 +62,9 @@ internal sealed record AssessmentSetup(IRiskAssessor Assessor, string? DisabledR
 
         // The key may come from .env, where the host environment never saw it: name it explicitly.
         var redactor = SecretRedactor.ForEnvironment(hostEnvironment, settings.Env, [new(LanguageModelVariables.ApiKey, model.ApiKey!)]);
-        var client = chatClientFactory?.Invoke(model)
-            ?? AssessmentChatClientFactory.Create(model.Model, model.ApiKey!, model.Endpoint, settings.AssessmentTimeout);
+        // Each model call becomes a `chat` span under the call's span (docs/telemetry.md), without the conversation.
+        var client = AssessmentChatClientFactory.Create(model.Model, model.ApiKey!, model.Endpoint, settings.AssessmentTimeout)
+            .WithAgentExecTelemetry();
         var assessor = RiskAssessors.ForChatClient(
             client,
             model.Model,

@@ -27,7 +27,7 @@ public enum ApprovalReason
     /// <summary>The client went away while the question was open.</summary>
     Disconnected,
 
-    /// <summary>The client cancelled the <c>tools/call</c>.</summary>
+    /// <summary>The call was cancelled while its question was open (an MCP client cancelled its request, or <c>agentexec run</c> was interrupted).</summary>
     CallCancelled,
 
     /// <summary>The client has no elicitation capability, so nobody can be asked.</summary>

@@ -19,7 +19,7 @@ namespace AgentExec.Core.Assessment;
 /// client does before sending.
 /// </para>
 /// <para>
-/// If the caller's token is cancelled (the client cancelled the <c>tools/call</c>), the assessment ends at once with
+/// If the caller's token is cancelled (the call was cancelled, on whichever channel), the assessment ends at once with
 /// <c>timeout</c> — the time it was allowed ran out early — and the inner call is cancelled the same way.
 /// </para>
 /// </remarks>

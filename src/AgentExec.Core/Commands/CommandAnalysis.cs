@@ -16,22 +16,4 @@ public sealed record CommandAnalysis(
 {
     /// <summary>True when some part of the line could not be understood.</summary>
     public bool IsUnknown => UnknownReason is not null;
-
-    /// <summary>The strictest built-in verdict over all parts; an unknown line is at least <see cref="CommandSafety.Ordinary"/>.</summary>
-    public CommandSafety Safety
-    {
-        get
-        {
-            var strictest = IsUnknown || Parts.Count == 0 ? CommandSafety.Ordinary : CommandSafety.KnownSafe;
-            foreach (var part in Parts)
-            {
-                if (part.Safety > strictest)
-                {
-                    strictest = part.Safety;
-                }
-            }
-
-            return strictest;
-        }
-    }
 }

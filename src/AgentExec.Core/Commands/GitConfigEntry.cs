@@ -13,7 +13,4 @@ internal readonly record struct GitConfigEntry(string Key, string? Value)
 
     /// <summary>The variable name: the key after its last dot.</summary>
     public string Name => Key[(Key.LastIndexOf('.') + 1)..];
-
-    /// <summary>True when the key has a subsection between its section and its name.</summary>
-    public bool HasSubsection => Key.IndexOf('.', StringComparison.Ordinal) != Key.LastIndexOf('.');
 }

@@ -98,9 +98,6 @@ public sealed class CredentialList
     /// <summary>Every entry: the built-in ones, <c>credential_paths</c>, and the paths added with <see cref="WithPaths"/>.</summary>
     public IReadOnlyList<CredentialEntry> Entries { get; }
 
-    /// <summary>The name-pattern entries, which the sandbox looks for in the writable directories.</summary>
-    internal IReadOnlyList<CredentialEntry> NameEntries => _names;
-
     /// <summary>The fixed entries made concrete for every home directory and resolved spelling.</summary>
     internal IReadOnlyList<CredentialLocation> Locations => _locations;
 

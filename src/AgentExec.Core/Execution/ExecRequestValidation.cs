@@ -2,10 +2,13 @@ using AgentExec.Core.Approval;
 
 namespace AgentExec.Core.Execution;
 
-/// <summary>Validates a call's raw fields into an <see cref="ExecRequest"/>, naming the field at fault (SPEC.md "MCP tool shell").</summary>
+/// <summary>
+/// Validates a call's raw fields into an <see cref="ExecRequest"/>, naming the field at fault (SPEC.md "MCP tool shell")
+/// as a <see cref="RequestField"/> that each front end spells its own way.
+/// </summary>
 public static class ExecRequestValidation
 {
-    /// <summary>Builds a request, or returns the message that names the bad field.</summary>
+    /// <summary>Builds a request, or returns the field at fault and what is wrong with it.</summary>
     /// <param name="command">The command line; must not be empty or blank.</param>
     /// <param name="workdir">An absolute path, or null for the workspace.</param>
     /// <param name="timeoutMs">1–3600000, or null for the default.</param>
@@ -14,7 +17,7 @@ public static class ExecRequestValidation
     /// <param name="workspace">The workspace, used when <paramref name="workdir"/> is null.</param>
     /// <param name="callId">The caller's id for the call.</param>
     /// <param name="request">The request when valid.</param>
-    /// <param name="error">The message when not.</param>
+    /// <param name="error">The field and the problem when not.</param>
     public static bool TryCreate(
         string? command,
         string? workdir,
@@ -24,31 +27,31 @@ public static class ExecRequestValidation
         string workspace,
         string callId,
         out ExecRequest? request,
-        out string? error)
+        out RequestFieldError? error)
     {
         request = null;
         error = null;
         if (string.IsNullOrWhiteSpace(command))
         {
-            error = "command: must be a non-empty shell command line";
+            error = new(RequestField.Command, "must be a non-empty shell command line");
             return false;
         }
 
         if (command.Contains('\0', StringComparison.Ordinal))
         {
-            error = "command: must not contain NUL characters";
+            error = new(RequestField.Command, "must not contain NUL characters");
             return false;
         }
 
         if (workdir is not null && (workdir.Length == 0 || !Path.IsPathFullyQualified(workdir) || workdir.Contains('\0', StringComparison.Ordinal)))
         {
-            error = $"workdir: must be an absolute path (got \"{UntrustedText.Escape(workdir)}\")";
+            error = new(RequestField.WorkingDirectory, $"must be an absolute path (got \"{UntrustedText.Escape(workdir)}\")");
             return false;
         }
 
         if (timeoutMs is { } ms && (ms < 1 || ms > (long)ExecRequest.MaxTimeout.TotalMilliseconds))
         {
-            error = $"timeout_ms: must be between 1 and {(long)ExecRequest.MaxTimeout.TotalMilliseconds} (got {ms})";
+            error = new(RequestField.Timeout, $"must be between 1 and {(long)ExecRequest.MaxTimeout.TotalMilliseconds} (got {ms})");
             return false;
         }
 

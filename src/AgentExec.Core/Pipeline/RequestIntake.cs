@@ -20,8 +20,9 @@ internal static class RequestIntake
 
         if (!RealPath.TryResolve(request.WorkingDirectory, out var real, out var exists) || !exists || !Directory.Exists(real))
         {
-            var error = $"workdir: not an existing directory: {UntrustedText.Escape(request.WorkingDirectory)}";
-            return (null, await Denials.DenyAsync(recorder, ShellStatus.FailedToStart, error, null, null).ConfigureAwait(false));
+            var invalid = new RequestFieldError(RequestField.WorkingDirectory, $"not an existing directory: {UntrustedText.Escape(request.WorkingDirectory)}");
+            var denied = await Denials.DenyAsync(recorder, ShellStatus.FailedToStart, "The working directory is " + invalid.Problem, null, null).ConfigureAwait(false);
+            return (null, denied with { InvalidField = invalid });
         }
 
         return (request with { WorkingDirectory = real }, null);

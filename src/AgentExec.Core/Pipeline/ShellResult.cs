@@ -39,6 +39,12 @@ public sealed record ShellResult(
     /// </summary>
     public RepositoryReport? Repositories { get; init; }
 
+    /// <summary>
+    /// The request field the call failed on (a working directory that does not exist), for the front end to name in its
+    /// own words; <see cref="Message"/> says the same in channel-neutral ones. Null otherwise.
+    /// </summary>
+    public RequestFieldError? InvalidField { get; init; }
+
     /// <summary>True when either stream dropped bytes.</summary>
     public bool Truncated => Stdout.Truncated || Stderr.Truncated;
 

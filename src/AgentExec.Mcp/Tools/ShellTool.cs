@@ -67,7 +67,7 @@ internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection 
                 out var execRequest,
                 out var validationError))
         {
-            return await RejectAsync(callId, request.Params?.Arguments, validationError!).ConfigureAwait(false);
+            return await RejectAsync(callId, request.Params?.Arguments, $"{ShellToolInput.FieldName(validationError!.Field)}: {validationError.Problem}").ConfigureAwait(false);
         }
 
         // A client that goes away must not leave a question waiting or a command running.

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Text.Json;
 using AgentExec.Core.Approval;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Mcp.Tools;
 
@@ -7,6 +9,15 @@ namespace AgentExec.Mcp.Tools;
 internal sealed record ShellToolInput(string? Command, string? Workdir, long? TimeoutMs, string? Justification, EscalationKind Escalation)
 {
     private static readonly HashSet<string> KnownFields = ["command", "workdir", "timeout_ms", "justification", "sandbox_permissions"];
+
+    /// <summary>The argument's name for a field Core found at fault, as the tool's input schema spells it.</summary>
+    public static string FieldName(RequestField field) => field switch
+    {
+        RequestField.Command => "command",
+        RequestField.WorkingDirectory => "workdir",
+        RequestField.Timeout => "timeout_ms",
+        _ => throw new UnreachableException($"no argument for {field}"),
+    };
 
     /// <summary>Reads the arguments, or returns the message naming the field at fault.</summary>
     public static bool TryRead(IDictionary<string, JsonElement>? arguments, out ShellToolInput? input, out string? error)

@@ -37,13 +37,13 @@ internal static class ShellToolResultRenderer
                     approval.Note,
                     approval.Risk is { } risk ? new RiskPayload(risk.Description, risk.LevelCode, risk.Category) : null)
                 : null,
-            Message: result.Message);
+            Message: result.InvalidField is { } invalid ? $"{ShellToolInput.FieldName(invalid.Field)}: {invalid.Problem}" : result.Message);
 
         var structured = JsonSerializer.SerializeToElement(payload, McpJsonContext.Default.ShellToolResult);
         var rendered = new CallToolResult
         {
             StructuredContent = structured,
-            Content = [new TextContentBlock { Text = structured.GetRawText() }],
+            Content = [new TextContentBlock { Text = ReadableJsonText.From(structured) }],
             IsError = result.Status != ShellStatus.Completed,
         };
 

@@ -79,6 +79,18 @@ public sealed class RunProcessTests
         Assert.False(File.Exists(witness));
     }
 
+    [Fact]
+    public async Task A_timeout_out_of_range_is_named_as_the_flag_the_user_typed()
+    {
+        using var agentexec = new AgentExecProcess();
+
+        var result = await agentexec.RunAsync(["run", "--sandbox", "danger-full-access", "--timeout-ms", "0", "--", "true"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("agentexec: --timeout-ms: must be between 1 and 3600000 (got 0)\n", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("timeout_ms", result.StandardError, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("run", "--no-such-flag", "--", "true")]
     [InlineData("run", "true")]

@@ -107,6 +107,7 @@ public sealed class ApprovalChannelTests
     [InlineData("""{"command":"   "}""", "command")]
     [InlineData("""{"command":5}""", "command")]
     [InlineData("""{"command":"ls","workdir":"relative/dir"}""", "workdir")]
+    [InlineData("""{"command":"ls","workdir":"/nonexistent/agentexec-missing-dir"}""", "workdir")]
     [InlineData("""{"command":"ls","timeout_ms":0}""", "timeout_ms")]
     [InlineData("""{"command":"ls","timeout_ms":3600001}""", "timeout_ms")]
     [InlineData("""{"command":"ls","timeout_ms":1.5}""", "timeout_ms")]
@@ -130,7 +131,9 @@ public sealed class ApprovalChannelTests
         // Audited like every call (SPEC.md), and the result carries the head after its last event.
         Assert.Equal([AuditEventNames.CallReceived, AuditEventNames.Denial], scenario.Audit.Names);
         var denial = scenario.Audit.Events[^1];
-        Assert.Equal(result["structuredContent"]!["message"]!.GetValue<string>(), denial.Fields["message"]!.GetValue<string>());
+        // The log says it in its own words; what was wrong is the same.
+        var told = result["structuredContent"]!["message"]!.GetValue<string>();
+        Assert.Contains(told[(told.IndexOf(": ", StringComparison.Ordinal) + 2)..], denial.Fields["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("call-1", denial.Fields["call_id"]!.GetValue<string>());
         var head = result["_meta"]!["agentexec/audit"]!;
         Assert.Equal(2, head["seq"]!.GetValue<long>());

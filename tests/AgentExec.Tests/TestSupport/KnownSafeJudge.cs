@@ -25,11 +25,17 @@ internal static class KnownSafeJudge
         new(directory, home, SearchPath, [directory], CredentialList.For(home), CredentialsHidden: true);
 
     /// <summary>The whole evaluation of <paramref name="line"/>, for tests that print why a line is not known-safe.</summary>
-    public static PolicyEvaluation Evaluate(string line, AnalysisContext context) =>
-        PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line, context), [], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
+    public static PolicyEvaluation Evaluate(string line, AnalysisContext context) => Evaluate(CommandAnalyzer.Analyze(line, context));
+
+    /// <summary>The same judgement of a line analysed already (in whatever context the test chose).</summary>
+    public static PolicyEvaluation Evaluate(CommandAnalysis analysis) =>
+        PolicyEvaluator.Evaluate(analysis, [], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
 
     /// <summary>True when <paramref name="line"/> would run with no question under <c>untrusted</c>.</summary>
-    public static bool IsKnownSafe(string line, AnalysisContext context) => Evaluate(line, context).Verdict == PolicyVerdict.Run;
+    public static bool IsKnownSafe(string line, AnalysisContext context) => IsKnownSafe(CommandAnalyzer.Analyze(line, context));
+
+    /// <summary>True when the analysed line would run with no question under <c>untrusted</c>.</summary>
+    public static bool IsKnownSafe(CommandAnalysis analysis) => Evaluate(analysis).Verdict == PolicyVerdict.Run;
 
     /// <summary>Why <paramref name="evaluation"/> is not a run: each part that is not known-safe with its reason, and the unknown reason.</summary>
     public static string Explain(PolicyEvaluation evaluation)

@@ -28,9 +28,6 @@ public sealed class LimitEnforcement
     /// <summary>The delegated subtree commands' cgroups go under; null under <c>rlimit</c>.</summary>
     internal CgroupV2Delegation? Cgroup { get; }
 
-    /// <summary>"cgroup", "rlimit", or "none" (no limits configured).</summary>
-    public string Mechanism => Limits == ResourceLimits.None ? "none" : Cgroup is null ? "rlimit" : "cgroup";
-
     /// <summary>The limits the shell sets with <c>ulimit</c>: all of them under <c>rlimit</c>, none when a cgroup holds them.</summary>
     public ResourceLimits ShellLimits => Cgroup is null ? Limits : ResourceLimits.None;
 

@@ -37,9 +37,6 @@ public sealed class LandlockSandbox : ISandbox
         _abiLimit = abiLimit;
     }
 
-    /// <summary>What starts the launcher: the agentexec binary, possibly through the <c>dotnet</c> host.</summary>
-    public IReadOnlyList<string> LauncherCommand => _launcherCommand;
-
     /// <inheritdoc />
     public SandboxBackendKind Backend => SandboxBackendKind.Landlock;
 

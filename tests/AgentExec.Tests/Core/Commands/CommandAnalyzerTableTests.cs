@@ -4,8 +4,9 @@ using AgentExec.Tests.TestSupport;
 namespace AgentExec.Tests.Core.Commands;
 
 /// <summary>
-/// One row per command line: the line's strictest verdict, whether it is unknown, and (where it says
-/// something) the program of the first part that carries the verdict. Many rows are bypass attempts. Lines are
+/// One row per command line: the line's strictest verdict (no part is stricter, and the line is known-safe to the
+/// policy exactly when that verdict is), whether it is unknown, and (where it says something) the program of the
+/// first part that carries the verdict. Many rows are bypass attempts. Lines are
 /// judged on a <see cref="ProofMachine"/>, so a program is found on PATH whatever the test host has installed.
 /// </summary>
 public sealed class CommandAnalyzerTableTests : IDisposable
@@ -202,12 +203,13 @@ public sealed class CommandAnalyzerTableTests : IDisposable
     {
         var analysis = machine.Analyze(line);
 
-        Assert.Equal(expected, analysis.Safety);
         Assert.Equal(unknown, analysis.IsUnknown);
+        Assert.All(analysis.Parts, part => Assert.True(part.Safety <= expected, $"`{part.Text}` is {part.Safety}: {part.Reason}"));
+        Assert.Equal(expected == Safe, KnownSafeJudge.IsKnownSafe(analysis));
         if (carrier is not null)
         {
-            var strictest = analysis.Parts.First(part => part.Safety == analysis.Safety);
-            Assert.Equal(carrier, strictest.Program);
+            var strictest = analysis.Parts.MaxBy(part => part.Safety)!;
+            Assert.Equal((carrier, expected), (strictest.Program, strictest.Safety));
         }
     }
 

@@ -41,7 +41,7 @@ public sealed class CommandAnalyzerTests
 
         // sh's script is read with bash's grammar and dash's; both readings find the same rm, listed once.
         Assert.Equal(["find:0", "sh:1", "rm:2"], analysis.Parts.Select(part => $"{part.Program}:{part.Depth}"));
-        Assert.Equal(CommandSafety.Dangerous, analysis.Safety);
+        Assert.Equal(CommandSafety.Dangerous, analysis.Parts[2].Safety);
     }
 
     [Fact]
@@ -51,9 +51,9 @@ public sealed class CommandAnalyzerTests
         var quoted = CommandAnalyzer.Analyze("cat <<'EOF'\nhello $(rm -rf x)\nEOF");
 
         Assert.Equal(["cat", "rm"], unquoted.Parts.Select(part => part.Program));
-        Assert.Equal(CommandSafety.Dangerous, unquoted.Safety);
+        Assert.Equal(CommandSafety.Dangerous, unquoted.Parts[1].Safety);
         Assert.Equal(["cat"], quoted.Parts.Select(part => part.Program));
-        Assert.Equal(CommandSafety.KnownSafe, quoted.Safety);
+        Assert.True(KnownSafeJudge.IsKnownSafe(quoted));
     }
 
     [Fact]
@@ -139,7 +139,8 @@ public sealed class CommandAnalyzerTests
     {
         var analysis = CommandAnalyzer.Analyze(line);
 
-        Assert.Equal(reason, analysis.Parts.First(part => part.Safety == analysis.Safety).Reason);
+        // The first of the strictest parts is the one an explanation leads with.
+        Assert.Equal(reason, analysis.Parts.MaxBy(part => part.Safety)!.Reason);
     }
 
     [Fact]
@@ -149,7 +150,7 @@ public sealed class CommandAnalyzerTests
 
         Assert.Equal("the control structure 'if' is not analysed", analysis.UnknownReason);
         Assert.Equal(["[", "rm"], analysis.Parts.Select(part => part.Program));
-        Assert.Equal(CommandSafety.Dangerous, analysis.Safety);
+        Assert.Equal(CommandSafety.Dangerous, analysis.Parts[1].Safety);
     }
 
     [Fact]
@@ -159,7 +160,7 @@ public sealed class CommandAnalyzerTests
 
         Assert.True(analysis.IsUnknown);
         Assert.All(analysis.Parts, part => Assert.Equal(CommandSafety.Ordinary, part.Safety));
-        Assert.Equal(CommandSafety.Ordinary, analysis.Safety);
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
     }
 
     [Fact]
@@ -169,7 +170,7 @@ public sealed class CommandAnalyzerTests
 
         Assert.False(analysis.IsUnknown);
         Assert.Equal(CommandAnalyzer.MaxNestingDepth, analysis.Parts.Single(part => part.Program == "ls").Depth);
-        Assert.Equal(CommandSafety.KnownSafe, analysis.Safety);
+        Assert.True(KnownSafeJudge.IsKnownSafe(analysis));
     }
 
     [Fact]
@@ -179,7 +180,7 @@ public sealed class CommandAnalyzerTests
 
         Assert.Equal($"nested more than {CommandAnalyzer.MaxNestingDepth} levels deep", analysis.UnknownReason);
         Assert.DoesNotContain(analysis.Parts, part => part.Program == "rm");
-        Assert.Equal(CommandSafety.Ordinary, analysis.Safety);
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
     }
 
     [Fact]

@@ -3,7 +3,7 @@
 # `agentexec __landlock-exec` (workspace-write shape: a writable root, a fresh TMPDIR, network off, so the seccomp
 # filter is installed too). A benchmark, not a test: run it by hand on a quiet machine.
 #
-#   tests/benchmarks/landlock-startup.sh LAUNCHER...      e.g.  /tmp/aot/agentexec
+#   benchmarks/landlock-startup.sh LAUNCHER...            e.g.  /tmp/aot/agentexec
 #                                                               dotnet src/AgentExec.Cli/bin/Release/net10.0/agentexec.dll
 #   RUNS=30 (default) sets the number of timed runs, after 3 untimed warm-up runs.
 set -euo pipefail
