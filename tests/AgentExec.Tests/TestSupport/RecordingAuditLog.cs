@@ -19,8 +19,8 @@ internal sealed class RecordingAuditLog : IAuditLog
     /// </summary>
     public string? BreaksAt { get; set; }
 
-    /// <summary>When set, every event with this name fails to be written; the others are kept.</summary>
-    public string? Refuses { get; set; }
+    /// <summary>When set, every event it picks fails to be written (it sees the events kept so far); the others are kept.</summary>
+    public Func<AuditEvent, IReadOnlyList<string>, bool>? Refuses { get; set; }
 
     public IReadOnlyList<AuditEvent> Events => _events.ToArray();
 
@@ -31,7 +31,7 @@ internal sealed class RecordingAuditLog : IAuditLog
 
     public Task<AuditHead> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
-        if (Broken || auditEvent.Name == BreaksAt || auditEvent.Name == Refuses)
+        if (Broken || auditEvent.Name == BreaksAt || Refuses?.Invoke(auditEvent, Names) == true)
         {
             Broken |= auditEvent.Name == BreaksAt;
             throw new IOException("the audit log is broken for this test");

@@ -91,7 +91,7 @@ public sealed class AssessmentStepTests : IDisposable
     public async Task An_assessment_that_cannot_be_recorded_does_not_stop_the_question()
     {
         // Arrange
-        _scenario.Audit.Refuses = AuditEventNames.Assessment;
+        _scenario.Audit.Refuses = (e, _) => e.Name == AuditEventNames.Assessment;
         var assessor = new FixedRiskAssessor(new AssessmentResult(AssessmentStatus.Success, HighRisk, TimeSpan.Zero));
         var pipeline = _scenario.Pipeline(assessor: assessor);
         var channel = new ScriptedApprovalChannel(Declined);

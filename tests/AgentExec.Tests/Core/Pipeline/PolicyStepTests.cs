@@ -138,20 +138,23 @@ public sealed class PolicyStepTests : IDisposable
     }
 
     [Fact]
-    public async Task A_log_that_breaks_after_the_sandboxed_run_stops_the_retry_before_its_question()
+    public async Task A_retry_whose_policy_decision_cannot_be_recorded_is_neither_asked_nor_run()
     {
-        // Arrange: the log breaks when the refused run finishes, so the retry's decision cannot be recorded.
+        // Arrange: the log refuses the second policy_decision only (the first is written, and so is everything else).
         var pipeline = _scenario.Pipeline(sandbox: RefusingSandbox.Selection());
         var channel = new ScriptedApprovalChannel(Approved);
-        _scenario.Audit.BreaksAt = AuditEventNames.ExecutionFinished;
+        _scenario.Audit.Refuses = (e, written) => e.Name == AuditEventNames.PolicyDecision && written.Contains(AuditEventNames.PolicyDecision);
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.PlainCommand), channel, null, CancellationToken.None);
 
-        // Assert
+        // Assert: the sandboxed attempt's denial is recorded (the log works), the retry never asked.
         Assert.Equal(0, channel.Asked);
         Assert.Equal(ShellStatus.Denied, result.Status);
-        Assert.Equal(ApprovalReason.AuditUnavailable, result.Approval?.Reason);
+        Assert.Equal(ApprovalOutcome.DeniedByPolicy(ApprovalReason.AuditUnavailable), result.Approval);
+        Assert.Equal(
+            [AuditEventNames.CallReceived, AuditEventNames.PolicyDecision, AuditEventNames.ExecutionStarted, AuditEventNames.ExecutionFinished, AuditEventNames.Denial],
+            _scenario.Names);
         Assert.False(_scenario.CommandRan);
     }
 
