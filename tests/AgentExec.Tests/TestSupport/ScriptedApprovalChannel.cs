@@ -11,6 +11,12 @@ internal sealed class ScriptedApprovalChannel(ApprovalOutcome answer, ManualTime
 {
     private readonly ConcurrentQueue<ApprovalQuestion> _questions = new();
 
+    /// <summary>A channel whose human approves once.</summary>
+    public static ScriptedApprovalChannel Approving() => new(new ApprovalOutcome(ApprovalDecision.Approved, ApprovalSource.User, ApprovalReason.UserApproved));
+
+    /// <summary>A channel whose human declines.</summary>
+    public static ScriptedApprovalChannel Declining() => new(ApprovalOutcome.DeniedByChannel(ApprovalReason.UserDeclined));
+
     public bool CanAsk => true;
 
     public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;

@@ -25,7 +25,7 @@ public sealed class ApprovalStepTests : IDisposable
         // Arrange: the channel would approve, if it were asked.
         var rule = new PolicyRule(["rm", "-rf"], RuleDecision.Forbidden, "never delete trees here", RuleOrigin.User);
         var pipeline = _scenario.Pipeline(rules: [rule]);
-        var channel = new ScriptedApprovalChannel(Approved);
+        var channel = ScriptedApprovalChannel.Approving();
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);
@@ -45,7 +45,7 @@ public sealed class ApprovalStepTests : IDisposable
     {
         // Arrange
         var pipeline = _scenario.Pipeline(ApprovalPolicy.Never);
-        var channel = new ScriptedApprovalChannel(Approved);
+        var channel = ScriptedApprovalChannel.Approving();
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);
@@ -122,7 +122,7 @@ public sealed class ApprovalStepTests : IDisposable
         // Arrange: the only place is taken.
         var limit = new PendingQuestionLimit(1);
         var pipeline = _scenario.Pipeline(pending: limit);
-        var channel = new ScriptedApprovalChannel(Approved);
+        var channel = ScriptedApprovalChannel.Approving();
         var taken = limit.TryEnter();
 
         // Act
@@ -161,7 +161,7 @@ public sealed class ApprovalStepTests : IDisposable
         // Arrange
         _scenario.Audit.BreaksAt = AuditEventNames.Answer;
         var pipeline = _scenario.Pipeline();
-        var channel = new ScriptedApprovalChannel(Approved);
+        var channel = ScriptedApprovalChannel.Approving();
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);
@@ -180,7 +180,7 @@ public sealed class ApprovalStepTests : IDisposable
         // Arrange
         _scenario.Audit.BreaksAt = AuditEventNames.ElicitationSent;
         var pipeline = _scenario.Pipeline();
-        var channel = new ScriptedApprovalChannel(Approved);
+        var channel = ScriptedApprovalChannel.Approving();
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);

@@ -11,7 +11,6 @@ namespace AgentExec.Tests.Core.Pipeline;
 /// </summary>
 public sealed class AssessmentStepTests : IDisposable
 {
-    private static readonly ApprovalOutcome Declined = ApprovalOutcome.DeniedByChannel(ApprovalReason.UserDeclined);
     private static readonly RiskAssessment HighRisk = new("deletes the build tree", RiskLevel.High, "data_deletion");
 
     private readonly PipelineStepScenario _scenario = new();
@@ -24,7 +23,7 @@ public sealed class AssessmentStepTests : IDisposable
         // Arrange
         var assessor = new FixedRiskAssessor(new AssessmentResult(AssessmentStatus.Success, HighRisk, TimeSpan.FromMilliseconds(40)));
         var pipeline = _scenario.Pipeline(assessor: assessor);
-        var channel = new ScriptedApprovalChannel(Declined);
+        var channel = ScriptedApprovalChannel.Declining();
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);
@@ -47,7 +46,7 @@ public sealed class AssessmentStepTests : IDisposable
         var pipeline = _scenario.Pipeline(assessor: assessor);
 
         // Act
-        await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), new ScriptedApprovalChannel(Declined), null, CancellationToken.None);
+        await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), ScriptedApprovalChannel.Declining(), null, CancellationToken.None);
 
         // Assert
         var asked = Assert.Single(assessor.Requests);
@@ -59,7 +58,7 @@ public sealed class AssessmentStepTests : IDisposable
     {
         // Arrange
         var pipeline = _scenario.Pipeline(assessor: new ThrowingRiskAssessor());
-        var channel = new ScriptedApprovalChannel(Declined);
+        var channel = ScriptedApprovalChannel.Declining();
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);
@@ -76,7 +75,7 @@ public sealed class AssessmentStepTests : IDisposable
     {
         // Arrange: the factory's default assessor is the disabled one.
         var pipeline = _scenario.Pipeline();
-        var channel = new ScriptedApprovalChannel(Declined);
+        var channel = ScriptedApprovalChannel.Declining();
 
         // Act
         await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);
@@ -94,7 +93,7 @@ public sealed class AssessmentStepTests : IDisposable
         _scenario.Audit.Refuses = (e, _) => e.Name == AuditEventNames.Assessment;
         var assessor = new FixedRiskAssessor(new AssessmentResult(AssessmentStatus.Success, HighRisk, TimeSpan.Zero));
         var pipeline = _scenario.Pipeline(assessor: assessor);
-        var channel = new ScriptedApprovalChannel(Declined);
+        var channel = ScriptedApprovalChannel.Declining();
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);

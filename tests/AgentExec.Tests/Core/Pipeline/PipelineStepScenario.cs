@@ -50,7 +50,7 @@ internal sealed class PipelineStepScenario : IDisposable
         PipelineFactory.Create(Settings(policy, sandbox), Audit, rules, assessor, pending, sandbox);
 
     public ExecRequest Request(string command, string? workdir = null, string callId = "call-1") =>
-        new(command, workdir ?? Workspace, TimeSpan.FromSeconds(30), "a step test", EscalationKind.None, callId);
+        PipelineFactory.Request(command, workdir ?? Workspace, callId, "a step test");
 
     /// <summary>The one event of this name.</summary>
     public JsonObject Event(string name) => Audit.Events.Single(e => e.Name == name).Fields;

@@ -12,7 +12,6 @@ namespace AgentExec.Tests.Core.Pipeline;
 public sealed class PolicyStepTests : IDisposable
 {
     private static readonly ApprovalOutcome Approved = new(ApprovalDecision.Approved, ApprovalSource.User, ApprovalReason.UserApproved);
-    private static readonly ApprovalOutcome Declined = ApprovalOutcome.DeniedByChannel(ApprovalReason.UserDeclined);
 
     private readonly PipelineStepScenario _scenario = new();
 
@@ -40,7 +39,7 @@ public sealed class PolicyStepTests : IDisposable
     {
         // Arrange
         var pipeline = _scenario.Pipeline();
-        var channel = new ScriptedApprovalChannel(Declined);
+        var channel = ScriptedApprovalChannel.Declining();
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);
@@ -78,7 +77,7 @@ public sealed class PolicyStepTests : IDisposable
         // Arrange
         _scenario.Audit.BreaksAt = AuditEventNames.PolicyDecision;
         var pipeline = _scenario.Pipeline();
-        var channel = new ScriptedApprovalChannel(Approved);
+        var channel = ScriptedApprovalChannel.Approving();
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);
@@ -97,7 +96,7 @@ public sealed class PolicyStepTests : IDisposable
     {
         // Arrange: a sandbox that refuses every command; the retry question is declined.
         var pipeline = _scenario.Pipeline(sandbox: RefusingSandbox.Selection());
-        var channel = new ScriptedApprovalChannel(Declined);
+        var channel = ScriptedApprovalChannel.Declining();
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.PlainCommand), channel, null, CancellationToken.None);
@@ -125,7 +124,7 @@ public sealed class PolicyStepTests : IDisposable
     {
         // Arrange
         var pipeline = _scenario.Pipeline(sandbox: RefusingSandbox.Selection());
-        var channel = new ScriptedApprovalChannel(Approved);
+        var channel = ScriptedApprovalChannel.Approving();
 
         // Act
         var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.PlainCommand), channel, null, CancellationToken.None);
@@ -142,7 +141,7 @@ public sealed class PolicyStepTests : IDisposable
     {
         // Arrange: the log refuses the second policy_decision only (the first is written, and so is everything else).
         var pipeline = _scenario.Pipeline(sandbox: RefusingSandbox.Selection());
-        var channel = new ScriptedApprovalChannel(Approved);
+        var channel = ScriptedApprovalChannel.Approving();
         _scenario.Audit.Refuses = (e, written) => e.Name == AuditEventNames.PolicyDecision && written.Contains(AuditEventNames.PolicyDecision);
 
         // Act

@@ -1,5 +1,6 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Audit;
+using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
 
 namespace AgentExec.Tests.Core.Pipeline;
@@ -28,7 +29,7 @@ public sealed class RequestIntakeTests : IDisposable
         Assert.True(_scenario.CommandRan);
         Assert.Equal(AuditEventNames.CallReceived, _scenario.Names[0]);
         Assert.Equal(
-            ("intake-1", PipelineStepScenario.PlainCommand, _scenario.Workspace, 30_000L, "a step test", "none"),
+            ("intake-1", PipelineStepScenario.PlainCommand, _scenario.Workspace, (long)ExecRequest.DefaultTimeout.TotalMilliseconds, "a step test", "none"),
             (_scenario.Field(AuditEventNames.CallReceived, "call_id"),
              _scenario.Field(AuditEventNames.CallReceived, "command"),
              _scenario.Field(AuditEventNames.CallReceived, "cwd"),
