@@ -24,11 +24,17 @@ internal sealed class AgentExecProcess : IDisposable
     public string Home => _home.Path;
 
     /// <summary>An environment with a private HOME and XDG folders, so no real user config or log is touched.</summary>
-    public Dictionary<string, string?> Environment() => new()
+    public Dictionary<string, string?> Environment() => IsolatedEnvironment(Home);
+
+    /// <summary>
+    /// An environment for agentexec with <paramref name="home"/> as its HOME and XDG folders, and none of the variables
+    /// through which the developer's or CI's own settings would decide for the process under test.
+    /// </summary>
+    public static Dictionary<string, string?> IsolatedEnvironment(string home) => new(StringComparer.Ordinal)
     {
-        ["HOME"] = Home,
-        ["XDG_CONFIG_HOME"] = Path.Combine(Home, "config"),
-        ["XDG_STATE_HOME"] = Path.Combine(Home, "state"),
+        ["HOME"] = home,
+        ["XDG_CONFIG_HOME"] = Path.Combine(home, "config"),
+        ["XDG_STATE_HOME"] = Path.Combine(home, "state"),
         ["AGENTEXEC_CONFIG"] = null,
         ["AGENTEXEC_APPROVAL_POLICY"] = null,
         ["AGENTEXEC_SANDBOX"] = null,

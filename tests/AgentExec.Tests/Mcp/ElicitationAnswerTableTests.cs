@@ -43,18 +43,7 @@ public sealed class ElicitationAnswerTableTests
     {
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
-        await using var client = await server.ConnectAsync(new McpClientOptions
-        {
-            ProtocolVersion = protocolVersion,
-            Handlers = new McpClientHandlers
-            {
-                ElicitationHandler = (_, _) => ValueTask.FromResult(new ElicitResult
-                {
-                    Action = action,
-                    Content = content is null ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(content),
-                }),
-            },
-        });
+        await using var client = await server.ConnectAsync(ElicitingClient.Answering(action, content, protocolVersion));
 
         var result = await client.CallToolAsync("shell", new Dictionary<string, object?> { ["command"] = ShellScenario.DangerousCommand });
 
@@ -116,22 +105,18 @@ public sealed class ElicitationAnswerTableTests
     [Fact]
     public async Task A_json_rpc_error_answer_is_denied_as_client_error()
     {
-        using var scenario = new ShellScenario();
-        await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
-        var client = server.ConnectRaw();
-        await client.InitializeAsync();
+        var (result, ran) = await CallAndAnswerRawAsync((client, question) => client.FailAsync(question, -32603, "the client broke"));
 
-        await client.CallShellAsync("call-1", new JsonObject { ["command"] = ShellScenario.DangerousCommand });
-        var question = await client.ReadMessageAsync("elicitation/create");
-        await client.FailAsync(question, -32603, "the client broke");
-        var response = await client.ReadResponseAsync("call-1");
-
-        var result = response["result"]!["structuredContent"]!;
         Assert.Equal("client_error", result["approval"]!["reason"]!.GetValue<string>());
-        Assert.False(scenario.CommandRan);
+        Assert.False(ran);
     }
 
-    private static async Task<(JsonNode Result, bool Ran)> AnswerRawAsync(string answer)
+    private static Task<(JsonNode Result, bool Ran)> AnswerRawAsync(string answer) =>
+        CallAndAnswerRawAsync((client, question) => client.AnswerAsync(question, answer));
+
+    // The dangerous command through a raw client that answers its question as the test says: the tool result's
+    // structured content, and whether the command ran.
+    private static async Task<(JsonNode Result, bool Ran)> CallAndAnswerRawAsync(Func<RawMcpClient, JsonObject, Task> answer)
     {
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
@@ -140,7 +125,7 @@ public sealed class ElicitationAnswerTableTests
 
         await client.CallShellAsync("call-1", new JsonObject { ["command"] = ShellScenario.DangerousCommand });
         var question = await client.ReadMessageAsync("elicitation/create");
-        await client.AnswerAsync(question, answer);
+        await answer(client, question);
         var response = await client.ReadResponseAsync("call-1");
 
         return (response["result"]!["structuredContent"]!, scenario.CommandRan);

@@ -29,12 +29,9 @@ public sealed class RiskAssessmentElicitationTests
         // Arrange
         using var scenario = new ShellScenario();
         await using var stub = ChatCompletionsStub.Start(HighRisk);
-        ElicitRequestParams? asked = null;
-        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: Setup(scenario, stub).Assessor));
-        await using var client = await server.ConnectAsync(Declining(question => asked = question));
 
         // Act
-        var result = await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
+        var (asked, result) = await AskOnceAsync(scenario, Setup(scenario, stub));
 
         // Assert
         Assert.NotNull(asked);
@@ -61,7 +58,7 @@ public sealed class RiskAssessmentElicitationTests
         await using var stub = ChatCompletionsStub.Start(HighRisk);
         var messages = new List<string>();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: Setup(scenario, stub).Assessor));
-        await using var client = await server.ConnectAsync(Declining(question => messages.Add(question.Message), protocolVersion));
+        await using var client = await server.ConnectAsync(ElicitingClient.Declining(question => messages.Add(question.Message), protocolVersion));
 
         // Act
         var result = await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
@@ -114,7 +111,7 @@ public sealed class RiskAssessmentElicitationTests
         var asked = new TaskCompletionSource<(ElicitRequestParams Question, TimeSpan At)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stopwatch = new Stopwatch();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: Setup(scenario, stub, budget: budget).Assessor));
-        await using var client = await server.ConnectAsync(Declining(question => asked.TrySetResult((question, stopwatch.Elapsed))));
+        await using var client = await server.ConnectAsync(ElicitingClient.Declining(question => asked.TrySetResult((question, stopwatch.Elapsed))));
 
         // Act
         stopwatch.Start();
@@ -138,12 +135,9 @@ public sealed class RiskAssessmentElicitationTests
         // Arrange
         using var scenario = new ShellScenario();
         await using var stub = ChatCompletionsStub.Start(StubReply.Error(500, "The server had an error while processing your request."));
-        ElicitRequestParams? asked = null;
-        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: Setup(scenario, stub).Assessor));
-        await using var client = await server.ConnectAsync(Declining(question => asked = question));
 
         // Act
-        var result = await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
+        var (asked, result) = await AskOnceAsync(scenario, Setup(scenario, stub));
 
         // Assert: a retry would have come before the result (the default policy waits under a second); none did.
         Assert.NotNull(asked);
@@ -163,12 +157,9 @@ public sealed class RiskAssessmentElicitationTests
         // Arrange
         using var scenario = new ShellScenario();
         await using var stub = ChatCompletionsStub.Start(new StubReply(200, body));
-        ElicitRequestParams? asked = null;
-        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: Setup(scenario, stub).Assessor));
-        await using var client = await server.ConnectAsync(Declining(question => asked = question));
 
         // Act
-        await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
+        var (asked, _) = await AskOnceAsync(scenario, Setup(scenario, stub));
 
         // Assert
         Assert.NotNull(asked);
@@ -184,12 +175,9 @@ public sealed class RiskAssessmentElicitationTests
         // Arrange
         using var scenario = new ShellScenario();
         await using var stub = ChatCompletionsStub.Start(StubReply.Completion(content));
-        ElicitRequestParams? asked = null;
-        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: Setup(scenario, stub).Assessor));
-        await using var client = await server.ConnectAsync(Declining(question => asked = question));
 
         // Act
-        await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
+        var (asked, _) = await AskOnceAsync(scenario, Setup(scenario, stub));
 
         // Assert
         Assert.NotNull(asked);
@@ -203,12 +191,9 @@ public sealed class RiskAssessmentElicitationTests
         // Arrange
         using var scenario = new ShellScenario();
         await using var stub = ChatCompletionsStub.Start(StubReply.Refusal("I can't assist with that."));
-        ElicitRequestParams? asked = null;
-        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: Setup(scenario, stub).Assessor));
-        await using var client = await server.ConnectAsync(Declining(question => asked = question));
 
         // Act
-        await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
+        var (asked, _) = await AskOnceAsync(scenario, Setup(scenario, stub));
 
         // Assert
         Assert.NotNull(asked);
@@ -224,12 +209,9 @@ public sealed class RiskAssessmentElicitationTests
         using var scenario = new ShellScenario();
         var logger = new RecordingLogger();
         await using var stub = ChatCompletionsStub.Start(StubReply.Error(400, "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model."));
-        ElicitRequestParams? asked = null;
-        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: Setup(scenario, stub, logger: logger).Assessor));
-        await using var client = await server.ConnectAsync(Declining(question => asked = question));
 
         // Act
-        await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
+        var (asked, _) = await AskOnceAsync(scenario, Setup(scenario, stub, logger: logger));
 
         // Assert
         Assert.NotNull(asked);
@@ -247,12 +229,9 @@ public sealed class RiskAssessmentElicitationTests
         using var scenario = new ShellScenario();
         await using var stub = ChatCompletionsStub.Start(HighRisk);
         var setup = Setup(scenario, stub, flag: false);
-        ElicitRequestParams? asked = null;
-        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: setup.Assessor));
-        await using var client = await server.ConnectAsync(Declining(question => asked = question));
 
         // Act
-        await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
+        var (asked, _) = await AskOnceAsync(scenario, setup);
 
         // Assert
         Assert.NotNull(asked);
@@ -275,7 +254,7 @@ public sealed class RiskAssessmentElicitationTests
         // Act
         var setup = AssessmentSetup.Create(settings, environment, scenario.Workspace, new Dictionary<string, string>(), TimeProvider.System, NullLogger.Instance, warnings);
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: setup.Assessor));
-        await using var client = await server.ConnectAsync(Declining(_ => { }));
+        await using var client = await server.ConnectAsync(ElicitingClient.Declining(_ => { }));
         await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
 
         // Assert
@@ -312,29 +291,11 @@ public sealed class RiskAssessmentElicitationTests
         // Arrange
         using var scenario = new ShellScenario();
         await using var stub = ChatCompletionsStub.Start(HighRisk);
-        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var release = new TaskCompletionSource<ElicitResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var pipeline = scenario.Pipeline(pending: new AgentExec.Core.Approval.PendingQuestionLimit(1), assessor: Setup(scenario, stub).Assessor);
         await using var server = InMemoryMcpServer.Start(pipeline);
-        await using var client = await server.ConnectAsync(new McpClientOptions
-        {
-            ProtocolVersion = "2025-11-25",
-            Handlers = new McpClientHandlers
-            {
-                ElicitationHandler = (_, _) =>
-                {
-                    asked.TrySetResult();
-                    return new ValueTask<ElicitResult>(release.Task);
-                },
-            },
-        });
 
         // Act
-        var first = client.CallToolAsync("shell", Args("rm -rf one")).AsTask();
-        await asked.Task.WaitAsync(Bounded);
-        var second = await client.CallToolAsync("shell", Args("rm -rf two"));
-        release.SetResult(new ElicitResult { Action = "decline" });
-        await first.WaitAsync(Bounded);
+        var second = await ElicitingClient.CallWhileAQuestionWaitsAsync(server, Bounded);
 
         // Assert
         Assert.Equal("too_many_pending", ShellScenario.Field(second.StructuredContent, "approval", "reason"));
@@ -349,7 +310,7 @@ public sealed class RiskAssessmentElicitationTests
         await using var stub = ChatCompletionsStub.Start(HighRisk);
         var asked = 0;
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: Setup(scenario, stub).Assessor));
-        await using var client = await server.ConnectAsync(Answering(() => Interlocked.Increment(ref asked), """{"scope":"session"}"""));
+        await using var client = await server.ConnectAsync(ElicitingClient.Accepting(() => Interlocked.Increment(ref asked), """{"scope":"session"}"""));
 
         // Act
         var first = await client.CallToolAsync("shell", Args("rm -rf gone-already"));
@@ -371,7 +332,7 @@ public sealed class RiskAssessmentElicitationTests
         await using var stub = ChatCompletionsStub.Start(HighRisk);
         var messages = new List<string>();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: Setup(scenario, stub).Assessor));
-        await using var client = await server.ConnectAsync(Declining(question => messages.Add(question.Message)));
+        await using var client = await server.ConnectAsync(ElicitingClient.Declining(question => messages.Add(question.Message)));
 
         // Act
         await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
@@ -406,33 +367,14 @@ public sealed class RiskAssessmentElicitationTests
 
     private static Dictionary<string, object?> Args(string command) => new() { ["command"] = command };
 
-    private static McpClientOptions Declining(Action<ElicitRequestParams> onAsked, string? protocolVersion = "2025-11-25") => new()
+    // One call of the dangerous command through a server whose assessor is the setup's, its question declined: what
+    // the client was asked (null when nothing was) and the tool result.
+    private static async Task<(ElicitRequestParams? Asked, CallToolResult Result)> AskOnceAsync(ShellScenario scenario, AssessmentSetup setup)
     {
-        ProtocolVersion = protocolVersion,
-        Handlers = new McpClientHandlers
-        {
-            ElicitationHandler = (request, _) =>
-            {
-                onAsked(request!);
-                return ValueTask.FromResult(new ElicitResult { Action = "decline" });
-            },
-        },
-    };
-
-    private static McpClientOptions Answering(Action onAsked, string content) => new()
-    {
-        ProtocolVersion = "2025-11-25",
-        Handlers = new McpClientHandlers
-        {
-            ElicitationHandler = (_, _) =>
-            {
-                onAsked();
-                return ValueTask.FromResult(new ElicitResult
-                {
-                    Action = "accept",
-                    Content = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(content),
-                });
-            },
-        },
-    };
+        ElicitRequestParams? asked = null;
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(assessor: setup.Assessor));
+        await using var client = await server.ConnectAsync(ElicitingClient.Declining(question => asked = question));
+        var result = await client.CallToolAsync("shell", Args(ShellScenario.DangerousCommand));
+        return (asked, result);
+    }
 }

@@ -155,45 +155,25 @@ public sealed class SandboxEscapeTests
     [BubblewrapFact]
     public async Task A_tcp_listener_on_the_host_loopback_is_unreachable_with_network_off()
     {
-        // Arrange
-        using var scenario = new SandboxScenario();
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var command = scenario.Script("probe.sh", $"""
-            (exec 3<>/dev/tcp/127.0.0.1/{port}) && echo CONNECTED
-            echo DONE
-            """);
-
         // Act
-        var result = await scenario.CallAsync(scenario.Settings(network: false), command);
+        var (result, connected) = await ConnectToAHostLoopbackListenerAsync(network: false);
 
         // Assert
         AssertRanSandboxed(result, "workspace-write");
         Assert.DoesNotContain("CONNECTED", Field(result, "stdout"), StringComparison.Ordinal);
-        Assert.False(listener.Pending(), "The sandboxed command connected to the host's listener.");
+        Assert.False(connected, "The sandboxed command connected to the host's listener.");
     }
 
     [BubblewrapFact]
     public async Task A_tcp_listener_on_the_host_loopback_is_reachable_with_network_on()
     {
-        // Arrange: the positive control for the test above, so its failure to connect means something.
-        using var scenario = new SandboxScenario();
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var command = scenario.Script("probe.sh", $"""
-            (exec 3<>/dev/tcp/127.0.0.1/{port}) && echo CONNECTED
-            echo DONE
-            """);
-
-        // Act
-        var result = await scenario.CallAsync(scenario.Settings(network: true), command);
+        // Act: the positive control for the test above, so its failure to connect means something.
+        var (result, connected) = await ConnectToAHostLoopbackListenerAsync(network: true);
 
         // Assert
         AssertRanSandboxed(result, "workspace-write");
         Assert.Contains("CONNECTED", Field(result, "stdout"), StringComparison.Ordinal);
-        Assert.True(listener.Pending(), "The listener saw no connection.");
+        Assert.True(connected, "The listener saw no connection.");
     }
 
     [BubblewrapFact]
@@ -410,6 +390,22 @@ public sealed class SandboxEscapeTests
         {
             HostProcesses.KillAll(marker);
         }
+    }
+
+    // A listener on the host's loopback, and a sandboxed probe (network on or off) that tries to connect to it: the tool
+    // result, and whether the listener saw a connection.
+    private static async Task<(JsonElement Result, bool Connected)> ConnectToAHostLoopbackListenerAsync(bool network)
+    {
+        using var scenario = new SandboxScenario();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var command = scenario.Script("probe.sh", $"""
+            (exec 3<>/dev/tcp/127.0.0.1/{port}) && echo CONNECTED
+            echo DONE
+            """);
+        var result = await scenario.CallAsync(scenario.Settings(network: network), command);
+        return (result, listener.Pending());
     }
 
     private static Socket ListenOnUnixSocket(string path)

@@ -23,6 +23,10 @@ internal static class PipelineFactory
         ApprovalTimeout = approvalTimeout ?? TimeSpan.FromSeconds(30),
     };
 
+    /// <summary>A request as a front end would make it: <paramref name="command"/> in <paramref name="workdir"/>, no escalation.</summary>
+    public static ExecRequest Request(string command, string workdir, string callId = "call-1", string? justification = null, TimeSpan? timeout = null) =>
+        new(command, workdir, timeout ?? ExecRequest.DefaultTimeout, justification, EscalationKind.None, callId);
+
     public static ExecPipeline Create(
         AgentExecSettings settings,
         IAuditLog? auditLog = null,

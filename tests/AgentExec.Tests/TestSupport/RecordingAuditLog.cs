@@ -13,6 +13,15 @@ internal sealed class RecordingAuditLog : IAuditLog
     /// <summary>When set, every append throws, as an unwritable log would.</summary>
     public bool Broken { get; set; }
 
+    /// <summary>
+    /// When set, the log breaks at the first event with this name: that append and every one after it throw, as a log
+    /// that failed in the middle of a call would.
+    /// </summary>
+    public string? BreaksAt { get; set; }
+
+    /// <summary>When set, every event it picks fails to be written (it sees the events kept so far); the others are kept.</summary>
+    public Func<AuditEvent, IReadOnlyList<string>, bool>? Refuses { get; set; }
+
     public IReadOnlyList<AuditEvent> Events => _events.ToArray();
 
     public IReadOnlyList<string> Names => Events.Select(e => e.Name).ToArray();
@@ -22,8 +31,9 @@ internal sealed class RecordingAuditLog : IAuditLog
 
     public Task<AuditHead> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
     {
-        if (Broken)
+        if (Broken || auditEvent.Name == BreaksAt || Refuses?.Invoke(auditEvent, Names) == true)
         {
+            Broken |= auditEvent.Name == BreaksAt;
             throw new IOException("the audit log is broken for this test");
         }
 

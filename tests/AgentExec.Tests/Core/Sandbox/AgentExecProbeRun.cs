@@ -37,24 +37,13 @@ internal sealed class AgentExecProbeRun : IDisposable
     /// <summary>An isolated environment for agentexec: private home and XDG folders, the private <c>TMPDIR</c>.</summary>
     public Dictionary<string, string?> Environment()
     {
-        var home = Path.Combine(_root.Path, "home");
-        return new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["HOME"] = home,
-            ["XDG_CONFIG_HOME"] = Path.Combine(home, "config"),
-            ["XDG_STATE_HOME"] = Path.Combine(home, "state"),
-            ["TMPDIR"] = ServerTemporaryDirectory,
-            ["AGENTEXEC_CONFIG"] = null,
-            ["AGENTEXEC_APPROVAL_POLICY"] = null,
-            ["AGENTEXEC_SANDBOX"] = null,
-            ["AGENTEXEC_WORKSPACE"] = null,
-            ["AGENTEXEC_AUDIT_LOG"] = null,
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,
+        var environment = AgentExecProcess.IsolatedEnvironment(Path.Combine(_root.Path, "home"));
+        environment["TMPDIR"] = ServerTemporaryDirectory;
 
-            // What the tests' own host process has must not decide for the process under test; a test sets it.
-            ["DOTNET_EnableDiagnostics"] = null,
-            ["COMPlus_EnableDiagnostics"] = null,
-        };
+        // What the tests' own host process has must not decide for the process under test; a test sets it.
+        environment["DOTNET_EnableDiagnostics"] = null;
+        environment["COMPlus_EnableDiagnostics"] = null;
+        return environment;
     }
 
     /// <summary>The arguments of <c>agentexec run</c> for <paramref name="command"/> on <paramref name="backend"/>, no questions asked.</summary>

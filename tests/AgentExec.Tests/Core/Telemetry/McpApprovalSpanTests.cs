@@ -17,19 +17,9 @@ public sealed class McpApprovalSpanTests
         using var telemetry = new TelemetryCapture();
         var asked = 0;
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
-        await using var client = await server.ConnectAsync(new McpClientOptions
-        {
-            // The generation most clients speak today: the question is a real elicitation/create request.
-            ProtocolVersion = "2025-06-18",
-            Handlers = new McpClientHandlers
-            {
-                ElicitationHandler = (_, _) =>
-                {
-                    Interlocked.Increment(ref asked);
-                    return ValueTask.FromResult(new ElicitResult { Action = "accept" });
-                },
-            },
-        });
+
+        // The generation most clients speak today: the question is a real elicitation/create request.
+        await using var client = await server.ConnectAsync(ElicitingClient.Accepting(() => Interlocked.Increment(ref asked), protocolVersion: "2025-06-18"));
 
         // Act
         var result = await client.CallToolAsync("shell", new Dictionary<string, object?> { ["command"] = ShellScenario.DangerousCommand });

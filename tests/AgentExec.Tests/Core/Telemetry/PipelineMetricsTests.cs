@@ -82,8 +82,7 @@ public sealed class PipelineMetricsTests : IDisposable
         Assert.Equal("timeout", latency.Tag(TelemetryAttributes.AssessmentStatus));
     }
 
-    private ExecRequest Request(string command) =>
-        new(command, _workspace.Path, ExecRequest.DefaultTimeout, null, EscalationKind.None, "call-metrics");
+    private ExecRequest Request(string command) => PipelineFactory.Request(command, _workspace.Path, "call-metrics");
 
-    private static ScriptedApprovalChannel Declining() => new(ApprovalOutcome.DeniedByChannel(ApprovalReason.UserDeclined));
+    private static ScriptedApprovalChannel Declining() => ScriptedApprovalChannel.Declining();
 }

@@ -118,7 +118,7 @@ public sealed class PipelineSpanTests : IDisposable
         var pipeline = PipelineFactory.Create(Settings(), assessor: assessor);
 
         // Act
-        await pipeline.ExecuteAsync(Request("rm -rf build"), new ScriptedApprovalChannel(Approved()), null, CancellationToken.None);
+        await pipeline.ExecuteAsync(Request("rm -rf build"), ScriptedApprovalChannel.Approving(), null, CancellationToken.None);
 
         // Assert
         var span = telemetry.ShellSpan;
@@ -191,7 +191,7 @@ public sealed class PipelineSpanTests : IDisposable
     private AgentExecSettings Settings() => PipelineFactory.Settings(_workspace.Path);
 
     private ExecRequest Request(string command, string callId = "call-1", string? justification = null) =>
-        new(command, _workspace.Path, ExecRequest.DefaultTimeout, justification, EscalationKind.None, callId);
+        PipelineFactory.Request(command, _workspace.Path, callId, justification);
 
     private static ExecPipeline WithClock(ExecPipeline pipeline, TimeProvider clock) =>
         new(pipeline.Dependencies with { TimeProvider = clock });
@@ -199,8 +199,7 @@ public sealed class PipelineSpanTests : IDisposable
     private static ApprovalOutcome Approved() => new(ApprovalDecision.Approved, ApprovalSource.User, ApprovalReason.UserApproved);
 
     // A channel for calls that must not ask: it would deny, and the tests check it was not asked.
-    private static ScriptedApprovalChannel Refusing() =>
-        new(ApprovalOutcome.DeniedByChannel(ApprovalReason.UserDeclined));
+    private static ScriptedApprovalChannel Refusing() => ScriptedApprovalChannel.Declining();
 
     // Every attribute value of the span and of its events, as text.
     private static string[] AllValues(Activity span) =>
