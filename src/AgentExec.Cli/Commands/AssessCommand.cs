@@ -8,6 +8,7 @@ using AgentExec.Core.Assessment;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using Microsoft.Extensions.Logging;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Cli.Commands;
 

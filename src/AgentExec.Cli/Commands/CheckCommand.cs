@@ -8,6 +8,8 @@ using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
 using Microsoft.Extensions.Logging;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Cli.Commands;
 

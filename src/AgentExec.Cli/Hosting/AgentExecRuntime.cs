@@ -7,6 +7,7 @@ using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
 using Microsoft.Extensions.Logging;
+using AgentExec.Core.Settings;
 
 namespace AgentExec.Cli.Hosting;
 

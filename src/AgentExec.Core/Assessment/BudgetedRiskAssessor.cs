@@ -1,5 +1,5 @@
-using AgentExec.Core.Approval;
 using Microsoft.Extensions.Logging;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Assessment;
 

@@ -1,5 +1,5 @@
-using AgentExec.Core.Approval;
 using Microsoft.Extensions.AI;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Assessment;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Core.Configuration;
 
@@ -50,7 +49,7 @@ internal static class ConfigFileFormat
             if (info.Length == 0)
             {
                 // A bubblewrap run's stand-in for a missing agentexec.json (WorkspacePlaceholders) is no config at all.
-                return WorkspacePlaceholders.IsPlaceholder(realPath) ? ConfigFileRead.Missing : ConfigFileRead.Unreadable("is empty (or not a regular file)");
+                return PlaceholderEntry.IsPlaceholder(realPath) ? ConfigFileRead.Missing : ConfigFileRead.Unreadable("is empty (or not a regular file)");
             }
 
             using var stream = new FileStream(realPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);

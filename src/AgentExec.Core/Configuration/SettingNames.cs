@@ -1,13 +1,11 @@
-using AgentExec.Core.Approval;
-using AgentExec.Core.Policy;
-using AgentExec.Core.Sandbox;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Configuration;
 
 /// <summary>The spelling of each enumerated setting value on the command line, in the environment and in the config.</summary>
 /// <remarks>
 /// Values are matched exactly (case-sensitive), as the SPEC spells them, so that one setting has one spelling. The
-/// spellings come from <see cref="PolicyCodes"/> where it has them, so parsing and rendering cannot drift apart.
+/// spellings come from <see cref="SettingCodes"/> where it has them, so parsing and rendering cannot drift apart.
 /// </remarks>
 internal static class SettingNames
 {

@@ -10,7 +10,7 @@ using AgentExec.Core.Execution;
 using AgentExec.Core.Execution.Limits;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
-using AgentExec.Core.Telemetry;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Pipeline;
 

@@ -3,6 +3,7 @@ using AgentExec.Core.Audit;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Pipeline;
 

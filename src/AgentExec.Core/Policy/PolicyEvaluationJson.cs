@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Policy;
 

@@ -1,7 +1,7 @@
-using AgentExec.Core.Approval;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using Microsoft.Extensions.Logging;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Sandbox;
 

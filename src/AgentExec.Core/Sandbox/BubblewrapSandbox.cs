@@ -1,6 +1,7 @@
 using AgentExec.Core.Execution;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Sandbox;
 

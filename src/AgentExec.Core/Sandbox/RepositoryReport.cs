@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using AgentExec.Core.Approval;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Sandbox;
 

@@ -3,6 +3,7 @@ using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Mcp.Approval;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AgentExec.Core.Approval;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Mcp.Tools;
 

@@ -5,6 +5,8 @@ using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Mcp.Approval;
 using ModelContextProtocol.Protocol;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Mcp.Tools;
 

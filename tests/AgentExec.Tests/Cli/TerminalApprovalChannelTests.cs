@@ -3,6 +3,8 @@ using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Tests.Cli;
 

@@ -7,6 +7,7 @@ using AgentExec.Core.Policy;
 using AgentExec.Tests.Mcp.Support;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Mcp;
 

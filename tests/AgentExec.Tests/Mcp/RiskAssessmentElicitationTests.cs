@@ -3,13 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentExec.Cli.Hosting;
 using AgentExec.Core.Audit;
-using AgentExec.Core.Policy;
 using AgentExec.Tests.Core.Policy;
 using AgentExec.Tests.Mcp.Support;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Mcp;
 

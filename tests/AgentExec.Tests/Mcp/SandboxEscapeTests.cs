@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using AgentExec.Core.Sandbox;
 using AgentExec.Tests.Mcp.Support;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Mcp;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using AgentExec.Core.Sandbox;
 using AgentExec.Tests.Mcp.Support;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Mcp;
 

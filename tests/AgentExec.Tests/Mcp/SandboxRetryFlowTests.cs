@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using AgentExec.Core.Policy;
 using AgentExec.Tests.Mcp.Support;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Mcp;
 

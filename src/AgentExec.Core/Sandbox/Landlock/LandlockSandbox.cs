@@ -1,5 +1,6 @@
 using System.Reflection;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Sandbox;
 

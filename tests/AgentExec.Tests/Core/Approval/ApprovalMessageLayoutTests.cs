@@ -3,6 +3,9 @@ using System.Text;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Tests.Core.Approval;
 

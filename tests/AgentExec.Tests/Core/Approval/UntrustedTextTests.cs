@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using AgentExec.Core.Approval;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Tests.Core.Approval;
 

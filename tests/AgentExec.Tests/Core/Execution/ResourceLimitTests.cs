@@ -2,7 +2,6 @@ using AgentExec.Core.Approval;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
-using AgentExec.Core.Policy;
 
 namespace AgentExec.Tests.Core.Execution;
 

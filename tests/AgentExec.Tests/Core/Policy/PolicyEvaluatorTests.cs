@@ -1,6 +1,8 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Tests.Core.Policy;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Policy;
 

@@ -9,6 +9,7 @@ using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
 using AgentExec.Tests.Core.Audit;
 using AgentExec.Tests.Mcp.Support;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Sandbox;
 

@@ -1,6 +1,7 @@
 using AgentExec.Core.Credentials;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Sandbox;
 

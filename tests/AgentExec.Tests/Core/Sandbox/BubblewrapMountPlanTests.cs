@@ -1,4 +1,5 @@
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Sandbox;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
 using AgentExec.Tests.Core.Execution;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Sandbox;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.Versioning;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Sandbox;
 

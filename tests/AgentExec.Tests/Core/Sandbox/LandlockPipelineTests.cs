@@ -1,10 +1,10 @@
 using System.Runtime.Versioning;
-using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Sandbox;
 

@@ -1,5 +1,6 @@
 using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Sandbox;
 

@@ -1,6 +1,7 @@
 using AgentExec.Core.Audit;
 using AgentExec.Core.Credentials;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Sandbox;
 

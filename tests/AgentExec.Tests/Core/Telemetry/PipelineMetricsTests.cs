@@ -4,6 +4,7 @@ using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Telemetry;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Telemetry;
 

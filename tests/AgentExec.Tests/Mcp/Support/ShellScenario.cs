@@ -4,6 +4,7 @@ using AgentExec.Core.Assessment;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Audit;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Mcp.Support;
 

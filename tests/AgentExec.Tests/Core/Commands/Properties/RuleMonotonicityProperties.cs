@@ -1,9 +1,10 @@
-using AgentExec.Core.Approval;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Policy;
 using AgentExec.Tests.Core.Commands.ReadOnlyCorpus;
 using CsCheck;
 using Xunit.Abstractions;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Tests.Core.Commands.Properties;
 

@@ -1,4 +1,4 @@
-namespace AgentExec.Core.Sandbox;
+namespace AgentExec.Core.Execution;
 
 /// <summary>The <c>errno</c> values the launcher tells apart (<c>asm-generic/errno-base.h</c>, <c>errno.h</c>).</summary>
 internal static class Errno

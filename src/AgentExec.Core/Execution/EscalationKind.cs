@@ -1,4 +1,4 @@
-namespace AgentExec.Core.Approval;
+namespace AgentExec.Core.Execution;
 
 /// <summary>What a question asks beyond running the command in the configured sandbox; part of the session-cache key.</summary>
 public enum EscalationKind

@@ -1,4 +1,4 @@
-namespace AgentExec.Core.Sandbox;
+namespace AgentExec.Core.Configuration;
 
 /// <summary>How much of the machine a command may change (SPEC.md "Sandbox").</summary>
 public enum SandboxMode

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AgentExec.Core.Sandbox;
+namespace AgentExec.Core.Execution;
 
 /// <summary>The C library functions and raw system calls the Landlock launcher needs (Linux, glibc, x86_64).</summary>
 /// <remarks>

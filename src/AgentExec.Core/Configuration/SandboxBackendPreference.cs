@@ -1,4 +1,4 @@
-namespace AgentExec.Core.Sandbox;
+namespace AgentExec.Core.Configuration;
 
 /// <summary>The <c>--sandbox-backend</c> setting.</summary>
 public enum SandboxBackendPreference

@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using AgentExec.Core.Policy;
-using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
 
-namespace AgentExec.Core.Configuration;
+namespace AgentExec.Core.Settings;
 
 /// <summary>
 /// Resolves the settings shared by serve/run/check/assess from flags, environment, user config and defaults

@@ -1,4 +1,4 @@
-namespace AgentExec.Core.Policy;
+namespace AgentExec.Core.Configuration;
 
 /// <summary>When a command needs a human (the Codex vocabulary; SPEC.md "Policy").</summary>
 public enum ApprovalPolicy

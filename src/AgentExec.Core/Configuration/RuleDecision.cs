@@ -1,4 +1,4 @@
-namespace AgentExec.Core.Policy;
+namespace AgentExec.Core.Configuration;
 
 /// <summary>What a rule says about the commands it matches, ordered so that the strictest is the greatest.</summary>
 public enum RuleDecision

@@ -1,7 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using AgentExec.Core.Configuration;
 
-namespace AgentExec.Core.Configuration;
+namespace AgentExec.Core.Settings;
 
 /// <summary>Reads the keys that exist only in the user config: <c>writable_roots</c>, <c>credential_paths</c>, <c>env</c>, <c>limits</c> and <c>telemetry</c>.</summary>
 /// <remarks>Errors name <c>--config</c>, the file and the key path, since there is no flag to blame.</remarks>

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 
-namespace AgentExec.Core.Approval;
+namespace AgentExec.Core.Text;
 
 /// <summary>
 /// Makes text from the agent, a command's output or a model safe to show to a human (SPEC.md "Elicitation"):

@@ -1,10 +1,10 @@
-namespace AgentExec.Core.Sandbox;
+namespace AgentExec.Core.Execution;
 
 /// <summary>System call numbers of x86_64 Linux (<c>arch/x86/entry/syscalls/syscall_64.tbl</c>).</summary>
 /// <remarks>
 /// Numbers from 424 on are the same on every architecture (the kernel unified new system calls then), so the Landlock
 /// and <c>close_range</c> numbers hold beyond x86_64; the older ones, and the seccomp filter that compares them, do not,
-/// which is why <see cref="LandlockSupport"/> refuses other architectures.
+/// which is why <c>Sandbox.LandlockSupport</c> refuses other architectures.
 /// </remarks>
 internal static class X64Syscall
 {

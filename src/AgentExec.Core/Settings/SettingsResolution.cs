@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using AgentExec.Core.Configuration;
 
-namespace AgentExec.Core.Configuration;
+namespace AgentExec.Core.Settings;
 
 /// <summary>The outcome of <see cref="SettingsResolver.Resolve"/>: the settings, or the error that stops start-up.</summary>
 public sealed record SettingsResolution

@@ -5,8 +5,10 @@ using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Telemetry;
+using AgentExec.Core.Sandbox;
 
-namespace AgentExec.Core.Telemetry;
+namespace AgentExec.Core.Pipeline;
 
 /// <summary>
 /// One call's span and measurements: the pipeline tells it what was decided as it goes, and <see cref="Finish"/> ends
