@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using AgentExec.Core.Text;
 
-namespace AgentExec.Tests.Core.Approval;
+namespace AgentExec.Tests.Core.Text;
 
 public sealed class UntrustedTextTests
 {

@@ -1,6 +1,7 @@
 using AgentExec.Core.Configuration;
+using AgentExec.Tests.Core.Configuration;
 
-namespace AgentExec.Tests.Core.Configuration;
+namespace AgentExec.Tests.Core.Settings;
 
 public sealed class ConfigOnlyKeysTests : IDisposable
 {
