@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Configuration;
 
@@ -128,7 +129,7 @@ internal static class ConfigFileFormat
         }
 
         // The message can quote bytes of the file, which may come from the agent.
-        message = SettingNames.Escape(message);
+        message = UntrustedText.EscapeLine(message);
         return exception.LineNumber is { } line
             ? $"{message} (line {line + 1}, byte {(exception.BytePositionInLine ?? 0) + 1})"
             : message;

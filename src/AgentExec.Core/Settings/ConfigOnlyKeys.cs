@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using AgentExec.Core.Text;
 using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Settings;
@@ -123,7 +124,7 @@ internal static class ConfigOnlyKeys
             var text = element.GetString()!;
             if (!Credentials.CredentialEntry.TryParse(text, out _, out var problem))
             {
-                error = Fail(config, keyPath, text.Length == 0 || text.Contains('\0', StringComparison.Ordinal) ? $"the entry {problem}" : SettingNames.Escape(problem));
+                error = Fail(config, keyPath, text.Length == 0 || text.Contains('\0', StringComparison.Ordinal) ? $"the entry {problem}" : UntrustedText.EscapeLine(problem));
                 return false;
             }
 
