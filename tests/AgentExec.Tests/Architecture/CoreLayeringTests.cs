@@ -8,12 +8,17 @@ namespace AgentExec.Tests.Architecture;
 /// </summary>
 /// <remarks>
 /// The layering, lowest first (src/AgentExec.Core/README.md says why each room sits where it does):
-/// Text → Configuration → Credentials → Commands → Sandbox → Policy → Approval → Execution → Assessment → Audit →
-/// Telemetry → Pipeline. A room may use any room below it and none above; the test does not pin this order, only
-/// that some order exists (no cycle, directly or through a chain), and prints the order it found.
+/// Text → Audit → Configuration → Credentials → Commands → Execution → Assessment → Sandbox → Approval → Policy →
+/// Settings → Telemetry → Pipeline. A room may use any room below it and none above. The cycle test holds whatever the
+/// order; the order test pins this one, so a new room or a new upward reference is a decision written down here and in
+/// the README, not an accident. A failure prints the references that make the cycle or the upward step.
 /// </remarks>
 public sealed class CoreLayeringTests
 {
+    /// <summary>Core's rooms, lowest first: the same list as src/AgentExec.Core/README.md.</summary>
+    private static readonly string[] Layers =
+        ["Text", "Audit", "Configuration", "Credentials", "Commands", "Execution", "Assessment", "Sandbox", "Approval", "Policy", "Settings", "Telemetry", "Pipeline"];
+
     private static readonly string[] Transports = ["ModelContextProtocol", "System.CommandLine", "AgentExec.Mcp", "agentexec", "OpenAI"];
 
     [Fact]
@@ -30,20 +35,44 @@ public sealed class CoreLayeringTests
     }
 
     [Fact]
-    public void The_graph_reader_sees_references_from_signatures_and_from_method_bodies()
+    public void Each_Core_namespace_uses_only_namespaces_below_it_in_the_documented_order()
     {
-        // Arrange: known references of each kind in the current code, so that an empty or blind reader cannot pass
-        // the cycle test. ExecPipeline takes PipelineDependencies (a signature) and calls into every room below it.
+        // Arrange
         var graph = ReadCoreGraph();
 
         // Act
-        var pipelineUses = graph.DependenciesOf("Pipeline").ToList();
+        var unplaced = graph.Namespaces.Where(name => !Layers.Contains(name)).ToList();
+        var upward = graph.Namespaces
+            .Where(Layers.Contains)
+            .SelectMany(from => graph.DependenciesOf(from)
+                .Where(to => Array.IndexOf(Layers, to) > Array.IndexOf(Layers, from))
+                .Select(to => $"  {from} -> {to}: {graph.WitnessesOf(from, to)[0]}"))
+            .ToList();
 
         // Assert
-        Assert.Contains("Policy", pipelineUses);
-        Assert.Contains("Execution", pipelineUses);
-        Assert.Contains("Audit", pipelineUses);
-        Assert.True(graph.Namespaces.Count() >= 11, string.Join(", ", graph.Namespaces));
+        Assert.True(unplaced.Count == 0, $"Core namespaces missing from the layering (place them in Layers and the README): {string.Join(", ", unplaced)}");
+        Assert.True(upward.Count == 0, $"Core namespaces that use one above them:{Environment.NewLine}{string.Join(Environment.NewLine, upward)}");
+    }
+
+    [Fact]
+    public void The_graph_reader_sees_references_from_signatures_and_from_method_bodies()
+    {
+        // Arrange: known references of each kind in the current code, so that an empty or blind reader cannot pass
+        // the cycle test. ExecPipeline takes PipelineDependencies and returns ShellResult (signatures) over every room
+        // below it; CredentialList's only use of Audit is a call inside a method (JsonLinesAuditLog.LockPathFor),
+        // spelled without the AgentExec.Core prefix, so only the IL shows it.
+        var core = typeof(ExecPipeline).Assembly;
+
+        // Act
+        var graph = ReadCoreGraph();
+        var compiled = CoreNamespaceReferences.ReadCompiled(core);
+
+        // Assert
+        Assert.Contains("Policy", graph.DependenciesOf("Pipeline"));
+        Assert.Contains("Execution", graph.DependenciesOf("Pipeline"));
+        Assert.Contains("Audit", compiled.DependenciesOf("Credentials"));
+        Assert.Contains(compiled.WitnessesOf("Credentials", "Audit"), witness => witness.EndsWith("JsonLinesAuditLog", StringComparison.Ordinal));
+        Assert.Equal(Layers.Order(StringComparer.Ordinal), graph.Namespaces);
     }
 
     [Fact]

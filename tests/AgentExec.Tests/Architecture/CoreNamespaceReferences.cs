@@ -37,6 +37,14 @@ internal static partial class CoreNamespaceReferences
         return graph;
     }
 
+    /// <summary>The namespace graph of Core's compiled types alone.</summary>
+    public static NamespaceGraph ReadCompiled(Assembly core)
+    {
+        var graph = new NamespaceGraph();
+        AddCompiledReferences(graph, core);
+        return graph;
+    }
+
     /// <summary>The Core namespace a type belongs to (its outermost declaring type's), or null outside Core.</summary>
     public static string? CoreNamespaceOf(Type type)
     {
