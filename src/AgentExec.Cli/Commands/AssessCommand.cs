@@ -7,6 +7,7 @@ using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Text;
 using Microsoft.Extensions.Logging;
 
 namespace AgentExec.Cli.Commands;

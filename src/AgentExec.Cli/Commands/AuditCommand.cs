@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Settings;
 
 namespace AgentExec.Cli.Commands;
 

@@ -5,9 +5,12 @@ using System.Text.Json.Nodes;
 using AgentExec.Cli.Hosting;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Audit.Events;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Pipeline.AuditRecords;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Text;
 using Microsoft.Extensions.Logging;
 
 namespace AgentExec.Cli.Commands;

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using AgentExec.Cli.Hosting;
 using AgentExec.Cli.Terminal;
-using AgentExec.Core.Approval;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
 using Microsoft.Extensions.Logging;

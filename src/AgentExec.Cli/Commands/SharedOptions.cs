@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Settings;
 
 namespace AgentExec.Cli.Commands;
 

@@ -6,6 +6,7 @@ using AgentExec.Core.Execution.Limits;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace AgentExec.Cli.Hosting;

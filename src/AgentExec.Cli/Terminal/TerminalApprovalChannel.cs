@@ -1,7 +1,8 @@
 using System.Text;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
-using AgentExec.Core.Policy;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Cli.Terminal;
 

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text;
 using AgentExec.Core.Commands;
-using AgentExec.Core.Policy;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Approval;
 

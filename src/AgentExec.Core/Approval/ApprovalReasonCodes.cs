@@ -1,3 +1,4 @@
+using AgentExec.Core.Execution;
 namespace AgentExec.Core.Approval;
 
 /// <summary>The wire spelling of decisions, sources and reasons: one place, used by every renderer.</summary>

@@ -1,4 +1,5 @@
-using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Core.Approval;
 

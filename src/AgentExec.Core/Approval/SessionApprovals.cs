@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Core.Approval;
 

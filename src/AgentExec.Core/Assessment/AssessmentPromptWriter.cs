@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using AgentExec.Core.Approval;
-using AgentExec.Core.Policy;
-using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Assessment;
 

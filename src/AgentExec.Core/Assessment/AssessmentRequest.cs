@@ -1,5 +1,5 @@
-using AgentExec.Core.Approval;
-using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Core.Assessment;
 

@@ -1,4 +1,4 @@
-using AgentExec.Core.Approval;
+using AgentExec.Core.Text;
 using Microsoft.Extensions.Logging;
 
 namespace AgentExec.Core.Assessment;

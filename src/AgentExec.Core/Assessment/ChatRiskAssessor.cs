@@ -1,4 +1,4 @@
-using AgentExec.Core.Approval;
+using AgentExec.Core.Text;
 using Microsoft.Extensions.AI;
 
 namespace AgentExec.Core.Assessment;

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
-using AgentExec.Core.Approval;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Assessment;
 

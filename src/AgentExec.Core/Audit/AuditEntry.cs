@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AgentExec.Core.Approval;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Audit;
 

@@ -46,12 +46,15 @@ public sealed class AuditEvent
     internal ReadOnlyMemory<byte> Members { get; }
 
     /// <summary>The event of <paramref name="record"/>, stamped first with <paramref name="callId"/> when there is one.</summary>
-    /// <exception cref="NotSupportedException">The record's type is not in <see cref="AuditJsonContext"/>.</exception>
+    /// <exception cref="NotSupportedException">The record's type information is not for its own type.</exception>
     public static AuditEvent For(IAuditRecord record, string? callId = null)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var typeInfo = AuditJsonContext.Default.GetTypeInfo(record.GetType())
-            ?? throw new NotSupportedException($"{record.GetType().Name} is not an audit record known to {nameof(AuditJsonContext)}.");
+        var typeInfo = record.TypeInfo;
+        if (typeInfo is null || typeInfo.Type != record.GetType())
+        {
+            throw new NotSupportedException($"{record.GetType().Name} does not name its own source-generated type information.");
+        }
 
         // The call id goes first, then the record's members from the source-generated serializer; both are written with
         // the line's writer options and joined by dropping the braces between them.

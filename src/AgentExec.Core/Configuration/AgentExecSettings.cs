@@ -1,5 +1,3 @@
-using AgentExec.Core.Policy;
-using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Core.Configuration;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using AgentExec.Core.Sandbox;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Configuration;
 
@@ -50,7 +50,7 @@ internal static class ConfigFileFormat
             if (info.Length == 0)
             {
                 // A bubblewrap run's stand-in for a missing agentexec.json (WorkspacePlaceholders) is no config at all.
-                return WorkspacePlaceholders.IsPlaceholder(realPath) ? ConfigFileRead.Missing : ConfigFileRead.Unreadable("is empty (or not a regular file)");
+                return PlaceholderEntry.IsPlaceholder(realPath) ? ConfigFileRead.Missing : ConfigFileRead.Unreadable("is empty (or not a regular file)");
             }
 
             using var stream = new FileStream(realPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -129,7 +129,7 @@ internal static class ConfigFileFormat
         }
 
         // The message can quote bytes of the file, which may come from the agent.
-        message = SettingNames.Escape(message);
+        message = UntrustedText.EscapeLine(message);
         return exception.LineNumber is { } line
             ? $"{message} (line {line + 1}, byte {(exception.BytePositionInLine ?? 0) + 1})"
             : message;

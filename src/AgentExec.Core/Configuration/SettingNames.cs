@@ -1,13 +1,11 @@
-using AgentExec.Core.Approval;
-using AgentExec.Core.Policy;
-using AgentExec.Core.Sandbox;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Configuration;
 
 /// <summary>The spelling of each enumerated setting value on the command line, in the environment and in the config.</summary>
 /// <remarks>
 /// Values are matched exactly (case-sensitive), as the SPEC spells them, so that one setting has one spelling. The
-/// spellings come from <see cref="PolicyCodes"/> where it has them, so parsing and rendering cannot drift apart.
+/// spellings come from <see cref="SettingCodes"/> where it has them, so parsing and rendering cannot drift apart.
 /// </remarks>
 internal static class SettingNames
 {
@@ -60,24 +58,19 @@ internal static class SettingNames
     public static string Expected<T>(IReadOnlyList<KeyValuePair<string, T>> table) =>
         string.Join(", ", table.Select(entry => entry.Key));
 
-    /// <summary>Quotes a value from a file or the user for a message, escaped (<see cref="Escape"/>) and cut when long.</summary>
+    /// <summary>Quotes a value from a file or the user for a message, escaped for one line (<see cref="UntrustedText.EscapeLine"/>) and cut when long.</summary>
+    /// <remarks>
+    /// A workspace's <c>agentexec.json</c> is written by the agent, and its values end up in logs on a terminal: an ANSI
+    /// escape, a right-to-left override or a line break there could disguise the message. The escaping is
+    /// <see cref="UntrustedText"/>'s, the one escaper, called directly where a message is escaped without quotes.
+    /// </remarks>
     /// <param name="text">The value.</param>
     /// <returns>The value in single quotes, safe to print.</returns>
     public static string Quote(string text)
     {
         const int MaxShown = 120;
-        return text.Length > MaxShown ? $"'{Escape(text[..MaxShown])}…'" : $"'{Escape(text)}'";
+        return text.Length > MaxShown ? $"'{UntrustedText.EscapeLine(text[..MaxShown])}…'" : $"'{UntrustedText.EscapeLine(text)}'";
     }
-
-    /// <summary>Makes text safe to print on one line: <see cref="UntrustedText.EscapeLine"/>, newline and tab shown as <c>\n</c>, <c>\t</c>.</summary>
-    /// <remarks>
-    /// A workspace's <c>agentexec.json</c> is written by the agent, and its values end up in logs on a terminal: an ANSI
-    /// escape, a right-to-left override or a line break there could disguise the message.
-    /// </remarks>
-    /// <param name="text">The text.</param>
-    /// <returns>The text with those characters escaped.</returns>
-    public static string Escape(string text) =>
-        UntrustedText.EscapeLine(text);
 
     /// <summary>How a JSON value's kind is named in an error message.</summary>
     /// <param name="kind">The kind.</param>

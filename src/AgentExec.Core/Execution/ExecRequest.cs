@@ -1,4 +1,3 @@
-using AgentExec.Core.Approval;
 
 namespace AgentExec.Core.Execution;
 

@@ -1,4 +1,4 @@
-using AgentExec.Core.Approval;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Execution;
 

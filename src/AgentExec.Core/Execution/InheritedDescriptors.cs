@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Core.Execution;
 

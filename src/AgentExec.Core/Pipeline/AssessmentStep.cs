@@ -1,5 +1,6 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
 

@@ -2,7 +2,9 @@ using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
 using AgentExec.Core.Telemetry;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Pipeline;
 

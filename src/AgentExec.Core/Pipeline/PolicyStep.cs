@@ -1,5 +1,6 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Commands;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;

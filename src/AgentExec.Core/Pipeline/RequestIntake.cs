@@ -1,6 +1,7 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Pipeline;
 

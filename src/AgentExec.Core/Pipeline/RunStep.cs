@@ -1,4 +1,5 @@
 using AgentExec.Core.Approval;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Execution.Limits;
 using AgentExec.Core.Policy;

@@ -1,5 +1,6 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Audit;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;

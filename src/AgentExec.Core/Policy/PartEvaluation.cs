@@ -1,4 +1,5 @@
 using AgentExec.Core.Commands;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Policy;
 

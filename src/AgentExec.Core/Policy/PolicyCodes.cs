@@ -1,5 +1,3 @@
-using AgentExec.Core.Sandbox;
-
 namespace AgentExec.Core.Policy;
 
 /// <summary>The wire spelling of the policy vocabulary: one place for every renderer and parser.</summary>
@@ -15,43 +13,6 @@ public static class PolicyCodes
         PartVerdict.Dangerous => "dangerous",
         PartVerdict.Forbidden => "forbidden",
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "unknown verdict"),
-    };
-
-    /// <summary>The code of a rule decision (<c>allow</c>, <c>prompt</c>, <c>forbidden</c>).</summary>
-    public static string ToCode(this RuleDecision decision) => decision switch
-    {
-        RuleDecision.Allow => "allow",
-        RuleDecision.Prompt => "prompt",
-        RuleDecision.Forbidden => "forbidden",
-        _ => throw new ArgumentOutOfRangeException(nameof(decision), decision, "unknown decision"),
-    };
-
-    /// <summary>The code of an approval policy (<c>on-failure</c>…).</summary>
-    public static string ToCode(this ApprovalPolicy policy) => policy switch
-    {
-        ApprovalPolicy.Untrusted => "untrusted",
-        ApprovalPolicy.OnFailure => "on-failure",
-        ApprovalPolicy.OnRequest => "on-request",
-        ApprovalPolicy.Never => "never",
-        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "unknown policy"),
-    };
-
-    /// <summary>The code of a sandbox mode (<c>workspace-write</c>…).</summary>
-    public static string ToCode(this SandboxMode mode) => mode switch
-    {
-        SandboxMode.ReadOnly => "read-only",
-        SandboxMode.WorkspaceWrite => "workspace-write",
-        SandboxMode.DangerFullAccess => "danger-full-access",
-        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown mode"),
-    };
-
-    /// <summary>The code of a sandbox backend (<c>bubblewrap</c>, <c>landlock</c>, <c>none</c>).</summary>
-    public static string ToCode(this SandboxBackendKind backend) => backend switch
-    {
-        SandboxBackendKind.None => "none",
-        SandboxBackendKind.Bubblewrap => "bubblewrap",
-        SandboxBackendKind.Landlock => "landlock",
-        _ => throw new ArgumentOutOfRangeException(nameof(backend), backend, "unknown backend"),
     };
 
     /// <summary>The code of a policy verdict (<c>run</c>, <c>ask</c>, <c>forbid</c>).</summary>

@@ -1,3 +1,4 @@
+using AgentExec.Core.Configuration;
 namespace AgentExec.Core.Policy;
 
 /// <summary>A user-written rule: a command pattern and what to do with the commands it matches.</summary>

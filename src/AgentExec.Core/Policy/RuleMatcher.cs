@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AgentExec.Core.Commands;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Policy;
 

@@ -1,6 +1,6 @@
-using AgentExec.Core.Approval;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Text;
 using Microsoft.Extensions.Logging;
 
 namespace AgentExec.Core.Sandbox;

@@ -1,3 +1,4 @@
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,5 @@
 using System.Text;
-using AgentExec.Core.Approval;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Sandbox;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using AgentExec.Core.Commands;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
 
 namespace AgentExec.Core.Sandbox;
@@ -71,7 +72,7 @@ public sealed class RepositorySnapshot
         // A directory git would take for a git directory itself (bare-shaped: HEAD, objects/, refs/) is read like a .git
         // directory: with core.worktree it is a repository with a work tree and no .git anywhere.
         var rootSet = realRoots.ToHashSet(StringComparer.Ordinal);
-        foreach (var dotGit in walked.DotGits.Where(dotGit => !(rootSet.Contains(Path.GetDirectoryName(dotGit) ?? "") && WorkspacePlaceholders.IsPlaceholder(dotGit))))
+        foreach (var dotGit in walked.DotGits.Where(dotGit => !(rootSet.Contains(Path.GetDirectoryName(dotGit) ?? "") && PlaceholderEntry.IsPlaceholder(dotGit))))
         {
             repositories[dotGit] = ReadOrMarkUnreadable(dotGit);
         }

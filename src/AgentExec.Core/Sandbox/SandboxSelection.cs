@@ -1,3 +1,4 @@
+using AgentExec.Core.Configuration;
 namespace AgentExec.Core.Sandbox;
 
 /// <summary>The sandbox chosen at start-up for the configured mode, or why none can be had.</summary>

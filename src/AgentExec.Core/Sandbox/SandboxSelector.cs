@@ -1,6 +1,5 @@
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
-using AgentExec.Core.Policy;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,8 +1,9 @@
-using AgentExec.Core.Configuration;
 using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
-using System.Runtime.Versioning;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
 using Microsoft.Win32.SafeHandles;
 
 namespace AgentExec.Core.Sandbox;
@@ -19,7 +20,7 @@ namespace AgentExec.Core.Sandbox;
 /// with mode <c>000</c> — which the mount plan then binds read-only onto itself. Inside, the name exists, cannot be
 /// written, removed, renamed or replaced (a mount point), and is not a repository or a config; on the host, during the
 /// run, git skips an empty <c>.git</c> directory as it would a missing one and AgentExec reads a placeholder config as
-/// absent (<see cref="IsPlaceholder"/>). When the run is over the placeholder is removed, so the workspace is left as it
+/// absent (<see cref="PlaceholderEntry.IsPlaceholder"/>). When the run is over the placeholder is removed, so the workspace is left as it
 /// was and a later <c>git init</c> works.
 /// </para>
 /// <para>
@@ -34,7 +35,7 @@ namespace AgentExec.Core.Sandbox;
 /// plan hides it again where a writable root would expose it).
 /// </para>
 /// <para>
-/// Only entries that still look exactly like a placeholder (<see cref="IsPlaceholder"/>: empty, mode <c>000</c>, not a
+/// Only entries that still look exactly like a placeholder (<see cref="PlaceholderEntry.IsPlaceholder"/>: empty, mode <c>000</c>, not a
 /// link) are removed, so a human's <c>git init</c> or a real <c>.env</c> written on the host during the run is kept.
 /// A placeholder is never something the sandboxed command could have made: inside, the name is a read-only mount.
 /// </para>
@@ -110,49 +111,6 @@ internal sealed partial class WorkspacePlaceholders
             // removing it would unmount it there. The next run here that ends alone removes it.
             lockHandle.Dispose();
             throw;
-        }
-    }
-
-    /// <summary>True when <paramref name="path"/> is a placeholder: an empty directory or file with mode <c>000</c>, not a symbolic link.</summary>
-    /// <remarks>AgentExec's own readers of these names use this to read a placeholder as "absent".</remarks>
-    public static bool IsPlaceholder(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return false;
-        }
-
-        try
-        {
-            FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
-            if (!info.Exists || info.LinkTarget is not null || info.UnixFileMode != UnixFileMode.None)
-            {
-                return false;
-            }
-
-            if (info is FileInfo file)
-            {
-                return file.Length == 0;
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-
-        try
-        {
-            return !Directory.EnumerateFileSystemEntries(path).Any();
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // Mode 000 keeps its owner out too unless it is root. Removal is rmdir, which the kernel refuses for a
-            // directory that is not empty, so reading "cannot list" as "empty" can remove nothing but an empty one.
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
         }
     }
 
@@ -295,7 +253,7 @@ internal sealed partial class WorkspacePlaceholders
                 return false;
             }
 
-            return IsPlaceholder(path);
+            return PlaceholderEntry.IsPlaceholder(path);
         }
 
         try
@@ -319,7 +277,7 @@ internal sealed partial class WorkspacePlaceholders
 
     private static void RemoveIfPlaceholder(string path, bool isDirectory, List<string> problems)
     {
-        if (!IsPlaceholder(path))
+        if (!PlaceholderEntry.IsPlaceholder(path))
         {
             return;
         }
@@ -337,7 +295,7 @@ internal sealed partial class WorkspacePlaceholders
                 File.Delete(path);
             }
         }
-        catch (IOException) when (!IsPlaceholder(path))
+        catch (IOException) when (!PlaceholderEntry.IsPlaceholder(path))
         {
             // Filled on the host during the run (a root `git init`): it is the human's repository now, and stays.
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentExec.Core.Approval;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Mcp.Approval;
 

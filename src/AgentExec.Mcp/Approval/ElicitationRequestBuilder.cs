@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Commands;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Policy;
 
 namespace AgentExec.Mcp.Approval;

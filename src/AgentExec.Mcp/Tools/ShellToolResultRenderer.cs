@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
 using AgentExec.Mcp.Approval;
 using ModelContextProtocol.Protocol;
 

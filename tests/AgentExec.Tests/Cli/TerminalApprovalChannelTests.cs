@@ -2,6 +2,8 @@ using AgentExec.Cli.Terminal;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Commands;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Tests.Cli;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Audit;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Policy;
 using AgentExec.Tests.Mcp.Support;
 using ModelContextProtocol.Client;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentExec.Cli.Hosting;
 using AgentExec.Core.Audit;
-using AgentExec.Core.Policy;
+using AgentExec.Core.Configuration;
 using AgentExec.Tests.Core.Policy;
 using AgentExec.Tests.Mcp.Support;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
 using AgentExec.Tests.Mcp.Support;
 
 namespace AgentExec.Tests.Mcp;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AgentExec.Core.Sandbox;
+using AgentExec.Core.Configuration;
 using AgentExec.Tests.Mcp.Support;
 
 namespace AgentExec.Tests.Mcp;

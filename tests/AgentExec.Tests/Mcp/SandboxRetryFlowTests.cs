@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AgentExec.Core.Audit;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Policy;
 using AgentExec.Tests.Mcp.Support;
 

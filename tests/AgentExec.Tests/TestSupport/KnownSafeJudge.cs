@@ -1,6 +1,7 @@
-using AgentExec.Core.Approval;
 using AgentExec.Core.Commands;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
+using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
 

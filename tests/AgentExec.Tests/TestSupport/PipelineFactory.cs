@@ -1,6 +1,6 @@
-using AgentExec.Core.Audit;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
+using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace AgentExec.Core.Audit.Events;
 
@@ -21,6 +22,10 @@ public sealed record TornLinesRecovered(
     internal const string TornOffsetName = "torn_offset";
     internal const string TornBytesName = "torn_bytes";
     internal const string TornSha256Name = "torn_sha256";
+
+    /// <inheritdoc />
+    [JsonIgnore]
+    public JsonTypeInfo TypeInfo => AuditLogJsonContext.Default.TornLinesRecovered;
 
     /// <inheritdoc />
     [JsonIgnore]

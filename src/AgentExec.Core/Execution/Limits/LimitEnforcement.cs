@@ -57,7 +57,7 @@ public sealed class LimitEnforcement
         new(limits, delegation, null, files);
 
     /// <summary>What the configured limits do not hold for this process's user (see <see cref="Caveats(bool)"/>).</summary>
-    public IReadOnlyList<string> Caveats() => Caveats(Sandbox.Libc.GetEffectiveUserId() == 0);
+    public IReadOnlyList<string> Caveats() => Caveats(Libc.GetEffectiveUserId() == 0);
 
     /// <summary>
     /// What the configured limits do not hold, for the start-up log and <c>check</c>: empty when there are no limits or

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Core.Sandbox;
 

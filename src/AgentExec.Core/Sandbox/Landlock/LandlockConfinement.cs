@@ -1,3 +1,4 @@
+using AgentExec.Core.Execution;
 namespace AgentExec.Core.Sandbox;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using AgentExec.Core.Execution;
 namespace AgentExec.Core.Sandbox;
 
 /// <summary>A Landlock ruleset being built: created with what it handles, given rules, then enforced on one thread.</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 
 namespace AgentExec.Core.Sandbox;

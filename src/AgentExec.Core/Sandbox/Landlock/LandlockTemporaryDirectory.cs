@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Core.Sandbox;
 

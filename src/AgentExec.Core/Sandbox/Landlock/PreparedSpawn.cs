@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Core.Sandbox;
 

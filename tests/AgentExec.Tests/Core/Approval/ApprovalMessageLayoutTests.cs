@@ -2,7 +2,10 @@ using System.Globalization;
 using System.Text;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Tests.Core.Approval;
 

@@ -1,5 +1,7 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Commands;
+using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Tests.Core.Approval;

@@ -1,7 +1,6 @@
-using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Configuration;
-using AgentExec.Core.Sandbox;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Tests.Core.Assessment;
 

@@ -40,7 +40,7 @@ public sealed class CachingRiskAssessorTests
         await assessor.AssessAsync(request, CancellationToken.None);
         await assessor.AssessAsync(request with { Justification = "different" }, CancellationToken.None);
         await assessor.AssessAsync(request with { FilesystemRoots = ["/elsewhere"] }, CancellationToken.None);
-        await assessor.AssessAsync(request with { Escalation = AgentExec.Core.Approval.EscalationKind.RequireEscalated }, CancellationToken.None);
+        await assessor.AssessAsync(request with { Escalation = AgentExec.Core.Execution.EscalationKind.RequireEscalated }, CancellationToken.None);
 
         // Assert
         inner.Verify(a => a.AssessAsync(It.IsAny<AssessmentRequest>(), It.IsAny<CancellationToken>()), Times.Exactly(4));

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Audit.Events;
+using AgentExec.Core.Pipeline.AuditRecords;
 
 namespace AgentExec.Tests.Core.Audit;
 

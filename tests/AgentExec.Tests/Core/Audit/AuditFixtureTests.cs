@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Audit.Events;
+using AgentExec.Core.Pipeline.AuditRecords;
 using AgentExec.Tests.EndToEnd;
 
 namespace AgentExec.Tests.Core.Audit;

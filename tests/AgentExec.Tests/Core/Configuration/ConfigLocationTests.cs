@@ -1,5 +1,5 @@
 using AgentExec.Core.Configuration;
-using AgentExec.Core.Policy;
+using AgentExec.Core.Settings;
 
 namespace AgentExec.Tests.Core.Configuration;
 

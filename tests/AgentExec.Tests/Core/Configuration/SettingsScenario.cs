@@ -1,4 +1,5 @@
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Settings;
 
 namespace AgentExec.Tests.Core.Configuration;
 

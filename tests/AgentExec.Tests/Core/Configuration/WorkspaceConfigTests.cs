@@ -1,6 +1,5 @@
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Policy;
-using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Tests.Core.Configuration;
 

@@ -1,4 +1,3 @@
-using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Configuration;
 

@@ -1,6 +1,7 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Audit;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 

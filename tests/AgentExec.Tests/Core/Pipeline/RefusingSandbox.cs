@@ -1,3 +1,4 @@
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
 

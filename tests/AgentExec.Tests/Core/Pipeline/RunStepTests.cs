@@ -1,5 +1,6 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Audit;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Sandbox;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Policy;
 
 namespace AgentExec.Tests.Core.Policy;

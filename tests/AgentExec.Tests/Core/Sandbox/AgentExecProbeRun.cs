@@ -1,7 +1,7 @@
 using System.Globalization;
+using AgentExec.Tests.EndToEnd;
 using CliWrap;
 using CliWrap.Buffered;
-using AgentExec.Tests.EndToEnd;
 
 namespace AgentExec.Tests.Core.Sandbox;
 

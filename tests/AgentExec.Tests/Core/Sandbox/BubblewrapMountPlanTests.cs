@@ -1,3 +1,4 @@
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Tests.Core.Sandbox;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
 using AgentExec.Tests.Core.Execution;

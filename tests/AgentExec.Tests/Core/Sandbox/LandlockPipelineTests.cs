@@ -1,6 +1,6 @@
 using System.Runtime.Versioning;
-using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;

@@ -1,3 +1,4 @@
+using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Tests.Core.Sandbox;

@@ -1,4 +1,5 @@
 using AgentExec.Core.Audit;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
 using AgentExec.Core.Sandbox;
 

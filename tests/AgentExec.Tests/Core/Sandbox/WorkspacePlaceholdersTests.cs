@@ -30,7 +30,7 @@ public sealed class WorkspacePlaceholdersTests : IDisposable
     {
         // Act
         var placeholders = WorkspacePlaceholders.Prepare(Workspace, State);
-        var during = Names().Select(path => (Path.GetFileName(path), WorkspacePlaceholders.IsPlaceholder(path), Directory.Exists(path))).ToList();
+        var during = Names().Select(path => (Path.GetFileName(path), PlaceholderEntry.IsPlaceholder(path), Directory.Exists(path))).ToList();
         var problems = placeholders.Release();
 
         // Assert
@@ -67,7 +67,7 @@ public sealed class WorkspacePlaceholdersTests : IDisposable
 
         // Act
         first.Release();
-        var afterFirst = Names().All(WorkspacePlaceholders.IsPlaceholder);
+        var afterFirst = Names().All(PlaceholderEntry.IsPlaceholder);
         second.Release();
 
         // Assert

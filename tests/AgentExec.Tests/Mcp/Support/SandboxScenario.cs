@@ -3,7 +3,6 @@ using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
-using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
 using ModelContextProtocol.Client;
 

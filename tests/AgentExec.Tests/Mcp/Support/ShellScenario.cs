@@ -1,9 +1,10 @@
 using System.Text.Json;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
+using AgentExec.Core.Audit;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
-using AgentExec.Core.Audit;
 
 namespace AgentExec.Tests.Mcp.Support;
 

@@ -1,0 +1,58 @@
+namespace AgentExec.Core.Execution;
+
+/// <summary>System call numbers of x86_64 Linux (<c>arch/x86/entry/syscalls/syscall_64.tbl</c>).</summary>
+/// <remarks>
+/// Numbers from 424 on are the same on every architecture (the kernel unified new system calls then), so the Landlock
+/// and <c>close_range</c> numbers hold beyond x86_64; the older ones, and the seccomp filter that compares them, do not,
+/// which is why <c>Sandbox.LandlockSupport</c> refuses other architectures.
+/// </remarks>
+internal static class X64Syscall
+{
+    /// <summary><c>open(path, flags, mode)</c>: filtered on Landlock ABI &lt; 3 for read-only truncation.</summary>
+    public const int Open = 2;
+
+    /// <summary><c>socket(family, type, protocol)</c>: filtered when the network is off.</summary>
+    public const int Socket = 41;
+
+    /// <summary><c>truncate(path, length)</c>: path-based, so Landlock ABI &lt; 3 does not see it.</summary>
+    public const int Truncate = 76;
+
+    /// <summary><c>capget(header, data)</c>.</summary>
+    public const int CapGet = 125;
+
+    /// <summary><c>capset(header, data)</c>.</summary>
+    public const int CapSet = 126;
+
+    /// <summary><c>prctl(option, arg2, arg3, arg4, arg5)</c>.</summary>
+    public const int Prctl = 157;
+
+    /// <summary><c>openat(dirfd, path, flags, mode)</c>: filtered on Landlock ABI &lt; 3 for read-only truncation.</summary>
+    public const int OpenAt = 257;
+
+    /// <summary><c>seccomp(operation, flags, args)</c>.</summary>
+    public const int Seccomp = 317;
+
+    /// <summary><c>io_uring_setup</c>: io_uring can open files and create sockets without the filtered system calls.</summary>
+    public const int IoUringSetup = 425;
+
+    /// <summary><c>io_uring_enter</c>.</summary>
+    public const int IoUringEnter = 426;
+
+    /// <summary><c>io_uring_register</c>.</summary>
+    public const int IoUringRegister = 427;
+
+    /// <summary><c>close_range(first, last, flags)</c> (Linux 5.9; <c>CLOSE_RANGE_CLOEXEC</c> 5.11).</summary>
+    public const int CloseRange = 436;
+
+    /// <summary><c>openat2(dirfd, path, how, size)</c>: its flags sit behind a pointer that seccomp cannot read.</summary>
+    public const int OpenAt2 = 437;
+
+    /// <summary><c>landlock_create_ruleset(attr, size, flags)</c>.</summary>
+    public const int LandlockCreateRuleset = 444;
+
+    /// <summary><c>landlock_add_rule(ruleset_fd, rule_type, rule_attr, flags)</c>.</summary>
+    public const int LandlockAddRule = 445;
+
+    /// <summary><c>landlock_restrict_self(ruleset_fd, flags)</c>.</summary>
+    public const int LandlockRestrictSelf = 446;
+}
