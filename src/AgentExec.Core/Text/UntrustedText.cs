@@ -174,7 +174,16 @@ public static class UntrustedText
             return false;
         }
 
-        return Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
-            or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
+        return HidesOrControls(rune);
     }
+
+    /// <summary>
+    /// The one rule for which characters from outside may not be shown as themselves, wherever AgentExec shows text a
+    /// human or a model reads: controls (C0, DEL, C1), format characters (bidi overrides and isolates, zero-width
+    /// characters, the BOM, soft hyphens, Unicode tag characters that can smuggle invisible text) and the line and
+    /// paragraph separators.
+    /// </summary>
+    public static bool HidesOrControls(Rune rune) =>
+        Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format
+            or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 }

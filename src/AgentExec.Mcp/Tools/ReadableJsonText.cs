@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Mcp.Tools;
 
@@ -19,9 +20,10 @@ namespace AgentExec.Mcp.Tools;
 /// </para>
 /// <para>
 /// Undoing an escape restores exactly the character it stood for, so the text parses to the same JSON as the
-/// element. What stays escaped: <c>"</c> and <c>\</c>, C0 controls, DEL, C1 controls, U+2028/U+2029, the bidi and
-/// invisible formatting characters (U+061C, U+200B–U+200F, U+202A–U+202E, U+2060–U+2064, U+2066–U+2069, U+FEFF),
-/// and any surrogate that is not half of a pair.
+/// element. What stays escaped: <c>"</c> and <c>\</c>, any surrogate that is not half of a pair, and every character
+/// <see cref="UntrustedText.HidesOrControls"/> refuses to show anywhere else (controls, bidi and other format
+/// characters such as zero-width ones and Unicode tags, line and paragraph separators) — one rule for the terminal,
+/// the question and the text block.
 /// </para>
 /// </remarks>
 internal static class ReadableJsonText
@@ -60,8 +62,17 @@ internal static class ReadableJsonText
 
             if (char.IsHighSurrogate(unit) && TryReadUnit(json, i + 6, out var low) && char.IsLowSurrogate(low))
             {
-                // A character beyond the BMP (emoji, CJK extensions): none of them needs escaping.
-                text.Append(unit).Append(low);
+                // A character beyond the BMP (emoji, CJK extensions) shows as itself, unless it is one that hides text
+                // (the tag characters U+E0000–U+E007F are format characters).
+                if (UntrustedText.HidesOrControls(new Rune(unit, low)))
+                {
+                    text.Append(json, i, 12);
+                }
+                else
+                {
+                    text.Append(unit).Append(low);
+                }
+
                 i += 12;
                 continue;
             }
@@ -86,19 +97,8 @@ internal static class ReadableJsonText
     }
 
     /// <summary>True for what JSON requires escaped, and for control, bidi and invisible formatting characters.</summary>
-    internal static bool MustStayEscaped(char c) => c switch
-    {
-        < '\u0020' or '"' or '\\' => true,
-        >= '\u007F' and <= '\u009F' => true,
-        '\u061C' => true,
-        >= '\u200B' and <= '\u200F' => true,
-        '\u2028' or '\u2029' => true,
-        >= '\u202A' and <= '\u202E' => true,
-        >= '\u2060' and <= '\u2064' => true,
-        >= '\u2066' and <= '\u2069' => true,
-        '\uFEFF' => true,
-        _ => char.IsSurrogate(c),
-    };
+    internal static bool MustStayEscaped(char c) =>
+        c is '"' or '\\' || char.IsSurrogate(c) || UntrustedText.HidesOrControls(new Rune(c));
 
     private static bool TryReadUnit(string json, int escape, out char unit)
     {

@@ -10,13 +10,15 @@ namespace AgentExec.Tests.Mcp.Tools;
 public sealed class ReadableJsonTextTests
 {
     // What must stay escaped (SPEC.md: what JSON requires, control and bidi characters, and the invisible formatting
-    // ones), written out apart from the product's list so that a change to either is seen.
+    // ones: every BMP format character of Unicode 15, soft hyphen and Arabic number signs included), written out apart
+    // from the product's rule so that a change to either is seen.
     private static readonly char[] Escaped =
     [
         '"', '\\',
-        .. Range('\u0000', '\u001F'), .. Range('\u007F', '\u009F'),
-        '\u061C', .. Range('\u200B', '\u200F'), '\u2028', '\u2029', .. Range('\u202A', '\u202E'),
-        .. Range('\u2060', '\u2064'), .. Range('\u2066', '\u2069'), '\uFEFF',
+        .. Range('\u0000', '\u001F'), .. Range('\u007F', '\u009F'), '\u00AD',
+        .. Range('\u0600', '\u0605'), '\u061C', '\u06DD', '\u070F', '\u0890', '\u0891', '\u08E2', '\u180E',
+        .. Range('\u200B', '\u200F'), '\u2028', '\u2029', .. Range('\u202A', '\u202E'),
+        .. Range('\u2060', '\u2064'), .. Range('\u2066', '\u206F'), '\uFEFF', .. Range('\uFFF9', '\uFFFB'),
     ];
 
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -67,6 +69,17 @@ public sealed class ReadableJsonTextTests
             Assert.Equal(c.ToString(), JsonSerializer.Deserialize<string>(text));
             Assert.Equal(!Escaped.Contains(c), text == "\"" + c + "\"");
         }
+    }
+
+    [Theory]
+    [InlineData("\U000E0041\U000E0042", "\\uDB40\\uDC41\\uDB40\\uDC42")]
+    [InlineData("\U000E0001", "\\uDB40\\uDC01")]
+    public void Tag_characters_beyond_the_BMP_stay_escaped_so_no_invisible_text_reaches_the_model(string value, string escaped)
+    {
+        var text = ReadableJsonText.From(JsonSerializer.SerializeToElement("a" + value + "b"));
+
+        Assert.Equal("\"a" + escaped + "b\"", text);
+        Assert.Equal("a" + value + "b", JsonSerializer.Deserialize<string>(text));
     }
 
     [Fact]
