@@ -20,8 +20,9 @@ namespace AgentExec.Mcp.Tools;
 /// <para>
 /// Undoing an escape restores exactly the character it stood for, so the text parses to the same JSON as the
 /// element. What stays escaped: <c>"</c> and <c>\</c>, C0 controls, DEL, C1 controls, U+2028/U+2029, the bidi and
-/// invisible formatting characters (U+061C, U+200B–U+200F, U+202A–U+202E, U+2060–U+2064, U+2066–U+2069, U+FEFF),
-/// and any surrogate that is not half of a pair.
+/// invisible formatting characters (U+061C, U+200B–U+200F, U+202A–U+202E, U+2060–U+2064, U+2066–U+2069, U+FEFF, and
+/// every other character of Unicode categories Cc, Cf, Zl and Zp, the tag characters beyond the BMP included), and any
+/// surrogate that is not half of a pair.
 /// </para>
 /// </remarks>
 internal static class ReadableJsonText
@@ -60,8 +61,17 @@ internal static class ReadableJsonText
 
             if (char.IsHighSurrogate(unit) && TryReadUnit(json, i + 6, out var low) && char.IsLowSurrogate(low))
             {
-                // A character beyond the BMP (emoji, CJK extensions): none of them needs escaping.
-                text.Append(unit).Append(low);
+                // A character beyond the BMP (emoji, CJK extensions) is shown as it is, unless it is invisible: the tag
+                // characters U+E0000–U+E007F are format characters that can hide a whole sentence from a reader.
+                if (IsInvisible(Rune.GetUnicodeCategory(new Rune(unit, low))))
+                {
+                    text.Append(json, i, 12);
+                }
+                else
+                {
+                    text.Append(unit).Append(low);
+                }
+
                 i += 12;
                 continue;
             }
@@ -97,8 +107,14 @@ internal static class ReadableJsonText
         >= '\u2060' and <= '\u2064' => true,
         >= '\u2066' and <= '\u2069' => true,
         '\uFEFF' => true,
-        _ => char.IsSurrogate(c),
+        _ => char.IsSurrogate(c) || IsInvisible(CharUnicodeInfo.GetUnicodeCategory(c)),
     };
+
+    // Every control, format, line- and paragraph-separator character, as the question's escaper judges them
+    // (UntrustedText): the list above names the bidi and zero-width ones, this catches the rest (U+00AD, U+180E,
+    // U+206A–U+206F, U+FFF9–U+FFFB, the tag characters…).
+    private static bool IsInvisible(UnicodeCategory category) =>
+        category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;
 
     private static bool TryReadUnit(string json, int escape, out char unit)
     {

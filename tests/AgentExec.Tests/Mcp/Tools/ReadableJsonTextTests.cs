@@ -17,6 +17,12 @@ public sealed class ReadableJsonTextTests
         .. Range('\u0000', '\u001F'), .. Range('\u007F', '\u009F'),
         '\u061C', .. Range('\u200B', '\u200F'), '\u2028', '\u2029', .. Range('\u202A', '\u202E'),
         .. Range('\u2060', '\u2064'), .. Range('\u2066', '\u2069'), '\uFEFF',
+
+        // And every other control, format, line- or paragraph-separator character (categories Cc, Cf, Zl, Zp), as the
+        // question's escaper judges them: U+00AD, U+180E, U+206A–U+206F, U+FFF9–U+FFFB…
+        .. Range('\u0000', '\uFFFF').Where(c => !char.IsSurrogate(c) && char.GetUnicodeCategory(c)
+            is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format
+            or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator),
     ];
 
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -67,6 +73,21 @@ public sealed class ReadableJsonTextTests
             Assert.Equal(c.ToString(), JsonSerializer.Deserialize<string>(text));
             Assert.Equal(!Escaped.Contains(c), text == "\"" + c + "\"");
         }
+    }
+
+    [Theory]
+    [InlineData("\U000E0041\U000E0042", "\\uDB40\\uDC41\\uDB40\\uDC42")]
+    [InlineData("\U000E0001", "\\uDB40\\uDC01")]
+    [InlineData("\U0001D173", "\\uD834\\uDD73")]
+    public void A_format_character_beyond_the_BMP_stays_escaped_so_tag_text_cannot_hide_in_the_block(string hidden, string escaped)
+    {
+        // Tag characters (U+E0000–U+E007F) spell invisible ASCII: "ignore the user" that no reader of the block sees.
+        var value = "ok" + hidden + "!";
+
+        var text = ReadableJsonText.From(JsonSerializer.SerializeToElement(value));
+
+        Assert.Equal("\"ok" + escaped + "!\"", text, ignoreCase: true);
+        Assert.Equal(value, JsonSerializer.Deserialize<string>(text));
     }
 
     [Fact]
