@@ -141,6 +141,24 @@ public sealed partial class AuditFieldLimitTests
         Assert.Matches(MarkerPattern(), stored);
     }
 
+    [Fact]
+    public void The_agent_s_justification_and_working_directory_and_a_denial_quoting_them_are_bounded_like_the_command()
+    {
+        // Arrange: the agent writes all three; unbounded, one call could put megabytes into the log.
+        var justification = new string('j', 1 << 20);
+        var cwd = "/" + new string('d', 1 << 20);
+        var message = "Invalid input: " + new string('k', 1 << 20) + ": unknown field";
+
+        // Act
+        var received = AuditEvent.For(new CallReceived("ls", cwd, 1000, justification, "none"), "call-1").Fields;
+        var denied = AuditEvent.For(new CallDenied(null, null, message), "call-1").Fields["message"]!.GetValue<string>();
+
+        // Assert
+        AssertCut(justification, received["justification"]!.GetValue<string>(), AuditFieldLimit.CommandLineBytes);
+        AssertCut(cwd, received["cwd"]!.GetValue<string>(), AuditFieldLimit.CommandLineBytes);
+        AssertCut(message, denied, AuditFieldLimit.CommandLineBytes);
+    }
+
     private static void AssertCut(string original, string stored, int limit)
     {
         Assert.True(Encoding.UTF8.GetByteCount(stored) <= limit, $"{Encoding.UTF8.GetByteCount(stored)} bytes stored");
