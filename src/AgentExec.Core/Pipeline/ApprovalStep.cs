@@ -81,7 +81,13 @@ internal sealed class ApprovalStep(PipelineDependencies dependencies, Assessment
             evaluation.Analysis.UnknownReason,
             request.Timeout);
 
-        if (!await call.Recorder.QuestionSentAsync(question, call.Channel.Render(question)).ConfigureAwait(false))
+        if (!TryRender(call.Channel, question, out var shown))
+        {
+            // The channel cannot say what it would show, so no record of the question could be true: nothing is asked.
+            return await RecordAsync(call, ApprovalOutcome.DeniedByChannel(ApprovalReason.ClientError, "the channel could not render the question"), question.ApprovalId).ConfigureAwait(false);
+        }
+
+        if (!await call.Recorder.QuestionSentAsync(question, shown).ConfigureAwait(false))
         {
             return ApprovalOutcome.DeniedByChannel(ApprovalReason.AuditUnavailable);
         }
@@ -126,6 +132,23 @@ internal sealed class ApprovalStep(PipelineDependencies dependencies, Assessment
         }
 
         return answer;
+    }
+
+    // Render is a front end's code like AskAsync, and held to the same contract: if it throws, that is a failed answer.
+    private static bool TryRender(IApprovalChannel channel, ApprovalQuestion question, out string shown)
+    {
+        try
+        {
+            shown = channel.Render(question);
+            return true;
+        }
+#pragma warning disable CA1031 // The channel must never throw; if one does, deny rather than let the call end in an exception.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            shown = string.Empty;
+            return false;
+        }
     }
 
     // An approval that cannot be recorded does not stand: the command would run with no record of who allowed it.

@@ -65,7 +65,10 @@ public static class UntrustedText
         var bytes = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            var width = char.IsHighSurrogate(text[i]) && i + 1 < text.Length ? 4 : Encoding.UTF8.GetByteCount(text.AsSpan(i, 1));
+            // A pair is 4 bytes; a lone surrogate is written as U+FFFD (3 bytes), and the unit after it is its own.
+            var width = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])
+                ? 4
+                : Encoding.UTF8.GetByteCount(text.AsSpan(i, 1));
             if (bytes + width > maxBytes)
             {
                 return text[..i];

@@ -95,8 +95,10 @@ internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection 
     // Invalid input is audited like every call (SPEC.md), so its result carries the audit head too.
     private async Task<CallToolResult> RejectAsync(string callId, IDictionary<string, JsonElement>? arguments, string error)
     {
+        // Only a command that is text is recorded; one the client spelled with half a surrogate pair is not.
         var command = arguments is not null && arguments.TryGetValue("command", out var given) && given.ValueKind == JsonValueKind.String
-            ? given.GetString()
+            && ShellToolInput.TryGetText(given, out var text)
+            ? text
             : null;
         try
         {

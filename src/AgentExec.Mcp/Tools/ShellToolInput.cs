@@ -94,7 +94,30 @@ internal sealed record ShellToolInput(string? Command, string? Workdir, long? Ti
             return false;
         }
 
-        value = element.GetString();
+        if (!TryGetText(element, out value))
+        {
+            error = $"{name}: must be valid Unicode text (it holds half of a surrogate pair)";
+            return false;
+        }
+
         return true;
+    }
+
+    /// <summary>
+    /// The string of <paramref name="element"/>; false when its escapes spell half of a surrogate pair, which
+    /// <see cref="JsonElement.GetString"/> refuses with an exception (the client writes the JSON).
+    /// </summary>
+    public static bool TryGetText(JsonElement element, out string? value)
+    {
+        try
+        {
+            value = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = null;
+            return false;
+        }
     }
 }

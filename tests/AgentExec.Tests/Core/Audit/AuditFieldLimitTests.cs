@@ -121,6 +121,44 @@ public sealed partial class AuditFieldLimitTests
         Assert.Equal(Sha256("\ufffd" + new string('a', 2000)), marker.Groups["sha"].Value);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Lone_surrogates_are_counted_as_the_three_bytes_they_are_written_as_so_the_bound_holds(int spelling)
+    {
+        // Arrange: a high surrogate followed by anything but its low half was counted as a 4-byte pair, and the unit
+        // after it skipped, so a run of them kept half as much again as the bound allows. (Built here, not in the
+        // attribute: an attribute's string is stored as UTF-8, which turns a lone surrogate into U+FFFD.)
+        string[] units = ["\ud800", "\ud800\ud800", "\ud800a"];
+        var shape = string.Concat(Enumerable.Repeat(units[spelling], 3000));
+
+        // Act
+        var stored = StoredAnswerShape(shape);
+
+        // Assert: what the log holds (each lone surrogate as U+FFFD) is within the bound.
+        Assert.True(Encoding.UTF8.GetByteCount(stored) <= AuditFieldLimit.AnswerShapeBytes, $"{Encoding.UTF8.GetByteCount(stored)} bytes stored");
+        Assert.Matches(MarkerPattern(), stored);
+    }
+
+    [Fact]
+    public void The_agent_s_justification_and_working_directory_and_a_denial_quoting_them_are_bounded_like_the_command()
+    {
+        // Arrange: the agent writes all three; unbounded, one call could put megabytes into the log.
+        var justification = new string('j', 1 << 20);
+        var cwd = "/" + new string('d', 1 << 20);
+        var message = "Invalid input: " + new string('k', 1 << 20) + ": unknown field";
+
+        // Act
+        var received = AuditEvent.For(new CallReceived("ls", cwd, 1000, justification, "none"), "call-1").Fields;
+        var denied = AuditEvent.For(new CallDenied(null, null, message), "call-1").Fields["message"]!.GetValue<string>();
+
+        // Assert
+        AssertCut(justification, received["justification"]!.GetValue<string>(), AuditFieldLimit.CommandLineBytes);
+        AssertCut(cwd, received["cwd"]!.GetValue<string>(), AuditFieldLimit.CommandLineBytes);
+        AssertCut(message, denied, AuditFieldLimit.CommandLineBytes);
+    }
+
     private static void AssertCut(string original, string stored, int limit)
     {
         Assert.True(Encoding.UTF8.GetByteCount(stored) <= limit, $"{Encoding.UTF8.GetByteCount(stored)} bytes stored");

@@ -74,6 +74,7 @@ public sealed class ReadableJsonTextTests
     [Theory]
     [InlineData("\U000E0041\U000E0042", "\\uDB40\\uDC41\\uDB40\\uDC42")]
     [InlineData("\U000E0001", "\\uDB40\\uDC01")]
+    [InlineData("\U0001D173", "\\uD834\\uDD73")]
     public void Tag_characters_beyond_the_BMP_stay_escaped_so_no_invisible_text_reaches_the_model(string value, string escaped)
     {
         var text = ReadableJsonText.From(JsonSerializer.SerializeToElement("a" + value + "b"));
