@@ -61,7 +61,7 @@ public sealed class AuditEvent
         var stamp = callId is null ? [] : WriteMembers(writer =>
         {
             writer.WriteStartObject();
-            writer.WriteString(CallIdName, callId);
+            writer.WriteString(CallIdName, AuditFieldLimit.Cut(callId, AuditFieldLimit.CallIdBytes));
             writer.WriteEndObject();
         });
         var members = WriteMembers(writer => JsonSerializer.Serialize(writer, record, typeInfo));

@@ -27,6 +27,12 @@ internal static class AuditFieldLimit
     public const int CommandLineBytes = 64 * 1024;
 
     /// <summary>
+    /// The most UTF-8 bytes of a call id: the client chooses it (the JSON-RPC request id) and it is stamped on every
+    /// event of the call, so one long id would be repeated in each.
+    /// </summary>
+    public const int CallIdBytes = 256;
+
+    /// <summary>
     /// Returns <paramref name="value"/> when it fits in <paramref name="maxUtf8Bytes"/> of UTF-8; otherwise its start, cut
     /// at a character boundary, and a marker with the original length and SHA-256, together at most that many bytes.
     /// </summary>

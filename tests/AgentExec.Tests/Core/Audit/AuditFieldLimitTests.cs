@@ -46,6 +46,22 @@ public sealed partial class AuditFieldLimitTests
     }
 
     [Fact]
+    public void A_call_id_the_client_chose_is_stamped_whole_up_to_256_bytes_and_cut_past_them_on_every_event()
+    {
+        // Arrange: the JSON-RPC id is the client's; it goes on every event of the call.
+        var ordinary = new string('7', 256);
+        var huge = new string('x', 100_000);
+
+        // Act
+        var kept = AuditEvent.For(new ExecutionStarted("none", "none"), ordinary).Fields["call_id"]!.GetValue<string>();
+        var stored = AuditEvent.For(new ExecutionStarted("none", "none"), huge).Fields["call_id"]!.GetValue<string>();
+
+        // Assert
+        Assert.Equal(ordinary, kept);
+        AssertCut(huge, stored, 256);
+    }
+
+    [Fact]
     public void A_null_answer_shape_stays_null()
     {
         // Act
