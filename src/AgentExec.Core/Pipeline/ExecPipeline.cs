@@ -110,6 +110,8 @@ public sealed class ExecPipeline
         }
 
         var failure = UntrustedText.TruncateUtf8(first.Stderr.Text.Length > 0 ? first.Stderr.Text : first.Stdout.Text, SandboxFailureMaxBytes);
+        // A retry always asks or is forbidden, so an approval is always there; were it ever missing, nobody approved the
+        // unsandboxed run, and it does not happen.
         var retryApproval = await _approval.ApproveAsync(call, retry, failure).ConfigureAwait(false);
         if (retryApproval is not { IsApproved: true })
         {
