@@ -1,7 +1,7 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
+using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using Microsoft.Win32.SafeHandles;
@@ -40,23 +40,20 @@ namespace AgentExec.Core.Sandbox;
 /// A placeholder is never something the sandboxed command could have made: inside, the name is a read-only mount.
 /// </para>
 /// </remarks>
-internal sealed partial class WorkspacePlaceholders
+internal sealed class WorkspacePlaceholders
 {
     /// <summary>How long a run waits for the shared lock before it refuses to start; the exclusive holder only ever removes a few entries.</summary>
     public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(5);
 
-    private const int LockShared = 1;
-    private const int LockExclusive = 2;
-    private const int LockNonBlocking = 4;
-    private const int WouldBlock = 11;
-    private const int Interrupted = 4;
 
     private readonly SafeFileHandle _lock;
+    private readonly string _lockPath;
     private readonly string _workspace;
 
-    private WorkspacePlaceholders(SafeFileHandle lockHandle, string workspace, IReadOnlyList<string> created)
+    private WorkspacePlaceholders(SafeFileHandle lockHandle, string lockPath, string workspace, IReadOnlyList<string> created)
     {
         _lock = lockHandle;
+        _lockPath = lockPath;
         _workspace = workspace;
         Created = created;
     }
@@ -85,7 +82,8 @@ internal sealed partial class WorkspacePlaceholders
         var directory = stateDirectory ?? StateDirectory;
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         EnsurePrivate(directory);
-        var lockHandle = AcquireShared(LockPath(directory, workspace));
+        var lockPath = LockPath(directory, workspace);
+        var lockHandle = AcquireShared(lockPath);
         try
         {
             // All refusals before anything is created, so that a refused run leaves nothing behind.
@@ -103,7 +101,7 @@ internal sealed partial class WorkspacePlaceholders
                 }
             }
 
-            return new WorkspacePlaceholders(lockHandle, workspace, created);
+            return new WorkspacePlaceholders(lockHandle, lockPath, workspace, created);
         }
         catch
         {
@@ -126,7 +124,7 @@ internal sealed partial class WorkspacePlaceholders
         {
             // Converting shared to exclusive is not atomic (flock(2)), so failing it may drop the shared lock too: either
             // way this run is over, and whoever holds the lock now will clean up when it ends.
-            if (!TryFlock(_lock, LockExclusive | LockNonBlocking))
+            if (!OperatingSystem.IsLinux() || !PosixFileCalls.TryFlock(_lock, PosixFileCalls.LockExclusive, _lockPath))
             {
                 return problems;
             }
@@ -188,6 +186,12 @@ internal sealed partial class WorkspacePlaceholders
 
     private static SafeFileHandle AcquireShared(string lockPath)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            // Placeholders serve bubblewrap, which is Linux only.
+            throw new PlatformNotSupportedException("workspace placeholders need Linux");
+        }
+
         var deadline = DateTime.UtcNow + LockWait;
         while (true)
         {
@@ -195,7 +199,7 @@ internal sealed partial class WorkspacePlaceholders
             try
             {
                 handle = File.OpenHandle(lockPath, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite);
-                if (TryFlock(handle, LockShared | LockNonBlocking))
+                if (PosixFileCalls.TryFlock(handle, PosixFileCalls.LockShared, lockPath))
                 {
                     return handle;
                 }
@@ -304,29 +308,4 @@ internal sealed partial class WorkspacePlaceholders
             problems.Add($"could not remove the placeholder {path}: {exception.Message}");
         }
     }
-
-    private static bool TryFlock(SafeFileHandle handle, int operation)
-    {
-        while (true)
-        {
-            if (flock(handle, operation) == 0)
-            {
-                return true;
-            }
-
-            var error = Marshal.GetLastPInvokeError();
-            if (error == WouldBlock)
-            {
-                return false;
-            }
-
-            if (error != Interrupted)
-            {
-                throw new IOException($"flock failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
-            }
-        }
-    }
-
-    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
-    private static partial int flock(SafeFileHandle fd, int operation);
 }
