@@ -70,7 +70,7 @@ public sealed record AuditEntry
     public string ToJsonLine()
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default }))
+        using (var writer = AuditLineFormat.CreateWriter(buffer))
         {
             if (Defect is null)
             {
