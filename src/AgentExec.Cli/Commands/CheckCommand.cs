@@ -77,11 +77,10 @@ internal static class CheckCommand
             { Approver: Approver.Rule } => $"run: an allow rule approves it; it runs {where}",
             _ => $"run: no question; it runs {where}",
         };
-        if (evaluation.Retry is { } retry)
+        if (evaluation.Retry is not null)
         {
-            words += retry.Approver == Approver.Human
-                ? "; if the sandbox blocks it, a human is asked whether to retry it with no sandbox"
-                : string.Empty;
+            // The only retry there is: unsandboxed, and a human approves it (AttemptPlan.RetryWithoutSandbox).
+            words += "; if the sandbox blocks it, a human is asked whether to retry it with no sandbox";
         }
 
         return words;

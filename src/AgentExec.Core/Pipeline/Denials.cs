@@ -1,5 +1,6 @@
 using AgentExec.Core.Approval;
 using AgentExec.Core.Policy;
+using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Core.Pipeline;
 
@@ -26,6 +27,10 @@ internal static class Denials
     /// <summary>The command could not start: no sandbox, no limits, a sandbox that could not be prepared.</summary>
     public static Task<ShellResult> CannotStartAsync(CallRecorder recorder, string message, PolicyEvaluation? evaluation) =>
         DenyAsync(recorder, ShellStatus.FailedToStart, message, ApprovalOutcome.DeniedByPolicy(ApprovalReason.SandboxUnavailable), evaluation);
+
+    /// <summary>The sandbox the evaluation placed the command in is not available on this machine.</summary>
+    public static Task<ShellResult> SandboxUnavailableAsync(CallRecorder recorder, SandboxSelection sandbox, PolicyEvaluation evaluation) =>
+        CannotStartAsync(recorder, sandbox.UnavailableReason ?? "sandbox not available", evaluation);
 
     /// <summary>The call was cancelled before its command started.</summary>
     public static Task<ShellResult> CancelledBeforeStartAsync(CallRecorder recorder, PolicyEvaluation evaluation) =>

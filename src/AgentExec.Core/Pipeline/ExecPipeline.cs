@@ -31,10 +31,14 @@ public sealed class ExecPipeline
     public ExecPipeline(PipelineDependencies dependencies)
     {
         Dependencies = dependencies;
-        _judge = new PolicyStep(dependencies);
+
+        // The environment every command gets: the judge reads its HOME and PATH, the run passes it on. The host's
+        // environment and the settings never change, so it is composed once.
+        var commandEnvironment = ChildEnvironment.Build(dependencies.HostEnvironment, dependencies.Settings.Env);
+        _judge = new PolicyStep(dependencies, commandEnvironment);
         _assessment = new AssessmentStep(dependencies);
         _approval = new ApprovalStep(dependencies, _assessment);
-        _run = new RunStep(dependencies);
+        _run = new RunStep(dependencies, commandEnvironment);
     }
 
     /// <summary>The dependencies the pipeline was built from.</summary>
@@ -85,7 +89,7 @@ public sealed class ExecPipeline
 
         if (evaluation.First.Where == Confinement.Sandboxed && !Dependencies.Sandbox.IsAvailable)
         {
-            return await Denials.CannotStartAsync(call.Recorder, Dependencies.Sandbox.UnavailableReason ?? "sandbox not available", evaluation).ConfigureAwait(false);
+            return await Denials.SandboxUnavailableAsync(call.Recorder, Dependencies.Sandbox, evaluation).ConfigureAwait(false);
         }
 
         // Approve: nobody, a rule, or a human, as the evaluation says.

@@ -12,7 +12,7 @@ namespace AgentExec.Core.Pipeline;
 /// Judges a request: reads the line against what this machine and this sandbox make of it, and asks
 /// <see cref="PolicyEvaluator"/> — the only code that decides — what happens.
 /// </summary>
-internal sealed class PolicyStep(PipelineDependencies dependencies)
+internal sealed class PolicyStep(PipelineDependencies dependencies, IReadOnlyDictionary<string, string> commandEnvironment)
 {
     // The same list bubblewrap hides (SPEC.md step 3a: one list), built once: it reads the settings and the server's
     // environment only.
@@ -43,15 +43,14 @@ internal sealed class PolicyStep(PipelineDependencies dependencies)
     private AnalysisContext AnalysisContextFor(ExecRequest request)
     {
         var settings = dependencies.Settings;
-        var environment = ChildEnvironment.Build(dependencies.HostEnvironment, settings.Env);
-        var home = environment.TryGetValue("HOME", out var homeValue) && homeValue.Length > 0 ? homeValue : null;
+        var home = commandEnvironment.TryGetValue("HOME", out var homeValue) && homeValue.Length > 0 ? homeValue : null;
         var hidden = request.Escalation == EscalationKind.None
             && settings.Sandbox != SandboxMode.DangerFullAccess
             && dependencies.Sandbox.Backend == SandboxBackendKind.Bubblewrap;
         return new AnalysisContext(
             Path.GetFullPath(request.WorkingDirectory),
             home,
-            environment.TryGetValue("PATH", out var path) ? path : null,
+            commandEnvironment.TryGetValue("PATH", out var path) ? path : null,
             [settings.Workspace, .. settings.WritableRoots],
             _credentials.Value.WithHomeDirectory(home),
             hidden);

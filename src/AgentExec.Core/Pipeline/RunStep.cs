@@ -11,7 +11,7 @@ namespace AgentExec.Core.Pipeline;
 /// Runs one approved attempt where its evaluation says — in the configured sandbox or with none — under the limits,
 /// records its start and finish, and reports what it changed in repositories.
 /// </summary>
-internal sealed class RunStep(PipelineDependencies dependencies)
+internal sealed class RunStep(PipelineDependencies dependencies, IReadOnlyDictionary<string, string> commandEnvironment)
 {
     /// <summary>Runs one attempt.</summary>
     /// <param name="call">The call.</param>
@@ -30,7 +30,7 @@ internal sealed class RunStep(PipelineDependencies dependencies)
         var sandbox = attempt.Where == Confinement.Sandboxed ? dependencies.Sandbox.Sandbox : NoSandbox.Instance;
         if (sandbox is null)
         {
-            return await Denials.CannotStartAsync(recorder, dependencies.Sandbox.UnavailableReason ?? "sandbox not available", evaluation).ConfigureAwait(false);
+            return await Denials.SandboxUnavailableAsync(recorder, dependencies.Sandbox, evaluation).ConfigureAwait(false);
         }
 
         CommandCgroup? cgroup;
@@ -128,7 +128,7 @@ internal sealed class RunStep(PipelineDependencies dependencies)
 
     // The allow-listed environment the command gets, with PWD where it starts.
     private Dictionary<string, string> CommandEnvironment(ExecRequest request) =>
-        new(ChildEnvironment.Build(dependencies.HostEnvironment, dependencies.Settings.Env), StringComparer.Ordinal)
+        new(commandEnvironment, StringComparer.Ordinal)
         {
             ["PWD"] = request.WorkingDirectory,
         };
