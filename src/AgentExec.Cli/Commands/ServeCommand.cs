@@ -35,7 +35,7 @@ internal static class ServeCommand
 
             await AgentExecMcpServer.RunStdioAsync(
                 runtime.Pipeline,
-                logging => StderrLogging.Configure(logging, LogLevel.Information),
+                runtime.LoggerFactory,
                 cancellationToken).ConfigureAwait(false);
             return 0;
         });

@@ -92,7 +92,7 @@ internal sealed partial class AgentExecRuntime : IDisposable
         }
 
         var rules = RuleBook.ForSettings(settings, TimeProvider.System, loggerFactory.CreateLogger<RuleBook>());
-        var sandbox = SandboxSelector.Select(settings, hostEnvironment, loggerFactory.CreateLogger("AgentExec.Sandbox"));
+        var sandbox = SandboxSelector.Select(settings, hostEnvironment, loggerFactory.CreateLogger("AgentExec.Sandbox"), rememberTrialPasses: true);
         var limits = LimitEnforcement.Detect(settings.Limits);
         sandbox = sandbox with { Caveats = [.. sandbox.Caveats, .. limits.Caveats()] };
         foreach (var caveat in sandbox.Caveats)

@@ -12,7 +12,6 @@ namespace AgentExec.Core.Audit;
 [SupportedOSPlatform("macos")]
 internal sealed class AuditFile : IDisposable
 {
-    private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly SafeFileHandle _handle;
@@ -49,8 +48,15 @@ internal sealed class AuditFile : IDisposable
     /// <summary>Creates <paramref name="path"/> (0600) and its missing directories (0700) when missing, durably; an existing file is left as it is.</summary>
     public static void CreateOwnerOnlyWithDirectories(string path)
     {
+        // Every start after the first finds the file: nothing to create and nothing to make durable, so no failed
+        // O_EXCL create (an exception) and no directory fsync on the start path.
+        if (File.Exists(path))
+        {
+            return;
+        }
+
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? "/";
-        CreateOwnerOnlyDirectories(directory);
+        OwnerOnlyDirectory.CreateWithParents(directory);
         CreateOwnerOnly(path);
 
         // The new directory entry must survive a crash too, or the first events vanish with it.
@@ -110,35 +116,26 @@ internal sealed class AuditFile : IDisposable
         return bytes;
     }
 
-    /// <summary>Appends <paramref name="bytes"/> at <paramref name="expectedLength"/> (the end, under the lock) and waits until they are on disk.</summary>
+    /// <summary>
+    /// Appends <paramref name="bytes"/> at <paramref name="expectedLength"/> (the end, under the lock) and, for
+    /// <see cref="AuditFlush.BeforeReturning"/>, waits until they and every earlier write to the file are on disk.
+    /// </summary>
     /// <remarks>
     /// Under the exclusive lock the end cannot move; <c>O_APPEND</c> is a second guard (on Linux a positional write to
     /// an <c>O_APPEND</c> descriptor lands at the end whatever the offset). One write call per append keeps a line
     /// whole unless the process dies or the disk fills mid-write, which is the torn line a recovery event names.
     /// </remarks>
-    public void AppendDurably(ReadOnlySpan<byte> bytes, long expectedLength)
+    public void Append(ReadOnlySpan<byte> bytes, long expectedLength, AuditFlush flush)
     {
         RandomAccess.Write(_handle, bytes, expectedLength);
-        PosixFileCalls.FlushToDisk(_handle, Path);
+        if (flush == AuditFlush.BeforeReturning)
+        {
+            PosixFileCalls.FlushToDisk(_handle, Path);
+        }
     }
 
     /// <inheritdoc />
     public void Dispose() => _handle.Dispose();
-
-    private static void CreateOwnerOnlyDirectories(string directory)
-    {
-        // Directory.CreateDirectory applies the mode to the last directory only; the ones above it would get 0755.
-        var missing = new Stack<string>();
-        for (var current = directory; !Directory.Exists(current); current = System.IO.Path.GetDirectoryName(current)!)
-        {
-            missing.Push(current);
-        }
-
-        while (missing.TryPop(out var next))
-        {
-            Directory.CreateDirectory(next, OwnerOnlyDirectory);
-        }
-    }
 
     private static void CreateOwnerOnly(string path)
     {

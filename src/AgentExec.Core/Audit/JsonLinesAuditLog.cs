@@ -91,10 +91,16 @@ public sealed class JsonLinesAuditLog : IAuditLog
         }
     }
 
+    /// <summary>Appends one event, on disk before this returns, and returns the new head.</summary>
+    /// <exception cref="ArgumentException">The event has no name, is a <c>recovery</c>, or uses a reserved field name.</exception>
+    /// <exception cref="IOException">The event could not be made durable.</exception>
+    public Task<AuditHead> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken) =>
+        AppendAsync(auditEvent, AuditFlush.BeforeReturning, cancellationToken);
+
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The event has no name, is a <c>recovery</c>, or uses a reserved field name (<c>seq</c>, <c>ts</c>, <c>event</c>, <c>prev</c>, <c>hash</c>).</exception>
     /// <exception cref="IOException">The event could not be made durable; the caller must deny (<c>audit_unavailable</c>).</exception>
-    public async Task<AuditHead> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
+    public async Task<AuditHead> AppendAsync(AuditEvent auditEvent, AuditFlush flush, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(auditEvent);
         ArgumentException.ThrowIfNullOrEmpty(auditEvent.Name, nameof(auditEvent));
@@ -117,7 +123,7 @@ public sealed class JsonLinesAuditLog : IAuditLog
         {
             // Past this point nothing is cancelled: a half-written line is worse than a late one.
             cancellationToken.ThrowIfCancellationRequested();
-            return AppendUnderLock(auditEvent);
+            return AppendUnderLock(auditEvent, flush);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -131,7 +137,7 @@ public sealed class JsonLinesAuditLog : IAuditLog
         }
     }
 
-    private AuditHead AppendUnderLock(AuditEvent auditEvent)
+    private AuditHead AppendUnderLock(AuditEvent auditEvent, AuditFlush flush)
     {
         if (!PosixFileCalls.IsSupported)
         {
@@ -156,7 +162,7 @@ public sealed class JsonLinesAuditLog : IAuditLog
         }
 
         head = AppendLine(bytes, head, now, auditEvent);
-        file.AppendDurably(bytes.WrittenSpan, tail.Length);
+        file.Append(bytes.WrittenSpan, tail.Length, flush);
         return head;
     }
 

@@ -31,14 +31,15 @@ internal sealed partial class CallRecorder(IAuditLog log, string callId, ILogger
         request.WorkingDirectory,
         (long)request.Timeout.TotalMilliseconds,
         request.Justification,
-        request.Escalation.ToCode()));
+        request.Escalation.ToCode()),
+        AuditFlush.WithNextFlush);
 
     /// <summary><c>call_received</c> for input the front end could not accept: only the command, when one was given.</summary>
     public Task<bool> ReceivedInvalidAsync(string? commandLine) =>
-        TryRecordAsync(new CallReceived(commandLine, null, null, null, null));
+        TryRecordAsync(new CallReceived(commandLine, null, null, null, null), AuditFlush.WithNextFlush);
 
     /// <summary><c>policy_decision</c>: the evaluation and its evidence (one per attempt the policy judged).</summary>
-    public Task<bool> DecidedAsync(PolicyEvaluation evaluation) => TryRecordAsync(PolicyDecided.From(evaluation));
+    public Task<bool> DecidedAsync(PolicyEvaluation evaluation) => TryRecordAsync(PolicyDecided.From(evaluation), AuditFlush.WithNextFlush);
 
     /// <summary><c>assessment</c>: how the risk model answered (not recorded when the assessment is off).</summary>
     public Task<bool> AssessedAsync(AssessmentResult result) => TryRecordAsync(new RiskAssessed(
@@ -46,11 +47,12 @@ internal sealed partial class CallRecorder(IAuditLog log, string callId, ILogger
         (long)result.Latency.TotalMilliseconds,
         result.Risk?.LevelCode,
         result.Risk?.Category,
-        result.Detail));
+        result.Detail),
+        AuditFlush.WithNextFlush);
 
     /// <summary><c>elicitation_sent</c>: a question is about to be put, with the text the channel shows.</summary>
     public Task<bool> QuestionSentAsync(ApprovalQuestion question, string shownText) =>
-        TryRecordAsync(new QuestionSent(question.ApprovalId, question.Escalation.ToCode(), shownText));
+        TryRecordAsync(new QuestionSent(question.ApprovalId, question.Escalation.ToCode(), shownText), AuditFlush.BeforeReturning);
 
     /// <summary><c>answer</c>: the outcome of asking, or of the session cache standing in for a question.</summary>
     public Task<bool> AnsweredAsync(ApprovalOutcome answer, string? approvalId) => TryRecordAsync(new AnswerGiven(
@@ -59,11 +61,12 @@ internal sealed partial class CallRecorder(IAuditLog log, string callId, ILogger
         answer.Source.ToCode(),
         answer.Reason.ToCode(),
         answer.Note,
-        answer.AnswerShape));
+        answer.AnswerShape),
+        AuditFlush.WithNextFlush);
 
     /// <summary><c>execution_started</c>: the command is about to start, under this sandbox.</summary>
     public Task<bool> StartedAsync(SandboxMode? sandbox, SandboxBackendKind backend) =>
-        TryRecordAsync(new ExecutionStarted(sandbox?.ToCode() ?? "none", backend.ToCode()));
+        TryRecordAsync(new ExecutionStarted(sandbox?.ToCode() ?? "none", backend.ToCode()), AuditFlush.BeforeReturning);
 
     /// <summary><c>execution_finished</c>: how the command ended, and what it changed in repositories.</summary>
     public Task<bool> FinishedAsync(ShellStatus status, ExecutionResult execution, SandboxMode? sandbox, bool sandboxDenied, RepositoryReport? repositories) =>
@@ -76,18 +79,25 @@ internal sealed partial class CallRecorder(IAuditLog log, string callId, ILogger
             execution.Truncated,
             execution.Stdout.TotalBytes,
             execution.Stderr.TotalBytes,
-            repositories));
+            repositories),
+        AuditFlush.BeforeReturning);
 
     /// <summary><c>denial</c>: the call ends without running (or without its retry), and why.</summary>
     public Task<bool> DeniedAsync(string message, ApprovalOutcome? approval) =>
-        TryRecordAsync(new CallDenied(approval?.Reason.ToCode(), approval?.Decision.ToCode(), message));
+        TryRecordAsync(new CallDenied(approval?.Reason.ToCode(), approval?.Decision.ToCode(), message), AuditFlush.BeforeReturning);
 
     /// <summary>Appends <paramref name="record"/>'s event, stamped with the call id first; false when it could not be written.</summary>
-    public async Task<bool> TryRecordAsync(IAuditRecord record)
+    /// <param name="record">The event.</param>
+    /// <param name="flush">
+    /// <see cref="AuditFlush.BeforeReturning"/> for an event something waits on: a command starting, a question put, a
+    /// result or denial returned. The others (arrival, decision, assessment, answer) are always followed by one of
+    /// those before anything happens, so they reach the disk with it, one <c>fsync</c> for the lot.
+    /// </param>
+    public async Task<bool> TryRecordAsync(IAuditRecord record, AuditFlush flush = AuditFlush.BeforeReturning)
     {
         try
         {
-            Head = await log.AppendAsync(AuditEvent.For(record, callId), CancellationToken.None).ConfigureAwait(false);
+            Head = await log.AppendAsync(AuditEvent.For(record, callId), flush, CancellationToken.None).ConfigureAwait(false);
             return true;
         }
 #pragma warning disable CA1031 // Any failure to write means "not recorded", which the caller turns into a denial.

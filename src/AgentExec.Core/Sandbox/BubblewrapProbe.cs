@@ -12,7 +12,9 @@ namespace AgentExec.Core.Sandbox;
 /// <remarks>
 /// Being installed is not enough: containers and hardened kernels often forbid unprivileged user namespaces
 /// (<c>user.max_user_namespaces=0</c>, Ubuntu's AppArmor restriction), and then every command would fail. Running the
-/// real wrapping once at start-up costs a few milliseconds and catches that, and any mount the machine refuses.
+/// real wrapping once at start-up costs a few milliseconds and catches that, and any mount the machine refuses. A
+/// real start remembers a pass (<see cref="BubblewrapTrialCache"/>), so the trial runs again only when bubblewrap, the
+/// kernel, its user-namespace switches, the binary or the settings change.
 /// </remarks>
 public sealed class BubblewrapProbe : ISandboxBackendProbe
 {
@@ -24,18 +26,24 @@ public sealed class BubblewrapProbe : ISandboxBackendProbe
     private readonly IReadOnlyDictionary<string, string> _hostEnvironment;
     private readonly ILogger? _logger;
     private readonly string? _executable;
+    private readonly bool _rememberPasses;
     private readonly CommandRunner _runner = new();
 
     /// <summary>Creates a probe that looks <c>bwrap</c> up on the server's <c>PATH</c>, or uses <paramref name="executable"/>.</summary>
     /// <param name="hostEnvironment">The server's environment (<c>PATH</c>, <c>HOME</c>, <c>XDG_*</c>).</param>
     /// <param name="logger">Handed to the sandbox it builds.</param>
     /// <param name="executable">An absolute path to <c>bwrap</c>, instead of the <c>PATH</c> look-up.</param>
-    public BubblewrapProbe(IReadOnlyDictionary<string, string> hostEnvironment, ILogger? logger = null, string? executable = null)
+    /// <param name="rememberPasses">
+    /// Skip the trial when one with the same facts passed before, and remember a pass (<see cref="BubblewrapTrialCache"/>,
+    /// in the user's cache folder): what a real start does. Off by default, so a probe built in a test runs its trial.
+    /// </param>
+    public BubblewrapProbe(IReadOnlyDictionary<string, string> hostEnvironment, ILogger? logger = null, string? executable = null, bool rememberPasses = false)
     {
         ArgumentNullException.ThrowIfNull(hostEnvironment);
         _hostEnvironment = hostEnvironment;
         _logger = logger;
         _executable = executable;
+        _rememberPasses = rememberPasses;
     }
 
     /// <inheritdoc />
@@ -67,6 +75,12 @@ public sealed class BubblewrapProbe : ISandboxBackendProbe
         }
 
         var sandbox = new BubblewrapSandbox(executable, SandboxHostPaths.From(settings, _hostEnvironment), _logger);
+        var cache = _rememberPasses ? BubblewrapTrialCache.For(settings, _hostEnvironment, executable) : null;
+        if (cache?.HasPassed() == true)
+        {
+            return SandboxProbeResult.Working(sandbox, Caveats(settings));
+        }
+
         var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = ChildEnvironment.DefaultPath };
         var wrapped = sandbox.Wrap(new SandboxInvocation(
             ["true"],
@@ -94,6 +108,7 @@ public sealed class BubblewrapProbe : ISandboxBackendProbe
 
         if (trial is { Outcome: ExecutionOutcome.Exited, ExitCode: 0 })
         {
+            cache?.RecordPass();
             return SandboxProbeResult.Working(sandbox, Caveats(settings));
         }
 

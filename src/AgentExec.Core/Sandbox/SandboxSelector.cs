@@ -28,10 +28,10 @@ public static class SandboxSelector
     /// <param name="settings">The resolved settings.</param>
     /// <param name="hostEnvironment">The server's environment (<c>PATH</c> to find <c>bwrap</c>, <c>HOME</c>, <c>XDG_*</c>).</param>
     /// <param name="logger">Handed to the backend.</param>
+    /// <param name="rememberTrialPasses">Let bubblewrap's trial run be skipped when one with the same facts passed before (a real start; see <see cref="BubblewrapTrialCache"/>).</param>
     /// <returns>The selection.</returns>
-    public static SandboxSelection Select(AgentExecSettings settings, IReadOnlyDictionary<string, string> hostEnvironment, ILogger logger) =>
-        // SEAM (issue 3): the Landlock backend's probe goes here, in place of the placeholder.
-        Select(settings, new BubblewrapProbe(hostEnvironment, logger), new LandlockBackendProbe());
+    public static SandboxSelection Select(AgentExecSettings settings, IReadOnlyDictionary<string, string> hostEnvironment, ILogger logger, bool rememberTrialPasses = false) =>
+        Select(settings, new BubblewrapProbe(hostEnvironment, logger, rememberPasses: rememberTrialPasses), new LandlockBackendProbe());
 
     /// <summary>Selects a backend for the settings' mode from the two probes.</summary>
     /// <param name="settings">The resolved settings.</param>

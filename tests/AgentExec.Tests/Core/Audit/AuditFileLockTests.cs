@@ -69,9 +69,9 @@ public sealed class AuditFileLockTests : IDisposable
         var firstTail = AuditTail.Read(first);
         var secondTail = AuditTail.Read(second);
         var (firstLine, _) = AuditLineFormat.Encode(3, now, "a", [], firstTail.LastGood!.Hash);
-        first.AppendDurably([.. firstLine, (byte)'\n'], firstTail.Length);
+        first.Append([.. firstLine, (byte)'\n'], firstTail.Length, AuditFlush.BeforeReturning);
         var (secondLine, _) = AuditLineFormat.Encode(3, now, "b", [], secondTail.LastGood!.Hash);
-        second.AppendDurably([.. secondLine, (byte)'\n'], secondTail.Length);
+        second.Append([.. secondLine, (byte)'\n'], secondTail.Length, AuditFlush.BeforeReturning);
 
         // Assert: O_APPEND kept both lines, but they claim the same seq and prev.
         Assert.Equal(4, AuditFileEdits.ReadLines(path).Count);

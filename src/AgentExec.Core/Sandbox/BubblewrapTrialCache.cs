@@ -1,0 +1,157 @@
+using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using System.Text;
+using AgentExec.Core.Audit;
+using AgentExec.Core.Configuration;
+
+namespace AgentExec.Core.Sandbox;
+
+/// <summary>
+/// Remembers that bubblewrap's start-up trial run passed, so that a later start with the same facts skips it: a
+/// sandbox set up and torn down, and the workspace walk its mount plan makes (about 15 ms of every start).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Only a pass is remembered, as an empty file in <c>$XDG_CACHE_HOME/agentexec/bubblewrap-trial/</c> named by the
+/// SHA-256 of everything the outcome depends on (<see cref="Facts"/>): this cache's format, the identity (device,
+/// inode, size, times) of the running <c>agentexec</c> and of <c>bwrap</c>, the kernel release and boot, the process's
+/// user and mount namespaces, the kernel's user-namespace switches, and every setting and host path the trial's wrapping
+/// is built from. A change to any of them names another file, and the trial runs again.
+/// </para>
+/// <para>
+/// An entry can only ever say "bubblewrap works". A stale or forged one therefore cannot make anything run with less
+/// confinement: if bubblewrap no longer works, each sandboxed command fails inside bubblewrap's own set-up, before the
+/// command starts, and is reported as failed. Even so the cache is trusted only as SPEC.md asks of every file
+/// AgentExec trusts: where its folder lies inside the workspace or a writable root, it is neither read nor written, and
+/// the trial runs at every start.
+/// </para>
+/// </remarks>
+[SupportedOSPlatform("linux")]
+internal sealed class BubblewrapTrialCache
+{
+    /// <summary>Bumped whenever what a pass means changes, so entries of an older meaning are never read.</summary>
+    private const string Format = "agentexec bubblewrap trial cache 1";
+
+    private readonly string _directory;
+    private readonly string _entry;
+
+    private BubblewrapTrialCache(string directory, string entry)
+    {
+        _directory = directory;
+        _entry = entry;
+    }
+
+    /// <summary>The cache for one trial, or null when there is no usable place for it or a fact cannot be read.</summary>
+    /// <param name="settings">The resolved settings the trial wraps for.</param>
+    /// <param name="hostEnvironment">The server's environment (<c>XDG_CACHE_HOME</c>, <c>HOME</c>, and what the wrapping reads).</param>
+    /// <param name="executable">The absolute path of the <c>bwrap</c> the trial runs.</param>
+    public static BubblewrapTrialCache? For(AgentExecSettings settings, IReadOnlyDictionary<string, string> hostEnvironment, string executable)
+    {
+        var home = hostEnvironment.TryGetValue("HOME", out var value) && Path.IsPathFullyQualified(value) ? value : null;
+        if (ConfigPaths.XdgDirectory(hostEnvironment, "XDG_CACHE_HOME", home, ".cache") is not { } cacheHome
+            || !RealPath.TryResolve(Path.Join(cacheHome, "agentexec", "bubblewrap-trial"), out var directory, out _)
+            || IsAgentWritable(directory, settings)
+            || Facts(settings, hostEnvironment, executable) is not { } facts)
+        {
+            return null;
+        }
+
+        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(facts)));
+        return new BubblewrapTrialCache(directory, Path.Join(directory, name));
+    }
+
+    /// <summary>True when a trial with these facts has passed before.</summary>
+    public bool HasPassed() => File.Exists(_entry);
+
+    /// <summary>Records a pass. Best effort: a cache that cannot be written only means the next start runs the trial.</summary>
+    public void RecordPass()
+    {
+        try
+        {
+            OwnerOnlyDirectory.CreateWithParents(_directory);
+            using (File.Create(_entry))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing lost but time.
+        }
+    }
+
+    /// <summary>
+    /// Everything the trial's outcome depends on, one fact a line; null when one cannot be read (then nothing is
+    /// cached, rather than a key that would match facts it never saw).
+    /// </summary>
+    internal static string? Facts(AgentExecSettings settings, IReadOnlyDictionary<string, string> hostEnvironment, string executable)
+    {
+        var agentexec = Environment.ProcessPath;
+        if (agentexec is null
+            || FileIdentity.TryOf(agentexec) is not { } agentexecIdentity
+            || FileIdentity.TryOf(executable) is not { } bubblewrapIdentity
+            || File.Exists("/proc/sys/kernel/random/boot_id") is false)
+        {
+            return null;
+        }
+
+        var facts = new StringBuilder()
+            .AppendLine(Format)
+            .AppendLine($"agentexec {agentexec} {agentexecIdentity} {typeof(BubblewrapTrialCache).Assembly.GetName().Version}")
+            .AppendLine($"bwrap {executable} {bubblewrapIdentity}")
+            .AppendLine($"kernel {ReadKernelFact("/proc/sys/kernel/osrelease")} boot {ReadKernelFact("/proc/sys/kernel/random/boot_id")}")
+            .AppendLine($"namespaces {Link("/proc/self/ns/user")} {Link("/proc/self/ns/mnt")} uid {Environment.UserName}")
+            .AppendLine($"userns max {ReadKernelFact("/proc/sys/user/max_user_namespaces")}")
+            .AppendLine($"userns clone {ReadKernelFact("/proc/sys/kernel/unprivileged_userns_clone")}")
+            .AppendLine($"userns apparmor {ReadKernelFact("/proc/sys/kernel/apparmor_restrict_unprivileged_userns")}")
+            .AppendLine($"mode {settings.Sandbox.ToCode()} network {settings.Network}")
+            .AppendLine($"workspace {settings.Workspace}")
+            .AppendLine($"config {settings.ConfigPath} inside {settings.ConfigIsInsideWorkspace}")
+            .AppendLine($"audit {settings.AuditLogPath}");
+        foreach (var root in settings.WritableRoots)
+        {
+            facts.AppendLine($"writable {root}");
+        }
+
+        foreach (var path in settings.CredentialPaths)
+        {
+            facts.AppendLine($"credential {path}");
+        }
+
+        // What SandboxHostPaths and the credential list read from the server's environment.
+        foreach (var name in (string[])["HOME", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "TMPDIR"])
+        {
+            facts.AppendLine($"env {name}={hostEnvironment.GetValueOrDefault(name)}");
+        }
+
+        return facts.ToString();
+    }
+
+    private static bool IsAgentWritable(string directory, AgentExecSettings settings) =>
+        RealPath.IsSameOrInside(directory, settings.Workspace)
+        || settings.WritableRoots.Any(root => RealPath.IsSameOrInside(directory, root));
+
+    // A switch this kernel does not have is a fact too ("absent"), distinct from any value it could hold.
+    private static string ReadKernelFact(string path)
+    {
+        try
+        {
+            return "=" + File.ReadAllText(path).Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return File.Exists(path) ? "unreadable" : "absent";
+        }
+    }
+
+    private static string Link(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget ?? "none";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "unreadable";
+        }
+    }
+}
