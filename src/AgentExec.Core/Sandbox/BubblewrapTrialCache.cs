@@ -1,5 +1,5 @@
+using System.IO.Hashing;
 using System.Runtime.Versioning;
-using System.Security.Cryptography;
 using System.Text;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
@@ -12,8 +12,9 @@ namespace AgentExec.Core.Sandbox;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Only a pass is remembered, as an empty file in <c>$XDG_CACHE_HOME/agentexec/bubblewrap-trial/</c> named by the
-/// SHA-256 of everything the outcome depends on (<see cref="Facts"/>): this cache's format, the identity (device,
+/// Only a pass is remembered, as a file in <c>$XDG_CACHE_HOME/agentexec/bubblewrap-trial/</c> that holds everything
+/// the outcome depends on (<see cref="Facts"/>) and is named by its XxHash128 (not SHA-256: that would load OpenSSL
+/// before <c>initialize</c> is answered; a name that collides still has to hold the same facts): this cache's format, the identity (device,
 /// inode, size, times) of the running <c>agentexec</c> and of <c>bwrap</c>, the kernel release and boot, the process's
 /// user and mount namespaces, the kernel's user-namespace switches, and every setting and host path the trial's wrapping
 /// is built from. A change to any of them names another file, and the trial runs again.
@@ -34,11 +35,13 @@ internal sealed class BubblewrapTrialCache
 
     private readonly string _directory;
     private readonly string _entry;
+    private readonly string _facts;
 
-    private BubblewrapTrialCache(string directory, string entry)
+    private BubblewrapTrialCache(string directory, string entry, string facts)
     {
         _directory = directory;
         _entry = entry;
+        _facts = facts;
     }
 
     /// <summary>The cache for one trial, or null when there is no usable place for it or a fact cannot be read.</summary>
@@ -56,12 +59,22 @@ internal sealed class BubblewrapTrialCache
             return null;
         }
 
-        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(facts)));
-        return new BubblewrapTrialCache(directory, Path.Join(directory, name));
+        var name = Convert.ToHexStringLower(XxHash128.Hash(Encoding.UTF8.GetBytes(facts)));
+        return new BubblewrapTrialCache(directory, Path.Join(directory, name), facts);
     }
 
     /// <summary>True when a trial with these facts has passed before.</summary>
-    public bool HasPassed() => File.Exists(_entry);
+    public bool HasPassed()
+    {
+        try
+        {
+            return File.Exists(_entry) && File.ReadAllText(_entry) == _facts;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Records a pass. Best effort: a cache that cannot be written only means the next start runs the trial.</summary>
     public void RecordPass()
@@ -69,9 +82,10 @@ internal sealed class BubblewrapTrialCache
         try
         {
             OwnerOnlyDirectory.CreateWithParents(_directory);
-            using (File.Create(_entry))
-            {
-            }
+            // Written beside and renamed into place, so a reader never sees half the facts.
+            var written = _entry + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            File.WriteAllText(written, _facts);
+            File.Move(written, _entry, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

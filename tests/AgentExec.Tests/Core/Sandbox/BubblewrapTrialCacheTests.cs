@@ -45,6 +45,18 @@ public sealed class BubblewrapTrialCacheTests : IDisposable
     }
 
     [Fact]
+    public void An_entry_whose_name_matches_but_whose_facts_do_not_is_no_pass()
+    {
+        Assert.True(Probe(Settings()).Works);
+        var entry = Assert.Single(Directory.GetFiles(CacheFolder));
+        File.WriteAllText(entry, "some other facts");
+
+        Assert.True(Probe(Settings()).Works);
+
+        Assert.Equal(2, TrialRuns());
+    }
+
+    [Fact]
     public void A_failure_is_never_remembered()
     {
         WriteBubblewrap(exitCode: 1);
@@ -100,9 +112,9 @@ public sealed class BubblewrapTrialCacheTests : IDisposable
         _host["XDG_CACHE_HOME"] = Path.Combine(root, "cache");
         var settings = Settings() with { WritableRoots = [root] };
         var facts = BubblewrapTrialCache.Facts(settings, _host, _bubblewrap)!;
-        var forged = Path.Combine(root, "cache", "agentexec", "bubblewrap-trial", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(facts))));
+        var forged = Path.Combine(root, "cache", "agentexec", "bubblewrap-trial", Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(System.Text.Encoding.UTF8.GetBytes(facts))));
         Directory.CreateDirectory(Path.GetDirectoryName(forged)!);
-        File.WriteAllText(forged, string.Empty);
+        File.WriteAllText(forged, facts);
         WriteBubblewrap(exitCode: 1);
 
         Assert.False(Probe(settings).Works);
