@@ -9,8 +9,11 @@
 #   npm install --prefix /var/tmp/codex-mcp @openai/codex-shell-tool-mcp@0.97.0
 #   python3 benchmarks/end-to-end.py --agentexec /tmp/e2e-aot/agentexec --codex /var/tmp/codex-mcp
 #
-# (`--install-codex` makes the script run that npm install itself when the Codex server is missing. Without a Codex
-# server the agentexec-only figures are still measured and the Codex columns say "not measured".)
+# (`--install-codex DIR` makes the script run that npm install itself when the Codex server is missing. Without a Codex
+# server the agentexec-only figures are still measured and the Codex columns say "not measured".) It prints the table
+# and writes it, with the machine facts and every round's values, to benchmarks/results/end-to-end.md (--markdown).
+# Exit code 0 when every figure was measured (MISS is a result, not a failure), 3 when a server or process died,
+# answered wrongly or did not answer within --timeout. A benchmark, not a test: run it by hand on a quiet machine.
 #
 # Why Python and not a C# project: no build step and no runtime of its own to warm up, so the client adds the same
 # small, constant cost to both servers; both servers are driven by the very same code below (raw JSON-RPC lines over
@@ -72,6 +75,25 @@ def kill_live_children():
         except OSError:
             pass
         LIVE_PIDS.discard(pid)
+
+
+def run_captured(argv, env, cwd, timeout):
+    """Runs argv in its own process group with stdout/stderr captured; the whole group is killed on timeout."""
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    LIVE_PIDS.add(proc.pid)
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise BenchmarkError(f"`{' '.join(argv)}` did not finish within {timeout} s")
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        proc.wait()
+        LIVE_PIDS.discard(proc.pid)
+    return proc.returncode, stdout, stderr
 
 
 def log(message):
@@ -301,9 +323,8 @@ def timed_run(argv, env, cwd, timeout):
         kill_live_children_of(pid)
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        detail = subprocess.run(argv, env=env, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                timeout=timeout)
-        raise BenchmarkError(f"`{' '.join(argv)}` exited {code}: {(detail.stderr or detail.stdout).strip()[-1500:]}")
+        _, stdout, stderr = run_captured(argv, env, cwd, timeout)
+        raise BenchmarkError(f"`{' '.join(argv)}` exited {code}: {(stderr or stdout).strip()[-1500:]}")
     return elapsed
 
 
@@ -377,12 +398,14 @@ def capture_exact_bwrap(agentexec, scratch, timeout):
         return "strace is not installed"
     env, workspace = scratch.fresh()
     trace = os.path.join(scratch.root, "bwrap-trace.txt")
-    result = subprocess.run([strace, "-f", "-qq", "-v", "-e", "trace=execve", "-s", "65536", "-o", trace,
-                             agentexec, "run", "--workspace", workspace, "--", "true"],
-                            env=env, cwd=workspace, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                            timeout=timeout)
-    if result.returncode != 0:
-        return f"`strace agentexec run -- true` exited {result.returncode}: {result.stderr.strip()[-500:]}"
+    try:
+        code, _, stderr = run_captured([strace, "-f", "-qq", "-v", "-e", "trace=execve", "-s", "65536", "-o", trace,
+                                        agentexec, "run", "--workspace", workspace, "--", "true"],
+                                       env, workspace, timeout)
+    except BenchmarkError as error:
+        return str(error)
+    if code != 0:
+        return f"`strace agentexec run -- true` exited {code}: {stderr.strip()[-500:]}"
     execs = []
     with open(trace) as lines:
         for line in lines:
@@ -595,7 +618,8 @@ def round_table(results, rounds):
             "run": "wall, median (ms)"}
     header = ["variant", "measure"] + [f"round {i + 1}" for i in range(rounds)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for (kind, label), values in results.items():
+    order = list(what)
+    for (kind, label), values in sorted(results.items(), key=lambda item: order.index(item[0][0])):
         lines.append("| " + " | ".join([f"`{label}`", what[kind]] + [f"{v:.1f}" for v in values]) + " |")
     return "\n".join(lines)
 
@@ -789,7 +813,7 @@ def main():
             out.write(report)
         log(f"wrote {args.markdown}")
         return 0
-    except BenchmarkError as error:
+    except (BenchmarkError, subprocess.SubprocessError, OSError) as error:
         log(f"benchmark failed: {error}")
         return 3
     finally:
