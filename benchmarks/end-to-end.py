@@ -795,6 +795,11 @@ def main():
             "per-round ratios (min–max); for the bwrap goal the difference in ms.",
             f"- Fixed bare bwrap argv: `{' '.join(FIXED_BWRAP_ARGV)}`.",
         ]
+        busiest = max(float(load_start.split()[0]), float(load_end.split()[0]))
+        if busiest > (os.cpu_count() or 1):
+            notes.append(f"- Warning: the 1-minute load average ({busiest:.2f}) exceeded nproc during the run, so other "
+                         "work competed for the CPU; absolute times are inflated, and the side that needs more CPU "
+                         "time per operation is hit harder, so the ratios are too.")
         if exact_note is None:
             notes.append(f"- agentexec's exact argv (from strace of one `agentexec run -- true`; that run exec'd bwrap "
                          f"{bwrap_execs} time(s), the last one is replayed with its environment): "
