@@ -236,10 +236,12 @@ class AgentExecServer:
         self.executable, self.label, self.extra_args = executable, label, extra_args
         self.expected_backend = expected_backend
 
+    def argv_for(self, workspace):
+        return [self.executable, "serve", "--workspace", workspace] + self.extra_args
+
     def start(self, scratch, timeout):
         env, workspace = scratch.fresh()
-        server = StdioServer(self.label, [self.executable, "serve", "--workspace", workspace] + self.extra_args,
-                             env, workspace, timeout)
+        server = StdioServer(self.label, self.argv_for(workspace), env, workspace, timeout)
         server.workspace = workspace
         return server
 
@@ -260,9 +262,12 @@ class CodexServer:
     def __init__(self, argv, label):
         self.argv, self.label = argv, label
 
+    def argv_for(self, workspace):
+        return self.argv
+
     def start(self, scratch, timeout):
         env, workspace = scratch.fresh()
-        server = StdioServer(self.label, self.argv, env, workspace, timeout)
+        server = StdioServer(self.label, self.argv_for(workspace), env, workspace, timeout)
         server.workspace = workspace
         return server
 
@@ -292,7 +297,7 @@ class CodexServer:
 def measure_initialize(kind, scratch, timeout):
     """Milliseconds from just before the spawn to the parsed initialize result."""
     env, workspace = scratch.fresh()
-    argv = kind.argv if isinstance(kind, CodexServer) else [kind.executable, "serve", "--workspace", workspace] + kind.extra_args
+    argv = kind.argv_for(workspace)
     started = time.perf_counter()
     server = StdioServer(kind.label, argv, env, workspace, timeout)
     try:
@@ -335,8 +340,8 @@ def kill_live_children_of(pid):
         except OSError:
             pass
         try:
-            os.waitpid(pid, os.WNOHANG)
-        except OSError:
+            os.waitpid(pid, 0)  # already reaped after a normal exit; reaps the killed process after a timeout
+        except ChildProcessError:
             pass
         LIVE_PIDS.discard(pid)
 
