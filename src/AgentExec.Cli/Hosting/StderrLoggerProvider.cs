@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentExec.Core.Text;
 using Microsoft.Extensions.Logging;
 
 namespace AgentExec.Cli.Hosting;
@@ -31,8 +32,10 @@ internal sealed class StderrLoggerProvider(TextWriter writer, TimeProvider clock
             line += " " + exception;
         }
 
-        // One entry, one line: a message or an exception may span several, and a reader splits on line ends.
-        line = line.ReplaceLineEndings(" ");
+        // One entry, one line, and no terminal controls: a message or an exception may span several lines, and text
+        // from the client (a tool name the SDK logs) may carry escape sequences. Escaping is idempotent on what is
+        // escaped already (a backslash is kept as is), so messages that escaped their untrusted parts read the same.
+        line = UntrustedText.EscapeLine(line);
 
         lock (_writing)
         {

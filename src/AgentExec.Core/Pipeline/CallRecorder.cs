@@ -22,7 +22,10 @@ namespace AgentExec.Core.Pipeline;
 /// </remarks>
 internal sealed partial class CallRecorder(IAuditLog log, string callId, ILogger logger)
 {
-    /// <summary>The head after the last event this call wrote.</summary>
+    /// <summary>
+    /// The head after the last event of this call known to be on disk (flushed itself, or by a later flush): the head a
+    /// result reports, which a client may later hold the log to with <c>--expect-head</c>.
+    /// </summary>
     public AuditHead? Head { get; private set; }
 
     /// <summary><c>call_received</c>: the request as the front end gave it.</summary>
@@ -39,7 +42,14 @@ internal sealed partial class CallRecorder(IAuditLog log, string callId, ILogger
         TryRecordAsync(new CallReceived(commandLine, null, null, null, null), AuditFlush.WithNextFlush);
 
     /// <summary><c>policy_decision</c>: the evaluation and its evidence (one per attempt the policy judged).</summary>
-    public Task<bool> DecidedAsync(PolicyEvaluation evaluation) => TryRecordAsync(PolicyDecided.From(evaluation), AuditFlush.WithNextFlush);
+    /// <remarks>
+    /// A decision to ask is flushed at once: what follows it may be the risk assessment, which sends the command to a
+    /// model outside this machine, and that must not happen before the call is on disk. A call that asks waits for a
+    /// human anyway; the saved flush matters for the calls that run or are refused at once.
+    /// </remarks>
+    public Task<bool> DecidedAsync(PolicyEvaluation evaluation) => TryRecordAsync(
+        PolicyDecided.From(evaluation),
+        evaluation.Verdict == PolicyVerdict.Ask ? AuditFlush.BeforeReturning : AuditFlush.WithNextFlush);
 
     /// <summary><c>assessment</c>: how the risk model answered (not recorded when the assessment is off).</summary>
     public Task<bool> AssessedAsync(AssessmentResult result) => TryRecordAsync(new RiskAssessed(
@@ -90,14 +100,20 @@ internal sealed partial class CallRecorder(IAuditLog log, string callId, ILogger
     /// <param name="record">The event.</param>
     /// <param name="flush">
     /// <see cref="AuditFlush.BeforeReturning"/> for an event something waits on: a command starting, a question put, a
-    /// result or denial returned. The others (arrival, decision, assessment, answer) are always followed by one of
-    /// those before anything happens, so they reach the disk with it, one <c>fsync</c> for the lot.
+    /// result or denial returned, a model asked. The others (arrival, a decision to run or refuse, assessment, answer)
+    /// are always followed by one of those before anything happens, so they reach the disk with it, one <c>fsync</c>
+    /// for the lot. Until then they do not move <see cref="Head"/>.
     /// </param>
     public async Task<bool> TryRecordAsync(IAuditRecord record, AuditFlush flush = AuditFlush.BeforeReturning)
     {
         try
         {
-            Head = await log.AppendAsync(AuditEvent.For(record, callId), flush, CancellationToken.None).ConfigureAwait(false);
+            var head = await log.AppendAsync(AuditEvent.For(record, callId), flush, CancellationToken.None).ConfigureAwait(false);
+            if (flush == AuditFlush.BeforeReturning)
+            {
+                Head = head;
+            }
+
             return true;
         }
 #pragma warning disable CA1031 // Any failure to write means "not recorded", which the caller turns into a denial.

@@ -14,24 +14,37 @@ namespace AgentExec.Core.Sandbox;
 /// <para>
 /// Only a pass is remembered, as a file in <c>$XDG_CACHE_HOME/agentexec/bubblewrap-trial/</c> that holds everything
 /// the outcome depends on (<see cref="Facts"/>) and is named by its XxHash128 (not SHA-256: that would load OpenSSL
-/// before <c>initialize</c> is answered; a name that collides still has to hold the same facts): this cache's format, the identity (device,
-/// inode, size, times) of the running <c>agentexec</c> and of <c>bwrap</c>, the kernel release and boot, the process's
-/// user and mount namespaces, the kernel's user-namespace switches, and every setting and host path the trial's wrapping
-/// is built from. A change to any of them names another file, and the trial runs again.
+/// before <c>initialize</c> is answered; a name that collides still has to hold the same facts): this cache's format,
+/// the identity (device, inode, size, times) of the running <c>agentexec</c> and of <c>bwrap</c>, the kernel release
+/// and boot, the process's user and mount namespaces, the kernel's user-namespace switches, and every setting and host
+/// path the trial's wrapping is built from. A change to any of them names another file, and the trial runs again.
 /// </para>
 /// <para>
-/// An entry can only ever say "bubblewrap works". A stale or forged one therefore cannot make anything run with less
-/// confinement: if bubblewrap no longer works, each sandboxed command fails inside bubblewrap's own set-up, before the
-/// command starts, and is reported as failed. Even so the cache is trusted only as SPEC.md asks of every file
-/// AgentExec trusts: where its folder lies inside the workspace or a writable root, it is neither read nor written, and
-/// the trial runs at every start.
+/// The facts also hold the mount table's digest, the process's security label, seccomp and no_new_privs state, and
+/// <c>/etc/ld.so.preload</c>; what they still cannot see (an AppArmor profile loaded for <c>bwrap</c> itself, a library
+/// it links) is bounded by <see cref="LongestTrust"/>. An entry can only ever say "bubblewrap works". A stale one
+/// therefore never runs a command with less confinement by itself: each sandboxed command fails inside bubblewrap's own
+/// set-up, before it starts. It does change what happens next, though: without the entry, <c>auto</c> would have
+/// chosen Landlock at start (or <c>--sandbox-backend bubblewrap</c> refused to start); with it, the failure is reported
+/// like any sandbox failure, and under <c>on-failure</c> the human is asked whether to retry without the sandbox.
+/// Hence the facts are broad and the trust is short.
+/// </para>
+/// <para>
+/// The cache is trusted only as SPEC.md asks of every file AgentExec trusts: where its folder lies inside the
+/// workspace or a writable root, it is neither read nor written, and the trial runs at every start.
 /// </para>
 /// </remarks>
 [SupportedOSPlatform("linux")]
 internal sealed class BubblewrapTrialCache
 {
+    /// <summary>
+    /// How long a pass is believed: a bound on staleness from whatever the facts cannot see (an AppArmor profile
+    /// loaded for bwrap, a library bwrap links). A restart a day later pays one trial.
+    /// </summary>
+    public static readonly TimeSpan LongestTrust = TimeSpan.FromHours(24);
+
     /// <summary>Bumped whenever what a pass means changes, so entries of an older meaning are never read.</summary>
-    private const string Format = "agentexec bubblewrap trial cache 1";
+    private const string Format = "agentexec bubblewrap trial cache 2";
 
     private readonly string _directory;
     private readonly string _entry;
@@ -63,12 +76,14 @@ internal sealed class BubblewrapTrialCache
         return new BubblewrapTrialCache(directory, Path.Join(directory, name), facts);
     }
 
-    /// <summary>True when a trial with these facts has passed before.</summary>
+    /// <summary>True when a trial with these facts has passed within <see cref="LongestTrust"/>.</summary>
     public bool HasPassed()
     {
         try
         {
-            return File.Exists(_entry) && File.ReadAllText(_entry) == _facts;
+            return File.Exists(_entry)
+                && DateTime.UtcNow - File.GetLastWriteTimeUtc(_entry) < LongestTrust
+                && File.ReadAllText(_entry) == _facts;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -117,6 +132,10 @@ internal sealed class BubblewrapTrialCache
             .AppendLine($"userns max {ReadKernelFact("/proc/sys/user/max_user_namespaces")}")
             .AppendLine($"userns clone {ReadKernelFact("/proc/sys/kernel/unprivileged_userns_clone")}")
             .AppendLine($"userns apparmor {ReadKernelFact("/proc/sys/kernel/apparmor_restrict_unprivileged_userns")}")
+            .AppendLine($"mounts {Digest("/proc/self/mountinfo")}")
+            .AppendLine($"security label {ReadKernelFact("/proc/self/attr/current")}")
+            .AppendLine($"confinement {string.Join(' ', StatusLines("Seccomp:", "NoNewPrivs:"))}")
+            .AppendLine($"preload {ReadKernelFact("/etc/ld.so.preload")}")
             .AppendLine($"mode {settings.Sandbox.ToCode()} network {settings.Network}")
             .AppendLine($"workspace {settings.Workspace}")
             .AppendLine($"config {settings.ConfigPath} inside {settings.ConfigIsInsideWorkspace}")
@@ -138,6 +157,36 @@ internal sealed class BubblewrapTrialCache
         }
 
         return facts.ToString();
+    }
+
+    // A large or fast-changing fact (the mount table) by its digest: any mount or unmount in this namespace changes it.
+    private static string Digest(string path)
+    {
+        try
+        {
+            return Convert.ToHexStringLower(XxHash128.Hash(File.ReadAllBytes(path)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "unreadable";
+        }
+    }
+
+    // Whether this process is already under a seccomp filter or no_new_privs (set by whatever started it): both can
+    // stop bubblewrap's set-up.
+    private static IEnumerable<string> StatusLines(params string[] names)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines("/proc/self/status");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ["unreadable"];
+        }
+
+        return lines.Where(line => names.Any(name => line.StartsWith(name, StringComparison.Ordinal))).Select(line => line.Replace('\t', ' '));
     }
 
     private static bool IsAgentWritable(string directory, AgentExecSettings settings) =>

@@ -1,4 +1,5 @@
 using AgentExec.Tests.EndToEnd;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Cli;
 
@@ -40,6 +41,22 @@ public sealed class RunProcessTests
         Assert.Equal(77, result.ExitCode);
         Assert.True(Directory.Exists(victim));
         Assert.Contains("no terminal", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [BubblewrapFact]
+    public async Task A_workspace_the_sandbox_cannot_be_prepared_for_refuses_the_command_instead_of_choosing_another_backend()
+    {
+        using var agentexec = new AgentExecProcess();
+        File.CreateSymbolicLink(Path.Combine(agentexec.Workspace, ".env"), "/etc/hostname");
+
+        var result = await agentexec.RunAsync(["run", "--", "touch", "ran"]);
+
+        // Under auto, a trial that failed this way would otherwise have made Landlock (which hides no credential) the
+        // sandbox: a file the agent planted would choose a weaker backend.
+        Assert.Equal(125, result.ExitCode);
+        Assert.Contains("sandbox not available: it cannot be prepared for the workspace", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(".env is a symbolic link", result.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(agentexec.Workspace, "ran")));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class StderrLoggingTests
         Entry(factory.CreateLogger("AgentExec.Sandbox"), LogLevel.Warning, 7, "first line\nsecond line");
 
         var line = Assert.Single(Lines(output));
-        Assert.Matches(@"^\d\d:\d\d:\d\d warn: AgentExec\.Sandbox\[7\] first line second line$", line);
+        Assert.Matches(@"^\d\d:\d\d:\d\d warn: AgentExec\.Sandbox\[7\] first line\\nsecond line$", line);
     }
 
     [Fact]
@@ -28,7 +28,20 @@ public sealed class StderrLoggingTests
         Entry(factory.CreateLogger("AgentExec"), LogLevel.Error, 0, "the call failed", new InvalidOperationException("broken\nacross lines"));
 
         var line = Assert.Single(Lines(output));
-        Assert.Contains("fail: AgentExec[0] the call failed System.InvalidOperationException: broken across lines", line, StringComparison.Ordinal);
+        Assert.Contains("fail: AgentExec[0] the call failed System.InvalidOperationException: broken\\nacross lines", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Terminal_controls_from_a_client_are_escaped()
+    {
+        var output = new StringWriter();
+        using var factory = StderrLogging.CreateFactory(LogLevel.Information, output, new ManualTimeProvider());
+
+        Entry(factory.CreateLogger("ModelContextProtocol.Server.McpServer"), LogLevel.Warning, 0, "unknown tool \u001b]0;TITLE\u0007\u001b[31mevil\r\u2028");
+
+        var line = Assert.Single(Lines(output));
+        Assert.DoesNotContain(line, c => char.IsControl(c) || c == '\u2028');
+        Assert.EndsWith(@"unknown tool \x1B]0;TITLE\x07\x1B[31mevil\x0D\u2028", line, StringComparison.Ordinal);
     }
 
     [Fact]
