@@ -31,13 +31,13 @@ public class AnalysisAndDecisionBenchmarks
     private int next;
 
     /// <summary>Representative lines: a plain command, git, a pipeline, a build tool, and a pipeline of 20 parts.</summary>
-    public static IEnumerable<string> RepresentativeLines() =>
+    public static IEnumerable<object> RepresentativeLines() =>
     [
-        "ls -la",
-        "git status",
-        "cat README.md | grep foo",
-        "npm test",
-        "cat README.md" + string.Concat(Enumerable.Repeat(" | grep -v x", 19)),
+        new SampleLine("ls -la", "ls -la"),
+        new SampleLine("git status", "git status"),
+        new SampleLine("cat README.md | grep foo", "cat README.md | grep foo"),
+        new SampleLine("npm test", "npm test"),
+        new SampleLine("cat | grep -v x, 20 parts", "cat README.md" + string.Concat(Enumerable.Repeat(" | grep -v x", 19))),
     ];
 
     [GlobalSetup]
@@ -67,5 +67,5 @@ public class AnalysisAndDecisionBenchmarks
     /// <summary>One representative line.</summary>
     [Benchmark]
     [ArgumentsSource(nameof(RepresentativeLines))]
-    public PolicyEvaluation Line(string line) => workspace.Decide(line);
+    public PolicyEvaluation Line(SampleLine line) => workspace.Decide(line.Text);
 }

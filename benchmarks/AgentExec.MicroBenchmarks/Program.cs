@@ -14,9 +14,13 @@
 
 using System.Globalization;
 using AgentExec.MicroBenchmarks;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
-var summaries = BenchmarkSwitcher.FromAssembly(typeof(CorpusLineBenchmarks).Assembly).Run(args);
+// Wide enough for a corpus line's name (CorpusLine.ToString), which BenchmarkDotNet would cut at 20 characters.
+var config = DefaultConfig.Instance.WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(60));
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(CorpusLineBenchmarks).Assembly).Run(args, config);
 
 // The goal is a median over the corpus's lines: BenchmarkDotNet reports each line on its own, so take the
 // median (and the spread) of the per-line medians here.
