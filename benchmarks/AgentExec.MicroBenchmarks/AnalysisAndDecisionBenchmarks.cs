@@ -11,7 +11,9 @@ namespace AgentExec.MicroBenchmarks;
 /// <remarks>
 /// This is the work every call does before anything can run or be asked; it includes the file system lookups the proof
 /// makes (symlinks, <c>PATH</c>, the repository's git configuration). The median over the corpus's lines is
-/// <see cref="CorpusLineBenchmarks"/>'s.
+/// <see cref="CorpusLineBenchmarks"/>'s. <see cref="CorpusMeanPerLine"/> takes a different line each time, as an
+/// agent's calls do, while a per-line case repeats one line with its caches warm: on the 2-core machine the
+/// round-robin mean came out about twice the mean of the per-line cases, so read the two together.
 /// </remarks>
 [MemoryDiagnoser]
 [SuppressMessage(
