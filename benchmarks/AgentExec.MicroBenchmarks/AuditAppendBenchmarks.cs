@@ -9,9 +9,10 @@ namespace AgentExec.MicroBenchmarks;
 /// hash-chained audit log: durably on disk, on tmpfs, and the line's serialization and hashing alone.
 /// </summary>
 /// <remarks>
-/// Every call appends several events and waits for each to be durable (SPEC.md "Audit log"), so this is on every call's
-/// path. <see cref="AppendDurably"/> is the real cost: lock, open, tail read, write and <c>fsync</c> on an ordinary
-/// disk (/var/tmp). <see cref="AppendOnTmpfs"/> is the same call where <c>fsync</c> has nothing to flush (/dev/shm),
+/// Every call appends several events (SPEC.md "Audit log"), so this is on every call's path. <see cref="AppendDurably"/>
+/// is the cost of an event an action waits on: lock, open, tail read, write and <c>fsync</c> on an ordinary disk
+/// (/var/tmp). <see cref="AppendWithNextFlush"/> is an event that rides on the next flush (a call's arrival, a decision
+/// to run): the same without the <c>fsync</c>. <see cref="AppendOnTmpfs"/> is the same call where <c>fsync</c> has nothing to flush (/dev/shm),
 /// so the difference is the disk. <see cref="EncodeLine"/> and <see cref="SerializeEvent"/> are the CPU part without
 /// the file.
 /// </remarks>
@@ -54,6 +55,10 @@ public class AuditAppendBenchmarks
     /// <summary>Builds the event and appends it to a log on disk, <c>fsync</c> included.</summary>
     [Benchmark]
     public Task<AuditHead> AppendDurably() => diskLog.AppendAsync(AuditEvent.For(record, CallId), CancellationToken.None);
+
+    /// <summary>Builds the event and appends it to a log on disk, leaving it to the next flush (<see cref="AuditFlush.WithNextFlush"/>).</summary>
+    [Benchmark]
+    public Task<AuditHead> AppendWithNextFlush() => diskLog.AppendAsync(AuditEvent.For(record, CallId), AuditFlush.WithNextFlush, CancellationToken.None);
 
     /// <summary>Builds the event and appends it to a log on tmpfs, where <c>fsync</c> has nothing to flush.</summary>
     [Benchmark]
