@@ -482,7 +482,7 @@ internal static class KnownSafeProof
             var physical = invocation.Directories.Aggregate(start, (from, next) => WorkingDirectories.Physical(Path.IsPathRooted(next) ? next : Path.Join(from, next), lookups.Links));
             foreach (var directory in new[] { lexical, physical }.Distinct(StringComparer.Ordinal))
             {
-                var named = lookups.RepositoryRefusal(directory, from => GitRepositoryConfig.FindProgramSetting(from, context.HomeDirectory, context.WritableRoots));
+                var named = lookups.RepositoryRefusal(directory, from => GitRepositoryConfig.FindProgramSetting(from, context.HomeDirectory, context.WritableRoots, lookups.Links));
                 if (named is not null)
                 {
                     return named;

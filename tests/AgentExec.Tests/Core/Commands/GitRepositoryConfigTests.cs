@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
 using AgentExec.Core.Commands;
@@ -473,6 +474,32 @@ public sealed class GitRepositoryConfigTests : IDisposable
         Assert.Null(Check(Work));
 
         Git(Work, "add", "sub");
+
+        Assert.Equal("submodule sub's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
+    public void A_gitlink_written_into_the_index_with_its_old_size_and_time_is_seen_by_the_next_check()
+    {
+        InitRepository(Work);
+        var sub = Path.Join(Work, "sub");
+        InitRepository(sub);
+        Commit(sub);
+        AppendConfig(sub, "[core]\n\tpager = /tmp/marker");
+        Git(Work, "add", "sub");
+        var index = Path.Join(Work, ".git", "index");
+        var withGitlink = File.ReadAllBytes(index);
+
+        // The same index with the one entry's mode (at byte 24 of the entry, after the 12-byte header) a regular file's.
+        var withoutGitlink = (byte[])withGitlink.Clone();
+        BinaryPrimitives.WriteUInt32BigEndian(withoutGitlink.AsSpan(12 + 24), 0x81A4);
+        File.WriteAllBytes(index, withoutGitlink);
+        var writeTime = File.GetLastWriteTimeUtc(index);
+        Assert.Null(Check(Work));
+
+        // Rewritten in place, same size, the modification time put back: only the change time tells.
+        File.WriteAllBytes(index, withGitlink);
+        File.SetLastWriteTimeUtc(index, writeTime);
 
         Assert.Equal("submodule sub's config sets core.pager", Check(Work));
     }
