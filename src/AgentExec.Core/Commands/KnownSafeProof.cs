@@ -191,8 +191,10 @@ internal static class KnownSafeProof
             return false;
         }
 
-        foreach (var component in path.Split('/'))
+        // Checked for every path spelling of every argument: the components are read in place rather than split out.
+        foreach (var range in path.AsSpan().Split('/'))
         {
+            var component = path.AsSpan(range);
             if (component.Length > LongestName / 4 && System.Text.Encoding.UTF8.GetByteCount(component) > LongestName)
             {
                 return false;

@@ -203,7 +203,8 @@ public sealed class CredentialList
 
         // Most paths have no link in them: the same components need not be matched twice.
         var physical = LexicalPath.Components(real);
-        return !physical.SequenceEqual(lexical, StringComparer.Ordinal) && CoversComponents(physical);
+        return !System.Runtime.InteropServices.CollectionsMarshal.AsSpan(physical).SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(lexical))
+            && CoversComponents(physical);
     }
 
     /// <summary>
