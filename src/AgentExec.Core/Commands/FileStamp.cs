@@ -43,9 +43,13 @@ internal readonly partial record struct FileStamp(ulong Device, ulong Inode, lon
     /// directory (as <see cref="FileInfo.Exists"/> says), a path that cannot be examined, or a file system that does
     /// not report every field (then nothing may be remembered).
     /// </summary>
-    public static unsafe FileStamp? Of(string path)
+    public static FileStamp? Of(string path) => Of(path, out _);
+
+    /// <summary><see cref="Of(string)"/>, with the <c>errno</c> of a failed <c>statx(2)</c> in <paramref name="error"/> (0 otherwise).</summary>
+    public static unsafe FileStamp? Of(string path, out int error)
     {
         ArgumentNullException.ThrowIfNull(path);
+        error = 0;
         if (!OperatingSystem.IsLinux() || path.Contains('\0', StringComparison.Ordinal))
         {
             return null;
@@ -54,7 +58,13 @@ internal readonly partial record struct FileStamp(ulong Device, ulong Inode, lon
         // struct statx has one layout on every architecture: mask at 0, mode at 28, ino at 32, size at 40, ctime at 96,
         // mtime at 112, dev_major and dev_minor at 136 and 140 (statx(2)).
         var buffer = stackalloc byte[256];
-        if (statx(CurrentDirectory, path, 0, Wanted, buffer) != 0 || (*(uint*)buffer & Wanted) != Wanted)
+        if (statx(CurrentDirectory, path, 0, Wanted, buffer) != 0)
+        {
+            error = Marshal.GetLastPInvokeError();
+            return null;
+        }
+
+        if ((*(uint*)buffer & Wanted) != Wanted)
         {
             return null;
         }

@@ -505,6 +505,26 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_config_rewritten_with_its_old_size_and_time_after_a_check_is_read_again()
+    {
+        InitRepository(Work);
+        var config = Path.Join(Work, ".git", "config");
+        File.AppendAllText(config, "[core]\n\tpaper = less\n");
+        var writeTime = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc); // whole seconds: put back exactly below
+        File.SetLastWriteTimeUtc(config, writeTime);
+
+        // Older than FileStamp's settling time (two seconds), so that the first check remembers what it read.
+        Thread.Sleep(TimeSpan.FromSeconds(2.5));
+        Assert.Null(Check(Work));
+
+        // Rewritten in place, same size, the modification time put back: only the change time tells.
+        File.WriteAllText(config, File.ReadAllText(config).Replace("paper", "pager", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(config, writeTime);
+
+        Assert.Equal("the repository's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
     public void An_absorbed_submodule_repository_under_modules_is_read()
     {
         InitRepository(Work);
