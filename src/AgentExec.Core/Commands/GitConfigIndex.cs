@@ -21,9 +21,11 @@ internal static class GitConfigIndex
     private const int StatBytes = 40;
     private const int MaximumCachedIndexes = 256;
 
-    // A large repository's index is megabytes long and git rewrites it (a new file, a new time) whenever it changes:
-    // the gitlinks of an unchanged index are remembered rather than parsed again on every check.
-    private static readonly ConcurrentDictionary<(string Path, int HashBytes), ((long Length, long WriteTicks) Stamp, string[] Gitlinks)> Cache = new();
+    // A large repository's index is megabytes long: the gitlinks of an unchanged index are remembered rather than parsed
+    // again on every check. The agent can write the index (unsandboxed, or where .git is not protected), so "unchanged"
+    // is the file's FileStamp (device, inode, size, modification and change time), which no rewrite keeps: a length and
+    // a modification time alone were forgeable with a same-sized rewrite and `touch -d`.
+    private static readonly ConcurrentDictionary<(string Path, int HashBytes), (FileStamp Stamp, string[] Gitlinks)> Cache = new();
     private const int NameLengthMask = 0xFFF;
 
     /// <summary>
@@ -35,14 +37,15 @@ internal static class GitConfigIndex
     /// <exception cref="UnauthorizedAccessException">The index cannot be read.</exception>
     public static IReadOnlyList<string> Gitlinks(string indexPath, int hashBytes)
     {
-        var stamp = Stamp(indexPath);
-        if (stamp is null)
+        // Without a stamp (no file, or a file system that does not report every field) nothing is remembered.
+        var stamp = FileStamp.Of(indexPath);
+        if (stamp is null && !new FileInfo(indexPath).Exists)
         {
             return []; // No index (or none git could stat either): no gitlinks.
         }
 
         var key = (indexPath, hashBytes);
-        if (Cache.TryGetValue(key, out var cached) && cached.Stamp == stamp.Value)
+        if (stamp is not null && Cache.TryGetValue(key, out var cached) && cached.Stamp == stamp.Value)
         {
             return cached.Gitlinks;
         }
@@ -68,7 +71,7 @@ internal static class GitConfigIndex
         }
 
         // Cached only when the file did not change while it was read, so the entry describes one version of it.
-        if (Stamp(indexPath) == stamp)
+        if (stamp is { IsSettled: true } && FileStamp.Of(indexPath) == stamp)
         {
             if (Cache.Count >= MaximumCachedIndexes)
             {
@@ -79,12 +82,6 @@ internal static class GitConfigIndex
         }
 
         return gitlinks;
-    }
-
-    private static (long Length, long WriteTicks)? Stamp(string path)
-    {
-        var info = new FileInfo(path);
-        return info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : null;
     }
 
     // Adds the gitlinks of one index file and returns the name of its shared index when it is split.

@@ -1,7 +1,9 @@
+using AgentExec.Core.Credentials;
+
 namespace AgentExec.Core.Commands;
 
 /// <summary>
-/// One run of <see cref="GitRepositoryConfig.FindProgramSetting"/>: finds the repository git selects, reads its
+/// One run of <see cref="GitRepositoryConfig.FindProgramSetting(string, string?, IReadOnlyList{string})"/>: finds the repository git selects, reads its
 /// configuration, includes, hooks and submodules, and the global configuration the agent could have written.
 /// </summary>
 /// <remarks>
@@ -29,12 +31,22 @@ internal sealed class GitConfigInspection
     private readonly string? _homeDirectory;
     private readonly IReadOnlyList<string> _writableRoots;
     private readonly HashSet<string> _repositories = new(StringComparer.Ordinal);
+
+    // The links this run reads, each once: the same directories are resolved for every file of the repository.
+    private readonly LinkResolver _links;
     private int _files;
     private int _moduleDirectories;
 
     /// <summary>A run for a command whose <c>HOME</c> is <paramref name="homeDirectory"/> and that can write <paramref name="writableRoots"/>.</summary>
     public GitConfigInspection(string? homeDirectory, IReadOnlyList<string> writableRoots)
+        : this(homeDirectory, writableRoots, new LinkResolver())
     {
+    }
+
+    /// <summary>A run that reads links through <paramref name="links"/>, which lives for one analysis.</summary>
+    public GitConfigInspection(string? homeDirectory, IReadOnlyList<string> writableRoots, LinkResolver links)
+    {
+        _links = links;
         _homeDirectory = string.IsNullOrEmpty(homeDirectory) ? null : homeDirectory;
         _writableRoots = writableRoots;
     }
@@ -140,7 +152,7 @@ internal sealed class GitConfigInspection
         string resolved;
         try
         {
-            resolved = GitConfigPaths.Resolve(path);
+            resolved = GitConfigPaths.Resolve(path, _links);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -210,7 +222,7 @@ internal sealed class GitConfigInspection
             return null; // git stops with "not a git repository": nothing runs.
         }
 
-        var key = GitConfigPaths.Resolve(gitDirectory);
+        var key = GitConfigPaths.Resolve(gitDirectory, _links);
         if (!_repositories.Add(key))
         {
             return null;
@@ -235,7 +247,9 @@ internal sealed class GitConfigInspection
         var reason = CheckFile(Path.Join(commonDirectory, "config"), $"{name}'s config", $"{name}'s config", 0, [], entries)
             ?? CheckFile(Path.Join(gitDirectory, "config.worktree"), $"{name}'s worktree config", $"{name}'s worktree config", 0, [], entries)
             ?? CheckHooks(commonDirectory, name)
-            ?? CheckHooks(gitDirectory, name)
+            // The same directory twice (no commondir) would give the same answer; the modules are walked twice
+            // still, since each walk counts towards MaximumModuleDirectories.
+            ?? (commonDirectory == gitDirectory ? null : CheckHooks(gitDirectory, name))
             ?? CheckModules(Path.Join(commonDirectory, "modules"))
             ?? CheckModules(Path.Join(gitDirectory, "modules"));
         if (reason is not null)
@@ -384,7 +398,7 @@ internal sealed class GitConfigInspection
             return null; // git reads a missing configuration file, and a missing include, as empty.
         }
 
-        var identity = GitConfigPaths.Resolve(path);
+        var identity = GitConfigPaths.Resolve(path, _links);
         if (chain.Contains(identity))
         {
             return $"{label} includes itself";

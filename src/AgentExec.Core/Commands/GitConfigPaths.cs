@@ -1,3 +1,5 @@
+using AgentExec.Core.Credentials;
+
 namespace AgentExec.Core.Commands;
 
 /// <summary>Path arithmetic for the git configuration check: include targets, symlink resolution, writable roots.</summary>
@@ -42,7 +44,11 @@ internal static class GitConfigPaths
     /// are kept as written.
     /// </summary>
     /// <exception cref="IOException">The links loop or nest too deeply.</exception>
-    public static string Resolve(string path)
+    public static string Resolve(string path) => Resolve(path, new LinkResolver());
+
+    /// <summary><see cref="Resolve(string)"/>, with each link read once per <paramref name="links"/> (one analysis).</summary>
+    /// <exception cref="IOException">The links loop or nest too deeply.</exception>
+    public static string Resolve(string path, LinkResolver links)
     {
         var pending = new List<string>(Components(Path.GetFullPath(path)));
         var current = "/";
@@ -63,7 +69,7 @@ internal static class GitConfigPaths
             }
 
             var candidate = Path.Join(current, part);
-            var target = new FileInfo(candidate).LinkTarget;
+            var target = links.LinkTarget(candidate);
             if (target is null)
             {
                 current = candidate;

@@ -1,3 +1,5 @@
+using AgentExec.Core.Credentials;
+
 namespace AgentExec.Core.Commands;
 
 /// <summary>
@@ -17,10 +19,14 @@ internal static class GitRepositoryConfig
     /// <param name="workingDirectory">The directory git starts in (after <c>cd</c> and <c>-C</c>), absolute.</param>
     /// <param name="homeDirectory">The <c>HOME</c> git sees, for <c>~/</c> in includes and the global config; null when none.</param>
     /// <param name="writableRoots">Every directory the agent can write, absolute and resolved.</param>
-    public static string? FindProgramSetting(string workingDirectory, string? homeDirectory, IReadOnlyList<string> writableRoots)
+    public static string? FindProgramSetting(string workingDirectory, string? homeDirectory, IReadOnlyList<string> writableRoots) =>
+        FindProgramSetting(workingDirectory, homeDirectory, writableRoots, new LinkResolver());
+
+    /// <summary><see cref="FindProgramSetting(string, string?, IReadOnlyList{string})"/>, reading links through <paramref name="links"/>, which lives for one analysis.</summary>
+    public static string? FindProgramSetting(string workingDirectory, string? homeDirectory, IReadOnlyList<string> writableRoots, LinkResolver links)
     {
         ArgumentNullException.ThrowIfNull(workingDirectory);
         ArgumentNullException.ThrowIfNull(writableRoots);
-        return new GitConfigInspection(homeDirectory, writableRoots).Run(workingDirectory);
+        return new GitConfigInspection(homeDirectory, writableRoots, links).Run(workingDirectory);
     }
 }

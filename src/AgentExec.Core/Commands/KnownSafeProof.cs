@@ -1,4 +1,5 @@
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Credentials;
 
 namespace AgentExec.Core.Commands;
 
@@ -41,7 +42,7 @@ internal static class KnownSafeProof
             : null;
 
     /// <summary>Why <paramref name="command"/> is not known-safe in <paramref name="scope"/>, or null when it is proven.</summary>
-    public static string? Refute(NormalizedCommand command, NestedScriptRun? nested, ProofScope scope, WorkingDirectories directories, AnalysisContext context)
+    public static string? Refute(NormalizedCommand command, NestedScriptRun? nested, ProofScope scope, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
     {
         if (scope.Refusal is { } outer)
         {
@@ -102,14 +103,14 @@ internal static class KnownSafeProof
             return $"{command.Program} is not on the known-safe list";
         }
 
-        if (RefuteProgramPath(programWord, context) is { } pathRefusal)
+        if (RefuteProgramPath(programWord, context, lookups) is { } pathRefusal)
         {
             return pathRefusal;
         }
 
         if (isReader)
         {
-            return RefuteReader(command, directories);
+            return RefuteReader(command, directories, lookups);
         }
 
         if (nested is not null)
@@ -126,7 +127,7 @@ internal static class KnownSafeProof
 
         var arguments = command.Arguments.Select(argument => argument.Value).ToList();
         return KnownSafePrograms.Refute(command.Program, arguments)
-            ?? (command.Program == "git" ? RefuteRepositories(arguments, directories, context) : null);
+            ?? (command.Program == "git" ? RefuteRepositories(arguments, directories, context, lookups) : null);
     }
 
     /// <summary>
@@ -134,7 +135,7 @@ internal static class KnownSafeProof
     /// step 3a, "Credential reads are not harmless"), or null. Paths are taken from every candidate directory, with
     /// <c>~</c> and <c>$HOME</c> resolved; a pattern counts when it could expand to one.
     /// </summary>
-    public static string? CredentialRead(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context)
+    public static string? CredentialRead(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
     {
         var parsed = command.Command;
         var words = command.Arguments
@@ -163,8 +164,7 @@ internal static class KnownSafeProof
                     // Joined, not normalised: "e/../shadow" through a link e -> /etc/ssl is /etc/shadow to the kernel,
                     // and Covers resolves links before it applies "..".
                     var path = Path.IsPathRooted(spelling.Path) ? spelling.Path : Path.Join(directory, spelling.Path);
-                    var named = spelling.IsPattern ? context.Credentials.MayMatch(path) : context.Credentials.Covers(path);
-                    if (named)
+                    if (lookups.MayNameCredential(context.Credentials, path, spelling.IsPattern))
                     {
                         return spelling.Path;
                     }
@@ -191,8 +191,10 @@ internal static class KnownSafeProof
             return false;
         }
 
-        foreach (var component in path.Split('/'))
+        // Checked for every path spelling of every argument: the components are read in place rather than split out.
+        foreach (var range in path.AsSpan().Split('/'))
         {
+            var component = path.AsSpan(range);
             if (component.Length > LongestName / 4 && System.Text.Encoding.UTF8.GetByteCount(component) > LongestName)
             {
                 return false;
@@ -233,7 +235,7 @@ internal static class KnownSafeProof
 
     // A reader takes any words, but not a list of names from a file, and not a pattern that could expand to an
     // option-like name present now: "grep x *" with a file "-f.env" reads .env as its patterns.
-    private static string? RefuteReader(NormalizedCommand command, WorkingDirectories directories)
+    private static string? RefuteReader(NormalizedCommand command, WorkingDirectories directories, AnalysisLookups lookups)
     {
         foreach (var argument in command.Arguments)
         {
@@ -243,7 +245,7 @@ internal static class KnownSafeProof
             }
 
             if (argument.Pattern is { Length: > 0 } pattern && pattern[0] is '*' or '?' or '['
-                && directories.Candidates.Any(HoldsOptionLikeName))
+                && directories.Candidates.Any(directory => lookups.HoldsOptionLikeName(directory, HoldsOptionLikeName)))
             {
                 return $"the pattern `{argument.Source}` could expand to a file name that {command.Program} reads as an option";
             }
@@ -416,7 +418,7 @@ internal static class KnownSafeProof
 
     // SPEC.md step 2: a program given by a path, or found through a PATH entry that is relative, empty or writable
     // by the agent, could be any file the agent wrote.
-    private static string? RefuteProgramPath(string program, AnalysisContext context)
+    private static string? RefuteProgramPath(string program, AnalysisContext context, AnalysisLookups lookups)
     {
         if (program.Contains('/', StringComparison.Ordinal))
         {
@@ -428,6 +430,12 @@ internal static class KnownSafeProof
             return null;
         }
 
+        return lookups.ProgramRefusal(program, name => RefuteSearch(name, context, lookups.Links));
+    }
+
+    // Where PATH finds the program, and whether any entry on the way could hold a file the agent wrote.
+    private static string? RefuteSearch(string program, AnalysisContext context, LinkResolver links)
+    {
         if (string.IsNullOrEmpty(context.SearchPath))
         {
             return "the command has no PATH to find its program on";
@@ -440,7 +448,7 @@ internal static class KnownSafeProof
                 return $"PATH holds the relative entry `{entry}`, where the agent could plant {program}";
             }
 
-            if (IsInsideWritableRoot(entry, context))
+            if (IsInsideWritableRoot(entry, context, links))
             {
                 return $"PATH holds {entry}, which the agent can write";
             }
@@ -448,8 +456,8 @@ internal static class KnownSafeProof
             var candidate = Path.Join(entry, program);
             if (File.Exists(candidate))
             {
-                var real = RealPath.TryResolve(candidate, out var resolved, out _) ? resolved : candidate;
-                return IsInsideWritableRoot(real, context) ? $"{program} resolves to {real}, which the agent can write" : null;
+                var real = links.TryResolve(candidate, out var resolved, out _) ? resolved : candidate;
+                return IsInsideWritableRoot(real, context, links) ? $"{program} resolves to {real}, which the agent can write" : null;
             }
         }
 
@@ -457,15 +465,15 @@ internal static class KnownSafeProof
         return null;
     }
 
-    private static bool IsInsideWritableRoot(string path, AnalysisContext context)
+    private static bool IsInsideWritableRoot(string path, AnalysisContext context, LinkResolver links)
     {
-        var resolved = RealPath.TryResolve(path, out var real, out _) ? real : path;
+        var resolved = links.TryResolve(path, out var real, out _) ? real : path;
         return context.WritableRoots.Any(root => RealPath.IsSameOrInside(path, root) || RealPath.IsSameOrInside(resolved, root));
     }
 
     // git reads the configuration of the repository its working directory (after -C) selects, for every
     // directory the part may run in.
-    private static string? RefuteRepositories(IReadOnlyList<string> arguments, WorkingDirectories directories, AnalysisContext context)
+    private static string? RefuteRepositories(IReadOnlyList<string> arguments, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
     {
         var invocation = GitInspection.Refute(arguments);
         foreach (var start in directories.Candidates)
@@ -473,10 +481,11 @@ internal static class KnownSafeProof
             // git changes into each -C directory and walks up from where it really is, so the repository is looked
             // for both from the path as written and from the path with its links resolved.
             var lexical = invocation.Directories.Aggregate(start, (from, next) => Path.GetFullPath(next, from));
-            var physical = invocation.Directories.Aggregate(start, (from, next) => WorkingDirectories.Physical(Path.IsPathRooted(next) ? next : Path.Join(from, next)));
+            var physical = invocation.Directories.Aggregate(start, (from, next) => WorkingDirectories.Physical(Path.IsPathRooted(next) ? next : Path.Join(from, next), lookups.Links));
             foreach (var directory in new[] { lexical, physical }.Distinct(StringComparer.Ordinal))
             {
-                if (GitRepositoryConfig.FindProgramSetting(directory, context.HomeDirectory, context.WritableRoots) is { } named)
+                var named = lookups.RepositoryRefusal(directory, from => GitRepositoryConfig.FindProgramSetting(from, context.HomeDirectory, context.WritableRoots, lookups.Links));
+                if (named is not null)
                 {
                     return named;
                 }

@@ -7,6 +7,9 @@ namespace AgentExec.Core.Commands;
 internal sealed class PartCollector(ParseState state, AnalysisContext context)
 {
     private readonly List<CommandPart> parts = [];
+
+    // What the disk said during this analysis, each thing asked once (a collector lives for one Analyze call).
+    private readonly AnalysisLookups lookups = new();
     private readonly WorkingDirectories directories = new(context.WorkingDirectory, context.HomeDirectory);
 
     /// <summary>The parts found so far, in source order, nested ones after the command containing them.</summary>
@@ -119,16 +122,16 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
         var proven = classified;
         if (classified.Safety != CommandSafety.Dangerous)
         {
-            var refusal = KnownSafeProof.Refute(normalized, nested, scope, directories, context);
+            var refusal = KnownSafeProof.Refute(normalized, nested, scope, directories, context, lookups);
             proven = refusal is null ? Verdict.Safe(ProvenReason(normalized, nested)) : Verdict.Ordinary(refusal);
         }
 
         if (normalized.Program == "cd")
         {
-            directories.Follow(normalized.Arguments);
+            directories.Follow(normalized.Arguments, lookups.Links);
         }
 
-        if (proven.Safety != CommandSafety.Dangerous && KnownSafeProof.CredentialRead(normalized, directories, context) is { } credential)
+        if (proven.Safety != CommandSafety.Dangerous && KnownSafeProof.CredentialRead(normalized, directories, context, lookups) is { } credential)
         {
             proven = context.CredentialsHidden
                 ? Verdict.Ordinary($"could read the credential location {credential}")

@@ -1,4 +1,4 @@
-using AgentExec.Core.Configuration;
+using AgentExec.Core.Credentials;
 
 namespace AgentExec.Core.Commands;
 
@@ -24,8 +24,8 @@ internal sealed class WorkingDirectories(string start, string? home)
     /// <summary>Why the directory is no longer known (a <c>cd</c> to a computed place), or null.</summary>
     public string? LostBecause { get; private set; }
 
-    /// <summary>Follows a <c>cd</c> with the literal <paramref name="arguments"/>; returns why it is not a plain change of directory, or null.</summary>
-    public string? Follow(IReadOnlyList<ShellWord> arguments)
+    /// <summary>Follows a <c>cd</c> with the literal <paramref name="arguments"/>, links resolved by <paramref name="links"/>; returns why it is not a plain change of directory, or null.</summary>
+    public string? Follow(IReadOnlyList<ShellWord> arguments, LinkResolver links)
     {
         if (arguments.Any(argument => !argument.IsStatic))
         {
@@ -54,7 +54,7 @@ internal sealed class WorkingDirectories(string start, string? home)
             // bash's cd is logical ("lnk/.." is the directory holding lnk), but the process then runs where the
             // kernel put it: both are candidates.
             var joined = Path.IsPathRooted(target) ? target : Path.Join(from, target);
-            foreach (var next in new[] { Path.GetFullPath(joined), Physical(joined) })
+            foreach (var next in new[] { Path.GetFullPath(joined), Physical(joined, links) })
             {
                 if (!candidates.Contains(next))
                 {
@@ -67,8 +67,8 @@ internal sealed class WorkingDirectories(string start, string? home)
     }
 
     /// <summary>The path with its links resolved and then its <c>..</c> applied, as the kernel reads it.</summary>
-    public static string Physical(string path) =>
-        RealPath.TryResolve(Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(path), out var real, out _) ? real : Path.GetFullPath(path);
+    public static string Physical(string path, LinkResolver links) =>
+        links.TryResolve(Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(path), out var real, out _) ? real : Path.GetFullPath(path);
 
     private string Lose(string reason) => LostBecause ??= reason;
 }

@@ -17,13 +17,13 @@ namespace AgentExec.Core.Credentials;
 /// </para>
 /// <para>
 /// Security caveats: a hard link to a credential file under another name is not recognised; the analysis of a
-/// pattern looks at the disk when it runs (<see cref="MayMatch"/>), so a file created between the analysis and the
+/// pattern looks at the disk when it runs (<see cref="MayMatch(string)"/>), so a file created between the analysis and the
 /// run is not seen there (bubblewrap hides it anyway when it exists when the command starts).
 /// </para>
 /// </remarks>
 public sealed class CredentialList
 {
-    /// <summary>How many directory entries <see cref="MayMatch"/> reads before it gives up and answers true.</summary>
+    /// <summary>How many directory entries <see cref="MayMatch(string)"/> reads before it gives up and answers true.</summary>
     public const int MaxEntriesExamined = 10_000;
 
     private static readonly CredentialEntry[] BuiltInEntries =
@@ -179,7 +179,10 @@ public sealed class CredentialList
     /// that cannot be read), is covered: nothing can be proved about it. An ancestor of a credential location (<c>~</c>)
     /// is not covered.
     /// </remarks>
-    public bool Covers(string absolutePath)
+    public bool Covers(string absolutePath) => Covers(absolutePath, new LinkResolver());
+
+    /// <summary><see cref="Covers(string)"/>, with the links resolved (and remembered) by <paramref name="links"/>, which lives for one analysis.</summary>
+    internal bool Covers(string absolutePath, LinkResolver links)
     {
         ArgumentNullException.ThrowIfNull(absolutePath);
         if (!Path.IsPathFullyQualified(absolutePath) || absolutePath.Contains('\0', StringComparison.Ordinal))
@@ -187,12 +190,21 @@ public sealed class CredentialList
             return true;
         }
 
-        if (CoversComponents(LexicalPath.Components(absolutePath)))
+        var lexical = LexicalPath.Components(absolutePath);
+        if (CoversComponents(lexical))
         {
             return true;
         }
 
-        return !RealPath.TryResolve(absolutePath, out var real, out _) || CoversComponents(LexicalPath.Components(real));
+        if (!links.TryResolve(absolutePath, out var real, out _))
+        {
+            return true;
+        }
+
+        // Most paths have no link in them: the same components need not be matched twice.
+        var physical = LexicalPath.Components(real);
+        return !System.Runtime.InteropServices.CollectionsMarshal.AsSpan(physical).SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(lexical))
+            && CoversComponents(physical);
     }
 
     /// <summary>
@@ -206,7 +218,7 @@ public sealed class CredentialList
     /// <c>*</c>, <c>?</c> or <c>[…]</c> matches a leading dot, so <c>*</c> never matches <c>.env</c>.
     /// </para>
     /// <para>
-    /// True when: the pattern has no wildcard and <see cref="Covers"/> the path; the directory before the first
+    /// True when: the pattern has no wildcard and <see cref="Covers(string)"/> the path; the directory before the first
     /// wildcard component is covered; the pattern could reach a fixed entry by its shape, whether or not the entry
     /// exists now (<c>~/.ss*/*</c>, <c>/proc/*/env*</c>); a <c>..</c> follows a wildcard component, or a wildcard
     /// component other than the last could match <c>..</c> (bash before 5.2 lets <c>.*</c> do so); or the expansion
@@ -216,7 +228,10 @@ public sealed class CredentialList
     /// A pattern that is not absolute is true.
     /// </para>
     /// </remarks>
-    public bool MayMatch(string pattern)
+    public bool MayMatch(string pattern) => MayMatch(pattern, new LinkResolver());
+
+    /// <summary><see cref="MayMatch(string)"/>, with the links resolved (and remembered) by <paramref name="links"/>, which lives for one analysis.</summary>
+    internal bool MayMatch(string pattern, LinkResolver links)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         if (!pattern.StartsWith('/') || pattern.Contains('\0', StringComparison.Ordinal))
@@ -231,12 +246,12 @@ public sealed class CredentialList
         var firstWildcard = Array.FindIndex(components, component => !component.IsLiteral);
         if (firstWildcard < 0)
         {
-            return Covers(LexicalPath.Join(components.Select(component => component.Literal!)));
+            return Covers(LexicalPath.Join(components.Select(component => component.Literal!)), links);
         }
 
         // As written, `..` included: the kernel resolves it physically when bash reads the directory.
         var prefix = "/" + string.Join('/', components.Take(firstWildcard).Select(component => component.Literal!));
-        if (Covers(prefix))
+        if (Covers(prefix, links))
         {
             return true;
         }
@@ -251,13 +266,13 @@ public sealed class CredentialList
         }
 
         if (MayReachLocation(LexicalPath.Components(prefix), rest)
-            || (RealPath.TryResolve(prefix, out var realPrefix, out _) && MayReachLocation(LexicalPath.Components(realPrefix), rest)))
+            || (links.TryResolve(prefix, out var realPrefix, out _) && MayReachLocation(LexicalPath.Components(realPrefix), rest)))
         {
             return true;
         }
 
         var budget = MaxEntriesExamined;
-        return ExpansionMayCover(prefix, rest, 0, ref budget);
+        return ExpansionMayCover(prefix, rest, 0, links, ref budget);
     }
 
     /// <summary>True when a file or folder called <paramref name="name"/> is a credential wherever it is (<c>.env</c>, <c>k.pem</c>, <c>id_rsa</c>).</summary>
@@ -384,17 +399,17 @@ public sealed class CredentialList
     }
 
     /// <summary>Expands <paramref name="rest"/> below <paramref name="directory"/> as bash would now, and says whether any result is covered.</summary>
-    private bool ExpansionMayCover(string directory, GlobPattern[] rest, int index, ref int budget)
+    private bool ExpansionMayCover(string directory, GlobPattern[] rest, int index, LinkResolver links, ref int budget)
     {
         if (index == rest.Length)
         {
-            return Covers(directory);
+            return Covers(directory, links);
         }
 
         var component = rest[index];
         if (component.IsLiteral)
         {
-            return ExpansionMayCover(Path.Join(directory, component.Literal), rest, index + 1, ref budget);
+            return ExpansionMayCover(Path.Join(directory, component.Literal), rest, index + 1, links, ref budget);
         }
 
         var last = index == rest.Length - 1;
@@ -431,7 +446,7 @@ public sealed class CredentialList
         foreach (var name in matches)
         {
             var child = Path.Join(directory, name);
-            if (last ? Covers(child) : Directory.Exists(child) && ExpansionMayCover(child, rest, index + 1, ref budget))
+            if (last ? Covers(child, links) : Directory.Exists(child) && ExpansionMayCover(child, rest, index + 1, links, ref budget))
             {
                 return true;
             }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
 using AgentExec.Core.Commands;
@@ -475,6 +476,52 @@ public sealed class GitRepositoryConfigTests : IDisposable
         Git(Work, "add", "sub");
 
         Assert.Equal("submodule sub's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
+    public void A_gitlink_written_into_the_index_with_its_old_size_and_time_is_seen_by_the_next_check()
+    {
+        InitRepository(Work);
+        var sub = Path.Join(Work, "sub");
+        InitRepository(sub);
+        Commit(sub);
+        AppendConfig(sub, "[core]\n\tpager = /tmp/marker");
+        Git(Work, "add", "sub");
+        var index = Path.Join(Work, ".git", "index");
+        var withGitlink = File.ReadAllBytes(index);
+
+        // The same index with the one entry's mode (at byte 24 of the entry, after the 12-byte header) a regular file's.
+        var withoutGitlink = (byte[])withGitlink.Clone();
+        BinaryPrimitives.WriteUInt32BigEndian(withoutGitlink.AsSpan(12 + 24), 0x81A4);
+        File.WriteAllBytes(index, withoutGitlink);
+        var writeTime = File.GetLastWriteTimeUtc(index);
+        Assert.Null(Check(Work));
+
+        // Rewritten in place, same size, the modification time put back: only the change time tells.
+        File.WriteAllBytes(index, withGitlink);
+        File.SetLastWriteTimeUtc(index, writeTime);
+
+        Assert.Equal("submodule sub's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
+    public void A_config_rewritten_with_its_old_size_and_time_after_a_check_is_read_again()
+    {
+        InitRepository(Work);
+        var config = Path.Join(Work, ".git", "config");
+        File.AppendAllText(config, "[core]\n\tpaper = less\n");
+        var writeTime = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc); // whole seconds: put back exactly below
+        File.SetLastWriteTimeUtc(config, writeTime);
+
+        // Older than FileStamp's settling time (two seconds), so that the first check remembers what it read.
+        Thread.Sleep(TimeSpan.FromSeconds(2.5));
+        Assert.Null(Check(Work));
+
+        // Rewritten in place, same size, the modification time put back: only the change time tells.
+        File.WriteAllText(config, File.ReadAllText(config).Replace("paper", "pager", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(config, writeTime);
+
+        Assert.Equal("the repository's config sets core.pager", Check(Work));
     }
 
     [Fact]

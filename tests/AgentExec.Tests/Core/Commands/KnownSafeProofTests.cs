@@ -177,6 +177,38 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Fact]
+    public void A_link_to_a_credential_planted_between_two_analyses_is_seen_by_the_second()
+    {
+        var notes = Path.Combine(machine.Workspace, "notes");
+        Directory.CreateDirectory(notes);
+        File.WriteAllText(Path.Combine(notes, "readme.txt"), "notes");
+        var before = machine.Analyze("cat notes/readme.txt", credentialsHidden: false);
+
+        // The agent owns the workspace: the next line must be judged on the disk as it is then.
+        Directory.Delete(notes, recursive: true);
+        Directory.CreateSymbolicLink(notes, Path.Combine(machine.Home, ".ssh"));
+        var after = machine.Analyze("cat notes/readme.txt", credentialsHidden: false);
+
+        Assert.Equal(CommandSafety.KnownSafe, Assert.Single(before.Parts).Safety);
+        Assert.Equal(CommandSafety.Dangerous, Assert.Single(after.Parts).Safety);
+    }
+
+    [Fact]
+    public void A_program_on_PATH_replaced_by_a_link_into_the_workspace_between_two_analyses_is_seen_by_the_second()
+    {
+        var before = machine.Analyze("cat README.md");
+        var planted = Path.Combine(machine.Workspace, "cat");
+        File.WriteAllText(planted, "#!/bin/sh\n");
+        File.Delete(Path.Combine(machine.Bin, "cat"));
+        File.CreateSymbolicLink(Path.Combine(machine.Bin, "cat"), planted);
+
+        var after = machine.Analyze("cat README.md");
+
+        Assert.Equal(CommandSafety.KnownSafe, Assert.Single(before.Parts).Safety);
+        Assert.Contains($"cat resolves to {planted}, which the agent can write", Assert.Single(after.Parts).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_pattern_that_could_expand_to_an_option_like_file_name_is_not_known_safe()
     {
         File.WriteAllText(Path.Combine(machine.Workspace, "-f.env"), string.Empty);

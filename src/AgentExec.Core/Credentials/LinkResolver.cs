@@ -1,0 +1,199 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using AgentExec.Core.Configuration;
+
+namespace AgentExec.Core.Credentials;
+
+/// <summary>
+/// Resolves symbolic links in absolute paths with the answers of <see cref="RealPath.TryResolve"/>, and remembers every
+/// answer the file system gave for as long as it lives: one command-line analysis, never longer.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The known-safe proof resolves every path spelling of every argument, each of them below the same working directory:
+/// <c>realpath(3)</c> asks the kernel about every component of every path again (glibc calls <c>readlink</c> once per
+/// component), and a path that does not exist was then walked a second time in managed code with a <c>readlink</c> and a
+/// <c>stat</c> per component. Here each directory prefix is asked once per analysis, with one <c>readlink(2)</c>, whose
+/// answer says all three things the walk needs: a link (and its target), an entry that is not a link (<c>EINVAL</c>), or
+/// nothing there (any other error: the same lookup <c>stat</c> would make fails the same way).
+/// </para>
+/// <para>
+/// Why the answers equal <see cref="RealPath.TryResolve"/>'s: its managed walk is this walk (the same order, the same
+/// 40-link limit, <c>..</c> applied to the resolved prefix, a missing tail kept as written); and where <c>realpath(3)</c>
+/// succeeds first, glibc's algorithm is that walk too (a <c>readlink</c> per component, <c>..</c> on the resolved prefix),
+/// so it returns the same string, with every component present.
+/// </para>
+/// <para>
+/// Remembering is safe only within one analysis: the agent may change the workspace between two command lines, so an
+/// instance must never outlive the call it was made for.
+/// </para>
+/// </remarks>
+internal sealed partial class LinkResolver
+{
+    // Linux gives up with ELOOP after 40 links; so does RealPath.
+    private const int MaxSymbolicLinks = 40;
+
+    private const int NotALink = 22; // EINVAL: readlink(2) on an entry that exists and is not a symbolic link.
+
+    // What readlink(2) said about one absolute path whose directories are already resolved: its target when it is a
+    // link, else whether it exists.
+    private readonly Dictionary<string, (string? Target, bool Exists)> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (bool Resolved, string? RealPath, bool Exists)> _paths = new(StringComparer.Ordinal);
+
+    /// <summary>Resolves every symbolic link in an absolute path; a tail that does not exist is kept as written (see <see cref="RealPath.TryResolve"/>).</summary>
+    /// <param name="absolutePath">An absolute path; <c>.</c> and <c>..</c> are allowed and applied after resolving.</param>
+    /// <param name="realPath">The resolved path, normalised, without a trailing separator.</param>
+    /// <param name="exists">Whether the whole path exists.</param>
+    /// <returns>False when the path is not absolute, has too many links, or cannot be inspected.</returns>
+    public bool TryResolve(string absolutePath, [NotNullWhen(true)] out string? realPath, out bool exists)
+    {
+        ArgumentNullException.ThrowIfNull(absolutePath);
+        if (!OperatingSystem.IsLinux() || absolutePath.Contains('\0', StringComparison.Ordinal))
+        {
+            // Not the case this walk was written for: the original answers, unremembered.
+            return RealPath.TryResolve(absolutePath, out realPath, out exists);
+        }
+
+        if (!_paths.TryGetValue(absolutePath, out var answer))
+        {
+            answer = Path.IsPathFullyQualified(absolutePath) ? Walk(absolutePath) : (false, null, false);
+            _paths[absolutePath] = answer;
+        }
+
+        realPath = answer.RealPath;
+        exists = answer.Exists;
+        return answer.Resolved;
+    }
+
+    /// <summary>
+    /// What <see cref="FileSystemInfo.LinkTarget"/> of <paramref name="absolutePath"/> says (the target of a symbolic
+    /// link, null for anything else or nothing), remembered for the life of this instance.
+    /// </summary>
+    public string? LinkTarget(string absolutePath)
+    {
+        ArgumentNullException.ThrowIfNull(absolutePath);
+        return OperatingSystem.IsLinux() && !absolutePath.Contains('\0', StringComparison.Ordinal) && Path.IsPathFullyQualified(absolutePath)
+            ? Entry(Path.GetFullPath(absolutePath)).Target
+            : new FileInfo(absolutePath).LinkTarget;
+    }
+
+    private (bool Resolved, string? RealPath, bool Exists) Walk(string absolutePath)
+    {
+        var pending = new Stack<string>();
+        PushComponents(pending, absolutePath);
+
+        // The resolved directories so far, "" for the root; each component appended as "/name".
+        var resolved = string.Empty;
+        var linksFollowed = 0;
+        var allExist = true;
+        while (pending.TryPop(out var component))
+        {
+            if (component.Length == 0 || component == ".")
+            {
+                continue;
+            }
+
+            if (component == "..")
+            {
+                resolved = resolved[..Math.Max(resolved.LastIndexOf('/'), 0)];
+                continue;
+            }
+
+            var candidate = resolved + "/" + component;
+            if (!allExist)
+            {
+                resolved = candidate;
+                continue;
+            }
+
+            var (target, present) = Entry(candidate);
+            if (target is not null)
+            {
+                if (++linksFollowed > MaxSymbolicLinks)
+                {
+                    return (false, null, false);
+                }
+
+                if (Path.IsPathFullyQualified(target))
+                {
+                    resolved = string.Empty;
+                }
+
+                // A relative target is relative to the link's directory, which is what `resolved` holds now.
+                PushComponents(pending, target);
+                continue;
+            }
+
+            allExist = present;
+            resolved = candidate;
+        }
+
+        return (true, resolved.Length == 0 ? "/" : resolved, allExist);
+    }
+
+    private (string? Target, bool Exists) Entry(string path)
+    {
+        if (!_entries.TryGetValue(path, out var entry))
+        {
+            entry = ReadLink(path);
+            _entries[path] = entry;
+        }
+
+        return entry;
+    }
+
+    // One readlink(2): the target, decoded as .NET decodes FileSystemInfo.LinkTarget (UTF-8); or EINVAL for an entry that
+    // is there and is not a link; any other error (ENOENT, ENOTDIR, EACCES, ELOOP, ENAMETOOLONG) is what stat(2) of the
+    // same path would fail with, since the last component is not followed by either call.
+    [SkipLocalsInit] // The buffer is written by the kernel before it is read; zeroing 4 KiB per call cost more than the rest of the method.
+    private static unsafe (string? Target, bool Exists) ReadLink(string path)
+    {
+        // PATH_MAX: Linux keeps no longer target, so the loop below runs only for a file system that breaks the rule.
+        const int UsualSize = 4096;
+        var first = stackalloc byte[UsualSize];
+        var length = readlink(path, first, UsualSize);
+        if (length < 0)
+        {
+            return (null, Marshal.GetLastPInvokeError() == NotALink);
+        }
+
+        if (length < UsualSize)
+        {
+            return (Encoding.UTF8.GetString(first, (int)length), true);
+        }
+
+        // The target may be longer than the buffer: read it again with room to spare, as .NET does.
+        for (var size = UsualSize * 2; ; size *= 2)
+        {
+            var buffer = new byte[size];
+            fixed (byte* start = buffer)
+            {
+                length = readlink(path, start, size);
+            }
+
+            if (length < 0)
+            {
+                return (null, Marshal.GetLastPInvokeError() == NotALink);
+            }
+
+            if (length < size)
+            {
+                return (Encoding.UTF8.GetString(buffer, 0, (int)length), true);
+            }
+        }
+    }
+
+    private static void PushComponents(Stack<string> pending, string path)
+    {
+        var components = path.Split('/');
+        for (var i = components.Length - 1; i >= 0; i--)
+        {
+            pending.Push(components[i]);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial nint readlink(string path, byte* buffer, nint size);
+}
