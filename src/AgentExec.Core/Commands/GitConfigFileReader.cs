@@ -1,4 +1,5 @@
 using System.Text;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Commands;
 

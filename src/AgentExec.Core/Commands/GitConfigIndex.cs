@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Commands;
 

@@ -116,13 +116,16 @@ internal sealed class BubblewrapTrialCache
     {
         var agentexec = Environment.ProcessPath;
         if (agentexec is null
-            || FileIdentity.TryOf(agentexec) is not { } agentexecIdentity
-            || FileIdentity.TryOf(executable) is not { } bubblewrapIdentity
+            || FileStamp.Of(agentexec) is not { } agentexecIdentity
+            || FileStamp.Of(executable) is not { } bubblewrapIdentity
             || File.Exists("/proc/sys/kernel/random/boot_id") is false)
         {
             return null;
         }
 
+        // The stamps need not have settled (FileStamp.IsSettled): an in-place rewrite of a binary to the same size
+        // within one clock tick of the pass it follows is far-fetched, and a pass it kept would still only say
+        // "bubblewrap works" for at most LongestTrust.
         var facts = new StringBuilder()
             .AppendLine(Format)
             .AppendLine($"agentexec {agentexec} {agentexecIdentity} {typeof(BubblewrapTrialCache).Assembly.GetName().Version}")

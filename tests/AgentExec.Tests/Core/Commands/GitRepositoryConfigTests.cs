@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
 using AgentExec.Core.Commands;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Tests.Core.Commands;
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AgentExec.Core.Commands;
+namespace AgentExec.Core.Configuration;
 
 /// <summary>
 /// Which version of a file a path names now: device, inode, size, modification and change time (nanoseconds), from one
