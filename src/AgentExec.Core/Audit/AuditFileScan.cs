@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 
@@ -9,6 +10,7 @@ namespace AgentExec.Core.Audit;
 internal static class AuditFileScan
 {
     private const int ChunkSize = 64 * 1024;
+    private const int FirstBackwardChunk = 4 * 1024;
 
     /// <summary>True when the byte just before <paramref name="length"/> is a newline.</summary>
     public static bool EndsWithNewline(AuditFile file, long length)
@@ -33,35 +35,47 @@ internal static class AuditFileScan
     /// </summary>
     public static long StartOfTrailingLines(AuditFile file, long end, int count)
     {
-        var chunk = new byte[(int)Math.Min(ChunkSize, Math.Max(end, 1))];
-        var found = 0;
-        var position = end;
-        while (position > 0)
+        // Every append looks for the start of the last line, which is rarely more than a few kilobytes long: read back
+        // 4 KiB first and twice as much each time after, from a pooled buffer. (A fresh 64 KiB array and a 64 KiB read
+        // per append were most of an append's allocation and copying.)
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
         {
-            var size = (int)Math.Min(chunk.Length, position);
-            var chunkStart = position - size;
-            var span = chunk.AsSpan(0, size);
-            file.ReadExactly(span, chunkStart);
-            while (true)
+            var found = 0;
+            var position = end;
+            var wanted = FirstBackwardChunk;
+            while (position > 0)
             {
-                var newline = span.LastIndexOf((byte)'\n');
-                if (newline < 0)
+                var size = (int)Math.Min(wanted, position);
+                var chunkStart = position - size;
+                var span = chunk.AsSpan(0, size);
+                file.ReadExactly(span, chunkStart);
+                while (true)
                 {
-                    break;
+                    var newline = span.LastIndexOf((byte)'\n');
+                    if (newline < 0)
+                    {
+                        break;
+                    }
+
+                    if (++found == count)
+                    {
+                        return chunkStart + newline + 1;
+                    }
+
+                    span = span[..newline];
                 }
 
-                if (++found == count)
-                {
-                    return chunkStart + newline + 1;
-                }
-
-                span = span[..newline];
+                position = chunkStart;
+                wanted = Math.Min(wanted * 2, ChunkSize);
             }
 
-            position = chunkStart;
+            return 0;
         }
-
-        return 0;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>The number of newlines in [<paramref name="start"/>, <paramref name="end"/>): a forward pass with no parsing.</summary>
