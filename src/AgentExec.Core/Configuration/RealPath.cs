@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace AgentExec.Core.Configuration;
 
@@ -16,12 +17,14 @@ internal static partial class RealPath
     // Linux gives up with ELOOP after 40 links; so do we.
     private const int MaxSymbolicLinks = 40;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Resolves every symbolic link in an absolute path; a tail that does not exist is kept as written.</summary>
     /// <param name="absolutePath">An absolute path; <c>.</c> and <c>..</c> are allowed and applied after resolving.</param>
     /// <param name="realPath">The resolved path, normalised, without a trailing separator.</param>
     /// <param name="exists">Whether the whole path exists.</param>
     /// <returns>False when the path is not absolute, has too many links, or cannot be inspected.</returns>
-    public static bool TryResolve(string absolutePath, [NotNullWhen(true)] out string? realPath, out bool exists)
+    public static unsafe bool TryResolve(string absolutePath, [NotNullWhen(true)] out string? realPath, out bool exists)
     {
         realPath = null;
         exists = false;
@@ -37,9 +40,15 @@ internal static partial class RealPath
             {
                 try
                 {
-                    realPath = Marshal.PtrToStringUTF8(resolvedByLibc)!;
+                    // Strictly: a real path that is not UTF-8 would come back with U+FFFD in place of its bytes, the
+                    // name of another path, and no trust decision may rest on that.
+                    realPath = StrictUtf8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)resolvedByLibc));
                     exists = true;
                     return true;
+                }
+                catch (DecoderFallbackException)
+                {
+                    return false;
                 }
                 finally
                 {

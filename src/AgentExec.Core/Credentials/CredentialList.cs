@@ -427,6 +427,13 @@ public sealed class CredentialList
                     return true;
                 }
 
+                // A name that is not valid UTF-8 reaches us with U+FFFD in place of its bad bytes: neither the path we
+                // would check nor how bash's pattern matches those bytes is known, so it may cover.
+                if (name.Contains('\uFFFD', StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
                 if (component.Matches(name, hidesDotNames: true))
                 {
                     matches.Add(name);

@@ -36,6 +36,15 @@ internal sealed partial class LinkResolver
     private const int MaxSymbolicLinks = 40;
 
     private const int NotALink = 22; // EINVAL: readlink(2) on an entry that exists and is not a symbolic link.
+    private const int NoSuchEntry = 2; // ENOENT
+    private const int NotADirectory = 20; // ENOTDIR: a component before the last is not a directory.
+
+    // A target that is not valid UTF-8 cannot be carried as a .NET string without changing it (U+FFFD in place of its
+    // bytes), and the changed path would lead somewhere else: such a target makes the path unresolvable.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // What ReadLink says when the answer cannot be known (an error other than "missing", or an undecodable target).
+    private static readonly (string? Target, bool Exists) Unknowable = ("\0", false);
 
     // What readlink(2) said about one absolute path whose directories are already resolved: its target when it is a
     // link, else whether it exists.
@@ -71,12 +80,19 @@ internal sealed partial class LinkResolver
     /// What <see cref="FileSystemInfo.LinkTarget"/> of <paramref name="absolutePath"/> says (the target of a symbolic
     /// link, null for anything else or nothing), remembered for the life of this instance.
     /// </summary>
+    /// <exception cref="IOException">Nothing can be known about it (see <see cref="Unknowable"/>), as <see cref="FileSystemInfo.LinkTarget"/> throws.</exception>
     public string? LinkTarget(string absolutePath)
     {
         ArgumentNullException.ThrowIfNull(absolutePath);
-        return OperatingSystem.IsLinux() && !absolutePath.Contains('\0', StringComparison.Ordinal) && Path.IsPathFullyQualified(absolutePath)
-            ? Entry(Path.GetFullPath(absolutePath)).Target
-            : new FileInfo(absolutePath).LinkTarget;
+        if (!OperatingSystem.IsLinux() || absolutePath.Contains('\0', StringComparison.Ordinal) || !Path.IsPathFullyQualified(absolutePath))
+        {
+            return new FileInfo(absolutePath).LinkTarget;
+        }
+
+        var target = Entry(Path.GetFullPath(absolutePath)).Target;
+        return ReferenceEquals(target, Unknowable.Target)
+            ? throw new IOException($"{absolutePath} cannot be examined, or its link target is not UTF-8")
+            : target;
     }
 
     private (bool Resolved, string? RealPath, bool Exists) Walk(string absolutePath)
@@ -109,6 +125,13 @@ internal sealed partial class LinkResolver
             }
 
             var (target, present) = Entry(candidate);
+            if (ReferenceEquals(target, Unknowable.Target))
+            {
+                // Not "missing": EACCES, ENAMETOOLONG (a resolved prefix past PATH_MAX that the kernel still follows
+                // link by link), EIO, or a target that is not UTF-8. Keeping the rest as written would skip its links.
+                return (false, null, false);
+            }
+
             if (target is not null)
             {
                 if (++linksFollowed > MaxSymbolicLinks)
@@ -144,9 +167,9 @@ internal sealed partial class LinkResolver
         return entry;
     }
 
-    // One readlink(2): the target, decoded as .NET decodes FileSystemInfo.LinkTarget (UTF-8); or EINVAL for an entry that
-    // is there and is not a link; any other error (ENOENT, ENOTDIR, EACCES, ELOOP, ENAMETOOLONG) is what stat(2) of the
-    // same path would fail with, since the last component is not followed by either call.
+    // One readlink(2): the target, decoded strictly as UTF-8; EINVAL for an entry that is there and is not a link;
+    // ENOENT or ENOTDIR for one that is missing. Any other error (EACCES, ENAMETOOLONG, ELOOP, EIO), and a target that is
+    // not UTF-8, is Unknowable: nothing may be concluded about the path.
     [SkipLocalsInit] // The buffer is written by the kernel before it is read; zeroing 4 KiB per call cost more than the rest of the method.
     private static unsafe (string? Target, bool Exists) ReadLink(string path)
     {
@@ -156,12 +179,12 @@ internal sealed partial class LinkResolver
         var length = readlink(path, first, UsualSize);
         if (length < 0)
         {
-            return (null, Marshal.GetLastPInvokeError() == NotALink);
+            return Failed(Marshal.GetLastPInvokeError());
         }
 
         if (length < UsualSize)
         {
-            return (Encoding.UTF8.GetString(first, (int)length), true);
+            return Decoded(new ReadOnlySpan<byte>(first, (int)length));
         }
 
         // The target may be longer than the buffer: read it again with room to spare, as .NET does.
@@ -175,13 +198,32 @@ internal sealed partial class LinkResolver
 
             if (length < 0)
             {
-                return (null, Marshal.GetLastPInvokeError() == NotALink);
+                return Failed(Marshal.GetLastPInvokeError());
             }
 
             if (length < size)
             {
-                return (Encoding.UTF8.GetString(buffer, 0, (int)length), true);
+                return Decoded(buffer.AsSpan(0, (int)length));
             }
+        }
+    }
+
+    private static (string? Target, bool Exists) Failed(int error) => error switch
+    {
+        NotALink => (null, true),
+        NoSuchEntry or NotADirectory => (null, false),
+        _ => Unknowable,
+    };
+
+    private static (string? Target, bool Exists) Decoded(ReadOnlySpan<byte> target)
+    {
+        try
+        {
+            return (StrictUtf8.GetString(target), true);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Unknowable;
         }
     }
 
