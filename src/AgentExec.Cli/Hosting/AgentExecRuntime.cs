@@ -7,7 +7,6 @@ using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
 using AgentExec.Core.Settings;
-using AgentExec.Core.Text;
 using Microsoft.Extensions.Logging;
 
 namespace AgentExec.Cli.Hosting;
@@ -93,23 +92,7 @@ internal sealed partial class AgentExecRuntime : IDisposable
         }
 
         var rules = RuleBook.ForSettings(settings, TimeProvider.System, loggerFactory.CreateLogger<RuleBook>());
-        SandboxSelection sandbox;
-        try
-        {
-            sandbox = SandboxSelector.Select(settings, hostEnvironment, loggerFactory.CreateLogger("AgentExec.Sandbox"), rememberTrialPasses: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The trial could not even be wrapped (a workspace file the mount plan cannot place, such as a linked
-            // .env): no sandbox, naming why, so serve refuses to start and run refuses the command. Falling back to
-            // another backend would let a file the agent planted choose a weaker sandbox for the next start.
-            sandbox = new SandboxSelection(
-                settings.Sandbox,
-                null,
-                $"sandbox not available: it cannot be prepared for the workspace: {UntrustedText.EscapeLine(e.Message)}",
-                []);
-        }
-
+        var sandbox = SandboxSelector.Select(settings, hostEnvironment, loggerFactory.CreateLogger("AgentExec.Sandbox"), rememberTrialPasses: true);
         var limits = LimitEnforcement.Detect(settings.Limits);
         sandbox = sandbox with { Caveats = [.. sandbox.Caveats, .. limits.Caveats()] };
         foreach (var caveat in sandbox.Caveats)

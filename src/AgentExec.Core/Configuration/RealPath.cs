@@ -17,7 +17,11 @@ internal static partial class RealPath
     // Linux gives up with ELOOP after 40 links; so do we.
     private const int MaxSymbolicLinks = 40;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    /// <summary>
+    /// UTF-8 that throws on bytes it cannot decode: a path that is not UTF-8 would otherwise come back with U+FFFD in
+    /// place of its bytes, the name of another path, and no trust decision may rest on that.
+    /// </summary>
+    internal static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Resolves every symbolic link in an absolute path; a tail that does not exist is kept as written.</summary>
     /// <param name="absolutePath">An absolute path; <c>.</c> and <c>..</c> are allowed and applied after resolving.</param>
@@ -40,8 +44,6 @@ internal static partial class RealPath
             {
                 try
                 {
-                    // Strictly: a real path that is not UTF-8 would come back with U+FFFD in place of its bytes, the
-                    // name of another path, and no trust decision may rest on that.
                     realPath = StrictUtf8.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)resolvedByLibc));
                     exists = true;
                     return true;

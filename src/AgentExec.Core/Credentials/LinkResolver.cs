@@ -39,10 +39,6 @@ internal sealed partial class LinkResolver
     private const int NoSuchEntry = 2; // ENOENT
     private const int NotADirectory = 20; // ENOTDIR: a component before the last is not a directory.
 
-    // A target that is not valid UTF-8 cannot be carried as a .NET string without changing it (U+FFFD in place of its
-    // bytes), and the changed path would lead somewhere else: such a target makes the path unresolvable.
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     // What ReadLink says when the answer cannot be known (an error other than "missing", or an undecodable target).
     private static readonly (string? Target, bool Exists) Unknowable = ("\0", false);
 
@@ -215,11 +211,13 @@ internal sealed partial class LinkResolver
         _ => Unknowable,
     };
 
+    // A target that is not UTF-8 cannot be carried as a .NET string unchanged, and the changed path would lead
+    // elsewhere: it makes the path unresolvable.
     private static (string? Target, bool Exists) Decoded(ReadOnlySpan<byte> target)
     {
         try
         {
-            return (StrictUtf8.GetString(target), true);
+            return (RealPath.StrictUtf8.GetString(target), true);
         }
         catch (DecoderFallbackException)
         {

@@ -1,5 +1,6 @@
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -43,6 +44,21 @@ public static class SandboxSelector
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(bubblewrap);
         ArgumentNullException.ThrowIfNull(landlock);
+        try
+        {
+            return SelectFromProbes(settings, bubblewrap, landlock);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A trial could not even be wrapped (a workspace file the mount plan cannot place, such as a linked .env).
+            // That is the workspace's state, not the backend's: no sandbox, naming why. Falling back to another
+            // backend would let a file the agent planted choose a weaker sandbox for the next start.
+            return Unavailable(settings.Sandbox, $"sandbox not available: it cannot be prepared for the workspace: {UntrustedText.EscapeLine(e.Message)}");
+        }
+    }
+
+    private static SandboxSelection SelectFromProbes(AgentExecSettings settings, ISandboxBackendProbe bubblewrap, ISandboxBackendProbe landlock)
+    {
 
         var mode = settings.Sandbox;
         if (mode == SandboxMode.DangerFullAccess)

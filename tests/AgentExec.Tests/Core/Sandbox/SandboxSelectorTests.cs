@@ -22,6 +22,18 @@ public sealed class SandboxSelectorTests
     }
 
     [Fact]
+    public void A_trial_that_cannot_be_wrapped_for_the_workspace_leaves_no_sandbox_rather_than_another_backend()
+    {
+        var landlock = new StubBackendProbe(SandboxBackendKind.Landlock, null);
+
+        var selection = SandboxSelector.Select(Settings(SandboxBackendPreference.Auto), new UnwrappableProbe(), landlock);
+
+        Assert.False(selection.IsAvailable);
+        Assert.Equal(0, landlock.Calls);
+        Assert.Equal("sandbox not available: it cannot be prepared for the workspace: .env is a symbolic link\\nsecond line", selection.UnavailableReason);
+    }
+
+    [Fact]
     public void Auto_falls_back_to_landlock_and_says_why_bubblewrap_is_not_used()
     {
         var selection = SandboxSelector.Select(
@@ -142,4 +154,12 @@ public sealed class SandboxSelectorTests
         Sandbox = SandboxMode.WorkspaceWrite,
         SandboxBackend = backend,
     };
+
+    // What BubblewrapProbe meets when the mount plan refuses the workspace: Wrap throws before any trial runs.
+    private sealed class UnwrappableProbe : ISandboxBackendProbe
+    {
+        public SandboxBackendKind Backend => SandboxBackendKind.Bubblewrap;
+
+        public SandboxProbeResult Probe(AgentExecSettings settings) => throw new IOException(".env is a symbolic link\nsecond line");
+    }
 }
