@@ -1,5 +1,7 @@
 using System.Reflection;
 using AgentExec.Core.Pipeline;
+using AgentExec.Mcp.Mrtr;
+using AgentExec.Mcp.Session;
 using AgentExec.Mcp.Tools;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -35,6 +37,12 @@ public static class AgentExecMcpServer
                 // Returns when stdin ends: the connection is marked gone at once (Create watches the reader), so a
                 // handler waiting on an answer is released and the SDK's wait for in-flight handlers ends.
                 await server.RunAsync(cancellationToken).ConfigureAwait(false);
+
+                // Stopping for another reason (a signal) ends the session all the same: nobody can answer any more. Then
+                // wait for the calls that were waiting on a 2026-07-28 retry, which the SDK does not know of, to record
+                // how they ended (they end at once, their questions denied as disconnected).
+                connection.MarkDisconnected();
+                await connection.WhenTrackedWorkEndsAsync().ConfigureAwait(false);
             }
         }
     }
@@ -42,11 +50,15 @@ public static class AgentExecMcpServer
     /// <summary>Creates a server over an arbitrary transport (in-memory pipes in tests), watching it for disconnects.</summary>
     public static McpServer Create(ITransport transport, ExecPipeline pipeline, ClientConnection connection, TimeProvider timeProvider, ILoggerFactory loggerFactory)
     {
+        ArgumentNullException.ThrowIfNull(connection);
+        var ordered = new HandshakeOrderTransport(transport);
         var options = new McpServerOptions();
         Configure(options);
-        options.ToolCollection = [new ShellTool(pipeline, connection, timeProvider, loggerFactory.CreateLogger<ShellTool>())];
-        connection.Watch(transport.MessageReader.Completion);
-        return McpServer.Create(transport, options, loggerFactory);
+        options.Filters.Message.IncomingFilters.Add(ToolCallGate.Filter);
+        var suspendedCalls = new SuspendedCalls(pipeline, connection, timeProvider);
+        options.ToolCollection = [new ShellTool(pipeline, connection, suspendedCalls, timeProvider, loggerFactory.CreateLogger<ShellTool>())];
+        connection.Watch(ordered.MessageReader.Completion);
+        return McpServer.Create(ordered, options, loggerFactory);
     }
 
     private static void Configure(McpServerOptions options)

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace AgentExec.Mcp;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace AgentExec.Mcp;
 public sealed class ClientConnection : IDisposable
 {
     private readonly CancellationTokenSource _disconnected = new();
+    private readonly ConcurrentDictionary<Task, byte> _outliving = new();
 
     /// <summary>Cancelled once the client's input has ended.</summary>
     public CancellationToken Disconnected => _disconnected.Token;
@@ -30,6 +33,25 @@ public sealed class ClientConnection : IDisposable
             // Shut down already: nothing is waiting any more.
         }
     }
+
+    /// <summary>
+    /// Keeps track of work a call started that outlives the request which started it: under 2026-07-28 a call's
+    /// pipeline waits for the client's retry after its first request has answered <c>input_required</c>, so the SDK
+    /// knows nothing of it. Such work must end once the client is gone (link it to <see cref="Disconnected"/>).
+    /// </summary>
+    /// <param name="work">The work; it must not throw.</param>
+    public void Track(Task work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        _outliving.TryAdd(work, 0);
+        work.ContinueWith(done => _outliving.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Completes when every piece of tracked work has ended, so a server that stops does not exit before a suspended
+    /// call has recorded how it ended.
+    /// </summary>
+    public Task WhenTrackedWorkEndsAsync() => Task.WhenAll(_outliving.Keys);
 
     /// <inheritdoc />
     public void Dispose() => _disconnected.Dispose();

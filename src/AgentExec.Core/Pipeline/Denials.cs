@@ -61,6 +61,27 @@ internal static class Denials
         return sandboxed with { Status = ShellStatus.Denied, Approval = outcome, Message = message, AuditHead = recorder.Head };
     }
 
+    /// <summary>
+    /// An answer that arrived as a call of its own and matched no open question of that call (see
+    /// <see cref="UnmatchedAnswer"/>): recorded as a denial of that call, with nothing run.
+    /// </summary>
+    public static Task<ShellResult> UnmatchedAnswerAsync(CallRecorder recorder, UnmatchedAnswer why)
+    {
+        var (reason, message) = why switch
+        {
+            UnmatchedAnswer.DifferentCall => (
+                ApprovalReason.MalformedResponse,
+                "This retry answers an approval question that was asked about a different call (its command, working directory, "
+                + "timeout, justification or escalation differ), so nothing was run and no other call's result is returned. "
+                + "Retry with exactly the arguments of the call that was asked about."),
+            _ => (
+                ApprovalReason.NoResponse,
+                "The approval question this retry answers is no longer open (it was answered, timed out or was cancelled, or it "
+                + "never existed), so nothing was run. Call the tool again to be asked again."),
+        };
+        return DenyAsync(recorder, ShellStatus.Denied, message, ApprovalOutcome.DeniedByChannel(reason), null);
+    }
+
     private static string Explain(ApprovalOutcome outcome, PolicyEvaluation evaluation)
     {
         var why = outcome.Reason switch

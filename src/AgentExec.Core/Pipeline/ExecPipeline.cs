@@ -69,6 +69,25 @@ public sealed class ExecPipeline
     public Task<ShellResult> RejectAsync(string callId, string? commandLine, string error) =>
         RequestIntake.RejectAsync(Recorder(callId), commandLine, error);
 
+    /// <summary>
+    /// Records a call that carried an answer matching no open question of its own (SPEC.md "Protocol generations": a
+    /// retry whose state is unknown or expired, or whose arguments differ from the call that was asked about) and
+    /// returns its denial. The request is recorded as it arrived; nothing is judged or run.
+    /// </summary>
+    /// <param name="request">The call that carried the answer, validated like any call.</param>
+    /// <param name="why">Which way it failed to match.</param>
+    public async Task<ShellResult> RefuseUnmatchedAnswerAsync(ExecRequest request, UnmatchedAnswer why)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var recorder = Recorder(request.CallId);
+        if (!await recorder.ReceivedAsync(request).ConfigureAwait(false))
+        {
+            return Denials.AuditUnavailable(recorder, null);
+        }
+
+        return await Denials.UnmatchedAnswerAsync(recorder, why).ConfigureAwait(false);
+    }
+
     private async Task<ShellResult> ExecuteCallAsync(PipelineCall call)
     {
         // Receive: recorded before anything else, then the working directory resolved to where it really is.

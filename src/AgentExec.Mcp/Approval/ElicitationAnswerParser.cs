@@ -177,7 +177,8 @@ internal static class ElicitationAnswerParser
         note,
         AnswerShape: shape);
 
-    private static ApprovalOutcome Malformed(string why) =>
+    /// <summary>The denial for an answer outside the table, with what was wrong as its recorded shape.</summary>
+    public static ApprovalOutcome Malformed(string why) =>
         ApprovalOutcome.DeniedByChannel(ApprovalReason.MalformedResponse, "malformed: " + why);
 
     // JSON allows duplicate names and parsers disagree on which one wins; an answer that says two things is refused.

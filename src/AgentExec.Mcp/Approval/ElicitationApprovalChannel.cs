@@ -12,53 +12,39 @@ namespace AgentExec.Mcp.Approval;
 /// that SPEC.md's answer table (not the SDK's lenient typed result) decides.
 /// </summary>
 /// <remarks>
-/// Works for every protocol generation: under 2026-07-28 the SDK turns the request into an
-/// <c>input_required</c> result and resumes this same wait when the client retries the call, so the tool
-/// handler runs once and the command can neither run nor be audited twice.
+/// For the generations before 2026-07-28. Under 2026-07-28 the question travels in the call's <c>input_required</c>
+/// result instead (<see cref="Mrtr.InputRequiredApprovalChannel"/>), whose retries AgentExec binds to their calls.
 /// </remarks>
 internal sealed class ElicitationApprovalChannel(
     McpServer server,
     ProgressToken? progressToken,
     ClientConnection connection,
-    TimeProvider timeProvider) : IApprovalChannel
+    TimeProvider timeProvider) : McpApprovalChannel(server)
 {
     /// <summary>How often a waiting call reports progress; SPEC.md asks for at least every 10 s.</summary>
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />
-    public bool CanAsk => server.ClientCapabilities?.Elicitation?.Form is not null;
-
-    /// <inheritdoc />
-    public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
-
-    /// <inheritdoc />
-    public string Render(ApprovalQuestion question) => ApprovalMessage.Render(question);
-
-    /// <inheritdoc />
-    public async Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken)
+    public override async Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (connection.IsDisconnected)
+        using var wait = AnswerWait.Begin(connection, timeout, timeProvider, cancellationToken);
+        if (wait is null)
         {
-            return ApprovalOutcome.DeniedByChannel(ApprovalReason.Disconnected);
+            return AnswerWait.ClientGone;
         }
 
-        using var deadline = new CancellationTokenSource(timeout, timeProvider);
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token, connection.Disconnected);
         using var progress = ReportProgressWhileWaiting(wait.Token);
         try
         {
             // Cancelling `wait` makes the SDK send notifications/cancelled for this request (pre-2026 protocols).
-            var response = await server.SendRequestAsync(
+            var response = await Server.SendRequestAsync(
                 new JsonRpcRequest { Method = RequestMethods.ElicitationCreate, Params = ElicitationRequestBuilder.Build(question) },
                 wait.Token).ConfigureAwait(false);
             return ElicitationAnswerParser.Parse(ToElement(response.Result));
         }
         catch (OperationCanceledException)
         {
-            return ApprovalOutcome.DeniedByChannel(
-                connection.IsDisconnected ? ApprovalReason.Disconnected
-                : cancellationToken.IsCancellationRequested ? ApprovalReason.CallCancelled
-                : ApprovalReason.NoResponse);
+            return wait.Unanswered();
         }
         catch (McpProtocolException exception)
         {
@@ -80,8 +66,7 @@ internal sealed class ElicitationApprovalChannel(
 
     private IDisposable? ReportProgressWhileWaiting(CancellationToken stop)
     {
-        // Under 2026-07-28 the call has already answered input_required, so there is no open request to keep alive.
-        if (progressToken is not { } token || IsInputRequiredGeneration(server.NegotiatedProtocolVersion))
+        if (progressToken is not { } token)
         {
             return null;
         }
@@ -103,7 +88,7 @@ internal sealed class ElicitationApprovalChannel(
 
         try
         {
-            await server.NotifyProgressAsync(
+            await Server.NotifyProgressAsync(
                 token,
                 new ProgressNotificationValue { Progress = Interlocked.Increment(ref state.Ticks), Message = "waiting for the user's approval" },
                 cancellationToken: state.Stop).ConfigureAwait(false);
@@ -114,9 +99,6 @@ internal sealed class ElicitationApprovalChannel(
         {
         }
     }
-
-    private static bool IsInputRequiredGeneration(string? version) =>
-        version is not null && string.CompareOrdinal(version, "2026-07-28") >= 0;
 
     private sealed class ProgressState(CancellationToken stop)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
 using AgentExec.Mcp.Approval;
+using AgentExec.Mcp.Mrtr;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -12,7 +13,7 @@ namespace AgentExec.Mcp.Tools;
 /// The <c>shell</c> tool (SPEC.md "MCP tool shell"): maps a <c>tools/call</c> to an <see cref="ExecRequest"/> and an
 /// elicitation channel, runs the Core pipeline, renders the result. No policy lives here.
 /// </summary>
-internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection connection, TimeProvider timeProvider, ILogger logger) : McpServerTool
+internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection connection, SuspendedCalls suspendedCalls, TimeProvider timeProvider, ILogger logger) : McpServerTool
 {
     /// <summary>The tool's name.</summary>
     public const string Name = "shell";
@@ -68,6 +69,27 @@ internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection 
                 out var validationError))
         {
             return await RejectAsync(callId, request.Params?.Arguments, $"{ShellToolInput.FieldName(validationError!.Field)}: {validationError.Problem}").ConfigureAwait(false);
+        }
+
+        try
+        {
+            // A retry (2026-07-28) delivers an answer to its own call, or is refused; it never starts a call of its own.
+            if (RetryFields.Of(request.JsonRpcRequest) is { } retry)
+            {
+                return await suspendedCalls.ResumeAsync(retry, execRequest!, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (ProtocolGenerations.UsesInputRequired(request.Server.NegotiatedProtocolVersion))
+            {
+                return await suspendedCalls.StartAsync(execRequest!, request.Server, cancellationToken).ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // As below: the command did not run, and the agent is told so. InputRequired is the SDK's control flow.
+        catch (Exception exception) when (exception is not (OperationCanceledException or InputRequiredException))
+#pragma warning restore CA1031
+        {
+            LogInternalError(logger, exception);
+            return ShellToolResultRenderer.InternalError();
         }
 
         // A client that goes away must not leave a question waiting or a command running.

@@ -84,6 +84,38 @@ public sealed class SandboxRetryFlowTests
         }
     }
 
+    [BubblewrapFact]
+    public async Task Under_2026_07_28_the_retry_question_is_a_second_round_of_the_same_call()
+    {
+        // Arrange: untrusted asks before the sandboxed run, then again before the retry without the sandbox.
+        using var scenario = new SandboxScenario();
+        var (command, witness) = DeniedCommand(scenario);
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(scenario.Settings(policy: ApprovalPolicy.Untrusted)));
+        using var client = server.ConnectRaw();
+        var arguments = new JsonObject { ["command"] = command };
+
+        // Act: each input_required round is answered by a retry carrying the round's state.
+        await client.CallShellUnderInputRequiredAsync("round-0", (JsonObject)arguments.DeepClone());
+        var response = (await client.ReadResponseAsync("round-0"))["result"]!;
+        var states = new List<string>();
+        while (response["resultType"]?.GetValue<string>() == "input_required")
+        {
+            var key = Assert.Single(response["inputRequests"]!.AsObject()).Key;
+            states.Add(response["requestState"]!.GetValue<string>());
+            var id = $"round-{states.Count}";
+            await client.CallShellUnderInputRequiredAsync(id, (JsonObject)arguments.DeepClone(), states[^1], new JsonObject { [key] = JsonNode.Parse(Accept) });
+            response = (await client.ReadResponseAsync(id))["result"]!;
+        }
+
+        // Assert: two rounds with two states, one call, two runs (sandboxed, then without the sandbox).
+        Assert.Equal(2, states.Distinct().Count());
+        Assert.Equal("completed", response["structuredContent"]!["status"]!.GetValue<string>());
+        Assert.True(File.Exists(witness), "The approved retry did not run without the sandbox.");
+        Assert.Single(scenario.Audit.Events, e => e.Name == AuditEventNames.CallReceived);
+        Assert.Equal(2, scenario.Audit.Events.Count(e => e.Name == AuditEventNames.ElicitationSent));
+        Assert.Equal(2, scenario.Audit.Events.Count(e => e.Name == AuditEventNames.ExecutionStarted));
+    }
+
     [BubblewrapTheory]
     [InlineData(ApprovalPolicy.OnRequest)]
     [InlineData(ApprovalPolicy.Never)]

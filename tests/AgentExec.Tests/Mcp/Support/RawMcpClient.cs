@@ -19,7 +19,7 @@ internal sealed class RawMcpClient(Stream output, Stream input) : IDisposable
     public Task SendAsync(JsonObject message) => SendAsync(message.ToJsonString());
 
     /// <summary>Initializes with the given protocol version and capabilities (<c>{"elicitation":{}}</c> to allow questions).</summary>
-    public async Task InitializeAsync(string protocolVersion = "2025-06-18", string capabilities = """{"elicitation":{}}""")
+    public async Task InitializeAsync(string protocolVersion = "2025-06-18", string capabilities = """{"elicitation":{}}""", bool sayInitialized = true)
     {
         await SendAsync(new JsonObject
         {
@@ -34,6 +34,15 @@ internal sealed class RawMcpClient(Stream output, Stream input) : IDisposable
             },
         });
         await ReadResponseAsync("init");
+        if (sayInitialized)
+        {
+            await SayInitializedAsync();
+        }
+    }
+
+    /// <summary>Ends the handshake: <c>notifications/initialized</c>.</summary>
+    public async Task SayInitializedAsync()
+    {
         await SendAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
     }
 
@@ -50,6 +59,41 @@ internal sealed class RawMcpClient(Stream output, Stream input) : IDisposable
     }
 
     /// <summary>Waits for the server's next request or notification with this method.</summary>
+    /// <summary>
+    /// A <c>tools/call</c> as a 2026-07-28 client sends it, with no handshake: the protocol version and capabilities
+    /// in the request's own <c>_meta</c>; for a retry, the echoed <c>requestState</c> and the <c>inputResponses</c>.
+    /// </summary>
+    public Task CallShellUnderInputRequiredAsync(
+        string id,
+        JsonObject arguments,
+        JsonNode? requestState = null,
+        JsonNode? inputResponses = null,
+        string capabilities = """{"elicitation":{"form":{}}}""")
+    {
+        var parameters = new JsonObject
+        {
+            ["name"] = "shell",
+            ["arguments"] = arguments,
+            ["_meta"] = new JsonObject
+            {
+                ["io.modelcontextprotocol/protocolVersion"] = "2026-07-28",
+                ["io.modelcontextprotocol/clientCapabilities"] = JsonNode.Parse(capabilities),
+                ["io.modelcontextprotocol/clientInfo"] = new JsonObject { ["name"] = "raw", ["version"] = "0" },
+            },
+        };
+        if (requestState is not null)
+        {
+            parameters["requestState"] = requestState;
+        }
+
+        if (inputResponses is not null)
+        {
+            parameters["inputResponses"] = inputResponses;
+        }
+
+        return SendAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = "tools/call", ["params"] = parameters });
+    }
+
     public async Task<JsonObject> ReadMessageAsync(string method) =>
         await ReadMatchingAsync(message => message["method"]?.GetValue<string>() == method);
 

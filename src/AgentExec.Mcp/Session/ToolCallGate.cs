@@ -1,0 +1,34 @@
+using AgentExec.Mcp.Mrtr;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace AgentExec.Mcp.Session;
+
+/// <summary>
+/// The incoming message filter every <c>tools/call</c> passes before the SDK reads it: refuses a call made before the
+/// handshake ended, and takes the attacker-shaped MRTR fields out of the params (<see cref="RetryFields"/>).
+/// </summary>
+internal static class ToolCallGate
+{
+    /// <summary>The filter, for <c>McpServerOptions.Filters.Message.IncomingFilters</c>.</summary>
+    public static McpMessageFilter Filter { get; } = next => (context, cancellationToken) =>
+    {
+        if (context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall } call)
+        {
+            // Under the 2025 generations a client's capabilities (can it answer a question?) arrive with initialize
+            // and hold once it has said initialized; a call before that would be served without them. A 2026-07-28
+            // request carries its capabilities itself and has no handshake.
+            if (HandshakeOrderTransport.ReadBeforeInitialized(call) && !ProtocolGenerations.UsesInputRequired(call.Context?.ProtocolVersion))
+            {
+                throw new McpProtocolException(
+                    "tools/call before notifications/initialized: finish the initialize handshake first.",
+                    McpErrorCode.InvalidRequest);
+            }
+
+            RetryFields.MoveOutOfParams(call);
+        }
+
+        return next(context, cancellationToken);
+    };
+}
