@@ -81,11 +81,21 @@ internal sealed class SuspendedCalls(ExecPipeline pipeline, ClientConnection con
         }
 
         var answer = InputResponseReader.Read(retry.InputResponses, question.Key);
-        question.Call.ExpectAnotherQuestion();
-        if (!question.TryAnswer(answer))
+
+        // The retry's cancellation reaches the call before the answer does: a retry the client cancelled before it was
+        // handled cancels its call first, so the answer finds the call cancelled and cannot approve it. Linked only
+        // after the answer (in NextRoundAsync), an approval could set the command going in between, and a fast command
+        // would be done before the cancellation came to kill it.
+        using (cancellationToken.Register(static state => ((SuspendedCall)state!).Cancel(), question.Call))
         {
-            // It timed out or was cancelled between the lookup and now.
-            return await RefuseAsync(request, UnmatchedAnswer.QuestionNotOpen).ConfigureAwait(false);
+            question.Call.ExpectAnotherQuestion();
+            if (!question.TryAnswer(answer))
+            {
+                // Cancelling this retry ended the question (its call recorded call_cancelled), and a cancelled request
+                // gets no response (MCP). Otherwise it timed out or was cancelled between the lookup and now.
+                cancellationToken.ThrowIfCancellationRequested();
+                return await RefuseAsync(request, UnmatchedAnswer.QuestionNotOpen).ConfigureAwait(false);
+            }
         }
 
         return await NextRoundAsync(question.Call, cancellationToken).ConfigureAwait(false);

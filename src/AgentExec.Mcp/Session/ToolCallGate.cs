@@ -17,9 +17,11 @@ internal static class ToolCallGate
         if (context.JsonRpcMessage is JsonRpcRequest { Method: RequestMethods.ToolsCall } call)
         {
             // Under the 2025 generations a client's capabilities (can it answer a question?) arrive with initialize
-            // and hold once it has said initialized; a call before that would be served without them. A 2026-07-28
-            // request carries its capabilities itself and has no handshake.
-            if (HandshakeOrderTransport.ReadBeforeInitialized(call) && !ProtocolGenerations.UsesInputRequired(call.Context?.ProtocolVersion))
+            // and hold once it has said initialized; a call before that would be served without them. Saying
+            // initialized is not enough: with no initialize answered first, no protocol version was negotiated and
+            // no capabilities are known. A 2026-07-28 request carries its capabilities itself and has no handshake.
+            if (!ProtocolGenerations.UsesInputRequired(call.Context?.ProtocolVersion)
+                && (HandshakeOrderTransport.ReadBeforeInitialized(call) || context.Server.NegotiatedProtocolVersion is null))
             {
                 throw new McpProtocolException(
                     "tools/call before notifications/initialized: finish the initialize handshake first.",
