@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AgentExec.Tests.Mcp.Support;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -45,28 +44,14 @@ public sealed class ServeProcessTests
     {
         using var agentexec = new AgentExecProcess();
         var victim = Directory.CreateDirectory(Path.Combine(agentexec.Workspace, "victim")).FullName;
-        using var server = StartServer(agentexec);
+        await using var server = ServeProcess.Start(agentexec);
         var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var client = await McpClient.CreateAsync(
-            new StreamClientTransport(server.StandardInput.BaseStream, server.StandardOutput.BaseStream),
-            new McpClientOptions
-            {
-                ProtocolVersion = "2025-11-25",
-                Handlers = new McpClientHandlers
-                {
-                    ElicitationHandler = async (_, cancellationToken) =>
-                    {
-                        asked.TrySetResult();
-                        await Task.Delay(Timeout.Infinite, cancellationToken);
-                        return new ElicitResult { Action = "accept" };
-                    },
-                },
-            });
+        var client = await server.ConnectAsync(ElicitingClient.Holding(_ => asked.TrySetResult()));
 
         _ = client.CallToolAsync("shell", new Dictionary<string, object?> { ["command"] = "rm -rf victim" }).AsTask();
         await asked.Task.WaitAsync(Bounded);
-        server.StandardInput.Close();
-        await server.WaitForExitAsync(new CancellationTokenSource(Bounded).Token);
+        server.CloseInput();
+        Assert.True(await server.WaitForExitAsync(Bounded));
 
         Assert.True(Directory.Exists(victim));
         Assert.Contains("\"reason\":\"disconnected\"", await File.ReadAllTextAsync(agentexec.AuditLog), StringComparison.Ordinal);
@@ -84,45 +69,13 @@ public sealed class ServeProcessTests
         Assert.Contains("--workspace", result.StandardError, StringComparison.Ordinal);
     }
 
-    private static Process StartServer(AgentExecProcess agentexec)
-    {
-        var start = new ProcessStartInfo(AgentExecProcess.ExecutablePath)
-        {
-            WorkingDirectory = agentexec.Workspace,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = false,
-        };
-        foreach (var argument in ServeArguments(agentexec))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in agentexec.Environment())
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("agentexec did not start");
-    }
-
-    private static string[] ServeArguments(AgentExecProcess agentexec) =>
-        ["serve", "--sandbox", "danger-full-access", "--workspace", agentexec.Workspace, "--audit-log", agentexec.AuditLog];
-
     private static async Task<McpClient> ConnectAsync(AgentExecProcess agentexec, Func<ElicitRequestParams?, CancellationToken, ValueTask<ElicitResult>> onElicit)
     {
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "agentexec",
             Command = AgentExecProcess.ExecutablePath,
-            Arguments = ServeArguments(agentexec),
+            Arguments = ServeProcess.Arguments(agentexec),
             WorkingDirectory = agentexec.Workspace,
             EnvironmentVariables = agentexec.Environment(),
         });

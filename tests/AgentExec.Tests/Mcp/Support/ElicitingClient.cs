@@ -41,6 +41,25 @@ internal static class ElicitingClient
     public static McpClientOptions Accepting(Action onAsked, string? content = null, string? protocolVersion = ProtocolVersion) =>
         Answering("accept", content, protocolVersion, _ => onAsked());
 
+    /// <summary>
+    /// A client that never answers: each question, after <paramref name="onAsked"/> saw it, waits until the server
+    /// gives up on it (<c>notifications/cancelled</c>) or the client abandons the call (under 2026-07-28 the call's own
+    /// cancellation), as a human who walked away would leave it.
+    /// </summary>
+    public static McpClientOptions Holding(Action<ElicitRequestParams> onAsked, string? protocolVersion = ProtocolVersion) => new()
+    {
+        ProtocolVersion = protocolVersion,
+        Handlers = new McpClientHandlers
+        {
+            ElicitationHandler = async (request, cancellationToken) =>
+            {
+                onAsked(request!);
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+                throw new InvalidOperationException("an infinite wait ended without being cancelled");
+            },
+        },
+    };
+
     /// <summary>A client that declines every question, after showing it to <paramref name="onAsked"/>.</summary>
     public static McpClientOptions Declining(Action<ElicitRequestParams> onAsked, string? protocolVersion = ProtocolVersion) =>
         Answering("decline", null, protocolVersion, onAsked);

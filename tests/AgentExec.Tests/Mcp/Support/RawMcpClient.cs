@@ -18,6 +18,14 @@ internal sealed class RawMcpClient(Stream output, Stream input) : IDisposable
 
     public Task SendAsync(JsonObject message) => SendAsync(message.ToJsonString());
 
+    /// <summary>Sends <paramref name="line"/> as it is (it need not be UTF-8), then a newline.</summary>
+    public async Task SendBytesAsync(byte[] line)
+    {
+        await output.WriteAsync(line);
+        await output.WriteAsync("\n"u8.ToArray());
+        await output.FlushAsync();
+    }
+
     /// <summary>Initializes with the given protocol version and capabilities (<c>{"elicitation":{}}</c> to allow questions).</summary>
     public async Task InitializeAsync(string protocolVersion = "2025-06-18", string capabilities = """{"elicitation":{}}""", bool sayInitialized = true)
     {
@@ -100,6 +108,10 @@ internal sealed class RawMcpClient(Stream output, Stream input) : IDisposable
     /// <summary>Waits for the response to request <paramref name="id"/>.</summary>
     public async Task<JsonObject> ReadResponseAsync(string id) =>
         await ReadMatchingAsync(message => message["method"] is null && message["id"]?.ToJsonString() == JsonValue.Create(id).ToJsonString());
+
+    /// <summary>Waits for the response to the request whose id is <paramref name="id"/>, whatever its JSON type (a number, an odd string).</summary>
+    public async Task<JsonObject> ReadResponseToAsync(JsonNode id) =>
+        await ReadMatchingAsync(message => message["method"] is null && message["id"]?.ToJsonString() == id.ToJsonString());
 
     /// <summary>Waits for whichever comes first: the server's next <paramref name="method"/> message or the response to request <paramref name="id"/>.</summary>
     public async Task<JsonObject> ReadMessageOrResponseAsync(string method, string id) =>
