@@ -92,6 +92,8 @@ public sealed class ElicitationAnswerTableTests
     [InlineData("""[]""")]
     [InlineData("\"accept\"")]
     [InlineData("""true""")]
+    [InlineData("""{"action":"accept","content":{"reason":"\udc00"}}""")]
+    [InlineData("""{"action":"accept","content":{"deci\u017Fion":"denied"}}""")]
     public async Task A_malformed_answer_is_denied_and_the_command_does_not_run(string answer)
     {
         var (result, ran) = await AnswerRawAsync(answer);
