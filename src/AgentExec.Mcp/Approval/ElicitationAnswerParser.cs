@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
@@ -225,7 +226,11 @@ internal static class ElicitationAnswerParser
     }
 
     // JSON may escape half of a surrogate pair ("\ud800"), which no string can hold: JsonElement throws reading it.
-    private static bool IsUnicodeText(JsonElement answer)
+    // Only a \u escape can do that (the reader has already checked the UTF-8), so most answers need no walk.
+    private static bool IsUnicodeText(JsonElement answer) =>
+        JsonMarshal.GetRawUtf8Value(answer).IndexOf("\\u"u8) < 0 || EveryStringDecodes(answer);
+
+    private static bool EveryStringDecodes(JsonElement answer)
     {
         var pending = new Stack<JsonElement>();
         pending.Push(answer);
