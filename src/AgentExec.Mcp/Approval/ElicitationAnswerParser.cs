@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Text;
 
@@ -16,8 +18,31 @@ internal static class ElicitationAnswerParser
 
     private static readonly string[] SpecialContentKeys = ["scope", "decision", "reason"];
 
+    /// <summary>Maps the JSON-RPC result as the SDK hands it over (a JSON <c>null</c> arrives as a null node) to its outcome.</summary>
+    public static ApprovalOutcome Parse(JsonNode? result)
+    {
+        JsonElement answer;
+        try
+        {
+            answer = JsonSerializer.SerializeToElement(result, McpJsonContext.Default.JsonNode);
+        }
+        catch (JsonException)
+        {
+            // A node keeps a string escape that leaves half of a surrogate pair ("\ud800") but cannot write it out
+            // again: an answer with no text where the table wants words, not a failure of the client.
+            return Malformed("a key or string is not valid Unicode text");
+        }
+
+        return Parse(answer);
+    }
+
     /// <summary>Maps a raw answer to its outcome.</summary>
-    public static ApprovalOutcome Parse(JsonElement answer)
+    public static ApprovalOutcome Parse(JsonElement answer) =>
+        // The server's reading, Parse(JsonNode?), cannot write such text out again wherever it is in the answer; the
+        // element is held to the same rule, so an answer decides alike however it was read.
+        IsUnicodeText(answer) ? ParseAnswer(answer) : Malformed("a key or string is not valid Unicode text");
+
+    private static ApprovalOutcome ParseAnswer(JsonElement answer)
     {
         if (answer.ValueKind != JsonValueKind.Object)
         {
@@ -119,9 +144,12 @@ internal static class ElicitationAnswerParser
         foreach (var key in fields.Keys)
         {
             // "Scope" or "DECISION" would be a near miss that some client might mean: refuse rather than guess.
+            // OrdinalIgnoreCase leaves out the three non-ASCII letters that Unicode's case mappings turn into letters
+            // of these keys (U+017F's upper case is S, U+0131's is I, U+0130's lower case is i), so map them first.
+            var caseless = key.Replace('\u017F', 's').Replace('\u0131', 'i').Replace('\u0130', 'i');
             foreach (var special in SpecialContentKeys)
             {
-                if (!string.Equals(key, special, StringComparison.Ordinal) && string.Equals(key, special, StringComparison.OrdinalIgnoreCase))
+                if (!string.Equals(key, special, StringComparison.Ordinal) && string.Equals(caseless, special, StringComparison.OrdinalIgnoreCase))
                 {
                     return (null, $"content key \"{key}\" differs from \"{special}\" only in case");
                 }
@@ -193,6 +221,50 @@ internal static class ElicitationAnswerParser
                 duplicate = property.Name;
                 return false;
             }
+        }
+
+        return true;
+    }
+
+    // JSON may escape half of a surrogate pair ("\ud800"), which no string can hold: JsonElement throws reading it.
+    // Only a \u escape can do that (the reader has already checked the UTF-8), so most answers need no walk.
+    private static bool IsUnicodeText(JsonElement answer) =>
+        JsonMarshal.GetRawUtf8Value(answer).IndexOf("\\u"u8) < 0 || EveryStringDecodes(answer);
+
+    private static bool EveryStringDecodes(JsonElement answer)
+    {
+        var pending = new Stack<JsonElement>();
+        pending.Push(answer);
+        try
+        {
+            while (pending.TryPop(out var element))
+            {
+                switch (element.ValueKind)
+                {
+                    case JsonValueKind.String:
+                        _ = element.GetString();
+                        break;
+                    case JsonValueKind.Array:
+                        foreach (var item in element.EnumerateArray())
+                        {
+                            pending.Push(item);
+                        }
+
+                        break;
+                    case JsonValueKind.Object:
+                        foreach (var property in element.EnumerateObject())
+                        {
+                            _ = property.Name;
+                            pending.Push(property.Value);
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
 
         return true;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -40,7 +38,7 @@ internal sealed class ElicitationApprovalChannel(
             var response = await Server.SendRequestAsync(
                 new JsonRpcRequest { Method = RequestMethods.ElicitationCreate, Params = ElicitationRequestBuilder.Build(question) },
                 wait.Token).ConfigureAwait(false);
-            return ElicitationAnswerParser.Parse(ToElement(response.Result));
+            return ElicitationAnswerParser.Parse(response.Result);
         }
         catch (OperationCanceledException)
         {
@@ -59,10 +57,6 @@ internal sealed class ElicitationApprovalChannel(
                 exception.GetType().Name);
         }
     }
-
-    // A JSON-RPC result of null arrives as a null node; the answer table judges it like any other non-object.
-    private static JsonElement ToElement(JsonNode? node) =>
-        JsonSerializer.SerializeToElement(node, McpJsonContext.Default.JsonNode);
 
     private IDisposable? ReportProgressWhileWaiting(CancellationToken stop)
     {

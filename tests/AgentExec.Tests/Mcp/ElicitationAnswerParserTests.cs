@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
 using AgentExec.Mcp.Approval;
 
@@ -106,6 +107,43 @@ public sealed class ElicitationAnswerParserTests
 
         Assert.Equal(ApprovalDecision.Denied, outcome.Decision);
         Assert.Equal("not on main", outcome.Note);
+    }
+
+    // Found by the answer fuzzer (tests/AgentExec.Tests/Fuzz): JSON may escape half of a surrogate pair, which no
+    // string can hold; reading it threw instead of answering.
+    [Theory]
+    [InlineData("""{"action":"\ud800"}""")]
+    [InlineData("""{"\ud800":"accept"}""")]
+    [InlineData("""{"action":"accept","content":{"reason":"\udc00"}}""")]
+    [InlineData("""{"action":"accept","content":{"x\udbff":1}}""")]
+    [InlineData("""{"decision":"approved\ud800"}""")]
+    [InlineData("""{"action":"accept","_meta":{"x":"\ud800"}}""")]
+    [InlineData("""{"action":"accept","content":{"other":["\udc00"]}}""")]
+    public void An_answer_with_text_that_is_not_unicode_is_malformed_rather_than_an_exception(string answer)
+    {
+        var outcome = Parse(answer);
+        var throughTheSdkNode = ElicitationAnswerParser.Parse(JsonNode.Parse(answer));
+
+        Assert.Equal(ApprovalDecision.Denied, outcome.Decision);
+        Assert.Equal(ApprovalReason.MalformedResponse, outcome.Reason);
+        Assert.Equal(outcome, throughTheSdkNode);
+    }
+
+    // Found by the answer fuzzer: a key that Unicode's case mappings turn into scope, decision or reason is the same
+    // near miss as "Scope" (U+017F's upper case is S, U+0131's is I, U+0130's lower case is i), and was ignored as an
+    // unknown key, so {"deciſion":"denied"} approved the command.
+    [Theory]
+    [InlineData("""{"action":"accept","content":{"deci\u017Fion":"denied"}}""")]
+    [InlineData("""{"action":"accept","content":{"dec\u0131sion":"abort"}}""")]
+    [InlineData("""{"action":"accept","content":{"decis\u0130on":"denied"}}""")]
+    [InlineData("""{"action":"accept","content":{"\u017Fcope":"session"}}""")]
+    [InlineData("""{"action":"decline","content":{"rea\u017Fon":"x"}}""")]
+    public void A_content_key_that_is_a_table_key_under_a_unicode_case_mapping_is_malformed(string answer)
+    {
+        var outcome = Parse(answer);
+
+        Assert.Equal(ApprovalDecision.Denied, outcome.Decision);
+        Assert.Equal(ApprovalReason.MalformedResponse, outcome.Reason);
     }
 
     private static ApprovalOutcome Parse(string json)

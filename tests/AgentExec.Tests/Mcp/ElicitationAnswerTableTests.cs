@@ -92,6 +92,8 @@ public sealed class ElicitationAnswerTableTests
     [InlineData("""[]""")]
     [InlineData("\"accept\"")]
     [InlineData("""true""")]
+    [InlineData("""{"action":"accept","content":{"reason":"\udc00"}}""")]
+    [InlineData("""{"action":"accept","content":{"deci\u017Fion":"denied"}}""")]
     public async Task A_malformed_answer_is_denied_and_the_command_does_not_run(string answer)
     {
         var (result, ran) = await AnswerRawAsync(answer);
@@ -109,6 +111,25 @@ public sealed class ElicitationAnswerTableTests
 
         Assert.Equal("client_error", result["approval"]!["reason"]!.GetValue<string>());
         Assert.False(ran);
+    }
+
+    // Found by the answer fuzzer: past System.Text.Json's 64 levels the SDK cannot read the client's response line at
+    // all, so the answer never reaches the table; the question goes unanswered and times out, and nothing runs.
+    [Fact]
+    public async Task An_accept_nested_deeper_than_the_json_reader_allows_never_arrives_and_times_out()
+    {
+        using var scenario = new ShellScenario();
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline(approvalTimeout: TimeSpan.FromMilliseconds(500)));
+        var client = server.ConnectRaw();
+        await client.InitializeAsync();
+        await client.CallShellAsync("call-1", new JsonObject { ["command"] = ShellScenario.DangerousCommand });
+        var question = await client.ReadMessageAsync("elicitation/create");
+
+        await client.AnswerAsync(question, """{"action":"accept","_meta":{"x":""" + new string('[', 62) + new string(']', 62) + "}}");
+        var response = await client.ReadResponseAsync("call-1");
+
+        Assert.Equal("no_response", response["result"]!["structuredContent"]!["approval"]!["reason"]!.GetValue<string>());
+        Assert.False(scenario.CommandRan);
     }
 
     private static Task<(JsonNode Result, bool Ran)> AnswerRawAsync(string answer) =>
