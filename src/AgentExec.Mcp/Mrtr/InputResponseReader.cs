@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
 using AgentExec.Mcp.Approval;
@@ -28,7 +27,7 @@ internal static class InputResponseReader
                 return ElicitationAnswerParser.Malformed("inputResponses does not hold exactly the answer to this question");
             }
 
-            return ElicitationAnswerParser.Parse(JsonSerializer.SerializeToElement(answer, McpJsonContext.Default.JsonNode));
+            return ElicitationAnswerParser.Parse(answer);
         }
 #pragma warning disable CA1031 // A JSON tree the client shaped (duplicate keys surface lazily as exceptions) is a malformed answer.
         catch (Exception)
