@@ -71,42 +71,40 @@ internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection 
             return await RejectAsync(callId, request.Params?.Arguments, $"{ShellToolInput.FieldName(validationError!.Field)}: {validationError.Problem}").ConfigureAwait(false);
         }
 
+#pragma warning disable CA1031 // The pipeline should never throw; if it does, the command did not run, and the agent is told so.
         try
         {
-            // A retry (2026-07-28) delivers an answer to its own call, or is refused; it never starts a call of its own.
-            if (RetryFields.Of(request.JsonRpcRequest) is { } retry)
-            {
-                return await suspendedCalls.ResumeAsync(retry, execRequest!, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (ProtocolGenerations.UsesInputRequired(request.Server.NegotiatedProtocolVersion))
-            {
-                return await suspendedCalls.StartAsync(execRequest!, request.Server, cancellationToken).ConfigureAwait(false);
-            }
+            return await RunAsync(request, execRequest!, cancellationToken).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // As below: the command did not run, and the agent is told so. InputRequired is the SDK's control flow.
         catch (Exception exception) when (exception is not (OperationCanceledException or InputRequiredException))
 #pragma warning restore CA1031
         {
             LogInternalError(logger, exception);
             return ShellToolResultRenderer.InternalError();
         }
+    }
 
+    // A valid call runs one of three ways. A 2026-07-28 retry delivers an answer to its own call, or is refused: it
+    // never starts a call of its own. A first call under 2026-07-28 puts its questions in input_required results.
+    // Otherwise the questions are elicitation requests while this call stays open.
+    private Task<CallToolResult> RunAsync(RequestContext<CallToolRequestParams> request, ExecRequest execRequest, CancellationToken cancellationToken)
+    {
+        if (RetryFields.Of(request.JsonRpcRequest) is { } retry)
+        {
+            return suspendedCalls.ResumeAsync(retry, execRequest, cancellationToken);
+        }
+
+        return ProtocolGenerations.UsesInputRequired(request.Server.NegotiatedProtocolVersion)
+            ? suspendedCalls.StartAsync(execRequest, request.Server, cancellationToken)
+            : RunWhileAskingAsync(request, execRequest, cancellationToken);
+    }
+
+    private async Task<CallToolResult> RunWhileAskingAsync(RequestContext<CallToolRequestParams> request, ExecRequest execRequest, CancellationToken cancellationToken)
+    {
         // A client that goes away must not leave a question waiting or a command running.
         using var call = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, connection.Disconnected);
         var channel = new ElicitationApprovalChannel(request.Server, request.Params?.ProgressToken, connection, timeProvider);
-        ShellResult result;
-        try
-        {
-            result = await pipeline.ExecuteAsync(execRequest!, channel, observer: null, call.Token).ConfigureAwait(false);
-        }
-#pragma warning disable CA1031 // The pipeline should never throw; if it does, the command did not run, and the agent is told so.
-        catch (Exception exception) when (exception is not OperationCanceledException)
-#pragma warning restore CA1031
-        {
-            LogInternalError(logger, exception);
-            return ShellToolResultRenderer.InternalError();
-        }
+        var result = await pipeline.ExecuteAsync(execRequest, channel, observer: null, call.Token).ConfigureAwait(false);
 
         // The client cancelled the call: by MCP's rules it gets no response (the SDK sends none for a cancelled
         // handler). The pipeline has already killed the command and recorded the outcome.
