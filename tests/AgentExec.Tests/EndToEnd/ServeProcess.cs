@@ -36,6 +36,15 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once the process has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>What a client writes to the server: its stdin.</summary>
+    public Stream ClientOutput => _process.StandardInput.BaseStream;
+
+    /// <summary>What a client reads from the server: its stdout.</summary>
+    public Stream ClientInput => _process.StandardOutput.BaseStream;
+
     /// <summary>The last lines the server wrote to stderr, for a test's failure message.</summary>
     public string StandardErrorTail
     {
@@ -96,10 +105,10 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     /// <summary>Connects the SDK's own client over the process's stdin and stdout.</summary>
     public Task<McpClient> ConnectAsync(McpClientOptions options) =>
-        McpClient.CreateAsync(new StreamClientTransport(_process.StandardInput.BaseStream, _process.StandardOutput.BaseStream), options);
+        McpClient.CreateAsync(new StreamClientTransport(ClientOutput, ClientInput), options);
 
     /// <summary>Connects a hand-driven JSON-lines client that can send what the SDK client never would.</summary>
-    public RawMcpClient ConnectRaw() => new(_process.StandardInput.BaseStream, _process.StandardOutput.BaseStream);
+    public RawMcpClient ConnectRaw() => new(ClientOutput, ClientInput);
 
     /// <summary>Closes the server's stdin: what the server sees when its client dies.</summary>
     public void CloseInput() => _process.StandardInput.Close();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using AgentExec.Tests.Mcp.Support;
 
@@ -17,50 +16,21 @@ public sealed class ServeSuspendedCallsProcessTests
     {
         using var agentexec = new AgentExecProcess();
         var victim = Directory.CreateDirectory(Path.Combine(agentexec.Workspace, "victim")).FullName;
-        using var server = Start(agentexec);
-        using var client = new RawMcpClient(server.StandardInput.BaseStream, server.StandardOutput.BaseStream);
+        await using var server = ServeProcess.Start(agentexec, "--approval-timeout-ms", "600000");
+        using var client = server.ConnectRaw();
         for (var i = 0; i < 64; i++)
         {
             await client.CallShellUnderInputRequiredAsync($"call-{i}", new JsonObject { ["command"] = "rm -rf victim" });
             Assert.Equal("input_required", (await client.ReadResponseAsync($"call-{i}"))["result"]!["resultType"]!.GetValue<string>());
         }
 
-        server.StandardInput.Close();
-        await server.WaitForExitAsync(new CancellationTokenSource(Bounded).Token);
+        server.CloseInput();
+        Assert.True(await server.WaitForExitAsync(Bounded), "the server did not exit; stderr ends: " + server.StandardErrorTail);
 
         Assert.True(Directory.Exists(victim));
         var audit = await File.ReadAllLinesAsync(agentexec.AuditLog);
         var answers = audit.Select(line => JsonNode.Parse(line)!).Where(e => e["event"]!.GetValue<string>() == "answer").ToList();
         Assert.Equal(64, answers.Count(e => e["reason"]!.GetValue<string>() == "disconnected"));
         Assert.Equal(64, audit.Count(line => line.Contains("\"event\":\"denial\"", StringComparison.Ordinal)));
-    }
-
-    private static Process Start(AgentExecProcess agentexec)
-    {
-        var start = new ProcessStartInfo(AgentExecProcess.ExecutablePath)
-        {
-            WorkingDirectory = agentexec.Workspace,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = false,
-        };
-        foreach (var argument in new[] { "serve", "--sandbox", "danger-full-access", "--workspace", agentexec.Workspace, "--audit-log", agentexec.AuditLog, "--approval-timeout-ms", "600000" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in agentexec.Environment())
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("agentexec did not start");
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using AgentExec.Tests.EndToEnd;
 
 namespace AgentExec.Tests.Fuzz;
@@ -17,66 +15,19 @@ public sealed class JsonRpcFramingProcessTests
     {
         using var agentexec = new AgentExecProcess();
         var victim = Directory.CreateDirectory(Path.Combine(agentexec.Workspace, "victim")).FullName;
-        using var server = Start(agentexec);
-        var errors = new StringBuilder();
-        var draining = DrainAsync(server.StandardError, errors);
+
+        // Under untrusted, with a client that cannot be asked: a command that needs a human is denied at once.
+        await using var server = ServeProcess.Start(agentexec, "--approval-policy", "untrusted", "--approval-timeout-ms", "1000");
         IReadOnlyList<FramingLine>[] batches = [.. FuzzCorpus.JsonRpcBatches().Select(batch => (IReadOnlyList<FramingLine>)[FramingLine.Judge(batch.Bytes)])];
 
-        await using (var session = new FramingSession(server.StandardInput.BaseStream, server.StandardOutput.BaseStream))
+        await using (var session = new FramingSession(server.ClientOutput, server.ClientInput))
         {
             await FramingCheck.RunAsync(session, batches, () => server.HasExited);
-            server.StandardInput.Close();
-            await server.WaitForExitAsync(new CancellationTokenSource(FramingSession.DefaultPatience).Token);
+            server.CloseInput();
+            Assert.True(await server.WaitForExitAsync(FramingSession.DefaultPatience), "the server did not exit; stderr ends: " + server.StandardErrorTail);
         }
 
-        await draining;
-        Assert.True(server.ExitCode == 0, $"exit code {server.ExitCode}; stderr ends: {Tail(errors)}");
+        Assert.True(server.ExitCode == 0, $"exit code {server.ExitCode}; stderr ends: {server.StandardErrorTail}");
         Assert.True(Directory.Exists(victim), "a command that needed a human ran");
     }
-
-    // Under untrusted, with a client that cannot be asked: a command that needs a human is denied at once.
-    private static Process Start(AgentExecProcess agentexec)
-    {
-        var start = new ProcessStartInfo(AgentExecProcess.ExecutablePath)
-        {
-            WorkingDirectory = agentexec.Workspace,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        string[] arguments =
-        [
-            "serve", "--sandbox", "danger-full-access", "--approval-policy", "untrusted", "--approval-timeout-ms", "1000",
-            "--workspace", agentexec.Workspace, "--audit-log", agentexec.AuditLog,
-        ];
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in agentexec.Environment())
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("agentexec did not start");
-    }
-
-    // The server logs to stderr; read it all so that it never blocks on a full pipe, and keep it for the report.
-    private static async Task DrainAsync(StreamReader errors, StringBuilder kept)
-    {
-        while (await errors.ReadLineAsync() is { } line)
-        {
-            kept.AppendLine(line);
-        }
-    }
-
-    private static string Tail(StringBuilder text) => text.Length > 2000 ? text.ToString(text.Length - 2000, 2000) : text.ToString();
 }

@@ -23,7 +23,7 @@ public sealed class InputRequiredAttackTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         // All eight are written before any is answered.
         var retries = Enumerable.Range(0, 8).Select(i => $"retry-{i}").ToArray();
@@ -31,7 +31,7 @@ public sealed class InputRequiredAttackTests
         var results = new List<JsonNode>();
         foreach (var id in retries)
         {
-            results.Add(await ResultAsync(client, id));
+            results.Add(await client.ReadToolResultAsync(id));
         }
 
         Assert.Single(results, r => r["status"]!.GetValue<string>() == "completed");
@@ -61,11 +61,11 @@ public sealed class InputRequiredAttackTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(approvalTimeout: TimeSpan.FromMinutes(5)));
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
         var raw = responses.Replace("UPPERKEY", question.Key.ToUpperInvariant(), StringComparison.Ordinal).Replace("KEY", question.Key, StringComparison.Ordinal);
 
         await client.SendAsync(RetryJson("retry", Arguments(ShellScenario.DangerousCommand).ToJsonString(), $"\"{question.State}\"", raw));
-        var result = await ResultAsync(client, "retry");
+        var result = await client.ReadToolResultAsync("retry");
 
         Assert.True("denied" == result["status"]!.GetValue<string>(), label);
         Assert.Equal("malformed_response", result["approval"]!["reason"]!.GetValue<string>());
@@ -78,7 +78,7 @@ public sealed class InputRequiredAttackTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(approvalTimeout: TimeSpan.FromMinutes(5)));
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         // The same name twice, and the same name in another case: whichever one a reader keeps, nothing may run.
         var responses = Answer(question.Key, Accept).ToJsonString();
@@ -91,7 +91,7 @@ public sealed class InputRequiredAttackTests
         var cased = "{\"jsonrpc\":\"2.0\",\"id\":\"cased\",\"method\":\"tools/call\",\"params\":{\"name\":\"shell\",\"arguments\":{\"command\":\"rm -rf victim\"},"
             + $"\"_meta\":{Meta2026},\"requestState\":\"0123456789abcdef0123456789abcdef\",\"RequestState\":\"{question.State}\",\"inputResponses\":{responses}}}}}";
         await client.SendAsync(cased);
-        var caseVariant = await ResultAsync(client, "cased");
+        var caseVariant = await client.ReadToolResultAsync("cased");
 
         Assert.NotNull(duplicate["error"]);
         Assert.Equal("no_response", caseVariant["approval"]!["reason"]!.GetValue<string>());
@@ -100,7 +100,7 @@ public sealed class InputRequiredAttackTests
 
         // The session still works, and the question is still the client's to answer.
         await client.CallShellUnderInputRequiredAsync("retry", Arguments(ShellScenario.DangerousCommand), question.State, Answer(question.Key, Accept));
-        Assert.Equal("completed", (await ResultAsync(client, "retry"))["status"]!.GetValue<string>());
+        Assert.Equal("completed", (await client.ReadToolResultAsync("retry"))["status"]!.GetValue<string>());
     }
 
     [Fact]
@@ -109,13 +109,13 @@ public sealed class InputRequiredAttackTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(approvalTimeout: TimeSpan.FromMinutes(5)));
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         var inArguments = Arguments(ShellScenario.DangerousCommand);
         inArguments["requestState"] = question.State;
         inArguments["inputResponses"] = Answer(question.Key, Accept);
         await client.CallShellUnderInputRequiredAsync("in-arguments", inArguments);
-        var rejected = await ResultAsync(client, "in-arguments");
+        var rejected = await client.ReadToolResultAsync("in-arguments");
 
         var meta = JsonNode.Parse(Meta2026)!.AsObject();
         meta["requestState"] = question.State;
@@ -142,7 +142,7 @@ public sealed class InputRequiredAttackTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(approvalTimeout: TimeSpan.FromMinutes(5)));
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         // Responses to server requests that were never sent, with every id a server might have used.
         foreach (var id in new[] { "0", "1", "2", "\"1\"", "\"call\"", $"\"{question.Key}\"", $"\"{question.State}\"" })
@@ -164,27 +164,27 @@ public sealed class InputRequiredAttackTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(approvalTimeout: TimeSpan.FromMinutes(5)));
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         var bogus = Enumerable.Range(0, 100).Select(i => $"bogus-{i}").ToArray();
         await client.SendAsync(string.Join("\n", bogus.Select(id => RetryJson(id, Arguments(ShellScenario.DangerousCommand).ToJsonString(), $"\"{Guid.NewGuid():N}\"", Answer(question.Key, Accept).ToJsonString()))));
         foreach (var id in bogus)
         {
-            Assert.Equal("no_response", (await ResultAsync(client, id))["approval"]!["reason"]!.GetValue<string>());
+            Assert.Equal("no_response", (await client.ReadToolResultAsync(id))["approval"]!["reason"]!.GetValue<string>());
         }
 
         // An 8 MB state, and the real state with an extra character.
         await client.SendAsync(RetryJson("huge", Arguments(ShellScenario.DangerousCommand).ToJsonString(), $"\"{new string('a', 8 * 1024 * 1024)}\"", Answer(question.Key, Accept).ToJsonString()));
-        Assert.Equal("denied", (await ResultAsync(client, "huge"))["status"]!.GetValue<string>());
+        Assert.Equal("denied", (await client.ReadToolResultAsync("huge"))["status"]!.GetValue<string>());
         await client.SendAsync(RetryJson("near", Arguments(ShellScenario.DangerousCommand).ToJsonString(), $"\"{question.State} \"", Answer(question.Key, Accept).ToJsonString()));
-        Assert.Equal("denied", (await ResultAsync(client, "near"))["status"]!.GetValue<string>());
+        Assert.Equal("denied", (await client.ReadToolResultAsync("near"))["status"]!.GetValue<string>());
         await client.SendAsync(RetryJson("upper", Arguments(ShellScenario.DangerousCommand).ToJsonString(), $"\"{question.State.ToUpperInvariant()}\"", Answer(question.Key, Accept).ToJsonString()));
-        Assert.Equal("denied", (await ResultAsync(client, "upper"))["status"]!.GetValue<string>());
+        Assert.Equal("denied", (await client.ReadToolResultAsync("upper"))["status"]!.GetValue<string>());
 
         Assert.False(scenario.CommandRan);
         Assert.Equal(1, OpenQuestions(server));
         await client.CallShellUnderInputRequiredAsync("retry", Arguments(ShellScenario.DangerousCommand), question.State, Answer(question.Key, Accept));
-        Assert.Equal("completed", (await ResultAsync(client, "retry"))["status"]!.GetValue<string>());
+        Assert.Equal("completed", (await client.ReadToolResultAsync("retry"))["status"]!.GetValue<string>());
         Assert.Equal(0, OpenQuestions(server));
     }
 
@@ -194,7 +194,7 @@ public sealed class InputRequiredAttackTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(approvalTimeout: TimeSpan.FromMinutes(5)));
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         // Beyond the JSON reader's depth limit: the message cannot be read at all.
         var deep = new string('[', 5000) + new string(']', 5000);
@@ -206,7 +206,7 @@ public sealed class InputRequiredAttackTests
         await client.ReadResponseAsync("ping");
         Assert.False(scenario.CommandRan);
         await client.SendAsync(RetryJson("nested", Arguments(ShellScenario.DangerousCommand).ToJsonString(), $"\"{question.State}\"", $"{{\"{question.Key}\":{{\"action\":\"decline\",\"content\":{{\"x\":{nested}}}}}}}"));
-        var result = await ResultAsync(client, "nested");
+        var result = await client.ReadToolResultAsync("nested");
 
         Assert.Equal("user_declined", result["approval"]!["reason"]!.GetValue<string>());
         Assert.False(scenario.CommandRan);
@@ -219,7 +219,7 @@ public sealed class InputRequiredAttackTests
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
         var client = server.ConnectRaw();
         const string Slow = "sleep 3; rm -rf victim";
-        var question = await AskAsync(client, "call", Arguments(Slow));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(Slow));
         var started = scenario.Audit.WhenRecorded(AuditEventNames.ExecutionStarted);
         var finished = scenario.Audit.WhenRecorded(AuditEventNames.ExecutionFinished);
 
@@ -241,12 +241,12 @@ public sealed class InputRequiredAttackTests
         var calls = Enumerable.Range(0, 64).Select(i => $"call-{i}").ToArray();
         foreach (var id in calls)
         {
-            await AskAsync(client, id, Arguments(ShellScenario.DangerousCommand));
+            await client.AskUnderInputRequiredAsync(id, Arguments(ShellScenario.DangerousCommand));
         }
 
         // The 65th is over the limit.
         await client.CallShellUnderInputRequiredAsync("one-too-many", Arguments(ShellScenario.DangerousCommand));
-        Assert.Equal("too_many_pending", (await ResultAsync(client, "one-too-many"))["approval"]!["reason"]!.GetValue<string>());
+        Assert.Equal("too_many_pending", (await client.ReadToolResultAsync("one-too-many"))["approval"]!["reason"]!.GetValue<string>());
         Assert.Equal(64, OpenQuestions(server));
 
         client.Disconnect();
@@ -270,7 +270,7 @@ public sealed class InputRequiredAttackTests
         {
             for (var i = 0; i < 64; i++)
             {
-                await AskAsync(client, $"r{round}-{i}", Arguments(ShellScenario.DangerousCommand));
+                await client.AskUnderInputRequiredAsync($"r{round}-{i}", Arguments(ShellScenario.DangerousCommand));
             }
 
             Assert.Equal(64, OpenQuestions(server));
@@ -291,7 +291,7 @@ public sealed class InputRequiredAttackTests
         var command = scenario.Script("deny.sh", $"echo retried > {witness}");
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(scenario.Settings(policy: ApprovalPolicy.Untrusted)));
         using var client = server.ConnectRaw();
-        var first = await AskAsync(client, "call", Arguments(command));
+        var first = await client.AskUnderInputRequiredAsync("call", Arguments(command));
         await client.CallShellUnderInputRequiredAsync("round-1", Arguments(command), first.State, Answer(first.Key, Accept));
         var round1 = (await client.ReadResponseAsync("round-1"))["result"]!;
         Assert.Equal("input_required", round1["resultType"]!.GetValue<string>());
@@ -299,9 +299,9 @@ public sealed class InputRequiredAttackTests
 
         // The first round's state again (replayed), then the second round's state with the first round's key.
         await client.CallShellUnderInputRequiredAsync("replay", Arguments(command), first.State, Answer(first.Key, Accept));
-        var replay = await ResultAsync(client, "replay");
+        var replay = await client.ReadToolResultAsync("replay");
         await client.CallShellUnderInputRequiredAsync("old-key", Arguments(command), second.State, Answer(first.Key, Accept));
-        var oldKey = await ResultAsync(client, "old-key");
+        var oldKey = await client.ReadToolResultAsync("old-key");
 
         Assert.Equal("no_response", replay["approval"]!["reason"]!.GetValue<string>());
         Assert.Equal("malformed_response", oldKey["approval"]!["reason"]!.GetValue<string>());
@@ -317,13 +317,13 @@ public sealed class InputRequiredAttackTests
         var command = scenario.Script("deny.sh", $"echo retried >> {witness}");
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(scenario.Settings(policy: ApprovalPolicy.OnFailure)));
         using var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(command));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(command));
         await client.CallShellUnderInputRequiredAsync("retry", Arguments(command), question.State, Answer(question.Key, """{"action":"accept","content":{"scope":"session"}}"""));
-        var result = await ResultAsync(client, "retry");
+        var result = await client.ReadToolResultAsync("retry");
         Assert.Equal("approved", result["approval"]!["decision"]!.GetValue<string>());
 
         // The same call again asks again: nothing was remembered for the session.
-        await AskAsync(client, "again", Arguments(command));
+        await client.AskUnderInputRequiredAsync("again", Arguments(command));
         Assert.Single(File.ReadAllLines(witness));
     }
 
@@ -333,7 +333,7 @@ public sealed class InputRequiredAttackTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(approvalTimeout: TimeSpan.FromMinutes(5)));
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         // A 2025 handshake in the middle of a 2026 session, then a call without per-request metadata.
         await client.InitializeAsync("2025-06-18");
@@ -344,7 +344,7 @@ public sealed class InputRequiredAttackTests
         Assert.False(scenario.CommandRan);
         Assert.Equal(1, OpenQuestions(server));
         await client.CallShellUnderInputRequiredAsync("retry", Arguments(ShellScenario.DangerousCommand), question.State, Answer(question.Key, """{"action":"decline"}"""));
-        Assert.Equal("user_declined", (await ResultAsync(client, "retry"))["approval"]!["reason"]!.GetValue<string>());
+        Assert.Equal("user_declined", (await client.ReadToolResultAsync("retry"))["approval"]!["reason"]!.GetValue<string>());
     }
 
     [Fact]
@@ -361,7 +361,7 @@ public sealed class InputRequiredAttackTests
         arguments["justification"] = new string('j', 4 * 1024 * 1024);
         for (var round = 0; round < 3; round++)
         {
-            var question = await AskAsync(client, $"call-{round}", (JsonObject)arguments.DeepClone());
+            var question = await client.AskUnderInputRequiredAsync($"call-{round}", (JsonObject)arguments.DeepClone());
             await client.SendAsync(RetryJson($"retry-{round}", arguments.ToJsonString(), $"\"{question.State}\"", Answer(question.Key, Accept).ToJsonString())
                 + "\n" + $"{{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{{\"requestId\":\"retry-{round}\"}}}}");
             await WhenAsync(() => scenario.Audit.Events.Any(e => e.Name == AuditEventNames.Denial && e.Fields["call_id"]?.GetValue<string>() == $"call-{round}"));
@@ -393,20 +393,7 @@ public sealed class InputRequiredAttackTests
         "{\"jsonrpc\":\"2.0\",\"id\":\"" + id + "\",\"method\":\"tools/call\",\"params\":{\"name\":\"shell\",\"arguments\":" + arguments
         + ",\"_meta\":" + Meta2026 + ",\"requestState\":" + requestState + ",\"inputResponses\":" + inputResponses + "}}";
 
-    private static async Task<(string State, string Key)> AskAsync(RawMcpClient client, string id, JsonObject arguments)
-    {
-        await client.CallShellUnderInputRequiredAsync(id, arguments);
-        var result = (await client.ReadResponseAsync(id))["result"]!;
-        Assert.True("input_required" == result["resultType"]?.GetValue<string>(), result.ToJsonString());
-        var request = Assert.Single(result["inputRequests"]!.AsObject());
-        return (result["requestState"]!.GetValue<string>(), request.Key);
-    }
 
-    private static async Task<JsonNode> ResultAsync(RawMcpClient client, string id)
-    {
-        var response = await client.ReadResponseAsync(id);
-        return response["result"]?["structuredContent"] ?? throw new Xunit.Sdk.XunitException("no result: " + response.ToJsonString());
-    }
 
     // The server's books, read by reflection: how many questions are out with the client.
     private static int OpenQuestions(InMemoryMcpServer server)

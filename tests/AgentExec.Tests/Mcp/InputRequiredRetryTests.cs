@@ -20,12 +20,12 @@ public sealed class InputRequiredRetryTests
         var other = Directory.CreateDirectory(Path.Combine(scenario.Workspace, "other")).FullName;
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
         var client = server.ConnectRaw();
-        var victimQuestion = await AskAsync(client, "victim-call", Arguments(ShellScenario.DangerousCommand));
-        await AskAsync(client, "other-call", Arguments("rm -rf other"));
+        var victimQuestion = await client.AskUnderInputRequiredAsync("victim-call", Arguments(ShellScenario.DangerousCommand));
+        await client.AskUnderInputRequiredAsync("other-call", Arguments("rm -rf other"));
 
         // The answer to "rm -rf victim", sent with the arguments of "rm -rf other".
         await client.CallShellUnderInputRequiredAsync("forged", Arguments("rm -rf other"), victimQuestion.State, Answer(victimQuestion.Key, Accept));
-        var forged = await ResultAsync(client, "forged");
+        var forged = await client.ReadToolResultAsync("forged");
 
         Assert.Equal("denied", forged["status"]!.GetValue<string>());
         Assert.Equal("malformed_response", forged["approval"]!["reason"]!.GetValue<string>());
@@ -39,7 +39,7 @@ public sealed class InputRequiredRetryTests
 
         // The question stays open for its own call, whose retry still gets its own result.
         await client.CallShellUnderInputRequiredAsync("victim-retry", Arguments(ShellScenario.DangerousCommand), victimQuestion.State, Answer(victimQuestion.Key, Accept));
-        var own = await ResultAsync(client, "victim-retry");
+        var own = await client.ReadToolResultAsync("victim-retry");
         Assert.Equal("completed", own["status"]!.GetValue<string>());
         Assert.True(scenario.CommandRan);
         Assert.True(Directory.Exists(other));
@@ -61,10 +61,10 @@ public sealed class InputRequiredRetryTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         await client.CallShellUnderInputRequiredAsync("retry", JsonNode.Parse(retryArguments)!.AsObject(), question.State, Answer(question.Key, Accept));
-        var result = await ResultAsync(client, "retry");
+        var result = await client.ReadToolResultAsync("retry");
 
         Assert.True("denied" == result["status"]!.GetValue<string>(), $"changing {field} was accepted");
         Assert.Equal("malformed_response", result["approval"]!["reason"]!.GetValue<string>());
@@ -77,7 +77,7 @@ public sealed class InputRequiredRetryTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         // The defaults spelled out, in another order: the same call.
         var spelledOut = new JsonObject
@@ -88,7 +88,7 @@ public sealed class InputRequiredRetryTests
             ["command"] = ShellScenario.DangerousCommand,
         };
         await client.CallShellUnderInputRequiredAsync("retry", spelledOut, question.State, Answer(question.Key, Accept));
-        var result = await ResultAsync(client, "retry");
+        var result = await client.ReadToolResultAsync("retry");
 
         Assert.Equal("completed", result["status"]!.GetValue<string>());
         Assert.True(scenario.CommandRan);
@@ -100,12 +100,12 @@ public sealed class InputRequiredRetryTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         await client.CallShellUnderInputRequiredAsync("first", Arguments(ShellScenario.DangerousCommand), question.State, Answer(question.Key, Accept));
-        var first = await ResultAsync(client, "first");
+        var first = await client.ReadToolResultAsync("first");
         await client.CallShellUnderInputRequiredAsync("second", Arguments(ShellScenario.DangerousCommand), question.State, Answer(question.Key, Accept));
-        var second = await ResultAsync(client, "second");
+        var second = await client.ReadToolResultAsync("second");
 
         Assert.Equal("completed", first["status"]!.GetValue<string>());
         Assert.Equal("denied", second["status"]!.GetValue<string>());
@@ -121,13 +121,13 @@ public sealed class InputRequiredRetryTests
         var clock = new ManualTimeProvider();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(approvalTimeout: TimeSpan.FromSeconds(30)), clock);
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
         var denied = scenario.Audit.WhenRecorded(AuditEventNames.Denial);
 
         clock.Advance(TimeSpan.FromSeconds(31));
         await denied.WaitAsync(TimeSpan.FromSeconds(15));
         await client.CallShellUnderInputRequiredAsync("late", Arguments(ShellScenario.DangerousCommand), question.State, Answer(question.Key, Accept));
-        var late = await ResultAsync(client, "late");
+        var late = await client.ReadToolResultAsync("late");
 
         Assert.Equal("no_response", EventsOf(scenario, "call").Single(e => e.Name == AuditEventNames.Answer).Fields["reason"]!.GetValue<string>());
         Assert.Equal("denied", late["status"]!.GetValue<string>());
@@ -145,10 +145,10 @@ public sealed class InputRequiredRetryTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         await client.CallShellUnderInputRequiredAsync("forged", Arguments(ShellScenario.DangerousCommand), JsonNode.Parse(state), Answer(question.Key, Accept));
-        var forged = await ResultAsync(client, "forged");
+        var forged = await client.ReadToolResultAsync("forged");
 
         Assert.Equal("denied", forged["status"]!.GetValue<string>());
         Assert.Equal("no_response", forged["approval"]!["reason"]!.GetValue<string>());
@@ -177,10 +177,10 @@ public sealed class InputRequiredRetryTests
         // A five-minute approval timeout: the denial arrives within the raw client's 15-second read, so not by timing out.
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(approvalTimeout: TimeSpan.FromMinutes(5)));
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         await client.CallShellUnderInputRequiredAsync("retry", Arguments(ShellScenario.DangerousCommand), question.State, JsonNode.Parse(responses.Replace("KEY", question.Key, StringComparison.Ordinal)));
-        var result = await ResultAsync(client, "retry");
+        var result = await client.ReadToolResultAsync("retry");
 
         Assert.Equal("denied", result["status"]!.GetValue<string>());
         Assert.Equal("malformed_response", result["approval"]!["reason"]!.GetValue<string>());
@@ -194,10 +194,10 @@ public sealed class InputRequiredRetryTests
         using var scenario = new ShellScenario();
         await using var server = InMemoryMcpServer.Start(scenario.Pipeline(approvalTimeout: TimeSpan.FromMinutes(5)));
         var client = server.ConnectRaw();
-        var question = await AskAsync(client, "call", Arguments(ShellScenario.DangerousCommand));
+        var question = await client.AskUnderInputRequiredAsync("call", Arguments(ShellScenario.DangerousCommand));
 
         await client.CallShellUnderInputRequiredAsync("retry", Arguments(ShellScenario.DangerousCommand), question.State);
-        var result = await ResultAsync(client, "retry");
+        var result = await client.ReadToolResultAsync("retry");
 
         Assert.Equal("malformed_response", result["approval"]!["reason"]!.GetValue<string>());
         Assert.False(scenario.CommandRan);
@@ -227,19 +227,7 @@ public sealed class InputRequiredRetryTests
 
     private static JsonObject Answer(string key, string answer) => new() { [key] = JsonNode.Parse(answer) };
 
-    // Puts a call that needs a human and returns the state and answer key of its input_required result.
-    private static async Task<(string State, string Key)> AskAsync(RawMcpClient client, string id, JsonObject arguments)
-    {
-        await client.CallShellUnderInputRequiredAsync(id, arguments);
-        var result = (await client.ReadResponseAsync(id))["result"]!;
-        Assert.Equal("input_required", result["resultType"]!.GetValue<string>());
-        var request = Assert.Single(result["inputRequests"]!.AsObject());
-        Assert.Equal("elicitation/create", request.Value!["method"]!.GetValue<string>());
-        return (result["requestState"]!.GetValue<string>(), request.Key);
-    }
 
-    private static async Task<JsonNode> ResultAsync(RawMcpClient client, string id) =>
-        (await client.ReadResponseAsync(id))["result"]!["structuredContent"]!;
 
     private static List<AuditEvent> EventsOf(ShellScenario scenario, string callId) =>
         scenario.Audit.Events.Where(e => e.Fields["call_id"]?.GetValue<string>() == callId).ToList();

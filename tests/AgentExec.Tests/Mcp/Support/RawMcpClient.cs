@@ -102,6 +102,27 @@ internal sealed class RawMcpClient(Stream output, Stream input) : IDisposable
         return SendAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = "tools/call", ["params"] = parameters });
     }
 
+    /// <summary>
+    /// Puts a 2026-07-28 call that needs a human and returns the <c>requestState</c> and the answer key of its
+    /// <c>input_required</c> result (one <c>elicitation/create</c> input request).
+    /// </summary>
+    public async Task<(string State, string Key)> AskUnderInputRequiredAsync(string id, JsonObject arguments)
+    {
+        await CallShellUnderInputRequiredAsync(id, arguments);
+        var result = (await ReadResponseAsync(id))["result"]!;
+        Assert.True("input_required" == result["resultType"]?.GetValue<string>(), result.ToJsonString());
+        var request = Assert.Single(result["inputRequests"]!.AsObject());
+        Assert.Equal("elicitation/create", request.Value!["method"]!.GetValue<string>());
+        return (result["requestState"]!.GetValue<string>(), request.Key);
+    }
+
+    /// <summary>The <c>structuredContent</c> of the tool result answering <paramref name="id"/>.</summary>
+    public async Task<JsonNode> ReadToolResultAsync(string id)
+    {
+        var response = await ReadResponseAsync(id);
+        return response["result"]?["structuredContent"] ?? throw new Xunit.Sdk.XunitException("no tool result: " + response.ToJsonString());
+    }
+
     public async Task<JsonObject> ReadMessageAsync(string method) =>
         await ReadMatchingAsync(message => message["method"]?.GetValue<string>() == method);
 
