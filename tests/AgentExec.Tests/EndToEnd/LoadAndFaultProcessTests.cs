@@ -33,11 +33,16 @@ public sealed class LoadAndFaultProcessTests(ITestOutputHelper output)
     private const string SequentialCallsVariable = "AGENTEXEC_TEST_SEQUENTIAL_CALLS";
     private const int DefaultSequentialCalls = 1_000;
 
-    /// <summary>The sequential warm-up is over when 250 more calls moved the resident set by less than 1 MiB, after 500 to 2,000 calls.</summary>
+    /// <summary>
+    /// The sequential warm-up is over when 250 more calls moved the resident set by less than 1 MiB, after 1,500 to
+    /// 3,000 calls. Not sooner: on a quiet machine the resident set pauses near 72 MiB at 250 to 500 calls and reaches
+    /// its plateau near 79 MiB only after about 1,250 (the JIT-hosted test binary's tiering and the runtime's pools), so
+    /// a pause seen earlier is not yet the settled server.
+    /// </summary>
     private const int SequentialSettleCalls = 250;
     private const double SequentialSettledMiB = 1;
-    private const int SequentialMinWarmUpCalls = 500;
-    private const int SequentialMaxWarmUpCalls = 2_000;
+    private const int SequentialMinWarmUpCalls = 1_500;
+    private const int SequentialMaxWarmUpCalls = 3_000;
 
     /// <summary>
     /// Measured: 61 MiB at start, settled at 79.4 to 80.8 MiB after 500 to 1,750 calls, then 0.1 to 0.2 MiB more over
@@ -373,8 +378,8 @@ public sealed class LoadAndFaultProcessTests(ITestOutputHelper output)
         await using var client = await server.ConnectAsync(new McpClientOptions { ProtocolVersion = ElicitingClient.ProtocolVersion });
         var stopwatch = Stopwatch.StartNew();
 
-        // The warm-up runs until the resident set has settled (moved less than 1 MiB over the last 250 calls), which
-        // took 500 to 1,750 calls in the runs measured; a server that never settles is measured after 2,000.
+        // The warm-up runs until the resident set has settled (moved less than 1 MiB over the last 250 calls), and at
+        // least 1,500 calls (see SequentialMinWarmUpCalls); a server that never settles is measured after 3,000.
         var warmUp = 0;
         var previous = server.Memory;
         while (true)
