@@ -21,4 +21,11 @@ public sealed record SandboxInvocation(
 {
     /// <summary>The user config's limits; they size the private <c>/tmp</c> and <c>/dev/shm</c> (<see cref="PrivateTmpfsSizes"/>).</summary>
     public ResourceLimits Limits { get; init; } = ResourceLimits.None;
+
+    /// <summary>
+    /// The host-side Unix socket of this call's egress proxy (SPEC.md "Network allow-list"), or null when the call has
+    /// no allow-list. When set, <see cref="Network"/> is false: the command keeps its private network namespace and
+    /// reaches the outside only through this socket, relayed from a loopback port inside the sandbox.
+    /// </summary>
+    public string? EgressSocketPath { get; init; }
 }
