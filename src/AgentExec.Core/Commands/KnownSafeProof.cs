@@ -448,15 +448,21 @@ internal static class KnownSafeProof
                 return $"PATH holds the relative entry `{entry}`, where the agent could plant {program}";
             }
 
+            // The candidate is looked up before its directory is judged, because that one look-up also tells the
+            // directory's real path when the walk met no link (LinkResolver.TryRealPath); the answers are the same in
+            // either order.
+            var candidate = Path.Join(entry, program);
+            var candidateResolved = links.TryResolve(candidate, out var resolved, out var candidateExists);
             if (IsInsideWritableRoot(entry, context, links))
             {
                 return $"PATH holds {entry}, which the agent can write";
             }
 
-            var candidate = Path.Join(entry, program);
-            if (File.Exists(candidate))
+            // A resolved path that does not exist is not there for bash either; one that could not be resolved is
+            // asked about as before. File.Exists also tells a directory of that name from a program.
+            if ((!candidateResolved || candidateExists) && File.Exists(candidate))
             {
-                var real = links.TryResolve(candidate, out var resolved, out _) ? resolved : candidate;
+                var real = candidateResolved ? resolved! : candidate;
                 return IsInsideWritableRoot(real, context, links) ? $"{program} resolves to {real}, which the agent can write" : null;
             }
         }
@@ -467,7 +473,7 @@ internal static class KnownSafeProof
 
     private static bool IsInsideWritableRoot(string path, AnalysisContext context, LinkResolver links)
     {
-        var resolved = links.TryResolve(path, out var real, out _) ? real : path;
+        var resolved = links.TryRealPath(path, out var real) ? real : path;
         return context.WritableRoots.Any(root => RealPath.IsSameOrInside(path, root) || RealPath.IsSameOrInside(resolved, root));
     }
 

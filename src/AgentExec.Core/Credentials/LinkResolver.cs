@@ -47,6 +47,10 @@ internal sealed partial class LinkResolver
     private readonly Dictionary<string, (string? Target, bool Exists)> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (bool Resolved, string? RealPath, bool Exists)> _paths = new(StringComparer.Ordinal);
 
+    // Directories that an answered LinkFreeLookup showed to be their own real path: every proper prefix of a path the
+    // kernel walked without meeting a link is either a directory that is not a link, or missing (kept as written).
+    private readonly HashSet<string> _linkFreePrefixes = new(StringComparer.Ordinal);
+
     /// <summary>Resolves every symbolic link in an absolute path; a tail that does not exist is kept as written (see <see cref="RealPath.TryResolve"/>).</summary>
     /// <param name="absolutePath">An absolute path; <c>.</c> and <c>..</c> are allowed and applied after resolving.</param>
     /// <param name="realPath">The resolved path, normalised, without a trailing separator.</param>
@@ -63,13 +67,42 @@ internal sealed partial class LinkResolver
 
         if (!_paths.TryGetValue(absolutePath, out var answer))
         {
-            answer = Path.IsPathFullyQualified(absolutePath) ? Walk(absolutePath) : (false, null, false);
+            var linkFree = LinkFreeLookup.Ask(absolutePath);
+            answer = linkFree switch
+            {
+                // One system call instead of one per component: the common case of a path without links.
+                LinkFreeLookup.Answer.ExistsWithoutLinks => (true, absolutePath, true),
+                LinkFreeLookup.Answer.MissingWithoutLinks => (true, absolutePath, false),
+                _ => Path.IsPathFullyQualified(absolutePath) ? Walk(absolutePath) : (false, null, false),
+            };
             _paths[absolutePath] = answer;
+            if (linkFree != LinkFreeLookup.Answer.Unanswered)
+            {
+                RememberLinkFreePrefixes(absolutePath);
+            }
         }
 
         realPath = answer.RealPath;
         exists = answer.Exists;
         return answer.Resolved;
+    }
+
+    /// <summary>
+    /// The real path of <paramref name="absolutePath"/> when only the path matters, not whether it exists: answered
+    /// without a system call for a directory that an earlier look-up of a longer path already walked without meeting a
+    /// link, else as <see cref="TryResolve"/> answers.
+    /// </summary>
+    /// <returns>False when the path cannot be resolved (see <see cref="TryResolve"/>).</returns>
+    public bool TryRealPath(string absolutePath, [NotNullWhen(true)] out string? realPath)
+    {
+        ArgumentNullException.ThrowIfNull(absolutePath);
+        if (_linkFreePrefixes.Contains(absolutePath))
+        {
+            realPath = absolutePath;
+            return true;
+        }
+
+        return TryResolve(absolutePath, out realPath, out _);
     }
 
     /// <summary>
@@ -89,6 +122,18 @@ internal sealed partial class LinkResolver
         return ReferenceEquals(target, Unknowable.Target)
             ? throw new IOException($"{absolutePath} cannot be examined, or its link target is not UTF-8")
             : target;
+    }
+
+    private void RememberLinkFreePrefixes(string canonicalPath)
+    {
+        for (var end = canonicalPath.LastIndexOf('/'); end > 0; end = canonicalPath.LastIndexOf('/', end - 1))
+        {
+            if (!_linkFreePrefixes.Add(canonicalPath[..end]))
+            {
+                // Its own prefixes were added with it.
+                return;
+            }
+        }
     }
 
     private (bool Resolved, string? RealPath, bool Exists) Walk(string absolutePath)

@@ -47,6 +47,10 @@ public sealed class LinkResolverTests : IDisposable
         "{R}/chain/file",
         "{R}/a/b/to-file",
         "{R}/a/b/to-file/..",
+        "{R}/a/b/missing",
+        "{R}/a/b/file/deeper",
+        "{R}/relative/b/missing",
+        "{R}/absolute",
         "/",
         "/..",
         "/proc/self/cwd",
@@ -68,6 +72,52 @@ public sealed class LinkResolverTests : IDisposable
 
         Assert.Equal(expected, first);
         Assert.Equal(expected, again);
+    }
+
+    [Theory]
+    [InlineData("a/b/file", nameof(LinkFreeLookup.Answer.ExistsWithoutLinks))]
+    [InlineData("a/b", nameof(LinkFreeLookup.Answer.ExistsWithoutLinks))]
+    [InlineData("a/b/missing", nameof(LinkFreeLookup.Answer.MissingWithoutLinks))]
+    [InlineData("missing/deeper", nameof(LinkFreeLookup.Answer.MissingWithoutLinks))]
+    [InlineData("f/x", nameof(LinkFreeLookup.Answer.MissingWithoutLinks))]
+    [InlineData("relative/b/file", nameof(LinkFreeLookup.Answer.Unanswered))]
+    [InlineData("relative/b/missing", nameof(LinkFreeLookup.Answer.Unanswered))]
+    [InlineData("a/b/to-file", nameof(LinkFreeLookup.Answer.Unanswered))]
+    [InlineData("dangling", nameof(LinkFreeLookup.Answer.Unanswered))]
+    [InlineData("a/up/b", nameof(LinkFreeLookup.Answer.Unanswered))]
+    [InlineData("a/./b", nameof(LinkFreeLookup.Answer.Unanswered))]
+    [InlineData("a/b/../b", nameof(LinkFreeLookup.Answer.Unanswered))]
+    [InlineData("a//b", nameof(LinkFreeLookup.Answer.Unanswered))]
+    [InlineData("a/b/", nameof(LinkFreeLookup.Answer.Unanswered))]
+    public void The_one_call_look_up_answers_only_a_canonical_path_it_walked_without_a_link(string name, string expected)
+    {
+        var path = _root.Path + "/" + name;
+
+        Assert.Equal(Enum.Parse<LinkFreeLookup.Answer>(expected), LinkFreeLookup.Ask(path));
+    }
+
+    [Fact]
+    public void A_directory_is_its_own_real_path_without_a_system_call_only_after_a_longer_path_walked_it_without_a_link()
+    {
+        var links = new LinkResolver();
+        Assert.True(links.TryResolve(_root.File("a", "b", "missing"), out _, out var exists));
+        Assert.False(exists);
+
+        // Replace a walked directory with a link: the answer remembered for this analysis still names the directory
+        // (what the disk said when it was asked), and a fresh analysis sees the link.
+        Directory.Move(_root.File("a"), _root.File("moved"));
+        File.CreateSymbolicLink(_root.File("a"), _root.File("moved"));
+
+        Assert.True(links.TryRealPath(_root.File("a", "b"), out var remembered));
+        Assert.Equal(_root.File("a", "b"), remembered);
+        Assert.True(new LinkResolver().TryRealPath(_root.File("a", "b"), out var fresh));
+        Assert.Equal(_root.File("moved", "b"), fresh);
+
+        // A prefix of a path whose walk met a link is never taken as its own real path.
+        var viaLink = new LinkResolver();
+        Assert.True(viaLink.TryResolve(_root.File("relative", "b", "file"), out _, out _));
+        Assert.True(viaLink.TryRealPath(_root.File("relative", "b"), out var throughLink));
+        Assert.Equal(_root.File("moved", "b"), throughLink);
     }
 
     [Theory]
