@@ -12,8 +12,8 @@ namespace AgentExec.Core.Settings;
 /// <para>Precedence is flag &gt; <c>AGENTEXEC_&lt;KEY&gt;</c> &gt; user config &gt; default, per key.</para>
 /// <para>
 /// A user config that resolves inside the workspace (before or after following symbolic links) is a workspace config:
-/// the agent can write it, so only its <c>prompt</c> and <c>forbidden</c> rules count and its other keys are ignored with
-/// a warning. The rules themselves are held and reloaded by <see cref="RuleBook"/>; this type only checks, at start-up,
+/// the agent can write it, so only its <c>prompt</c> and <c>forbidden</c> rules (and <c>network.denied_domains</c>, see
+/// <see cref="NetworkSetting"/>) count and its other keys are ignored with a warning. The rules themselves are held and reloaded by <see cref="RuleBook"/>; this type only checks, at start-up,
 /// that both rule files are valid, because refusing to start beats running with a policy the user did not write.
 /// </para>
 /// <para>See <c>docs/configuration.md</c> for every key, its bounds and the decisions behind them.</para>
