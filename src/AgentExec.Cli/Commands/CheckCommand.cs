@@ -7,6 +7,7 @@ using AgentExec.Core.Approval;
 using AgentExec.Core.Audit.Events;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Network;
 using AgentExec.Core.Pipeline.AuditRecords;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
@@ -51,8 +52,8 @@ internal static class CheckCommand
             var evaluation = runtime.Pipeline.Evaluate(request);
             var decision = evaluation.First.ToDecisionCode();
             Console.Out.Write(parseResult.GetValue(json)
-                ? RenderJson(line, decision, evaluation, runtime.Sandbox)
-                : RenderText(line, evaluation, runtime.Sandbox));
+                ? RenderJson(line, decision, evaluation, runtime.Sandbox, runtime.Settings)
+                : RenderText(line, evaluation, runtime.Sandbox, runtime.Settings));
             return 0;
         });
         return command;
@@ -86,7 +87,45 @@ internal static class CheckCommand
         return words;
     }
 
-    private static string RenderJson(string line, string decision, PolicyEvaluation evaluation, SandboxSelection sandbox)
+    /// <summary>The network the sandbox has: <c>off</c>, <c>all</c> (<c>--network</c>) or <c>allow_list</c>.</summary>
+    internal static string NetworkMode(AgentExecSettings settings) =>
+        settings.NetworkLists is not null ? "allow_list" : settings.Network ? "all" : "off";
+
+    private static JsonObject NetworkJson(AgentExecSettings settings)
+    {
+        var lists = settings.NetworkLists;
+        static JsonArray Entries(IEnumerable<HostPattern> entries) => new(entries.Select(entry => (JsonNode?)JsonValue.Create(entry.ToString())).ToArray());
+        return new JsonObject
+        {
+            ["mode"] = NetworkMode(settings),
+            ["allowed_domains"] = Entries(lists?.AllowedDomains ?? []),
+            ["denied_domains"] = Entries(lists?.DeniedDomains ?? []),
+            ["upstream_proxy"] = lists?.Upstream?.ToString(),
+        };
+    }
+
+    private static void AppendNetwork(StringBuilder text, AgentExecSettings settings)
+    {
+        text.Append("network:  ");
+        if (settings.NetworkLists is not { } lists)
+        {
+            text.AppendLine(settings.Network ? "all of it (--network)" : "off");
+            return;
+        }
+
+        // Entries are canonical (ASCII host characters only), but a workspace config supplied some: escaped all the same.
+        static string Join(IReadOnlyList<HostPattern> entries) =>
+            entries.Count == 0 ? "(none)" : UntrustedText.EscapeLine(string.Join(", ", entries));
+        text.AppendLine("allow-list, through the egress proxy (other hosts are asked)");
+        text.Append("          allowed: ").AppendLine(Join(lists.AllowedDomains));
+        text.Append("          denied:  ").AppendLine(Join(lists.DeniedDomains));
+        if (lists.Upstream is { } upstream)
+        {
+            text.Append("          upstream proxy: ").AppendLine(UntrustedText.EscapeLine(upstream.ToString()));
+        }
+    }
+
+    private static string RenderJson(string line, string decision, PolicyEvaluation evaluation, SandboxSelection sandbox, AgentExecSettings settings)
     {
         var json = new JsonObject
         {
@@ -97,6 +136,7 @@ internal static class CheckCommand
             ["sandbox_available"] = sandbox.IsAvailable,
             ["sandbox_unavailable_reason"] = sandbox.UnavailableReason,
             ["sandbox_caveats"] = new JsonArray(sandbox.Caveats.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+            ["network"] = NetworkJson(settings),
             ["evaluation"] = PolicyDecided.From(evaluation).ToJson(),
         };
         using var buffer = new MemoryStream();
@@ -108,7 +148,7 @@ internal static class CheckCommand
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
-    private static string RenderText(string line, PolicyEvaluation evaluation, SandboxSelection sandbox)
+    private static string RenderText(string line, PolicyEvaluation evaluation, SandboxSelection sandbox, AgentExecSettings settings)
     {
         var text = new StringBuilder();
         text.Append("command:  ").AppendLine(UntrustedText.Escape(line));
@@ -126,6 +166,8 @@ internal static class CheckCommand
         {
             text.Append("          ").AppendLine(unavailable);
         }
+
+        AppendNetwork(text, settings);
 
         foreach (var caveat in sandbox.Caveats)
         {

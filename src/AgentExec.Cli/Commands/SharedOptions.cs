@@ -23,6 +23,7 @@ internal sealed class SharedOptions
         Add(SettingKeys.AssessmentTimeoutMs, "MS", "Hard budget for the whole risk-assessment call (default: 5000).");
         AddSwitch(SettingKeys.ExperimentalSandboxCommandAssessment, "Turn on the LLM risk assessment (default: off).");
         Add(SettingKeys.Config, "FILE", "The user config (JSON) (default: $AGENTEXEC_CONFIG, else $XDG_CONFIG_HOME/agentexec/config.json).");
+        AddList(SettingKeys.AllowDomain, "HOST", "Add HOST to the network allow-list (repeatable): example.com, *.example.com (subdomains only), host:port, an IPv4 literal or [IPv6]:port. Sandboxed commands then reach the network only through AgentExec's egress proxy; other hosts are asked. Not with --network.");
         Add(SettingKeys.AuditLog, "FILE", "The append-only audit log (default: $XDG_STATE_HOME/agentexec/audit.jsonl).");
     }
 
@@ -51,6 +52,10 @@ internal sealed class SharedOptions
             {
                 Option<bool> flag => parseResult.GetValue(flag) ? "true" : "false",
                 Option<string> text => parseResult.GetValue(text) ?? string.Empty,
+
+                // Each occurrence is one entry; commas join them into the same list form AGENTEXEC_ALLOW_DOMAIN has
+                // (no host entry can hold a comma), so the resolver reads one grammar.
+                Option<string[]> list => string.Join(',', parseResult.GetValue(list) ?? []),
                 _ => throw new InvalidOperationException("unexpected option type"),
             };
         }
@@ -60,6 +65,15 @@ internal sealed class SharedOptions
 
     private void Add(string key, string valueName, string description) =>
         _options.Add((key, new Option<string>(SettingKeys.FlagName(key)) { Description = description, HelpName = valueName }));
+
+    private void AddList(string key, string valueName, string description) =>
+        _options.Add((key, new Option<string[]>(SettingKeys.FlagName(key))
+        {
+            Description = description,
+            HelpName = valueName,
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        }));
 
     private void AddSwitch(string key, string description) =>
         _options.Add((key, new Option<bool>(SettingKeys.FlagName(key)) { Description = description }));

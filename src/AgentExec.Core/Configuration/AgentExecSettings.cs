@@ -1,3 +1,4 @@
+using AgentExec.Core.Network;
 
 namespace AgentExec.Core.Configuration;
 
@@ -19,8 +20,15 @@ public sealed record AgentExecSettings
     /// <summary>Which sandbox backend to use.</summary>
     public SandboxBackendPreference SandboxBackend { get; init; } = SandboxBackendPreference.Auto;
 
-    /// <summary>Whether the sandbox allows network.</summary>
+    /// <summary>Whether the sandbox allows all of the network (<c>--network</c>, <c>"network": true</c>).</summary>
     public bool Network { get; init; }
+
+    /// <summary>
+    /// The network allow-list in force (SPEC.md "Network allow-list"), or null when there is none. When set,
+    /// <see cref="Network"/> is false: the sandbox keeps its private network namespace and reaches out only through the
+    /// egress proxy, which these lists (and the human) decide for.
+    /// </summary>
+    public NetworkLists? NetworkLists { get; init; }
 
     /// <summary>How long to wait for a human's answer before denying.</summary>
     public TimeSpan ApprovalTimeout { get; init; } = TimeSpan.FromMilliseconds(300_000);

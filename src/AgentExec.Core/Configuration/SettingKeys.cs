@@ -18,8 +18,17 @@ public static class SettingKeys
     /// <summary>Which sandbox backend to use.</summary>
     public const string SandboxBackend = "sandbox_backend";
 
-    /// <summary>Whether the sandbox allows network (a boolean flag).</summary>
+    /// <summary>
+    /// Whether the sandbox allows network: a boolean flag (all of it), or in the user config also the allow-list object
+    /// <c>{"allowed_domains": [...], "denied_domains": [...], "upstream_proxy": "http://host:port"}</c>.
+    /// </summary>
     public const string Network = "network";
+
+    /// <summary>
+    /// Hosts added to the network allow-list: <c>--allow-domain D</c> (repeatable) or <c>AGENTEXEC_ALLOW_DOMAIN</c> (a
+    /// comma-separated list). Not a config key: the user config's list is <c>network.allowed_domains</c>.
+    /// </summary>
+    public const string AllowDomain = "allow_domain";
 
     /// <summary>How long to wait for a human's answer, in milliseconds.</summary>
     public const string ApprovalTimeoutMs = "approval_timeout_ms";
@@ -60,7 +69,7 @@ public static class SettingKeys
     public static IReadOnlyList<string> Shared { get; } =
     [
         Workspace, Sandbox, ApprovalPolicy, SandboxBackend, Network, ApprovalTimeoutMs, AssessmentTimeoutMs,
-        ExperimentalSandboxCommandAssessment, Config, AuditLog,
+        ExperimentalSandboxCommandAssessment, Config, AllowDomain, AuditLog,
     ];
 
     /// <summary>The keys that exist only in the user config.</summary>

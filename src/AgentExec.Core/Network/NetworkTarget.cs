@@ -63,6 +63,14 @@ public sealed record NetworkTarget(string Host, int Port)
             return false;
         }
 
+        // IPAddress.TryParse drops a zone id it cannot resolve ("[fe80::1%25eth0]" reads as fe80::1), so a '%' is
+        // refused before it can be read as anything: a zone id or a percent-escape is never a target.
+        if (host.Contains('%', StringComparison.Ordinal))
+        {
+            error = "the host contains '%' (a zone id or a percent-escape)";
+            return false;
+        }
+
         if (host[0] == '[')
         {
             if (host[^1] != ']' || !IPAddress.TryParse(host.AsSpan(1, host.Length - 2), out var v6) ||

@@ -17,6 +17,8 @@ public static class SandboxSelector
 {
     private const string BubblewrapFix = "install bubblewrap (`apt-get install bubblewrap`) where unprivileged user namespaces are allowed";
     private const string LandlockFix = "run a kernel with Landlock enabled (Linux 5.13 or later, `landlock` in the LSM list)";
+    private const string AllowListFix = "the network allow-list (--allow-domain, the config's \"network\" object) needs bubblewrap, because Landlock cannot tell one destination from another. "
+        + "Fix: install bubblewrap (`apt-get install bubblewrap`) and use --sandbox-backend bubblewrap or auto, or drop the allow-list";
     private const string UnsandboxedEscape = "or pass --sandbox danger-full-access only if you accept that commands run unsandboxed";
 
     /// <summary>Selects a backend for the settings' mode, probing with this process's environment.</summary>
@@ -63,7 +65,13 @@ public static class SandboxSelector
         var mode = settings.Sandbox;
         if (mode == SandboxMode.DangerFullAccess)
         {
-            return new SandboxSelection(mode, NoSandbox.Instance, null, ["danger-full-access: commands run with no sandbox at all"]);
+            return new SandboxSelection(
+                mode,
+                NoSandbox.Instance,
+                null,
+                settings.NetworkLists is null
+                    ? ["danger-full-access: commands run with no sandbox at all"]
+                    : ["danger-full-access: commands run with no sandbox at all", "danger-full-access: the network allow-list does not apply; commands reach the network directly, with no proxy and no question"]);
         }
 
         if (!OperatingSystem.IsLinux())
@@ -81,6 +89,9 @@ public static class SandboxSelector
                     : Unavailable(mode, $"sandbox not available: --sandbox-backend bubblewrap, but {probe.Problem}. Fix: {BubblewrapFix}, or use --sandbox-backend auto; {UnsandboxedEscape}.");
             }
 
+            case SandboxBackendPreference.Landlock when settings.NetworkLists is not null:
+                return Unavailable(mode, $"sandbox not available: --sandbox-backend landlock, but {AllowListFix}; {UnsandboxedEscape}.");
+
             case SandboxBackendPreference.Landlock:
             {
                 var probe = landlock.Probe(settings);
@@ -95,6 +106,12 @@ public static class SandboxSelector
                 if (first.Works)
                 {
                     return Chosen(mode, first, []);
+                }
+
+                if (settings.NetworkLists is not null)
+                {
+                    // Landlock would work, but not for this setting: refused, naming why bubblewrap was not chosen.
+                    return Unavailable(mode, $"sandbox not available: bubblewrap: {first.Problem}; and {AllowListFix}; {UnsandboxedEscape}.");
                 }
 
                 var second = landlock.Probe(settings);

@@ -12,8 +12,8 @@ namespace AgentExec.Core.Settings;
 /// <para>Precedence is flag &gt; <c>AGENTEXEC_&lt;KEY&gt;</c> &gt; user config &gt; default, per key.</para>
 /// <para>
 /// A user config that resolves inside the workspace (before or after following symbolic links) is a workspace config:
-/// the agent can write it, so only its <c>prompt</c> and <c>forbidden</c> rules count and its other keys are ignored with
-/// a warning. The rules themselves are held and reloaded by <see cref="RuleBook"/>; this type only checks, at start-up,
+/// the agent can write it, so only its <c>prompt</c> and <c>forbidden</c> rules (and <c>network.denied_domains</c>, see
+/// <see cref="NetworkSetting"/>) count and its other keys are ignored with a warning. The rules themselves are held and reloaded by <see cref="RuleBook"/>; this type only checks, at start-up,
 /// that both rule files are valid, because refusing to start beats running with a policy the user did not write.
 /// </para>
 /// <para>See <c>docs/configuration.md</c> for every key, its bounds and the decisions behind them.</para>
@@ -83,7 +83,6 @@ public static class SettingsResolver
         if (!layers.TryEnum(SettingKeys.Sandbox, SettingNames.SandboxModes, defaults.Sandbox, out var sandbox, out error)
             || !layers.TryEnum(SettingKeys.ApprovalPolicy, SettingNames.ApprovalPolicies, defaults.ApprovalPolicy, out var approvalPolicy, out error)
             || !layers.TryEnum(SettingKeys.SandboxBackend, SettingNames.SandboxBackends, defaults.SandboxBackend, out var backend, out error)
-            || !layers.TryBoolean(SettingKeys.Network, defaults.Network, out var network, out error)
             || !layers.TryMilliseconds(SettingKeys.ApprovalTimeoutMs, SettingBounds.MinApprovalTimeoutMs, SettingBounds.MaxApprovalTimeoutMs, defaults.ApprovalTimeout, out var approvalTimeout, out error)
             || !layers.TryMilliseconds(SettingKeys.AssessmentTimeoutMs, SettingBounds.MinAssessmentTimeoutMs, SettingBounds.MaxAssessmentTimeoutMs, defaults.AssessmentTimeout, out var assessmentTimeout, out error)
             || !layers.TryBoolean(SettingKeys.ExperimentalSandboxCommandAssessment, defaults.ExperimentalSandboxCommandAssessment, out var assessment, out error)
@@ -109,7 +108,14 @@ public static class SettingsResolver
             return false;
         }
 
-        if (!TryCheckWorkspaceRuleFile(workspace, config, warnings, out error))
+        var workspaceNetwork = new List<NetworkSetting.WorkspaceValue>();
+        if (config is not null && configIsInsideWorkspace && config.Root.TryGetProperty(SettingKeys.Network, out var insideValue))
+        {
+            workspaceNetwork.Add(new(config.Path, insideValue, SettingKeys.FlagName(SettingKeys.Config)));
+        }
+
+        if (!TryCheckWorkspaceRuleFile(workspace, config, warnings, workspaceNetwork, out error)
+            || !NetworkSetting.TryResolve(layers, workspaceNetwork, warnings, out var network, out var networkLists, out error))
         {
             return false;
         }
@@ -120,6 +126,7 @@ public static class SettingsResolver
             ApprovalPolicy = approvalPolicy,
             SandboxBackend = backend,
             Network = network,
+            NetworkLists = networkLists,
             ApprovalTimeout = approvalTimeout,
             AssessmentTimeout = assessmentTimeout,
             ExperimentalSandboxCommandAssessment = assessment,
@@ -393,10 +400,11 @@ public static class SettingsResolver
     {
         var ignored = config.Keys
             .Where(key => key != SettingKeys.Rules && key != SettingKeys.Config
+                && !(key == SettingKeys.Network && NetworkSetting.IsReadFromWorkspace(config.Root.GetProperty(key)))
                 && (SettingKeys.Shared.Contains(key, StringComparer.Ordinal) || SettingKeys.ConfigOnly.Contains(key, StringComparer.Ordinal)))
             .ToList();
         var what = ignored.Count == 0 ? "" : $"; ignoring {string.Join(", ", ignored)}";
-        warnings.Add($"the config {config.Path} is inside the workspace {workspace}, which the agent can write, so only its prompt and forbidden rules are used{what}");
+        warnings.Add($"the config {config.Path} is inside the workspace {workspace}, which the agent can write, so only its prompt and forbidden rules and network.denied_domains are used{what}");
     }
 
     private static bool TryCheckRules(
@@ -421,6 +429,7 @@ public static class SettingsResolver
         string workspace,
         UserConfigFile? config,
         List<string> warnings,
+        List<NetworkSetting.WorkspaceValue> workspaceNetwork,
         [NotNullWhen(false)] out SettingsError? error)
     {
         error = null;
@@ -460,10 +469,18 @@ public static class SettingsResolver
             return false;
         }
 
-        var ignored = root.EnumerateObject().Select(property => property.Name).Where(key => key != SettingKeys.Rules).ToList();
+        // Its network deny list is read once, at start-up, like every key but the rules.
+        if (root.TryGetProperty(SettingKeys.Network, out var network))
+        {
+            workspaceNetwork.Add(new(path, network, flag));
+        }
+
+        var ignored = root.EnumerateObject().Select(property => property.Name)
+            .Where(key => key != SettingKeys.Rules && !(key == SettingKeys.Network && NetworkSetting.IsReadFromWorkspace(root.GetProperty(key))))
+            .ToList();
         if (ignored.Count > 0)
         {
-            warnings.Add($"{path}: only 'rules' is read from a workspace's {RuleBook.WorkspaceRuleFileName}, which the agent can write; ignoring {string.Join(", ", ignored.Select(SettingNames.Quote))}");
+            warnings.Add($"{path}: only 'rules' and network.denied_domains are read from a workspace's {RuleBook.WorkspaceRuleFileName}, which the agent can write; ignoring {string.Join(", ", ignored.Select(SettingNames.Quote))}");
         }
 
         return true;

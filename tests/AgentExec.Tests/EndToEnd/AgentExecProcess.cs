@@ -40,6 +40,8 @@ internal sealed class AgentExecProcess : IDisposable
         ["AGENTEXEC_SANDBOX"] = null,
         ["AGENTEXEC_WORKSPACE"] = null,
         ["AGENTEXEC_AUDIT_LOG"] = null,
+        ["AGENTEXEC_NETWORK"] = null,
+        ["AGENTEXEC_ALLOW_DOMAIN"] = null,
 
         // A developer's or CI's collector must not receive the tests' spans; a test that wants them sets its own.
         ["OTEL_EXPORTER_OTLP_ENDPOINT"] = null,

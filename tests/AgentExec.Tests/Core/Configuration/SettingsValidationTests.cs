@@ -80,7 +80,7 @@ public sealed class SettingsValidationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{ "network": "yes" }""", "--network", "key 'network': expected true or false, got a string")]
+    [InlineData("""{ "network": "yes" }""", "--network", "key 'network': expected true, false or an object {\"allowed_domains\": [...], \"denied_domains\": [...], \"upstream_proxy\": \"http://host:port\"}, got a string")]
     [InlineData("""{ "approval_timeout_ms": "1000" }""", "--approval-timeout-ms", "key 'approval_timeout_ms': expected a whole number from 1 to 86400000, got a string")]
     [InlineData("""{ "approval_timeout_ms": 1.5 }""", "--approval-timeout-ms", "key 'approval_timeout_ms': expected a whole number from 1 to 86400000, got 1.5")]
     [InlineData("""{ "approval_policy": 3 }""", "--approval-policy", "key 'approval_policy': expected a string, got a number")]

@@ -44,7 +44,7 @@ public sealed class WorkspaceConfigTests : IDisposable
         Assert.Empty(settings.Env.Keep);
         var warning = Assert.Single(settings.Warnings);
         Assert.Equal(
-            $"the config {path} is inside the workspace {scenario.Workspace}, which the agent can write, so only its prompt and forbidden rules are used; "
+            $"the config {path} is inside the workspace {scenario.Workspace}, which the agent can write, so only its prompt and forbidden rules and network.denied_domains are used; "
             + "ignoring sandbox, approval_policy, network, writable_roots, env",
             warning);
     }
@@ -127,7 +127,7 @@ public sealed class WorkspaceConfigTests : IDisposable
         Assert.Equal(ApprovalPolicy.OnFailure, settings.ApprovalPolicy);
         var warning = Assert.Single(settings.Warnings);
         Assert.Equal(
-            $"{scenario.WorkspaceRuleFilePath}: only 'rules' is read from a workspace's agentexec.json, which the agent can write; ignoring 'approval_policy'",
+            $"{scenario.WorkspaceRuleFilePath}: only 'rules' and network.denied_domains are read from a workspace's agentexec.json, which the agent can write; ignoring 'approval_policy'",
             warning);
     }
 
