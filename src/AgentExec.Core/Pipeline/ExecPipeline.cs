@@ -120,7 +120,11 @@ public sealed class ExecPipeline
 
         // Run.
         var first = await _run.RunAsync(call, evaluation.First, approval, evaluation).ConfigureAwait(false);
-        if (!first.SandboxDenied || _judge.EvaluateRetry(request, evaluation) is not { } retry)
+
+        // SPEC.md "Elicitation": a refusal by the network allow-list never offers a retry without the sandbox — the run
+        // failed at a destination the human or the lists refused, not at the sandbox, and the retry would have the
+        // whole network.
+        if (!first.SandboxDenied || first.NetworkRefused || _judge.EvaluateRetry(request, evaluation) is not { } retry)
         {
             return first;
         }

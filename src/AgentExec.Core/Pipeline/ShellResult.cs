@@ -46,6 +46,15 @@ public sealed record ShellResult(
     /// </summary>
     public RequestFieldError? InvalidField { get; init; }
 
+    /// <summary>
+    /// The destinations the last attempt's egress proxy decided, each distinct <c>{host, port, decision}</c> once (at most
+    /// <see cref="CallEgressGate.MaxListedDecisions"/>); null when the attempt had no proxy (no allow-list, or unsandboxed).
+    /// </summary>
+    public IReadOnlyList<NetworkDecision>? Network { get; init; }
+
+    /// <summary>True when the egress proxy refused a destination of the last attempt.</summary>
+    public bool NetworkRefused { get; init; }
+
     /// <summary>True when either stream dropped bytes.</summary>
     public bool Truncated => Stdout.Truncated || Stderr.Truncated;
 
