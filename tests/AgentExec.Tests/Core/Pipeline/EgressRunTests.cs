@@ -101,6 +101,22 @@ public sealed class EgressRunTests : IDisposable
     }
 
     [Fact]
+    public async Task The_terminal_of_agentexec_run_is_asked_the_same_way_while_the_command_runs()
+    {
+        var terminal = new AgentExec.Tests.Cli.FakeTerminal();
+        terminal.Answer("y");
+        var channel = new AgentExec.Cli.Terminal.TerminalApprovalChannel(terminal, TimeProvider.System);
+        var pipeline = EgressPipelines.Create(_scenario.Workspace, _scenario.Audit, _rules, _proxy);
+
+        var result = await pipeline.ExecuteAsync(_scenario.Request(EgressPipelines.Fetch("example.com")), channel, null, CancellationToken.None);
+
+        Assert.Equal((ShellStatus.Completed, 0), (result.Status, result.ExitCode));
+        Assert.Contains("agentexec: Allow `curl ", terminal.Written.ToString(), StringComparison.Ordinal);
+        Assert.Contains("` to connect to example.com:80?", terminal.Written.ToString(), StringComparison.Ordinal);
+        Assert.Equal([new NetworkDecision(new NetworkTarget("example.com", 80), true)], result.Network);
+    }
+
+    [Fact]
     public async Task A_run_outside_the_sandbox_gets_no_proxy_and_no_network_list()
     {
         var pipeline = EgressPipelines.Create(
