@@ -145,7 +145,9 @@ public sealed class ExecPipeline
             return await Denials.RetryNotApprovedAsync(call.Recorder, first, retryApproval ?? ApprovalOutcome.DeniedByPolicy(ApprovalReason.PolicyNever), evaluation).ConfigureAwait(false);
         }
 
-        return await _run.RunAsync(call, retry.First, retryApproval, evaluation).ConfigureAwait(false);
+        // The unsandboxed retry has no proxy; the destinations the sandboxed attempt asked for stay in the call's result.
+        var retried = await _run.RunAsync(call, retry.First, retryApproval, evaluation).ConfigureAwait(false);
+        return first.Network is null ? retried : retried with { Network = first.Network };
     }
 
     private CallRecorder Recorder(string callId) => new(Dependencies.AuditLog, callId, Dependencies.Logger);

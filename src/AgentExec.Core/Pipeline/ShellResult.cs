@@ -47,12 +47,13 @@ public sealed record ShellResult(
     public RequestFieldError? InvalidField { get; init; }
 
     /// <summary>
-    /// The destinations the last attempt's egress proxy decided, each distinct <c>{host, port, decision}</c> once (at most
-    /// <see cref="CallEgressGate.MaxListedDecisions"/>); null when the attempt had no proxy (no allow-list, or unsandboxed).
+    /// The destinations the call's sandboxed attempt's egress proxy decided, each distinct <c>{host, port, decision}</c> once
+    /// (at most <see cref="CallEgressGate.MaxListedDecisions"/>); null when no attempt had a proxy (no allow-list, or
+    /// run outside the sandbox).
     /// </summary>
     public IReadOnlyList<NetworkDecision>? Network { get; init; }
 
-    /// <summary>True when the egress proxy refused a destination of the last attempt.</summary>
+    /// <summary>True when the egress proxy refused a destination of the sandboxed attempt (then no retry without the sandbox is offered).</summary>
     public bool NetworkRefused { get; init; }
 
     /// <summary>True when either stream dropped bytes.</summary>

@@ -117,6 +117,21 @@ public sealed class EgressRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_retry_without_the_sandbox_keeps_the_sandboxed_attempts_network_list()
+    {
+        _rules.Allowing("api.example");
+        var channel = ScriptedApprovalChannel.Approving();
+        var sandbox = PassThroughSandbox.Selection(looksDenied: execution => execution.ExitCode != 0);
+        var pipeline = EgressPipelines.Create(_scenario.Workspace, _scenario.Audit, _rules, _proxy, ApprovalPolicy.OnFailure, sandbox);
+
+        var result = await pipeline.ExecuteAsync(_scenario.Request(EgressPipelines.Fetch("api.example") + "; exit 1"), channel, null, CancellationToken.None);
+
+        Assert.True(channel.Questions.Single().IsRetryWithoutSandbox);
+        Assert.Equal(1, _proxy.Started);
+        Assert.Equal([new NetworkDecision(new NetworkTarget("api.example", 80), true)], result.Network);
+    }
+
+    [Fact]
     public async Task A_run_outside_the_sandbox_gets_no_proxy_and_no_network_list()
     {
         var pipeline = EgressPipelines.Create(
