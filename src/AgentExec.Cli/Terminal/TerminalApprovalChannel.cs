@@ -71,7 +71,7 @@ internal sealed class TerminalApprovalChannel(ITerminal terminal, TimeProvider t
             text.AppendLine(style("agentexec: ", TerminalText.Bold) + ApprovalMessage.AllowLine(question));
         }
 
-        text.Append("  will run:  ").AppendLine(ApprovalMessage.Summary(question))
+        text.Append(question.Network is null ? "  will run:  " : "  running:   ").AppendLine(ApprovalMessage.Summary(question))
             .Append("  directory: ").AppendLine(UntrustedText.EscapeLine(question.WorkingDirectory))
             .Append("  sandbox:   ").AppendLine(question.Escalation == EscalationKind.None
                 ? ApprovalMessage.SandboxDescription(question)

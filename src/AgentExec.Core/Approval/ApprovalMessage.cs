@@ -50,7 +50,7 @@ public static class ApprovalMessage
         }
 
         text.Append(AllowLine(question))
-            .Append("\nWill run: ").Append(Summary(question))
+            .Append(question.Network is null ? "\nWill run: " : "\nRunning: ").Append(Summary(question))
             .Append("\nWorking directory: ").Append(UntrustedText.EscapeLine(question.WorkingDirectory))
             .Append("\nSandbox: ").Append(SandboxDescription(question));
 
@@ -87,10 +87,14 @@ public static class ApprovalMessage
         return text.ToString();
     }
 
-    /// <summary>``Allow the agent to run `COMMAND` in `CWD`?``, both escaped onto this one line.</summary>
-    public static string AllowLine(ApprovalQuestion question) =>
-        "Allow the agent to run `" + UntrustedText.EscapeLine(question.CommandLine)
-        + "` in `" + UntrustedText.EscapeLine(question.WorkingDirectory) + "`?";
+    /// <summary>
+    /// ``Allow the agent to run `COMMAND` in `CWD`?``, both escaped onto this one line; for a network question
+    /// ``Allow `COMMAND` to connect to HOST:PORT?`` (SPEC.md "Network allow-list").
+    /// </summary>
+    public static string AllowLine(ApprovalQuestion question) => question.Network is { } target
+        ? "Allow `" + UntrustedText.EscapeLine(question.CommandLine) + "` to connect to " + UntrustedText.EscapeLine(target.ToString()) + "?"
+        : "Allow the agent to run `" + UntrustedText.EscapeLine(question.CommandLine)
+            + "` in `" + UntrustedText.EscapeLine(question.WorkingDirectory) + "`?";
 
     /// <summary>
     /// What the parser found will run: <c>3 commands: ls; curl; sh</c>, every simple command counted (nested scripts and

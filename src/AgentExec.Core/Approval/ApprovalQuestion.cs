@@ -2,6 +2,7 @@ using AgentExec.Core.Assessment;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
+using AgentExec.Core.Network;
 using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Core.Approval;
@@ -44,4 +45,12 @@ public sealed record ApprovalQuestion(
 {
     /// <summary>True for the second, separate question after the sandbox denied a run.</summary>
     public bool IsRetryWithoutSandbox => Escalation == EscalationKind.RetryWithoutSandbox;
+
+    /// <summary>
+    /// The one rule of a network question: when set, the question asks whether the command — already running, in its
+    /// sandbox — may connect to this destination (SPEC.md "Network allow-list"), not whether it may run; its answer is
+    /// remembered under <c>host:port</c> (<see cref="NetworkApprovals"/>), never under the command. Null for a question
+    /// about running the command.
+    /// </summary>
+    public NetworkTarget? Network { get; init; }
 }

@@ -24,6 +24,9 @@ public static class AuditEventNames
     /// <summary>The command finished.</summary>
     public const string ExecutionFinished = "execution_finished";
 
+    /// <summary>The egress proxy's gate allowed or refused one destination of a running command.</summary>
+    public const string NetworkDecision = "network_decision";
+
     /// <summary>The command was denied and did not run.</summary>
     public const string Denial = "denial";
 

@@ -86,7 +86,7 @@ public sealed class CommandRunner
             return NotStarted(ExecutionOutcome.FailedToStart, startTimestamp, startProblem);
         }
 
-        using var attempt = new ExecutionAttempt(_time, spec.Timeout, _drainGrace);
+        using var attempt = new ExecutionAttempt(_time, spec.Timeout, _drainGrace, spec.TimeoutClock);
         var stdout = new CapturingPipeTarget(spec.OutputCapBytes, observer is null ? null : observer.OnStdout, attempt.DrainStopToken);
         var stderr = new CapturingPipeTarget(spec.OutputCapBytes, observer is null ? null : observer.OnStderr, attempt.DrainStopToken);
 

@@ -19,7 +19,8 @@ internal sealed class ExecutionAttempt : IDisposable
     private readonly TimeSpan _drainGrace;
     private readonly CancellationTokenSource _kill = new();
     private readonly CancellationTokenSource _drainStop = new();
-    private ITimer? _timeoutTimer;
+    private readonly PausableTimeout _timeoutClock;
+    private readonly bool _ownsTimeoutClock;
     private ITimer? _drainTimer;
     private bool _exited;
     private bool _finishing;
@@ -28,11 +29,17 @@ internal sealed class ExecutionAttempt : IDisposable
     /// <param name="time">The clock for the timeout and the drain deadline.</param>
     /// <param name="timeout">How long the process may run; <see cref="Timeout.InfiniteTimeSpan"/> for no bound.</param>
     /// <param name="drainGrace">How long to keep reading pipes after the process exited.</param>
-    public ExecutionAttempt(TimeProvider time, TimeSpan timeout, TimeSpan drainGrace)
+    /// <param name="timeoutClock">
+    /// The clock that counts <paramref name="timeout"/>, when the caller may pause it (a question about the running
+    /// command); null for one of the attempt's own, which nobody pauses. The caller disposes its own.
+    /// </param>
+    public ExecutionAttempt(TimeProvider time, TimeSpan timeout, TimeSpan drainGrace, PausableTimeout? timeoutClock = null)
     {
         _time = time;
         _timeout = timeout;
         _drainGrace = drainGrace;
+        _ownsTimeoutClock = timeoutClock is null;
+        _timeoutClock = timeoutClock ?? new PausableTimeout(time);
     }
 
     /// <summary>Cancelled to make CliWrap kill the process tree.</summary>
@@ -50,17 +57,7 @@ internal sealed class ExecutionAttempt : IDisposable
     /// <summary>Starts the timeout and watches for the process's exit; called right after the process started.</summary>
     public void OnStarted(Process process)
     {
-        lock (_gate)
-        {
-            if (_timeout != Timeout.InfiniteTimeSpan)
-            {
-                _timeoutTimer = _time.CreateTimer(
-                    static state => ((ExecutionAttempt)state!).Stop(ExecutionOutcome.TimedOut),
-                    this,
-                    _timeout,
-                    Timeout.InfiniteTimeSpan);
-            }
-        }
+        _timeoutClock.Start(_timeout, () => Stop(ExecutionOutcome.TimedOut));
 
         // Process.WaitForExitAsync checks HasExited after subscribing, so a process that is already gone still counts.
         process.WaitForExitAsync(CancellationToken.None).ContinueWith(
@@ -130,7 +127,11 @@ internal sealed class ExecutionAttempt : IDisposable
             _finishing = true;
         }
 
-        _timeoutTimer?.Dispose();
+        if (_ownsTimeoutClock)
+        {
+            _timeoutClock.Dispose();
+        }
+
         _drainTimer?.Dispose();
         _kill.Dispose();
         _drainStop.Dispose();

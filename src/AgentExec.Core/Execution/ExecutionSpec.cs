@@ -15,4 +15,10 @@ public sealed record ExecutionSpec(
 {
     /// <summary>The default cap for each of stdout and stderr: 1 MiB (SPEC.md "Sandbox").</summary>
     public const int DefaultOutputCapBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The clock that counts <see cref="Timeout"/>, when the caller must be able to pause it while a human is asked about
+    /// the running command (a network question); null for the runner's own. The caller owns and disposes it.
+    /// </summary>
+    public PausableTimeout? TimeoutClock { get; init; }
 }

@@ -3,7 +3,7 @@ using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
-using AgentExec.Core.Pipeline;
+using AgentExec.Core.Network;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
 using AgentExec.Core.Telemetry;
@@ -24,15 +24,20 @@ internal sealed class CallTelemetry : IDisposable
 {
     private readonly Activity? _span;
     private readonly TimeProvider _clock;
+    private readonly bool _includeCommand;
+    private readonly Lock _networkLock = new();
+    private int _networkAllowed;
+    private int _networkDenied;
     private long? _questionSentAt;
     private TimeSpan? _humanWait;
     private ApprovalOutcome? _lastDecided;
     private bool _finished;
 
-    private CallTelemetry(Activity? span, TimeProvider clock)
+    private CallTelemetry(Activity? span, TimeProvider clock, bool includeCommand)
     {
         _span = span;
         _clock = clock;
+        _includeCommand = includeCommand;
     }
 
     /// <summary>Starts the call's span (none when nobody listens) with what is known before anything is decided.</summary>
@@ -52,7 +57,7 @@ internal sealed class CallTelemetry : IDisposable
             }
         }
 
-        return new CallTelemetry(span, clock);
+        return new CallTelemetry(span, clock, settings.Telemetry.IncludeCommand);
     }
 
     /// <summary>Records a risk assessment; the span keeps the last one (a retry question is assessed again).</summary>
@@ -134,6 +139,43 @@ internal sealed class CallTelemetry : IDisposable
         return outcome;
     }
 
+    /// <summary>
+    /// Records one destination the egress proxy's gate decided, as a span event. Unlike the rest of this class it may be
+    /// called from several connections of the running command at once, so it takes a lock.
+    /// </summary>
+    public void NetworkDecided(NetworkTarget target, bool allowed, string source)
+    {
+        lock (_networkLock)
+        {
+            if (allowed)
+            {
+                _networkAllowed++;
+            }
+            else
+            {
+                _networkDenied++;
+            }
+
+            if (_span is null)
+            {
+                return;
+            }
+
+            var tags = new ActivityTagsCollection
+            {
+                [TelemetryAttributes.NetworkDecision] = allowed ? NetworkDecision.AllowedCode : NetworkDecision.DeniedCode,
+                [TelemetryAttributes.NetworkSource] = source,
+                [TelemetryAttributes.NetworkPort] = target.Port,
+            };
+            if (_includeCommand)
+            {
+                tags[TelemetryAttributes.NetworkHost] = target.Host;
+            }
+
+            _span.AddEvent(new ActivityEvent(AgentExecTelemetry.NetworkDecisionEventName, tags: tags));
+        }
+    }
+
     /// <summary>Ends the call: records its result on the span, counts it, and returns <paramref name="result"/> unchanged.</summary>
     public ShellResult Finish(ShellResult result)
     {
@@ -168,6 +210,14 @@ internal sealed class CallTelemetry : IDisposable
         _span.SetTag(TelemetryAttributes.SandboxDenied, result.SandboxDenied);
         _span.SetTag(TelemetryAttributes.ExitCode, result.ExitCode);
         _span.SetTag(TelemetryAttributes.AuditSeq, result.AuditHead?.Seq);
+        if (result.Network is not null)
+        {
+            lock (_networkLock)
+            {
+                _span.SetTag(TelemetryAttributes.NetworkAllowedCount, _networkAllowed);
+                _span.SetTag(TelemetryAttributes.NetworkDeniedCount, _networkDenied);
+            }
+        }
 
         // A denial is the pipeline working as meant, so it is not an error; a command that was meant to run and could
         // not, or a record that could not be written, is.

@@ -120,7 +120,11 @@ public sealed class ExecPipeline
 
         // Run.
         var first = await _run.RunAsync(call, evaluation.First, approval, evaluation).ConfigureAwait(false);
-        if (!first.SandboxDenied || _judge.EvaluateRetry(request, evaluation) is not { } retry)
+
+        // SPEC.md "Elicitation": a refusal by the network allow-list never offers a retry without the sandbox — the run
+        // failed at a destination the human or the lists refused, not at the sandbox, and the retry would have the
+        // whole network.
+        if (!first.SandboxDenied || first.NetworkRefused || _judge.EvaluateRetry(request, evaluation) is not { } retry)
         {
             return first;
         }
@@ -141,7 +145,9 @@ public sealed class ExecPipeline
             return await Denials.RetryNotApprovedAsync(call.Recorder, first, retryApproval ?? ApprovalOutcome.DeniedByPolicy(ApprovalReason.PolicyNever), evaluation).ConfigureAwait(false);
         }
 
-        return await _run.RunAsync(call, retry.First, retryApproval, evaluation).ConfigureAwait(false);
+        // The unsandboxed retry has no proxy; the destinations the sandboxed attempt asked for stay in the call's result.
+        var retried = await _run.RunAsync(call, retry.First, retryApproval, evaluation).ConfigureAwait(false);
+        return first.Network is null ? retried : retried with { Network = first.Network };
     }
 
     private CallRecorder Recorder(string callId) => new(Dependencies.AuditLog, callId, Dependencies.Logger);

@@ -46,4 +46,10 @@ public sealed record PipelineDependencies(
 
     /// <summary>The clock the pipeline measures with (how long a human took to answer).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The egress proxy of sandboxed runs when the settings carry a network allow-list; null when they do not (the
+    /// sandbox's network is then simply off or on).
+    /// </summary>
+    public PipelineEgress? Egress { get; init; }
 }

@@ -44,6 +44,20 @@ internal sealed class RunStep(PipelineDependencies dependencies, IReadOnlyDictio
         }
 
         using var limitedCgroup = cgroup;
+
+        // SPEC.md "Network allow-list": a sandboxed run reaches the outside only through its own proxy. A run outside
+        // the sandbox (approved as such) has the host's network, as without a list, and gets no proxy.
+        RunEgress? egress = null;
+        if (dependencies.Egress is { } egressDependencies && sandbox.Backend != SandboxBackendKind.None)
+        {
+            (egress, var problem) = await RunEgress.StartAsync(dependencies, egressDependencies, call, evaluation).ConfigureAwait(false);
+            if (egress is null)
+            {
+                return await Denials.CannotStartAsync(recorder, problem!, evaluation).ConfigureAwait(false);
+            }
+        }
+
+        await using var stopEgress = egress;
         var settings = dependencies.Settings;
         SandboxedCommand wrapped;
         try
@@ -54,8 +68,8 @@ internal sealed class RunStep(PipelineDependencies dependencies, IReadOnlyDictio
                 settings.Sandbox,
                 settings.Workspace,
                 settings.WritableRoots,
-                settings.Network,
-                CommandEnvironment(request)) { Limits = settings.Limits });
+                settings.Network && egress is null,
+                CommandEnvironment(request)) { Limits = settings.Limits, EgressSocketPath = egress?.SocketPath });
         }
 #pragma warning disable CA1031 // A sandbox that cannot prepare (no temporary directory, an unusable path) means the command cannot start.
         catch (Exception exception)
@@ -78,7 +92,10 @@ internal sealed class RunStep(PipelineDependencies dependencies, IReadOnlyDictio
             using var cpuWatch = new CancellationTokenSource();
             var watching = cgroup?.WatchCpuAsync(cpuWatch.Token) ?? Task.CompletedTask;
             execution = await dependencies.Runner.RunAsync(
-                new ExecutionSpec(cgroup?.Enter(wrapped.Argv) ?? wrapped.Argv, request.WorkingDirectory, wrapped.Environment, request.Timeout, dependencies.OutputCapBytes),
+                new ExecutionSpec(cgroup?.Enter(wrapped.Argv) ?? wrapped.Argv, request.WorkingDirectory, wrapped.Environment, request.Timeout, dependencies.OutputCapBytes)
+                {
+                    TimeoutClock = egress?.Timeout,
+                },
                 call.Observer,
                 call.Cancellation).ConfigureAwait(false);
             await cpuWatch.CancelAsync().ConfigureAwait(false);
@@ -86,6 +103,12 @@ internal sealed class RunStep(PipelineDependencies dependencies, IReadOnlyDictio
         }
         finally
         {
+            // The run's network ends with its processes, before its end is recorded: no decision comes after it.
+            if (egress is not null)
+            {
+                await egress.StopAsync().ConfigureAwait(false);
+            }
+
             // What the sandbox prepared for this run (Landlock's fresh TMPDIR) goes once the run's processes are gone.
             wrapped.Cleanup?.Invoke();
         }
@@ -123,6 +146,8 @@ internal sealed class RunStep(PipelineDependencies dependencies, IReadOnlyDictio
             recorder.Head)
         {
             Repositories = repositories,
+            Network = egress?.Gate.Decisions,
+            NetworkRefused = egress?.Gate.AnyRefused ?? false,
         };
     }
 

@@ -46,6 +46,16 @@ public sealed record ShellResult(
     /// </summary>
     public RequestFieldError? InvalidField { get; init; }
 
+    /// <summary>
+    /// The destinations the call's sandboxed attempt's egress proxy decided, each distinct <c>{host, port, decision}</c> once
+    /// (at most <see cref="CallEgressGate.MaxListedDecisions"/>); null when no attempt had a proxy (no allow-list, or
+    /// run outside the sandbox).
+    /// </summary>
+    public IReadOnlyList<NetworkDecision>? Network { get; init; }
+
+    /// <summary>True when the egress proxy refused a destination of the sandboxed attempt (then no retry without the sandbox is offered).</summary>
+    public bool NetworkRefused { get; init; }
+
     /// <summary>True when either stream dropped bytes.</summary>
     public bool Truncated => Stdout.Truncated || Stderr.Truncated;
 

@@ -24,6 +24,9 @@ public static class AgentExecTelemetry
     /// <summary>The span event added for each approval outcome of a call (a call can have two: the question and the retry question).</summary>
     public const string ApprovalEventName = "agentexec.approval";
 
+    /// <summary>The span event added for each destination the egress proxy's gate decided (SPEC.md "Network allow-list").</summary>
+    public const string NetworkDecisionEventName = "agentexec.network_decision";
+
     /// <summary>Counter of calls through the pipeline, by status and policy verdict.</summary>
     public const string CallsMetric = "agentexec.calls";
 

@@ -68,6 +68,24 @@ public static class TelemetryAttributes
     /// <summary>The <c>seq</c> of the call's last audit event, to find the call in the audit log.</summary>
     public const string AuditSeq = "agentexec.audit.seq";
 
+    /// <summary>On a network-decision span event: <c>allowed</c> or <c>denied</c>.</summary>
+    public const string NetworkDecision = "agentexec.network.decision";
+
+    /// <summary>On a network-decision span event: which rule or whom it came from (<c>allowed_domains</c>, <c>human</c>…).</summary>
+    public const string NetworkSource = "agentexec.network.source";
+
+    /// <summary>On a network-decision span event: the destination port.</summary>
+    public const string NetworkPort = "agentexec.network.port";
+
+    /// <summary>On a network-decision span event: the destination host, only with <c>telemetry.include_command</c> (the command chose it).</summary>
+    public const string NetworkHost = "agentexec.network.host";
+
+    /// <summary>How many destinations the call's egress proxy allowed (present only when it had one).</summary>
+    public const string NetworkAllowedCount = "agentexec.network.allowed_count";
+
+    /// <summary>How many destinations the call's egress proxy refused (present only when it had one).</summary>
+    public const string NetworkDeniedCount = "agentexec.network.denied_count";
+
     /// <summary>The command line, only with <c>telemetry.include_command</c> in the user config.</summary>
     public const string Command = "agentexec.command";
 

@@ -20,18 +20,24 @@ internal static class ElicitationRequestBuilder
         {
             ["message"] = ApprovalMessage.Render(question),
             ["requestedSchema"] = RequestedSchema(question.IsRetryWithoutSandbox),
-            ["codex_elicitation"] = "exec-approval",
-            ["codex_mcp_tool_call_id"] = question.CallId,
-            ["codex_event_id"] = question.ApprovalId,
-            ["codex_call_id"] = question.ApprovalId,
-            ["codex_command"] = Strings(question.Argv),
-            ["codex_cwd"] = question.WorkingDirectory,
-            ["codex_parsed_cmd"] = ParsedCommands(question.Parts),
         };
 
-        if (question.Risk is { } risk)
+        // Codex's fields describe an exec approval ("run this argv?"). A network question asks about a command that is
+        // already running, so a client that renders those fields would show the human the wrong question: they are
+        // left out, and the message and _meta say what is asked.
+        if (question.Network is null)
         {
-            parameters["codex_risk"] = Risk(risk);
+            parameters["codex_elicitation"] = "exec-approval";
+            parameters["codex_mcp_tool_call_id"] = question.CallId;
+            parameters["codex_event_id"] = question.ApprovalId;
+            parameters["codex_call_id"] = question.ApprovalId;
+            parameters["codex_command"] = Strings(question.Argv);
+            parameters["codex_cwd"] = question.WorkingDirectory;
+            parameters["codex_parsed_cmd"] = ParsedCommands(question.Parts);
+            if (question.Risk is { } risk)
+            {
+                parameters["codex_risk"] = Risk(risk);
+            }
         }
 
         parameters["_meta"] = new JsonObject
@@ -50,6 +56,11 @@ internal static class ElicitationRequestBuilder
                 ["risk"] = question.Risk is { } r ? Risk(r) : null,
             },
         };
+        if (question.Network is { } target)
+        {
+            parameters["_meta"]![MetaKey]!["network"] = new JsonObject { ["host"] = target.Host, ["port"] = target.Port };
+        }
+
         return parameters;
     }
 

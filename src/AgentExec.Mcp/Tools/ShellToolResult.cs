@@ -16,4 +16,14 @@ internal sealed record ShellToolResult(
     [property: JsonPropertyName("sandbox")] string Sandbox,
     [property: JsonPropertyName("sandbox_backend")] string SandboxBackend,
     [property: JsonPropertyName("approval")] ShellToolApproval? Approval,
-    [property: JsonPropertyName("message")] string? Message);
+    [property: JsonPropertyName("message")] string? Message)
+{
+    /// <summary>
+    /// The destinations the call's egress proxy decided. Left out (not <c>null</c>) when the call had no proxy — no
+    /// allow-list, or a run outside the sandbox — so results without an allow-list keep exactly SPEC.md's fields; an
+    /// empty list means there was a proxy and the command asked it for nothing.
+    /// </summary>
+    [JsonPropertyName("network")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ShellToolNetworkDecision>? Network { get; init; }
+}

@@ -39,7 +39,10 @@ internal static class ShellToolResultRenderer
                     approval.Note,
                     approval.Risk is { } risk ? new RiskPayload(risk.Description, risk.LevelCode, risk.Category) : null)
                 : null,
-            Message: result.InvalidField is { } invalid ? $"{ShellToolInput.FieldName(invalid.Field)}: {invalid.Problem}" : result.Message);
+            Message: result.InvalidField is { } invalid ? $"{ShellToolInput.FieldName(invalid.Field)}: {invalid.Problem}" : result.Message)
+        {
+            Network = result.Network?.Select(decision => new ShellToolNetworkDecision(decision.Target.Host, decision.Target.Port, decision.DecisionCode)).ToArray(),
+        };
 
         var structured = JsonSerializer.SerializeToElement(payload, McpJsonContext.Default.ShellToolResult);
         var rendered = new CallToolResult

@@ -19,4 +19,5 @@ namespace AgentExec.Core.Pipeline.AuditRecords;
 [JsonSerializable(typeof(ExecutionStarted))]
 [JsonSerializable(typeof(ExecutionFinished))]
 [JsonSerializable(typeof(CallDenied))]
+[JsonSerializable(typeof(NetworkDecided))]
 internal sealed partial class CallRecordJsonContext : JsonSerializerContext;

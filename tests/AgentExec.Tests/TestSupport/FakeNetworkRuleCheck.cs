@@ -1,0 +1,42 @@
+using System.Net;
+using AgentExec.Core.Network;
+
+namespace AgentExec.Tests.TestSupport;
+
+/// <summary>
+/// Stands in for the real lists and address check (another part of issue 14): every host it was told about gets its
+/// verdict, every other host is to be asked, with 192.0.2.1 (TEST-NET-1) as its checked address.
+/// </summary>
+internal sealed class FakeNetworkRuleCheck : INetworkRuleCheck
+{
+    public static readonly IPAddress CheckedAddress = IPAddress.Parse("192.0.2.1");
+
+    private readonly Dictionary<string, NetworkVerdict> _verdicts = new(StringComparer.Ordinal);
+
+    /// <summary>When set, every check throws, as a broken check would.</summary>
+    public bool Throws { get; set; }
+
+    public static NetworkVerdict Ask { get; } = new(NetworkVerdictKind.Ask, "", "it is on neither network list", [CheckedAddress]);
+
+    public FakeNetworkRuleCheck Refusing(string host, string source = NetworkDecisionSources.DeniedDomains, string reason = "it is on network.denied_domains")
+    {
+        _verdicts[host] = new NetworkVerdict(NetworkVerdictKind.Refused, source, reason, []);
+        return this;
+    }
+
+    public FakeNetworkRuleCheck Allowing(string host)
+    {
+        _verdicts[host] = new NetworkVerdict(NetworkVerdictKind.Allowed, NetworkDecisionSources.AllowedDomains, "it is on network.allowed_domains", [CheckedAddress]);
+        return this;
+    }
+
+    public Task<NetworkVerdict> CheckAsync(NetworkTarget target, CancellationToken cancellationToken)
+    {
+        if (Throws)
+        {
+            throw new InvalidOperationException("the check broke");
+        }
+
+        return Task.FromResult(_verdicts.TryGetValue(target.Host, out var verdict) ? verdict : Ask);
+    }
+}
