@@ -160,6 +160,23 @@ public sealed class EgressBridgeSandboxTests : IDisposable
         Assert.Empty(_proxy.RequestLines);
     }
 
+    [BubblewrapFact]
+    public async Task A_connection_the_proxy_cannot_take_is_closed_at_once()
+    {
+        // Arrange: a socket that is bound, so its file is there, but does not listen.
+        using var deaf = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var deafPath = Path.Combine(Directory.CreateDirectory(Path.Combine(_directory.Root, "deaf")).FullName, "proxy.sock");
+        deaf.Bind(new UnixDomainSocketEndPoint(deafPath));
+        var stopwatch = Stopwatch.StartNew();
+
+        // Act
+        var result = await RunAsync("curl -sS --max-time 10 http://example.test/x; echo \"curl=$?\"", socketPath: deafPath);
+
+        // Assert: an empty reply (52) or a reset (56), not the time limit (28).
+        Assert.Matches("curl=(52|56)\n$", result.Stdout.Text);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(10), $"Took {stopwatch.Elapsed}.");
+    }
+
     [BubblewrapTheory]
     [InlineData("exit 42", 42)]
     [InlineData("kill -KILL $$", 137)]
@@ -274,13 +291,14 @@ public sealed class EgressBridgeSandboxTests : IDisposable
         TimeSpan? timeout = null,
         IReadOnlyDictionary<string, string>? environment = null,
         IOutputObserver? observer = null,
+        string? socketPath = null,
         CancellationToken cancellationToken = default)
     {
         var invocation = BubblewrapMountPlanTests.Invocation(_directory.Workspace, SandboxMode.WorkspaceWrite) with
         {
             Argv = ["bash", "-c", script],
             Environment = environment ?? new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" },
-            EgressSocketPath = _proxy.SocketPath,
+            EgressSocketPath = socketPath ?? _proxy.SocketPath,
         };
         var sandbox = new BubblewrapSandbox(BubblewrapAvailability.Executable, BubblewrapMountPlanTests.HostPaths(_directory.Home))
         {
