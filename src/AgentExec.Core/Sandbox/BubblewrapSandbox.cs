@@ -27,6 +27,13 @@ namespace AgentExec.Core.Sandbox;
 /// the namespace, double-forked and <c>setsid</c> processes included.
 /// </para>
 /// <para>
+/// A call with a network allow-list (<see cref="SandboxInvocation.EgressSocketPath"/>) keeps its private network
+/// namespace: its egress socket alone is bound at <see cref="EgressSocketInside"/> (its host folder hidden), and the
+/// command runs as <c>bwrap … -- agentexec __egress-bridge /run/agentexec/egress.sock -- bash -c LINE</c>, the bridge
+/// relaying a loopback port to the socket (<see cref="EgressBridge"/>). The bridge is the namespace's main process, so
+/// the containment below holds with it in between.
+/// </para>
+/// <para>
 /// The workspace's <c>.git</c>, <c>.env</c> and <c>agentexec.json</c> cannot be created either when they are missing: a
 /// placeholder stands in for each during the run (<see cref="WorkspacePlaceholders"/>).
 /// </para>
