@@ -21,6 +21,13 @@ if (LandlockLauncher.IsInvocation(args))
     return LandlockLauncher.Run(args);
 }
 
+// Bridge mode likewise: bubblewrap starts this binary inside the sandbox of every call with a network allow-list, to
+// relay a loopback port to the call's egress proxy; see EgressBridge for the protocol.
+if (EgressBridge.IsInvocation(args))
+{
+    return EgressBridge.Run(args);
+}
+
 return await RunCommandLineAsync(args).ConfigureAwait(false);
 
 // A separate method keeps the command-line and telemetry types out of the launcher's path until they are needed.

@@ -72,10 +72,15 @@ internal sealed class BubblewrapMountPlan
     public IReadOnlyList<string> RefusedWritableRoots => _refused;
 
     /// <summary>Plans the mounts for <paramref name="invocation"/>.</summary>
-    /// <param name="invocation">The command, its mode, workspace, writable roots and network setting.</param>
+    /// <param name="invocation">The command, its mode, workspace, writable roots, network setting and egress socket.</param>
     /// <param name="host">The host paths to hide or protect.</param>
+    /// <param name="bridgeCommand">
+    /// What starts the egress bridge (<see cref="BubblewrapSandbox.BridgeCommand"/>); its files are bound read-only where
+    /// the sandbox would otherwise hide them. Used only when the invocation has an egress socket.
+    /// </param>
     /// <returns>The plan.</returns>
-    public static BubblewrapMountPlan Create(SandboxInvocation invocation, SandboxHostPaths host)
+    /// <exception cref="ArgumentException">The mode is not a sandbox, or the egress socket is refused (<see cref="BindEgressSocket"/>).</exception>
+    public static BubblewrapMountPlan Create(SandboxInvocation invocation, SandboxHostPaths host, IReadOnlyList<string>? bridgeCommand = null)
     {
         ArgumentNullException.ThrowIfNull(invocation);
         ArgumentNullException.ThrowIfNull(host);
@@ -147,7 +152,78 @@ internal sealed class BubblewrapMountPlan
         }
 
         plan.HideCredentials(Credentials(invocation, host), [invocation.Workspace, .. invocation.WritableRoots]);
+        if (invocation.EgressSocketPath is { } egressSocket)
+        {
+            plan.BindEgressSocket(egressSocket, invocation);
+
+            // Last, so that every hidden directory is known: the bridge's binary must run inside.
+            foreach (var path in bridgeCommand ?? [])
+            {
+                plan.KeepVisible(path);
+            }
+        }
+
         return plan;
+    }
+
+    /// <summary>
+    /// Binds the call's egress socket, and nothing else of its folder, at <see cref="BubblewrapSandbox.EgressSocketInside"/>:
+    /// inside the hidden <c>/run</c>, which is remounted read-only after the bind (a read-only mount does not stop
+    /// <c>connect()</c>). The folder holding the socket on the host is hidden like <c>/tmp</c>, so that neither other
+    /// calls' sockets nor anything else of AgentExec's there is in reach wherever that folder lies.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The socket is not an absolute path free of symbolic links that names a Unix socket, or it lies where the command
+    /// can write (the workspace or a writable root: it could be swapped before the bind), or its folder is <c>/</c> or
+    /// holds the workspace or a writable root (hiding it would hide them).
+    /// </exception>
+    private void BindEgressSocket(string socket, SandboxInvocation invocation)
+    {
+        if (!Path.IsPathFullyQualified(socket)
+            || !RealPath.TryResolve(socket, out var real, out var exists)
+            || !exists
+            || real != socket
+            || !UnixSocketFile.IsSocket(socket))
+        {
+            throw new ArgumentException($"The egress socket {socket} is not an absolute, link-free path to a Unix socket.", nameof(invocation));
+        }
+
+        var folder = Path.GetDirectoryName(real);
+        IEnumerable<string> roots = [invocation.Workspace, .. invocation.WritableRoots, invocation.WorkingDirectory];
+        foreach (var root in roots)
+        {
+            var realRoot = RealPath.TryResolve(root, out var resolved, out _) ? resolved : root;
+            if (RealPath.IsSameOrInside(real, realRoot) || folder is null || folder == "/" || RealPath.IsSameOrInside(realRoot, folder))
+            {
+                throw new ArgumentException($"The egress socket {socket} must lie in a folder of its own, outside the workspace and the writable roots.", nameof(invocation));
+            }
+        }
+
+        HideDirectory(folder!, remountReadOnly: true);
+        Add(BubblewrapSandbox.EgressSocketInside, MountLayer.ReadOnly, "--ro-bind", real, BubblewrapSandbox.EgressSocketInside);
+    }
+
+    /// <summary>
+    /// Binds the file of <paramref name="path"/> read-only where a hiding mount covers it and no writable root brings it
+    /// back; for a framework-dependent layout (<c>dotnet</c>, <c>agentexec.dll</c>, or an apphost beside it) its whole
+    /// folder, which the runtime loads from. A path that is not absolute (an argument) is left alone.
+    /// </summary>
+    private void KeepVisible(string path)
+    {
+        if (!Path.IsPathFullyQualified(path) || !RealPath.TryResolve(path, out var real, out var exists) || !exists || Path.GetDirectoryName(real) is not { } folder)
+        {
+            return;
+        }
+
+        var frameworkDependent = Path.GetFileNameWithoutExtension(real) == "dotnet"
+            || real.EndsWith(".dll", StringComparison.Ordinal)
+            || File.Exists(Path.Join(folder, "agentexec.dll"));
+        var keep = frameworkDependent ? folder : real;
+        var hidden = _mounts.Any(mount => mount.Layer == MountLayer.Hidden && RealPath.IsSameOrInside(keep, mount.Destination));
+        if (hidden && OutermostWritableRoot(keep) is null)
+        {
+            Add(keep, MountLayer.ReadOnly, "--ro-bind", keep, keep);
+        }
     }
 
     private static bool IsWorkspaceOrWritableRoot(string directory, SandboxInvocation invocation) =>

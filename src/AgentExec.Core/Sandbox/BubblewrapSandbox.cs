@@ -27,6 +27,13 @@ namespace AgentExec.Core.Sandbox;
 /// the namespace, double-forked and <c>setsid</c> processes included.
 /// </para>
 /// <para>
+/// A call with a network allow-list (<see cref="SandboxInvocation.EgressSocketPath"/>) keeps its private network
+/// namespace: its egress socket alone is bound at <see cref="EgressSocketInside"/> (its host folder hidden), and the
+/// command runs as <c>bwrap … -- agentexec __egress-bridge /run/agentexec/egress.sock -- bash -c LINE</c>, the bridge
+/// relaying a loopback port to the socket (<see cref="EgressBridge"/>). The bridge is the namespace's main process, so
+/// the containment below holds with it in between.
+/// </para>
+/// <para>
 /// The workspace's <c>.git</c>, <c>.env</c> and <c>agentexec.json</c> cannot be created either when they are missing: a
 /// placeholder stands in for each during the run (<see cref="WorkspacePlaceholders"/>).
 /// </para>
@@ -39,9 +46,13 @@ namespace AgentExec.Core.Sandbox;
 /// </remarks>
 public sealed partial class BubblewrapSandbox : ISandbox
 {
+    /// <summary>Where the call's egress socket appears inside the sandbox: in the hidden <c>/run</c>, alone there.</summary>
+    public const string EgressSocketInside = "/run/agentexec/egress.sock";
+
     private readonly string _executable;
     private readonly SandboxHostPaths _hostPaths;
     private readonly ILogger _logger;
+    private readonly IReadOnlyList<string>? _bridgeCommand = AgentExecSelfCommand.ForCurrentProcess();
 
     /// <summary>Creates the backend around a bubblewrap executable.</summary>
     /// <param name="executable">The absolute path of <c>bwrap</c>.</param>
@@ -65,11 +76,36 @@ public sealed partial class BubblewrapSandbox : ISandbox
     /// <summary>The <c>bwrap</c> executable this backend runs.</summary>
     public string Executable => _executable;
 
+    /// <summary>
+    /// What starts the agentexec binary inside the sandbox to run the egress bridge (<see cref="EgressBridge"/>) for a
+    /// call with a network allow-list: this process's own binary by default, or null when this process is not agentexec
+    /// (a test host names it). The bridge's verb and arguments are appended.
+    /// </summary>
+    /// <exception cref="ArgumentException">Set to an empty command, an empty argument, or a program that is not an absolute path.</exception>
+    public IReadOnlyList<string>? BridgeCommand
+    {
+        get => _bridgeCommand;
+        init
+        {
+            if (value is not null && (value.Count == 0 || value.Any(string.IsNullOrEmpty) || !Path.IsPathFullyQualified(value[0])))
+            {
+                // bwrap would look a bare name up on the command's own PATH, which the request's environment controls.
+                throw new ArgumentException("The bridge command needs an absolute program path and no empty argument.", nameof(value));
+            }
+
+            _bridgeCommand = value?.ToArray();
+        }
+    }
+
     /// <inheritdoc />
     public SandboxBackendKind Backend => SandboxBackendKind.Bubblewrap;
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The mode is <c>danger-full-access</c>, which is not a sandbox.</exception>
+    /// <exception cref="ArgumentException">
+    /// The mode is <c>danger-full-access</c>, which is not a sandbox; or the call has an egress socket together with
+    /// network on, or one the mount plan refuses (<see cref="BubblewrapMountPlan"/>).
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The call has an egress socket, and no <see cref="BridgeCommand"/> is known.</exception>
     public SandboxedCommand Wrap(SandboxInvocation invocation)
     {
         ArgumentNullException.ThrowIfNull(invocation);
@@ -89,7 +125,20 @@ public sealed partial class BubblewrapSandbox : ISandbox
 
     private SandboxedCommand Wrap(SandboxInvocation invocation, WorkspacePlaceholders? placeholders)
     {
-        var plan = BubblewrapMountPlan.Create(invocation, _hostPaths);
+        var command = invocation.Argv;
+        if (invocation.EgressSocketPath is not null)
+        {
+            if (invocation.Network)
+            {
+                // The allow-list is only a boundary inside a private network namespace (SPEC.md "Network allow-list").
+                throw new ArgumentException("A call with an egress proxy must not have the network on.", nameof(invocation));
+            }
+
+            var bridge = _bridgeCommand ?? throw new InvalidOperationException("The agentexec binary that runs the egress bridge is unknown, so a call with a network allow-list cannot run.");
+            command = [.. bridge, EgressBridge.Verb, EgressSocketInside, "--", .. invocation.Argv];
+        }
+
+        var plan = BubblewrapMountPlan.Create(invocation, _hostPaths, _bridgeCommand);
         foreach (var skipped in plan.Skipped)
         {
             LogSkipped(_logger, skipped);
@@ -117,7 +166,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
             .. plan.ToArguments(),
             "--chdir", invocation.WorkingDirectory,
             "--",
-            .. invocation.Argv,
+            .. command,
         ];
         return new SandboxedCommand(argv, invocation.Environment)
         {

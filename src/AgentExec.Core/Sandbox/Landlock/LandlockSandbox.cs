@@ -1,4 +1,3 @@
-using System.Reflection;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 
@@ -46,26 +45,14 @@ public sealed class LandlockSandbox : ISandbox
     /// name), or <c>dotnet agentexec.dll</c> — or null when this process is something else, such as a test host, which
     /// must name the launcher explicitly.
     /// </summary>
-    public static LandlockSandbox? ForCurrentProcess()
-    {
-        // The entry assembly, not the file name, says whether this process is agentexec: a renamed or symlinked binary
-        // still is, and a test host that merely has agentexec.dll beside it is not.
-        if (Environment.ProcessPath is not { } processPath || Assembly.GetEntryAssembly()?.GetName().Name != "agentexec")
-        {
-            return null;
-        }
-
-        if (Path.GetFileNameWithoutExtension(processPath) != "dotnet")
-        {
-            return new LandlockSandbox([processPath]);
-        }
-
-        var assemblyPath = Path.Combine(AppContext.BaseDirectory, "agentexec.dll");
-        return File.Exists(assemblyPath) ? new LandlockSandbox([processPath, assemblyPath]) : null;
-    }
+    public static LandlockSandbox? ForCurrentProcess() =>
+        AgentExecSelfCommand.ForCurrentProcess() is { } command ? new LandlockSandbox(command) : null;
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">The mode is <c>danger-full-access</c>, which this backend does not run.</exception>
+    /// <exception cref="ArgumentException">
+    /// The mode is <c>danger-full-access</c>, which this backend does not run, or the call has a network allow-list
+    /// (<see cref="SandboxInvocation.EgressSocketPath"/>), which only bubblewrap can enforce.
+    /// </exception>
     /// <exception cref="IOException">The fresh temporary directory could not be created.</exception>
     public SandboxedCommand Wrap(SandboxInvocation invocation)
     {
@@ -73,6 +60,13 @@ public sealed class LandlockSandbox : ISandbox
         if (invocation.Mode == SandboxMode.DangerFullAccess)
         {
             throw new ArgumentException("danger-full-access runs without a sandbox, not under Landlock.", nameof(invocation));
+        }
+
+        if (invocation.EgressSocketPath is not null)
+        {
+            // Landlock cannot tell one destination from another, and its command shares the host's network namespace,
+            // where a loopback relay would be every other local program's way out too (SPEC.md "Network allow-list").
+            throw new ArgumentException("A network allow-list needs the bubblewrap backend; Landlock cannot confine a command to the egress proxy.", nameof(invocation));
         }
 
         string? temporaryDirectory = null;
