@@ -2,8 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using AgentExec.Core.Configuration;
-using AgentExec.Core.Execution;
-using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Core.Credentials;
 
@@ -37,6 +35,12 @@ internal static unsafe partial class LinkFreeLookup
     private const int NoSuchEntry = 2; // ENOENT
     private const int NotADirectory = 20; // ENOTDIR
     private const int NotImplemented = 38; // ENOSYS
+
+    // open(2) flags and AT_FDCWD (asm-generic/fcntl.h). Declared here rather than taken from Sandbox.LinuxOpenFlags and
+    // Execution.Libc, which sit above Credentials in Core's layering.
+    private const int PathOnly = 0x200000; // O_PATH: a handle on the inode; needs no read right on the file.
+    private const int CloseOnExec = 0x80000; // O_CLOEXEC
+    private const int AtCurrentDirectory = -100; // AT_FDCWD
 
     // Set once the kernel (or a seccomp filter) says openat2 does not exist here: then no call pays for asking.
     private static volatile bool s_unavailable;
@@ -84,11 +88,11 @@ internal static unsafe partial class LinkFreeLookup
         var written = RealPath.StrictUtf8.GetBytes(absolutePath, new Span<byte>(name, UsualSize - 1));
         name[written] = 0;
 
-        var how = new OpenHow { Flags = (ulong)(LinuxOpenFlags.PathOnly | LinuxOpenFlags.CloseOnExec), Resolve = ResolveNoSymlinks };
-        var fd = Libc.Syscall(OpenAt2, LinuxOpenFlags.AtCurrentDirectory, (nint)name, (nint)(&how), sizeof(OpenHow), 0);
+        var how = new OpenHow { Flags = PathOnly | CloseOnExec, Resolve = ResolveNoSymlinks };
+        var fd = Syscall(OpenAt2, AtCurrentDirectory, (nint)name, (nint)(&how), sizeof(OpenHow));
         if (fd >= 0)
         {
-            _ = Libc.Close((int)fd);
+            _ = Close((int)fd);
             return Answer.ExistsWithoutLinks;
         }
 
@@ -132,6 +136,14 @@ internal static unsafe partial class LinkFreeLookup
 
         return true;
     }
+
+    // syscall(2) is variadic; on x86_64 a fixed-arity import passes integer arguments in the same registers (see
+    // Execution.Libc's remarks).
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial nint Syscall(nint number, nint directoryFd, nint path, nint how, nint size);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
 
     // struct open_how (linux/openat2.h): three 64-bit fields, passed with its size.
     [StructLayout(LayoutKind.Sequential)]
