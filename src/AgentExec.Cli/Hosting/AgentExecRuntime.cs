@@ -3,6 +3,8 @@ using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Execution.Limits;
+using AgentExec.Core.Network;
+using AgentExec.Core.Network.Proxy;
 using AgentExec.Core.Pipeline;
 using AgentExec.Core.Policy;
 using AgentExec.Core.Sandbox;
@@ -113,6 +115,7 @@ internal sealed partial class AgentExecRuntime : IDisposable
         {
             Logger = logger,
             Limits = limits,
+            Egress = EgressFor(settings, loggerFactory),
         };
         var mode = settings.Sandbox.ToCode();
         var backend = sandbox.IsAvailable ? sandbox.Backend.ToCode() : "unavailable";
@@ -120,6 +123,24 @@ internal sealed partial class AgentExecRuntime : IDisposable
         LogStarted(logger, settings.Workspace, mode, backend, policy, settings.AuditLogPath);
 
         return new AgentExecRuntime(settings, rules, new ExecPipeline(dependencies), assessment, loggerFactory);
+    }
+
+    // The network allow-list (SPEC.md "Network allow-list"): its rule check and a proxy per sandboxed run. Null without
+    // an allow-list, and under danger-full-access, where nothing is sandboxed and start-up said the list does not apply.
+    private static PipelineEgress? EgressFor(AgentExecSettings settings, ILoggerFactory loggerFactory)
+    {
+        if (settings.NetworkLists is not { } lists || settings.Sandbox == SandboxMode.DangerFullAccess)
+        {
+            return null;
+        }
+
+        var options = EgressProxyOptions.Default with
+        {
+            UpstreamProxy = lists.Upstream is { } upstream ? new Uri(upstream.ToString()) : null,
+        };
+        return new PipelineEgress(
+            new NetworkRuleCheck(lists, DnsHostResolver.Instance),
+            new EgressProxyHost(options, loggerFactory.CreateLogger("AgentExec.Network")));
     }
 
     /// <inheritdoc />

@@ -109,6 +109,21 @@ internal sealed class CallEgressGate : IEgressGate, IDisposable
     }
 
     /// <inheritdoc />
+    public async Task RecordRefusalAsync(NetworkTarget target, EgressRequestKind kind, string reason)
+    {
+        try
+        {
+            _ = await RefuseAsync(target, kind, NetworkDecisionSources.Protocol, reason).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // IEgressGate's contract: never throws; the proxy closes the connection either way.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            // The audit recorder reports its own failures; nothing more can be done for a connection already closed.
+        }
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         _ended.Dispose();
