@@ -14,6 +14,10 @@
 // What a large workspace costs each sandboxed run (issue 10): see WorkspaceScanBenchmark.
 //
 //   dotnet run -c Release --project benchmarks/AgentExec.Benchmarks -- scan [FOLDERS] [ROUNDS]
+//
+// What the egress proxy adds per connection and to a large download (issue 14): see EgressProxyBenchmark.
+//
+//   dotnet run -c Release --project benchmarks/AgentExec.Benchmarks -- proxy [REQUESTS] [LARGE_ROUNDS] [LARGE_MB]
 
 using System.Diagnostics;
 using System.Globalization;
@@ -26,6 +30,14 @@ using AgentExec.Benchmarks;
 if (args is ["analysis", .. var rest])
 {
     return AnalysisBenchmark.Run(rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 200);
+}
+
+if (args is ["proxy", .. var proxyArguments])
+{
+    return await EgressProxyBenchmark.RunAsync(
+        proxyArguments.Length > 0 ? int.Parse(proxyArguments[0], CultureInfo.InvariantCulture) : 500,
+        proxyArguments.Length > 1 ? int.Parse(proxyArguments[1], CultureInfo.InvariantCulture) : 10,
+        proxyArguments.Length > 2 ? int.Parse(proxyArguments[2], CultureInfo.InvariantCulture) : 256);
 }
 
 if (args is ["scan", .. var scanArguments])

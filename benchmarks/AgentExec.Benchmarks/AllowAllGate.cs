@@ -1,0 +1,12 @@
+using System.Net;
+using AgentExec.Core.Network;
+
+namespace AgentExec.Benchmarks;
+
+/// <summary>A gate that allows every destination at once, to 127.0.0.1: the proxy's own cost, without a decision's.</summary>
+internal sealed class AllowAllGate : IEgressGate
+{
+    private static readonly Task<EgressPermit> Loopback = Task.FromResult(EgressPermit.Allow([IPAddress.Loopback]));
+
+    public Task<EgressPermit> DecideAsync(NetworkTarget target, EgressRequestKind kind, CancellationToken cancellationToken) => Loopback;
+}
