@@ -15,9 +15,18 @@ internal sealed class FakeEgressGate(Func<NetworkTarget, EgressRequestKind, Canc
     /// <summary>What the proxy asked, in order.</summary>
     public ConcurrentQueue<(NetworkTarget Target, EgressRequestKind Kind)> Asked { get; } = new();
 
+    /// <summary>The refusals the proxy reported after an allowing decision, in order.</summary>
+    public ConcurrentQueue<(NetworkTarget Target, EgressRequestKind Kind, string Reason)> Refusals { get; } = new();
+
     public Task<EgressPermit> DecideAsync(NetworkTarget target, EgressRequestKind kind, CancellationToken cancellationToken)
     {
         Asked.Enqueue((target, kind));
         return decide(target, kind, cancellationToken);
+    }
+
+    public Task RecordRefusalAsync(NetworkTarget target, EgressRequestKind kind, string reason)
+    {
+        Refusals.Enqueue((target, kind, reason));
+        return Task.CompletedTask;
     }
 }
