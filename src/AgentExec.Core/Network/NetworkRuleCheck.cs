@@ -92,11 +92,11 @@ public sealed class NetworkRuleCheck : INetworkRuleCheck
                     return new NetworkVerdict(
                         NetworkVerdictKind.Allowed,
                         NetworkDecisionSources.AllowedDomains,
-                        $"{target} is on allowed_domains by its exact host and port (entry '{exact}'), so it may reach {why}",
+                        $"{target} is on allowed_domains by its exact host and port (entry '{exact}'), which lets it reach a refused address ({why})",
                         addresses);
                 }
 
-                var name = target.Address is null ? $"{target} resolves to {why}" : $"{target}: {why}";
+                var name = target.Address is null ? $"{target.Host} has an address in a refused range ({why})" : why;
                 return Refuse(
                     NetworkDecisionSources.RefusedAddress,
                     $"{name}; only an allowed_domains entry naming exactly {target} lets it through");

@@ -67,7 +67,7 @@ public sealed class NetworkRuleCheckTests
         Assert.Equal(NetworkVerdictKind.Refused, verdict.Kind);
         Assert.Equal(NetworkDecisionSources.RefusedAddress, verdict.Source);
         Assert.Equal(
-            "internal.example.com:443 resolves to 10.0.0.5 is in 10.0.0.0/8 (private); only an allowed_domains entry naming exactly internal.example.com:443 lets it through",
+            "internal.example.com has an address in a refused range (10.0.0.5 is in 10.0.0.0/8 (private)); only an allowed_domains entry naming exactly internal.example.com:443 lets it through",
             verdict.Reason);
         Assert.Empty(verdict.Addresses);
     }
