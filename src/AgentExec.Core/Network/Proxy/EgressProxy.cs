@@ -82,7 +82,9 @@ public sealed class EgressProxy : IAsyncDisposable
             listener.Bind(new UnixDomainSocketEndPoint(unixSocketPath));
             // Owner-only before listen(): until then nobody can connect, so there is no window with looser rights.
             File.SetUnixFileMode(unixSocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            listener.Listen(128);
+            // A backlog as deep as the connection limit: a Unix socket's non-blocking connect fails at once (EAGAIN)
+            // when the backlog is full, so a burst of parallel connections from one command must fit in it.
+            listener.Listen(Math.Max(128, options.MaxConnections));
         }
         catch (SocketException exception) when (exception.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {

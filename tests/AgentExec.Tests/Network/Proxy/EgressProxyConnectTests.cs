@@ -93,7 +93,7 @@ public sealed class EgressProxyConnectTests
         // Assert: closed without a byte, the origin saw the connection end with nothing (read of 0), and it was reported.
         Assert.Empty(after);
         Assert.Contains(reason, Assert.Single(_refusals).Reason, StringComparison.Ordinal);
-        await WaitForAsync(() => !received.IsEmpty);
+        await Eventually.HoldsAsync(() => !received.IsEmpty);
         Assert.Equal([0], received);
     }
 
@@ -238,15 +238,6 @@ public sealed class EgressProxyConnectTests
         var head = await ProxyUnderTest.ReadHeadAsync(socket);
         Assert.Equal("HTTP/1.1 200 Connection Established\r\n\r\n", head);
         return head;
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
     }
 
     private EgressProxyOptions Options() => EgressProxyOptions.Default with { OnProtocolRefusal = _refusals.Enqueue };

@@ -100,7 +100,7 @@ public sealed class EgressProxyLifecycleTests
         using var second = await proxy.ConnectAsync();
         await first.SendAsync("CONNECT a.invalid:443 HTTP/1.1\r\n\r\n"u8.ToArray());
         await second.SendAsync("CONNECT b.invalid:443 HTTP/1.1\r\n\r\n"u8.ToArray());
-        await WaitForAsync(() => gate.Asked.Count == 2);
+        await Eventually.HoldsAsync(() => gate.Asked.Count == 2);
 
         // Act
         var third = await proxy.ExchangeAsync("CONNECT c.invalid:443 HTTP/1.1\r\n\r\n");
@@ -135,7 +135,7 @@ public sealed class EgressProxyLifecycleTests
         await tunnel.SendAsync(TestClientHello.Build(TestCertificates.ServerName));
         using var waiting = await proxy.ConnectAsync();
         await waiting.SendAsync("CONNECT wait.invalid:443 HTTP/1.1\r\n\r\n"u8.ToArray());
-        await WaitForAsync(() => gate.Asked.Count == 2 && upstream.Accepted == 1);
+        await Eventually.HoldsAsync(() => gate.Asked.Count == 2 && upstream.Accepted == 1);
 
         // Act
         await proxy.DisposeAsync();
@@ -175,14 +175,5 @@ public sealed class EgressProxyLifecycleTests
         Assert.All(answers, answer => Assert.Equal("ok", answer));
         Assert.Equal(200, gate.Asked.Count);
         Assert.Equal(200, upstream.Accepted);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
     }
 }

@@ -24,6 +24,7 @@ public sealed class EgressProxyPlainHttpTests
         // Assert
         Assert.Equal(RecordingHttpOrigin.Body, body);
         Assert.Equal([(new NetworkTarget("plain.invalid", upstream.Port), EgressRequestKind.PlainHttp)], gate.Asked);
+        await Eventually.HoldsAsync(() => !origin.Received.IsEmpty);
         Assert.StartsWith($"GET /a/b?c=d HTTP/1.1\r\nHost: plain.invalid:{upstream.Port}\r\n", Assert.Single(origin.Received), StringComparison.Ordinal);
     }
 
@@ -43,6 +44,7 @@ public sealed class EgressProxyPlainHttpTests
 
         // Assert
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", response, StringComparison.Ordinal);
+        await Eventually.HoldsAsync(() => !origin.Received.IsEmpty);
         Assert.Equal(
             $"POST / HTTP/1.1\r\nHost: plain.invalid:{upstream.Port}\r\nAccept: */*\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
             Assert.Single(origin.Received));
@@ -78,7 +80,7 @@ public sealed class EgressProxyPlainHttpTests
         // Assert: one answer, one decision, and the origin got exactly the first request.
         Assert.Equal(1, CountOf(response, "HTTP/1.1 "));
         Assert.Equal([(new NetworkTarget("allowed.invalid", upstream.Port), EgressRequestKind.PlainHttp)], gate.Asked);
-        await WaitForAsync(() => !origin.Received.IsEmpty);
+        await Eventually.HoldsAsync(() => !origin.Received.IsEmpty);
         var received = Assert.Single(origin.Received);
         Assert.EndsWith("\r\n\r\nhello", received, StringComparison.Ordinal);
         Assert.DoesNotContain("steal", received, StringComparison.Ordinal);
@@ -186,13 +188,4 @@ public sealed class EgressProxyPlainHttpTests
     }
 
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
 }

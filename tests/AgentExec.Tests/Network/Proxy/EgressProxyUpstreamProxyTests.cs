@@ -45,6 +45,7 @@ public sealed class EgressProxyUpstreamProxyTests
         // Assert
         Assert.Equal(RecordingHttpOrigin.Body, body);
         Assert.Equal([$"CONNECT 127.0.0.1:{destination.Port} HTTP/1.1"], chained.RequestLines);
+        await Eventually.HoldsAsync(() => !origin.Received.IsEmpty);
         Assert.StartsWith($"GET /x HTTP/1.1\r\nHost: plain.invalid:{destination.Port}\r\n", Assert.Single(origin.Received), StringComparison.Ordinal);
     }
 
