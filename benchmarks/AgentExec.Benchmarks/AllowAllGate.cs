@@ -9,4 +9,7 @@ internal sealed class AllowAllGate : IEgressGate
     private static readonly Task<EgressPermit> Loopback = Task.FromResult(EgressPermit.Allow([IPAddress.Loopback]));
 
     public Task<EgressPermit> DecideAsync(NetworkTarget target, EgressRequestKind kind, CancellationToken cancellationToken) => Loopback;
+
+    // The benchmark's traffic is plain HTTP, which the proxy's TLS checks never refuse.
+    public Task RecordRefusalAsync(NetworkTarget target, EgressRequestKind kind, string reason) => Task.CompletedTask;
 }
