@@ -82,7 +82,10 @@ public sealed class EgressProxy : IAsyncDisposable
             listener.Bind(new UnixDomainSocketEndPoint(unixSocketPath));
             // Owner-only before listen(): until then nobody can connect, so there is no window with looser rights.
             File.SetUnixFileMode(unixSocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            listener.Listen(128);
+            // A backlog as deep as the connections served at once: a command's burst of connections (the bridge
+            // relays up to 256 at a time) must wait in the queue, since a non-blocking connect() to a Unix socket
+            // whose queue is full fails at once with EAGAIN instead of waiting, and the command sees a dropped link.
+            listener.Listen(Math.Max(128, options.MaxConnections));
         }
         catch (SocketException exception) when (exception.SocketErrorCode == SocketError.AddressAlreadyInUse)
         {
