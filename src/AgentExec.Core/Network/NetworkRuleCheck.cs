@@ -4,7 +4,8 @@ namespace AgentExec.Core.Network;
 
 /// <summary>
 /// The lists and the address check of SPEC.md "Network allow-list", in this order: a <c>denied_domains</c> entry
-/// refuses; then the name is resolved once (an IP literal is not) and, if ANY address is in a refused range
+/// refuses; then the name is resolved once (an IP literal is not), and a <c>denied_domains</c> IP literal that is one of
+/// its addresses refuses too; then, if ANY address is in a refused range
 /// (<see cref="RefusedAddressRanges"/>), the target is refused unless an <c>allowed_domains</c> entry names its exact host
 /// and port; then an <c>allowed_domains</c> entry allows; anything else is to be asked.
 /// </summary>
@@ -83,6 +84,11 @@ public sealed class NetworkRuleCheck : INetworkRuleCheck
             return Refuse(NetworkDecisionSources.ResolutionFailed, $"{target}: {failure}");
         }
 
+        if (target.Address is null && DeniedAddress(target, addresses) is { } denied)
+        {
+            return Refuse(NetworkDecisionSources.DeniedDomains, denied);
+        }
+
         foreach (var address in addresses)
         {
             if (RefusedAddressRanges.IsRefused(address, out var why))
@@ -117,6 +123,23 @@ public sealed class NetworkRuleCheck : INetworkRuleCheck
             NetworkDecisionSources.Human,
             $"{target} is on neither allowed_domains nor denied_domains, and its addresses are public",
             addresses);
+    }
+
+    /// <summary>
+    /// Why a name is refused because one of its addresses is an IP literal on <c>denied_domains</c>, or null: a user
+    /// who denies an address means the address, however the command names it (the stricter reading of "deny wins").
+    /// </summary>
+    private string? DeniedAddress(NetworkTarget target, IReadOnlyList<IPAddress> addresses)
+    {
+        foreach (var address in addresses)
+        {
+            if (NetworkTarget.TryCreate(address.ToString(), target.Port, out var literal, out _) && _lists.FindDenying(literal) is { } denying)
+            {
+                return $"{target} resolves to {literal.Host}, which is on denied_domains (entry '{denying}')";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Resolves once, bounded by the timeout; every failure is a phrase, never an exception.</summary>

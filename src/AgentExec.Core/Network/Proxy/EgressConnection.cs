@@ -114,6 +114,11 @@ internal sealed class EgressConnection(Socket client, IEgressGate gate, EgressPr
             }
 
             await UpstreamDialer.SendAllAsync(upstream, helloBuffer.AsMemory(0, received), stop);
+            if (!await PassServerAnswerAsync(target, upstream, helloBuffer, down.AsMemory(0, options.RelayBufferBytes), stop))
+            {
+                return;
+            }
+
             await SocketRelay.RelayAsync(
                 client, upstream, up.AsMemory(0, options.RelayBufferBytes), down.AsMemory(0, options.RelayBufferBytes), stop);
         }
@@ -123,6 +128,51 @@ internal sealed class EgressConnection(Socket client, IEgressGate gate, EgressPr
             ArrayPool<byte>.Shared.Return(up);
             ArrayPool<byte>.Shared.Return(down);
         }
+    }
+
+    /// <summary>
+    /// Passes the server's first answer to the client and, when it is a HelloRetryRequest, reads the client's second
+    /// ClientHello and holds it to the same server name check as the first before forwarding it.
+    /// </summary>
+    /// <returns>True when the tunnel may go on as a plain relay; false when it is over (refused, or the server left).</returns>
+    private async Task<bool> PassServerAnswerAsync(NetworkTarget target, Socket upstream, byte[] helloBuffer, Memory<byte> serverBuffer, CancellationToken stop)
+    {
+        TlsClientHello secondHello;
+        int received;
+        try
+        {
+            // The client's bytes wait in its socket meanwhile: nothing more of them is relayed until this is decided.
+            var (answered, closed) = await TlsServerFirstFlight.ReadAsync(upstream, serverBuffer, options.ClientHelloTimeout, stop);
+            if (closed)
+            {
+                await UpstreamDialer.SendAllAsync(client, serverBuffer[..answered], stop);
+                return false;
+            }
+
+            var retry = TlsServerFirstFlight.IsHelloRetryRequest(serverBuffer.Span[..answered]);
+            await UpstreamDialer.SendAllAsync(client, serverBuffer[..answered], stop);
+            if (!retry)
+            {
+                return true;
+            }
+
+            (secondHello, received) = await TlsClientHelloReader.ReadAsync(
+                client, helloBuffer, 0, options.MaxClientHelloBytes, options.ClientHelloTimeout, stop, afterHelloRetry: true);
+        }
+        catch (TlsClientHelloRefusedException refusal)
+        {
+            RefuseProtocol(target, refusal.Message);
+            return false;
+        }
+
+        if (ServerNameProblem(target, secondHello) is { } problem)
+        {
+            RefuseProtocol(target, "after a HelloRetryRequest, " + problem);
+            return false;
+        }
+
+        await UpstreamDialer.SendAllAsync(upstream, helloBuffer.AsMemory(0, received), stop);
+        return true;
     }
 
     /// <summary>

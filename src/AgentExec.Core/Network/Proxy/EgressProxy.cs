@@ -82,8 +82,9 @@ public sealed class EgressProxy : IAsyncDisposable
             listener.Bind(new UnixDomainSocketEndPoint(unixSocketPath));
             // Owner-only before listen(): until then nobody can connect, so there is no window with looser rights.
             File.SetUnixFileMode(unixSocketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            // A backlog as deep as the connection limit: a Unix socket's non-blocking connect fails at once (EAGAIN)
-            // when the backlog is full, so a burst of parallel connections from one command must fit in it.
+            // A backlog as deep as the connections served at once: a command's burst of connections (the bridge
+            // relays up to 256 at a time) must wait in the queue, since a non-blocking connect() to a Unix socket
+            // whose queue is full fails at once with EAGAIN instead of waiting, and the command sees a dropped link.
             listener.Listen(Math.Max(128, options.MaxConnections));
         }
         catch (SocketException exception) when (exception.SocketErrorCode == SocketError.AddressAlreadyInUse)

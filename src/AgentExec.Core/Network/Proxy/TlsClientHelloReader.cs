@@ -16,6 +16,7 @@ namespace AgentExec.Core.Network.Proxy;
 internal static class TlsClientHelloReader
 {
     private const byte HandshakeRecord = 0x16;
+    private const byte ChangeCipherSpecRecord = 0x14;
     private const byte ClientHelloMessage = 0x01;
     private const int RecordHeaderLength = 5;
     private const int MaxRecordLength = 1 << 14;
@@ -23,15 +24,28 @@ internal static class TlsClientHelloReader
     private const ushort EncryptedClientHelloExtension = 0xfe0d;
     private const ushort EncryptedServerNameDraftExtension = 0xffce;
 
+    /// <summary>The dummy <c>change_cipher_spec</c> record of TLS 1.3's middlebox compatibility mode (RFC 8446 §D.4).</summary>
+    private static readonly byte[] DummyChangeCipherSpec = [ChangeCipherSpecRecord, 0x03, 0x03, 0x00, 0x01, 0x01];
+
     /// <summary>
     /// Reads until <paramref name="buffer"/> holds the whole ClientHello. The first <paramref name="alreadyReceived"/>
     /// bytes of the buffer are what the client sent right after its CONNECT head.
     /// </summary>
+    /// <param name="socket">The client.</param>
+    /// <param name="buffer">Where the records are gathered.</param>
+    /// <param name="alreadyReceived">How many bytes of <paramref name="buffer"/> arrived already.</param>
+    /// <param name="maxBytes">The bound on the records.</param>
+    /// <param name="deadline">How long the whole message may take.</param>
+    /// <param name="cancellationToken">Ends the read.</param>
+    /// <param name="afterHelloRetry">
+    /// True for the second ClientHello, after the server's HelloRetryRequest: one dummy <c>change_cipher_spec</c> record
+    /// (RFC 8446 §D.4, middlebox compatibility) may come before it, and is forwarded with it.
+    /// </param>
     /// <returns>The ClientHello and how many bytes of <paramref name="buffer"/> hold client data (all to forward).</returns>
     /// <exception cref="TlsClientHelloRefusedException">For anything but a readable ClientHello within the bounds.</exception>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled.</exception>
     public static async Task<(TlsClientHello Hello, int Received)> ReadAsync(
-        Socket socket, byte[] buffer, int alreadyReceived, int maxBytes, TimeSpan deadline, CancellationToken cancellationToken)
+        Socket socket, byte[] buffer, int alreadyReceived, int maxBytes, TimeSpan deadline, CancellationToken cancellationToken, bool afterHelloRetry = false)
     {
         var limit = Math.Min(maxBytes, buffer.Length);
         if (alreadyReceived > limit)
@@ -44,7 +58,7 @@ internal static class TlsClientHelloReader
         var received = alreadyReceived;
         while (true)
         {
-            if (TryAssemble(buffer.AsSpan(0, received), maxBytes) is { } message)
+            if (TryAssemble(buffer.AsSpan(0, received), maxBytes, afterHelloRetry) is { } message)
             {
                 return (Parse(message), received);
             }
@@ -77,10 +91,27 @@ internal static class TlsClientHelloReader
     /// The handshake message once the records in <paramref name="data"/> hold all of it; null while more is needed.
     /// </summary>
     /// <exception cref="TlsClientHelloRefusedException">When what arrived already cannot be a ClientHello.</exception>
-    internal static byte[]? TryAssemble(ReadOnlySpan<byte> data, int maxBytes)
+    internal static byte[]? TryAssemble(ReadOnlySpan<byte> data, int maxBytes, bool afterHelloRetry = false)
     {
         var message = new List<byte>();
         var offset = 0;
+        if (afterHelloRetry && data.Length > 0 && data[0] == ChangeCipherSpecRecord)
+        {
+            // Exactly the dummy record a TLS 1.3 client may send here, byte for byte; anything else is not it.
+            var known = Math.Min(data.Length, DummyChangeCipherSpec.Length);
+            if (!data[..known].SequenceEqual(DummyChangeCipherSpec.AsSpan(0, known)))
+            {
+                throw new TlsClientHelloRefusedException("a change_cipher_spec record before the second ClientHello is not the dummy one");
+            }
+
+            if (data.Length <= DummyChangeCipherSpec.Length)
+            {
+                return null;
+            }
+
+            offset = DummyChangeCipherSpec.Length;
+        }
+
         while (offset < data.Length)
         {
             var record = data[offset..];

@@ -37,6 +37,38 @@ public sealed class NetworkRuleCheckTests
         Assert.Empty(resolver.Lookups);
     }
 
+    [Theory]
+    [InlineData("93.184.215.14")]
+    [InlineData("[2606:2800:21f:cb07:6820:80da:af6b:8b2c]:443")]
+    public async Task A_denied_IP_literal_refuses_a_name_that_resolves_to_it_even_when_the_name_is_allowed(string deniedAddress)
+    {
+        // Arrange: the user denied an address; the command names it through an allow-listed name.
+        var check = new NetworkRuleCheck(Lists(["*.example.com"], denied: [deniedAddress]), resolver);
+
+        // Act
+        var verdict = await check.CheckAsync(Target("www.example.com", 443), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(NetworkVerdictKind.Refused, verdict.Kind);
+        Assert.Equal(NetworkDecisionSources.DeniedDomains, verdict.Source);
+        Assert.StartsWith("www.example.com:443 resolves to ", verdict.Reason, StringComparison.Ordinal);
+        Assert.Contains($"which is on denied_domains (entry '{deniedAddress}')", verdict.Reason, StringComparison.Ordinal);
+        Assert.Empty(verdict.Addresses);
+    }
+
+    [Fact]
+    public async Task A_denied_IP_literal_with_another_port_does_not_refuse_the_name()
+    {
+        // Arrange
+        var check = new NetworkRuleCheck(Lists(["*.example.com"], denied: ["93.184.215.14:8443"]), resolver);
+
+        // Act
+        var verdict = await check.CheckAsync(Target("www.example.com", 443), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(NetworkVerdictKind.Allowed, verdict.Kind);
+    }
+
     [Fact]
     public async Task An_allow_listed_name_is_allowed_with_every_address_it_resolved_to()
     {
