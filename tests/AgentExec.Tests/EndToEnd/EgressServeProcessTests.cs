@@ -24,7 +24,8 @@ public sealed class EgressServeProcessTests(ITestOutputHelper output)
 
     /// <summary>
     /// The peak resident set the 200 MB download may add to the server. The proxy relays through fixed buffers, so the
-    /// body never accumulates; a proxy that buffered it would add its 200 MB.
+    /// body never accumulates; a proxy that buffered it would add its 200 MB. Measured (2-core machine, JIT-hosted test
+    /// build): 65.5 MiB before, a peak of 68.7 MiB after; with the relay made to keep every chunk the test failed.
     /// </summary>
     private const double DownloadGrowthBoundMiB = 64;
 
