@@ -68,16 +68,35 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// tests run would otherwise size it from the CPU's last-level cache, so its resident memory would measure the
     /// test machine's CPU rather than the server.
     /// </remarks>
-    public static ServeProcess Start(AgentExecProcess agentexec, params string[] moreArguments)
+    public static ServeProcess Start(AgentExecProcess agentexec, params string[] moreArguments) =>
+        StartCommand(agentexec, [AgentExecProcess.ExecutablePath, .. Arguments(agentexec), .. moreArguments]);
+
+    /// <summary>
+    /// Starts <c>agentexec serve</c> under the real bubblewrap sandbox (workspace-write) on <paramref name="agentexec"/>'s
+    /// workspace and audit log, with <paramref name="moreArguments"/> after those; when <paramref name="isolatedNetwork"/>,
+    /// through <c>unshare -rn</c>, in a network namespace of its own whose only interface is a loopback that is down,
+    /// so that nothing it does can reach past this machine (unshare execs it: the pid stays the server's).
+    /// </summary>
+    public static ServeProcess StartSandboxed(AgentExecProcess agentexec, bool isolatedNetwork, params string[] moreArguments)
     {
-        var start = new ProcessStartInfo(AgentExecProcess.ExecutablePath)
+        string[] serve =
+        [
+            AgentExecProcess.ExecutablePath, "serve", "--sandbox", "workspace-write", "--sandbox-backend", "bubblewrap",
+            "--workspace", agentexec.Workspace, "--audit-log", agentexec.AuditLog, .. moreArguments,
+        ];
+        return StartCommand(agentexec, isolatedNetwork ? ["unshare", "--map-root-user", "--net", .. serve] : serve);
+    }
+
+    private static ServeProcess StartCommand(AgentExecProcess agentexec, string[] command)
+    {
+        var start = new ProcessStartInfo(command[0])
         {
             WorkingDirectory = agentexec.Workspace,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])[.. Arguments(agentexec), .. moreArguments])
+        foreach (var argument in command[1..])
         {
             start.ArgumentList.Add(argument);
         }

@@ -6,7 +6,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace AgentExec.Tests.Network.Proxy;
 
 /// <summary>
-/// A test CA made for this test run and a server certificate it signed for <see cref="ServerName"/> and 127.0.0.1:
+/// A test CA made for this test run and a server certificate it signed for <see cref="ServerName"/>, 127.0.0.1 and 127.0.0.2:
 /// the TLS upstream's, so the real name check of a TLS client passes through the proxy with nothing trusted globally.
 /// </summary>
 internal static class TestCertificates
@@ -53,6 +53,9 @@ internal static class TestCertificates
         names.AddDnsName(ServerName);
         names.AddDnsName("localhost");
         names.AddIpAddress(IPAddress.Loopback);
+
+        // The end-to-end tests' upstreams listen on 127.0.0.2: a sandboxed client never proxies 127.0.0.1 (NO_PROXY).
+        names.AddIpAddress(IPAddress.Parse("127.0.0.2"));
         serverRequest.CertificateExtensions.Add(names.Build());
         serverRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
