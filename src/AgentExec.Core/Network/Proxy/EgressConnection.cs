@@ -69,21 +69,33 @@ internal sealed class EgressConnection(Socket client, IEgressGate gate, EgressPr
         }
     }
 
-    private async Task TunnelAsync(ProxyRequestHead request, ReadOnlyMemory<byte> early, CancellationToken stop)
+    // The gate's decision, then a connection to the permit's addresses only. Null when the request goes no further,
+    // with the client already answered: 403 with the gate's message, or 502 when no checked address accepted.
+    private async Task<Socket?> DecideAndDialAsync(NetworkTarget target, EgressRequestKind kind, CancellationToken stop)
     {
-        var target = ProxyAuthority.Parse(request.Target, defaultPort: null);
-        var permit = await DecideAsync(target, EgressRequestKind.Connect, stop);
+        var permit = await DecideAsync(target, kind, stop);
         if (!permit.Allowed)
         {
             await RespondAsync(403, permit.RefusalMessage!, stop);
-            return;
+            return null;
         }
 
-        using var upstream = await dialer.DialAsync(target.Port, permit.Addresses, stop);
+        var upstream = await dialer.DialAsync(target.Port, permit.Addresses, stop);
         if (upstream is null)
         {
             EgressProxyLog.ConnectFailed(logger, target);
             await RespondAsync(502, $"AgentExec egress proxy: could not connect to {target}.", stop);
+        }
+
+        return upstream;
+    }
+
+    private async Task TunnelAsync(ProxyRequestHead request, ReadOnlyMemory<byte> early, CancellationToken stop)
+    {
+        var target = ProxyAuthority.Parse(request.Target, defaultPort: null);
+        using var upstream = await DecideAndDialAsync(target, EgressRequestKind.Connect, stop);
+        if (upstream is null)
+        {
             return;
         }
 
@@ -212,18 +224,9 @@ internal sealed class EgressConnection(Socket client, IEgressGate gate, EgressPr
         }
 
         var bodyLength = BodyLength(request);
-        var permit = await DecideAsync(target, EgressRequestKind.PlainHttp, stop);
-        if (!permit.Allowed)
-        {
-            await RespondAsync(403, permit.RefusalMessage!, stop);
-            return;
-        }
-
-        using var upstream = await dialer.DialAsync(target.Port, permit.Addresses, stop);
+        using var upstream = await DecideAndDialAsync(target, EgressRequestKind.PlainHttp, stop);
         if (upstream is null)
         {
-            EgressProxyLog.ConnectFailed(logger, target);
-            await RespondAsync(502, $"AgentExec egress proxy: could not connect to {target}.", stop);
             return;
         }
 

@@ -102,8 +102,10 @@ public sealed class EgressProxyLifecycleTests
         await second.SendAsync("CONNECT b.invalid:443 HTTP/1.1\r\n\r\n"u8.ToArray());
         await Eventually.HoldsAsync(() => gate.Asked.Count == 2);
 
-        // Act
-        var third = await proxy.ExchangeAsync("CONNECT c.invalid:443 HTTP/1.1\r\n\r\n");
+        // Act: the proxy answers a connection over the limit as it accepts it, before reading anything, and closes;
+        // a request sent after that close could meet a broken pipe, so the answer is read without sending one.
+        using var over = await proxy.ConnectAsync();
+        var third = Encoding.Latin1.GetString(await ProxyUnderTest.ReadToEndAsync(over));
 
         // Assert
         Assert.StartsWith("HTTP/1.1 503 ", third, StringComparison.Ordinal);
