@@ -458,9 +458,11 @@ internal static class KnownSafeProof
                 return $"PATH holds {entry}, which the agent can write";
             }
 
-            // A resolved path that does not exist is not there for bash either; one that could not be resolved is
-            // asked about as before. File.Exists also tells a directory of that name from a program.
-            if ((!candidateResolved || candidateExists) && File.Exists(candidate))
+            // Only a candidate the walk found missing without meeting a link is certainly not there; a dangling link
+            // is asked about as before (File.Exists is true for one, and its target may be planted later).
+            // File.Exists also tells a directory of that name from a program.
+            var certainlyAbsent = candidateResolved && !candidateExists && resolved == candidate;
+            if (!certainlyAbsent && File.Exists(candidate))
             {
                 var real = candidateResolved ? resolved! : candidate;
                 return IsInsideWritableRoot(real, context, links) ? $"{program} resolves to {real}, which the agent can write" : null;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using AgentExec.Core.Approval;
@@ -46,6 +47,10 @@ internal sealed class CallEgressGate : IEgressGate, IDisposable
     private readonly List<NetworkDecision> _decisions = [];
     private readonly HashSet<NetworkDecision> _listed = [];
     private volatile bool _stopAsking;
+
+    // The destinations the human declined in this run: asked again, a command looping on one would put the same
+    // question over and over, each pausing its timeout, until the human gave in.
+    private readonly ConcurrentDictionary<NetworkTarget, bool> _declined = new();
     private volatile bool _anyRefused;
 
     /// <summary>Creates the gate of one run.</summary>
@@ -214,6 +219,11 @@ internal sealed class CallEgressGate : IEgressGate, IDisposable
             return ApprovalOutcome.DeniedByChannel(_call.Channel.CannotAskReason);
         }
 
+        if (_declined.ContainsKey(target))
+        {
+            return ApprovalOutcome.DeniedByChannel(ApprovalReason.UserDeclined);
+        }
+
         return _stopAsking ? ApprovalOutcome.DeniedByChannel(ApprovalReason.NoResponse) : null;
     }
 
@@ -223,10 +233,11 @@ internal sealed class CallEgressGate : IEgressGate, IDisposable
             : RefuseAsync(
                 target,
                 kind,
-                NetworkDecisionSources.NoAnswer,
+                outcome.Reason == ApprovalReason.UserDeclined ? NetworkDecisionSources.Human : NetworkDecisionSources.NoAnswer,
                 outcome.Reason switch
                 {
                     ApprovalReason.PolicyNever => "it is on neither network list, and the approval policy is never, so nobody is asked",
+                    ApprovalReason.UserDeclined => "the user declined this destination earlier in this command's run, so it is not asked again",
                     ApprovalReason.NoResponse when _stopAsking => "it is on neither network list, and an earlier question of this command went unanswered or was aborted, so nobody is asked again",
                     _ => "it is on neither network list, and nobody can be asked (" + outcome.Reason.ToCode() + ")",
                 },
@@ -321,6 +332,11 @@ internal sealed class CallEgressGate : IEgressGate, IDisposable
 
             var scope = answer.Decision == ApprovalDecision.ApprovedForSession ? "approved by the user for the session" : "approved by the user for this connection";
             return await AllowAsync(target, kind, NetworkDecisionSources.Human, scope, addresses, answer.Reason, question.ApprovalId).ConfigureAwait(false);
+        }
+
+        if (answer.Reason == ApprovalReason.UserDeclined)
+        {
+            _declined[target] = true;
         }
 
         var human = answer.Reason is ApprovalReason.UserDeclined or ApprovalReason.UserCancelled;

@@ -209,6 +209,19 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Fact]
+    public void A_program_on_PATH_that_is_a_dangling_link_into_the_workspace_is_not_known_safe()
+    {
+        // The agent can create the link's target (in the workspace) after the analysis and before the run.
+        var target = Path.Combine(machine.Workspace, "tools", "cat");
+        File.Delete(Path.Combine(machine.Bin, "cat"));
+        File.CreateSymbolicLink(Path.Combine(machine.Bin, "cat"), target);
+
+        var analysis = machine.Analyze("cat README.md");
+
+        Assert.Contains($"cat resolves to {target}, which the agent can write", Assert.Single(analysis.Parts).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_pattern_that_could_expand_to_an_option_like_file_name_is_not_known_safe()
     {
         File.WriteAllText(Path.Combine(machine.Workspace, "-f.env"), string.Empty);

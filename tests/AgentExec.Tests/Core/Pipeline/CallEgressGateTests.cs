@@ -145,6 +145,24 @@ public sealed class CallEgressGateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_declined_destination_is_not_asked_again_in_the_same_run_but_another_one_is()
+    {
+        var channel = ScriptedApprovalChannel.Declining();
+        var gate = Gate(channel);
+
+        var first = await gate.DecideAsync(Target("example.com", 443), EgressRequestKind.Connect, CancellationToken.None);
+        var again = await gate.DecideAsync(Target("example.com", 443), EgressRequestKind.Connect, CancellationToken.None);
+        var other = await gate.DecideAsync(Target("other.example", 443), EgressRequestKind.Connect, CancellationToken.None);
+
+        Assert.False(first.Allowed || again.Allowed || other.Allowed);
+        Assert.Equal(2, channel.Asked);
+        Assert.Contains("declined this destination earlier", again.RefusalMessage, StringComparison.Ordinal);
+        Assert.All(
+            _audit.Events.Where(e => e.Name == AuditEventNames.NetworkDecision),
+            e => Assert.Equal((NetworkDecisionSources.Human, "user_declined"), (e.Fields["source"]!.GetValue<string>(), e.Fields["approval_reason"]!.GetValue<string>())));
+    }
+
+    [Fact]
     public async Task A_question_nobody_answers_is_refused_and_no_later_connection_of_the_call_is_asked()
     {
         var channel = new ScriptedApprovalChannel(ApprovalOutcome.DeniedByChannel(ApprovalReason.NoResponse, "timeout"));
