@@ -31,6 +31,10 @@ public sealed class NetworkRuleCheck : INetworkRuleCheck
     private readonly TimeSpan _resolveTimeout;
     private readonly TimeProvider _time;
 
+    /// <inheritdoc />
+    public bool IsListed(NetworkTarget target) =>
+        _lists.IsDenied(target) || _lists.IsAllowed(target) || _lists.IsExactlyAllowed(target);
+
     /// <summary>A check of <paramref name="lists"/> that resolves names through <paramref name="resolver"/>.</summary>
     /// <param name="lists">The lists in force.</param>
     /// <param name="resolver">The resolver; <see cref="DnsHostResolver.Instance"/> in the product.</param>

@@ -142,6 +142,13 @@ internal sealed class CallEgressGate : IEgressGate, IDisposable
             return await RefuseAsync(target, kind, NetworkDecisionSources.NoAnswer, "the command's run has ended").ConfigureAwait(false);
         }
 
+        // On neither list, with no session answer and nobody to ask: refused before the name is looked up, since the
+        // lookup could change nothing and an agent-chosen name sent to DNS is a way out of its own.
+        if (!_egress.Rules.IsListed(target) && !_egress.SessionApprovals.Covers(target) && WithoutAsking(target) is { } sure)
+        {
+            return await DecideWithoutAskingAsync(target, kind, [], sure).ConfigureAwait(false);
+        }
+
         NetworkVerdict? verdict;
         try
         {

@@ -30,8 +30,15 @@ internal sealed class FakeNetworkRuleCheck : INetworkRuleCheck
         return this;
     }
 
+    /// <summary>How many times <see cref="CheckAsync"/> ran (each would look a name up in DNS).</summary>
+    public int Checks { get; private set; }
+
+    /// <summary>A host it was told about is on a list; every other host could only be asked.</summary>
+    public bool IsListed(NetworkTarget target) => _verdicts.ContainsKey(target.Host);
+
     public Task<NetworkVerdict> CheckAsync(NetworkTarget target, CancellationToken cancellationToken)
     {
+        Checks++;
         if (Throws)
         {
             throw new InvalidOperationException("the check broke");

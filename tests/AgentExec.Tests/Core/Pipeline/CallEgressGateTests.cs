@@ -177,6 +177,20 @@ public sealed class CallEgressGateTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unlisted_name_nobody_can_be_asked_about_is_refused_without_being_looked_up()
+    {
+        _rules.Allowing("listed.example");
+        var gate = Gate(NobodyToAsk.Instance);
+
+        var unlisted = await gate.DecideAsync(Target("secret-data.attacker.example", 443), EgressRequestKind.Connect, CancellationToken.None);
+        var listed = await gate.DecideAsync(Target("listed.example", 443), EgressRequestKind.Connect, CancellationToken.None);
+
+        Assert.False(unlisted.Allowed);
+        Assert.True(listed.Allowed);
+        Assert.Equal(1, _rules.Checks);
+    }
+
+    [Fact]
     public async Task No_channel_refuses_without_asking()
     {
         var gate = Gate(NobodyToAsk.Instance);
