@@ -128,4 +128,29 @@ internal static unsafe partial class Libc
 
     /// <summary><c>strerror</c> for <paramref name="errno"/>, with its symbolic number, e.g. "Operation not permitted (errno 1)".</summary>
     public static string Describe(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+
+    /// <summary>
+    /// Writes <paramref name="line"/> and a newline to file descriptor 2 with <c>write(2)</c>, retrying short and
+    /// interrupted writes; a failed write is dropped. For the re-executed modes of the binary (the Landlock launcher, the
+    /// egress bridge), which must not touch <c>System.Console</c>: it would install the runtime's <c>SIGCHLD</c>
+    /// handling and reap their command behind their back.
+    /// </summary>
+    public static void WriteLineToStandardError(string line)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
+        fixed (byte* buffer = bytes)
+        {
+            var written = 0;
+            while (written < bytes.Length)
+            {
+                var result = Write(2, buffer + written, (nuint)(bytes.Length - written));
+                if (result <= 0 && LastError != Errno.EINTR)
+                {
+                    return;
+                }
+
+                written += (int)Math.Max(result, 0);
+            }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
 
@@ -132,12 +133,6 @@ internal sealed class RunEgress : IAsyncDisposable
     private static bool IsWritableByTheCommand(string directory, PipelineDependencies dependencies)
     {
         var settings = dependencies.Settings;
-        return settings.WritableRoots.Prepend(settings.Workspace).Any(root => IsSameOrInside(directory, root));
-    }
-
-    private static bool IsSameOrInside(string path, string root)
-    {
-        var relative = Path.GetRelativePath(root, path);
-        return relative == "." || !(relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative));
+        return settings.WritableRoots.Prepend(settings.Workspace).Any(root => RealPath.IsSameOrInside(directory, root));
     }
 }

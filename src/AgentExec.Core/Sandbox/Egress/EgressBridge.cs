@@ -2,7 +2,6 @@ using System.Collections;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using AgentExec.Core.Execution;
 
 namespace AgentExec.Core.Sandbox;
@@ -251,22 +250,5 @@ internal static unsafe class EgressBridge
         }
     }
 
-    private static void Report(string message)
-    {
-        var bytes = Encoding.UTF8.GetBytes(MessagePrefix + message + "\n");
-        fixed (byte* buffer = bytes)
-        {
-            var written = 0;
-            while (written < bytes.Length)
-            {
-                var result = Libc.Write(2, buffer + written, (nuint)(bytes.Length - written));
-                if (result <= 0 && Libc.LastError != Errno.EINTR)
-                {
-                    return;
-                }
-
-                written += (int)Math.Max(result, 0);
-            }
-        }
-    }
+    private static void Report(string message) => Libc.WriteLineToStandardError(MessagePrefix + message);
 }

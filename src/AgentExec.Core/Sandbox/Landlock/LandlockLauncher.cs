@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Runtime.InteropServices;
-using System.Text;
 using AgentExec.Core.Execution;
 
 namespace AgentExec.Core.Sandbox;
@@ -183,22 +182,5 @@ internal static unsafe class LandlockLauncher
 
     private static nint Prctl(nint option, nint argument) => Libc.Syscall(X64Syscall.Prctl, option, argument, 0, 0, 0);
 
-    private static void Report(string message)
-    {
-        var bytes = Encoding.UTF8.GetBytes(MessagePrefix + message + "\n");
-        fixed (byte* buffer = bytes)
-        {
-            var written = 0;
-            while (written < bytes.Length)
-            {
-                var result = Libc.Write(2, buffer + written, (nuint)(bytes.Length - written));
-                if (result <= 0 && Libc.LastError != Errno.EINTR)
-                {
-                    return;
-                }
-
-                written += (int)Math.Max(result, 0);
-            }
-        }
-    }
+    private static void Report(string message) => Libc.WriteLineToStandardError(MessagePrefix + message);
 }
