@@ -61,6 +61,39 @@ public static class AgentExecMcpServer
         return McpServer.Create(ordered, options, loggerFactory);
     }
 
+    /// <summary>
+    /// Builds the MCP SDK's protocol metadata (the source-generated JSON type information of <c>initialize</c>,
+    /// <c>tools/list</c>, <c>tools/call</c> and the rest) by creating a server over a transport that carries nothing,
+    /// and disposing it unused.
+    /// </summary>
+    /// <remarks>
+    /// The metadata is built once per process, on first use, inside <see cref="McpServer.Create"/>, and the SDK keeps
+    /// it in static caches that only its own constructor can reach. That is about 3 ms of CPU between the spawn and
+    /// the <c>initialize</c> result (issue 12, perf). <c>serve</c> runs this on a second core while it loads its
+    /// settings, so the real server finds it built. Nothing is read or written: the server is never run.
+    /// </remarks>
+    /// <returns>A task that completes when the metadata is built; it never faults (a failure only means no head start).</returns>
+    public static Task WarmUpAsync() => Task.Run(static async () =>
+    {
+        try
+        {
+            var transport = new StreamServerTransport(Stream.Null, Stream.Null, ServerName);
+            await using (transport.ConfigureAwait(false))
+            {
+                var options = new McpServerOptions();
+                Configure(options);
+                options.ToolCollection = [];
+                var server = McpServer.Create(transport, options);
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+#pragma warning disable CA1031 // A head start only: the real server builds the same metadata itself, and reports what fails there.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    });
+
     private static void Configure(McpServerOptions options)
     {
         options.ServerInfo = new Implementation

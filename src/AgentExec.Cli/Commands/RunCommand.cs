@@ -5,6 +5,7 @@ using AgentExec.Cli.Hosting;
 using AgentExec.Cli.Terminal;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
+using AgentExec.Core.Pipeline.AuditRecords;
 using Microsoft.Extensions.Logging;
 
 namespace AgentExec.Cli.Commands;
@@ -40,6 +41,8 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
+            // The call's audit events get their serializers built on the other core while the settings load.
+            _ = AuditRecordMetadata.WarmUpAsync();
             using var terminal = new ControllingTerminal();
             using var runtime = AgentExecRuntime.TryCreate(
                 shared.GivenFlags(parseResult),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AgentExec.Cli.Hosting;
+using AgentExec.Core.Pipeline.AuditRecords;
 using AgentExec.Mcp;
 using Microsoft.Extensions.Logging;
 
@@ -20,6 +21,10 @@ internal static class ServeCommand
         shared.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            // The SDK's metadata, and the audit events' for the first call, are built on the other core while the
+            // settings, rules and sandbox are set up.
+            var warmUp = AgentExecMcpServer.WarmUpAsync();
+            _ = AuditRecordMetadata.WarmUpAsync();
             using var runtime = AgentExecRuntime.TryCreate(shared.GivenFlags(parseResult), Console.Error, LogLevel.Information);
             if (runtime is null)
             {
@@ -33,6 +38,7 @@ internal static class ServeCommand
                 return ExitCodes.CouldNotStart;
             }
 
+            await warmUp.ConfigureAwait(false);
             await AgentExecMcpServer.RunStdioAsync(
                 runtime.Pipeline,
                 runtime.LoggerFactory,
