@@ -452,6 +452,14 @@ internal static class KnownSafeProof
             // directory's real path when the walk met no link (LinkResolver.TryRealPath); the answers are the same in
             // either order.
             var candidate = Path.Join(entry, program);
+            if (links.IsKnownLinkFree(Path.GetDirectoryName(entry.AsSpan())))
+            {
+                // Its directory was walked without a link in this analysis (/usr, after /usr/local/bin/ls was asked):
+                // one statx(2) answers for the entry, and then one for the candidate that also tells a file from a
+                // directory, instead of openat2, close and File.Exists' lstat for the candidate.
+                _ = links.TryRealPath(entry, out _);
+            }
+
             var candidateResolved = links.TryResolve(candidate, out var resolved, out var candidateExists);
             if (IsInsideWritableRoot(entry, context, links))
             {
@@ -462,7 +470,7 @@ internal static class KnownSafeProof
             // is asked about as before (File.Exists is true for one, and its target may be planted later).
             // File.Exists also tells a directory of that name from a program.
             var certainlyAbsent = candidateResolved && !candidateExists && resolved == candidate;
-            if (!certainlyAbsent && File.Exists(candidate))
+            if (!certainlyAbsent && (links.FileExistsIfKnown(candidate) ?? File.Exists(candidate)))
             {
                 var real = candidateResolved ? resolved! : candidate;
                 return IsInsideWritableRoot(real, context, links) ? $"{program} resolves to {real}, which the agent can write" : null;

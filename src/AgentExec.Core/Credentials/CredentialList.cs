@@ -217,7 +217,12 @@ public sealed class CredentialList
             return true;
         }
 
-        // Most paths have no link in them: the same components need not be matched twice.
+        // Most paths have no link in them: the same components need not be split again, nor matched twice.
+        if (string.Equals(real, absolutePath, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
         var physical = LexicalPath.Components(real);
         return !System.Runtime.InteropServices.CollectionsMarshal.AsSpan(physical).SequenceEqual(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(lexical))
             && CoversComponents(physical);

@@ -42,6 +42,13 @@ internal static unsafe partial class LinkFreeLookup
     private const int CloseOnExec = 0x80000; // O_CLOEXEC
     private const int AtCurrentDirectory = -100; // AT_FDCWD
 
+    // statx(2): do not follow a final link; ask for the file type only; st_mode's type bits.
+    private const int NoFollow = 0x100; // AT_SYMLINK_NOFOLLOW
+    private const uint StatxType = 0x1; // STATX_TYPE
+    private const int TypeMask = 0xF000; // S_IFMT
+    private const int SymbolicLinkType = 0xA000; // S_IFLNK
+    private const int DirectoryType = 0x4000; // S_IFDIR
+
     // Set once the kernel (or a seccomp filter) says openat2 does not exist here: then no call pays for asking.
     private static volatile bool s_unavailable;
 
@@ -108,6 +115,69 @@ internal static unsafe partial class LinkFreeLookup
         }
     }
 
+    /// <summary>
+    /// Asks about <paramref name="canonicalPath"/> with one <c>statx(2)</c> that does not follow a final link, for a path
+    /// whose directory is already known (in this analysis) to be walked without meeting a link; <paramref name="isDirectory"/>
+    /// tells a directory from anything else when it exists.
+    /// </summary>
+    /// <remarks>
+    /// With the directory walked without a link, the kernel's walk of the whole path meets a link only in its last
+    /// component, which <c>AT_SYMLINK_NOFOLLOW</c> reports instead of following: so a success that is not a link is
+    /// <see cref="Answer.ExistsWithoutLinks"/>, <c>ENOENT</c>/<c>ENOTDIR</c> is <see cref="Answer.MissingWithoutLinks"/>,
+    /// exactly what <see cref="Ask"/> would say, with no descriptor to close. A final link, and every other answer, is
+    /// <see cref="Answer.Unanswered"/>: the caller asks the usual way.
+    /// </remarks>
+    [SkipLocalsInit] // Both buffers are written (by the encoder, by the kernel) before they are read.
+    public static Answer AskBelowLinkFreeDirectory(string canonicalPath, out bool isDirectory)
+    {
+        isDirectory = false;
+        if (!IsCanonical(canonicalPath))
+        {
+            return Answer.Unanswered;
+        }
+
+        const int UsualSize = 1024;
+        int byteCount;
+        try
+        {
+            byteCount = RealPath.StrictUtf8.GetByteCount(canonicalPath);
+        }
+        catch (EncoderFallbackException)
+        {
+            return Answer.Unanswered;
+        }
+
+        if (byteCount >= UsualSize)
+        {
+            return Answer.Unanswered;
+        }
+
+        var name = stackalloc byte[UsualSize];
+        var written = RealPath.StrictUtf8.GetBytes(canonicalPath, new Span<byte>(name, UsualSize - 1));
+        name[written] = 0;
+
+        // struct statx has one layout on every architecture: stx_mask at 0, stx_mode at 28 (see UnixFileStatus).
+        var status = stackalloc byte[256];
+        if (Statx(AtCurrentDirectory, name, NoFollow, StatxType, status) == 0)
+        {
+            if ((*(uint*)status & StatxType) == 0)
+            {
+                return Answer.Unanswered;
+            }
+
+            var type = *(ushort*)(status + 28) & TypeMask;
+            if (type == SymbolicLinkType)
+            {
+                return Answer.Unanswered;
+            }
+
+            isDirectory = type == DirectoryType;
+            return Answer.ExistsWithoutLinks;
+        }
+
+        return Marshal.GetLastPInvokeError() is NoSuchEntry or NotADirectory ? Answer.MissingWithoutLinks : Answer.Unanswered;
+    }
+
     /// <summary>Absolute, and every component a plain name: no empty, <c>.</c> or <c>..</c> component, no trailing <c>/</c>.</summary>
     internal static bool IsCanonical(string path)
     {
@@ -136,6 +206,10 @@ internal static unsafe partial class LinkFreeLookup
 
         return true;
     }
+
+    // statx(2) through the C library (glibc 2.28 and later), as UnixFileStatus reads it.
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static partial int Statx(int directoryFd, byte* path, int flags, uint mask, byte* buffer);
 
     // syscall(2) is variadic; on x86_64 a fixed-arity import passes integer arguments in the same registers (see
     // Execution.Libc's remarks).

@@ -47,9 +47,12 @@ internal sealed partial class LinkResolver
     private readonly Dictionary<string, (string? Target, bool Exists)> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (bool Resolved, string? RealPath, bool Exists)> _paths = new(StringComparer.Ordinal);
 
-    // Directories that an answered LinkFreeLookup showed to be their own real path: every proper prefix of a path the
-    // kernel walked without meeting a link is either a directory that is not a link, or missing (kept as written).
+    // Paths that an answered LinkFreeLookup showed to be their own real path: a path the kernel walked without meeting a
+    // link, and every directory on the way, is either there and not a link, or missing (kept as written).
     private readonly HashSet<string> _linkFreePrefixes = new(StringComparer.Ordinal);
+
+    // What File.Exists says of a path a statx(2) look-up answered (it tells a directory from a file).
+    private readonly Dictionary<string, bool> _fileExists = new(StringComparer.Ordinal);
 
     /// <summary>Resolves every symbolic link in an absolute path; a tail that does not exist is kept as written (see <see cref="RealPath.TryResolve"/>).</summary>
     /// <param name="absolutePath">An absolute path; <c>.</c> and <c>..</c> are allowed and applied after resolving.</param>
@@ -67,24 +70,98 @@ internal sealed partial class LinkResolver
 
         if (!_paths.TryGetValue(absolutePath, out var answer))
         {
-            var linkFree = LinkFreeLookup.Ask(absolutePath);
-            answer = linkFree switch
-            {
-                // One system call instead of one per component: the common case of a path without links.
-                LinkFreeLookup.Answer.ExistsWithoutLinks => (true, absolutePath, true),
-                LinkFreeLookup.Answer.MissingWithoutLinks => (true, absolutePath, false),
-                _ => Path.IsPathFullyQualified(absolutePath) ? Walk(absolutePath) : (false, null, false),
-            };
+            answer = Look(absolutePath);
             _paths[absolutePath] = answer;
-            if (linkFree != LinkFreeLookup.Answer.Unanswered)
-            {
-                RememberLinkFreePrefixes(absolutePath);
-            }
         }
 
         realPath = answer.RealPath;
         exists = answer.Exists;
         return answer.Resolved;
+    }
+
+    /// <summary>True when <paramref name="path"/> is known, in this analysis, to be walked without meeting a link (the root always is).</summary>
+    public bool IsKnownLinkFree(ReadOnlySpan<char> path) =>
+        path is "/" || _linkFreePrefixes.GetAlternateLookup<ReadOnlySpan<char>>().Contains(path);
+
+    /// <summary>
+    /// What <see cref="File.Exists(string)"/> says of <paramref name="path"/>, when a look-up of this instance already
+    /// learnt it (a path asked with <see cref="LinkFreeLookup.AskBelowLinkFreeDirectory"/>, which tells a directory from
+    /// anything else); null when it did not.
+    /// </summary>
+    public bool? FileExistsIfKnown(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return _fileExists.TryGetValue(path, out var known) ? known : null;
+    }
+
+    private (bool Resolved, string? RealPath, bool Exists) Look(string absolutePath)
+    {
+        if (!LinkFreeLookup.IsCanonical(absolutePath))
+        {
+            // The walk skips empty and "." components, so without a ".." the path is walked exactly as its canonical
+            // spelling is (same components, same order), which the one-call look-ups can answer: "/w/." and "/w/src/"
+            // need not cost a readlink(2) per component.
+            return CanonicalWithoutParentSteps(absolutePath) is { } canonical
+                ? TryResolve(canonical, out var canonicalReal, out var canonicalExists) ? (true, canonicalReal, canonicalExists) : (false, null, false)
+                : Path.IsPathFullyQualified(absolutePath) ? Walk(absolutePath) : (false, null, false);
+        }
+
+        var linkFree = LinkFreeLookup.Answer.Unanswered;
+        var parentEnd = absolutePath.LastIndexOf('/');
+        if (parentEnd == 0 || _linkFreePrefixes.GetAlternateLookup<ReadOnlySpan<char>>().Contains(absolutePath.AsSpan(0, parentEnd)))
+        {
+            // The directory is already known to be walked without a link (the root always is): one statx(2) of the last
+            // component says what openat2(2) would, and no descriptor needs closing.
+            linkFree = LinkFreeLookup.AskBelowLinkFreeDirectory(absolutePath, out var isDirectory);
+            if (linkFree != LinkFreeLookup.Answer.Unanswered)
+            {
+                // File.Exists: false for a directory or nothing, true for anything else (no link here).
+                _fileExists[absolutePath] = linkFree == LinkFreeLookup.Answer.ExistsWithoutLinks && !isDirectory;
+            }
+        }
+
+        if (linkFree == LinkFreeLookup.Answer.Unanswered)
+        {
+            linkFree = LinkFreeLookup.Ask(absolutePath);
+        }
+
+        if (linkFree == LinkFreeLookup.Answer.Unanswered)
+        {
+            return Walk(absolutePath);
+        }
+
+        // One system call instead of one per component: the common case of a path without links.
+        RememberLinkFreePath(absolutePath);
+        return (true, absolutePath, linkFree == LinkFreeLookup.Answer.ExistsWithoutLinks);
+    }
+
+    // The canonical spelling of an absolute path that has no ".." component ("/w/./a//b/" is "/w/a/b"); null for a
+    // path with a ".." (the walk applies it to the resolved prefix), for a relative one, and for the root itself.
+    private static string? CanonicalWithoutParentSteps(string path)
+    {
+        if (path.Length == 0 || path[0] != '/' || path.Contains('\0', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var builder = new StringBuilder(path.Length);
+        foreach (var range in path.AsSpan().Split('/'))
+        {
+            var component = path.AsSpan(range);
+            if (component.Length == 0 || component is ".")
+            {
+                continue;
+            }
+
+            if (component is "..")
+            {
+                return null;
+            }
+
+            builder.Append('/').Append(component);
+        }
+
+        return builder.Length == 0 ? null : builder.ToString();
     }
 
     /// <summary>
@@ -124,9 +201,10 @@ internal sealed partial class LinkResolver
             : target;
     }
 
-    private void RememberLinkFreePrefixes(string canonicalPath)
+    // The path and every directory on the way to it: each is walked without a link (or is missing, kept as written).
+    private void RememberLinkFreePath(string canonicalPath)
     {
-        for (var end = canonicalPath.LastIndexOf('/'); end > 0; end = canonicalPath.LastIndexOf('/', end - 1))
+        for (var end = canonicalPath.Length; end > 0; end = canonicalPath.LastIndexOf('/', end - 1))
         {
             if (!_linkFreePrefixes.Add(canonicalPath[..end]))
             {

@@ -74,6 +74,68 @@ public sealed class LinkResolverTests : IDisposable
         Assert.Equal(expected, again);
     }
 
+    [Fact]
+    public void One_resolver_asked_every_path_in_turn_answers_each_like_RealPath()
+    {
+        // Once a directory is known to have no link on the way, its entries are asked with one statx each, and paths
+        // without ".." that are not spelled canonically are asked as their canonical spelling: the answers must not change.
+        var links = new LinkResolver();
+        string[] more = ["a/b/file", "a/b", "a/b/missing/x", "f/x/y", "a/up", "a/b/to-file", "relative", "dangling", "loop1", "a/./b//file/", "a/b/."];
+        IEnumerable<object[]> rows = Paths;
+        var paths = rows.Select(row => (string)row[0]).Select(written => written.Replace("{R}", _root.Path, StringComparison.Ordinal))
+            .Concat(more.Select(name => _root.Path + "/" + name))
+            .ToList();
+        foreach (var path in paths.Concat(paths))
+        {
+            var expected = (RealPath.TryResolve(path, out var expectedReal, out var expectedExists), expectedReal, expectedExists);
+            Assert.Equal(expected, (links.TryResolve(path, out var real, out var exists), real, exists));
+        }
+    }
+
+    [Theory]
+    [InlineData("a/b/file")]
+    [InlineData("a/b")]
+    [InlineData("a/b/missing")]
+    [InlineData("f")]
+    [InlineData("f/x")]
+    [InlineData("a/b/to-file")]
+    [InlineData("dangling")]
+    [InlineData("relative")]
+    public void What_it_knows_of_a_file_s_existence_is_what_File_Exists_says(string name)
+    {
+        var links = new LinkResolver();
+        Assert.True(links.TryResolve(_root.File("a", "b", "missing"), out _, out _));
+        Assert.True(links.TryResolve(_root.File("a", "b", "file"), out _, out _));
+        var path = _root.Path + "/" + name;
+        Assert.True(links.TryResolve(path, out _, out _));
+
+        if (links.FileExistsIfKnown(path) is { } known)
+        {
+            Assert.Equal(File.Exists(path), known);
+        }
+    }
+
+    [Fact]
+    public void An_entry_of_a_directory_walked_without_a_link_tells_a_file_from_a_directory()
+    {
+        var links = new LinkResolver();
+        Assert.True(links.TryResolve(_root.File("a", "b", "missing"), out _, out _));
+
+        Assert.True(links.TryResolve(_root.File("a", "b", "file"), out _, out var fileExists));
+        Assert.True(links.TryResolve(_root.File("a", "b", "other"), out _, out var otherExists));
+        Assert.True(links.TryResolve(_root.File("a", "b", "to-file"), out var throughLink, out _));
+        Assert.True(links.TryResolve(_root.File("a"), out _, out var directoryExists));
+
+        Assert.True(fileExists);
+        Assert.False(otherExists);
+        Assert.True(directoryExists);
+        Assert.True(links.FileExistsIfKnown(_root.File("a", "b", "file")));
+        Assert.False(links.FileExistsIfKnown(_root.File("a", "b", "other")));
+        Assert.False(links.FileExistsIfKnown(_root.File("a")));
+        Assert.Equal(_root.File("a", "b", "file"), throughLink);
+        Assert.Null(links.FileExistsIfKnown(_root.File("a", "b", "to-file")));
+    }
+
     [Theory]
     [InlineData("a/b/file", nameof(LinkFreeLookup.Answer.ExistsWithoutLinks))]
     [InlineData("a/b", nameof(LinkFreeLookup.Answer.ExistsWithoutLinks))]
