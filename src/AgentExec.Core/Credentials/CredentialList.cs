@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using System.Runtime.CompilerServices;
 using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Credentials;
@@ -121,6 +122,11 @@ public sealed class CredentialList
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(hostEnvironment);
         var home = hostEnvironment.TryGetValue("HOME", out var value) && Path.IsPathFullyQualified(value) ? value : null;
+        var configDirectory = ConfigPaths.UserConfigDirectory(hostEnvironment, home);
+        if (ListsBySettings.TryGetValue(settings, out var built) && built.Home == home && built.ConfigDirectory == configDirectory)
+        {
+            return built.List;
+        }
 
         // A config inside the workspace is the agent's own file, which it may read (SPEC.md "Who may loosen the policy").
         var userConfig = settings.ConfigIsInsideWorkspace ? null : settings.ConfigPath;
@@ -129,9 +135,20 @@ public sealed class CredentialList
         // One list built once, not For(...).WithPaths(...): each construction resolves every location's spellings on
         // disk, which every start of agentexec pays (issue 12: about 0.6 ms of a `run`).
         var added = ParseExtraEntries(extra);
-        AddPaths(added, [userConfig, ConfigPaths.UserConfigDirectory(hostEnvironment, home), settings.AuditLogPath, Audit.JsonLinesAuditLog.LockPathFor(settings.AuditLogPath)]);
-        return new CredentialList(Homes([], home), extra, [.. added]);
+        AddPaths(added, [userConfig, configDirectory, settings.AuditLogPath, Audit.JsonLinesAuditLog.LockPathFor(settings.AuditLogPath)]);
+        var list = new CredentialList(Homes([], home), extra, [.. added]);
+        ListsBySettings.AddOrUpdate(settings, new BuiltForSettings(home, configDirectory, list));
+        return list;
     }
+
+    // ForSettings' lists by the settings they were built from. bubblewrap's mount plan and the policy's known-safe proof
+    // each ask for it once per process, with the same settings (SPEC.md step 3a: one list), and every build resolves
+    // each location's spellings on disk: about 0.7 ms of every start (issue 12, perf). The settings are immutable; the
+    // two values read from the environment are kept with the list and compared. An entry lives as long as its settings.
+    private static readonly ConditionalWeakTable<AgentExecSettings, BuiltForSettings> ListsBySettings = new();
+
+    /// <summary>A list <see cref="ForSettings"/> built, with the environment values it was built from.</summary>
+    private sealed record BuiltForSettings(string? Home, string? ConfigDirectory, CredentialList List);
 
     /// <summary>A copy whose <c>~/</c> entries also apply under <paramref name="homeDirectory"/>; unchanged for null or a relative path.</summary>
     public CredentialList WithHomeDirectory(string? homeDirectory)

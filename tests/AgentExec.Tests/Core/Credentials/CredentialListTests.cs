@@ -1,3 +1,4 @@
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
 
 namespace AgentExec.Tests.Core.Credentials;
@@ -173,5 +174,35 @@ public sealed class CredentialListTests(CredentialTree tree) : IClassFixture<Cre
     public void A_bad_extra_entry_is_refused()
     {
         Assert.Throws<ArgumentException>(() => CredentialList.For(tree.Home, ["secrets/token"]));
+    }
+
+    [Fact]
+    public void The_settings_list_is_built_once_per_settings_and_again_for_another_home()
+    {
+        var settings = new AgentExecSettings
+        {
+            Workspace = tree.Workspace,
+            AuditLogPath = "/var/log/agentexec-test/audit.jsonl",
+            CredentialPaths = ["*.p8"],
+        };
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["HOME"] = tree.Home };
+
+        var first = CredentialList.ForSettings(settings, environment);
+        Assert.Same(first, CredentialList.ForSettings(settings, new Dictionary<string, string>(environment)));
+        Assert.True(first.Covers(Path.Combine(tree.Home, ".ssh", "id_ed25519")));
+        Assert.True(first.Covers("/var/log/agentexec-test/audit.jsonl"));
+        Assert.True(first.Covers("/var/log/agentexec-test/audit.jsonl.lock"));
+
+        // Another HOME is another list: the remembered one must not answer for it.
+        var otherHome = Path.Combine(tree.Workspace, "other-home");
+        var second = CredentialList.ForSettings(settings, new Dictionary<string, string>(StringComparer.Ordinal) { ["HOME"] = otherHome });
+        Assert.NotSame(first, second);
+        Assert.True(second.Covers(Path.Combine(otherHome, ".ssh", "id_ed25519")));
+
+        // The same HOME in other settings is another list too (their credential_paths may differ).
+        var narrower = settings with { CredentialPaths = [] };
+        Assert.NotSame(first, CredentialList.ForSettings(narrower, environment));
+        Assert.False(CredentialList.ForSettings(narrower, environment).Covers(Path.Combine(tree.Workspace, "bundles", "client.p8")));
+        Assert.True(first.Covers(Path.Combine(tree.Workspace, "bundles", "client.p8")));
     }
 }
