@@ -252,7 +252,7 @@ internal sealed class BubblewrapMountPlan
     public IReadOnlyList<string> ToArguments()
     {
         var arguments = new List<string>();
-        foreach (var mount in _mounts.Where(mount => !IsCoveredPin(mount)).OrderBy(mount => mount.Depth).ThenBy(mount => mount.Layer))
+        foreach (var mount in _mounts.Where(mount => !IsCoveredPin(mount) && !IsHiddenAnyway(mount)).OrderBy(mount => mount.Depth).ThenBy(mount => mount.Layer))
         {
             arguments.AddRange(mount.Arguments);
         }
@@ -265,6 +265,16 @@ internal sealed class BubblewrapMountPlan
 
         return arguments;
     }
+
+    /// <summary>
+    /// True for a read-only bind of a path that is also hidden (a missing <c>.env</c>'s placeholder, which is a
+    /// credential name): the hiding mount at the same path comes later, is itself read-only and a mount point, and
+    /// so keeps everything the bind kept. bubblewrap reads the whole mount table for every mount, so each one saved is
+    /// time off every sandboxed call (issue 12).
+    /// </summary>
+    private bool IsHiddenAnyway(BubblewrapMount mount) =>
+        mount.Layer == MountLayer.ReadOnly
+        && _mounts.Any(other => other.Layer == MountLayer.Hidden && other.Destination == mount.Destination);
 
     /// <summary>
     /// True for a pin whose innermost enclosing mount is read-only or hidden: there nothing can be renamed anyway, and

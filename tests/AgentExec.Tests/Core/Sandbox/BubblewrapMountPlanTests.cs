@@ -120,10 +120,31 @@ public sealed class BubblewrapMountPlanTests
             IndexOf(arguments, "--bind", state, state),
             IndexOf(arguments, "--bind", agentexec, agentexec),
             IndexOf(arguments, "--bind", logs, logs),
-            IndexOf(arguments, "--ro-bind", audit, audit),
+
+            // The log is a credential too: hidden (empty and read-only), which also keeps it from being replaced.
+            IndexOf(arguments, "--ro-bind", "/dev/null", audit),
         };
         Assert.DoesNotContain(-1, order);
         Assert.Equal(order.Order(), order);
+    }
+
+    [Fact]
+    public void A_protected_path_that_is_also_hidden_gets_the_hiding_mount_alone()
+    {
+        // Arrange: a workspace .env, protected as a placeholder name (read-only) and hidden as a credential name.
+        using var directory = new SandboxTestDirectory();
+        var env = directory.WriteFile(Path.Combine("workspace", ".env"), "KEY=1");
+        Assert.StartsWith(directory.Workspace, env, StringComparison.Ordinal);
+        var config = directory.WriteFile(Path.Combine("workspace", "agentexec.json"), "{}");
+
+        // Act
+        var arguments = Plan(directory, SandboxMode.WorkspaceWrite);
+
+        // Assert: one mount for .env, the hiding one (bubblewrap re-reads the mount table for each mount); a protected
+        // path that is not hidden keeps its read-only bind.
+        Assert.True(IndexOf(arguments, "--ro-bind", "/dev/null", env) >= 0, ".env is not hidden.");
+        Assert.Equal(-1, IndexOf(arguments, "--ro-bind", env, env));
+        Assert.True(IndexOf(arguments, "--ro-bind", config, config) >= 0, "agentexec.json is not kept read-only.");
     }
 
     [Fact]

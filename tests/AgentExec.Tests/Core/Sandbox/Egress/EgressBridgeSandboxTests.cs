@@ -218,7 +218,9 @@ public sealed class EgressBridgeSandboxTests : IDisposable
     {
         // Act: what a child of the command holds from the start is what the command got (an inherited descriptor is
         // not close-on-exec, so it passes on); bash's own table would also show the pipes of the listing's pipeline.
-        var result = await RunAsync("sleep 30 & child=$!; ls /proc/$child/fd | sort -n | tr '\\n' ' '; kill $child");
+        // The listing waits until the child is `sleep`: before its exec it is still a copy of bash, whose descriptors
+        // of the moment it may hold (seen once on a loaded machine).
+        var result = await RunAsync("sleep 30 & child=$!; for i in $(seq 2000); do [ \"$(cat /proc/$child/comm 2>/dev/null)\" = sleep ] && break; done; ls /proc/$child/fd | sort -n | tr '\\n' ' '; kill $child");
 
         // Assert
         Assert.Equal("0 1 2 ", result.Stdout.Text);
