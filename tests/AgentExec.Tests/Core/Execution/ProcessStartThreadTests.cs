@@ -30,4 +30,27 @@ public sealed class ProcessStartThreadTests
 
         Assert.Equal(42, inner);
     }
+
+    [Fact]
+    public async Task Many_callers_at_once_each_get_their_own_answer_and_a_start_that_throws_leaves_the_thread_running()
+    {
+        // Callers on many threads at once, every third start throwing: a lost wake-up would leave a caller waiting for
+        // good, and an exception that escaped an item would end the thread and every later start with it.
+        var callers = Enumerable.Range(0, 200).Select(index => Task.Run(() =>
+        {
+            try
+            {
+                return ProcessStartThread.Run(() => index % 3 == 0 ? throw new InvalidOperationException($"start {index}") : index);
+            }
+            catch (InvalidOperationException exception) when (exception.Message == $"start {index}")
+            {
+                return -index;
+            }
+        }));
+
+        var answers = await Task.WhenAll(callers).WaitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(Enumerable.Range(0, 200).Select(index => index % 3 == 0 ? -index : index), answers);
+        Assert.Equal(7, await Task.Run(() => ProcessStartThread.Run(() => 7)).WaitAsync(TimeSpan.FromSeconds(15)));
+    }
 }
