@@ -69,31 +69,11 @@ internal static unsafe partial class LinkFreeLookup
     [SkipLocalsInit] // The name buffer is written by the encoder before the kernel reads it.
     public static Answer Ask(string absolutePath)
     {
-        if (s_unavailable || !IsCanonical(absolutePath))
+        var name = stackalloc byte[NameBufferSize];
+        if (s_unavailable || !TryWriteName(absolutePath, new Span<byte>(name, NameBufferSize)))
         {
             return Answer.Unanswered;
         }
-
-        const int UsualSize = 1024;
-        int byteCount;
-        try
-        {
-            byteCount = RealPath.StrictUtf8.GetByteCount(absolutePath);
-        }
-        catch (EncoderFallbackException)
-        {
-            return Answer.Unanswered;
-        }
-
-        if (byteCount >= UsualSize)
-        {
-            // Rare enough that the walk may take them; it is what every path took before.
-            return Answer.Unanswered;
-        }
-
-        var name = stackalloc byte[UsualSize];
-        var written = RealPath.StrictUtf8.GetBytes(absolutePath, new Span<byte>(name, UsualSize - 1));
-        name[written] = 0;
 
         var how = new OpenHow { Flags = PathOnly | CloseOnExec, Resolve = ResolveNoSymlinks };
         var fd = Syscall(OpenAt2, AtCurrentDirectory, (nint)name, (nint)(&how), sizeof(OpenHow));
@@ -131,30 +111,11 @@ internal static unsafe partial class LinkFreeLookup
     public static Answer AskBelowLinkFreeDirectory(string canonicalPath, out bool isDirectory)
     {
         isDirectory = false;
-        if (!IsCanonical(canonicalPath))
+        var name = stackalloc byte[NameBufferSize];
+        if (!TryWriteName(canonicalPath, new Span<byte>(name, NameBufferSize)))
         {
             return Answer.Unanswered;
         }
-
-        const int UsualSize = 1024;
-        int byteCount;
-        try
-        {
-            byteCount = RealPath.StrictUtf8.GetByteCount(canonicalPath);
-        }
-        catch (EncoderFallbackException)
-        {
-            return Answer.Unanswered;
-        }
-
-        if (byteCount >= UsualSize)
-        {
-            return Answer.Unanswered;
-        }
-
-        var name = stackalloc byte[UsualSize];
-        var written = RealPath.StrictUtf8.GetBytes(canonicalPath, new Span<byte>(name, UsualSize - 1));
-        name[written] = 0;
 
         // struct statx has one layout on every architecture: stx_mask at 0, stx_mode at 28 (see UnixFileStatus).
         var status = stackalloc byte[256];
@@ -176,6 +137,40 @@ internal static unsafe partial class LinkFreeLookup
         }
 
         return Marshal.GetLastPInvokeError() is NoSuchEntry or NotADirectory ? Answer.MissingWithoutLinks : Answer.Unanswered;
+    }
+
+    // The name buffer both look-ups put on the stack; a longer path is rare enough for the walk, which every path took before.
+    private const int NameBufferSize = 1024;
+
+    /// <summary>
+    /// Writes <paramref name="path"/> into <paramref name="buffer"/> as a NUL-terminated UTF-8 name; false when it is not
+    /// canonical, not valid UTF-16, or does not fit (the caller then leaves it to the walk).
+    /// </summary>
+    private static bool TryWriteName(string path, Span<byte> buffer)
+    {
+        if (!IsCanonical(path))
+        {
+            return false;
+        }
+
+        int byteCount;
+        try
+        {
+            byteCount = RealPath.StrictUtf8.GetByteCount(path);
+        }
+        catch (EncoderFallbackException)
+        {
+            return false;
+        }
+
+        if (byteCount >= buffer.Length)
+        {
+            return false;
+        }
+
+        var written = RealPath.StrictUtf8.GetBytes(path, buffer[..^1]);
+        buffer[written] = 0;
+        return true;
     }
 
     /// <summary>Absolute, and every component a plain name: no empty, <c>.</c> or <c>..</c> component, no trailing <c>/</c>.</summary>
