@@ -9,8 +9,10 @@ namespace AgentExec.Core.Configuration;
 /// Trust decisions ("is this config inside the workspace?") must compare where files really are, not how they were
 /// named. <see cref="FileSystemInfo.ResolveLinkTarget"/> resolves only the last component. A path that exists is
 /// resolved by the C library's <c>realpath(3)</c> (the known-safe proof resolves every argument of every command,
-/// and the managed walk costs several times more); one that does not exist is walked here component by component,
-/// which keeps its missing tail as written.
+/// and the managed walk costs several times more). One that does not exist, in canonical spelling, with no link before
+/// its missing part, is its own answer, which one <c>openat2(2)</c> tells (<see cref="LinkFreeLookup"/>): most of the
+/// credential locations a home directory could hold are missing, and each is resolved at every start and for every
+/// sandboxed call. Any other path is walked here component by component, which keeps its missing tail as written.
 /// </remarks>
 internal static partial class RealPath
 {
@@ -57,6 +59,30 @@ internal static partial class RealPath
                     Free(resolvedByLibc);
                 }
             }
+
+            // realpath(3) fails for a path that is missing (or loops, or cannot be searched). Missing with no link on the
+            // way is what the walk below would keep as written; the kernel tells it in one call (issue 12).
+            if (LinkFreeLookup.Ask(absolutePath) == LinkFreeLookup.Answer.MissingWithoutLinks)
+            {
+                realPath = absolutePath;
+                return true;
+            }
+        }
+
+        return TryResolveByWalking(absolutePath, out realPath, out exists);
+    }
+
+    /// <summary>
+    /// <see cref="TryResolve"/> without its shortcuts: every component in turn, following each link. Internal so that
+    /// tests can hold the shortcuts to it.
+    /// </summary>
+    internal static bool TryResolveByWalking(string absolutePath, [NotNullWhen(true)] out string? realPath, out bool exists)
+    {
+        realPath = null;
+        exists = false;
+        if (!Path.IsPathFullyQualified(absolutePath))
+        {
+            return false;
         }
 
         var pending = new Stack<string>();

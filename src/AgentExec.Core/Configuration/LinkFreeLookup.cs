@@ -1,24 +1,23 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using AgentExec.Core.Configuration;
 
-namespace AgentExec.Core.Credentials;
+namespace AgentExec.Core.Configuration;
 
 /// <summary>
 /// Asks the kernel, in one <c>openat2(2)</c> with <c>RESOLVE_NO_SYMLINKS</c>, whether an absolute path reaches its end
-/// without meeting a symbolic link: what <see cref="LinkResolver"/> otherwise learns with a <c>readlink(2)</c> per
-/// component (issue 12: the analysis of one line was mostly these system calls, about 3 µs each on the 2-core machine).
+/// without meeting a symbolic link: what <see cref="Credentials.LinkResolver"/> and <see cref="RealPath"/> otherwise
+/// learn with a <c>readlink(2)</c> per component (issue 12: the analysis of one line was mostly these system calls,
+/// about 3 µs each on the 2-core machine).
 /// </summary>
 /// <remarks>
 /// <para>
 /// The kernel walks the path component by component and fails with <c>ELOOP</c> at the first symbolic link it meets,
 /// the last component included (no <c>O_NOFOLLOW</c>). So success means every component exists and none is a link;
 /// <c>ENOENT</c> or <c>ENOTDIR</c> means the walk stopped at a missing entry (or below a non-directory) after meeting no
-/// link, which is exactly the case where <see cref="LinkResolver"/>'s own walk keeps the rest as written. Every other
-/// answer (<c>ELOOP</c>, <c>EACCES</c>, <c>ENAMETOOLONG</c>, <c>ENOSYS</c> on a kernel before 5.6, <c>EPERM</c> from a
-/// seccomp filter, anything unexpected) answers nothing, and the caller walks the path itself: this can only skip work,
-/// never change an answer.
+/// link, which is exactly the case where the walk keeps the rest as written. Every other answer (<c>ELOOP</c>,
+/// <c>EACCES</c>, <c>ENAMETOOLONG</c>, <c>ENOSYS</c> on a kernel before 5.6, <c>EPERM</c> from a seccomp filter, anything
+/// unexpected) answers nothing, and the caller walks the path itself: this can only skip work, never change an answer.
 /// </para>
 /// <para>
 /// Only a path already in canonical form is asked (absolute, no empty, <c>.</c> or <c>..</c> component, no trailing
@@ -37,7 +36,7 @@ internal static unsafe partial class LinkFreeLookup
     private const int NotImplemented = 38; // ENOSYS
 
     // open(2) flags and AT_FDCWD (asm-generic/fcntl.h). Declared here rather than taken from Sandbox.LinuxOpenFlags and
-    // Execution.Libc, which sit above Credentials in Core's layering.
+    // Execution.Libc, which sit above Configuration in Core's layering.
     private const int PathOnly = 0x200000; // O_PATH: a handle on the inode; needs no read right on the file.
     private const int CloseOnExec = 0x80000; // O_CLOEXEC
     private const int AtCurrentDirectory = -100; // AT_FDCWD
