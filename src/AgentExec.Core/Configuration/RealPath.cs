@@ -29,7 +29,10 @@ internal static partial class RealPath
     /// <param name="absolutePath">An absolute path; <c>.</c> and <c>..</c> are allowed and applied after resolving.</param>
     /// <param name="realPath">The resolved path, normalised, without a trailing separator.</param>
     /// <param name="exists">Whether the whole path exists.</param>
-    /// <returns>False when the path is not absolute, has too many links, or cannot be inspected.</returns>
+    /// <returns>
+    /// False when the path is not absolute, holds a NUL, has too many links, or cannot be inspected (a component the
+    /// walk cannot read faithfully, see <see cref="LinkEntry"/>).
+    /// </returns>
     public static unsafe bool TryResolve(string absolutePath, [NotNullWhen(true)] out string? realPath, out bool exists)
     {
         realPath = null;
@@ -80,8 +83,9 @@ internal static partial class RealPath
     {
         realPath = null;
         exists = false;
-        if (!Path.IsPathFullyQualified(absolutePath))
+        if (!Path.IsPathFullyQualified(absolutePath) || absolutePath.Contains('\0', StringComparison.Ordinal))
         {
+            // A NUL ends the name the C library is given: the walk would answer for a shorter path than the one asked.
             return false;
         }
 
@@ -115,13 +119,11 @@ internal static partial class RealPath
             }
 
             var candidate = Join(resolved, component);
-            string? target;
-            try
+            var (target, present) = LinkEntry.Read(candidate);
+            if (ReferenceEquals(target, LinkEntry.Unknowable.Target))
             {
-                target = new FileInfo(candidate).LinkTarget;
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
+                // Not "missing": EACCES, ENAMETOOLONG (a resolved prefix past PATH_MAX that the kernel still follows
+                // link by link), EIO, or a target that is not UTF-8. Keeping the rest as written would skip its links.
                 return false;
             }
 
@@ -142,11 +144,7 @@ internal static partial class RealPath
                 continue;
             }
 
-            if (!Path.Exists(candidate))
-            {
-                allExist = false;
-            }
-
+            allExist = present;
             resolved.Add(component);
         }
 

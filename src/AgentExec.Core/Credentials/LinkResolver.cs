@@ -1,6 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using AgentExec.Core.Configuration;
 
@@ -30,17 +28,10 @@ namespace AgentExec.Core.Credentials;
 /// instance must never outlive the call it was made for.
 /// </para>
 /// </remarks>
-internal sealed partial class LinkResolver
+internal sealed class LinkResolver
 {
     // Linux gives up with ELOOP after 40 links; so does RealPath.
     private const int MaxSymbolicLinks = 40;
-
-    private const int NotALink = 22; // EINVAL: readlink(2) on an entry that exists and is not a symbolic link.
-    private const int NoSuchEntry = 2; // ENOENT
-    private const int NotADirectory = 20; // ENOTDIR: a component before the last is not a directory.
-
-    // What ReadLink says when the answer cannot be known (an error other than "missing", or an undecodable target).
-    private static readonly (string? Target, bool Exists) Unknowable = ("\0", false);
 
     // What readlink(2) said about one absolute path whose directories are already resolved: its target when it is a
     // link, else whether it exists.
@@ -186,7 +177,7 @@ internal sealed partial class LinkResolver
     /// What <see cref="FileSystemInfo.LinkTarget"/> of <paramref name="absolutePath"/> says (the target of a symbolic
     /// link, null for anything else or nothing), remembered for the life of this instance.
     /// </summary>
-    /// <exception cref="IOException">Nothing can be known about it (see <see cref="Unknowable"/>), as <see cref="FileSystemInfo.LinkTarget"/> throws.</exception>
+    /// <exception cref="IOException">Nothing can be known about it (see <see cref="LinkEntry.Unknowable"/>), as <see cref="FileSystemInfo.LinkTarget"/> throws.</exception>
     public string? LinkTarget(string absolutePath)
     {
         ArgumentNullException.ThrowIfNull(absolutePath);
@@ -196,7 +187,7 @@ internal sealed partial class LinkResolver
         }
 
         var target = Entry(Path.GetFullPath(absolutePath)).Target;
-        return ReferenceEquals(target, Unknowable.Target)
+        return ReferenceEquals(target, LinkEntry.Unknowable.Target)
             ? throw new IOException($"{absolutePath} cannot be examined, or its link target is not UTF-8")
             : target;
     }
@@ -244,7 +235,7 @@ internal sealed partial class LinkResolver
             }
 
             var (target, present) = Entry(candidate);
-            if (ReferenceEquals(target, Unknowable.Target))
+            if (ReferenceEquals(target, LinkEntry.Unknowable.Target))
             {
                 // Not "missing": EACCES, ENAMETOOLONG (a resolved prefix past PATH_MAX that the kernel still follows
                 // link by link), EIO, or a target that is not UTF-8. Keeping the rest as written would skip its links.
@@ -279,73 +270,11 @@ internal sealed partial class LinkResolver
     {
         if (!_entries.TryGetValue(path, out var entry))
         {
-            entry = ReadLink(path);
+            entry = LinkEntry.Read(path);
             _entries[path] = entry;
         }
 
         return entry;
-    }
-
-    // One readlink(2): the target, decoded strictly as UTF-8; EINVAL for an entry that is there and is not a link;
-    // ENOENT or ENOTDIR for one that is missing. Any other error (EACCES, ENAMETOOLONG, ELOOP, EIO), and a target that is
-    // not UTF-8, is Unknowable: nothing may be concluded about the path.
-    [SkipLocalsInit] // The buffer is written by the kernel before it is read; zeroing 4 KiB per call cost more than the rest of the method.
-    private static unsafe (string? Target, bool Exists) ReadLink(string path)
-    {
-        // PATH_MAX: Linux keeps no longer target, so the loop below runs only for a file system that breaks the rule.
-        const int UsualSize = 4096;
-        var first = stackalloc byte[UsualSize];
-        var length = readlink(path, first, UsualSize);
-        if (length < 0)
-        {
-            return Failed(Marshal.GetLastPInvokeError());
-        }
-
-        if (length < UsualSize)
-        {
-            return Decoded(new ReadOnlySpan<byte>(first, (int)length));
-        }
-
-        // The target may be longer than the buffer: read it again with room to spare, as .NET does.
-        for (var size = UsualSize * 2; ; size *= 2)
-        {
-            var buffer = new byte[size];
-            fixed (byte* start = buffer)
-            {
-                length = readlink(path, start, size);
-            }
-
-            if (length < 0)
-            {
-                return Failed(Marshal.GetLastPInvokeError());
-            }
-
-            if (length < size)
-            {
-                return Decoded(buffer.AsSpan(0, (int)length));
-            }
-        }
-    }
-
-    private static (string? Target, bool Exists) Failed(int error) => error switch
-    {
-        NotALink => (null, true),
-        NoSuchEntry or NotADirectory => (null, false),
-        _ => Unknowable,
-    };
-
-    // A target that is not UTF-8 cannot be carried as a .NET string unchanged, and the changed path would lead
-    // elsewhere: it makes the path unresolvable.
-    private static (string? Target, bool Exists) Decoded(ReadOnlySpan<byte> target)
-    {
-        try
-        {
-            return (RealPath.StrictUtf8.GetString(target), true);
-        }
-        catch (DecoderFallbackException)
-        {
-            return Unknowable;
-        }
     }
 
     private static void PushComponents(Stack<string> pending, string path)
@@ -356,7 +285,4 @@ internal sealed partial class LinkResolver
             pending.Push(components[i]);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "readlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial nint readlink(string path, byte* buffer, nint size);
 }
