@@ -15,7 +15,8 @@ namespace AgentExec.Core.Credentials;
 /// component), and a path that does not exist was then walked a second time in managed code with a <c>readlink</c> and a
 /// <c>stat</c> per component. Here each directory prefix is asked once per analysis, with one <c>readlink(2)</c>, whose
 /// answer says all three things the walk needs: a link (and its target), an entry that is not a link (<c>EINVAL</c>), or
-/// nothing there (any other error: the same lookup <c>stat</c> would make fails the same way).
+/// nothing there (<c>ENOENT</c>, <c>ENOTDIR</c>); any other error makes the path unresolvable (<see cref="LinkEntry"/>,
+/// which <see cref="RealPath"/>'s walk reads with too).
 /// </para>
 /// <para>
 /// Why the answers equal <see cref="RealPath.TryResolve"/>'s: its managed walk is this walk (the same order, the same
