@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AgentExec.Core.Configuration;
 using AgentExec.Tests.TestSupport;
 
@@ -23,11 +22,7 @@ public sealed class RealPathUnreadableTests : IDisposable
 
     public void Dispose()
     {
-        // rm walks with openat: .NET's recursive delete cannot remove the PATH_MAX case's tree.
-        using (var rm = Process.Start("rm", ["-rf", _root.Path]))
-        {
-            rm.WaitForExit();
-        }
+        DeepTree.Remove(_root.Path);
 
         _root.Dispose();
     }
@@ -68,16 +63,5 @@ public sealed class RealPathUnreadableTests : IDisposable
         Assert.False(RealPath.TryResolve(_root.File("missing") + "\0x", out real, out _), $"resolved to {real}");
     }
 
-    private string Shell(string script)
-    {
-        using var bash = Process.Start(new ProcessStartInfo("bash", ["-c", script])
-        {
-            WorkingDirectory = _root.Path,
-            RedirectStandardOutput = true,
-        })!;
-        var output = bash.StandardOutput.ReadToEnd();
-        bash.WaitForExit();
-        Assert.Equal(0, bash.ExitCode);
-        return output;
-    }
+    private string Shell(string script) => HostShell.Run(script, _root.Path);
 }

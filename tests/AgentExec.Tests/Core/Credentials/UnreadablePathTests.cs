@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AgentExec.Core.Commands;
 using AgentExec.Tests.TestSupport;
 
@@ -22,11 +21,7 @@ public sealed class UnreadablePathTests : IDisposable
 
     public void Dispose()
     {
-        // rm walks with openat: .NET's recursive delete cannot remove the PATH_MAX case's tree.
-        using (var rm = Process.Start("rm", ["-rf", machine.Workspace]))
-        {
-            rm.WaitForExit();
-        }
+        DeepTree.Remove(machine.Workspace);
 
         machine.Dispose();
     }
@@ -60,16 +55,5 @@ public sealed class UnreadablePathTests : IDisposable
         Assert.NotEqual(CommandSafety.KnownSafe, Assert.Single(machine.Analyze("cat x/y/z/creds", credentialsHidden: false).Parts).Safety);
     }
 
-    private string Shell(string script)
-    {
-        using var bash = Process.Start(new ProcessStartInfo("bash", ["-c", script])
-        {
-            WorkingDirectory = machine.Workspace,
-            RedirectStandardOutput = true,
-        })!;
-        var output = bash.StandardOutput.ReadToEnd();
-        bash.WaitForExit();
-        Assert.Equal(0, bash.ExitCode);
-        return output;
-    }
+    private string Shell(string script) => HostShell.Run(script, machine.Workspace);
 }
