@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AgentExec.Tests.Network.Proxy;
+using AgentExec.Tests.TestSupport;
 using CliWrap.Buffered;
 
 namespace AgentExec.Tests.EndToEnd;

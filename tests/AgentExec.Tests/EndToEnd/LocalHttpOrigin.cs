@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
-using AgentExec.Tests.Network.Proxy;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.EndToEnd;
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -25,86 +24,45 @@ internal sealed record LoopbackResponse(int Status, string ContentType, byte[] B
 /// </remarks>
 internal sealed class LoopbackHttpServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<LoopbackRequest, CancellationToken, Task<LoopbackResponse>> _respond;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentBag<Task> _connections = [];
-    private readonly Task _accepting;
+    private readonly LoopbackUpstream _server;
 
     public LoopbackHttpServer(Func<LoopbackRequest, CancellationToken, Task<LoopbackResponse>> respond)
     {
         _respond = respond;
-        _listener.Start();
-        Origin = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-        _accepting = AcceptAsync();
+        _server = new LoopbackUpstream(ServeAsync);
+        Origin = $"http://127.0.0.1:{_server.Port}";
     }
 
     /// <summary><c>http://127.0.0.1:PORT</c>, with no trailing slash.</summary>
     public string Origin { get; }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
-        await Task.WhenAll(_connections).WaitAsync(TimeSpan.FromSeconds(10));
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    private async Task AcceptAsync()
+    // One request per connection, then close: HttpClient shares one connection pool across the process, and a
+    // kept-alive connection to a disposed server could be picked up by the next test if the port is reused. A client
+    // that gave up (its budget ran out) ends the exchange with an error LoopbackUpstream absorbs.
+    private async Task ServeAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
-        while (true)
+        if (await ReadRequestAsync(stream, cancellationToken) is { } request)
         {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception exception) when (exception is SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-            {
-                // Stopped (InvalidOperationException: "not listening" once DisposeAsync has stopped the listener).
-                return;
-            }
-
-            _connections.Add(ServeAsync(client));
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
-    {
-        using (client)
-        {
-            try
-            {
-                // One request per connection, then close: HttpClient shares one connection pool across the process,
-                // and a kept-alive connection to a disposed server could be picked up by the next test if the port is
-                // reused.
-                var stream = client.GetStream();
-                if (await ReadRequestAsync(stream) is { } request)
-                {
-                    var response = await _respond(request, _stop.Token);
-                    var head = Encoding.ASCII.GetBytes(
-                        $"HTTP/1.1 {response.Status} {(HttpStatusCode)response.Status}\r\nContent-Type: {response.ContentType}\r\n"
-                        + $"Content-Length: {response.Body.Length}\r\nConnection: close\r\n\r\n");
-                    await stream.WriteAsync(head, _stop.Token);
-                    await stream.WriteAsync(response.Body, _stop.Token);
-                }
-            }
-            catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-            {
-                // The client gave up (its budget ran out) or the test ended: nobody is listening for this answer.
-            }
+            var response = await _respond(request, cancellationToken);
+            var head = Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 {response.Status} {(HttpStatusCode)response.Status}\r\nContent-Type: {response.ContentType}\r\n"
+                + $"Content-Length: {response.Body.Length}\r\nConnection: close\r\n\r\n");
+            await stream.WriteAsync(head, cancellationToken);
+            await stream.WriteAsync(response.Body, cancellationToken);
         }
     }
 
     /// <summary>Reads one request; null when the client closed the connection first.</summary>
-    private async Task<LoopbackRequest?> ReadRequestAsync(NetworkStream stream)
+    private static async Task<LoopbackRequest?> ReadRequestAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
         var header = new StringBuilder();
         var buffer = new byte[1];
         while (!header.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
         {
-            if (await stream.ReadAsync(buffer, _stop.Token) == 0)
+            if (await stream.ReadAsync(buffer, cancellationToken) == 0)
             {
                 return null;
             }
@@ -126,41 +84,41 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         var body = new MemoryStream();
         if (Header("Content-Length") is { } length)
         {
-            await CopyExactlyAsync(stream, body, int.Parse(length, CultureInfo.InvariantCulture));
+            await CopyExactlyAsync(stream, body, int.Parse(length, CultureInfo.InvariantCulture), cancellationToken);
         }
         else if (Header("Transfer-Encoding")?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)
         {
             while (true)
             {
-                var size = int.Parse((await ReadLineAsync(stream)).Split(';')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                var size = int.Parse((await ReadLineAsync(stream, cancellationToken)).Split(';')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 if (size == 0)
                 {
-                    await ReadLineAsync(stream);
+                    await ReadLineAsync(stream, cancellationToken);
                     break;
                 }
 
-                await CopyExactlyAsync(stream, body, size);
-                await ReadLineAsync(stream);
+                await CopyExactlyAsync(stream, body, size, cancellationToken);
+                await ReadLineAsync(stream, cancellationToken);
             }
         }
 
         return new LoopbackRequest(path, body.ToArray());
     }
 
-    private async Task CopyExactlyAsync(NetworkStream stream, MemoryStream into, int count)
+    private static async Task CopyExactlyAsync(NetworkStream stream, MemoryStream into, int count, CancellationToken cancellationToken)
     {
         var buffer = new byte[count];
-        await stream.ReadExactlyAsync(buffer, _stop.Token);
+        await stream.ReadExactlyAsync(buffer, cancellationToken);
         into.Write(buffer);
     }
 
-    private async Task<string> ReadLineAsync(NetworkStream stream)
+    private static async Task<string> ReadLineAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
         var line = new StringBuilder();
         var buffer = new byte[1];
         while (!line.ToString().EndsWith("\r\n", StringComparison.Ordinal))
         {
-            await stream.ReadExactlyAsync(buffer, _stop.Token);
+            await stream.ReadExactlyAsync(buffer, cancellationToken);
             line.Append((char)buffer[0]);
         }
 

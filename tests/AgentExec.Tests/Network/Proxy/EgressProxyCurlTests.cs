@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using AgentExec.Core.Network;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Network.Proxy;
 

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using AgentExec.Core.Network.Proxy;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Network.Proxy;
 

@@ -1,9 +1,10 @@
+using System.Net.Sockets;
 using System.Net;
 using System.Runtime.Versioning;
-using System.Net.Sockets;
 using System.Text;
-using AgentExec.Core.Network;
 using AgentExec.Core.Network.Proxy;
+using AgentExec.Core.Network;
+using AgentExec.Tests.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AgentExec.Tests.Network.Proxy;

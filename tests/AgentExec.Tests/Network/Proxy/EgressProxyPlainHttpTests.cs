@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using AgentExec.Core.Network;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Network.Proxy;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using AgentExec.Core.Network.Proxy;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Network.Proxy;
 

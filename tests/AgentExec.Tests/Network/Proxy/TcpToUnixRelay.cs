@@ -1,5 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Network.Proxy;
 

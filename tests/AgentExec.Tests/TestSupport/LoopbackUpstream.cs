@@ -2,11 +2,11 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace AgentExec.Tests.Network.Proxy;
+namespace AgentExec.Tests.TestSupport;
 
 /// <summary>
 /// A TCP server on a loopback address (port 0, so its own) that serves each connection with the test's function and
-/// counts connections: the destination behind the egress proxy.
+/// counts connections: the destination behind the egress proxy, and the transport under <see cref="LoopbackHttpServer"/>.
 /// </summary>
 internal sealed class LoopbackUpstream : IAsyncDisposable
 {
@@ -70,7 +70,7 @@ internal sealed class LoopbackUpstream : IAsyncDisposable
             }
             catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
             {
-                // The proxy closed the connection (a refused tunnel) or the test ended.
+                // The peer closed the connection (a refused tunnel, a client whose budget ran out) or the test ended.
             }
         }
     }
