@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Configuration;
@@ -43,6 +44,9 @@ public sealed record ApprovalQuestion(
     string? UnknownReason,
     TimeSpan CommandTimeout)
 {
+    /// <summary>A fresh <see cref="ApprovalId"/>: 128 random bits in lowercase hex, which an agent cannot guess.</summary>
+    public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
     /// <summary>True for the second, separate question after the sandbox denied a run.</summary>
     public bool IsRetryWithoutSandbox => Escalation == EscalationKind.RetryWithoutSandbox;
 

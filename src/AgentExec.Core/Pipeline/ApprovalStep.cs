@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Execution;
@@ -65,7 +64,7 @@ internal sealed class ApprovalStep(PipelineDependencies dependencies, Assessment
 
         var risk = await assessment.AssessAsync(call, evaluation.Escalation, sandboxFailure).ConfigureAwait(false);
         var question = new ApprovalQuestion(
-            NewApprovalId(),
+            ApprovalQuestion.NewId(),
             request.CallId,
             request.CommandLine,
             ShellArgv.For(request.CommandLine),
@@ -156,6 +155,4 @@ internal sealed class ApprovalStep(PipelineDependencies dependencies, Assessment
         await call.Recorder.AnsweredAsync(answer, approvalId).ConfigureAwait(false) || !answer.IsApproved
             ? answer
             : ApprovalOutcome.DeniedByChannel(ApprovalReason.AuditUnavailable, answer.AnswerShape);
-
-    private static string NewApprovalId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
@@ -261,7 +260,7 @@ internal sealed class CallEgressGate : IEgressGate, IDisposable
         var settings = _dependencies.Settings;
         var request = _call.Request;
         var question = new ApprovalQuestion(
-            Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            ApprovalQuestion.NewId(),
             request.CallId,
             request.CommandLine,
             ShellArgv.For(request.CommandLine),
