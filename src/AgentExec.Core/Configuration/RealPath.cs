@@ -37,12 +37,12 @@ internal static partial class RealPath
     {
         realPath = null;
         exists = false;
-        if (!Path.IsPathFullyQualified(absolutePath))
+        if (!IsAskable(absolutePath))
         {
             return false;
         }
 
-        if (OperatingSystem.IsLinux() && !absolutePath.Contains('\0', StringComparison.Ordinal))
+        if (OperatingSystem.IsLinux())
         {
             var resolvedByLibc = NativeRealPath(absolutePath, 0);
             if (resolvedByLibc != 0)
@@ -83,9 +83,8 @@ internal static partial class RealPath
     {
         realPath = null;
         exists = false;
-        if (!Path.IsPathFullyQualified(absolutePath) || absolutePath.Contains('\0', StringComparison.Ordinal))
+        if (!IsAskable(absolutePath))
         {
-            // A NUL ends the name the C library is given: the walk would answer for a shorter path than the one asked.
             return false;
         }
 
@@ -152,6 +151,10 @@ internal static partial class RealPath
         exists = allExist;
         return true;
     }
+
+    // Absolute and free of NUL: a NUL ends the name the C library and the kernel are given, so anything asked would
+    // answer for a shorter path than this one.
+    private static bool IsAskable(string path) => Path.IsPathFullyQualified(path) && !path.Contains('\0', StringComparison.Ordinal);
 
     /// <summary>True when <paramref name="path"/> is <paramref name="directory"/> or lies beneath it (both normalised, absolute).</summary>
     /// <param name="path">The path to test.</param>
