@@ -17,7 +17,7 @@ namespace AgentExec.Core.Configuration;
 internal static partial class RealPath
 {
     // Linux gives up with ELOOP after 40 links; so do we.
-    private const int MaxSymbolicLinks = 40;
+    internal const int MaxSymbolicLinks = 40;
 
     /// <summary>
     /// UTF-8 that throws on bytes it cannot decode: a path that is not UTF-8 would otherwise come back with U+FFFD in

@@ -31,9 +31,6 @@ namespace AgentExec.Core.Credentials;
 /// </remarks>
 internal sealed class LinkResolver
 {
-    // Linux gives up with ELOOP after 40 links; so does RealPath.
-    private const int MaxSymbolicLinks = 40;
-
     // What readlink(2) said about one absolute path whose directories are already resolved: its target when it is a
     // link, else whether it exists.
     private readonly Dictionary<string, (string? Target, bool Exists)> _entries = new(StringComparer.Ordinal);
@@ -245,7 +242,7 @@ internal sealed class LinkResolver
 
             if (target is not null)
             {
-                if (++linksFollowed > MaxSymbolicLinks)
+                if (++linksFollowed > RealPath.MaxSymbolicLinks)
                 {
                     return (false, null, false);
                 }
