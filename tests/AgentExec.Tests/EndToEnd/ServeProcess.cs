@@ -72,6 +72,13 @@ internal sealed class ServeProcess : IAsyncDisposable
         StartCommand(agentexec, [AgentExecProcess.ExecutablePath, .. Arguments(agentexec), .. moreArguments]);
 
     /// <summary>
+    /// Starts <c>serve</c> as <see cref="Start"/> does, but of the agentexec at <paramref name="executable"/> (a published
+    /// Native AOT binary) instead of the apphost built beside the tests.
+    /// </summary>
+    public static ServeProcess StartExecutable(string executable, AgentExecProcess agentexec) =>
+        StartCommand(agentexec, [executable, .. Arguments(agentexec)]);
+
+    /// <summary>
     /// Starts <c>agentexec serve</c> under the real bubblewrap sandbox (workspace-write) on <paramref name="agentexec"/>'s
     /// workspace and audit log, with <paramref name="moreArguments"/> after those; when <paramref name="isolatedNetwork"/>,
     /// through <c>unshare -rn</c>, in a network namespace of its own whose only interface is a loopback that is down,

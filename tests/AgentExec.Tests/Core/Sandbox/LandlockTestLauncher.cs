@@ -9,11 +9,8 @@ namespace AgentExec.Tests.Core.Sandbox;
 /// </summary>
 internal static class LandlockTestLauncher
 {
-    /// <summary>The launcher binary: <c>AGENTEXEC_TEST_LAUNCHER</c> when set, else the apphost beside the test assembly.</summary>
-    public static string Path { get; } =
-        Environment.GetEnvironmentVariable("AGENTEXEC_TEST_LAUNCHER") is { Length: > 0 } configured
-            ? configured
-            : System.IO.Path.Combine(AppContext.BaseDirectory, "agentexec");
+    /// <summary>The launcher binary: the published one (<see cref="PublishedBinary"/>) when one is under test, else the apphost beside the test assembly.</summary>
+    public static string Path { get; } = PublishedBinary.Path ?? System.IO.Path.Combine(AppContext.BaseDirectory, "agentexec");
 
     /// <summary>Why the Landlock tests cannot run here, or null when they can.</summary>
     public static string? UnavailableReason { get; } = FindUnavailableReason();
