@@ -41,8 +41,8 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
-            // The call's audit events get their serializers built on the other core while the settings load.
-            _ = AuditRecordMetadata.WarmUpAsync();
+            // The call's audit events get their serializers and their hash ready on the other core while the settings load.
+            _ = AuditWarmUp.BuildSerializersAndLoadHashAsync();
             using var terminal = new ControllingTerminal();
             using var runtime = AgentExecRuntime.TryCreate(
                 shared.GivenFlags(parseResult),

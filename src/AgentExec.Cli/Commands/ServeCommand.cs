@@ -24,7 +24,7 @@ internal static class ServeCommand
             // The SDK's metadata, and the audit events' for the first call, are built on the other core while the
             // settings, rules and sandbox are set up.
             var warmUp = AgentExecMcpServer.WarmUpAsync();
-            _ = AuditRecordMetadata.WarmUpAsync();
+            _ = AuditWarmUp.BuildSerializersAsync();
             using var runtime = AgentExecRuntime.TryCreate(shared.GivenFlags(parseResult), Console.Error, LogLevel.Information);
             if (runtime is null)
             {
