@@ -561,6 +561,90 @@ public sealed class GitRepositoryConfigTests : IDisposable
         Assert.Equal(GitConfigList(file), entries.Select(entry => (entry.Key, entry.Value)));
     }
 
+    [Fact]
+    public async Task A_HEAD_that_is_a_fifo_is_no_valid_HEAD_and_is_read_without_waiting_for_a_writer()
+    {
+        // Arrange: a nested repository whose HEAD is a FIFO, below a repository whose config names a pager.
+        InitRepository(Work);
+        AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
+        var nested = Path.Join(Work, "sub");
+        InitRepository(nested);
+        File.Delete(Path.Join(nested, ".git", "HEAD"));
+        Assert.Equal(0, HostCommand.Run(Path.Join(nested, ".git"), "mkfifo", "HEAD").ExitCode);
+
+        // Act: bounded, so a reader that waits for a writer fails the test instead of hanging the run.
+        var reason = await Task.Run(() => Check(nested)).WaitAsync(TimeSpan.FromSeconds(15));
+
+        // Assert: git finds no valid HEAD there and goes on upwards; so does the check.
+        Assert.Equal("the repository's config sets core.pager", reason);
+    }
+
+    [Fact]
+    public void A_HEAD_that_is_a_link_names_its_ref_by_the_links_target_without_reading_it()
+    {
+        // Arrange: HEAD a link to a ref that does not exist yet (a fresh repository's branch): valid for git.
+        InitRepository(Work);
+        AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
+        var nested = Path.Join(Work, "sub");
+        InitRepository(nested);
+        File.Delete(Path.Join(nested, ".git", "HEAD"));
+        File.CreateSymbolicLink(Path.Join(nested, ".git", "HEAD"), "refs/heads/main");
+
+        // Act and Assert: the nested repository is the one selected, and it names nothing.
+        Assert.Null(Check(nested));
+    }
+
+    [Fact]
+    public void A_HEAD_that_is_a_link_outside_refs_is_no_valid_HEAD_even_when_its_target_reads_as_one()
+    {
+        // Arrange: HEAD links to a file whose text is a valid ref; git judges a link by its target, not its content.
+        InitRepository(Work);
+        AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
+        var nested = Path.Join(Work, "sub");
+        InitRepository(nested);
+        File.Move(Path.Join(nested, ".git", "HEAD"), Path.Join(nested, ".git", "HEAD.real"));
+        File.CreateSymbolicLink(Path.Join(nested, ".git", "HEAD"), "HEAD.real");
+
+        // Act and Assert: not a repository by git's test, so the walk goes on to the parent.
+        Assert.Equal("the repository's config sets core.pager", Check(nested));
+    }
+
+    [Fact]
+    public void A_config_linked_to_a_device_is_reported_unreadable()
+    {
+        // /dev/zero opens, seeks and reads as empty: only the type test, made before any open, refuses it.
+        InitRepository(Work);
+        File.Delete(Path.Join(Work, ".git", "config"));
+        File.CreateSymbolicLink(Path.Join(Work, ".git", "config"), "/dev/zero");
+
+        Assert.Equal("the repository's config cannot be read", Check(Work));
+    }
+
+    [Fact]
+    public void A_repository_whose_dot_git_is_a_link_is_read_through_it()
+    {
+        // Arrange: .git links to a repository outside the workspace whose config names a pager.
+        var outside = Path.Join(Home, "repo");
+        InitRepository(outside);
+        AppendConfig(outside, "[core]\n\tpager = /tmp/marker");
+        File.CreateSymbolicLink(Path.Join(Work, ".git"), Path.Join(outside, ".git"));
+
+        // Act and Assert
+        Assert.Equal("the repository's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
+    public void A_hook_added_between_two_checks_is_seen_by_the_second()
+    {
+        // What one check learns of the file system is never remembered into the next: the agent may change it between two lines.
+        InitRepository(Work);
+        Assert.Null(Check(Work));
+
+        File.WriteAllText(Path.Join(Work, ".git", "hooks", "post-index-change"), "#!/bin/sh\n");
+
+        Assert.Equal("the repository has a post-index-change hook, which git inspection can run", Check(Work));
+    }
+
     private string? Check(string directory) => GitRepositoryConfig.FindProgramSetting(directory, Home, [Work]);
 
     private static void InitRepository(string directory)
