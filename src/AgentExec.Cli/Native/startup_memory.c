@@ -5,8 +5,8 @@
  * start into the `.hydrated` section, about 6.3 MB of zero-filled memory after `.bss`. Touched a page at a time that is
  * some 1,600 page faults, each a trap into the kernel, and it is all done before `Main`: start-up is on the path of
  * every `serve`, every `run` and every sandboxed command the Landlock launcher re-executes this binary for (issue 12).
- * Asking the kernel for that memory up front, in huge pages where it has them and in one call, takes about 4 ms off
- * `agentexec --version` on the 2-core development machine (17.1 -> 12.8 ms median; README "Performance").
+ * Asking the kernel for that memory up front, in huge pages where it has them and in one call, takes 2.5-3 ms off
+ * every start on the 2-core development machine (`agentexec --version` 11.6 -> 9.1 ms median; README "Performance").
  *
  * How: an ELF constructor runs before `main`, and so before the runtime starts. It finds this program's writable
  * loadable segment and the part of it past the file's contents (`.bss` and `.hydrated`: anonymous memory), and gives
