@@ -75,10 +75,6 @@ internal static class RunCommand
                 return ExitCodes.CouldNotStart;
             }
 
-            // Every path from here appends an audit event, so the chain's hash (OpenSSL) is loaded on the other core
-            // while the command line is analysed. Not sooner: where OpenSSL is missing loading it aborts the process,
-            // and would then cut off the errors above (AuditWarmUp).
-            _ = AuditWarmUp.LoadHashAsync();
             using var observer = new ConsoleOutputObserver();
             var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
             var result = await runtime.Pipeline.ExecuteAsync(request!, channel, observer, cancellationToken).ConfigureAwait(false);

@@ -7,9 +7,8 @@ namespace AgentExec.Tests.EndToEnd;
 /// <summary>
 /// <c>agentexec run</c> on a machine where OpenSSL cannot be loaded, made with bubblewrap binding <c>/dev/null</c> over
 /// every <c>libssl</c>. .NET's OpenSSL shim aborts the process (SIGABRT, "No usable version of libssl was found") on the
-/// first hash, and no exception handler sees it; a start-up warm-up that computes a hash on another thread must therefore
-/// not start until the run is sure to compute one (AuditWarmUp), or a run that ends on its own error first would race
-/// the abort.
+/// first hash, and no exception handler sees it; so nothing may compute a hash on another thread before the run is sure
+/// to compute one (a warm-up that did, with the settings, raced their error and cut it off; see AuditWarmUp).
 /// </summary>
 public sealed class RunWithoutOpenSslTests
 {
