@@ -41,13 +41,6 @@ internal static unsafe partial class LinkFreeLookup
     private const int CloseOnExec = 0x80000; // O_CLOEXEC
     private const int AtCurrentDirectory = -100; // AT_FDCWD
 
-    // statx(2): do not follow a final link; ask for the file type only; st_mode's type bits.
-    private const int NoFollow = 0x100; // AT_SYMLINK_NOFOLLOW
-    private const uint StatxType = 0x1; // STATX_TYPE
-    private const int TypeMask = 0xF000; // S_IFMT
-    private const int SymbolicLinkType = 0xA000; // S_IFLNK
-    private const int DirectoryType = 0x4000; // S_IFDIR
-
     // Set once the kernel (or a seccomp filter) says openat2 does not exist here: then no call pays for asking.
     private static volatile bool s_unavailable;
 
@@ -106,7 +99,7 @@ internal static unsafe partial class LinkFreeLookup
     /// exactly what <see cref="Ask"/> would say, with no descriptor to close. A final link, and every other answer, is
     /// <see cref="Answer.Unanswered"/>: the caller asks the usual way.
     /// </remarks>
-    [SkipLocalsInit] // Both buffers are written (by the encoder, by the kernel) before they are read.
+    [SkipLocalsInit] // The name buffer is written by the encoder before the kernel reads it.
     public static Answer AskBelowLinkFreeDirectory(string canonicalPath, out bool isDirectory)
     {
         isDirectory = false;
@@ -116,26 +109,19 @@ internal static unsafe partial class LinkFreeLookup
             return Answer.Unanswered;
         }
 
-        // struct statx has one layout on every architecture: stx_mask at 0, stx_mode at 28 (see UnixFileStatus).
-        var status = stackalloc byte[256];
-        if (Statx(AtCurrentDirectory, name, NoFollow, StatxType, status) == 0)
+        var error = UnixFileStatus.TryOfName(name, out var status);
+        if (error == 0)
         {
-            if ((*(uint*)status & StatxType) == 0)
+            if (status.IsSymbolicLink)
             {
                 return Answer.Unanswered;
             }
 
-            var type = *(ushort*)(status + 28) & TypeMask;
-            if (type == SymbolicLinkType)
-            {
-                return Answer.Unanswered;
-            }
-
-            isDirectory = type == DirectoryType;
+            isDirectory = status.IsDirectory;
             return Answer.ExistsWithoutLinks;
         }
 
-        return Marshal.GetLastPInvokeError() is NoSuchEntry or NotADirectory ? Answer.MissingWithoutLinks : Answer.Unanswered;
+        return error is NoSuchEntry or NotADirectory ? Answer.MissingWithoutLinks : Answer.Unanswered;
     }
 
     // The name buffer both look-ups put on the stack; a longer path is rare enough for the walk, which every path took before.
@@ -200,10 +186,6 @@ internal static unsafe partial class LinkFreeLookup
 
         return true;
     }
-
-    // statx(2) through the C library (glibc 2.28 and later), as UnixFileStatus reads it.
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
-    private static partial int Statx(int directoryFd, byte* path, int flags, uint mask, byte* buffer);
 
     // syscall(2) is variadic; on x86_64 a fixed-arity import passes integer arguments in the same registers (see
     // Execution.Libc's remarks).

@@ -24,6 +24,9 @@ internal readonly partial record struct UnixFileStatus(uint Owner, int Mode)
     /// <summary>True for a regular file.</summary>
     public bool IsRegularFile => (Mode & TypeMask) == 0x8000;
 
+    /// <summary>True for a symbolic link (only a status read without following a final link can be one).</summary>
+    public bool IsSymbolicLink => (Mode & TypeMask) == 0xA000;
+
     /// <summary>The permission bits (<c>07777</c>).</summary>
     public int Permissions => Mode & 0xFFF;
 
@@ -39,6 +42,24 @@ internal readonly partial record struct UnixFileStatus(uint Owner, int Mode)
         return Read((int)handle.DangerousGetHandle(), string.Empty, EmptyPath, name);
     }
 
+    /// <summary>
+    /// The status of <paramref name="name"/> itself (a NUL-terminated UTF-8 path, a final link not followed) without an
+    /// exception: for a caller that must tell a missing entry from other failures and has encoded the name already.
+    /// </summary>
+    /// <returns>0 with <paramref name="status"/> set; otherwise the errno of <c>statx(2)</c>, or -1 when the file system
+    /// did not report the type, mode and owner.</returns>
+    internal static unsafe int TryOfName(byte* name, out UnixFileStatus status)
+    {
+        var buffer = stackalloc byte[256];
+        status = default;
+        if (statx(CurrentDirectory, name, NoFollow, Wanted, buffer) != 0)
+        {
+            return Marshal.GetLastPInvokeError();
+        }
+
+        return TryParse(buffer, out status) ? 0 : -1;
+    }
+
     private static unsafe UnixFileStatus Read(int directory, string path, int flags, string name)
     {
         var buffer = stackalloc byte[256];
@@ -47,14 +68,22 @@ internal readonly partial record struct UnixFileStatus(uint Owner, int Mode)
             throw new IOException($"{name} cannot be examined: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
 
-        if ((*(uint*)buffer & Wanted) != Wanted)
-        {
-            throw new IOException($"{name} cannot be examined: the file system did not report its type, mode and owner");
-        }
+        return TryParse(buffer, out var status)
+            ? status
+            : throw new IOException($"{name} cannot be examined: the file system did not report its type, mode and owner");
+    }
 
-        return new UnixFileStatus(*(uint*)(buffer + 20), *(ushort*)(buffer + 28));
+    // The one place that knows struct statx's layout.
+    private static unsafe bool TryParse(byte* buffer, out UnixFileStatus status)
+    {
+        var complete = (*(uint*)buffer & Wanted) == Wanted;
+        status = complete ? new UnixFileStatus(*(uint*)(buffer + 20), *(ushort*)(buffer + 28)) : default;
+        return complete;
     }
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int statx(int directoryDescriptor, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static unsafe partial int statx(int directoryDescriptor, byte* path, int flags, uint mask, byte* buffer);
 }
