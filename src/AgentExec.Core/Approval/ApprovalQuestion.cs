@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Commands;
+using AgentExec.Core.Crypto;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Network;
@@ -45,7 +45,7 @@ public sealed record ApprovalQuestion(
     TimeSpan CommandTimeout)
 {
     /// <summary>A fresh <see cref="ApprovalId"/>: 128 random bits in lowercase hex, which an agent cannot guess.</summary>
-    public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    public static string NewId() => RandomToken.NewHex();
 
     /// <summary>True for the second, separate question after the sandbox denied a run.</summary>
     public bool IsRetryWithoutSandbox => Escalation == EscalationKind.RetryWithoutSandbox;

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Crypto;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Text;
 
@@ -86,7 +86,7 @@ internal sealed class AssessmentPromptWriter
         return new AssessmentPrompt(system, user, nonce);
     }
 
-    private static string NewNonce() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    private static string NewNonce() => RandomToken.NewHex();
 
     private string ValueOf(string placeholder, AssessmentRequest request, string nonce) => placeholder switch
     {

@@ -1,5 +1,5 @@
 using System.Runtime.Versioning;
-using System.Security.Cryptography;
+using AgentExec.Core.Crypto;
 
 namespace AgentExec.Core.Audit;
 
@@ -66,18 +66,6 @@ public static class AuditChainVerifier
 
         public AuditVerification Run(AuditLineCursor cursor)
         {
-            try
-            {
-                return Walk(cursor);
-            }
-            finally
-            {
-                _damage?.Dispose();
-            }
-        }
-
-        private AuditVerification Walk(AuditLineCursor cursor)
-        {
             while (cursor.TryReadNext(out var line))
             {
                 _lines = line.Number;
@@ -136,7 +124,6 @@ public static class AuditChainVerifier
 
                 _recovered.Add(new AuditRecoveredDamage(
                     damage.FirstLine, damage.LineCount, damage.ByteCount, line.Number, inspection.Seq));
-                damage.Dispose();
                 _damage = null;
             }
             else if (isRecovery)
@@ -195,9 +182,9 @@ public static class AuditChainVerifier
     }
 
     /// <summary>Consecutive lines that do not verify on their own, waiting for the recovery event that must name them.</summary>
-    private sealed class PendingDamage : IDisposable
+    private sealed class PendingDamage
     {
-        private readonly IncrementalHash _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly Sha256Hash _sha = new();
         private readonly AuditFileLine _first;
         private readonly AuditLineInspection _firstInspection;
         private AuditFileLine _last;
@@ -231,18 +218,17 @@ public static class AuditChainVerifier
             // The damaged bytes are the lines joined by their newlines, exactly as a writer measured them.
             if (LineCount > 0)
             {
-                _sha.AppendData("\n"u8);
+                _sha.Append("\n"u8);
                 ByteCount++;
             }
 
-            _sha.AppendData(line.Bytes);
+            _sha.Append(line.Bytes);
             ByteCount += line.Bytes.Length;
             LineCount++;
             _last = line;
         }
 
-        public AuditDamage Describe() =>
-            new(_first.Number, LineCount, _first.Offset, ByteCount, Convert.ToHexStringLower(_sha.GetCurrentHash()));
+        public AuditDamage Describe() => new(_first.Number, LineCount, _first.Offset, ByteCount, _sha.CurrentHex());
 
         public AuditDefect? NotTorn() => _firstNotTorn;
 
@@ -259,7 +245,5 @@ public static class AuditChainVerifier
 
             return new AuditDefect(_first.Number, _firstInspection.Defect!.Value, _firstInspection.Problem!);
         }
-
-        public void Dispose() => _sha.Dispose();
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
+using AgentExec.Core.Crypto;
 using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Audit;
@@ -45,7 +45,7 @@ internal static class AuditFieldLimit
             return value;
         }
 
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
+        var sha256 = Sha256Hash.HexOf(Encoding.UTF8.GetBytes(value));
         var marker = string.Create(CultureInfo.InvariantCulture, $"…[cut: {total} bytes in all, sha256 {sha256}]");
         var room = Math.Max(0, maxUtf8Bytes - Encoding.UTF8.GetByteCount(marker));
         return UntrustedText.TruncateUtf8(value, room) + marker;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Runtime.Versioning;
-using System.Security.Cryptography;
+using AgentExec.Core.Crypto;
 
 namespace AgentExec.Core.Audit;
 
@@ -97,16 +97,16 @@ internal static class AuditFileScan
     /// <summary>The lowercase hex SHA-256 of the bytes in [<paramref name="start"/>, <paramref name="end"/>).</summary>
     public static string HashRange(AuditFile file, long start, long end)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var sha = new Sha256Hash();
         var chunk = new byte[ChunkSize];
         for (var position = start; position < end;)
         {
             var span = chunk.AsSpan(0, (int)Math.Min(ChunkSize, end - position));
             file.ReadExactly(span, position);
-            sha.AppendData(span);
+            sha.Append(span);
             position += span.Length;
         }
 
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+        return sha.FinishHex();
     }
 }

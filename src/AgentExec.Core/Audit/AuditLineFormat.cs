@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AgentExec.Core.Crypto;
 
 namespace AgentExec.Core.Audit;
 
@@ -116,10 +116,10 @@ internal static class AuditLineFormat
     /// <summary>The lowercase hex SHA-256 of <paramref name="prefix"/> followed by <c>}</c>.</summary>
     public static string ComputeHash(ReadOnlySpan<byte> prefix)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(prefix);
-        sha.AppendData("}"u8);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+        var sha = new Sha256Hash();
+        sha.Append(prefix);
+        sha.Append("}"u8);
+        return sha.FinishHex();
     }
 
     /// <summary>True for 64 lowercase hex digits.</summary>

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Crypto;
 using Microsoft.Extensions.Logging;
 
 namespace AgentExec.Core.Policy;
@@ -81,7 +81,7 @@ internal sealed class WatchedRuleFile
     {
         // Content, not mtime or size, decides: timestamps can be coarse and a same-size edit would go unseen. The files
         // are capped at 1 MiB, so hashing them twice a second costs little.
-        var hash = SHA256.HashData(content);
+        var hash = Sha256Hash.Of(content);
         if (lastContentHash is not null && hash.AsSpan().SequenceEqual(lastContentHash))
         {
             return false;

@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
+using AgentExec.Core.Crypto;
 
 namespace AgentExec.Core.Sandbox;
 
@@ -278,7 +278,7 @@ public sealed class RepositorySnapshot
             }
 
             var bytes = GitConfigFileBytes.ReadIfExists(file, MaximumHookBytes) ?? [];
-            return $"{mode}:{Convert.ToHexStringLower(SHA256.HashData(bytes))}";
+            return $"{mode}:{Sha256Hash.HexOf(bytes)}";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,8 +1,8 @@
 using System.Runtime.Versioning;
-using System.Security.Cryptography;
 using System.Text;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Crypto;
 using AgentExec.Core.Execution;
 using Microsoft.Win32.SafeHandles;
 
@@ -151,7 +151,7 @@ internal sealed class WorkspacePlaceholders
     /// <summary>The workspace's lock file: one per workspace path, so that runs elsewhere never delay a cleanup here.</summary>
     internal static string LockPath(string directory, string workspace)
     {
-        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(workspace)));
+        var digest = Sha256Hash.HexOf(Encoding.UTF8.GetBytes(workspace));
         return Path.Join(directory, $"placeholders-{digest[..32]}.lock");
     }
 

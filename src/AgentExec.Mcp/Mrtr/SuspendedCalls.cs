@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
+using AgentExec.Core.Crypto;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
 using AgentExec.Mcp.Approval;
@@ -107,7 +107,7 @@ internal sealed class SuspendedCalls(ExecPipeline pipeline, ClientConnection con
         var elicitation = JsonSerializer.SerializeToElement(ElicitationRequestBuilder.Build(question), McpJsonContext.Default.JsonNode);
         while (true)
         {
-            var pending = new PendingInput(RandomNumberGenerator.GetHexString(32, lowercase: true), call, question.ApprovalId, elicitation);
+            var pending = new PendingInput(RandomToken.NewHex(), call, question.ApprovalId, elicitation);
             if (_open.TryAdd(pending.State, pending))
             {
                 return pending;

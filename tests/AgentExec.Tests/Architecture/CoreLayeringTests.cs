@@ -8,7 +8,7 @@ namespace AgentExec.Tests.Architecture;
 /// </summary>
 /// <remarks>
 /// The layering, lowest first (src/AgentExec.Core/README.md says why each room sits where it does):
-/// Text → Audit → Network → Configuration → Credentials → Commands → Execution → Assessment → Sandbox → Approval → Policy →
+/// Crypto → Text → Audit → Network → Configuration → Credentials → Commands → Execution → Assessment → Sandbox → Approval → Policy →
 /// Settings → Telemetry → Pipeline. A room may use any room below it and none above. The cycle test holds whatever the
 /// order; the order test pins this one, so a new room or a new upward reference is a decision written down here and in
 /// the README, not an accident. A failure prints the references that make the cycle or the upward step.
@@ -17,7 +17,7 @@ public sealed class CoreLayeringTests
 {
     /// <summary>Core's rooms, lowest first: the same list as src/AgentExec.Core/README.md.</summary>
     private static readonly string[] Layers =
-        ["Text", "Audit", "Network", "Configuration", "Credentials", "Commands", "Execution", "Assessment", "Sandbox", "Approval", "Policy", "Settings", "Telemetry", "Pipeline"];
+        ["Crypto", "Text", "Audit", "Network", "Configuration", "Credentials", "Commands", "Execution", "Assessment", "Sandbox", "Approval", "Policy", "Settings", "Telemetry", "Pipeline"];
 
     private static readonly string[] Transports = ["ModelContextProtocol", "System.CommandLine", "AgentExec.Mcp", "agentexec", "OpenAI"];
 

@@ -11,11 +11,9 @@ namespace AgentExec.Core.Pipeline.AuditRecords;
 /// context's own thread-safe cache, which <see cref="AuditEvent.For"/> reads; nothing is written anywhere.
 /// </para>
 /// <para>
-/// The chain's first SHA-256, which loads OpenSSL (1.5–2 ms of CPU), is deliberately not warmed up. Where OpenSSL is
-/// missing, loading it aborts the process (.NET's OpenSSL shim calls <c>abort</c>, which no handler catches), so a
-/// warm-up started with the settings raced a run's own configuration error and cut it off about every other time
-/// (RunWithoutOpenSslTests). Started once every remaining path hashes anyway, it came too late to gain anything
-/// (interleaved, 60 runs each: no difference), and in <c>serve</c> it made the answer to <c>initialize</c> 2–3 ms later.
+/// The chain's SHA-256 needs no warm-up: it is managed code (<see cref="Crypto.Sha256Hash"/>). While it went through
+/// OpenSSL, loading OpenSSL here as well made <c>serve</c>'s answer to <c>initialize</c> 2–3 ms later and, where OpenSSL
+/// was missing, aborted runs that should have ended on their own configuration error.
 /// </para>
 /// </remarks>
 public static class AuditWarmUp
