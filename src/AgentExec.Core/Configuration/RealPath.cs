@@ -7,12 +7,12 @@ namespace AgentExec.Core.Configuration;
 /// <summary>Symbolic-link resolution of absolute paths, like <c>realpath(3)</c>, in managed code.</summary>
 /// <remarks>
 /// Trust decisions ("is this config inside the workspace?") must compare where files really are, not how they were
-/// named. <see cref="FileSystemInfo.ResolveLinkTarget"/> resolves only the last component. A path that exists is
-/// resolved by the C library's <c>realpath(3)</c> (the known-safe proof resolves every argument of every command,
-/// and the managed walk costs several times more). One that does not exist, in canonical spelling, with no link before
-/// its missing part, is its own answer, which one <c>openat2(2)</c> tells (<see cref="LinkFreeLookup"/>): most of the
-/// credential locations a home directory could hold are missing, and each is resolved at every start and for every
-/// sandboxed call. Any other path is walked here component by component, which keeps its missing tail as written.
+/// named. <see cref="FileSystemInfo.ResolveLinkTarget"/> resolves only the last component. A path in canonical
+/// spelling that the kernel walks without meeting a link is its own answer, whether it is there or missing part-way,
+/// which one <c>openat2(2)</c> tells (<see cref="LinkFreeLookup"/>): the credential locations, the workspace and the
+/// audit log are resolved at every start and for every sandboxed call, and most are link-free. Any other path that
+/// exists is resolved by the C library's <c>realpath(3)</c> (a <c>readlink</c> per component; the managed walk costs
+/// several times more), and the rest is walked here component by component, which keeps its missing tail as written.
 /// </remarks>
 internal static partial class RealPath
 {
@@ -44,6 +44,19 @@ internal static partial class RealPath
 
         if (OperatingSystem.IsLinux())
         {
+            // A canonical path the kernel walks without meeting a link is its own answer, there or missing: one openat2
+            // (LinkFreeLookup) where realpath(3) reads every component with its own readlink.
+            switch (LinkFreeLookup.Ask(absolutePath))
+            {
+                case LinkFreeLookup.Answer.ExistsWithoutLinks:
+                    realPath = absolutePath;
+                    exists = true;
+                    return true;
+                case LinkFreeLookup.Answer.MissingWithoutLinks:
+                    realPath = absolutePath;
+                    return true;
+            }
+
             var resolvedByLibc = NativeRealPath(absolutePath, 0);
             if (resolvedByLibc != 0)
             {
@@ -61,14 +74,6 @@ internal static partial class RealPath
                 {
                     Free(resolvedByLibc);
                 }
-            }
-
-            // realpath(3) fails for a path that is missing (or loops, or cannot be searched). Missing with no link on the
-            // way is what the walk below would keep as written; the kernel tells it in one call (issue 12).
-            if (LinkFreeLookup.Ask(absolutePath) == LinkFreeLookup.Answer.MissingWithoutLinks)
-            {
-                realPath = absolutePath;
-                return true;
             }
         }
 
