@@ -13,8 +13,8 @@ namespace AgentExec.Core.Sandbox;
 /// <remarks>
 /// <para>
 /// Only a pass is remembered, as a file in <c>$XDG_CACHE_HOME/agentexec/bubblewrap-trial/</c> that holds everything
-/// the outcome depends on (<see cref="Facts"/>) and is named by its XxHash128 (not SHA-256: that would load OpenSSL
-/// before <c>initialize</c> is answered; a name that collides still has to hold the same facts): this cache's format,
+/// the outcome depends on (<see cref="Facts"/>) and is named by its XxHash128 (a name needs no cryptographic hash: one
+/// that collides still has to hold the same facts): this cache's format,
 /// the identity (device, inode, size, times) of the running <c>agentexec</c> and of <c>bwrap</c>, the kernel release
 /// and boot, the process's user and mount namespaces, the kernel's user-namespace switches, and every setting and host
 /// path the trial's wrapping is built from. A change to any of them names another file, and the trial runs again.
