@@ -159,7 +159,26 @@ internal static partial class RealPath
 
     // Absolute and free of NUL: a NUL ends the name the C library and the kernel are given, so anything asked would
     // answer for a shorter path than this one.
-    private static bool IsAskable(string path) => Path.IsPathFullyQualified(path) && !path.Contains('\0', StringComparison.Ordinal);
+    /// <summary>
+    /// True for an absolute path the file system can be asked about as written. A NUL would give the C library another,
+    /// shorter name; so would text that is not valid UTF-16 (a lone surrogate), which the file-name marshalling turns
+    /// into U+FFFD, the name of another file.
+    /// </summary>
+    internal static bool IsAskable(string path) =>
+        Path.IsPathFullyQualified(path) && !path.Contains('\0', StringComparison.Ordinal) && IsValidUtf16(path);
+
+    private static bool IsValidUtf16(string path)
+    {
+        try
+        {
+            _ = StrictUtf8.GetByteCount(path);
+            return true;
+        }
+        catch (EncoderFallbackException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>True when <paramref name="path"/> is <paramref name="directory"/> or lies beneath it (both normalised, absolute).</summary>
     /// <param name="path">The path to test.</param>

@@ -51,9 +51,10 @@ internal sealed class LinkResolver
     public bool TryResolve(string absolutePath, [NotNullWhen(true)] out string? realPath, out bool exists)
     {
         ArgumentNullException.ThrowIfNull(absolutePath);
-        if (!OperatingSystem.IsLinux() || absolutePath.Contains('\0', StringComparison.Ordinal))
+        if (!OperatingSystem.IsLinux() || !RealPath.IsAskable(absolutePath))
         {
-            // Not the case this walk was written for: the original answers, unremembered.
+            // Not the case this walk was written for (a relative path, a NUL, a lone surrogate): the original answers,
+            // unremembered.
             return RealPath.TryResolve(absolutePath, out realPath, out exists);
         }
 

@@ -3,8 +3,8 @@ using Org.BouncyCastle.Crypto.Digests;
 namespace AgentExec.Core.Crypto;
 
 /// <summary>
-/// SHA-256 (FIPS 180-4), the one hash AgentExec computes: the audit chain's links, the digests of cut audit fields, the
-/// fingerprints of rule files and git hooks, the names of placeholder lock files. Use it whole
+/// SHA-256 (FIPS 180-4), AgentExec's one cryptographic hash: the audit chain's links, the digests of cut audit fields,
+/// the fingerprints of git hooks, the names of placeholder lock files. Use it whole
 /// (<see cref="Of"/>, <see cref="HexOf"/>) or fed in parts (<see cref="Append"/>, then <see cref="FinishHex"/> or
 /// <see cref="CurrentHex"/>).
 /// </summary>
@@ -16,7 +16,7 @@ namespace AgentExec.Core.Crypto;
 /// no handler could turn into a denial with a reason. Nothing on a command's path loads OpenSSL now (an end-to-end test
 /// runs with every libssl and libcrypto hidden). Not thread-safe: one instance per hash.
 /// </remarks>
-public sealed class Sha256Hash
+internal sealed class Sha256Hash
 {
     /// <summary>Length of a SHA-256 hash in bytes.</summary>
     public const int ByteLength = 32;

@@ -1,7 +1,10 @@
 using AgentExec.Core.Audit;
+using AgentExec.Tests.Mcp.Support;
 using AgentExec.Tests.TestSupport;
 using CliWrap;
 using CliWrap.Buffered;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 
 namespace AgentExec.Tests.EndToEnd;
 
@@ -38,18 +41,58 @@ public sealed class RunWithoutOpenSslTests
         Assert.Contains(events, line => line.Contains($"\"event\":\"{AuditEventNames.ExecutionFinished}\"", StringComparison.Ordinal));
     }
 
+    [BubblewrapFact]
+    public async Task A_server_without_OpenSSL_asks_its_question_and_runs_the_approved_command()
+    {
+        // Arrange: a question needs an unguessable id (RandomToken) besides the audit chain's hashes.
+        using var agentexec = new AgentExecProcess();
+        var victim = Directory.CreateDirectory(Path.Combine(agentexec.Workspace, "victim")).FullName;
+        var hidden = LibraryFiles().ToList();
+        var asked = 0;
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = "agentexec without OpenSSL",
+            Command = "bwrap",
+            Arguments = [.. HideArguments(hidden), PublishedBinary.Path ?? AgentExecProcess.ExecutablePath, .. ServeProcess.Arguments(agentexec)],
+            WorkingDirectory = agentexec.Workspace,
+            EnvironmentVariables = agentexec.Environment(),
+        });
+
+        // Act
+        await using var client = await McpClient.CreateAsync(transport, new McpClientOptions
+        {
+            ProtocolVersion = "2025-11-25",
+            Handlers = new McpClientHandlers
+            {
+                ElicitationHandler = (_, _) =>
+                {
+                    Interlocked.Increment(ref asked);
+                    return ValueTask.FromResult(new ElicitResult { Action = "accept" });
+                },
+            },
+        });
+        var removal = await client.CallToolAsync("shell", new Dictionary<string, object?> { ["command"] = "rm -rf victim" });
+
+        // Assert
+        Assert.Equal(1, asked);
+        Assert.Equal("approved", ShellScenario.Field(removal.StructuredContent, "approval", "decision"));
+        Assert.False(Directory.Exists(victim));
+    }
+
+    /// <summary>bubblewrap arguments that keep the host's file system but replace <paramref name="hidden"/> with an empty device.</summary>
+    private static string[] HideArguments(IEnumerable<string> hidden) =>
+        ["--dev-bind", "/", "/", .. hidden.SelectMany(library => new[] { "--ro-bind", "/dev/null", library }), "--"];
+
     /// <summary>
     /// Runs the agentexec under test (the published one when <see cref="PublishedBinary.Variable"/> names it) with
     /// <paramref name="hidden"/> replaced by an empty device.
     /// </summary>
     private static async Task<BufferedCommandResult> RunWithoutOpenSslAsync(AgentExecProcess agentexec, IEnumerable<string> hidden, string[] arguments)
     {
-        string[] hide = [.. hidden.SelectMany(library => new[] { "--ro-bind", "/dev/null", library })];
-
         // No core file if it aborts after all: the shell lowers the limit, then becomes agentexec.
         return await CliWrap.Cli.Wrap("bwrap")
             .WithArguments([
-                "--dev-bind", "/", "/", .. hide, "--",
+                .. HideArguments(hidden),
                 "setsid", "--wait", "sh", "-c", "ulimit -c 0; exec \"$@\"", "sh", PublishedBinary.Path ?? AgentExecProcess.ExecutablePath, .. arguments])
             .WithWorkingDirectory(agentexec.Workspace)
             .WithEnvironmentVariables(agentexec.Environment())

@@ -6,8 +6,8 @@ namespace AgentExec.Tests.TestSupport;
 internal static class RealPathOracle
 {
     /// <summary>
-    /// realpath(3) for a path that exists, one openat2 for a missing one with no link on the way: neither may answer
-    /// differently from following each component.
+    /// One openat2 for a canonical path with no link on the way (there or missing), realpath(3) for another that
+    /// exists: neither may answer differently from following each component.
     /// </summary>
     public static void AssertShortcutsMatchTheWalk(string path)
     {

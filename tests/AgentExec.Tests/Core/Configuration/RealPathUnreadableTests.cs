@@ -1,4 +1,7 @@
+using System.Runtime.Versioning;
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Credentials;
+using AgentExec.Core.Execution;
 using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Core.Configuration;
@@ -10,6 +13,7 @@ namespace AgentExec.Tests.Core.Configuration;
 /// trust checks, the writable roots and the credential list rest on this answer. Each case reaches the hidden file for
 /// real in bash, the positive control that the danger is there.
 /// </summary>
+[SupportedOSPlatform("linux")]
 public sealed class RealPathUnreadableTests : IDisposable
 {
     private readonly TemporaryDirectory _root = new();
@@ -61,6 +65,127 @@ public sealed class RealPathUnreadableTests : IDisposable
         // The C library would be given the name up to the NUL, another path than the one asked about.
         Assert.False(RealPath.TryResolve(_root.File("secret") + "\0/x", out var real, out _), $"resolved to {real}");
         Assert.False(RealPath.TryResolve(_root.File("missing") + "\0x", out real, out _), $"resolved to {real}");
+    }
+
+    [Fact]
+    public void A_path_below_a_directory_that_cannot_be_searched_is_unresolvable_not_missing()
+    {
+        // Arrange: locked/ holds a file the looking identity may not reach (EACCES at locked/). "Missing, kept as
+        // written" would be a false answer: a credential there would not be hidden, a config there not seen.
+        Directory.CreateDirectory(_root.File("locked"));
+        File.WriteAllText(_root.File("locked", "credentials"), "SECRET\n");
+        Assert.True(File.Exists(_root.File("locked", "credentials")), "precondition: the file is there");
+        var below = _root.File("locked", "credentials");
+        var missingBelow = _root.File("locked", "missing", "deeper");
+
+        // Act
+        var seen = AsAnIdentityThatCannotSearch(_root.File("locked"), () => new
+        {
+            Control = LinkFreeLookup.Ask(_root.File("secret", "credentials")),
+            Below = LinkFreeLookup.Ask(below),
+            MissingBelow = LinkFreeLookup.Ask(missingBelow),
+            Resolved = (RealPath.TryResolve(below, out var real, out var exists), real, exists),
+            Walked = (RealPath.TryResolveByWalking(below, out var walkedReal, out var walkedExists), walkedReal, walkedExists),
+            ResolvedMissing = RealPath.TryResolve(missingBelow, out _, out _),
+            Analysed = new LinkResolver().TryResolve(below, out _, out _),
+        });
+
+        // Assert
+        Assert.Equal(LinkFreeLookup.Answer.ExistsWithoutLinks, seen.Control);
+        Assert.Equal(LinkFreeLookup.Answer.Unanswered, seen.Below);
+        Assert.Equal(LinkFreeLookup.Answer.Unanswered, seen.MissingBelow);
+        Assert.False(seen.Resolved.Item1, $"resolved to {seen.Resolved.real} (exists: {seen.Resolved.exists})");
+        Assert.Equal(seen.Walked, seen.Resolved);
+        Assert.False(seen.ResolvedMissing, "a path below the unsearchable directory was taken for missing");
+        Assert.False(seen.Analysed, "the analysis' resolver took it for resolvable");
+    }
+
+    [Fact]
+    public void A_path_that_is_not_valid_UTF16_is_unresolvable_not_the_file_its_marshalled_name_names()
+    {
+        // Arrange: a lone surrogate reaches the C library as U+FFFD, the name of this other file, which exists.
+        File.WriteAllText(_root.File("name\uFFFD"), "other\n");
+        Assert.True(RealPath.TryResolve(_root.File("name\uFFFD"), out _, out var otherExists) && otherExists, "precondition");
+        var lone = _root.File("name\uD800");
+
+        // Act
+        var resolved = RealPath.TryResolve(lone, out var real, out _);
+        var analysed = new LinkResolver().TryResolve(lone, out var analysedReal, out _);
+
+        // Assert
+        Assert.False(resolved, $"resolved to {real}");
+        Assert.False(analysed, $"the analysis' resolver resolved it to {analysedReal}");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="look"/> on a thread of its own that may not search <paramref name="directory"/>, and
+    /// returns what it saw. As root, that thread alone takes the effective uid 65534 (a raw <c>setresuid</c> changes
+    /// only the calling thread; glibc's wrapper would change them all) and root's capabilities leave with it, while the
+    /// directory keeps mode 0700; as another user, the directory's owner (this user) loses its search bit for the call.
+    /// </summary>
+    private T AsAnIdentityThatCannotSearch<T>(string directory, Func<T> look)
+    {
+        const int SetResUid = 117;
+        const int Nobody = 65534;
+        var asRoot = Libc.GetEffectiveUserId() == 0;
+        T result = default!;
+        Exception? failure = null;
+        if (asRoot)
+        {
+            // The identity must still reach the root and the control file: only the locked directory stops it.
+            File.SetUnixFileMode(_root.Path, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(_root.File("secret"), (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        else
+        {
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        try
+        {
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    if (asRoot && Libc.Syscall(SetResUid, -1, Nobody, -1, 0, 0) != 0)
+                    {
+                        throw new InvalidOperationException("setresuid failed");
+                    }
+
+                    try
+                    {
+                        result = look();
+                    }
+                    finally
+                    {
+                        if (asRoot)
+                        {
+                            _ = Libc.Syscall(SetResUid, -1, 0, -1, 0, 0);
+                        }
+                    }
+                }
+#pragma warning disable CA1031 // Rethrown on the test's thread below.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    failure = e;
+                }
+            });
+            thread.Start();
+            thread.Join();
+        }
+        finally
+        {
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        if (failure is not null)
+        {
+            throw new InvalidOperationException("the look-up as the other identity failed", failure);
+        }
+
+        return result;
     }
 
     private string Shell(string script) => HostShell.Run(script, _root.Path);

@@ -19,4 +19,24 @@ public sealed class RandomTokenTests
             .ToList();
         Assert.Empty(constantBits);
     }
+
+    [Fact]
+    public void The_dev_urandom_fallback_fills_every_byte_with_fresh_random_bits()
+    {
+        // Arrange: the path taken where getrandom is missing (ENOSYS) or refused by a seccomp filter (EPERM).
+        var draws = new List<byte[]>();
+
+        // Act
+        for (var i = 0; i < 200; i++)
+        {
+            var bytes = new byte[16];
+            RandomToken.ReadDevUrandom(bytes, getRandomErrno: 38);
+            draws.Add(bytes);
+        }
+
+        // Assert: each of the 16 bytes takes more than one value over 200 draws (an unfilled byte stays 0).
+        var constantBytes = Enumerable.Range(0, 16).Where(index => draws.Select(draw => draw[index]).Distinct().Count() == 1).ToList();
+        Assert.Empty(constantBytes);
+        Assert.Equal(draws.Count, draws.Select(Convert.ToHexString).Distinct(StringComparer.Ordinal).Count());
+    }
 }
