@@ -1,7 +1,7 @@
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Commands;
-using AgentExec.Core.Crypto;
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Crypto;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Network;
 using AgentExec.Core.Sandbox;

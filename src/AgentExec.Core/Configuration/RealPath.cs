@@ -157,8 +157,6 @@ internal static partial class RealPath
         return true;
     }
 
-    // Absolute and free of NUL: a NUL ends the name the C library and the kernel are given, so anything asked would
-    // answer for a shorter path than this one.
     /// <summary>
     /// True for an absolute path the file system can be asked about as written. A NUL would give the C library another,
     /// shorter name; so would text that is not valid UTF-16 (a lone surrogate), which the file-name marshalling turns

@@ -4,9 +4,8 @@ namespace AgentExec.Core.Crypto;
 
 /// <summary>
 /// SHA-256 (FIPS 180-4), AgentExec's one cryptographic hash: the audit chain's links, the digests of cut audit fields,
-/// the fingerprints of git hooks, the names of placeholder lock files. Use it whole
-/// (<see cref="Of"/>, <see cref="HexOf"/>) or fed in parts (<see cref="Append"/>, then <see cref="FinishHex"/> or
-/// <see cref="CurrentHex"/>).
+/// the fingerprints of git hooks, the names of placeholder lock files. Use it whole (<see cref="HexOf"/>) or fed in parts
+/// (<see cref="Append"/>, then <see cref="FinishHex"/> or <see cref="CurrentHex"/>).
 /// </summary>
 /// <remarks>
 /// Bouncy Castle's managed implementation, not <c>System.Security.Cryptography.SHA256</c>: on Linux .NET's hashes go
@@ -18,8 +17,7 @@ namespace AgentExec.Core.Crypto;
 /// </remarks>
 internal sealed class Sha256Hash
 {
-    /// <summary>Length of a SHA-256 hash in bytes.</summary>
-    public const int ByteLength = 32;
+    private const int ByteLength = 32;
 
     private readonly Sha256Digest _digest = new();
 
@@ -40,16 +38,6 @@ internal sealed class Sha256Hash
         Span<byte> hash = stackalloc byte[ByteLength];
         new Sha256Digest(_digest).DoFinal(hash);
         return Convert.ToHexStringLower(hash);
-    }
-
-    /// <summary>The hash of <paramref name="data"/> as its 32 bytes.</summary>
-    public static byte[] Of(ReadOnlySpan<byte> data)
-    {
-        var digest = new Sha256Digest();
-        digest.BlockUpdate(data);
-        var hash = new byte[ByteLength];
-        digest.DoFinal(hash);
-        return hash;
     }
 
     /// <summary>The hash of <paramref name="data"/> as 64 lowercase hex digits.</summary>
