@@ -91,9 +91,10 @@ internal sealed class LinkResolver
             // The walk skips empty and "." components, so without a ".." the path is walked exactly as its canonical
             // spelling is (same components, same order), which the one-call look-ups can answer: "/w/." and "/w/src/"
             // need not cost a readlink(2) per component.
+            // (Only an askable path gets here: TryResolve hands the rest to RealPath.)
             return CanonicalWithoutParentSteps(absolutePath) is { } canonical
                 ? TryResolve(canonical, out var canonicalReal, out var canonicalExists) ? (true, canonicalReal, canonicalExists) : (false, null, false)
-                : Path.IsPathFullyQualified(absolutePath) ? Walk(absolutePath) : (false, null, false);
+                : Walk(absolutePath);
         }
 
         var linkFree = LinkFreeLookup.Answer.Unanswered;
