@@ -41,6 +41,24 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
+            // The request is checked before the settings load: a usage error is the first and only thing said, before
+            // any sandbox warning, and costs no start-up work. The command runs where agentexec runs, so the workspace
+            // (which only stands in for a missing working directory) is not needed for it.
+            if (!ExecRequestValidation.TryCreate(
+                    ShellQuoting.Join(argv),
+                    Environment.CurrentDirectory,
+                    parseResult.GetValue(timeout),
+                    justification: null,
+                    EscalationKind.None,
+                    workspace: Environment.CurrentDirectory,
+                    "run-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+                    out var request,
+                    out var requestError))
+            {
+                await Console.Error.WriteLineAsync($"agentexec: {FieldName(requestError!.Field)}: {requestError.Problem}").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
             // The call's audit events get their serializers built on the other core while the settings load.
             _ = AuditWarmUp.BuildSerializersAsync();
             using var terminal = new ControllingTerminal();
@@ -51,21 +69,6 @@ internal static class RunCommand
                 assessor => new SpinnerRiskAssessor(assessor, terminal));
             if (runtime is null)
             {
-                return ExitCodes.Usage;
-            }
-
-            if (!ExecRequestValidation.TryCreate(
-                    ShellQuoting.Join(argv),
-                    Environment.CurrentDirectory,
-                    parseResult.GetValue(timeout),
-                    justification: null,
-                    EscalationKind.None,
-                    runtime.Settings.Workspace,
-                    "run-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
-                    out var request,
-                    out var requestError))
-            {
-                await Console.Error.WriteLineAsync($"agentexec: {FieldName(requestError!.Field)}: {requestError.Problem}").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
 
