@@ -19,12 +19,9 @@ internal sealed class GitConfigFileReader
     /// <summary>Files with more entries than this are refused.</summary>
     public const int MaximumEntries = 20_000;
 
-    private const int NoSuchFile = 2; // ENOENT
-    private const int NotADirectory = 20; // ENOTDIR
-    private const int MaximumRemembered = 256;
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (FileStamp Stamp, GitConfigEntry[] Entries)> Remembered =
-        new(StringComparer.Ordinal);
+    // The same few files are read for every git command line (StampedMemory says when a remembered one may be used).
+    private static readonly StampedMemory<string, GitConfigEntry[]> Remembered = new(capacity: 256);
 
     private readonly string _text;
     private int _position;
@@ -47,39 +44,11 @@ internal sealed class GitConfigFileReader
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     public static IReadOnlyList<GitConfigEntry>? ReadFileIfExists(string path)
     {
-        // The same few files are read for every git command line; a file's entries are remembered across analyses, and
-        // used again only while its FileStamp is the one it had when it was read. Device, inode, size, modification and
-        // change time change with every rewrite, truncation, replacement or chmod, and the change time cannot be set back
-        // by the file's owner (FileStamp); only a settled stamp is trusted, so two changes within one clock tick cannot
-        // share one. A stamp also means the path could be followed now, to the same inode, which was a regular file.
-        var stamp = FileStamp.Of(path, out var error);
-        if (stamp is null && error is NoSuchFile or NotADirectory)
-        {
-            return null; // What opening it would say: nothing is there (statx and open follow the same links).
-        }
-
-        if (stamp is not null && Remembered.TryGetValue(path, out var remembered) && remembered.Stamp == stamp.Value)
-        {
-            return remembered.Entries;
-        }
-
-        if (GitConfigFileBytes.ReadIfExists(path, MaximumBytes) is not { } bytes)
-        {
-            return null;
-        }
-
-        GitConfigEntry[] entries = [.. Parse(Encoding.UTF8.GetString(bytes))];
-        if (stamp is { IsSettled: true } && FileStamp.Of(path) == stamp)
-        {
-            if (Remembered.Count >= MaximumRemembered)
-            {
-                Remembered.Clear();
-            }
-
-            Remembered[path] = (stamp.Value, entries);
-        }
-
-        return entries;
+        // A file's entries are remembered across analyses while its FileStamp is unchanged (StampedMemory).
+        return Remembered.RecallOrRead(
+            path,
+            path,
+            static file => GitConfigFileBytes.ReadIfExists(file, MaximumBytes) is { } bytes ? [.. Parse(Encoding.UTF8.GetString(bytes))] : null);
     }
 
     private List<GitConfigEntry> ReadAll()

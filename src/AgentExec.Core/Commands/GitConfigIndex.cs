@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Text;
 using AgentExec.Core.Configuration;
 
@@ -20,13 +19,14 @@ internal static class GitConfigIndex
 
     private const uint GitlinkMode = 0xE000;
     private const int StatBytes = 40;
-    private const int MaximumCachedIndexes = 256;
+    private const int NoSuchFile = 2; // ENOENT
+    private const int NotADirectory = 20; // ENOTDIR
 
     // A large repository's index is megabytes long: the gitlinks of an unchanged index are remembered rather than parsed
     // again on every check. The agent can write the index (unsandboxed, or where .git is not protected), so "unchanged"
-    // is the file's FileStamp (device, inode, size, modification and change time), which no rewrite keeps: a length and
-    // a modification time alone were forgeable with a same-sized rewrite and `touch -d`.
-    private static readonly ConcurrentDictionary<(string Path, int HashBytes), (FileStamp Stamp, string[] Gitlinks)> Cache = new();
+    // is the file's whole FileStamp (StampedMemory): a length and a modification time alone were forgeable with a
+    // same-sized rewrite and `touch -d`.
+    private static readonly StampedMemory<(string Path, int HashBytes), string[]> Cache = new(capacity: 256);
     private const int NameLengthMask = 0xFFF;
 
     /// <summary>
@@ -39,16 +39,16 @@ internal static class GitConfigIndex
     public static IReadOnlyList<string> Gitlinks(string indexPath, int hashBytes)
     {
         // Without a stamp (no file, or a file system that does not report every field) nothing is remembered.
-        var stamp = FileStamp.Of(indexPath);
-        if (stamp is null && !new FileInfo(indexPath).Exists)
+        var stamp = FileStamp.Of(indexPath, out var error);
+        if (stamp is null && (error is NoSuchFile or NotADirectory || !new FileInfo(indexPath).Exists))
         {
             return []; // No index (or none git could stat either): no gitlinks.
         }
 
         var key = (indexPath, hashBytes);
-        if (stamp is not null && Cache.TryGetValue(key, out var cached) && cached.Stamp == stamp.Value)
+        if (Cache.TryRecall(key, stamp, out var cached))
         {
-            return cached.Gitlinks;
+            return cached;
         }
 
         var gitlinks = new List<string>();
@@ -71,17 +71,7 @@ internal static class GitConfigIndex
             return gitlinks; // Not cached: its answer depends on a second file.
         }
 
-        // Cached only when the file did not change while it was read, so the entry describes one version of it.
-        if (stamp is { IsSettled: true } && FileStamp.Of(indexPath) == stamp)
-        {
-            if (Cache.Count >= MaximumCachedIndexes)
-            {
-                Cache.Clear();
-            }
-
-            Cache[key] = (stamp.Value, [.. gitlinks]);
-        }
-
+        Cache.Remember(key, indexPath, stamp, [.. gitlinks]);
         return gitlinks;
     }
 

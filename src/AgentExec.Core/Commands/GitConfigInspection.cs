@@ -32,6 +32,9 @@ internal sealed class GitConfigInspection
     private readonly IReadOnlyList<string> _writableRoots;
     private readonly HashSet<string> _repositories = new(StringComparer.Ordinal);
 
+    // Each repository's common directory, read once per run (its configuration is checked, then git's validity test).
+    private readonly Dictionary<string, string> _commonDirectories = new(StringComparer.Ordinal);
+
     // The links this run reads, each once: the same directories are resolved for every file of the repository.
     private readonly LinkResolver _links;
     private int _files;
@@ -210,9 +213,20 @@ internal sealed class GitConfigInspection
         return null;
     }
 
-    private static bool IsRepository(string gitDirectory)
+    private bool IsRepository(string gitDirectory)
     {
-        return GitConfigDirectories.IsRepository(gitDirectory, GitConfigDirectories.CommonDirectory(gitDirectory));
+        return GitConfigDirectories.IsRepository(gitDirectory, CommonDirectory(gitDirectory));
+    }
+
+    private string CommonDirectory(string gitDirectory)
+    {
+        if (!_commonDirectories.TryGetValue(gitDirectory, out var common))
+        {
+            common = GitConfigDirectories.CommonDirectory(gitDirectory);
+            _commonDirectories[gitDirectory] = common;
+        }
+
+        return common;
     }
 
     private string? CheckRepository(string gitDirectory, string? workTree, string name)
@@ -236,7 +250,7 @@ internal sealed class GitConfigInspection
         string commonDirectory;
         try
         {
-            commonDirectory = GitConfigDirectories.CommonDirectory(gitDirectory);
+            commonDirectory = CommonDirectory(gitDirectory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -247,11 +261,10 @@ internal sealed class GitConfigInspection
         var reason = CheckFile(Path.Join(commonDirectory, "config"), $"{name}'s config", $"{name}'s config", 0, [], entries)
             ?? CheckFile(Path.Join(gitDirectory, "config.worktree"), $"{name}'s worktree config", $"{name}'s worktree config", 0, [], entries)
             ?? CheckHooks(commonDirectory, name)
-            // The same directory twice (no commondir) would give the same answer; the modules are walked twice
-            // still, since each walk counts towards MaximumModuleDirectories.
+            // The same directory twice (no commondir) would give the same answer.
             ?? (commonDirectory == gitDirectory ? null : CheckHooks(gitDirectory, name))
             ?? CheckModules(Path.Join(commonDirectory, "modules"))
-            ?? CheckModules(Path.Join(gitDirectory, "modules"));
+            ?? (commonDirectory == gitDirectory ? null : CheckModules(Path.Join(gitDirectory, "modules")));
         if (reason is not null)
         {
             return reason;

@@ -5,9 +5,6 @@ namespace AgentExec.Core.Commands;
 /// <summary>Path arithmetic for the git configuration check: include targets, symlink resolution, writable roots.</summary>
 internal static class GitConfigPaths
 {
-    // Linux's own limit on symlinks followed while resolving one path.
-    private const int MaximumLinkHops = 40;
-
     /// <summary>
     /// The absolute file an <c>include.path</c> value names, as git expands it: <c>~/</c> against
     /// <paramref name="homeDirectory"/>, a relative path against the directory of the including file as written.
@@ -46,50 +43,19 @@ internal static class GitConfigPaths
     /// <exception cref="IOException">The links loop or nest too deeply.</exception>
     public static string Resolve(string path) => Resolve(path, new LinkResolver());
 
-    /// <summary><see cref="Resolve(string)"/>, with each link read once per <paramref name="links"/> (one analysis).</summary>
-    /// <exception cref="IOException">The links loop or nest too deeply.</exception>
+    /// <summary><see cref="Resolve(string)"/>, with what the file system says remembered by <paramref name="links"/> (one analysis).</summary>
+    /// <remarks>
+    /// The path is made absolute, with its <c>.</c> and <c>..</c> applied as written (<see cref="Path.GetFullPath(string)"/>),
+    /// then every link is followed as <see cref="LinkResolver.TryResolve"/> does: a path without a link costs one system
+    /// call, not a <c>readlink(2)</c> per component.
+    /// </remarks>
+    /// <exception cref="IOException">The links loop or nest too deeply, or a component cannot be examined.</exception>
     public static string Resolve(string path, LinkResolver links)
     {
-        var pending = new List<string>(Components(Path.GetFullPath(path)));
-        var current = "/";
-        var hops = 0;
-        while (pending.Count > 0)
-        {
-            var part = pending[0];
-            pending.RemoveAt(0);
-            if (part == ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                current = Path.GetDirectoryName(current) ?? "/";
-                continue;
-            }
-
-            var candidate = Path.Join(current, part);
-            var target = links.LinkTarget(candidate);
-            if (target is null)
-            {
-                current = candidate;
-                continue;
-            }
-
-            if (++hops > MaximumLinkHops)
-            {
-                throw new IOException($"too many symbolic links in {path}");
-            }
-
-            if (Path.IsPathRooted(target))
-            {
-                current = "/";
-            }
-
-            pending.InsertRange(0, Components(target));
-        }
-
-        return current;
+        var absolute = Path.GetFullPath(path);
+        return links.TryRealPath(absolute, out var real)
+            ? real
+            : throw new IOException($"{path} cannot be resolved: too many symbolic links, or a component cannot be examined");
     }
 
     /// <summary>True when <paramref name="path"/> (resolved) is one of <paramref name="roots"/> or lies under one.</summary>
@@ -106,6 +72,4 @@ internal static class GitConfigPaths
 
         return false;
     }
-
-    private static string[] Components(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -55,6 +55,12 @@ internal static unsafe partial class LinkFreeLookup
 
         /// <summary>The walk met no link before an entry that is missing: the path is kept as written and does not exist.</summary>
         MissingWithoutLinks,
+
+        /// <summary>
+        /// Only from <see cref="AskBelowLinkFreeDirectory"/>: the last component is a symbolic link (the directory
+        /// before it has none); the caller reads the link instead of asking a look-up that would stop at it.
+        /// </summary>
+        EndsInLink,
     }
 
     /// <summary>Asks about <paramref name="absolutePath"/> when it is canonical; <see cref="Answer.Unanswered"/> otherwise.</summary>
@@ -96,8 +102,8 @@ internal static unsafe partial class LinkFreeLookup
     /// With the directory walked without a link, the kernel's walk of the whole path meets a link only in its last
     /// component, which <c>AT_SYMLINK_NOFOLLOW</c> reports instead of following: so a success that is not a link is
     /// <see cref="Answer.ExistsWithoutLinks"/>, <c>ENOENT</c>/<c>ENOTDIR</c> is <see cref="Answer.MissingWithoutLinks"/>,
-    /// exactly what <see cref="Ask"/> would say, with no descriptor to close. A final link, and every other answer, is
-    /// <see cref="Answer.Unanswered"/>: the caller asks the usual way.
+    /// exactly what <see cref="Ask"/> would say, with no descriptor to close. A final link is <see cref="Answer.EndsInLink"/>,
+    /// and every other answer <see cref="Answer.Unanswered"/>: the caller asks the usual way.
     /// </remarks>
     [SkipLocalsInit] // The name buffer is written by the encoder before the kernel reads it.
     public static Answer AskBelowLinkFreeDirectory(string canonicalPath, out bool isDirectory)
@@ -114,7 +120,7 @@ internal static unsafe partial class LinkFreeLookup
         {
             if (status.IsSymbolicLink)
             {
-                return Answer.Unanswered;
+                return Answer.EndsInLink;
             }
 
             isDirectory = status.IsDirectory;

@@ -104,11 +104,27 @@ internal sealed class LinkResolver
             // The directory is already known to be walked without a link (the root always is): one statx(2) of the last
             // component says what openat2(2) would, and no descriptor needs closing.
             linkFree = LinkFreeLookup.AskBelowLinkFreeDirectory(absolutePath, out var isDirectory);
-            if (linkFree != LinkFreeLookup.Answer.Unanswered)
+            switch (linkFree)
             {
-                // File.Exists: false for a directory or nothing, true for anything else (no link here).
-                _fileExists[absolutePath] = linkFree == LinkFreeLookup.Answer.ExistsWithoutLinks && !isDirectory;
+                case LinkFreeLookup.Answer.ExistsWithoutLinks:
+                    // File.Exists: false for a directory, true for anything else (no link here).
+                    _fileExists[absolutePath] = !isDirectory;
+                    break;
+                case LinkFreeLookup.Answer.MissingWithoutLinks:
+                    // What readlink(2) would say of it too: the directory is resolved, so both look at the same entry.
+                    _fileExists[absolutePath] = false;
+                    _entries.TryAdd(absolutePath, (null, false));
+                    break;
+                case LinkFreeLookup.Answer.EndsInLink:
+                    // openat2(2) would stop at that link: the walk reads it, and the directories before it are known.
+                    return Walk(absolutePath);
             }
+        }
+        else if (PassesKnownLink(absolutePath, parentEnd))
+        {
+            // A directory on the way is a link this analysis already read (/bin, once /bin/ls was asked): openat2(2)
+            // would stop at it, and the walk needs no system call for what it already read.
+            return Walk(absolutePath);
         }
 
         if (linkFree == LinkFreeLookup.Answer.Unanswered)
@@ -123,7 +139,51 @@ internal sealed class LinkResolver
 
         // One system call instead of one per component: the common case of a path without links.
         RememberLinkFreePath(absolutePath);
+        if (linkFree == LinkFreeLookup.Answer.ExistsWithoutLinks)
+        {
+            RememberExistingEntries(absolutePath);
+        }
+
         return (true, absolutePath, linkFree == LinkFreeLookup.Answer.ExistsWithoutLinks);
+    }
+
+    // True when a directory before the end of the canonical path is a link an earlier walk of this analysis read.
+    private bool PassesKnownLink(string canonicalPath, int parentEnd)
+    {
+        var entries = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var end = parentEnd; end > 0; end = canonicalPath.LastIndexOf('/', end - 1))
+        {
+            if (entries.TryGetValue(canonicalPath.AsSpan(0, end), out var entry) && entry.Target is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A canonical path that exists and was walked without a link: it and every directory on the way are entries that are
+    // there and are not links, which is what readlink(2) would say of each; the walk of a later path through a link
+    // (/bin/ls, /bin being usr/bin) then reads only the link.
+    private void RememberExistingEntries(string canonicalPath)
+    {
+        for (var end = canonicalPath.Length; end > 0; end = canonicalPath.LastIndexOf('/', end - 1))
+        {
+            var prefix = canonicalPath[..end];
+            if (_entries.TryGetValue(prefix, out var known))
+            {
+                if (known == (null, true))
+                {
+                    // Remembered with its own directories (here or by a walk, which reads every one).
+                    return;
+                }
+
+                // The first answer of this analysis stands (the disk changed in between, or a race).
+                continue;
+            }
+
+            _entries[prefix] = (null, true);
+        }
     }
 
     // The canonical spelling of an absolute path that has no ".." component ("/w/./a//b/" is "/w/a/b"); null for a
@@ -210,12 +270,21 @@ internal sealed class LinkResolver
         var pending = new Stack<string>();
         PushComponents(pending, absolutePath);
 
+        // The path's own components lie below the targets of the links pushed on top of them: a component popped with
+        // fewer entries left than this is one of the path's own.
+        var ownBelow = pending.Count;
+
+        // Whether the entry the path's last component names is missing (the entry itself, not what a link there points to).
+        var lastEntryMissing = false;
+
         // The resolved directories so far, "" for the root; each component appended as "/name".
         var resolved = string.Empty;
         var linksFollowed = 0;
         var allExist = true;
         while (pending.TryPop(out var component))
         {
+            var isLastOwn = pending.Count == 0 && pending.Count < ownBelow;
+            ownBelow = Math.Min(ownBelow, pending.Count);
             if (component.Length == 0 || component == ".")
             {
                 continue;
@@ -231,6 +300,7 @@ internal sealed class LinkResolver
             if (!allExist)
             {
                 resolved = candidate;
+                lastEntryMissing = isLastOwn;
                 continue;
             }
 
@@ -260,7 +330,14 @@ internal sealed class LinkResolver
             }
 
             allExist = present;
+            lastEntryMissing = isLastOwn && !present;
             resolved = candidate;
+        }
+
+        if (lastEntryMissing && LinkFreeLookup.IsCanonical(absolutePath))
+        {
+            // lstat(2), and so File.Exists, finds nothing there: its directory resolves as walked, and the entry is missing.
+            _fileExists[absolutePath] = false;
         }
 
         return (true, resolved.Length == 0 ? "/" : resolved, allExist);

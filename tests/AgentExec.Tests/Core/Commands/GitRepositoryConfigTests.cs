@@ -526,6 +526,54 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_git_file_rewritten_with_its_old_size_and_time_after_a_check_is_read_again()
+    {
+        // Two git directories whose paths have the same length: the .git file names the clean one, then the other.
+        var clean = _temp.File("dir-a.git");
+        var marked = _temp.File("dir-b.git");
+        Git(_temp.Path, "init", "-q", "--bare", clean);
+        Git(_temp.Path, "init", "-q", "--bare", marked);
+        File.AppendAllText(Path.Join(marked, "config"), "[core]\n\tpager = /tmp/marker\n");
+        var gitFile = Path.Join(Work, ".git");
+        File.WriteAllText(gitFile, $"gitdir: {clean}\n");
+        var writeTime = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc); // whole seconds: put back exactly below
+        File.SetLastWriteTimeUtc(gitFile, writeTime);
+
+        // Older than FileStamp's settling time (two seconds), so that the first check remembers what it read.
+        Thread.Sleep(TimeSpan.FromSeconds(2.5));
+        Assert.Null(Check(Work));
+
+        // Rewritten in place, same size, the modification time put back: only the change time tells.
+        File.WriteAllText(gitFile, $"gitdir: {marked}\n");
+        File.SetLastWriteTimeUtc(gitFile, writeTime);
+
+        Assert.Equal("the repository's config sets core.pager", Check(Work));
+    }
+
+    [Fact]
+    public void A_HEAD_made_invalid_with_its_old_size_and_time_after_a_check_sends_the_next_check_up_to_the_outer_repository()
+    {
+        // A nested repository with a valid HEAD is the one git selects; with an invalid one git walks on up to the outer
+        // repository, whose configuration names a program.
+        InitRepository(Work);
+        AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
+        var inner = Path.Join(Work, "inner");
+        InitRepository(inner);
+        var head = Path.Join(inner, ".git", "HEAD");
+        File.WriteAllText(head, "ref: refs/heads/main\n");
+        var writeTime = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(head, writeTime);
+
+        Thread.Sleep(TimeSpan.FromSeconds(2.5));
+        Assert.Null(Check(inner));
+
+        File.WriteAllText(head, "ref: xxxx/heads/main\n");
+        File.SetLastWriteTimeUtc(head, writeTime);
+
+        Assert.Equal("the repository's config sets core.pager", Check(inner));
+    }
+
+    [Fact]
     public void An_absorbed_submodule_repository_under_modules_is_read()
     {
         InitRepository(Work);

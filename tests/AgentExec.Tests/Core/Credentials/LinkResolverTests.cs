@@ -87,7 +87,12 @@ public sealed class LinkResolverTests : IDisposable
         // Once a directory is known to have no link on the way, its entries are asked with one statx each, and paths
         // without ".." that are not spelled canonically are asked as their canonical spelling: the answers must not change.
         var links = new LinkResolver();
-        string[] more = ["a/b/file", "a/b", "a/b/missing/x", "f/x/y", "a/up", "a/b/to-file", "relative", "dangling", "loop1", "a/./b//file/", "a/b/."];
+        string[] more =
+        [
+            "a/b/file", "a/b", "a/b/missing/x", "f/x/y", "a/up", "a/b/to-file", "relative", "dangling", "loop1", "a/./b//file/", "a/b/.",
+            "relative/b/missing", "relative/b/file/x", "relative/missing/x", "absolute/missing", "absolute/to-file", "a/up/relative/b/to-file",
+            "chain/missing", "dangling/x", "loop1/missing",
+        ];
         IEnumerable<object[]> rows = Paths;
         var paths = rows.Select(row => (string)row[0]).Select(written => written.Replace("{R}", _root.Path, StringComparison.Ordinal))
             .Concat(more.Select(name => _root.Path + "/" + name))
@@ -108,6 +113,15 @@ public sealed class LinkResolverTests : IDisposable
     [InlineData("a/b/to-file")]
     [InlineData("dangling")]
     [InlineData("relative")]
+    [InlineData("relative/b/missing")]
+    [InlineData("relative/b/file")]
+    [InlineData("relative/b/to-file")]
+    [InlineData("relative/missing/x")]
+    [InlineData("absolute/missing")]
+    [InlineData("chain/missing")]
+    [InlineData("dangling/x")]
+    [InlineData("a/up/f")]
+    [InlineData("a/up/missing")]
     public void What_it_knows_of_a_file_s_existence_is_what_File_Exists_says(string name)
     {
         var links = new LinkResolver();
@@ -141,6 +155,40 @@ public sealed class LinkResolverTests : IDisposable
         Assert.False(links.FileExistsIfKnown(_root.File("a")));
         Assert.Equal(_root.File("a", "b", "file"), throughLink);
         Assert.Null(links.FileExistsIfKnown(_root.File("a", "b", "to-file")));
+    }
+
+    [Fact]
+    public void An_entry_missing_below_a_linked_directory_is_known_missing_as_File_Exists_says()
+    {
+        // The walk through relative -> a reaches a/b, where "missing" is not there: lstat(2) finds nothing either, so the
+        // PATH search needs no File.Exists of its own. A dangling link is there for lstat: nothing is known of it.
+        var links = new LinkResolver();
+        Assert.True(links.TryResolve(_root.File("relative", "b", "missing"), out var real, out var exists));
+        Assert.True(links.TryResolve(_root.File("dangling"), out _, out var danglingExists));
+
+        Assert.Equal(_root.File("a", "b", "missing"), real);
+        Assert.False(exists);
+        Assert.False(links.FileExistsIfKnown(_root.File("relative", "b", "missing")));
+        Assert.False(File.Exists(_root.File("relative", "b", "missing")));
+        Assert.False(danglingExists);
+        Assert.Null(links.FileExistsIfKnown(_root.File("dangling")));
+        Assert.True(File.Exists(_root.File("dangling")));
+    }
+
+    [Theory]
+    [InlineData("a/b/file", nameof(LinkFreeLookup.Answer.ExistsWithoutLinks))]
+    [InlineData("a/b", nameof(LinkFreeLookup.Answer.ExistsWithoutLinks))]
+    [InlineData("a/b/missing", nameof(LinkFreeLookup.Answer.MissingWithoutLinks))]
+    [InlineData("f/x", nameof(LinkFreeLookup.Answer.MissingWithoutLinks))]
+    [InlineData("a/b/to-file", nameof(LinkFreeLookup.Answer.EndsInLink))]
+    [InlineData("relative", nameof(LinkFreeLookup.Answer.EndsInLink))]
+    [InlineData("dangling", nameof(LinkFreeLookup.Answer.EndsInLink))]
+    [InlineData("a/./b", nameof(LinkFreeLookup.Answer.Unanswered))]
+    public void The_one_statx_look_up_below_a_link_free_directory_tells_a_last_link_apart(string name, string expected)
+    {
+        var path = _root.Path + "/" + name;
+
+        Assert.Equal(Enum.Parse<LinkFreeLookup.Answer>(expected), LinkFreeLookup.AskBelowLinkFreeDirectory(path, out _));
     }
 
     [Theory]
