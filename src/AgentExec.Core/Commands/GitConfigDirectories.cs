@@ -1,5 +1,4 @@
 using System.Text;
-using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Commands;
 
@@ -8,10 +7,6 @@ internal static class GitConfigDirectories
 {
     // These files hold one path or one ref; anything longer is not one git wrote.
     private const int MaximumPointerBytes = 64 * 1024;
-
-    // Every git command line reads the same HEAD (and .git file, where there is one): its text is remembered while the
-    // file is unchanged (StampedMemory), one statx(2) where opening, checking and reading it cost eight system calls.
-    private static readonly StampedMemory<string, string> Pointers = new(capacity: 256);
 
     /// <summary>
     /// The git directory a <c>.git</c> entry stands for: the entry itself when it is a directory, the directory its
@@ -102,9 +97,8 @@ internal static class GitConfigDirectories
         }
     }
 
-    private static string? ReadPointerIfExists(string path) =>
-        Pointers.RecallOrRead(
-            path,
-            path,
-            static file => GitConfigFileBytes.ReadIfExists(file, MaximumPointerBytes) is { } bytes ? Encoding.UTF8.GetString(bytes) : null);
+    private static string? ReadPointerIfExists(string path)
+    {
+        return GitConfigFileBytes.ReadIfExists(path, MaximumPointerBytes) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+    }
 }

@@ -42,6 +42,13 @@ internal static partial class GitConfigFileBytes
             return null;
         }
 
+        if (OperatingSystem.IsLinux())
+        {
+            // Open has read the type through O_PATH: a regular file, so it is read in place (fstat and pread, without
+            // the seeks a FileStream makes to learn what it already knows).
+            return ReadRegularFile(handle, path, maximumBytes);
+        }
+
         using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 1);
         if (!stream.CanSeek)
         {
@@ -57,6 +64,51 @@ internal static partial class GitConfigFileBytes
         var bytes = new byte[length];
         stream.ReadExactly(bytes);
         return bytes;
+    }
+
+    // Reads to the end with pread(2) into a buffer that doubles from 8 KiB: a configuration file or HEAD takes one read
+    // and the one that finds the end, with no fstat or lseek (the type is known already, and a size read first could be
+    // stale by the time the bytes are).
+    private static unsafe byte[] ReadRegularFile(SafeFileHandle handle, string path, long maximumBytes)
+    {
+        var buffer = new byte[(int)Math.Min(8 * 1024, maximumBytes + 1)];
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (length > maximumBytes)
+                {
+                    throw new IOException($"{path} is larger than {maximumBytes} bytes");
+                }
+
+                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maximumBytes + 1));
+            }
+
+            nint count;
+            fixed (byte* free = &buffer[length])
+            {
+                count = pread((int)handle.DangerousGetHandle(), free, buffer.Length - length, length);
+            }
+
+            if (count < 0)
+            {
+                var error = Marshal.GetLastPInvokeError();
+                if (error == Interrupted)
+                {
+                    continue;
+                }
+
+                throw new IOException($"read '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
+            }
+
+            if (count == 0)
+            {
+                return length == buffer.Length ? buffer : buffer[..length];
+            }
+
+            length += (int)count;
+        }
     }
 
     private static SafeFileHandle? Open(string path)
@@ -116,4 +168,7 @@ internal static partial class GitConfigFileBytes
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
+    private static unsafe partial nint pread(int fd, byte* buffer, nint count, long offset);
 }

@@ -20,8 +20,9 @@ internal sealed class GitConfigFileReader
     public const int MaximumEntries = 20_000;
 
 
-    // The same few files are read for every git command line (StampedMemory says when a remembered one may be used).
-    private static readonly StampedMemory<string, GitConfigEntry[]> Remembered = new(capacity: 256);
+    // The same few files are read for every git command line: each one's entries are remembered with the bytes they were
+    // parsed from, and used again only for the same bytes (ContentMemory says why not for the same stamp).
+    private static readonly ContentMemory<string, GitConfigEntry[]> Remembered = new(maximumFileBytes: 64 * 1024, budgetBytes: 4 * 1024 * 1024);
 
     private readonly string _text;
     private int _position;
@@ -44,11 +45,19 @@ internal sealed class GitConfigFileReader
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
     public static IReadOnlyList<GitConfigEntry>? ReadFileIfExists(string path)
     {
-        // A file's entries are remembered across analyses while its FileStamp is unchanged (StampedMemory).
-        return Remembered.RecallOrRead(
-            path,
-            path,
-            static file => GitConfigFileBytes.ReadIfExists(file, MaximumBytes) is { } bytes ? [.. Parse(Encoding.UTF8.GetString(bytes))] : null);
+        if (GitConfigFileBytes.ReadIfExists(path, MaximumBytes) is not { } bytes)
+        {
+            return null;
+        }
+
+        if (Remembered.TryRecall(path, bytes, out var remembered))
+        {
+            return remembered;
+        }
+
+        GitConfigEntry[] entries = [.. Parse(Encoding.UTF8.GetString(bytes))];
+        Remembered.Remember(path, bytes, entries);
+        return entries;
     }
 
     private List<GitConfigEntry> ReadAll()

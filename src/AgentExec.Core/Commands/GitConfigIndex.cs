@@ -19,14 +19,12 @@ internal static class GitConfigIndex
 
     private const uint GitlinkMode = 0xE000;
     private const int StatBytes = 40;
-    private const int NoSuchFile = 2; // ENOENT
-    private const int NotADirectory = 20; // ENOTDIR
 
-    // A large repository's index is megabytes long: the gitlinks of an unchanged index are remembered rather than parsed
-    // again on every check. The agent can write the index (unsandboxed, or where .git is not protected), so "unchanged"
-    // is the file's whole FileStamp (StampedMemory): a length and a modification time alone were forgeable with a
-    // same-sized rewrite and `touch -d`.
-    private static readonly StampedMemory<(string Path, int HashBytes), string[]> Cache = new(capacity: 256);
+    // A large repository's index is megabytes long: its gitlinks are remembered with the bytes they were read from and
+    // used again only for the same bytes, so what a check of an unchanged index costs is reading it, not parsing it. The
+    // agent can write the index (unsandboxed, or where .git is not protected): no stamp of the file's metadata is
+    // trusted to say it is unchanged (ContentMemory says why).
+    private static readonly ContentMemory<(string Path, int HashBytes), string[]> Cache = new(maximumFileBytes: 16 * 1024 * 1024, budgetBytes: 32 * 1024 * 1024);
     private const int NameLengthMask = 0xFFF;
 
     /// <summary>
@@ -39,22 +37,21 @@ internal static class GitConfigIndex
     public static IReadOnlyList<string> Gitlinks(string indexPath, int hashBytes)
     {
         // Without a stamp (no file, or a file system that does not report every field) nothing is remembered.
-        var stamp = FileStamp.Of(indexPath, out var error);
-        if (stamp is null && (error is NoSuchFile or NotADirectory || !new FileInfo(indexPath).Exists))
+        if (!File.Exists(indexPath))
         {
-            return []; // No index (or none git could stat either): no gitlinks.
-        }
-
-        var key = (indexPath, hashBytes);
-        if (Cache.TryRecall(key, stamp, out var cached))
-        {
-            return cached;
+            return []; // No index, or a directory in its place (git cannot read one either): no gitlinks.
         }
 
         var gitlinks = new List<string>();
         if (GitConfigFileBytes.ReadIfExists(indexPath, MaximumBytes) is not { } index)
         {
             return gitlinks;
+        }
+
+        var key = (indexPath, hashBytes);
+        if (Cache.TryRecall(key, index, out var cached))
+        {
+            return cached;
         }
 
         var sharedIndex = Read(index, hashBytes, gitlinks);
@@ -71,7 +68,7 @@ internal static class GitConfigIndex
             return gitlinks; // Not cached: its answer depends on a second file.
         }
 
-        Cache.Remember(key, indexPath, stamp, [.. gitlinks]);
+        Cache.Remember(key, index, [.. gitlinks]);
         return gitlinks;
     }
 

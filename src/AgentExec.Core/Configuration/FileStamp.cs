@@ -4,14 +4,15 @@ namespace AgentExec.Core.Configuration;
 
 /// <summary>
 /// Which version of a file a path names now: device, inode, size, modification and change time (nanoseconds), from one
-/// <c>statx(2)</c> that follows links. Two equal stamps mean the same unmodified file.
+/// <c>statx(2)</c> that follows links. Two different stamps mean a changed or replaced file; two equal stamps do not
+/// prove an unchanged one.
 /// </summary>
 /// <remarks>
-/// What makes it safe to remember something derived from a file the agent can write: any write, truncation, rename
-/// over it or replacement changes the inode, the size or the change time, and the change time cannot be set by its
-/// owner (<c>utimensat</c> sets the access and modification times only, and sets the change time to now). A length
-/// and a modification time alone are not enough: <c>touch -d</c> puts back an old modification time after a
-/// same-sized rewrite.
+/// A rewrite, truncation, rename over it or replacement changes the inode, the size or the change time, and the change
+/// time cannot be set by the file's owner (<c>utimensat</c> sets it to now). But a write through a shared mapping whose
+/// page is already dirty changes neither the size nor any time until the page is written back: so a stamp may only key
+/// what a wrong "unchanged" cannot make unsafe (BubblewrapTrialCache: which binaries a sandbox trial ran), never what
+/// is derived from a file the agent can write (ContentMemory compares the bytes instead).
 /// </remarks>
 /// <param name="Device">The device (major, minor) the file is on.</param>
 /// <param name="Inode">The inode number.</param>
@@ -27,29 +28,14 @@ internal readonly partial record struct FileStamp(ulong Device, ulong Inode, lon
     // STATX_TYPE | STATX_MTIME | STATX_CTIME | STATX_INO | STATX_SIZE; the device is always reported.
     private const uint Wanted = 0x1 | 0x40 | 0x80 | 0x100 | 0x200;
 
-    // The kernel stamps a change with its coarse clock (one tick, a few milliseconds): a second change within the same
-    // tick keeps the change time. A stamp is trusted only when its change time lies well before now, so any later change
-    // carries a later time (git's "racily clean" index entries are the same problem).
-    private const long SettledAfterNanoseconds = 2_000_000_000L;
-
-    /// <summary>
-    /// True when the file last changed long enough ago (two seconds) that any further change will carry a different
-    /// change time; only such a stamp may vouch for a remembered answer.
-    /// </summary>
-    public bool IsSettled => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100 - Changed > SettledAfterNanoseconds;
-
     /// <summary>
     /// The stamp of the file <paramref name="path"/> names (links followed), or null when there is none: nothing there, a
     /// directory (as <see cref="FileInfo.Exists"/> says), a path that cannot be examined, or a file system that does
     /// not report every field (then nothing may be remembered).
     /// </summary>
-    public static FileStamp? Of(string path) => Of(path, out _);
-
-    /// <summary><see cref="Of(string)"/>, with the <c>errno</c> of a failed <c>statx(2)</c> in <paramref name="error"/> (0 otherwise).</summary>
-    public static unsafe FileStamp? Of(string path, out int error)
+    public static unsafe FileStamp? Of(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        error = 0;
         if (!OperatingSystem.IsLinux() || path.Contains('\0', StringComparison.Ordinal))
         {
             return null;
@@ -60,7 +46,6 @@ internal readonly partial record struct FileStamp(ulong Device, ulong Inode, lon
         var buffer = stackalloc byte[256];
         if (statx(CurrentDirectory, path, 0, Wanted, buffer) != 0)
         {
-            error = Marshal.GetLastPInvokeError();
             return null;
         }
 

@@ -123,9 +123,9 @@ internal sealed class BubblewrapTrialCache
             return null;
         }
 
-        // The stamps need not have settled (FileStamp.IsSettled): an in-place rewrite of a binary to the same size
-        // within one clock tick of the pass it follows is far-fetched, and a pass it kept would still only say
-        // "bubblewrap works" for at most LongestTrust.
+        // Equal stamps do not prove an unchanged binary (FileStamp): an in-place rewrite to the same size within one clock
+        // tick, or through a shared writable mapping of an installed binary, is far-fetched, and a pass it kept would
+        // still only say "bubblewrap works" for at most LongestTrust.
         var facts = new StringBuilder()
             .AppendLine(Format)
             .AppendLine($"agentexec {agentexec} {agentexecIdentity} {typeof(BubblewrapTrialCache).Assembly.GetName().Version}")

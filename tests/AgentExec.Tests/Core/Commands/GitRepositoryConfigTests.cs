@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.IO.MemoryMappedFiles;
 using System.Text;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Configuration;
@@ -514,11 +515,9 @@ public sealed class GitRepositoryConfigTests : IDisposable
         var writeTime = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc); // whole seconds: put back exactly below
         File.SetLastWriteTimeUtc(config, writeTime);
 
-        // Older than FileStamp's settling time (two seconds), so that the first check remembers what it read.
-        Thread.Sleep(TimeSpan.FromSeconds(2.5));
         Assert.Null(Check(Work));
 
-        // Rewritten in place, same size, the modification time put back: only the change time tells.
+        // Rewritten in place, same size, the modification time put back.
         File.WriteAllText(config, File.ReadAllText(config).Replace("paper", "pager", StringComparison.Ordinal));
         File.SetLastWriteTimeUtc(config, writeTime);
 
@@ -539,11 +538,9 @@ public sealed class GitRepositoryConfigTests : IDisposable
         var writeTime = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc); // whole seconds: put back exactly below
         File.SetLastWriteTimeUtc(gitFile, writeTime);
 
-        // Older than FileStamp's settling time (two seconds), so that the first check remembers what it read.
-        Thread.Sleep(TimeSpan.FromSeconds(2.5));
         Assert.Null(Check(Work));
 
-        // Rewritten in place, same size, the modification time put back: only the change time tells.
+        // Rewritten in place, same size, the modification time put back.
         File.WriteAllText(gitFile, $"gitdir: {marked}\n");
         File.SetLastWriteTimeUtc(gitFile, writeTime);
 
@@ -553,24 +550,61 @@ public sealed class GitRepositoryConfigTests : IDisposable
     [Fact]
     public void A_HEAD_made_invalid_with_its_old_size_and_time_after_a_check_sends_the_next_check_up_to_the_outer_repository()
     {
-        // A nested repository with a valid HEAD is the one git selects; with an invalid one git walks on up to the outer
-        // repository, whose configuration names a program.
-        InitRepository(Work);
-        AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
-        var inner = Path.Join(Work, "inner");
-        InitRepository(inner);
+        var inner = NestedRepositoryInsideOneThatNamesAProgram();
         var head = Path.Join(inner, ".git", "HEAD");
-        File.WriteAllText(head, "ref: refs/heads/main\n");
         var writeTime = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(head, writeTime);
 
-        Thread.Sleep(TimeSpan.FromSeconds(2.5));
         Assert.Null(Check(inner));
 
         File.WriteAllText(head, "ref: xxxx/heads/main\n");
         File.SetLastWriteTimeUtc(head, writeTime);
 
         Assert.Equal("the repository's config sets core.pager", Check(inner));
+    }
+
+    [Fact]
+    public void A_HEAD_rewritten_through_a_shared_mapping_is_read_again_though_its_size_and_times_stay()
+    {
+        // Once a mapped page is dirty, writes through the mapping change no time and no size until writeback: a memory
+        // keyed by the file's stamp would keep the first check's answer (found by an attack on this code).
+        var inner = NestedRepositoryInsideOneThatNamesAProgram();
+        var head = Path.Join(inner, ".git", "HEAD");
+        using var mapping = MemoryMappedFile.CreateFromFile(head, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
+        using var view = mapping.CreateViewAccessor(0, 0, MemoryMappedFileAccess.ReadWrite);
+        view.Write(0, (byte)'r'); // the write fault that stamps the file; later writes to the page do not
+
+        // Past the two seconds after which the old memory trusted a stamp.
+        Thread.Sleep(TimeSpan.FromSeconds(2.5));
+        Assert.Null(Check(inner));
+
+        foreach (var (offset, letter) in "xxxx".Select((letter, index) => (5 + index, letter)))
+        {
+            view.Write(offset, (byte)letter);
+        }
+
+        view.Flush();
+
+        Assert.Equal("ref: xxxx/heads/main\n", File.ReadAllText(head));
+        Assert.Equal("the repository's config sets core.pager", Check(inner));
+    }
+
+    [Fact]
+    public void A_config_rewritten_through_a_shared_mapping_is_read_again_though_its_size_and_times_stay()
+    {
+        InitRepository(Work);
+        var config = Path.Join(Work, ".git", "config");
+        File.AppendAllText(config, "[core]\n\tpagxr = /tmp/marker\n");
+        using var mapping = MemoryMappedFile.CreateFromFile(config, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
+        using var view = mapping.CreateViewAccessor(0, 0, MemoryMappedFileAccess.ReadWrite);
+        view.Write(0, view.ReadByte(0));
+        Thread.Sleep(TimeSpan.FromSeconds(2.5));
+        Assert.Null(Check(Work));
+
+        view.Write(File.ReadAllText(config).IndexOf("pagxr", StringComparison.Ordinal) + 3, (byte)'e');
+        view.Flush();
+
+        Assert.Equal("the repository's config sets core.pager", Check(Work));
     }
 
     [Fact]
@@ -694,6 +728,18 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     private string? Check(string directory) => GitRepositoryConfig.FindProgramSetting(directory, Home, [Work]);
+
+    // A repository inside Work, whose HEAD is valid: git selects it. With an invalid HEAD git walks on up to Work's
+    // repository, whose configuration names a program.
+    private string NestedRepositoryInsideOneThatNamesAProgram()
+    {
+        InitRepository(Work);
+        AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
+        var inner = Path.Join(Work, "inner");
+        InitRepository(inner);
+        File.WriteAllText(Path.Join(inner, ".git", "HEAD"), "ref: refs/heads/main\n");
+        return inner;
+    }
 
     private static void InitRepository(string directory)
     {
