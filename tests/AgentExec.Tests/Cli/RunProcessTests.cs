@@ -108,6 +108,35 @@ public sealed class RunProcessTests
         Assert.DoesNotContain("timeout_ms", result.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_root_help_lists_every_subcommand()
+    {
+        using var agentexec = new AgentExecProcess();
+
+        var result = await agentexec.RunAsync(["--help"]);
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var subcommand in (string[])["serve", "run", "check", "audit", "assess"])
+        {
+            Assert.Matches($"(?m)^  {subcommand} ", result.StandardOutput);
+        }
+    }
+
+    [Fact]
+    public async Task A_subcommand_s_help_shows_its_own_options_and_no_sibling()
+    {
+        // A command line that names a subcommand is parsed with that subcommand alone (AgentExecCommandLine).
+        using var agentexec = new AgentExecProcess();
+
+        var result = await agentexec.RunAsync(["run", "--help"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("agentexec run", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("--timeout-ms", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("--sandbox", result.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotMatch("(?m)^  serve ", result.StandardOutput);
+    }
+
     [Theory]
     [InlineData("run", "--no-such-flag", "--", "true")]
     [InlineData("run", "true")]
@@ -116,6 +145,8 @@ public sealed class RunProcessTests
     [InlineData("run", "--approval-policy", "sometimes", "--", "true")]
     [InlineData("check", "--sandbox", "none", "--", "true")]
     [InlineData("no-such-command")]
+    [InlineData("rnu", "--", "true")]
+    [InlineData("run", "serve")]
     public async Task Usage_errors_exit_2_and_name_what_is_wrong(params string[] arguments)
     {
         using var agentexec = new AgentExecProcess();
