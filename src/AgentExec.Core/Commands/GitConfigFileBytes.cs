@@ -66,9 +66,9 @@ internal static partial class GitConfigFileBytes
         return bytes;
     }
 
-    // Reads to the end with pread(2) into a buffer that doubles from 8 KiB: a configuration file or HEAD takes one read
-    // and the one that finds the end, with no fstat or lseek (the type is known already, and a size read first could be
-    // stale by the time the bytes are).
+    // Reads to the end with pread(2) into a buffer that doubles from 8 KiB, with no fstat or lseek (the type is known
+    // already, and a size read first could be stale by the time the bytes are). A regular file's read comes back short
+    // only at its end, so a configuration file or HEAD takes one read.
     private static unsafe byte[] ReadRegularFile(SafeFileHandle handle, string path, long maximumBytes)
     {
         var buffer = new byte[(int)Math.Min(8 * 1024, maximumBytes + 1)];
@@ -102,12 +102,11 @@ internal static partial class GitConfigFileBytes
                 throw new IOException($"read '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
             }
 
-            if (count == 0)
+            length += (int)count;
+            if (count == 0 || length < buffer.Length)
             {
                 return length == buffer.Length ? buffer : buffer[..length];
             }
-
-            length += (int)count;
         }
     }
 

@@ -40,6 +40,49 @@ public sealed class GitConfigFileBytesTests : IDisposable
         Assert.Contains("not a regular file", exception.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(8_191)]
+    [InlineData(8_192)]
+    [InlineData(8_193)]
+    [InlineData(16_384)]
+    [InlineData(19_999)]
+    [InlineData(20_000)]
+    public void A_file_within_the_bound_is_read_whole(int size)
+    {
+        // Around the sizes where the reader's buffer (8 KiB, doubling up to the bound) fills.
+        var content = Enumerable.Range(0, size).Select(index => (byte)(index * 7 % 251)).ToArray();
+        File.WriteAllBytes(_directory.File("config"), content);
+
+        Assert.Equal(content, GitConfigFileBytes.ReadIfExists(_directory.File("config"), 20_000));
+    }
+
+    [Theory]
+    [InlineData(20_001)]
+    [InlineData(40_000)]
+    public void A_file_past_the_bound_is_refused(int size)
+    {
+        File.WriteAllBytes(_directory.File("config"), new byte[size]);
+
+        var exception = Assert.Throws<IOException>(() => GitConfigFileBytes.ReadIfExists(_directory.File("config"), 20_000));
+
+        Assert.Contains("larger than 20000 bytes", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_fifo_or_a_directory_is_refused_at_once()
+    {
+        Assert.Equal(0, HostCommand.Run(_directory.Path, "mkfifo", _directory.File("fifo")).ExitCode);
+        Directory.CreateDirectory(_directory.File("directory"));
+
+        foreach (var name in (string[])["fifo", "directory"])
+        {
+            var exception = Assert.Throws<IOException>(() => GitConfigFileBytes.ReadIfExists(_directory.File(name), 1024));
+            Assert.Contains("not a regular file", exception.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void A_missing_file_or_folder_is_null()
     {
