@@ -233,25 +233,6 @@ internal sealed class LinkResolver
         return TryResolve(absolutePath, out realPath, out _);
     }
 
-    /// <summary>
-    /// What <see cref="FileSystemInfo.LinkTarget"/> of <paramref name="absolutePath"/> says (the target of a symbolic
-    /// link, null for anything else or nothing), remembered for the life of this instance.
-    /// </summary>
-    /// <exception cref="IOException">Nothing can be known about it (see <see cref="LinkEntry.Unknowable"/>), as <see cref="FileSystemInfo.LinkTarget"/> throws.</exception>
-    public string? LinkTarget(string absolutePath)
-    {
-        ArgumentNullException.ThrowIfNull(absolutePath);
-        if (!OperatingSystem.IsLinux() || absolutePath.Contains('\0', StringComparison.Ordinal) || !Path.IsPathFullyQualified(absolutePath))
-        {
-            return new FileInfo(absolutePath).LinkTarget;
-        }
-
-        var target = Entry(Path.GetFullPath(absolutePath)).Target;
-        return ReferenceEquals(target, LinkEntry.Unknowable.Target)
-            ? throw new IOException($"{absolutePath} cannot be examined, or its link target is not UTF-8")
-            : target;
-    }
-
     // The path and every directory on the way to it: each is walked without a link (or is missing, kept as written).
     private void RememberLinkFreePath(string canonicalPath)
     {

@@ -236,19 +236,4 @@ public sealed class LinkResolverTests : IDisposable
         Assert.True(viaLink.TryRealPath(_root.File("relative", "b"), out var throughLink));
         Assert.Equal(_root.File("moved", "b"), throughLink);
     }
-
-    [Theory]
-    [InlineData("relative", "a")]
-    [InlineData("a/up", "..")]
-    [InlineData("a/b/file", null)]
-    [InlineData("missing", null)]
-    public void Its_link_targets_are_FileInfos(string name, string? target)
-    {
-        var path = _root.File(name);
-
-        var links = new LinkResolver();
-
-        Assert.Equal(new FileInfo(path).LinkTarget, links.LinkTarget(path));
-        Assert.Equal(target, links.LinkTarget(path));
-    }
 }
