@@ -1,4 +1,5 @@
 using AgentExec.Core.Configuration;
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
@@ -66,47 +67,62 @@ internal static partial class GitConfigFileBytes
         return bytes;
     }
 
-    // Reads to the end with pread(2) into a buffer that doubles from 8 KiB, with no fstat or lseek (the type is known
-    // already, and a size read first could be stale by the time the bytes are). A regular file's read comes back short
-    // only at its end, so a configuration file or HEAD takes one read.
+    // Reads to the end with pread(2), with no fstat or lseek (the type is known already, and a size read first could be
+    // stale by the time the bytes are). A regular file's read comes back short only at its end, so a configuration file
+    // or HEAD takes one read. The reading buffer is pooled and doubles from 8 KiB; only the file's own bytes are kept.
     private static unsafe byte[] ReadRegularFile(SafeFileHandle handle, string path, long maximumBytes)
     {
-        var buffer = new byte[(int)Math.Min(8 * 1024, maximumBytes + 1)];
-        var length = 0;
-        while (true)
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(8 * 1024, maximumBytes + 1));
+        try
         {
-            if (length == buffer.Length)
+            var length = 0;
+            while (true)
             {
-                if (length > maximumBytes)
+                if (length == buffer.Length)
                 {
-                    throw new IOException($"{path} is larger than {maximumBytes} bytes");
+                    if (length > maximumBytes)
+                    {
+                        throw new IOException($"{path} is larger than {maximumBytes} bytes");
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maximumBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
                 }
 
-                Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, maximumBytes + 1));
-            }
-
-            nint count;
-            fixed (byte* free = &buffer[length])
-            {
-                count = pread((int)handle.DangerousGetHandle(), free, buffer.Length - length, length);
-            }
-
-            if (count < 0)
-            {
-                var error = Marshal.GetLastPInvokeError();
-                if (error == Interrupted)
+                nint count;
+                fixed (byte* free = &buffer[length])
                 {
-                    continue;
+                    count = pread((int)handle.DangerousGetHandle(), free, buffer.Length - length, length);
                 }
 
-                throw new IOException($"read '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
-            }
+                if (count < 0)
+                {
+                    var error = Marshal.GetLastPInvokeError();
+                    if (error == Interrupted)
+                    {
+                        continue;
+                    }
 
-            length += (int)count;
-            if (count == 0 || length < buffer.Length)
-            {
-                return length == buffer.Length ? buffer : buffer[..length];
+                    throw new IOException($"read '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})");
+                }
+
+                length += (int)count;
+                if (count == 0 || length < buffer.Length)
+                {
+                    if (length > maximumBytes)
+                    {
+                        throw new IOException($"{path} is larger than {maximumBytes} bytes");
+                    }
+
+                    return buffer.AsSpan(0, length).ToArray();
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
