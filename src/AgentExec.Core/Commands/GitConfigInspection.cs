@@ -103,6 +103,11 @@ internal sealed class GitConfigInspection
             return null; // git refuses the whole configuration then, so nothing runs.
         }
 
+        if (ProcessDependent(path, $"{label} ({path})") is { } processDependent)
+        {
+            return processDependent;
+        }
+
         IReadOnlyList<GitConfigEntry>? entries;
         try
         {
@@ -150,6 +155,14 @@ internal sealed class GitConfigInspection
         return null;
     }
 
+    // A path git would follow through /proc (an include of /proc/self/cwd/x.cfg, a gitdir: line naming /dev/fd/3, a link
+    // to either) names what git's own process sees there, not what this one does (LinkResolver.EntersProcessFiles):
+    // nothing read here through it would be what git reads, so it is a reason, never "nothing set".
+    private string? ProcessDependent(string path, string what) =>
+        _links.EntersProcessFiles(Path.GetFullPath(path))
+            ? $"{what} goes through /proc, whose files depend on the process that reads them"
+            : null;
+
     private bool IsWritable(string path)
     {
         string resolved;
@@ -170,6 +183,11 @@ internal sealed class GitConfigInspection
     // the walk goes on, so a doubt about git's validity test can only add strictness.
     private string? CheckSelectedRepository(string workingDirectory)
     {
+        if (ProcessDependent(workingDirectory, $"the directory git starts in ({workingDirectory})") is { } processDependent)
+        {
+            return processDependent;
+        }
+
         for (var directory = workingDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
         {
             var dotGit = Path.Join(directory, ".git");
@@ -231,6 +249,12 @@ internal sealed class GitConfigInspection
 
     private string? CheckRepository(string gitDirectory, string? workTree, string name)
     {
+        // Before asking whether it exists: through /proc, this process and git may see two different directories.
+        if (ProcessDependent(gitDirectory, $"{name}'s git directory ({gitDirectory})") is { } processDependent)
+        {
+            return processDependent;
+        }
+
         if (!Directory.Exists(gitDirectory))
         {
             return null; // git stops with "not a git repository": nothing runs.
@@ -257,6 +281,11 @@ internal sealed class GitConfigInspection
             return $"{name}'s commondir file cannot be read";
         }
 
+        if (ProcessDependent(commonDirectory, $"{name}'s common directory ({commonDirectory})") is { } commonProcessDependent)
+        {
+            return commonProcessDependent;
+        }
+
         var entries = new List<GitConfigEntry>();
         var reason = CheckFile(Path.Join(commonDirectory, "config"), $"{name}'s config", $"{name}'s config", 0, [], entries)
             ?? CheckFile(Path.Join(gitDirectory, "config.worktree"), $"{name}'s worktree config", $"{name}'s worktree config", 0, [], entries)
@@ -275,6 +304,10 @@ internal sealed class GitConfigInspection
         if (configuredWorkTree is { Length: > 0 })
         {
             workTree = Path.GetFullPath(Path.IsPathRooted(configuredWorkTree) ? configuredWorkTree : Path.Join(gitDirectory, configuredWorkTree));
+            if (ProcessDependent(workTree, $"{name}'s core.worktree ({workTree})") is { } workTreeProcessDependent)
+            {
+                return workTreeProcessDependent;
+            }
         }
 
         if (workTree is null)
@@ -390,6 +423,11 @@ internal sealed class GitConfigInspection
         if (++_files > MaximumFiles)
         {
             return $"more than {MaximumFiles} git configuration files to read";
+        }
+
+        if (ProcessDependent(path, $"{label.TrimEnd(',')} ({path})") is { } processDependent)
+        {
+            return processDependent;
         }
 
         IReadOnlyList<GitConfigEntry>? fileEntries;

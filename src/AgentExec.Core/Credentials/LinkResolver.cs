@@ -47,7 +47,12 @@ internal sealed class LinkResolver
     /// <param name="absolutePath">An absolute path; <c>.</c> and <c>..</c> are allowed and applied after resolving.</param>
     /// <param name="realPath">The resolved path, normalised, without a trailing separator.</param>
     /// <param name="exists">Whether the whole path exists.</param>
-    /// <returns>False when the path is not absolute, has too many links, or cannot be inspected.</returns>
+    /// <returns>
+    /// False when the path is not absolute, has too many links, cannot be inspected, or follows a link in <c>/proc</c>
+    /// (<c>/proc/self</c>, <c>/proc/1234/cwd</c>, <c>/dev/fd/3</c> through <c>/proc/self/fd</c>): where such a link leads
+    /// depends on the process that follows it, so what it leads to here says nothing of what the command will reach.
+    /// This is where the analysis' answers differ from <see cref="RealPath.TryResolve"/>'s, which resolves it for this process.
+    /// </returns>
     public bool TryResolve(string absolutePath, [NotNullWhen(true)] out string? realPath, out bool exists)
     {
         ArgumentNullException.ThrowIfNull(absolutePath);
@@ -68,6 +73,22 @@ internal sealed class LinkResolver
         exists = answer.Exists;
         return answer.Resolved;
     }
+
+    /// <summary>
+    /// True when <paramref name="absolutePath"/> lies in <c>/proc</c>, resolves into it, or cannot be resolved (which
+    /// includes every path that follows a link in <c>/proc</c>: see <see cref="TryResolve"/>).
+    /// </summary>
+    /// <remarks>
+    /// For a caller that must know what another process will read there: inside bubblewrap <c>/proc</c> is another pid
+    /// namespace's, so even <c>/proc/1234/environ</c> names another process's file in the command.
+    /// </remarks>
+    public bool EntersProcessFiles(string absolutePath)
+    {
+        ArgumentNullException.ThrowIfNull(absolutePath);
+        return !TryResolve(absolutePath, out var real, out _) || IsInProc(absolutePath) || IsInProc(real);
+    }
+
+    private static bool IsInProc(string path) => path == "/proc" || path.StartsWith("/proc/", StringComparison.Ordinal);
 
     /// <summary>True when <paramref name="path"/> is known, in this analysis, to be walked without meeting a link (the root always is).</summary>
     public bool IsKnownLinkFree(ReadOnlySpan<char> path) =>
@@ -92,9 +113,14 @@ internal sealed class LinkResolver
             // spelling is (same components, same order), which the one-call look-ups can answer: "/w/." and "/w/src/"
             // need not cost a readlink(2) per component.
             // (Only an askable path gets here: TryResolve hands the rest to RealPath.)
-            return CanonicalWithoutParentSteps(absolutePath) is { } canonical
-                ? TryResolve(canonical, out var canonicalReal, out var canonicalExists) ? (true, canonicalReal, canonicalExists) : (false, null, false)
-                : Walk(absolutePath);
+            if (CanonicalWithoutParentSteps(absolutePath) is not { } canonical)
+            {
+                return Walk(absolutePath);
+            }
+
+            return TryResolve(canonical, out var canonicalReal, out var canonicalExists)
+                ? (true, canonicalReal, canonicalExists)
+                : (false, null, false);
         }
 
         var linkFree = LinkFreeLookup.Answer.Unanswered;
@@ -295,6 +321,14 @@ internal sealed class LinkResolver
 
             if (target is not null)
             {
+                if (IsInProc(candidate))
+                {
+                    // A link in /proc (self, thread-self, a process's cwd, root, exe or fd/N) points wherever the process
+                    // that follows it stands: here this process, in the command the command's own (in another pid
+                    // namespace under bubblewrap). No answer read here would be the command's, so none is given.
+                    return (false, null, false);
+                }
+
                 if (++linksFollowed > RealPath.MaxSymbolicLinks)
                 {
                     return (false, null, false);

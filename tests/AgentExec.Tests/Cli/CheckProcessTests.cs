@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgentExec.Tests.EndToEnd;
+using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Cli;
 
@@ -33,6 +34,29 @@ public sealed class CheckProcessTests
         var verdicts = root.GetProperty("evaluation").GetProperty("parts").EnumerateArray().Select(p => p.GetProperty("verdict").GetString()).ToArray();
         Assert.Contains(strictestVerdict, verdicts);
         Assert.NotEmpty(root.GetProperty("evaluation").GetProperty("explanation").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Git_status_in_a_repository_that_includes_a_file_through_proc_self_cwd_is_not_known_safe()
+    {
+        // git follows /proc/self/cwd in its own process, at the top of the work tree, where evil.cfg names a program;
+        // agentexec, started in src/, finds no evil.cfg in its own working directory.
+        using var agentexec = new AgentExecProcess();
+        HostCommand.Git(agentexec.Workspace, "init", "-q", ".");
+        var src = Directory.CreateDirectory(Path.Join(agentexec.Workspace, "src")).FullName;
+        File.WriteAllText(Path.Join(agentexec.Workspace, "evil.cfg"), "[core]\n\tfsmonitor = touch PWNED\n");
+        File.AppendAllText(Path.Join(agentexec.Workspace, ".git", "config"), "[include]\n\tpath = /proc/self/cwd/evil.cfg\n");
+
+        var result = await agentexec.RunAsync(
+            ["check", "--json", "--workspace", agentexec.Workspace, "--approval-policy", "untrusted", "--", "git", "status"],
+            workingDirectory: src);
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal("ask", json.RootElement.GetProperty("decision").GetString());
+        var part = Assert.Single(json.RootElement.GetProperty("evaluation").GetProperty("parts").EnumerateArray());
+        Assert.NotEqual("known_safe", part.GetProperty("verdict").GetString());
+        Assert.Contains("goes through /proc", part.GetRawText(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -607,6 +607,44 @@ public sealed class GitRepositoryConfigTests : IDisposable
         Assert.Equal("the repository's config sets core.pager", Check(Work));
     }
 
+    [Theory]
+    [InlineData("[include]\n\tpath = /proc/self/cwd/evil.cfg", "a file included")]
+    [InlineData("[includeIf \"gitdir:/\"]\n\tpath = /dev/fd/0", "a file included")]
+    [InlineData("[include]\n\tpath = /proc/self/environ", "a file included")]
+    [InlineData("[core]\n\tworktree = /proc/self/cwd", "core.worktree")]
+    public void A_path_git_would_follow_through_proc_is_a_reason_whatever_this_process_finds_there(string config, string what)
+    {
+        // /proc/self/cwd is git's own working directory when git follows it (the top of the work tree) and this process's
+        // here: evil.cfg may be missing here and name core.fsmonitor there.
+        InitRepository(Work);
+        AppendConfig(Work, config);
+
+        var reason = Check(Path.Join(Work, "src"));
+
+        Assert.NotNull(reason);
+        Assert.EndsWith("goes through /proc, whose files depend on the process that reads them", reason, StringComparison.Ordinal);
+        Assert.Contains(what == "core.worktree" ? "core.worktree" : "included by", reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_config_that_is_a_link_into_proc_or_a_gitfile_naming_proc_is_a_reason()
+    {
+        InitRepository(Work);
+        var config = Path.Join(Work, ".git", "config");
+        File.Delete(config);
+        File.CreateSymbolicLink(config, "/proc/self/cwd/evil.cfg");
+
+        Assert.Equal($"the repository's config ({config}) goes through /proc, whose files depend on the process that reads them", Check(Work));
+
+        var other = _temp.File("other");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Join(other, ".git"), "gitdir: /proc/self/cwd/sub/.git\n");
+
+        Assert.Equal(
+            "the repository's git directory (/proc/self/cwd/sub/.git) goes through /proc, whose files depend on the process that reads them",
+            GitRepositoryConfig.FindProgramSetting(other, Home, [other]));
+    }
+
     [Fact]
     public void An_absorbed_submodule_repository_under_modules_is_read()
     {

@@ -221,6 +221,19 @@ public sealed class KnownSafeProofTests : IDisposable
         Assert.Contains($"cat resolves to {target}, which the agent can write", Assert.Single(analysis.Parts).Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/proc/self/cwd/cat README.md")]
+    [InlineData("cat /proc/self/cwd/README.md")]
+    [InlineData("cat /dev/fd/3")]
+    public void A_path_through_a_link_in_proc_is_not_known_safe(string line)
+    {
+        // /proc/self/cwd is the command's own working directory when it runs (where the agent may have planted a cat, or
+        // a link to a credential), this process's here.
+        var analysis = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.All(analysis.Parts, part => Assert.NotEqual(CommandSafety.KnownSafe, part.Safety));
+    }
+
     [Fact]
     public void A_pattern_that_could_expand_to_an_option_like_file_name_is_not_known_safe()
     {

@@ -53,7 +53,6 @@ public sealed class LinkResolverTests : IDisposable
         "{R}/absolute",
         "/",
         "/..",
-        "/proc/self/cwd",
         "relative/path",
     };
 
@@ -155,6 +154,39 @@ public sealed class LinkResolverTests : IDisposable
         Assert.False(links.FileExistsIfKnown(_root.File("a")));
         Assert.Equal(_root.File("a", "b", "file"), throughLink);
         Assert.Null(links.FileExistsIfKnown(_root.File("a", "b", "to-file")));
+    }
+
+    [Theory]
+    [InlineData("/proc/self/cwd")]
+    [InlineData("/proc/self/status")]
+    [InlineData("/proc/thread-self/cwd")]
+    [InlineData("/dev/fd/0")]
+    [InlineData("{R}/to-proc/x")]
+    public void A_path_through_a_link_in_proc_is_unresolvable_for_the_analysis_though_RealPath_resolves_it_here(string written)
+    {
+        // /proc/self/cwd is this process's working directory here and the command's own in the command.
+        File.CreateSymbolicLink(_root.File("to-proc"), "/proc/self/cwd");
+        var path = written.Replace("{R}", _root.Path, StringComparison.Ordinal);
+        RealPathOracle.AssertShortcutsMatchTheWalk(path);
+
+        var links = new LinkResolver();
+
+        Assert.False(links.TryResolve(path, out _, out _));
+        Assert.True(links.EntersProcessFiles(path));
+    }
+
+    [Fact]
+    public void A_proc_file_reached_without_a_link_resolves_but_is_still_process_files()
+    {
+        File.CreateSymbolicLink(_root.File("cpu"), "/proc/cpuinfo");
+        var links = new LinkResolver();
+
+        Assert.True(links.TryResolve(_root.File("cpu"), out var real, out var exists));
+        Assert.Equal(("/proc/cpuinfo", true), (real, exists));
+        Assert.True(links.EntersProcessFiles(_root.File("cpu")));
+        Assert.True(links.EntersProcessFiles("/proc/cpuinfo"));
+        Assert.False(links.EntersProcessFiles(_root.File("a", "b", "file")));
+        Assert.False(links.EntersProcessFiles(_root.File("relative", "b", "file")));
     }
 
     [Fact]
