@@ -36,7 +36,8 @@ internal static class GitConfigDirectories
             throw new InvalidDataException($"{gitFile} names no directory");
         }
 
-        return Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Join(Path.GetDirectoryName(gitFile), target));
+        // Joined, not normalised: the caller resolves it as the kernel will (GitConfigPaths.Resolve).
+        return Path.IsPathRooted(target) ? target : Path.Join(Path.GetDirectoryName(gitFile), target);
     }
 
     /// <summary>The repository's common directory: what its <c>commondir</c> file names (linked worktrees), else itself.</summary>
@@ -53,7 +54,7 @@ internal static class GitConfigDirectories
         var target = text.TrimEnd('\n', '\r');
         return target.Length == 0
             ? gitDirectory
-            : Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Join(gitDirectory, target));
+            : Path.IsPathRooted(target) ? target : Path.Join(gitDirectory, target);
     }
 
     /// <summary>

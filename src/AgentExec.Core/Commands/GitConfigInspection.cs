@@ -103,15 +103,15 @@ internal sealed class GitConfigInspection
             return null; // git refuses the whole configuration then, so nothing runs.
         }
 
-        if (ProcessDependent(path, $"{label} ({path})") is { } processDependent)
+        if (Follow(path, $"{label} ({path})", out var real) is { } unfollowable)
         {
-            return processDependent;
+            return unfollowable;
         }
 
         IReadOnlyList<GitConfigEntry>? entries;
         try
         {
-            entries = GitConfigFileReader.ReadFileIfExists(path);
+            entries = GitConfigFileReader.ReadFileIfExists(real);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
@@ -155,13 +155,24 @@ internal sealed class GitConfigInspection
         return null;
     }
 
-    // A path git would follow through /proc (an include of /proc/self/cwd/x.cfg, a gitdir: line naming /dev/fd/3, a link
-    // to either) names what git's own process sees there, not what this one does (LinkResolver.EntersProcessFiles):
-    // nothing read here through it would be what git reads, so it is a reason, never "nothing set".
-    private string? ProcessDependent(string path, string what) =>
-        _links.EntersProcessFiles(Path.GetFullPath(path))
-            ? $"{what} goes through /proc, whose files depend on the process that reads them"
-            : null;
+    // Where git, which hands a path it read from a file (include.path, gitdir:, commondir, core.worktree) to the kernel
+    // as written, will really look: every link followed and each ".." applied to what is resolved so far, so "lnk/../x"
+    // is x beside the link's target (Path.GetFullPath would say beside the link: an attack read a harmless file there
+    // while git read one that set core.fsmonitor). Only the real path is used from then on. A path that cannot be
+    // resolved, or that lies in or goes through /proc, is a reason: what /proc/self/cwd or /dev/fd/3 names depends on the
+    // process that follows it (git's own, in the sandbox's pid namespace), so nothing read here through it is what git
+    // reads (LinkResolver.EntersProcessFiles).
+    private string? Follow(string path, string what, out string real)
+    {
+        real = path;
+        if (_links.EntersProcessFiles(path) || !_links.TryRealPath(path, out var resolved))
+        {
+            return $"{what} cannot be followed as git will follow it: it goes through /proc (whose files depend on the process that reads them) or cannot be resolved";
+        }
+
+        real = resolved;
+        return null;
+    }
 
     private bool IsWritable(string path)
     {
@@ -183,9 +194,9 @@ internal sealed class GitConfigInspection
     // the walk goes on, so a doubt about git's validity test can only add strictness.
     private string? CheckSelectedRepository(string workingDirectory)
     {
-        if (ProcessDependent(workingDirectory, $"the directory git starts in ({workingDirectory})") is { } processDependent)
+        if (_links.EntersProcessFiles(workingDirectory))
         {
-            return processDependent;
+            return $"the directory git starts in ({workingDirectory}) goes through /proc (whose files depend on the process that reads them) or cannot be resolved";
         }
 
         for (var directory = workingDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
@@ -231,9 +242,11 @@ internal sealed class GitConfigInspection
         return null;
     }
 
+    // Asked after CheckRepository of the same directory gave no reason, so both paths resolve (from this run's memory).
     private bool IsRepository(string gitDirectory)
     {
-        return GitConfigDirectories.IsRepository(gitDirectory, CommonDirectory(gitDirectory));
+        var real = GitConfigPaths.Resolve(gitDirectory, _links);
+        return GitConfigDirectories.IsRepository(real, GitConfigPaths.Resolve(CommonDirectory(real), _links));
     }
 
     private string CommonDirectory(string gitDirectory)
@@ -249,18 +262,18 @@ internal sealed class GitConfigInspection
 
     private string? CheckRepository(string gitDirectory, string? workTree, string name)
     {
-        // Before asking whether it exists: through /proc, this process and git may see two different directories.
-        if (ProcessDependent(gitDirectory, $"{name}'s git directory ({gitDirectory})") is { } processDependent)
+        // Before asking whether it exists: Directory.Exists would normalise "lnk/.." as text.
+        if (Follow(gitDirectory, $"{name}'s git directory ({gitDirectory})", out var key) is { } unfollowable)
         {
-            return processDependent;
+            return unfollowable;
         }
 
+        gitDirectory = key;
         if (!Directory.Exists(gitDirectory))
         {
             return null; // git stops with "not a git repository": nothing runs.
         }
 
-        var key = GitConfigPaths.Resolve(gitDirectory, _links);
         if (!_repositories.Add(key))
         {
             return null;
@@ -281,9 +294,9 @@ internal sealed class GitConfigInspection
             return $"{name}'s commondir file cannot be read";
         }
 
-        if (ProcessDependent(commonDirectory, $"{name}'s common directory ({commonDirectory})") is { } commonProcessDependent)
+        if (Follow(commonDirectory, $"{name}'s common directory ({commonDirectory})", out commonDirectory) is { } commonUnfollowable)
         {
-            return commonProcessDependent;
+            return commonUnfollowable;
         }
 
         var entries = new List<GitConfigEntry>();
@@ -303,11 +316,13 @@ internal sealed class GitConfigInspection
         var configuredWorkTree = entries.LastOrDefault(entry => entry.Key == "core.worktree").Value;
         if (configuredWorkTree is { Length: > 0 })
         {
-            workTree = Path.GetFullPath(Path.IsPathRooted(configuredWorkTree) ? configuredWorkTree : Path.Join(gitDirectory, configuredWorkTree));
-            if (ProcessDependent(workTree, $"{name}'s core.worktree ({workTree})") is { } workTreeProcessDependent)
+            var configured = Path.IsPathRooted(configuredWorkTree) ? configuredWorkTree : Path.Join(gitDirectory, configuredWorkTree);
+            if (Follow(configured, $"{name}'s core.worktree ({configured})", out var realWorkTree) is { } workTreeUnfollowable)
             {
-                return workTreeProcessDependent;
+                return workTreeUnfollowable;
             }
+
+            workTree = realWorkTree;
         }
 
         if (workTree is null)
@@ -386,7 +401,13 @@ internal sealed class GitConfigInspection
 
         foreach (var gitlink in gitlinks)
         {
-            var submoduleTree = Path.GetFullPath(Path.Join(workTree, gitlink));
+            if (Path.IsPathRooted(gitlink) || gitlink.Split('/').Any(component => component is "" or "." or ".."))
+            {
+                // git refuses such index entries; a planted index could still hold one, and "lnk/.." is not text.
+                return $"{name}'s index names the submodule path {gitlink}, which git would not write";
+            }
+
+            var submoduleTree = Path.Join(workTree, gitlink);
             var dotGit = Path.Join(submoduleTree, ".git");
             string? submoduleGitDirectory;
             try
@@ -425,15 +446,15 @@ internal sealed class GitConfigInspection
             return $"more than {MaximumFiles} git configuration files to read";
         }
 
-        if (ProcessDependent(path, $"{label.TrimEnd(',')} ({path})") is { } processDependent)
+        if (Follow(path, $"{label.TrimEnd(',')} ({path})", out var identity) is { } unfollowable)
         {
-            return processDependent;
+            return unfollowable;
         }
 
         IReadOnlyList<GitConfigEntry>? fileEntries;
         try
         {
-            fileEntries = GitConfigFileReader.ReadFileIfExists(path);
+            fileEntries = GitConfigFileReader.ReadFileIfExists(identity);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -449,7 +470,6 @@ internal sealed class GitConfigInspection
             return null; // git reads a missing configuration file, and a missing include, as empty.
         }
 
-        var identity = GitConfigPaths.Resolve(path, _links);
         if (chain.Contains(identity))
         {
             return $"{label} includes itself";
@@ -483,8 +503,14 @@ internal sealed class GitConfigInspection
                 return $"{label} has {e.Message}";
             }
 
-            // Named after the file at the top of the chain, which is the one a human knows.
-            if (CheckFile(target, $"{target}, included by {origin.TrimEnd(',')},", origin, depth + 1, [.. chain, identity], entries) is { } reason)
+            // Named where git will really read it (a relative include of an include is relative to the same directory,
+            // as written or resolved), after the file at the top of the chain, which is the one a human knows.
+            if (Follow(target, $"{target}, included by {origin.TrimEnd(',')},", out var realTarget) is { } includeUnfollowable)
+            {
+                return includeUnfollowable;
+            }
+
+            if (CheckFile(realTarget, $"{realTarget}, included by {origin.TrimEnd(',')},", origin, depth + 1, [.. chain, identity], entries) is { } reason)
             {
                 return reason;
             }

@@ -8,6 +8,8 @@ internal static class GitConfigPaths
     /// <summary>
     /// The absolute file an <c>include.path</c> value names, as git expands it: <c>~/</c> against
     /// <paramref name="homeDirectory"/>, a relative path against the directory of the including file as written.
+    /// Joined, never normalised: git hands the path to the kernel, which takes <c>lnk/..</c> as the parent of the link's
+    /// target, not of the link (<see cref="Resolve(string, LinkResolver)"/> does the same).
     /// </summary>
     /// <exception cref="InvalidDataException">The value is one git would refuse or this check cannot place (<c>~user/</c>, <c>%(prefix)/</c>).</exception>
     public static string IncludeTarget(string value, string includingFile, string? homeDirectory)
@@ -24,7 +26,7 @@ internal static class GitConfigPaths
                 throw new InvalidDataException($"an include path under ~ ({value}) without a home directory");
             }
 
-            return Path.GetFullPath(Path.Join(homeDirectory, value[1..]));
+            return Path.Join(homeDirectory, value[1..]);
         }
 
         if (value.StartsWith('~') || value.StartsWith("%(prefix)/", StringComparison.Ordinal))
@@ -33,7 +35,7 @@ internal static class GitConfigPaths
         }
 
         var directory = Path.GetDirectoryName(includingFile) ?? "/";
-        return Path.GetFullPath(Path.IsPathRooted(value) ? value : Path.Join(directory, value));
+        return Path.IsPathRooted(value) ? value : Path.Join(directory, value);
     }
 
     /// <summary>
@@ -45,18 +47,15 @@ internal static class GitConfigPaths
 
     /// <summary><see cref="Resolve(string)"/>, with what the file system says remembered by <paramref name="links"/> (one analysis).</summary>
     /// <remarks>
-    /// The path is made absolute, with its <c>.</c> and <c>..</c> applied as written (<see cref="Path.GetFullPath(string)"/>),
-    /// then every link is followed as <see cref="LinkResolver.TryResolve"/> does: a path without a link costs one system
-    /// call, not a <c>readlink(2)</c> per component.
+    /// Every link is followed as <see cref="LinkResolver.TryResolve"/> does, and each <c>..</c> is applied to what is
+    /// resolved so far, as the kernel applies it (never to the text first: <c>lnk/../x</c> is <c>x</c> beside the link's
+    /// target). A path without a link costs one system call, not a <c>readlink(2)</c> per component.
     /// </remarks>
-    /// <exception cref="IOException">The links loop or nest too deeply, or a component cannot be examined.</exception>
-    public static string Resolve(string path, LinkResolver links)
-    {
-        var absolute = Path.GetFullPath(path);
-        return links.TryRealPath(absolute, out var real)
+    /// <exception cref="IOException">The path is not absolute, the links loop or nest too deeply, a link in <c>/proc</c> is on the way, or a component cannot be examined.</exception>
+    public static string Resolve(string path, LinkResolver links) =>
+        links.TryRealPath(path, out var real)
             ? real
-            : throw new IOException($"{path} cannot be resolved: too many symbolic links, or a component cannot be examined");
-    }
+            : throw new IOException($"{path} cannot be resolved: not absolute, a link in /proc, too many symbolic links, or a component that cannot be examined");
 
     /// <summary>True when <paramref name="path"/> (resolved) is one of <paramref name="roots"/> or lies under one.</summary>
     public static bool IsInside(string path, IReadOnlyList<string> roots)

@@ -622,7 +622,7 @@ public sealed class GitRepositoryConfigTests : IDisposable
         var reason = Check(Path.Join(Work, "src"));
 
         Assert.NotNull(reason);
-        Assert.EndsWith("goes through /proc, whose files depend on the process that reads them", reason, StringComparison.Ordinal);
+        Assert.EndsWith(Unfollowable, reason, StringComparison.Ordinal);
         Assert.Contains(what == "core.worktree" ? "core.worktree" : "included by", reason, StringComparison.Ordinal);
     }
 
@@ -634,15 +634,64 @@ public sealed class GitRepositoryConfigTests : IDisposable
         File.Delete(config);
         File.CreateSymbolicLink(config, "/proc/self/cwd/evil.cfg");
 
-        Assert.Equal($"the repository's config ({config}) goes through /proc, whose files depend on the process that reads them", Check(Work));
+        Assert.Equal($"the repository's config ({config}) {Unfollowable}", Check(Work));
 
         var other = _temp.File("other");
         Directory.CreateDirectory(other);
         File.WriteAllText(Path.Join(other, ".git"), "gitdir: /proc/self/cwd/sub/.git\n");
 
         Assert.Equal(
-            "the repository's git directory (/proc/self/cwd/sub/.git) goes through /proc, whose files depend on the process that reads them",
+            $"the repository's git directory (/proc/self/cwd/sub/.git) {Unfollowable}",
             GitRepositoryConfig.FindProgramSetting(other, Home, [other]));
+    }
+
+    [Fact]
+    public void An_include_through_a_link_and_dot_dot_is_read_where_git_reads_it_beside_the_link_s_target()
+    {
+        // .git/sub/lnk -> ../../x/y: git (the kernel) reads sub/lnk/../evil.cfg as x/evil.cfg; the text says .git/sub/evil.cfg.
+        InitRepository(Work);
+        Directory.CreateDirectory(Path.Join(Work, "x", "y"));
+        Directory.CreateDirectory(Path.Join(Work, ".git", "sub"));
+        File.CreateSymbolicLink(Path.Join(Work, ".git", "sub", "lnk"), "../../x/y");
+        File.WriteAllText(Path.Join(Work, "x", "evil.cfg"), "[core]\n\tfsmonitor = /tmp/marker\n");
+        AppendConfig(Work, "[include]\n\tpath = sub/lnk/../evil.cfg");
+
+        Assert.Equal("/tmp/marker", GitConfigValue(Work, "core.fsmonitor"));
+        Assert.Equal($"{Path.Join(Work, "x", "evil.cfg")}, included by the repository's config, sets core.fsmonitor", Check(Work));
+    }
+
+    [Fact]
+    public void A_gitfile_through_a_link_and_dot_dot_names_the_repository_git_uses()
+    {
+        // lnk -> x/y: "gitdir: lnk/../marked.git" is x/marked.git to git; the text says marked.git beside lnk, a clean one.
+        Directory.CreateDirectory(Path.Join(Work, "x", "y"));
+        File.CreateSymbolicLink(Path.Join(Work, "lnk"), "x/y");
+        Git(Work, "init", "-q", "--bare", Path.Join(Work, "marked.git"));
+        Git(Work, "init", "-q", "--bare", Path.Join(Work, "x", "marked.git"));
+        File.AppendAllText(Path.Join(Work, "x", "marked.git", "config"), "[core]\n\tfsmonitor = /tmp/marker\n");
+        File.WriteAllText(Path.Join(Work, ".git"), "gitdir: lnk/../marked.git\n");
+
+        Assert.Equal("the repository's config sets core.fsmonitor", Check(Work));
+    }
+
+    [Fact]
+    public void A_commondir_through_a_link_and_dot_dot_names_the_common_directory_git_uses()
+    {
+        // A linked worktree's git directory whose commondir, "../../lnk/../marked.git", is x/marked.git to git.
+        Directory.CreateDirectory(Path.Join(Work, "x", "y"));
+        File.CreateSymbolicLink(Path.Join(Work, "lnk"), "x/y");
+        Git(Work, "init", "-q", "--bare", Path.Join(Work, "marked.git"));
+        Git(Work, "init", "-q", "--bare", Path.Join(Work, "x", "marked.git"));
+        File.AppendAllText(Path.Join(Work, "x", "marked.git", "config"), "[core]\n\tfsmonitor = /tmp/marker\n");
+        var tree = _temp.File("tree");
+        Directory.CreateDirectory(tree);
+        var worktreeGit = Path.Join(Work, "x", "wt.git");
+        Directory.CreateDirectory(worktreeGit);
+        File.WriteAllText(Path.Join(worktreeGit, "HEAD"), "ref: refs/heads/main\n");
+        File.WriteAllText(Path.Join(worktreeGit, "commondir"), "../../lnk/../marked.git\n");
+        File.WriteAllText(Path.Join(tree, ".git"), $"gitdir: {worktreeGit}\n");
+
+        Assert.Equal("the repository's config sets core.fsmonitor", GitRepositoryConfig.FindProgramSetting(tree, Home, [Work, tree]));
     }
 
     [Fact]
@@ -765,7 +814,11 @@ public sealed class GitRepositoryConfigTests : IDisposable
         Assert.Equal("the repository has a post-index-change hook, which git inspection can run", Check(Work));
     }
 
+    private const string Unfollowable = "cannot be followed as git will follow it: it goes through /proc (whose files depend on the process that reads them) or cannot be resolved";
+
     private string? Check(string directory) => GitRepositoryConfig.FindProgramSetting(directory, Home, [Work]);
+
+    private static string GitConfigValue(string directory, string key) => Git(directory, "config", key).Trim();
 
     // A repository inside Work, whose HEAD is valid: git selects it. With an invalid HEAD git walks on up to Work's
     // repository, whose configuration names a program.
