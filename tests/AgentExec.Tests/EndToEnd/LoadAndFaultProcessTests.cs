@@ -374,7 +374,7 @@ public sealed class LoadAndFaultProcessTests(ITestOutputHelper output)
         // Arrange
         var measured = Count(SequentialCallsVariable, DefaultSequentialCalls);
         using var agentexec = new AgentExecProcess();
-        await using var server = ServeProcess.Start(agentexec);
+        await using var server = ServeProcess.StartCompiledOnce(agentexec);
         await using var client = await server.ConnectAsync(new McpClientOptions { ProtocolVersion = ElicitingClient.ProtocolVersion });
         var stopwatch = Stopwatch.StartNew();
 
