@@ -30,7 +30,8 @@ internal static class GitConfigDirectories
             throw new InvalidDataException($"{gitFile} is not a gitfile (no \"gitdir: \" line)");
         }
 
-        var target = text["gitdir: ".Length..].TrimEnd();
+        // git strips the line end only (\n and \r): a trailing space is part of the directory's name.
+        var target = text["gitdir: ".Length..].TrimEnd('\n', '\r');
         if (target.Length == 0)
         {
             throw new InvalidDataException($"{gitFile} names no directory");
@@ -100,6 +101,6 @@ internal static class GitConfigDirectories
 
     private static string? ReadPointerIfExists(string path)
     {
-        return GitConfigFileBytes.ReadIfExists(path, MaximumPointerBytes) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+        return GitConfigFileBytes.ReadIfExists(path, MaximumPointerBytes) is { } bytes ? GitConfigFileBytes.DecodeStrictly(bytes, path) : null;
     }
 }

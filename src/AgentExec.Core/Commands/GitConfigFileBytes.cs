@@ -2,6 +2,7 @@ using AgentExec.Core.Configuration;
 using System.Buffers;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.Win32.SafeHandles;
 
 namespace AgentExec.Core.Commands;
@@ -123,6 +124,27 @@ internal static partial class GitConfigFileBytes
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // Throws on bytes that are not UTF-8 instead of putting U+FFFD in their place.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// <paramref name="bytes"/> as UTF-8 text; a byte sequence that is not UTF-8 is refused rather than replaced, because
+    /// git uses a path's bytes as they are: "ev\xff" decoded loosely would name a file that does not exist, and the
+    /// check would look there while git reads another.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not UTF-8.</exception>
+    public static string DecodeStrictly(ReadOnlySpan<byte> bytes, string what)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new InvalidDataException($"{what} is not UTF-8 text");
         }
     }
 

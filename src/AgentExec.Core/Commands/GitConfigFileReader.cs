@@ -55,7 +55,7 @@ internal sealed class GitConfigFileReader
             return remembered;
         }
 
-        GitConfigEntry[] entries = [.. Parse(Encoding.UTF8.GetString(bytes))];
+        GitConfigEntry[] entries = [.. Parse(GitConfigFileBytes.DecodeStrictly(bytes, path))];
         Remembered.Remember(path, bytes, entries);
         return entries;
     }

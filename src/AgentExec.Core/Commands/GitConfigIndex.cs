@@ -127,7 +127,7 @@ internal static class GitConfigIndex
                 offset = suffixEnd + 1;
                 if (isGitlink)
                 {
-                    gitlinks.Add(Encoding.UTF8.GetString(previous, 0, length));
+                    gitlinks.Add(GitConfigFileBytes.DecodeStrictly(previous.AsSpan(0, length), "a gitlink's name in the index"));
                 }
             }
             else
@@ -142,7 +142,7 @@ internal static class GitConfigIndex
                 Need(offset, length, end);
                 if (isGitlink)
                 {
-                    gitlinks.Add(Encoding.UTF8.GetString(data, offset, length));
+                    gitlinks.Add(GitConfigFileBytes.DecodeStrictly(data.AsSpan(offset, length), "a gitlink's name in the index"));
                 }
 
                 // Entries are padded with 1 to 8 NULs to a multiple of 8 bytes.

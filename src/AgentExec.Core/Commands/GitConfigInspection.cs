@@ -225,7 +225,8 @@ internal sealed class GitConfigInspection
                 }
             }
 
-            if (File.Exists(Path.Join(directory, "HEAD")))
+            // Any HEAD entry (a link to refs/heads/ is a directory to File.Exists): git's own test is checked later.
+            if (Path.Exists(Path.Join(directory, "HEAD")) || new FileInfo(Path.Join(directory, "HEAD")).LinkTarget is not null)
             {
                 if (CheckRepository(directory, workTree: null, "the repository") is { } reason)
                 {
@@ -312,26 +313,43 @@ internal sealed class GitConfigInspection
             return reason;
         }
 
-        // core.worktree moves the work tree (absorbed submodules always set it), relative to the git directory.
-        var configuredWorkTree = entries.LastOrDefault(entry => entry.Key == "core.worktree").Value;
-        if (configuredWorkTree is { Length: > 0 })
+        // core.worktree moves the work tree (absorbed submodules always set it), relative to the git directory. git takes
+        // it from the repository's own config file only (not from its includes, nor from config.worktree unless
+        // extensions.worktreeConfig is set), which the merged entries no longer tell apart: so the gitlinks of every work
+        // tree any of them names are checked, and of the one git would use without it (an attack hid a submodule behind a
+        // decoy core.worktree in config.worktree).
+        var workTrees = new List<string>();
+        if (workTree is not null)
         {
+            workTrees.Add(workTree);
+        }
+
+        foreach (var configuredWorkTree in entries.Where(entry => entry.Key == "core.worktree").Select(entry => entry.Value).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            if (configuredWorkTree.Length == 0)
+            {
+                continue;
+            }
+
             var configured = Path.IsPathRooted(configuredWorkTree) ? configuredWorkTree : Path.Join(gitDirectory, configuredWorkTree);
             if (Follow(configured, $"{name}'s core.worktree ({configured})", out var realWorkTree) is { } workTreeUnfollowable)
             {
                 return workTreeUnfollowable;
             }
 
-            workTree = realWorkTree;
-        }
-
-        if (workTree is null)
-        {
-            return null;
+            workTrees.Add(realWorkTree);
         }
 
         var objectFormat = entries.LastOrDefault(entry => entry.Key == "extensions.objectformat").Value;
-        return CheckGitlinks(gitDirectory, workTree, objectFormat, name);
+        foreach (var tree in workTrees.Distinct(StringComparer.Ordinal))
+        {
+            if (CheckGitlinks(gitDirectory, tree, objectFormat, name) is { } gitlinkReason)
+            {
+                return gitlinkReason;
+            }
+        }
+
+        return null;
     }
 
     private static string? CheckHooks(string directory, string name)
@@ -367,7 +385,8 @@ internal sealed class GitConfigInspection
                     return $"more than {MaximumModuleDirectories} directories under the repository's modules/";
                 }
 
-                if (File.Exists(Path.Join(directory, "HEAD")) || File.Exists(Path.Join(directory, "config")))
+                if (Path.Exists(Path.Join(directory, "HEAD")) || new FileInfo(Path.Join(directory, "HEAD")).LinkTarget is not null
+                    || File.Exists(Path.Join(directory, "config")))
                 {
                     var name = $"submodule repository {Path.GetRelativePath(modulesDirectory, directory)}";
                     if (CheckRepository(directory, workTree: null, name) is { } reason)
@@ -503,14 +522,15 @@ internal sealed class GitConfigInspection
                 return $"{label} has {e.Message}";
             }
 
-            // Named where git will really read it (a relative include of an include is relative to the same directory,
-            // as written or resolved), after the file at the top of the chain, which is the one a human knows.
+            // Named where git will really read it, after the file at the top of the chain, which is the one a human knows;
+            // checked as written, since git takes the included file's own relative includes beside its path as written
+            // (beside the link, when it is one), not beside its target.
             if (Follow(target, $"{target}, included by {origin.TrimEnd(',')},", out var realTarget) is { } includeUnfollowable)
             {
                 return includeUnfollowable;
             }
 
-            if (CheckFile(realTarget, $"{realTarget}, included by {origin.TrimEnd(',')},", origin, depth + 1, [.. chain, identity], entries) is { } reason)
+            if (CheckFile(target, $"{realTarget}, included by {origin.TrimEnd(',')},", origin, depth + 1, [.. chain, identity], entries) is { } reason)
             {
                 return reason;
             }

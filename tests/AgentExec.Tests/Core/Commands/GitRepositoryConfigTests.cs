@@ -695,6 +695,79 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_relative_include_inside_an_included_link_is_read_beside_the_link_as_git_reads_it()
+    {
+        // .git/a.cfg -> sub/real.cfg, which includes b.cfg: git reads .git/b.cfg (beside the link), not .git/sub/b.cfg.
+        InitRepository(Work);
+        Directory.CreateDirectory(Path.Join(Work, ".git", "sub"));
+        File.WriteAllText(Path.Join(Work, ".git", "sub", "real.cfg"), "[include]\n\tpath = b.cfg\n");
+        File.CreateSymbolicLink(Path.Join(Work, ".git", "a.cfg"), "sub/real.cfg");
+        File.WriteAllText(Path.Join(Work, ".git", "b.cfg"), "[core]\n\tfsmonitor = /tmp/marker\n");
+        AppendConfig(Work, "[include]\n\tpath = a.cfg");
+
+        Assert.Equal("/tmp/marker", GitConfigValue(Work, "core.fsmonitor"));
+        Assert.EndsWith("sets core.fsmonitor", Check(Work), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_decoy_core_worktree_git_does_not_read_hides_no_submodule()
+    {
+        // git takes core.worktree from the repository's own config only; config.worktree counts only with
+        // extensions.worktreeConfig, so git status still runs git in sub, whose config names a program.
+        InitRepository(Work);
+        var sub = Path.Join(Work, "sub");
+        InitRepository(sub);
+        Commit(sub);
+        AppendConfig(sub, "[core]\n\tfsmonitor = /tmp/marker");
+        Git(Work, "add", "sub");
+        File.WriteAllText(Path.Join(Work, ".git", "config.worktree"), $"[core]\n\tworktree = {_temp.File("decoy")}\n");
+
+        Assert.Equal("submodule sub's config sets core.fsmonitor", Check(Work));
+    }
+
+    [Fact]
+    public void A_bare_repository_whose_HEAD_is_a_link_to_refs_heads_is_checked()
+    {
+        var bare = Path.Join(Work, "b.git");
+        Git(Work, "init", "-q", "--bare", bare);
+        File.Delete(Path.Join(bare, "HEAD"));
+        File.CreateSymbolicLink(Path.Join(bare, "HEAD"), "refs/heads");
+        File.AppendAllText(Path.Join(bare, "config"), "[core]\n\tfsmonitor = /tmp/marker\n");
+
+        Assert.Equal("the repository's config sets core.fsmonitor", Check(bare));
+    }
+
+    [Fact]
+    public void A_gitdir_line_keeps_its_trailing_space_as_git_does()
+    {
+        // "gitdir: ../evil " names the directory "evil " (git strips \n and \r only).
+        var marked = _temp.File("evil ");
+        Git(_temp.Path, "init", "-q", "--bare", marked);
+        File.AppendAllText(Path.Join(marked, "config"), "[core]\n\tfsmonitor = /tmp/marker\n");
+        var tree = Path.Join(Work, "d");
+        Directory.CreateDirectory(tree);
+        File.WriteAllText(Path.Join(tree, ".git"), $"gitdir: {marked}\n");
+
+        Assert.Equal("the repository's config sets core.fsmonitor", Check(tree));
+    }
+
+    [Fact]
+    public void A_path_that_is_not_UTF_8_is_a_reason_not_a_replacement_character()
+    {
+        // Decoded loosely, "ev\xff" would name "ev\uFFFD", a file that does not exist; git uses the bytes.
+        InitRepository(Work);
+        File.AppendAllBytes(Path.Join(Work, ".git", "config"), [.. "[include]\n\tpath = ev"u8, 0xFF, .. ".cfg\n"u8]);
+
+        Assert.Contains("cannot be parsed (", Check(Work), StringComparison.Ordinal);
+
+        var tree = Path.Join(Work, "d");
+        Directory.CreateDirectory(tree);
+        File.WriteAllBytes(Path.Join(tree, ".git"), [.. "gitdir: ../ev"u8, 0xFF, (byte)'\n']);
+
+        Assert.Equal($"the repository's .git file cannot be read ({Path.Join(tree, ".git")})", Check(tree));
+    }
+
+    [Fact]
     public void An_absorbed_submodule_repository_under_modules_is_read()
     {
         InitRepository(Work);
