@@ -219,7 +219,7 @@ internal sealed class GitConfigInspection
                     return reason;
                 }
 
-                if (IsRepository(gitDirectory))
+                if (IsRepository(gitDirectory) && !CouldBeADecoy(directory))
                 {
                     return null;
                 }
@@ -233,7 +233,7 @@ internal sealed class GitConfigInspection
                     return reason;
                 }
 
-                if (IsRepository(directory))
+                if (IsRepository(directory) && !CouldBeADecoy(directory))
                 {
                     return null;
                 }
@@ -242,6 +242,13 @@ internal sealed class GitConfigInspection
 
         return null;
     }
+
+    // git stops at the first directory its own test (is_git_directory) accepts. Where the agent can write, it can plant a
+    // repository that this check's imitation of that test accepts and git's refuses (a HEAD longer than the 255 bytes git
+    // reads, objects/ it may not enter: an attack did both), so that the check would stop at a clean decoy while git
+    // walks on to the repository above. So past a repository the agent could have made, the walk goes on and checks the
+    // ones above too: any disagreement about validity can then only add strictness.
+    private bool CouldBeADecoy(string directory) => IsWritable(directory);
 
     // Asked after CheckRepository of the same directory gave no reason, so both paths resolve (from this run's memory).
     private bool IsRepository(string gitDirectory)

@@ -182,14 +182,17 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
-    public void A_clean_nested_repository_hides_its_parents_config_as_git_does()
+    public void A_clean_nested_repository_hides_its_parents_config_as_git_does_unless_the_agent_could_have_made_it()
     {
         InitRepository(Work);
         AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
         var nested = Path.Join(Work, "sub");
         InitRepository(nested);
 
-        Assert.Null(Check(nested));
+        // Where the agent cannot write, git's choice is followed; where it can, the repository above is checked too (a
+        // planted repository that git refuses as invalid would otherwise hide it).
+        Assert.Null(CheckWithWorkReadOnly(nested));
+        Assert.Equal("the repository's config sets core.pager", Check(nested));
     }
 
     [Fact]
@@ -555,12 +558,12 @@ public sealed class GitRepositoryConfigTests : IDisposable
         var writeTime = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(head, writeTime);
 
-        Assert.Null(Check(inner));
+        Assert.Null(CheckWithWorkReadOnly(inner));
 
         File.WriteAllText(head, "ref: xxxx/heads/main\n");
         File.SetLastWriteTimeUtc(head, writeTime);
 
-        Assert.Equal("the repository's config sets core.pager", Check(inner));
+        Assert.Equal("the repository's config sets core.pager", CheckWithWorkReadOnly(inner));
     }
 
     [Fact]
@@ -576,7 +579,7 @@ public sealed class GitRepositoryConfigTests : IDisposable
 
         // Past the two seconds after which the old memory trusted a stamp.
         Thread.Sleep(TimeSpan.FromSeconds(2.5));
-        Assert.Null(Check(inner));
+        Assert.Null(CheckWithWorkReadOnly(inner));
 
         foreach (var (offset, letter) in "xxxx".Select((letter, index) => (5 + index, letter)))
         {
@@ -586,7 +589,7 @@ public sealed class GitRepositoryConfigTests : IDisposable
         view.Flush();
 
         Assert.Equal("ref: xxxx/heads/main\n", File.ReadAllText(head));
-        Assert.Equal("the repository's config sets core.pager", Check(inner));
+        Assert.Equal("the repository's config sets core.pager", CheckWithWorkReadOnly(inner));
     }
 
     [Fact]
@@ -768,6 +771,18 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_decoy_repository_git_refuses_does_not_hide_the_one_above_it()
+    {
+        // git reads 255 bytes of HEAD: with 300 spaces after "ref:" the inner repository is not one to git, which walks
+        // on up to Work's, whose config names a program.
+        var inner = NestedRepositoryInsideOneThatNamesAProgram();
+        File.WriteAllText(Path.Join(inner, ".git", "HEAD"), "ref:" + new string(' ', 300) + "refs/heads/main\n");
+
+        Assert.Equal("/tmp/marker", Git(inner, "config", "core.pager").Trim());
+        Assert.Equal("the repository's config sets core.pager", Check(inner));
+    }
+
+    [Fact]
     public void An_absorbed_submodule_repository_under_modules_is_read()
     {
         InitRepository(Work);
@@ -833,7 +848,7 @@ public sealed class GitRepositoryConfigTests : IDisposable
         File.CreateSymbolicLink(Path.Join(nested, ".git", "HEAD"), "refs/heads/main");
 
         // Act and Assert: the nested repository is the one selected, and it names nothing.
-        Assert.Null(Check(nested));
+        Assert.Null(CheckWithWorkReadOnly(nested));
     }
 
     [Fact]
@@ -890,6 +905,9 @@ public sealed class GitRepositoryConfigTests : IDisposable
     private const string Unfollowable = "cannot be followed as git will follow it: it goes through /proc (whose files depend on the process that reads them) or cannot be resolved";
 
     private string? Check(string directory) => GitRepositoryConfig.FindProgramSetting(directory, Home, [Work]);
+
+    // As Check, with Work out of the agent's reach: there git's own choice of repository is followed.
+    private string? CheckWithWorkReadOnly(string directory) => GitRepositoryConfig.FindProgramSetting(directory, Home, [_temp.File("elsewhere")]);
 
     private static string GitConfigValue(string directory, string key) => Git(directory, "config", key).Trim();
 
