@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace AgentExec.Core.Commands;
 
 /// <summary>How git reads the files that say where a repository lives: <c>.git</c> files, <c>commondir</c>, <c>HEAD</c>.</summary>

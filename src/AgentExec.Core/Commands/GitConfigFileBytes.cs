@@ -46,8 +46,8 @@ internal static partial class GitConfigFileBytes
 
         if (OperatingSystem.IsLinux())
         {
-            // Open has read the type through O_PATH: a regular file, so it is read in place (fstat and pread, without
-            // the seeks a FileStream makes to learn what it already knows).
+            // Open has read the type through O_PATH: a regular file, so it is read in place with pread, without the
+            // seeks and fstat a FileStream makes to learn what it already knows.
             return ReadRegularFile(handle, path, maximumBytes);
         }
 

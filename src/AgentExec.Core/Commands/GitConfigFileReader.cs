@@ -19,7 +19,6 @@ internal sealed class GitConfigFileReader
     /// <summary>Files with more entries than this are refused.</summary>
     public const int MaximumEntries = 20_000;
 
-
     // The same few files are read for every git command line: each one's entries are remembered with the bytes they were
     // parsed from, and used again only for the same bytes (ContentMemory says why not for the same stamp).
     private static readonly ContentMemory<string, GitConfigEntry[]> Remembered = new(maximumFileBytes: 64 * 1024, budgetBytes: 4 * 1024 * 1024);

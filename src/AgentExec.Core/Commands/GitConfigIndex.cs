@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Commands;
@@ -36,7 +35,6 @@ internal static class GitConfigIndex
     /// <exception cref="UnauthorizedAccessException">The index cannot be read.</exception>
     public static IReadOnlyList<string> Gitlinks(string indexPath, int hashBytes)
     {
-        // Without a stamp (no file, or a file system that does not report every field) nothing is remembered.
         if (!File.Exists(indexPath))
         {
             return []; // No index, or a directory in its place (git cannot read one either): no gitlinks.

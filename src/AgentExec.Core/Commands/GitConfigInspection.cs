@@ -194,9 +194,9 @@ internal sealed class GitConfigInspection
     // the walk goes on, so a doubt about git's validity test can only add strictness.
     private string? CheckSelectedRepository(string workingDirectory)
     {
-        if (_links.EntersProcessFiles(workingDirectory))
+        if (Follow(workingDirectory, $"the directory git starts in ({workingDirectory})", out _) is { } unfollowable)
         {
-            return $"the directory git starts in ({workingDirectory}) goes through /proc (whose files depend on the process that reads them) or cannot be resolved";
+            return unfollowable;
         }
 
         for (var directory = workingDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
@@ -225,8 +225,7 @@ internal sealed class GitConfigInspection
                 }
             }
 
-            // Any HEAD entry (a link to refs/heads/ is a directory to File.Exists): git's own test is checked later.
-            if (Path.Exists(Path.Join(directory, "HEAD")) || new FileInfo(Path.Join(directory, "HEAD")).LinkTarget is not null)
+            if (HasHeadEntry(directory))
             {
                 if (CheckRepository(directory, workTree: null, "the repository") is { } reason)
                 {
@@ -241,6 +240,14 @@ internal sealed class GitConfigInspection
         }
 
         return null;
+    }
+
+    // Any HEAD entry makes a directory a candidate, whatever it is (a link to refs/heads is a directory to File.Exists, and
+    // git accepts it): git's own test is checked after the configuration.
+    private static bool HasHeadEntry(string directory)
+    {
+        var head = Path.Join(directory, "HEAD");
+        return Path.Exists(head) || new FileInfo(head).LinkTarget is not null;
     }
 
     // git stops at the first directory its own test (is_git_directory) accepts. Where the agent can write, it can plant a
@@ -392,8 +399,7 @@ internal sealed class GitConfigInspection
                     return $"more than {MaximumModuleDirectories} directories under the repository's modules/";
                 }
 
-                if (Path.Exists(Path.Join(directory, "HEAD")) || new FileInfo(Path.Join(directory, "HEAD")).LinkTarget is not null
-                    || File.Exists(Path.Join(directory, "config")))
+                if (HasHeadEntry(directory) || File.Exists(Path.Join(directory, "config")))
                 {
                     var name = $"submodule repository {Path.GetRelativePath(modulesDirectory, directory)}";
                     if (CheckRepository(directory, workTree: null, name) is { } reason)

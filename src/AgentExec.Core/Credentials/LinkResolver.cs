@@ -113,14 +113,9 @@ internal sealed class LinkResolver
             // spelling is (same components, same order), which the one-call look-ups can answer: "/w/." and "/w/src/"
             // need not cost a readlink(2) per component.
             // (Only an askable path gets here: TryResolve hands the rest to RealPath.)
-            if (CanonicalWithoutParentSteps(absolutePath) is not { } canonical)
-            {
-                return Walk(absolutePath);
-            }
-
-            return TryResolve(canonical, out var canonicalReal, out var canonicalExists)
-                ? (true, canonicalReal, canonicalExists)
-                : (false, null, false);
+            return CanonicalWithoutParentSteps(absolutePath) is { } canonical
+                ? TryResolve(canonical, out var canonicalReal, out var canonicalExists) ? (true, canonicalReal, canonicalExists) : (false, null, false)
+                : Walk(absolutePath);
         }
 
         var linkFree = LinkFreeLookup.Answer.Unanswered;
