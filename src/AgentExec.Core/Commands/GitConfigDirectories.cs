@@ -56,47 +56,6 @@ internal static class GitConfigDirectories
             : Path.IsPathRooted(target) ? target : Path.Join(gitDirectory, target);
     }
 
-    /// <summary>
-    /// True when git's own test (is_git_directory) would accept <paramref name="gitDirectory"/>: a valid
-    /// <c>HEAD</c>, and <c>objects/</c> and <c>refs/</c> in the common directory. A false answer is not proof
-    /// that git refuses it, so callers check such a directory's configuration anyway.
-    /// </summary>
-    public static bool IsRepository(string gitDirectory, string commonDirectory)
-    {
-        return Directory.Exists(Path.Join(commonDirectory, "objects"))
-            && Directory.Exists(Path.Join(commonDirectory, "refs"))
-            && HasValidHead(Path.Join(gitDirectory, "HEAD"));
-    }
-
-    private static bool HasValidHead(string head)
-    {
-        try
-        {
-            var link = new FileInfo(head).LinkTarget;
-            if (link is not null)
-            {
-                return link.StartsWith("refs/", StringComparison.Ordinal);
-            }
-
-            var text = ReadPointerIfExists(head);
-            if (text is null)
-            {
-                return false;
-            }
-
-            if (text.StartsWith("ref:", StringComparison.Ordinal))
-            {
-                return text[4..].TrimStart(' ', '\t').StartsWith("refs/", StringComparison.Ordinal);
-            }
-
-            return text.Length >= 40 && text.Take(40).All(char.IsAsciiHexDigitLower);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            return false;
-        }
-    }
-
     private static string? ReadPointerIfExists(string path)
     {
         return GitConfigFileBytes.ReadIfExists(path, MaximumPointerBytes) is { } bytes ? GitConfigFileBytes.DecodeStrictly(bytes, path) : null;

@@ -135,9 +135,16 @@ internal static partial class GitConfigFileBytes
     /// git uses a path's bytes as they are: "ev\xff" decoded loosely would name a file that does not exist, and the
     /// check would look there while git reads another.
     /// </summary>
-    /// <exception cref="InvalidDataException">The bytes are not UTF-8.</exception>
+    /// <exception cref="InvalidDataException">The bytes are not UTF-8, or hold a NUL.</exception>
     public static string DecodeStrictly(ReadOnlySpan<byte> bytes, string what)
     {
+        // git keeps what it reads in C strings: a NUL ends a name there (a subsection "fsmonitor\0" made a key git read as
+        // core.fsmonitor) and a path, where this process would read on.
+        if (bytes.Contains((byte)0))
+        {
+            throw new InvalidDataException($"{what} holds a NUL byte");
+        }
+
         try
         {
             return StrictUtf8.GetString(bytes);

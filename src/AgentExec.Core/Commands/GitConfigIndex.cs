@@ -98,7 +98,9 @@ internal static class GitConfigIndex
             var isGitlink = (BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(offset + 24)) & 0xF000) == GitlinkMode;
             var flags = BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(offset + StatBytes + hashBytes));
             offset += StatBytes + hashBytes + 2;
-            if (version >= 3 && (flags & 0x4000) != 0)
+            // Like git, whatever the version: an index of version 2 with the extended flag set still has the two bytes (an
+            // attack hid a gitlink's name behind them, read as part of it).
+            if ((flags & 0x4000) != 0)
             {
                 Need(offset, 2, end);
                 offset += 2;

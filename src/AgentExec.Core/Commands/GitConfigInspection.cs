@@ -1,3 +1,4 @@
+using System.Globalization;
 using AgentExec.Core.Credentials;
 
 namespace AgentExec.Core.Commands;
@@ -133,6 +134,11 @@ internal sealed class GitConfigInspection
 
         foreach (var entry in entries)
         {
+            if (GitConfigProgramKeys.SubmoduleEntering(entry) is { } entering)
+            {
+                return $"{label} sets {entering}, which makes git enter submodules that only a commit names";
+            }
+
             if (IsInclude(entry) && entry.Value is { } value)
             {
                 string target;
@@ -190,8 +196,12 @@ internal sealed class GitConfigInspection
     }
 
     // git's discovery (setup_git_directory_gently): from the directory upwards, first DIR/.git (a directory or a
-    // gitfile), then DIR itself as a bare repository. A candidate git might skip as invalid is checked anyway and
-    // the walk goes on, so a doubt about git's validity test can only add strictness.
+    // gitfile), then DIR itself as a bare repository. git stops at the first candidate its own validity test
+    // (is_git_directory) accepts; the check never stops, but checks every candidate up to the root. An imitation of that
+    // test can accept what git refuses (a HEAD past the 255 bytes git reads, objects/ git may not enter: two attacks
+    // planted such decoys, one in /tmp above the workspace, where the agent can write too), and stopping at a clean
+    // decoy would leave unchecked the repository git goes on to use. Checking every one costs a configuration that
+    // git would not read the right to make the answer stricter, never looser.
     private string? CheckSelectedRepository(string workingDirectory)
     {
         if (Follow(workingDirectory, $"the directory git starts in ({workingDirectory})", out _) is { } unfollowable)
@@ -212,30 +222,14 @@ internal sealed class GitConfigInspection
                 return $"the repository's .git file cannot be read ({dotGit})";
             }
 
-            if (gitDirectory is not null)
+            if (gitDirectory is not null && CheckRepository(gitDirectory, directory, "the repository") is { } reason)
             {
-                if (CheckRepository(gitDirectory, directory, "the repository") is { } reason)
-                {
-                    return reason;
-                }
-
-                if (IsRepository(gitDirectory) && !CouldBeADecoy(directory))
-                {
-                    return null;
-                }
+                return reason;
             }
 
-            if (HasHeadEntry(directory))
+            if (HasHeadEntry(directory) && CheckRepository(directory, workTree: null, "the repository") is { } bareReason)
             {
-                if (CheckRepository(directory, workTree: null, "the repository") is { } reason)
-                {
-                    return reason;
-                }
-
-                if (IsRepository(directory) && !CouldBeADecoy(directory))
-                {
-                    return null;
-                }
+                return bareReason;
             }
         }
 
@@ -243,25 +237,11 @@ internal sealed class GitConfigInspection
     }
 
     // Any HEAD entry makes a directory a candidate, whatever it is (a link to refs/heads is a directory to File.Exists, and
-    // git accepts it): git's own test is checked after the configuration.
+    // git accepts it).
     private static bool HasHeadEntry(string directory)
     {
         var head = Path.Join(directory, "HEAD");
         return Path.Exists(head) || new FileInfo(head).LinkTarget is not null;
-    }
-
-    // git stops at the first directory its own test (is_git_directory) accepts. Where the agent can write, it can plant a
-    // repository that this check's imitation of that test accepts and git's refuses (a HEAD longer than the 255 bytes git
-    // reads, objects/ it may not enter: an attack did both), so that the check would stop at a clean decoy while git
-    // walks on to the repository above. So past a repository the agent could have made, the walk goes on and checks the
-    // ones above too: any disagreement about validity can then only add strictness.
-    private bool CouldBeADecoy(string directory) => IsWritable(directory);
-
-    // Asked after CheckRepository of the same directory gave no reason, so both paths resolve (from this run's memory).
-    private bool IsRepository(string gitDirectory)
-    {
-        var real = GitConfigPaths.Resolve(gitDirectory, _links);
-        return GitConfigDirectories.IsRepository(real, GitConfigPaths.Resolve(CommonDirectory(real), _links));
     }
 
     private string CommonDirectory(string gitDirectory)
@@ -315,7 +295,8 @@ internal sealed class GitConfigInspection
         }
 
         var entries = new List<GitConfigEntry>();
-        var reason = CheckFile(Path.Join(commonDirectory, "config"), $"{name}'s config", $"{name}'s config", 0, [], entries)
+        var ownEntries = new List<GitConfigEntry>();
+        var reason = CheckFile(Path.Join(commonDirectory, "config"), $"{name}'s config", $"{name}'s config", 0, [], entries, ownEntries)
             ?? CheckFile(Path.Join(gitDirectory, "config.worktree"), $"{name}'s worktree config", $"{name}'s worktree config", 0, [], entries)
             ?? CheckHooks(commonDirectory, name)
             // The same directory twice (no commondir) would give the same answer.
@@ -354,7 +335,7 @@ internal sealed class GitConfigInspection
             workTrees.Add(realWorkTree);
         }
 
-        var objectFormat = entries.LastOrDefault(entry => entry.Key == "extensions.objectformat").Value;
+        var objectFormat = RepositoryObjectFormat(ownEntries);
         foreach (var tree in workTrees.Distinct(StringComparer.Ordinal))
         {
             if (CheckGitlinks(gitDirectory, tree, objectFormat, name) is { } gitlinkReason)
@@ -364,6 +345,18 @@ internal sealed class GitConfigInspection
         }
 
         return null;
+    }
+
+    // The hash git reads the index with: extensions.objectFormat, taken by git from the repository's config file itself
+    // (no include, no config.worktree) and only at repository format version 1 or more (version 0 with it is a fatal
+    // error). Two attacks set it in config.worktree, which git ignores for it, so that the index was read with the wrong
+    // hash size and a gitlink's name came out as another name.
+    private static string? RepositoryObjectFormat(List<GitConfigEntry> ownEntries)
+    {
+        var version = ownEntries.LastOrDefault(entry => entry.Key == "core.repositoryformatversion").Value;
+        return int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1
+            ? ownEntries.LastOrDefault(entry => entry.Key == "extensions.objectformat").Value
+            : null;
     }
 
     private static string? CheckHooks(string directory, string name)
@@ -423,7 +416,7 @@ internal sealed class GitConfigInspection
         IReadOnlyList<string> gitlinks;
         try
         {
-            var hashBytes = string.Equals(objectFormat, "sha256", StringComparison.OrdinalIgnoreCase) ? 32 : 20;
+            var hashBytes = objectFormat == "sha256" ? 32 : 20;
             gitlinks = GitConfigIndex.Gitlinks(Path.Join(gitDirectory, "index"), hashBytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
@@ -466,7 +459,7 @@ internal sealed class GitConfigInspection
         parent == "the repository" ? $"submodule {gitlink}" : $"submodule {gitlink} of {parent}";
 
     // Reads one configuration file strictly and every file it includes, adding the entries to entries when given.
-    private string? CheckFile(string path, string label, string origin, int depth, List<string> chain, List<GitConfigEntry>? entries)
+    private string? CheckFile(string path, string label, string origin, int depth, List<string> chain, List<GitConfigEntry>? entries, List<GitConfigEntry>? ownEntries = null)
     {
         if (depth > MaximumIncludeDepth)
         {
@@ -508,6 +501,7 @@ internal sealed class GitConfigInspection
         }
 
         entries?.AddRange(fileEntries);
+        ownEntries?.AddRange(fileEntries);
         foreach (var entry in fileEntries)
         {
             if (GitConfigProgramKeys.Find(entry) is { } key)

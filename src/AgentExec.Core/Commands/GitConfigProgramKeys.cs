@@ -53,6 +53,15 @@ internal static class GitConfigProgramKeys
             // "always" or "user" lets a remote URL such as ext::sh -c … run a command on a lazy fetch of a partial clone.
             ("protocol", "allow") => !string.Equals(value, "never", StringComparison.OrdinalIgnoreCase),
 
+            // Anything but "short" makes git log -p, git show and git diff run git (or read a repository) in the submodules
+            // their commits name, which need not be in the index the check reads (SubmoduleEntering).
+            ("diff", "submodule") => SubmoduleEntering(entry) is not null,
+            ("status", "submodulesummary") => SubmoduleEntering(entry) is not null,
+
+            // A pretty format with a signature placeholder verifies signatures: git log runs gpg (GitInspection's rule for
+            // --format and --pretty, here for the formats a configuration names).
+            ("format", "pretty") or ("pretty", _) => GitInspection.NamesSignature(value),
+
             // "!command" runs a command on git submodule update.
             ("submodule", "update") => value is null || value.StartsWith('!'),
 
@@ -67,6 +76,20 @@ internal static class GitConfigProgramKeys
 
         return names ? entry.Key : null;
     }
+
+    /// <summary>
+    /// The key of <paramref name="entry"/> when it makes an inspection enter submodules that only a commit names (none in
+    /// the index, which is what the check reads for submodules): <c>diff.submodule</c> other than <c>short</c> (git
+    /// log -p then runs git diff in each), <c>status.submoduleSummary</c> not false (git status then runs git submodule
+    /// summary, which runs git log there). A directory the agent planted under such a name would be entered unchecked,
+    /// so this counts even in the user's own configuration, where no other key is checked.
+    /// </summary>
+    public static string? SubmoduleEntering(GitConfigEntry entry) => (entry.Section, entry.Name) switch
+    {
+        ("diff", "submodule") when !string.Equals(entry.Value, "short", StringComparison.Ordinal) => entry.Key,
+        ("status", "submodulesummary") when !IsFalse(entry.Value) => entry.Key,
+        _ => null,
+    };
 
     /// <summary>True for the values git reads as boolean false: empty, <c>false</c>, <c>no</c>, <c>off</c> or an integer zero.</summary>
     public static bool IsFalse(string? value)
@@ -94,7 +117,7 @@ internal static class GitConfigProgramKeys
         return value.Equals("true", StringComparison.OrdinalIgnoreCase)
             || value.Equals("yes", StringComparison.OrdinalIgnoreCase)
             || value.Equals("on", StringComparison.OrdinalIgnoreCase)
-            || IsInteger(value);
+            || IsSmallInteger(value);
     }
 
     private static bool IsInteger(string value)
@@ -102,4 +125,9 @@ internal static class GitConfigProgramKeys
         var digits = value.StartsWith('+') || value.StartsWith('-') ? value[1..] : value;
         return digits.Length > 0 && digits.All(char.IsAsciiDigit);
     }
+
+    // git reads a boolean-or-integer as an int: a number too large for one is not a number to git, and pager.<cmd> then
+    // takes it as the pager's command line. Nine significant digits always fit.
+    private static bool IsSmallInteger(string value) =>
+        IsInteger(value) && value.TrimStart('+', '-').TrimStart('0').Length <= 9;
 }

@@ -26,6 +26,7 @@ internal static class GitInspection
 
     private static readonly OptionGrammar Status = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "sbvz",
         ShortWithValue = string.Empty,
         LongFlags = OptionGrammar.Names("short", "branch", "long", "verbose", "show-stash", "ahead-behind", "no-ahead-behind", "renames", "no-renames", "column", "no-column", "null"),
@@ -65,6 +66,7 @@ internal static class GitInspection
 
     private static readonly OptionGrammar LogAndDiff = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "pusRawbWzgqMBCDt",
         ShortWithValue = "nUSGLlO",
         LongFlags = OptionGrammar.Names(LogAndDiffFlags),
@@ -75,6 +77,7 @@ internal static class GitInspection
 
     private static readonly OptionGrammar Branch = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "arlviq",
         LongFlags = OptionGrammar.Names("all", "remotes", "list", "verbose", "show-current", "ignore-case", "quiet", "no-column", "no-color", "omit-empty", "no-abbrev"),
         LongWithValue = OptionGrammar.Names("contains", "no-contains", "merged", "no-merged", "points-at", "sort", "format"),
@@ -83,6 +86,7 @@ internal static class GitInspection
 
     private static readonly OptionGrammar Grep = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "nivwlLcEFPhHIaqzWp",
         ShortWithValue = "eABCmf",
         LongFlags = OptionGrammar.Names("line-number", "ignore-case", "invert-match", "word-regexp", "files-with-matches", "name-only",
@@ -98,6 +102,7 @@ internal static class GitInspection
     // Listing forms only: an operand creates a tag unless -l/--list is given (checked below).
     private static readonly OptionGrammar Tag = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "l",
         ShortWithValue = "n",
         LongFlags = OptionGrammar.Names("list", "ignore-case", "omit-empty", "no-column"),
@@ -108,6 +113,7 @@ internal static class GitInspection
 
     private static readonly OptionGrammar RevParse = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "q",
         LongFlags = OptionGrammar.Names("show-toplevel", "show-prefix", "show-cdup", "git-dir", "git-common-dir", "absolute-git-dir",
             "is-inside-work-tree", "is-inside-git-dir", "is-bare-repository", "is-shallow-repository", "show-superproject-working-tree",
@@ -118,6 +124,7 @@ internal static class GitInspection
 
     private static readonly OptionGrammar LsFiles = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "cdmoiskuvtfz",
         ShortWithValue = "x",
         LongFlags = OptionGrammar.Names("cached", "deleted", "modified", "others", "ignored", "stage", "killed", "directory", "no-empty-directory",
@@ -129,6 +136,7 @@ internal static class GitInspection
 
     private static readonly OptionGrammar LsTree = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "rdtlz",
         LongFlags = OptionGrammar.Names("long", "name-only", "name-status", "object-only", "full-name", "full-tree"),
         LongWithValue = OptionGrammar.Names("format"),
@@ -138,6 +146,7 @@ internal static class GitInspection
     // blame and annotate: -L, -S (a revisions file it reads) and the display switches; --contents reads a file.
     private static readonly OptionGrammar Blame = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "bcflnpsewtM",
         ShortWithValue = "LS",
         LongFlags = OptionGrammar.Names("root", "show-stats", "porcelain", "line-porcelain", "incremental", "show-name", "show-number", "show-email",
@@ -148,6 +157,7 @@ internal static class GitInspection
 
     private static readonly OptionGrammar Shortlog = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "nsec",
         LongFlags = OptionGrammar.Names("numbered", "summary", "email", "committer", "all", "no-merges", "merges", "first-parent"),
         LongWithValue = OptionGrammar.Names("group", "format", "since", "after", "until", "before", "author", "max-count"),
@@ -156,6 +166,7 @@ internal static class GitInspection
 
     private static readonly OptionGrammar Describe = new()
     {
+        OptionLikeValuesRefused = true,
         LongFlags = OptionGrammar.Names("tags", "all", "always", "long", "exact-match", "contains", "first-parent", "debug"),
         LongWithValue = OptionGrammar.Names("match", "exclude", "candidates"),
         LongOptionalValue = OptionGrammar.Names("abbrev"),
@@ -163,6 +174,7 @@ internal static class GitInspection
 
     private static readonly OptionGrammar CatFile = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "ptse",
         LongFlags = OptionGrammar.Names("allow-unknown-type", "use-mailmap", "no-use-mailmap"),
     };
@@ -170,6 +182,7 @@ internal static class GitInspection
     // Reads only: --get, --get-all, --get-regexp, --list (checked below), with scope and display switches.
     private static readonly OptionGrammar Config = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "lz",
         LongFlags = OptionGrammar.Names("get", "get-all", "get-regexp", "get-urlmatch", "list", "global", "system", "local", "worktree",
             "show-origin", "show-scope", "name-only", "null", "includes", "no-includes", "bool", "int", "path", "expiry-date",
@@ -179,11 +192,12 @@ internal static class GitInspection
 
     private static readonly OptionGrammar Remote = new()
     {
+        OptionLikeValuesRefused = true,
         ShortFlags = "v",
         LongFlags = OptionGrammar.Names("verbose"),
     };
 
-    private static readonly OptionGrammar Nothing = new() { MaxOperands = 0 };
+    private static readonly OptionGrammar Nothing = new() { MaxOperands = 0, OptionLikeValuesRefused = true };
 
     /// <summary>
     /// Reads a literal <c>git</c> command line: the directories its <c>-C</c> options select, in order, and why it is
@@ -253,7 +267,7 @@ internal static class GitInspection
         foreach (var option in reading.Options.Where(option => option.Name is "--format" or "--pretty"))
         {
             var value = option.Value ?? string.Empty;
-            if (value.Contains("%G", StringComparison.Ordinal) || value.Contains("signature", StringComparison.OrdinalIgnoreCase))
+            if (NamesSignature(value))
             {
                 return $"git {option.Name} with a signature placeholder runs gpg";
             }
@@ -267,6 +281,10 @@ internal static class GitInspection
 
         return null;
     }
+
+    /// <summary>True when a pretty format has a placeholder that verifies a signature (and so runs gpg).</summary>
+    public static bool NamesSignature(string? format) =>
+        format is not null && (format.Contains("%G", StringComparison.Ordinal) || format.Contains("signature", StringComparison.OrdinalIgnoreCase));
 
     // The forms of branch, tag, config and remote that only list: a name without --list creates a branch or tag,
     // config without a reading switch sets a value, remote with a subcommand adds, removes or contacts a remote.

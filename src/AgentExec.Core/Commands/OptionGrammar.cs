@@ -38,6 +38,14 @@ internal sealed record OptionGrammar
     /// </summary>
     public bool ValueOptionsAlone { get; init; }
 
+    /// <summary>
+    /// True for a program that does not read its options the getopt way throughout (git: its revision options take a
+    /// value only when attached, <c>-U5</c>, <c>--min-parents=2</c>, and it does not split every cluster): a value the
+    /// grammar would take from the next word must then not begin with <c>-</c>, since the program may read that word as
+    /// an option of its own. An attack hid <c>--output=FILE</c> behind a bare <c>-U</c> that way.
+    /// </summary>
+    public bool OptionLikeValuesRefused { get; init; }
+
     /// <summary>The most operands (non-option words) allowed, or null for any number.</summary>
     public int? MaxOperands { get; init; }
 
@@ -115,6 +123,11 @@ internal sealed record OptionGrammar
                 return $"{program} --{name} lacks its value";
             }
 
+            if (equals < 0 && OptionLikeValue(program, "--" + name, arguments[i]) is { } optionLike)
+            {
+                return optionLike;
+            }
+
             options.Add(new ReadOption("--" + name, equals < 0 ? arguments[i] : word[(equals + 1)..]));
             return null;
         }
@@ -145,6 +158,11 @@ internal sealed record OptionGrammar
                     return $"{program} -{letter} lacks its value";
                 }
 
+                if (j == word.Length - 1 && OptionLikeValue(program, "-" + letter, arguments[i]) is { } optionLike)
+                {
+                    return optionLike;
+                }
+
                 options.Add(new ReadOption("-" + letter, j == word.Length - 1 ? arguments[i] : word[(j + 1)..]));
                 return null;
             }
@@ -159,4 +177,9 @@ internal sealed record OptionGrammar
 
         return null;
     }
+
+    private string? OptionLikeValue(string program, string option, string value) =>
+        OptionLikeValuesRefused && value.StartsWith('-')
+            ? $"{program} {option} followed by {value}: {program} may read that word as an option, not as {option}'s value"
+            : null;
 }

@@ -73,6 +73,16 @@ public sealed class GitRepositoryConfigTests : IDisposable
         { "[sendemail]\n\tsendmailCmd = /tmp/marker", "sendemail.sendmailcmd" },
         { "[lfs \"customtransfer.x\"]\n\tpath = /tmp/marker", "lfs.customtransfer.x.path" },
         { "[future]\n\tsomethingProgram = /tmp/marker", "future.somethingprogram" },
+        // Enter submodules that only a commit names, which the index the check reads for submodules need not hold.
+        { "[diff]\n\tsubmodule = diff", "diff.submodule" },
+        { "[diff]\n\tsubmodule = log", "diff.submodule" },
+        { "[status]\n\tsubmoduleSummary = true", "status.submodulesummary" },
+        { "[status]\n\tsubmoduleSummary = 3", "status.submodulesummary" },
+        // Signature placeholders in a configured format run gpg.
+        { "[format]\n\tpretty = format:%h %G?", "format.pretty" },
+        { "[pretty]\n\tsig = %h %GS", "pretty.sig" },
+        // Too large for git's int: not a boolean to git, so the pager's command line.
+        { "[pager]\n\tlog = 99999999999999999999", "pager.log" },
     };
 
     public static TheoryData<string> HarmlessSettings => new()
@@ -89,6 +99,11 @@ public sealed class GitRepositoryConfigTests : IDisposable
         "[branch \"main\"]\n\tremote = origin\n\tmerge = refs/heads/main",
         "[user]\n\tname = A\n\temail = a@example.com",
         "[core]\n\tautocrlf = input\n\tfsmonitorHookVersion = 2\n\tuntrackedCache = true",
+        "[diff]\n\tsubmodule = short",
+        "[status]\n\tsubmoduleSummary = false",
+        "[pager]\n\tlog = 1",
+        "[pager]\n\tlog = 000000000000000000001",
+        "[format]\n\tpretty = oneline",
     };
 
     [Theory]
@@ -182,17 +197,104 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
-    public void A_clean_nested_repository_hides_its_parents_config_as_git_does_unless_the_agent_could_have_made_it()
+    public void A_clean_nested_repository_does_not_hide_its_parents_config_wherever_it_lies()
     {
         InitRepository(Work);
         AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
         var nested = Path.Join(Work, "sub");
         InitRepository(nested);
 
-        // Where the agent cannot write, git's choice is followed; where it can, the repository above is checked too (a
-        // planted repository that git refuses as invalid would otherwise hide it).
-        Assert.Null(CheckWithWorkReadOnly(nested));
+        // git would stop at the nested one; the check goes on, since a planted repository git refuses as invalid would
+        // otherwise hide the one above, and the agent can plant one outside the writable roots too (/tmp).
+        Assert.Equal(Path.Join(nested, ".git"), Git(nested, "rev-parse", "--absolute-git-dir").Trim());
+        Assert.Equal("the repository's config sets core.pager", CheckWithWorkReadOnly(nested));
         Assert.Equal("the repository's config sets core.pager", Check(nested));
+    }
+
+    [Fact]
+    public void A_decoy_repository_above_the_workspace_outside_the_writable_roots_does_not_hide_the_one_above_it()
+    {
+        // Found by an attack: the workspace lies in a directory the agent can write without it being a writable root
+        // (here as under /tmp); git refuses the decoy's HEAD (it reads 255 bytes) and walks on to Work's repository.
+        var decoy = Path.Join(Work, "mid");
+        var workspace = Path.Join(decoy, "ws");
+        InitRepository(Work);
+        AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
+        InitRepository(decoy);
+        File.WriteAllText(Path.Join(decoy, ".git", "HEAD"), "ref:" + new string(' ', 300) + "refs/heads/main\n");
+        Directory.CreateDirectory(workspace);
+
+        Assert.Equal(Path.Join(Work, ".git"), Git(workspace, "rev-parse", "--absolute-git-dir").Trim());
+        Assert.Equal("the repository's config sets core.pager", GitRepositoryConfig.FindProgramSetting(workspace, Home, [workspace]));
+    }
+
+    [Fact]
+    public void An_object_format_in_config_worktree_which_git_ignores_for_it_does_not_change_how_the_index_is_read()
+    {
+        // Found by two attacks: the index read with 32-byte hashes (the format config.worktree named) showed the gitlink
+        // "evil" as "zz", which does not exist, while git reads it with 20-byte ones and runs git in evil.
+        InitRepository(Work);
+        var evil = Path.Join(Work, "evil");
+        InitRepository(evil);
+        Commit(evil);
+        AppendConfig(evil, "[core]\n\tfsmonitor = /tmp/marker");
+        Git(Work, "update-index", "--add", "--cacheinfo", $"160000,{Git(evil, "rev-parse", "HEAD").Trim()},evil");
+        File.WriteAllText(Path.Join(Work, ".git", "config.worktree"), "[extensions]\n\tobjectformat = sha256\n");
+        var index = Path.Join(Work, ".git", "index");
+        var entry = File.ReadAllBytes(index).AsSpan(0, 12 + 72).ToArray(); // the header and the one 72-byte entry
+        // An optional extension (upper-case first letter: git skips it) whose bytes a 32-byte reading takes as the end of
+        // the entry: flags 2 (a two-byte name), the name "zz".
+        byte[] extension = [(byte)'P', 2, (byte)'z', (byte)'z', 0, 0, 0, 12, .. new byte[12]];
+        byte[] body = [.. entry, .. extension];
+        File.WriteAllBytes(index, WithIndexChecksum(body));
+
+        Assert.Contains("160000", Git(Work, "ls-files", "--stage", "evil"));
+        Assert.Equal("submodule evil's config sets core.fsmonitor", Check(Work));
+    }
+
+    [Fact]
+    public void An_index_of_version_2_with_the_extended_flag_is_read_as_git_reads_it()
+    {
+        // Found by an attack: git reads the two extended-flag bytes at any version; read as part of the name they hid
+        // the gitlink "sub".
+        InitRepository(Work);
+        var sub = Path.Join(Work, "sub");
+        InitRepository(sub);
+        AppendConfig(sub, "[core]\n\tfsmonitor = /tmp/marker");
+        Git(Work, "update-index", "--add", "--cacheinfo", "160000,1111111111111111111111111111111111111111,sub");
+        var index = Path.Join(Work, ".git", "index");
+        var original = File.ReadAllBytes(index);
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32BigEndian(original.AsSpan(4)));
+        var entry = original.AsSpan(12, 72).ToArray();
+        BinaryPrimitives.WriteUInt16BigEndian(entry.AsSpan(60), (ushort)(BinaryPrimitives.ReadUInt16BigEndian(entry.AsSpan(60)) | 0x4000));
+        byte[] extended = [.. entry.AsSpan(0, 62), 0, 0, .. "sub"u8];
+        byte[] body = [.. original.AsSpan(0, 12), .. extended, .. new byte[72 - extended.Length], .. original.AsSpan(12 + 72, original.Length - 12 - 72 - 20)];
+        File.WriteAllBytes(index, WithIndexChecksum(body));
+
+        Assert.Equal("sub", Git(Work, "ls-files").Trim());
+        Assert.Equal("submodule sub's config sets core.fsmonitor", Check(Work));
+    }
+
+    [Fact]
+    public void A_NUL_in_a_config_file_is_reported_since_git_ends_a_name_there()
+    {
+        // Found by an attack: git builds the key core.fsmonitor<NUL>.x and reads it as core.fsmonitor.
+        InitRepository(Work);
+        File.AppendAllText(Path.Join(Work, ".git", "config"), "[core \"fsmonitor\0\"]\n\tx = /tmp/marker\n");
+
+        Assert.Contains("core.fsmonitor=/tmp/marker", Git(Work, "config", "--list", "--local"));
+        Assert.Equal("the repository's config cannot be parsed (" + Path.Join(Work, ".git", "config") + " holds a NUL byte)", Check(Work));
+    }
+
+    [Fact]
+    public void A_global_config_that_makes_git_enter_submodules_only_a_commit_names_is_reported()
+    {
+        // The user's own diff.submodule=diff makes git log -p run git in any directory a commit names as a submodule,
+        // and the agent can plant one with a commit and a directory: no index holds it for the check to read.
+        InitRepository(Work);
+        File.WriteAllText(Path.Join(Home, ".gitconfig"), "[diff]\n\tsubmodule = diff\n");
+
+        Assert.Equal("the global git config sets diff.submodule, which makes git enter submodules that only a commit names", Check(Work));
     }
 
     [Fact]
@@ -551,48 +653,6 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
-    public void A_HEAD_made_invalid_with_its_old_size_and_time_after_a_check_sends_the_next_check_up_to_the_outer_repository()
-    {
-        var inner = NestedRepositoryInsideOneThatNamesAProgram();
-        var head = Path.Join(inner, ".git", "HEAD");
-        var writeTime = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
-        File.SetLastWriteTimeUtc(head, writeTime);
-
-        Assert.Null(CheckWithWorkReadOnly(inner));
-
-        File.WriteAllText(head, "ref: xxxx/heads/main\n");
-        File.SetLastWriteTimeUtc(head, writeTime);
-
-        Assert.Equal("the repository's config sets core.pager", CheckWithWorkReadOnly(inner));
-    }
-
-    [Fact]
-    public void A_HEAD_rewritten_through_a_shared_mapping_is_read_again_though_its_size_and_times_stay()
-    {
-        // Once a mapped page is dirty, writes through the mapping change no time and no size until writeback: a memory
-        // keyed by the file's stamp would keep the first check's answer (found by an attack on this code).
-        var inner = NestedRepositoryInsideOneThatNamesAProgram();
-        var head = Path.Join(inner, ".git", "HEAD");
-        using var mapping = MemoryMappedFile.CreateFromFile(head, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
-        using var view = mapping.CreateViewAccessor(0, 0, MemoryMappedFileAccess.ReadWrite);
-        view.Write(0, (byte)'r'); // the write fault that stamps the file; later writes to the page do not
-
-        // Past the two seconds after which the old memory trusted a stamp.
-        Thread.Sleep(TimeSpan.FromSeconds(2.5));
-        Assert.Null(CheckWithWorkReadOnly(inner));
-
-        foreach (var (offset, letter) in "xxxx".Select((letter, index) => (5 + index, letter)))
-        {
-            view.Write(offset, (byte)letter);
-        }
-
-        view.Flush();
-
-        Assert.Equal("ref: xxxx/heads/main\n", File.ReadAllText(head));
-        Assert.Equal("the repository's config sets core.pager", CheckWithWorkReadOnly(inner));
-    }
-
-    [Fact]
     public void A_config_rewritten_through_a_shared_mapping_is_read_again_though_its_size_and_times_stay()
     {
         InitRepository(Work);
@@ -837,21 +897,6 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
-    public void A_HEAD_that_is_a_link_names_its_ref_by_the_links_target_without_reading_it()
-    {
-        // Arrange: HEAD a link to a ref that does not exist yet (a fresh repository's branch): valid for git.
-        InitRepository(Work);
-        AppendConfig(Work, "[core]\n\tpager = /tmp/marker");
-        var nested = Path.Join(Work, "sub");
-        InitRepository(nested);
-        File.Delete(Path.Join(nested, ".git", "HEAD"));
-        File.CreateSymbolicLink(Path.Join(nested, ".git", "HEAD"), "refs/heads/main");
-
-        // Act and Assert: the nested repository is the one selected, and it names nothing.
-        Assert.Null(CheckWithWorkReadOnly(nested));
-    }
-
-    [Fact]
     public void A_HEAD_that_is_a_link_outside_refs_is_no_valid_HEAD_even_when_its_target_reads_as_one()
     {
         // Arrange: HEAD links to a file whose text is a valid ref; git judges a link by its target, not its content.
@@ -941,6 +986,11 @@ public sealed class GitRepositoryConfigTests : IDisposable
         File.WriteAllText(Path.Join(directory, name), name);
         return name;
     }
+
+    // An index file ends with the SHA-1 of what precedes it, which git checks on reading.
+#pragma warning disable CA5350 // git's own choice of hash, not a security use
+    private static byte[] WithIndexChecksum(byte[] body) => [.. body, .. System.Security.Cryptography.SHA1.HashData(body)];
+#pragma warning restore CA5350
 
     private static void AppendConfig(string repository, string text) =>
         File.AppendAllText(Path.Join(repository, ".git", "config"), text + "\n");
