@@ -114,8 +114,18 @@ internal static class GitConfigIndex
                     throw new InvalidDataException("an index path that strips more than the previous one");
                 }
 
-                var suffixEnd = Terminator(data, offset, end);
+                // Like git (create_from_disk): the whole name's length is in the flags, the part after the kept prefix
+                // is that long, and only a length too long for the flags is found by the NUL. Ending the part at the first
+                // NUL instead let an attack make this reading take a phantom entry where git reads a gitlink.
                 var kept = previousLength - (int)strip;
+                var flagged = flags & NameLengthMask;
+                if (flagged != NameLengthMask && flagged < kept)
+                {
+                    throw new InvalidDataException("an index path shorter than the prefix it keeps");
+                }
+
+                var suffixEnd = flagged == NameLengthMask ? Terminator(data, offset, end) : offset + (flagged - kept);
+                Need(suffixEnd, 1, end);
                 var length = kept + (suffixEnd - offset);
                 if (length > previous.Length)
                 {
@@ -151,10 +161,10 @@ internal static class GitConfigIndex
             }
         }
 
-        return SharedIndexName(data, offset, end, hashBytes);
+        return SharedIndexName(data, offset, end, hashBytes, isVersion4: version == 4);
     }
 
-    private static string? SharedIndexName(byte[] data, int offset, int end, int hashBytes)
+    private static string? SharedIndexName(byte[] data, int offset, int end, int hashBytes, bool isVersion4)
     {
         while (offset + 8 <= end)
         {
@@ -164,6 +174,14 @@ internal static class GitConfigIndex
             if (size > (uint)(end - offset))
             {
                 throw new InvalidDataException("an index extension that runs past the end");
+            }
+
+            // With this extension git may read a version-4 index in blocks on several threads, and each block's first
+            // entry then keeps no prefix of the one before it, whatever it says: which entries start blocks is not this
+            // reading's to guess.
+            if (signature.SequenceEqual("IEOT"u8) && isVersion4)
+            {
+                throw new InvalidDataException("a version 4 index that git may read in blocks (IEOT)");
             }
 
             if (signature.SequenceEqual("link"u8))

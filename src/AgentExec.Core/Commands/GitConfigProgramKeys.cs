@@ -30,8 +30,11 @@ internal static class GitConfigProgramKeys
     // Sections in which every variable names a program: aliases (strict: git never lets one replace a built-in).
     private static readonly HashSet<string> ProgramSections = ["alias"];
 
-    // How git names command settings; matched at the end of any variable name.
-    private static readonly string[] ProgramNameEndings = ["cmd", "command", "program", "helper", "editor", "pager", "hook"];
+    // How git names command settings; matched at the end of any variable name. And "file": a file git reads where the
+    // agent chose (blame.ignoreRevsFile made git blame print the first line of ~/.git-credentials; mailmap.file,
+    // core.excludesFile, core.attributesFile and diff.orderFile are read by inspection too), which may be a credential
+    // or a link to one.
+    private static readonly string[] ProgramNameEndings = ["cmd", "command", "program", "helper", "editor", "pager", "hook", "file"];
 
     /// <summary>The key of <paramref name="entry"/> when its value could name a program to run, otherwise null.</summary>
     public static string? Find(GitConfigEntry entry)
@@ -57,6 +60,7 @@ internal static class GitConfigProgramKeys
             // their commits name, which need not be in the index the check reads (SubmoduleEntering).
             ("diff", "submodule") => SubmoduleEntering(entry) is not null,
             ("status", "submodulesummary") => SubmoduleEntering(entry) is not null,
+            ("submodule", "recurse") => SubmoduleEntering(entry) is not null,
 
             // A pretty format with a signature placeholder verifies signatures: git log runs gpg (GitInspection's rule for
             // --format and --pretty, here for the formats a configuration names).
@@ -81,13 +85,15 @@ internal static class GitConfigProgramKeys
     /// The key of <paramref name="entry"/> when it makes an inspection enter submodules that only a commit names (none in
     /// the index, which is what the check reads for submodules): <c>diff.submodule</c> other than <c>short</c> (git
     /// log -p then runs git diff in each), <c>status.submoduleSummary</c> not false (git status then runs git submodule
-    /// summary, which runs git log there). A directory the agent planted under such a name would be entered unchecked,
+    /// summary, which runs git log there), <c>submodule.recurse</c> not false (git grep of a commit enters the
+    /// submodules that commit names). A directory the agent planted under such a name would be entered unchecked,
     /// so this counts even in the user's own configuration, where no other key is checked.
     /// </summary>
     public static string? SubmoduleEntering(GitConfigEntry entry) => (entry.Section, entry.Name) switch
     {
         ("diff", "submodule") when !string.Equals(entry.Value, "short", StringComparison.Ordinal) => entry.Key,
         ("status", "submodulesummary") when !IsFalse(entry.Value) => entry.Key,
+        ("submodule", "recurse") when !IsFalse(entry.Value) => entry.Key,
         _ => null,
     };
 

@@ -3,8 +3,8 @@ namespace AgentExec.Core.Commands;
 /// <summary>
 /// The git commands a known-safe part may run — <c>status</c>, <c>log</c>, <c>show</c>, <c>diff</c>, <c>grep</c>,
 /// <c>blame</c>, <c>shortlog</c>, <c>describe</c>, <c>rev-parse</c>, <c>ls-files</c>, <c>ls-tree</c>, <c>cat-file</c>,
-/// <c>stash list</c>, <c>reflog</c>, <c>version</c> and the listing forms of <c>branch</c>, <c>tag</c>, <c>config</c>
-/// and <c>remote</c> — with options from an allow-list (SPEC.md "Policy", step 3a).
+/// <c>stash list</c>, <c>reflog</c>, <c>version</c> and the listing forms of <c>branch</c>, <c>tag</c> and
+/// <c>remote</c> — with options from an allow-list (SPEC.md "Policy", step 3a).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -179,17 +179,6 @@ internal static class GitInspection
         LongFlags = OptionGrammar.Names("allow-unknown-type", "use-mailmap", "no-use-mailmap"),
     };
 
-    // Reads only: --get, --get-all, --get-regexp, --list (checked below), with scope and display switches.
-    private static readonly OptionGrammar Config = new()
-    {
-        OptionLikeValuesRefused = true,
-        ShortFlags = "lz",
-        LongFlags = OptionGrammar.Names("get", "get-all", "get-regexp", "get-urlmatch", "list", "global", "system", "local", "worktree",
-            "show-origin", "show-scope", "name-only", "null", "includes", "no-includes", "bool", "int", "path", "expiry-date",
-            "bool-or-int"),
-        LongWithValue = OptionGrammar.Names("type", "default"),
-    };
-
     private static readonly OptionGrammar Remote = new()
     {
         OptionLikeValuesRefused = true,
@@ -249,7 +238,6 @@ internal static class GitInspection
             "shortlog" => Shortlog.Read(name, rest),
             "describe" => Describe.Read(name, rest),
             "cat-file" => CatFile.Read(name, rest),
-            "config" => Config.Read(name, rest),
             "remote" => Remote.Read(name, rest),
             "version" => Nothing.Read(name, rest),
             "stash" or "reflog" when rest.Count > 0 && rest[0] is "list" or "show" => LogAndDiff.Read($"{name} {rest[0]}", rest.Skip(1).ToList()),
@@ -264,12 +252,17 @@ internal static class GitInspection
     // that is a bare name other than git's own may be a pretty.NAME alias from the repository's configuration.
     private static string? FormatRefusal(OptionReading reading)
     {
-        foreach (var option in reading.Options.Where(option => option.Name is "--format" or "--pretty"))
+        foreach (var option in reading.Options.Where(option => option.Name is "--format" or "--pretty" or "--group"))
         {
             var value = option.Value ?? string.Empty;
             if (NamesSignature(value))
             {
                 return $"git {option.Name} with a signature placeholder runs gpg";
+            }
+
+            if (option.Name == "--group")
+            {
+                continue; // author, committer, trailer:KEY or format:FORMAT; only a format's placeholders matter.
             }
 
             if (value.Length > 0 && !value.Contains('%', StringComparison.Ordinal) && !value.Contains(':', StringComparison.Ordinal)
@@ -286,8 +279,9 @@ internal static class GitInspection
     public static bool NamesSignature(string? format) =>
         format is not null && (format.Contains("%G", StringComparison.Ordinal) || format.Contains("signature", StringComparison.OrdinalIgnoreCase));
 
-    // The forms of branch, tag, config and remote that only list: a name without --list creates a branch or tag,
-    // config without a reading switch sets a value, remote with a subcommand adds, removes or contacts a remote.
+    // The forms of branch, tag and remote that only list: a name without --list creates a branch or tag, remote with a
+    // subcommand adds, removes or contacts a remote. (Not git config, even to read: it prints what any file an include
+    // names holds, and an attack included ~/.pypirc, which parses as configuration, to print its password.)
     private static string? ListingRefusal(string subcommand, OptionReading reading)
     {
         var lists = reading.Options.Any(option => option.Name is "-l" or "--list");
@@ -295,8 +289,6 @@ internal static class GitInspection
         {
             "branch" when reading.Operands.Count > 0 && !lists => "git branch with a name creates a branch",
             "tag" when reading.Operands.Count > 0 && !lists => "git tag with a name creates a tag",
-            "config" when !lists && !reading.Options.Any(option => option.Name.StartsWith("--get", StringComparison.Ordinal)) => "git config without --get or --list sets a value",
-            "config" when reading.Operands.Count > (lists ? 0 : 2) => "git config with a value sets it",
             "remote" when reading.Operands.Count > 0 => "git remote with a subcommand changes or contacts a remote",
             _ => null,
         };

@@ -52,6 +52,19 @@ public sealed class GitOptionReadingTests : IDisposable
         Assert.True(KnownSafeJudge.IsKnownSafe(machine.Analyze(line)), line);
     }
 
+    [Theory]
+    [InlineData("git shortlog --group=format:%GS HEAD", "signature placeholder runs gpg")]
+    [InlineData("git shortlog --group format:%GK HEAD", "signature placeholder runs gpg")]
+    [InlineData("git config --get user.name", "git config is not a read-only git command")]
+    [InlineData("git config --list", "git config is not a read-only git command")]
+    public void Other_inspections_that_run_gpg_or_print_included_files_are_refused(string line, string reason)
+    {
+        var analysis = machine.Analyze(line);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Reason.Contains(reason, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Git_itself_takes_the_word_after_a_bare_U_as_an_option()
     {

@@ -81,6 +81,12 @@ public sealed class GitRepositoryConfigTests : IDisposable
         // Signature placeholders in a configured format run gpg.
         { "[format]\n\tpretty = format:%h %G?", "format.pretty" },
         { "[pretty]\n\tsig = %h %GS", "pretty.sig" },
+        { "[submodule]\n\trecurse = true", "submodule.recurse" },
+        // Files git reads where the value says: one that is a credential, or a link to one, is shown (git blame printed
+        // the first line of ~/.git-credentials as an invalid object name).
+        { "[blame]\n\tignoreRevsFile = ~/.git-credentials", "blame.ignorerevsfile" },
+        { "[mailmap]\n\tfile = /tmp/x", "mailmap.file" },
+        { "[core]\n\texcludesFile = x", "core.excludesfile" },
         // Too large for git's int: not a boolean to git, so the pager's command line.
         { "[pager]\n\tlog = 99999999999999999999", "pager.log" },
     };
@@ -286,15 +292,70 @@ public sealed class GitRepositoryConfigTests : IDisposable
         Assert.Equal("the repository's config cannot be parsed (" + Path.Join(Work, ".git", "config") + " holds a NUL byte)", Check(Work));
     }
 
-    [Fact]
-    public void A_global_config_that_makes_git_enter_submodules_only_a_commit_names_is_reported()
+    [Theory]
+    [InlineData("[diff]\n\tsubmodule = diff", "diff.submodule")]
+    [InlineData("[status]\n\tsubmoduleSummary = true", "status.submodulesummary")]
+    [InlineData("[submodule]\n\trecurse = true", "submodule.recurse")]
+    public void A_global_config_that_makes_git_enter_submodules_only_a_commit_names_is_reported(string config, string key)
     {
         // The user's own diff.submodule=diff makes git log -p run git in any directory a commit names as a submodule,
         // and the agent can plant one with a commit and a directory: no index holds it for the check to read.
         InitRepository(Work);
-        File.WriteAllText(Path.Join(Home, ".gitconfig"), "[diff]\n\tsubmodule = diff\n");
+        File.WriteAllText(Path.Join(Home, ".gitconfig"), config + "\n");
 
-        Assert.Equal("the global git config sets diff.submodule, which makes git enter submodules that only a commit names", Check(Work));
+        Assert.Equal($"the global git config sets {key}, which makes git enter submodules that only a commit names", Check(Work));
+    }
+
+    [Fact]
+    public void A_version_4_index_name_is_as_long_as_its_flags_say_not_up_to_its_first_NUL()
+    {
+        // Found by an attack: entry 1's flags give its name 66 bytes, "a", a NUL and 64 more; read up to the NUL, those
+        // bytes made a phantom entry here that swallowed entry 2, the gitlink "sub", which git reads.
+        InitRepository(Work);
+        File.WriteAllText(Path.Join(Work, "a"), "a\n");
+        var sub = Path.Join(Work, "sub");
+        InitRepository(sub);
+        Git(sub, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "--allow-empty", "-m", "s");
+        AppendConfig(sub, "[core]\n\tfsmonitor = /tmp/marker");
+        var blob = Convert.FromHexString(Git(Work, "hash-object", "-w", "a").Trim());
+        var commit = Convert.FromHexString(Git(sub, "rev-parse", "HEAD").Trim());
+
+        static byte[] Stat(uint mode, uint gid = 0, uint size = 0)
+        {
+            var stat = new byte[40];
+            stat.AsSpan(0, 24).Fill(1);
+            BinaryPrimitives.WriteUInt32BigEndian(stat.AsSpan(24), mode);
+            BinaryPrimitives.WriteUInt32BigEndian(stat.AsSpan(32), gid);
+            BinaryPrimitives.WriteUInt32BigEndian(stat.AsSpan(36), size);
+            return stat;
+        }
+
+        byte[] phantom = [.. Stat(0x81A4), .. Enumerable.Repeat((byte)0x11, 20), 0, 0, 0];
+        byte[] name = [(byte)'a', 0, .. phantom, (byte)'z', (byte)'z'];
+        var flags = new byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(flags, (ushort)(name.Length - 1));
+        byte[] first = [.. Stat(0x81A4, size: 2), .. blob, .. flags, 0, .. name];
+        byte[] second = [.. Stat(0xE000, gid: 0x22000000), .. commit, 0, 3, (byte)(name.Length - 1), .. "sub"u8, 0];
+        byte[] body = [.. "DIRC"u8, 0, 0, 0, 4, 0, 0, 0, 2, .. first, .. second];
+        File.WriteAllBytes(Path.Join(Work, ".git", "index"), WithIndexChecksum(body));
+
+        Assert.Contains("160000", Git(Work, "ls-files", "--stage", "sub"));
+        Assert.Equal("submodule sub's config sets core.fsmonitor", Check(Work));
+    }
+
+    [Fact]
+    public void A_version_4_index_git_may_read_in_blocks_is_reported()
+    {
+        InitRepository(Work);
+        File.WriteAllText(Path.Join(Work, "a"), "a\n");
+        Git(Work, "add", "a");
+        Git(Work, "update-index", "--index-version", "4");
+        var index = Path.Join(Work, ".git", "index");
+        var original = File.ReadAllBytes(index);
+        byte[] body = [.. original.AsSpan(0, original.Length - 20), .. "IEOT"u8, 0, 0, 0, 4, 0, 0, 0, 1];
+        File.WriteAllBytes(index, WithIndexChecksum(body));
+
+        Assert.Contains("IEOT", Check(Work), StringComparison.Ordinal);
     }
 
     [Fact]
