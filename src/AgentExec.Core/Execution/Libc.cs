@@ -37,6 +37,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "getpid")]
     public static partial int GetPid();
 
+    /// <summary><c>gettid(2)</c>: the calling thread's kernel id, equal to <see cref="GetPid"/> on the process's first thread.</summary>
+    [LibraryImport(Library, EntryPoint = "gettid")]
+    public static partial int GetTid();
+
     /// <summary><c>geteuid(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();

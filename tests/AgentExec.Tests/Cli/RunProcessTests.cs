@@ -19,6 +19,21 @@ public sealed class RunProcessTests
     }
 
     [Fact]
+    public async Task A_one_shot_run_starts_its_command_from_the_first_thread_and_creates_no_start_thread()
+    {
+        // The first thread lives as long as the process, as the start thread does for serve (ProcessStartThread), so
+        // a parent-death signal still means "agentexec died"; the command sees its parent's threads from inside.
+        using var agentexec = new AgentExecProcess();
+
+        var result = await agentexec.RunAsync(["run", "--sandbox", "danger-full-access", "--", "bash", "-c", "cat /proc/$PPID/task/*/comm; echo parent=$PPID"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("parent=", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(".NET", result.StandardOutput, StringComparison.Ordinal); // the runtime's own threads are listed
+        Assert.DoesNotContain("agentexec proce", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_argv_is_quoted_so_its_words_are_not_run_as_shell()
     {
         using var agentexec = new AgentExecProcess();
