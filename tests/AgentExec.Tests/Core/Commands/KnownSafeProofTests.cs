@@ -109,6 +109,14 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("cat ~root/.aws/credentials", "names a directory other than the home")]
     [InlineData("cat ~+/README.md", "names a directory other than the home")]
     [InlineData("timeout -s KILL", "")]
+    // Found by an independent attack on the reading of bash (2026-12-05).
+    [InlineData("find . [' '-]exec sh x.sh [';'] -quit", "find with an argument expanded at run time")]
+    [InlineData("sort [' '-]-output=PWNED in.txt", "a pathname pattern in `[' '-]-output=PWNED`")]
+    [InlineData("nice -n [' '1]0 cat README.md", "a pathname pattern")]
+    [InlineData("echo $'\\c' ; touch p #'", "holds \\c")]
+    [InlineData("echo $'a\\c\\'b' ; touch p '", "holds \\c")]
+    [InlineData("cat <<'tr\"ue'\ntr\"ue\ntouch p\ntrue", "touch is not on the known-safe list")]
+    [InlineData("cat <<'E\\F'\nE\\F\ntouch p\nEF", "touch is not on the known-safe list")]
     public void Line_is_not_known_safe_and_says_why(string line, string reason)
     {
         var analysis = machine.Analyze(line);
@@ -151,6 +159,8 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("cd ~/.ssh && cat id_rsa")]
     [InlineData("cat < ~/.ssh/id_rsa")]
     [InlineData("grep -f ~/.ssh/id_rsa README.md")]
+    [InlineData("cat ~/.netr[' 'c]")]
+    [InlineData("cat ~/.aw[' 's]/credentials")]
     public void Credential_read_is_dangerous_where_the_sandbox_cannot_hide_it_and_ordinary_where_it_can(string line)
     {
         var unhidden = machine.Analyze(line, credentialsHidden: false);
@@ -312,6 +322,11 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("timeout 5 ls")]
     [InlineData("command -v git")]
     [InlineData("bash -c 'ls'")]
+    [InlineData("grep -n '[a-z]' README.md")]
+    [InlineData("echo '[' x ']'")]
+    [InlineData("ls [ab]*")]
+    [InlineData("echo $'\\tx'")]
+    [InlineData("cat <<\"E\\\"F\"\nhello\nE\"F")]
     [InlineData("bash -lc 'git status'")]
     [InlineData("bash -euo pipefail -c 'ls | wc -l'")]
     [InlineData("cat <<'EOF'\nhello\nEOF")]
