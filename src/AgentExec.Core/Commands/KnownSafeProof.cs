@@ -103,7 +103,7 @@ internal static class KnownSafeProof
             return $"{command.Program} is not on the known-safe list";
         }
 
-        if (RefuteProgramPath(programWord, context, lookups) is { } pathRefusal)
+        if (RefuteProgramPaths(parsed.Words, programIndex, context, lookups) is { } pathRefusal)
         {
             return pathRefusal;
         }
@@ -416,18 +416,34 @@ internal static class KnownSafeProof
         return i < 0 || i >= end ? -1 : i + 1;
     }
 
+    // Every name the part runs, the wrappers' and the program's. bash runs a builtin (or the keyword time) itself only
+    // as the first word or after a builtin wrapper (command); nice, timeout and env exec the next word through PATH,
+    // so "nice true" runs the first file called true on PATH, not the builtin.
+    private static string? RefuteProgramPaths(IReadOnlyList<ShellWord> words, int programIndex, AnalysisContext context, AnalysisLookups lookups)
+    {
+        var execedByName = false;
+        for (var i = 0; i <= programIndex; i++)
+        {
+            var name = words[i].Value;
+            var bashRunsIt = !execedByName && (KnownSafePrograms.Builtins.Contains(name) || (i == 0 && name == "time"));
+            if (!bashRunsIt && RefuteProgramPath(name, context, lookups) is { } refusal)
+            {
+                return refusal;
+            }
+
+            execedByName |= !bashRunsIt;
+        }
+
+        return null;
+    }
+
     // SPEC.md step 2: a program given by a path, or found through a PATH entry that is relative, empty or writable
-    // by the agent, could be any file the agent wrote.
+    // by the agent or by anyone, could be any file the agent wrote.
     private static string? RefuteProgramPath(string program, AnalysisContext context, AnalysisLookups lookups)
     {
         if (program.Contains('/', StringComparison.Ordinal))
         {
             return $"the program is given by a path ({program}), which could be any file";
-        }
-
-        if (KnownSafePrograms.Builtins.Contains(program))
-        {
-            return null;
         }
 
         return lookups.ProgramRefusal(program, name => RefuteSearch(name, context, lookups.Links));
@@ -461,9 +477,9 @@ internal static class KnownSafeProof
             }
 
             var candidateResolved = links.TryResolve(candidate, out var resolved, out var candidateExists);
-            if (IsInsideWritableRoot(entry, context, links))
+            if (WhoCanWrite(entry, context, links) is { } writer)
             {
-                return $"PATH holds {entry}, which the agent can write";
+                return $"PATH holds {entry}, which {writer} can write";
             }
 
             // Only a candidate the walk found missing without meeting a link is certainly not there; a dangling link
@@ -473,7 +489,7 @@ internal static class KnownSafeProof
             if (!certainlyAbsent && (links.FileExistsIfKnown(candidate) ?? File.Exists(candidate)))
             {
                 var real = candidateResolved ? resolved! : candidate;
-                return IsInsideWritableRoot(real, context, links) ? $"{program} resolves to {real}, which the agent can write" : null;
+                return WhoCanWrite(real, context, links) is { } owner ? $"{program} resolves to {real}, which {owner} can write" : null;
             }
         }
 
@@ -481,10 +497,15 @@ internal static class KnownSafeProof
         return null;
     }
 
-    private static bool IsInsideWritableRoot(string path, AnalysisContext context, LinkResolver links)
+    // "the agent" for a path inside a writable root, "every local user" for one inside a shared temporary directory
+    // (/tmp: a program planted there by anyone, or by an earlier command, is not one the user installed), else null.
+    private static string? WhoCanWrite(string path, AnalysisContext context, LinkResolver links)
     {
         var resolved = links.TryRealPath(path, out var real) ? real : path;
-        return context.WritableRoots.Any(root => RealPath.IsSameOrInside(path, root) || RealPath.IsSameOrInside(resolved, root));
+        bool Inside(string root) => RealPath.IsSameOrInside(path, root) || RealPath.IsSameOrInside(resolved, root);
+        return context.WritableRoots.Any(Inside) ? "the agent"
+            : context.SharedDirectories.Any(Inside) ? "every local user"
+            : null;
     }
 
     // git reads the configuration of the repository its working directory (after -C) selects, for every

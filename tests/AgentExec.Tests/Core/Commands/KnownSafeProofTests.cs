@@ -255,6 +255,61 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
+    [InlineData("nice true", "true")]
+    [InlineData("timeout 5 echo hi", "echo")]
+    [InlineData("env pwd", "pwd")]
+    [InlineData("command nice true", "true")]
+    [InlineData("nice cat README.md", "nice")]
+    [InlineData("timeout 5 ls", "timeout")]
+    public void Every_name_a_wrapper_runs_and_the_wrapper_itself_is_looked_up_on_PATH(string line, string planted)
+    {
+        // A link in the trusted bin to a program the agent wrote: the builtin's name behind a wrapper that execs it,
+        // and the wrapper, are files found on PATH like any other program.
+        var target = Path.Combine(machine.Workspace, "planted");
+        File.WriteAllText(target, "#!/bin/sh\n");
+        File.Delete(Path.Combine(machine.Bin, planted));
+        File.CreateSymbolicLink(Path.Combine(machine.Bin, planted), target);
+
+        var analysis = machine.Analyze(line);
+
+        Assert.Contains($"{planted} resolves to {target}, which the agent can write", Assert.Single(analysis.Parts).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_builtin_run_by_bash_itself_needs_no_lookup()
+    {
+        var planted = Path.Combine(machine.Workspace, "planted");
+        File.WriteAllText(planted, "#!/bin/sh\n");
+        File.Delete(Path.Combine(machine.Bin, "true"));
+        File.CreateSymbolicLink(Path.Combine(machine.Bin, "true"), planted);
+
+        var analysis = machine.Analyze("true; command true");
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(analysis), KnownSafeJudge.Explain(KnownSafeJudge.Evaluate(analysis)));
+    }
+
+    [Fact]
+    public void A_path_entry_inside_a_directory_every_user_can_write_proves_nothing()
+    {
+        var shared = Path.GetFullPath(Path.Combine(machine.Workspace, "..", "shared"));
+        var planted = Path.Combine(shared, "atk-pathdir");
+        Directory.CreateDirectory(planted);
+        var context = machine.Context(searchPath: planted + ":" + machine.Bin) with { SharedDirectories = [shared] };
+
+        var analysis = CommandAnalyzer.Analyze("cat x", context);
+
+        Assert.Contains("which every local user can write", Assert.Single(analysis.Parts).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_machine_counts_its_temporary_directories_as_shared()
+    {
+        Assert.Contains("/tmp", AnalysisContext.MachineSharedDirectories);
+        Assert.Contains("/dev/shm", AnalysisContext.MachineSharedDirectories);
+        Assert.Same(AnalysisContext.MachineSharedDirectories, AnalysisContext.Detached.SharedDirectories);
+    }
+
+    [Theory]
     [InlineData("git -C lnk status")]
     [InlineData("cd lnk && git status")]
     public void Git_finds_the_repository_where_the_directory_really_is(string line)
@@ -327,6 +382,7 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("ls [ab]*")]
     [InlineData("echo $'\\tx'")]
     [InlineData("cat <<\"E\\\"F\"\nhello\nE\"F")]
+    [InlineData("nice -n 5 true")]
     [InlineData("bash -lc 'git status'")]
     [InlineData("bash -euo pipefail -c 'ls | wc -l'")]
     [InlineData("cat <<'EOF'\nhello\nEOF")]
