@@ -117,7 +117,7 @@ internal static class KnownSafeProof
         {
             // bash -c SCRIPT: the carrier is proven when its script is a bash script with allowed options; the
             // script's own parts are proven one by one.
-            return nested.Script is not null ? nested.ProofRefusal : "bash runs a script the proof does not read";
+            return nested.Script is not null ? RefuteNestedScript(nested, context, lookups.Links) : "bash runs a script the proof does not read";
         }
 
         if (command.Program == "cd")
@@ -128,6 +128,39 @@ internal static class KnownSafeProof
         var arguments = command.Arguments.Select(argument => argument.Value).ToList();
         return KnownSafePrograms.Refute(command.Program, arguments)
             ?? (command.Program == "git" ? RefuteRepositories(arguments, directories, context, lookups) : null);
+    }
+
+    /// <summary>Why no part of the script <paramref name="nested"/> runs can be known-safe, or null.</summary>
+    public static string? RefuteNestedScript(NestedScriptRun nested, AnalysisContext context, LinkResolver links) =>
+        nested.ProofRefusal ?? (nested.IsLoginShell ? RefuteLoginStartupFiles(context, links) : null);
+
+    // What bash -l runs before the script: /etc/profile, the first of ~/.bash_profile, ~/.bash_login and ~/.profile
+    // (which commonly source ~/.bashrc), and ~/.bash_logout when the script runs exit. The user's own configuration,
+    // trusted like git's global one, unless the agent or anyone else could have written it: a home inside the
+    // workspace, a writable root or /tmp, or one of the files a link to such a place.
+    private static readonly string[] LoginStartupFiles = [".bash_profile", ".bash_login", ".profile", ".bashrc", ".bash_logout"];
+
+    private static string? RefuteLoginStartupFiles(AnalysisContext context, LinkResolver links)
+    {
+        if (context.HomeDirectory is not { } home)
+        {
+            return "a login shell with no HOME runs start-up files the proof cannot find";
+        }
+
+        foreach (var path in LoginStartupFiles.Select(name => Path.Join(home, name)).Prepend(home))
+        {
+            if (!links.TryRealPath(path, out _))
+            {
+                return $"a login shell runs {path}, which cannot be resolved";
+            }
+
+            if (WhoCanWrite(path, context, links) is { } writer)
+            {
+                return $"a login shell runs start-up files from {path}, which {writer} can write";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

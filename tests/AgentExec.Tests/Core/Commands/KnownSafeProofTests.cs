@@ -117,6 +117,10 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("echo $'a\\c\\'b' ; touch p '", "holds \\c")]
     [InlineData("cat <<'tr\"ue'\ntr\"ue\ntouch p\ntrue", "touch is not on the known-safe list")]
     [InlineData("cat <<'E\\F'\nE\\F\ntouch p\nEF", "touch is not on the known-safe list")]
+    [InlineData("bash <<< $'head -c 8\\necho \\'x;touch p;#\\''", "the script is read from standard input")]
+    [InlineData("bash <<'EOF'\nls\nEOF", "the script is read from standard input")]
+    [InlineData("bash -i -c ls", "bash option -i is not on the allow-list")]
+    [InlineData("sh -lc ls", "sh script: only bash scripts are analysed")]
     public void Line_is_not_known_safe_and_says_why(string line, string reason)
     {
         var analysis = machine.Analyze(line);
@@ -301,6 +305,33 @@ public sealed class KnownSafeProofTests : IDisposable
         Assert.Contains("which every local user can write", Assert.Single(analysis.Parts).Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("bash -lc ls")]
+    [InlineData("bash -l -c ls")]
+    [InlineData("bash --login -c ls")]
+    [InlineData("bash -elc 'git status'")]
+    public void A_login_shell_is_not_known_safe_when_the_agent_can_write_its_start_up_files(string line)
+    {
+        var inWorkspace = machine.Context() with { HomeDirectory = machine.Workspace };
+        var linked = Path.Combine(machine.Home, ".profile");
+        var withLink = machine.Context();
+
+        var homeInWorkspace = CommandAnalyzer.Analyze(line, inWorkspace);
+        File.CreateSymbolicLink(linked, Path.Combine(machine.Workspace, "profile"));
+        var profileLinkedIntoWorkspace = CommandAnalyzer.Analyze(line, withLink);
+
+        Assert.All(homeInWorkspace.Parts, part => Assert.Contains($"from {machine.Workspace}, which the agent can write", part.Reason, StringComparison.Ordinal));
+        Assert.All(profileLinkedIntoWorkspace.Parts, part => Assert.Contains($"from {linked}, which the agent can write", part.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_login_shell_whose_home_is_the_users_own_runs_its_script_as_known_safe()
+    {
+        var analysis = machine.Analyze("bash -lc 'git status'");
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(analysis), KnownSafeJudge.Explain(KnownSafeJudge.Evaluate(analysis)));
+    }
+
     [Fact]
     public void The_machine_counts_its_temporary_directories_as_shared()
     {
@@ -377,13 +408,13 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("timeout 5 ls")]
     [InlineData("command -v git")]
     [InlineData("bash -c 'ls'")]
+    [InlineData("bash --norc -c 'git status'")]
     [InlineData("grep -n '[a-z]' README.md")]
     [InlineData("echo '[' x ']'")]
     [InlineData("ls [ab]*")]
     [InlineData("echo $'\\tx'")]
     [InlineData("cat <<\"E\\\"F\"\nhello\nE\"F")]
     [InlineData("nice -n 5 true")]
-    [InlineData("bash -lc 'git status'")]
     [InlineData("bash -euo pipefail -c 'ls | wc -l'")]
     [InlineData("cat <<'EOF'\nhello\nEOF")]
     [InlineData("echo hello world")]
