@@ -110,7 +110,7 @@ internal static class KnownSafeProof
 
         if (isReader)
         {
-            return RefuteReader(command, directories, lookups);
+            return RefuteReader(command, directories, context, lookups);
         }
 
         if (nested is not null)
@@ -267,9 +267,17 @@ internal static class KnownSafeProof
     }
 
     // A reader takes any words, but not a list of names from a file, and not a pattern that could expand to an
-    // option-like name present now: "grep x *" with a file "-f.env" reads .env as its patterns.
-    private static string? RefuteReader(NormalizedCommand command, WorkingDirectories directories, AnalysisLookups lookups)
+    // option-like name present now: "grep x *" with a file "-f.env" reads .env as its patterns, "wc -*" with a file
+    // "--files0-from=list" reads the files the list names, "strings *" with a file "@args" reads more arguments.
+    private static string? RefuteReader(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
     {
+        if (command.Program == "jq" && context.HomeDirectory is { } home && Path.Exists(Path.Join(home, ".jq")))
+        {
+            // jq loads ~/.jq as a library (or searches it for modules) by itself: definitions nobody read, which may
+            // import data from anywhere.
+            return "jq loads ~/.jq, a library the proof does not read";
+        }
+
         foreach (var argument in command.Arguments)
         {
             if (KnownSafePrograms.RefuteReaderArgument(command.Program, argument.Value) is { } refusal)
@@ -277,21 +285,33 @@ internal static class KnownSafeProof
                 return refusal;
             }
 
-            if (argument.Pattern is { Length: > 0 } pattern && pattern[0] is '*' or '?' or '['
-                && directories.Candidates.Any(directory => lookups.HoldsOptionLikeName(directory, HoldsOptionLikeName)))
+            if (argument.Pattern is { Length: > 0 } pattern)
             {
-                return $"the pattern `{argument.Source}` could expand to a file name that {command.Program} reads as an option";
+                foreach (var leading in KnownSafePrograms.SpecialLeadingCharacters(command.Program))
+                {
+                    if (MayExpandToNameStartingWith(pattern, leading)
+                        && directories.Candidates.Any(directory => lookups.HoldsNameStartingWith(directory, leading, HoldsNameStartingWith)))
+                    {
+                        var what = leading == '-' ? "an option" : "a file of more arguments";
+                        return $"the pattern `{argument.Source}` could expand to a file name that {command.Program} reads as {what}";
+                    }
+                }
             }
         }
 
         return null;
     }
 
-    private static bool HoldsOptionLikeName(string directory)
+    // Whether a name matching the pattern could start with the character: the pattern starts with it (written,
+    // quoted or escaped), or with a wildcard (a bracket expression counts whatever it holds, which is merely strict).
+    private static bool MayExpandToNameStartingWith(string pattern, char leading) =>
+        pattern[0] is '*' or '?' or '[' || pattern[0] == leading || (pattern[0] == '\\' && pattern.Length > 1 && pattern[1] == leading);
+
+    private static bool HoldsNameStartingWith(string directory, char leading)
     {
         try
         {
-            return Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory, "-*").Any();
+            return Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory, leading + "*").Any();
         }
 #pragma warning disable CA1031 // A directory that cannot be listed cannot be proven free of such names.
         catch (Exception)

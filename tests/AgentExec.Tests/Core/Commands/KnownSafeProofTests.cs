@@ -121,6 +121,17 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("bash <<'EOF'\nls\nEOF", "the script is read from standard input")]
     [InlineData("bash -i -c ls", "bash option -i is not on the allow-list")]
     [InlineData("sh -lc ls", "sh script: only bash scripts are analysed")]
+    [InlineData("strings @args", "strings @args reads more arguments from a file")]
+    [InlineData("jq -n -L ~ 'import \".docker/config\" as $c; $c'", "jq -L reads a filter or modules from files")]
+    [InlineData("jq -nL. 1", "jq -nL. reads a filter or modules from files")]
+    [InlineData("jq -nf prog.jq", "jq -nf reads a filter or modules from files")]
+    [InlineData("jq --library-path=. -n 1", "reads a filter or modules from files")]
+    [InlineData("jq -n 'include \"m\"; 1'", "imports or includes a module")]
+    [InlineData("jq -n '\"m\" | modulemeta'", "imports or includes a module")]
+    [InlineData("md5sum -c sums", "md5sum -c reads the names of the files to read from its list")]
+    [InlineData("sha256sum --check sums", "sha256sum --check reads the names")]
+    [InlineData("b2sum -wc sums", "b2sum -wc reads the names")]
+    [InlineData("cksum --c sums", "cksum --c reads the names")]
     public void Line_is_not_known_safe_and_says_why(string line, string reason)
     {
         var analysis = machine.Analyze(line);
@@ -256,6 +267,34 @@ public sealed class KnownSafeProofTests : IDisposable
         var analysis = machine.Analyze("grep -h notes *");
 
         Assert.Contains(analysis.Parts, part => part.Reason.Contains("could expand to a file name that grep reads as an option", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--files0-from=lst", "wc -*")]
+    [InlineData("--files0-from=lst", "du -*")]
+    [InlineData("--files0-from=lst", "wc '-'-f*")]
+    [InlineData("-c", "md5sum -? sums")]
+    [InlineData("@args", "strings *")]
+    [InlineData("@args", "strings @*")]
+    public void A_pattern_that_could_expand_to_an_option_or_a_response_file_is_not_known_safe(string name, string line)
+    {
+        File.WriteAllText(Path.Combine(machine.Workspace, name), string.Empty);
+
+        var analysis = machine.Analyze(line);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis), KnownSafeJudge.Explain(KnownSafeJudge.Evaluate(analysis)));
+    }
+
+    [Fact]
+    public void Jq_is_not_known_safe_when_the_home_holds_a_library_it_loads_by_itself()
+    {
+        var before = machine.Analyze("jq . README.md");
+        File.WriteAllText(Path.Combine(machine.Home, ".jq"), "def keys: 1;");
+
+        var after = machine.Analyze("jq . README.md");
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(before));
+        Assert.Contains("jq loads ~/.jq", Assert.Single(after.Parts).Reason, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -414,6 +453,9 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("ls [ab]*")]
     [InlineData("echo $'\\tx'")]
     [InlineData("cat <<\"E\\\"F\"\nhello\nE\"F")]
+    [InlineData("jq .include package.json")]
+    [InlineData("sha256sum README.md")]
+    [InlineData("strings a.c")]
     [InlineData("nice -n 5 true")]
     [InlineData("bash -euo pipefail -c 'ls | wc -l'")]
     [InlineData("cat <<'EOF'\nhello\nEOF")]
