@@ -22,6 +22,16 @@ public sealed record AnalysisContext(
     bool CredentialsHidden)
 {
     /// <summary>
+    /// Directories every local user can write (<c>/tmp</c>, <c>/var/tmp</c>, <c>/dev/shm</c>, the temporary directory):
+    /// a program found through one of them on <c>PATH</c> could be anyone's, so it is not known-safe.
+    /// </summary>
+    public IReadOnlyList<string> SharedDirectories { get; init; } = MachineSharedDirectories;
+
+    /// <summary>This machine's shared temporary directories, the default of <see cref="SharedDirectories"/>.</summary>
+    public static IReadOnlyList<string> MachineSharedDirectories { get; } =
+        new[] { "/tmp", "/var/tmp", "/dev/shm", Path.TrimEndingDirectorySeparator(Path.GetTempPath()) }.Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>
     /// A context for reading a line without a machine to judge it against (tests of the grammar): the root
     /// directory, no home, the usual system <c>PATH</c>, nothing writable, credentials not hidden.
     /// </summary>

@@ -4,8 +4,8 @@ namespace AgentExec.Core.Commands;
 
 /// <summary>
 /// The file-system answers of one <see cref="CommandAnalyzer.Analyze(string, AnalysisContext)"/> call, each asked once:
-/// link resolutions, credential checks of a path, where <c>PATH</c> finds a program, whether a directory holds an
-/// option-like name, and what the repository git selects from a directory configures.
+/// link resolutions, credential checks of a path, where <c>PATH</c> finds a program, whether a directory holds a
+/// name starting with a given character, and what the repository git selects from a directory configures.
 /// </summary>
 /// <remarks>
 /// A line names the same paths many times (<c>cat a b | grep x a</c>, every argument below the same working directory,
@@ -17,7 +17,7 @@ internal sealed class AnalysisLookups
 {
     private readonly Dictionary<(string Path, bool IsPattern), bool> _credentialAnswers = [];
     private readonly Dictionary<string, string?> _programRefusals = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, bool> _optionLikeNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Directory, char Leading), bool> _leadingCharacterNames = [];
     private readonly Dictionary<string, string?> _repositoryRefusals = new(StringComparer.Ordinal);
 
     /// <summary>The link resolutions of this call.</summary>
@@ -39,8 +39,17 @@ internal sealed class AnalysisLookups
     /// <summary>The answer <paramref name="lookup"/> gives for <paramref name="program"/>, asked once per call.</summary>
     public string? ProgramRefusal(string program, Func<string, string?> lookup) => Remember(_programRefusals, program, lookup);
 
-    /// <summary>The answer <paramref name="lookup"/> gives for <paramref name="directory"/>, asked once per call.</summary>
-    public bool HoldsOptionLikeName(string directory, Func<string, bool> lookup) => Remember(_optionLikeNames, directory, lookup);
+    /// <summary>The answer <paramref name="lookup"/> gives for <paramref name="directory"/> and <paramref name="leading"/>, asked once per call.</summary>
+    public bool HoldsNameStartingWith(string directory, char leading, Func<string, char, bool> lookup)
+    {
+        if (!_leadingCharacterNames.TryGetValue((directory, leading), out var holds))
+        {
+            holds = lookup(directory, leading);
+            _leadingCharacterNames[(directory, leading)] = holds;
+        }
+
+        return holds;
+    }
 
     /// <summary>The answer <paramref name="lookup"/> gives for git started in <paramref name="directory"/>, asked once per call.</summary>
     public string? RepositoryRefusal(string directory, Func<string, string?> lookup) => Remember(_repositoryRefusals, directory, lookup);

@@ -180,12 +180,49 @@ internal static partial class KnownSafePrograms
     public static bool IsReader(string program) => Readers.Contains(program);
 
     /// <summary>
-    /// Why a reader's argument keeps it from being known-safe, or null: <c>wc</c> and <c>du</c> read the names of the
-    /// files to read from <c>--files0-from=F</c> (any abbreviation down to <c>--f</c>), a list nobody has checked.
+    /// Why a reader's argument keeps it from being known-safe, or null: where the argument makes the reader read files
+    /// nobody named on the line, or take a library or filter from a file.
     /// </summary>
-    public static string? RefuteReaderArgument(string program, string argument) =>
-        program is "wc" or "du" && argument.StartsWith("--f", StringComparison.Ordinal)
-            ? $"{program} {argument} reads the names of the files to read from a file"
+    /// <remarks>
+    /// <c>wc</c> and <c>du</c> read the names of the files to read from <c>--files0-from=F</c> (any abbreviation down
+    /// to <c>--f</c>); the checksum programs open every file their list names under <c>-c</c>/<c>--check</c>;
+    /// <c>strings</c> (binutils) reads more arguments from <c>@FILE</c>; jq reads modules and data from its library
+    /// path (see <see cref="JqArgumentRefusal"/>).
+    /// </remarks>
+    public static string? RefuteReaderArgument(string program, string argument) => program switch
+    {
+        "wc" or "du" when argument.StartsWith("--f", StringComparison.Ordinal) => $"{program} {argument} reads the names of the files to read from a file",
+        "strings" when argument.StartsWith('@') => $"strings {argument} reads more arguments from a file",
+        "jq" => JqArgumentRefusal(argument),
+        _ when ChecksumPrograms.Contains(program) && IsChecksumCheck(argument) => $"{program} {argument} reads the names of the files to read from its list",
+        _ => null,
+    };
+
+    /// <summary>
+    /// The characters a word may start with that make a reader take it as something other than a file to read: <c>-</c>
+    /// (an option) for every reader, and <c>@</c> (a response file) for <c>strings</c>.
+    /// </summary>
+    public static IReadOnlyList<char> SpecialLeadingCharacters(string program) => program == "strings" ? ['-', '@'] : ['-'];
+
+    // Any abbreviation of --check (no other long option of these programs starts with "c"), or a cluster of short
+    // options holding "c".
+    private static bool IsChecksumCheck(string argument) =>
+        argument.StartsWith("--c", StringComparison.Ordinal)
+        || (argument.Length > 1 && argument[0] == '-' && argument[1] != '-' && argument.Contains('c', StringComparison.Ordinal));
+
+    private static readonly HashSet<string> ChecksumPrograms =
+        ["md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum"];
+
+    // jq reads modules (include) and JSON data (import) from its library path, which -L/--library-path extends to
+    // any directory (jq -L ~ 'import ".docker/config" as $c; $c' prints ~/.docker/config.json); modulemeta reads a
+    // module too, and -f/--from-file takes the filter from a file nobody read. jq reads a cluster of short options
+    // by looking for the letter anywhere in it. The words are matched wherever they stand, which is merely strict
+    // for a file name holding one.
+    private static string? JqArgumentRefusal(string argument) =>
+        argument.StartsWith("--library-path", StringComparison.Ordinal) || argument == "--from-file"
+            || (argument.Length > 1 && argument[0] == '-' && argument[1] != '-' && argument.IndexOfAny(['L', 'f']) > 0)
+            ? $"jq {argument} reads a filter or modules from files"
+            : JqModuleKeyword().IsMatch(argument) ? "a jq filter that imports or includes a module reads files the line does not name"
             : null;
 
     /// <summary>
@@ -289,4 +326,8 @@ internal static partial class KnownSafePrograms
 
     [GeneratedRegex(@"^[+-]?(?:0x[0-9a-fA-F]+|[0-9]+)$")]
     private static partial Regex XxdNumber();
+
+    // A keyword, not a field (.import) or a variable ($include).
+    [GeneratedRegex(@"(?<![.$\w])(?:import|include|modulemeta)\b")]
+    private static partial Regex JqModuleKeyword();
 }

@@ -103,21 +103,21 @@ internal static class KnownSafeProof
             return $"{command.Program} is not on the known-safe list";
         }
 
-        if (RefuteProgramPath(programWord, context, lookups) is { } pathRefusal)
+        if (RefuteProgramPaths(parsed.Words, programIndex, context, lookups) is { } pathRefusal)
         {
             return pathRefusal;
         }
 
         if (isReader)
         {
-            return RefuteReader(command, directories, lookups);
+            return RefuteReader(command, directories, context, lookups);
         }
 
         if (nested is not null)
         {
             // bash -c SCRIPT: the carrier is proven when its script is a bash script with allowed options; the
             // script's own parts are proven one by one.
-            return nested.Script is not null ? nested.ProofRefusal : "bash runs a script the proof does not read";
+            return nested.Script is not null ? RefuteNestedScript(nested, context, lookups.Links) : "bash runs a script the proof does not read";
         }
 
         if (command.Program == "cd")
@@ -128,6 +128,39 @@ internal static class KnownSafeProof
         var arguments = command.Arguments.Select(argument => argument.Value).ToList();
         return KnownSafePrograms.Refute(command.Program, arguments)
             ?? (command.Program == "git" ? RefuteRepositories(arguments, directories, context, lookups) : null);
+    }
+
+    /// <summary>Why no part of the script <paramref name="nested"/> runs can be known-safe, or null.</summary>
+    public static string? RefuteNestedScript(NestedScriptRun nested, AnalysisContext context, LinkResolver links) =>
+        nested.ProofRefusal ?? (nested.IsLoginShell ? RefuteLoginStartupFiles(context, links) : null);
+
+    // What bash -l runs before the script: /etc/profile, the first of ~/.bash_profile, ~/.bash_login and ~/.profile
+    // (which commonly source ~/.bashrc), and ~/.bash_logout when the script runs exit. The user's own configuration,
+    // trusted like git's global one, unless the agent or anyone else could have written it: a home inside the
+    // workspace, a writable root or /tmp, or one of the files a link to such a place.
+    private static readonly string[] LoginStartupFiles = [".bash_profile", ".bash_login", ".profile", ".bashrc", ".bash_logout"];
+
+    private static string? RefuteLoginStartupFiles(AnalysisContext context, LinkResolver links)
+    {
+        if (context.HomeDirectory is not { } home)
+        {
+            return "a login shell with no HOME runs start-up files the proof cannot find";
+        }
+
+        foreach (var path in LoginStartupFiles.Select(name => Path.Join(home, name)).Prepend(home))
+        {
+            if (!links.TryRealPath(path, out _))
+            {
+                return $"a login shell runs {path}, which cannot be resolved";
+            }
+
+            if (WhoCanWrite(path, context, links) is { } writer)
+            {
+                return $"a login shell runs start-up files from {path}, which {writer} can write";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -234,9 +267,17 @@ internal static class KnownSafeProof
     }
 
     // A reader takes any words, but not a list of names from a file, and not a pattern that could expand to an
-    // option-like name present now: "grep x *" with a file "-f.env" reads .env as its patterns.
-    private static string? RefuteReader(NormalizedCommand command, WorkingDirectories directories, AnalysisLookups lookups)
+    // option-like name present now: "grep x *" with a file "-f.env" reads .env as its patterns, "wc -*" with a file
+    // "--files0-from=list" reads the files the list names, "strings *" with a file "@args" reads more arguments.
+    private static string? RefuteReader(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
     {
+        if (command.Program == "jq" && context.HomeDirectory is { } home && Path.Exists(Path.Join(home, ".jq")))
+        {
+            // jq loads ~/.jq as a library (or searches it for modules) by itself: definitions nobody read, which may
+            // import data from anywhere.
+            return "jq loads ~/.jq, a library the proof does not read";
+        }
+
         foreach (var argument in command.Arguments)
         {
             if (KnownSafePrograms.RefuteReaderArgument(command.Program, argument.Value) is { } refusal)
@@ -244,21 +285,33 @@ internal static class KnownSafeProof
                 return refusal;
             }
 
-            if (argument.Pattern is { Length: > 0 } pattern && pattern[0] is '*' or '?' or '['
-                && directories.Candidates.Any(directory => lookups.HoldsOptionLikeName(directory, HoldsOptionLikeName)))
+            if (argument.Pattern is { Length: > 0 } pattern)
             {
-                return $"the pattern `{argument.Source}` could expand to a file name that {command.Program} reads as an option";
+                foreach (var leading in KnownSafePrograms.SpecialLeadingCharacters(command.Program))
+                {
+                    if (MayExpandToNameStartingWith(pattern, leading)
+                        && directories.Candidates.Any(directory => lookups.HoldsNameStartingWith(directory, leading, HoldsNameStartingWith)))
+                    {
+                        var what = leading == '-' ? "an option" : "a file of more arguments";
+                        return $"the pattern `{argument.Source}` could expand to a file name that {command.Program} reads as {what}";
+                    }
+                }
             }
         }
 
         return null;
     }
 
-    private static bool HoldsOptionLikeName(string directory)
+    // Whether a name matching the pattern could start with the character: the pattern starts with it (written,
+    // quoted or escaped), or with a wildcard (a bracket expression counts whatever it holds, which is merely strict).
+    private static bool MayExpandToNameStartingWith(string pattern, char leading) =>
+        pattern[0] is '*' or '?' or '[' || pattern[0] == leading || (pattern[0] == '\\' && pattern.Length > 1 && pattern[1] == leading);
+
+    private static bool HoldsNameStartingWith(string directory, char leading)
     {
         try
         {
-            return Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory, "-*").Any();
+            return Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory, leading + "*").Any();
         }
 #pragma warning disable CA1031 // A directory that cannot be listed cannot be proven free of such names.
         catch (Exception)
@@ -416,18 +469,34 @@ internal static class KnownSafeProof
         return i < 0 || i >= end ? -1 : i + 1;
     }
 
+    // Every name the part runs, the wrappers' and the program's. bash runs a builtin (or the keyword time) itself only
+    // as the first word or after a builtin wrapper (command); nice, timeout and env exec the next word through PATH,
+    // so "nice true" runs the first file called true on PATH, not the builtin.
+    private static string? RefuteProgramPaths(IReadOnlyList<ShellWord> words, int programIndex, AnalysisContext context, AnalysisLookups lookups)
+    {
+        var execedByName = false;
+        for (var i = 0; i <= programIndex; i++)
+        {
+            var name = words[i].Value;
+            var bashRunsIt = !execedByName && (KnownSafePrograms.Builtins.Contains(name) || (i == 0 && name == "time"));
+            if (!bashRunsIt && RefuteProgramPath(name, context, lookups) is { } refusal)
+            {
+                return refusal;
+            }
+
+            execedByName |= !bashRunsIt;
+        }
+
+        return null;
+    }
+
     // SPEC.md step 2: a program given by a path, or found through a PATH entry that is relative, empty or writable
-    // by the agent, could be any file the agent wrote.
+    // by the agent or by anyone, could be any file the agent wrote.
     private static string? RefuteProgramPath(string program, AnalysisContext context, AnalysisLookups lookups)
     {
         if (program.Contains('/', StringComparison.Ordinal))
         {
             return $"the program is given by a path ({program}), which could be any file";
-        }
-
-        if (KnownSafePrograms.Builtins.Contains(program))
-        {
-            return null;
         }
 
         return lookups.ProgramRefusal(program, name => RefuteSearch(name, context, lookups.Links));
@@ -461,9 +530,9 @@ internal static class KnownSafeProof
             }
 
             var candidateResolved = links.TryResolve(candidate, out var resolved, out var candidateExists);
-            if (IsInsideWritableRoot(entry, context, links))
+            if (WhoCanWrite(entry, context, links) is { } writer)
             {
-                return $"PATH holds {entry}, which the agent can write";
+                return $"PATH holds {entry}, which {writer} can write";
             }
 
             // Only a candidate the walk found missing without meeting a link is certainly not there; a dangling link
@@ -473,7 +542,7 @@ internal static class KnownSafeProof
             if (!certainlyAbsent && (links.FileExistsIfKnown(candidate) ?? File.Exists(candidate)))
             {
                 var real = candidateResolved ? resolved! : candidate;
-                return IsInsideWritableRoot(real, context, links) ? $"{program} resolves to {real}, which the agent can write" : null;
+                return WhoCanWrite(real, context, links) is { } owner ? $"{program} resolves to {real}, which {owner} can write" : null;
             }
         }
 
@@ -481,10 +550,15 @@ internal static class KnownSafeProof
         return null;
     }
 
-    private static bool IsInsideWritableRoot(string path, AnalysisContext context, LinkResolver links)
+    // "the agent" for a path inside a writable root, "every local user" for one inside a shared temporary directory
+    // (/tmp: a program planted there by anyone, or by an earlier command, is not one the user installed), else null.
+    private static string? WhoCanWrite(string path, AnalysisContext context, LinkResolver links)
     {
         var resolved = links.TryRealPath(path, out var real) ? real : path;
-        return context.WritableRoots.Any(root => RealPath.IsSameOrInside(path, root) || RealPath.IsSameOrInside(resolved, root));
+        bool Inside(string root) => RealPath.IsSameOrInside(path, root) || RealPath.IsSameOrInside(resolved, root);
+        return context.WritableRoots.Any(Inside) ? "the agent"
+            : context.SharedDirectories.Any(Inside) ? "every local user"
+            : null;
     }
 
     // git reads the configuration of the repository its working directory (after -C) selects, for every

@@ -11,4 +11,7 @@ internal sealed record NestedScriptRun(Verdict Verdict, string? Script, string? 
 
     /// <summary>Why nothing in the script can be known-safe (SPEC.md step 3a, nested scripts), or null for a bash script with allowed options.</summary>
     public string? ProofRefusal { get; init; }
+
+    /// <summary>True for <c>bash -l</c>/<c>--login</c>, which runs the login start-up files (<c>~/.profile</c>…) first.</summary>
+    public bool IsLoginShell { get; init; }
 }

@@ -24,7 +24,8 @@ internal static class NestedScripts
 
     // SPEC.md step 3a: the bash options a known-safe nested script may be run with. Everything else (-k and
     // -o keyword turn NAME=value arguments into environment, -O sets shopt options, -i and --rcfile run start-up
-    // files, -s reads more arguments) keeps the script's parts from being known-safe.
+    // files, -s reads more arguments) keeps the script's parts from being known-safe. -l/--login runs the login
+    // start-up files (~/.profile…): proven only where the agent cannot write them (KnownSafeProof.RefuteNestedScript).
     private const string ProvenShortOptions = "cleux";
     private static readonly HashSet<string> ProvenLongOptions = ["login", "noprofile", "norc"];
     private static readonly HashSet<string> ProvenSetOptions = ["pipefail", "errexit", "nounset", "xtrace"];
@@ -84,6 +85,7 @@ internal static class NestedScripts
         var words = command.Args.Words;
         var takesScriptArgument = false;
         var readsStartupFiles = false;
+        var isLogin = false;
         var i = 0;
         for (; i < words.Count; i++)
         {
@@ -118,6 +120,10 @@ internal static class NestedScripts
                 {
                     readsStartupFiles = true;
                     i++;
+                }
+                else if (name == "login")
+                {
+                    isLogin = true;
                 }
                 else if (!LongFlags.Contains(name))
                 {
@@ -156,10 +162,16 @@ internal static class NestedScripts
 
                 takesScriptArgument |= letter == 'c' && value[0] == '-';
                 readsStartupFiles |= letter == 'i' && value[0] == '-';
+                isLogin |= letter == 'l' && value[0] == '-';
             }
         }
 
         var operands = words.Skip(i).ToList();
+        return ReadScript(command, operands, readsStartupFiles, takesScriptArgument) with { IsLoginShell = isLogin };
+    }
+
+    private static NestedScriptRun ReadScript(NormalizedCommand command, List<ShellWord> operands, bool readsStartupFiles, bool takesScriptArgument)
+    {
         var carrier = readsStartupFiles
             ? Verdict.Ordinary("an interactive shell runs start-up files")
             : Verdict.Safe("runs a nested script, judged by its own commands");
@@ -183,9 +195,12 @@ internal static class NestedScripts
         return InspectStandardInput(command, carrier);
     }
 
-    // A shell given no script reads its commands from standard input: whatever feeds it is the script.
+    // A shell given no script reads its commands from standard input: whatever feeds it is the script. Its commands
+    // share that input: one that reads it (head -c 8) eats the start of the next line, and bash parses the rest
+    // otherwise than this reading does, so the script is read for the rules but nothing in it is known-safe.
     private static NestedScriptRun InspectStandardInput(NormalizedCommand command, Verdict carrier)
     {
+        const string SharedInput = "the script is read from standard input, which its own commands share";
         var input = command.Command.AllRedirections.LastOrDefault(redirection => redirection.FeedsStandardInput);
         if (input is null)
         {
@@ -199,7 +214,7 @@ internal static class NestedScripts
             return heredoc.StaticText is { } body
                 ? new NestedScriptRun(carrier, body, null)
                 {
-                    ProofRefusal = heredoc.IsQuoted ? null : "the script is an unquoted here-document, which the outer shell expands first",
+                    ProofRefusal = heredoc.IsQuoted ? SharedInput : "the script is an unquoted here-document, which the outer shell expands first",
                 }
                 : new NestedScriptRun(RunsComputedCode, null, "the script fed to the shell is computed at run time");
         }
@@ -207,7 +222,7 @@ internal static class NestedScripts
         if (input.IsHereString)
         {
             return input.Target.IsStatic
-                ? new NestedScriptRun(carrier, input.Target.Value, null)
+                ? new NestedScriptRun(carrier, input.Target.Value, null) { ProofRefusal = SharedInput }
                 : new NestedScriptRun(RunsComputedCode, null, "the script fed to the shell is computed at run time");
         }
 

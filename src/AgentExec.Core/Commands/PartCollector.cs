@@ -99,7 +99,9 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
             state.Saw(normalized.Program == "eval" ? "eval" : "nested shell");
             foreach (var dialect in nested.Readings)
             {
-                var inner = new ProofScope(dialect, scope.Refusal ?? nested.ProofRefusal ?? (normalized.Program == "eval" ? "eval runs a string as code" : null));
+                var inner = new ProofScope(
+                    dialect,
+                    scope.Refusal ?? KnownSafeProof.RefuteNestedScript(nested, context, lookups.Links) ?? (normalized.Program == "eval" ? "eval runs a string as code" : null));
                 AddScript(ShellParser.ParseScript(script, state, dialect), depth + 1, inner);
             }
         }

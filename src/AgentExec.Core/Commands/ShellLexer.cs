@@ -207,19 +207,32 @@ internal sealed partial class ShellLexer
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c is '\'' or '"')
+            switch (c)
             {
-                quoted = true;
+                case '\'' when text.IndexOf('\'', i + 1) is var close and > 0:
+                    // Everything up to the next quote is literal, a " or \ included ('tr"ue' ends at tr"ue).
+                    quoted = true;
+                    delimiter.Append(text, i + 1, close - i - 1);
+                    i = close;
+                    break;
+                case '"':
+                    quoted = true;
+                    i = RemoveDoubleQuotes(text, i + 1, delimiter);
+                    break;
+                case '\\' when i + 1 < text.Length:
+                    quoted = true;
+                    delimiter.Append(text[++i]);
+                    break;
+                default:
+                    delimiter.Append(c);
+                    break;
             }
-            else if (c == '\\' && i + 1 < text.Length)
-            {
-                quoted = true;
-                delimiter.Append(text[++i]);
-            }
-            else
-            {
-                delimiter.Append(c);
-            }
+        }
+
+        if (text.Contains('\n', StringComparison.Ordinal))
+        {
+            // A line continuation or a quoted newline in the marker: bash's handling of either is not modelled.
+            state.MarkUnknown("a here-document end marker spans lines");
         }
 
         if (marker.Substitutions.Count > 0 || text.Contains('$', StringComparison.Ordinal))
@@ -230,6 +243,24 @@ internal sealed partial class ShellLexer
         var body = new HeredocBody(delimiter.ToString(), quoted, stripsTabs);
         source.PendingHeredocs.Add(body);
         return body;
+    }
+
+    // Inside "…" of an end marker a backslash is removed only before $, `, " and \ (bash's quote removal); returns the
+    // index of the closing quote. The marker is a word the lexer closed already, so the quote is there.
+    private static int RemoveDoubleQuotes(string text, int from, StringBuilder delimiter)
+    {
+        var i = from;
+        for (; i < text.Length && text[i] != '"'; i++)
+        {
+            if (text[i] == '\\' && i + 1 < text.Length && text[i + 1] is '$' or '`' or '"' or '\\')
+            {
+                i++;
+            }
+
+            delimiter.Append(text[i]);
+        }
+
+        return i;
     }
 
     private void ReadPendingHeredocs()

@@ -19,6 +19,10 @@ internal sealed class WordBuilder
     private bool sawDynamic;
     private WordTraits traits;
 
+    // How long the static prefix was at the first unquoted "[" (-1: none yet), so that it can be cut there once a
+    // closing "]" makes the bracket a pattern.
+    private int prefixAtFirstBracket = -1;
+
     /// <summary>Adds an unquoted literal character.</summary>
     public void Literal(char c)
     {
@@ -69,6 +73,34 @@ internal sealed class WordBuilder
         Dynamic(WordTraits.Glob);
         value.Append(c);
         pattern.Append(c);
+    }
+
+    /// <summary>Adds an unquoted <c>[</c>: a pattern character once an unquoted <c>]</c> follows it (<see cref="CloseBracket"/>).</summary>
+    public void OpenBracket()
+    {
+        if (prefixAtFirstBracket < 0)
+        {
+            prefixAtFirstBracket = staticPrefix.Length;
+        }
+
+        Literal('[');
+    }
+
+    /// <summary>
+    /// Adds an unquoted <c>]</c>. After an unquoted <c>[</c> the word is a pathname pattern, whatever quoted
+    /// characters lie between: bash's own test (any unquoted <c>]</c> after an unquoted <c>[</c>) makes
+    /// <c>[' '-]exec</c> the pattern <c>[ -]exec</c>, which matches <c>-exec</c>. The pattern text needs no change:
+    /// the quoted characters inside are escaped in it already.
+    /// </summary>
+    public void CloseBracket()
+    {
+        Literal(']');
+        if (prefixAtFirstBracket >= 0 && (traits & WordTraits.Glob) == 0)
+        {
+            traits |= WordTraits.Glob;
+            staticPrefix.Length = Math.Min(staticPrefix.Length, prefixAtFirstBracket);
+            sawDynamic = true;
+        }
     }
 
     /// <summary>Adds an unquoted <c>~</c> that bash expands to a home directory.</summary>

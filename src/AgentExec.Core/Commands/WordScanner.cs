@@ -14,10 +14,6 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
     // bash treats these as history designators in an interactive shell; after '!' nothing else is literal there.
     private const string HistorySafeFollowers = " \t\n=(";
 
-    // Where the last look for a closing ']' stopped, and whether it stopped at one (see BracketCloses).
-    private int bracketScanStop = -1;
-    private bool bracketScanFoundClose;
-
     /// <summary>Reads the body of an unquoted here-document as one word, so that its expansions are known.</summary>
     public static ShellWord ScanHeredocBody(string body, ParseState state, ShellDialect dialect)
     {
@@ -75,9 +71,13 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
                     source.Advance();
                     word.Glob(c);
                     break;
-                case '[' when BracketCloses():
+                case '[':
                     source.Advance();
-                    word.Glob(c);
+                    word.OpenBracket();
+                    break;
+                case ']':
+                    source.Advance();
+                    word.CloseBracket();
                     break;
                 case '~' when word.IsEmpty || word.LastUnquoted is '=' or ':':
                     // bash expands it at the start of a word, and after "=" or ":" in a word shaped like an
@@ -638,9 +638,12 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
             case 'v': return "\v";
             case '\\' or '\'' or '"' or '?': return c.ToString();
             case 'c':
-                var control = source.Peek();
-                source.Advance();
-                return ((char)(control & 0x1f)).ToString();
+                // bash's lexer pairs every backslash with the character after it before anything is decoded, so "\c"
+                // never takes the closing quote ($'\c' is closed and the rest of the line runs). The control-character
+                // escape is not modelled further: the next character is read on its own, which keeps the string's end
+                // where bash puts it, and the line is unknown.
+                state.MarkUnknown("a $'…' string holds \\c, whose meaning is not modelled");
+                return "\\c";
             case >= '0' and <= '7':
                 var octal = c - '0';
                 for (var i = 0; i < 2 && source.Peek() is >= '0' and <= '7'; i++)
@@ -677,27 +680,6 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
         var code = int.Parse(source.Text.AsSpan(source.Position, digits), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         source.Advance(digits);
         return code <= 0x10FFFF && code is < 0xD800 or > 0xDFFF ? char.ConvertFromUtf32(code) : "\uFFFD";
-    }
-
-    // An unquoted '[' starts a glob only when a ']' follows within the word; otherwise it is literal ("[ -f x ]").
-    // The scan remembers where it stopped, so a word of many '[' is read in linear time, not quadratic.
-    private bool BracketCloses()
-    {
-        var from = source.Position + 1;
-        if (from <= bracketScanStop)
-        {
-            return bracketScanFoundClose;
-        }
-
-        var i = from;
-        while (i < source.Text.Length && source.Text[i] != ']' && !EndsWord(source.Text[i]))
-        {
-            i++;
-        }
-
-        bracketScanStop = i;
-        bracketScanFoundClose = i < source.Text.Length && source.Text[i] == ']';
-        return bracketScanFoundClose;
     }
 
     // bash -c never expands history, but a '!' that an interactive shell would expand means the author

@@ -11,7 +11,8 @@ namespace AgentExec.Tests.Oracle;
 /// Layout under <see cref="Root"/> (the only directory the sandbox can write):
 /// <c>work/</c> is the working directory: ordinary files (<c>f1</c>, <c>f2</c>, <c>notes.txt</c>), files named
 /// like options (<c>-o</c>, <c>--output=x</c>, <c>-delete</c>, <c>-exec</c>, <c>--pre=x</c>, <c>-v</c>,
-/// <c>-rf</c>) so that a glob can turn into a refused option, a subdirectory, a <c>.env</c>, a script that
+/// <c>-rf</c>, <c>--files0-from=names0</c>) so that a glob can turn into a refused option, lists naming a decoy
+/// credential (<c>names</c>, <c>names0</c>, <c>sums.md5</c>), a subdirectory, a <c>.env</c>, a script that
 /// <c>source</c> would run, marker programs named after read-only programs (<c>./ls</c>, <c>bin/ls</c>,
 /// <c>bin/git</c>…), a clean repository <c>clean/</c> and a repository <c>marked/</c> whose configuration
 /// names the marker program in every place git runs programs from while only inspecting.
@@ -71,7 +72,7 @@ internal sealed class ScratchArea : IDisposable
         Write(Work, ".env", "API_TOKEN=decoy-env-token\n");
 
         // Names a glob can expand to: each is an option that writes, deletes, runs a program or assigns.
-        foreach (var name in new[] { "-o", "--output=x", "-delete", "-exec", "--pre=x", "-v", "-rf" })
+        foreach (var name in new[] { "-o", "--output=x", "-delete", "-exec", "--pre=x", "-v", "-rf", "--files0-from=names0" })
         {
             Write(Work, name, "option-like\n");
         }
@@ -84,6 +85,13 @@ internal sealed class ScratchArea : IDisposable
         }
 
         Write(Work, "script.sh", "echo sourced >> marked-by-source\n");
+
+        // Lists that name a decoy credential, for programs that read the names of their files from a file: a response
+        // file (strings @names), a NUL-separated list (wc --files0-from=names0) and a checksum list (md5sum -c sums.md5).
+        var key = Path.Combine(Home, ".ssh", "id_rsa");
+        Write(Work, "names", key + "\n");
+        Write(Work, "names0", key + "\0");
+        Write(Work, "sums.md5", "00000000000000000000000000000000  " + key + "\n");
 
         Write(Home, ".ssh/id_rsa", "-----BEGIN OPENSSH PRIVATE KEY-----\ndecoy\n-----END OPENSSH PRIVATE KEY-----\n");
         Write(Home, ".aws/credentials", "[default]\naws_secret_access_key = decoy\n");

@@ -22,8 +22,12 @@ internal static class KnownSafeJudge
     public const string SearchPath = "/usr/local/bin:/usr/bin:/bin";
 
     /// <summary>The context a line is judged in: it starts in <paramref name="directory"/>, the one writable root.</summary>
+    /// <remarks>
+    /// The directory and the home live under the temporary directory, which a real machine shares with every user; here
+    /// they stand for a workspace and a home of the user's own, so no directory is counted as shared.
+    /// </remarks>
     public static AnalysisContext ContextFor(string directory, string home) =>
-        new(directory, home, SearchPath, [directory], CredentialList.For(home), CredentialsHidden: true);
+        new(directory, home, SearchPath, [directory], CredentialList.For(home), CredentialsHidden: true) { SharedDirectories = [] };
 
     /// <summary>The whole evaluation of <paramref name="line"/>, for tests that print why a line is not known-safe.</summary>
     public static PolicyEvaluation Evaluate(string line, AnalysisContext context) => Evaluate(CommandAnalyzer.Analyze(line, context));

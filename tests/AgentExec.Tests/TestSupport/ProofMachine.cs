@@ -43,8 +43,13 @@ internal sealed class ProofMachine : IDisposable
     public string Bin => root.File("bin");
 
     /// <summary>The context for a line starting in the workspace; <paramref name="credentialsHidden"/> as under bubblewrap.</summary>
+    /// <remarks>
+    /// The machine lives under the temporary directory, which the analysis counts as shared (anyone may plant a program
+    /// there); its <c>bin</c> stands for a system directory, so no directory is shared on this machine unless a test
+    /// says so.
+    /// </remarks>
     public AnalysisContext Context(bool credentialsHidden = true, string? searchPath = null) =>
-        new(Workspace, Home, searchPath ?? Bin, [Workspace], CredentialList.For(Home), credentialsHidden);
+        new(Workspace, Home, searchPath ?? Bin, [Workspace], CredentialList.For(Home), credentialsHidden) { SharedDirectories = [] };
 
     public CommandAnalysis Analyze(string line, bool credentialsHidden = true, string? searchPath = null) =>
         CommandAnalyzer.Analyze(line, Context(credentialsHidden, searchPath));

@@ -109,6 +109,29 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("cat ~root/.aws/credentials", "names a directory other than the home")]
     [InlineData("cat ~+/README.md", "names a directory other than the home")]
     [InlineData("timeout -s KILL", "")]
+    // Found by an independent attack on the reading of bash (2026-12-05).
+    [InlineData("find . [' '-]exec sh x.sh [';'] -quit", "find with an argument expanded at run time")]
+    [InlineData("sort [' '-]-output=PWNED in.txt", "a pathname pattern in `[' '-]-output=PWNED`")]
+    [InlineData("nice -n [' '1]0 cat README.md", "a pathname pattern")]
+    [InlineData("echo $'\\c' ; touch p #'", "holds \\c")]
+    [InlineData("echo $'a\\c\\'b' ; touch p '", "holds \\c")]
+    [InlineData("cat <<'tr\"ue'\ntr\"ue\ntouch p\ntrue", "touch is not on the known-safe list")]
+    [InlineData("cat <<'E\\F'\nE\\F\ntouch p\nEF", "touch is not on the known-safe list")]
+    [InlineData("bash <<< $'head -c 8\\necho \\'x;touch p;#\\''", "the script is read from standard input")]
+    [InlineData("bash <<'EOF'\nls\nEOF", "the script is read from standard input")]
+    [InlineData("bash -i -c ls", "bash option -i is not on the allow-list")]
+    [InlineData("sh -lc ls", "sh script: only bash scripts are analysed")]
+    [InlineData("strings @args", "strings @args reads more arguments from a file")]
+    [InlineData("jq -n -L ~ 'import \".docker/config\" as $c; $c'", "jq -L reads a filter or modules from files")]
+    [InlineData("jq -nL. 1", "jq -nL. reads a filter or modules from files")]
+    [InlineData("jq -nf prog.jq", "jq -nf reads a filter or modules from files")]
+    [InlineData("jq --library-path=. -n 1", "reads a filter or modules from files")]
+    [InlineData("jq -n 'include \"m\"; 1'", "imports or includes a module")]
+    [InlineData("jq -n '\"m\" | modulemeta'", "imports or includes a module")]
+    [InlineData("md5sum -c sums", "md5sum -c reads the names of the files to read from its list")]
+    [InlineData("sha256sum --check sums", "sha256sum --check reads the names")]
+    [InlineData("b2sum -wc sums", "b2sum -wc reads the names")]
+    [InlineData("cksum --c sums", "cksum --c reads the names")]
     public void Line_is_not_known_safe_and_says_why(string line, string reason)
     {
         var analysis = machine.Analyze(line);
@@ -151,6 +174,8 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("cd ~/.ssh && cat id_rsa")]
     [InlineData("cat < ~/.ssh/id_rsa")]
     [InlineData("grep -f ~/.ssh/id_rsa README.md")]
+    [InlineData("cat ~/.netr[' 'c]")]
+    [InlineData("cat ~/.aw[' 's]/credentials")]
     public void Credential_read_is_dangerous_where_the_sandbox_cannot_hide_it_and_ordinary_where_it_can(string line)
     {
         var unhidden = machine.Analyze(line, credentialsHidden: false);
@@ -245,6 +270,116 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
+    [InlineData("--files0-from=lst", "wc -*")]
+    [InlineData("--files0-from=lst", "du -*")]
+    [InlineData("--files0-from=lst", "wc '-'-f*")]
+    [InlineData("-c", "md5sum -? sums")]
+    [InlineData("@args", "strings *")]
+    [InlineData("@args", "strings @*")]
+    public void A_pattern_that_could_expand_to_an_option_or_a_response_file_is_not_known_safe(string name, string line)
+    {
+        File.WriteAllText(Path.Combine(machine.Workspace, name), string.Empty);
+
+        var analysis = machine.Analyze(line);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis), KnownSafeJudge.Explain(KnownSafeJudge.Evaluate(analysis)));
+    }
+
+    [Fact]
+    public void Jq_is_not_known_safe_when_the_home_holds_a_library_it_loads_by_itself()
+    {
+        var before = machine.Analyze("jq . README.md");
+        File.WriteAllText(Path.Combine(machine.Home, ".jq"), "def keys: 1;");
+
+        var after = machine.Analyze("jq . README.md");
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(before));
+        Assert.Contains("jq loads ~/.jq", Assert.Single(after.Parts).Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("nice true", "true")]
+    [InlineData("timeout 5 echo hi", "echo")]
+    [InlineData("env pwd", "pwd")]
+    [InlineData("command nice true", "true")]
+    [InlineData("nice cat README.md", "nice")]
+    [InlineData("timeout 5 ls", "timeout")]
+    public void Every_name_a_wrapper_runs_and_the_wrapper_itself_is_looked_up_on_PATH(string line, string planted)
+    {
+        // A link in the trusted bin to a program the agent wrote: the builtin's name behind a wrapper that execs it,
+        // and the wrapper, are files found on PATH like any other program.
+        var target = Path.Combine(machine.Workspace, "planted");
+        File.WriteAllText(target, "#!/bin/sh\n");
+        File.Delete(Path.Combine(machine.Bin, planted));
+        File.CreateSymbolicLink(Path.Combine(machine.Bin, planted), target);
+
+        var analysis = machine.Analyze(line);
+
+        Assert.Contains($"{planted} resolves to {target}, which the agent can write", Assert.Single(analysis.Parts).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_builtin_run_by_bash_itself_needs_no_lookup()
+    {
+        var planted = Path.Combine(machine.Workspace, "planted");
+        File.WriteAllText(planted, "#!/bin/sh\n");
+        File.Delete(Path.Combine(machine.Bin, "true"));
+        File.CreateSymbolicLink(Path.Combine(machine.Bin, "true"), planted);
+
+        var analysis = machine.Analyze("true; command true");
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(analysis), KnownSafeJudge.Explain(KnownSafeJudge.Evaluate(analysis)));
+    }
+
+    [Fact]
+    public void A_path_entry_inside_a_directory_every_user_can_write_proves_nothing()
+    {
+        var shared = Path.GetFullPath(Path.Combine(machine.Workspace, "..", "shared"));
+        var planted = Path.Combine(shared, "atk-pathdir");
+        Directory.CreateDirectory(planted);
+        var context = machine.Context(searchPath: planted + ":" + machine.Bin) with { SharedDirectories = [shared] };
+
+        var analysis = CommandAnalyzer.Analyze("cat x", context);
+
+        Assert.Contains("which every local user can write", Assert.Single(analysis.Parts).Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("bash -lc ls")]
+    [InlineData("bash -l -c ls")]
+    [InlineData("bash --login -c ls")]
+    [InlineData("bash -elc 'git status'")]
+    public void A_login_shell_is_not_known_safe_when_the_agent_can_write_its_start_up_files(string line)
+    {
+        var inWorkspace = machine.Context() with { HomeDirectory = machine.Workspace };
+        var linked = Path.Combine(machine.Home, ".profile");
+        var withLink = machine.Context();
+
+        var homeInWorkspace = CommandAnalyzer.Analyze(line, inWorkspace);
+        File.CreateSymbolicLink(linked, Path.Combine(machine.Workspace, "profile"));
+        var profileLinkedIntoWorkspace = CommandAnalyzer.Analyze(line, withLink);
+
+        Assert.All(homeInWorkspace.Parts, part => Assert.Contains($"from {machine.Workspace}, which the agent can write", part.Reason, StringComparison.Ordinal));
+        Assert.All(profileLinkedIntoWorkspace.Parts, part => Assert.Contains($"from {linked}, which the agent can write", part.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_login_shell_whose_home_is_the_users_own_runs_its_script_as_known_safe()
+    {
+        var analysis = machine.Analyze("bash -lc 'git status'");
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(analysis), KnownSafeJudge.Explain(KnownSafeJudge.Evaluate(analysis)));
+    }
+
+    [Fact]
+    public void The_machine_counts_its_temporary_directories_as_shared()
+    {
+        Assert.Contains("/tmp", AnalysisContext.MachineSharedDirectories);
+        Assert.Contains("/dev/shm", AnalysisContext.MachineSharedDirectories);
+        Assert.Same(AnalysisContext.MachineSharedDirectories, AnalysisContext.Detached.SharedDirectories);
+    }
+
+    [Theory]
     [InlineData("git -C lnk status")]
     [InlineData("cd lnk && git status")]
     public void Git_finds_the_repository_where_the_directory_really_is(string line)
@@ -312,7 +447,16 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("timeout 5 ls")]
     [InlineData("command -v git")]
     [InlineData("bash -c 'ls'")]
-    [InlineData("bash -lc 'git status'")]
+    [InlineData("bash --norc -c 'git status'")]
+    [InlineData("grep -n '[a-z]' README.md")]
+    [InlineData("echo '[' x ']'")]
+    [InlineData("ls [ab]*")]
+    [InlineData("echo $'\\tx'")]
+    [InlineData("cat <<\"E\\\"F\"\nhello\nE\"F")]
+    [InlineData("jq .include package.json")]
+    [InlineData("sha256sum README.md")]
+    [InlineData("strings a.c")]
+    [InlineData("nice -n 5 true")]
     [InlineData("bash -euo pipefail -c 'ls | wc -l'")]
     [InlineData("cat <<'EOF'\nhello\nEOF")]
     [InlineData("echo hello world")]
