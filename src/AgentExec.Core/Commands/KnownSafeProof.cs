@@ -574,7 +574,9 @@ internal static class KnownSafeProof
             var physical = invocation.Directories.Aggregate(start, (from, next) => WorkingDirectories.Physical(Path.IsPathRooted(next) ? next : Path.Join(from, next), lookups.Links));
             foreach (var directory in new[] { lexical, physical }.Distinct(StringComparer.Ordinal))
             {
-                var named = lookups.RepositoryRefusal(directory, from => GitRepositoryConfig.FindProgramSetting(from, context.HomeDirectory, context.WritableRoots, lookups.Links));
+                // A global config in a shared directory (/tmp) is anyone's: read like the repository's (an attack ran
+                // one from a home under /tmp).
+                var named = lookups.RepositoryRefusal(directory, from => GitRepositoryConfig.FindProgramSetting(from, context.HomeDirectory, [.. context.WritableRoots, .. context.SharedDirectories], lookups.Links));
                 if (named is not null)
                 {
                     return named;

@@ -34,6 +34,23 @@ public sealed class RunProcessTests
     }
 
     [Fact]
+    public async Task A_global_git_config_in_a_directory_every_user_can_write_is_read_like_the_repositorys()
+    {
+        // Found by an attack: a home under /tmp (as this test's is) holds a ~/.gitconfig anyone could have written, and it
+        // was trusted like a user's own. The workspace is the agent's; /tmp is a shared directory (AnalysisContext).
+        using var agentexec = new AgentExecProcess();
+        Assert.StartsWith(Path.GetTempPath(), agentexec.Home + "/", StringComparison.Ordinal);
+        HostCommand.Git(agentexec.Workspace, "init", "-q", ".");
+        await File.WriteAllTextAsync(Path.Join(agentexec.Home, ".gitconfig"), "[core]\n\tfsmonitor = /tmp/marker\n");
+
+        var result = await agentexec.RunAsync(["check", "--approval-policy", "untrusted", "--", "git", "status"], workingDirectory: agentexec.Workspace);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("decision: ask", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("sets core.fsmonitor", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_argv_is_quoted_so_its_words_are_not_run_as_shell()
     {
         using var agentexec = new AgentExecProcess();
