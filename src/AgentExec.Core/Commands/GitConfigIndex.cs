@@ -78,6 +78,15 @@ internal static class GitConfigIndex
             throw new InvalidDataException("an index without the DIRC signature");
         }
 
+        // git looks for an end-of-index-entries extension at a fixed place before the checksum, whatever precedes it,
+        // and when it finds one may read the extensions from the offset it gives and the entries in blocks (on several
+        // threads): two attacks hid a split index's link, and a gitlink, from this reading in order that way.
+        var endOfEntries = data.Length - hashBytes - (8 + 4 + hashBytes);
+        if (endOfEntries >= 12 && data.AsSpan(endOfEntries, 4).SequenceEqual("EOIE"u8))
+        {
+            throw new InvalidDataException("an index that git may read out of order (EOIE)");
+        }
+
         var version = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(4));
         if (version is < 2 or > 4)
         {
@@ -161,10 +170,10 @@ internal static class GitConfigIndex
             }
         }
 
-        return SharedIndexName(data, offset, end, hashBytes, isVersion4: version == 4);
+        return SharedIndexName(data, offset, end, hashBytes);
     }
 
-    private static string? SharedIndexName(byte[] data, int offset, int end, int hashBytes, bool isVersion4)
+    private static string? SharedIndexName(byte[] data, int offset, int end, int hashBytes)
     {
         while (offset + 8 <= end)
         {
@@ -176,12 +185,11 @@ internal static class GitConfigIndex
                 throw new InvalidDataException("an index extension that runs past the end");
             }
 
-            // With this extension git may read a version-4 index in blocks on several threads, and each block's first
-            // entry then keeps no prefix of the one before it, whatever it says: which entries start blocks is not this
-            // reading's to guess.
-            if (signature.SequenceEqual("IEOT"u8) && isVersion4)
+            // With this extension (found through EOIE, below) git may read the entries in blocks from the offsets it
+            // lists, not in order, and a version-4 block's first entry keeps no prefix of the one before it.
+            if (signature.SequenceEqual("IEOT"u8))
             {
-                throw new InvalidDataException("a version 4 index that git may read in blocks (IEOT)");
+                throw new InvalidDataException("an index that git may read in blocks (IEOT)");
             }
 
             if (signature.SequenceEqual("link"u8))

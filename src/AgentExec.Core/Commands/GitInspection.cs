@@ -245,7 +245,11 @@ internal static class GitInspection
             _ => OptionReading.Refused($"git {subcommand} is not a read-only git command"),
         };
 
-        return new GitInvocation(directories, reading.Refusal ?? ListingRefusal(subcommand, reading) ?? FormatRefusal(reading));
+        return new GitInvocation(directories, reading.Refusal ?? ListingRefusal(subcommand, reading) ?? FormatRefusal(reading))
+        {
+            Subcommand = subcommand,
+            Operands = reading.Operands,
+        };
     }
 
     // %G… placeholders (and for-each-ref's %(signature)) verify signatures, which runs gpg; a --pretty or --format

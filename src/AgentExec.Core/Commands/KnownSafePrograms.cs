@@ -90,13 +90,15 @@ internal static partial class KnownSafePrograms
             ValueOptionsAlone = true,
         },
 
-        // -C compiles a magic file (writes), -z/-Z look inside compressed files (runs decompressors), -p touches times.
+        // -C compiles a magic file (writes), -z/-Z look inside compressed files (runs decompressors), -p touches times,
+        // -m/--magic-file reads a colon-separated list of files as magic and prints their lines in its warnings (an
+        // attack read ~/.aws/credentials as "a.txt:~/.aws/credentials", one path to the credential check).
         ["file"] = new()
         {
             ShortFlags = "bhiLkNnrsSvl0",
-            ShortWithValue = "eFmP",
+            ShortWithValue = "eFP",
             LongFlags = OptionGrammar.Names("brief", "mime", "mime-type", "mime-encoding", "dereference", "no-dereference", "keep-going", "no-pad", "raw", "special-files", "help", "version"),
-            LongWithValue = OptionGrammar.Names("exclude", "separator", "magic-file", "parameter"),
+            LongWithValue = OptionGrammar.Names("exclude", "separator", "parameter"),
         },
 
         // -s and an operand that is not +FORMAT set the clock.

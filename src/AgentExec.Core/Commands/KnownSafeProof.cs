@@ -127,7 +127,53 @@ internal static class KnownSafeProof
 
         var arguments = command.Arguments.Select(argument => argument.Value).ToList();
         return KnownSafePrograms.Refute(command.Program, arguments)
+            ?? RefuteDirectoryComparison(command.Program, arguments, directories, context, lookups)
             ?? (command.Program == "git" ? RefuteRepositories(arguments, directories, context, lookups) : null);
+    }
+
+    // diff given a directory reads files the line does not name: DIR FILE compares DIR/<FILE's name>, two directories
+    // compare the files in them, through links (attacks read ~/.netrc with "diff ~ .netrc" and through a link with
+    // "diff d1 d2"). git diff with two paths, outside a repository or when one lies outside its work tree, does the
+    // same (git diff --no-index, which takes exactly two paths; one operand is a pathspec in the repository): there any
+    // existing directory, and any path outside the writable roots, is refused.
+    private static string? RefuteDirectoryComparison(string program, List<string> arguments, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
+    {
+        List<string> operands;
+        IEnumerable<string> starts;
+        if (program == "diff")
+        {
+            operands = arguments.Where(argument => !argument.StartsWith('-')).ToList();
+            starts = directories.Candidates;
+        }
+        else if (program == "git" && GitInspection.Refute(arguments) is { Refusal: null, Subcommand: "diff", Operands.Count: 2 } invocation)
+        {
+            operands = invocation.Operands.ToList();
+            starts = GitDirectories(invocation.Directories, directories, context, lookups);
+        }
+        else
+        {
+            return null;
+        }
+
+        foreach (var start in starts)
+        {
+            foreach (var operand in operands)
+            {
+                var expanded = WithHome(operand, context.HomeDirectory);
+                var path = Path.IsPathRooted(expanded) ? expanded : Path.Join(start, expanded);
+                if (Directory.Exists(path))
+                {
+                    return $"{program} {(program == "git" ? "diff " : string.Empty)}of a directory ({operand}) reads files the line does not name";
+                }
+
+                if (program == "git" && Path.Exists(path) && !context.WritableRoots.Any(root => RealPath.IsSameOrInside(path, root) && RealPath.IsSameOrInside(WorkingDirectories.Physical(path, lookups.Links), root)))
+                {
+                    return $"git diff of a path outside the workspace ({operand}) compares files outside any repository";
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Why no part of the script <paramref name="nested"/> runs can be known-safe, or null.</summary>
@@ -174,6 +220,11 @@ internal static class KnownSafeProof
         var words = command.Arguments
             .Concat(parsed.AllRedirections.Where(redirection => !redirection.IsDuplication && redirection.Heredoc is null && !redirection.IsHereString)
                 .Select(redirection => redirection.Target));
+        // git reads the paths it is given from its -C directories (an attack read ~/.git-credentials with
+        // "git -C sub diff ../../home/.git-credentials /dev/null"), as well as from where it starts, if a -C fails.
+        var candidates = command.Program == "git"
+            ? [.. directories.Candidates, .. GitDirectories(GitInspection.Refute([.. command.Arguments.Select(argument => argument.Value)]).Directories, directories, context, lookups)]
+            : directories.Candidates;
         var checkedSpellings = 0;
         foreach (var word in words)
         {
@@ -192,7 +243,7 @@ internal static class KnownSafeProof
                     return $"any of its more than {MaxPathSpellings} path spellings (too many to check)";
                 }
 
-                foreach (var directory in directories.Candidates)
+                foreach (var directory in candidates)
                 {
                     // Joined, not normalised: "e/../shadow" through a link e -> /etc/ssl is /etc/shadow to the kernel,
                     // and Covers resolves links before it applies "..".
@@ -285,6 +336,14 @@ internal static class KnownSafeProof
                 return refusal;
             }
 
+            if (command.Program == "jq" && argument.Pattern is { } filterPattern && HasWildcard(filterPattern))
+            {
+                // jq's first operand is its program: a pattern could expand to a file name that is a filter importing
+                // data from anywhere (an attack named an empty file `import "d" as $c; $c`, with d.json a link to a
+                // credential), which no check of the written word sees.
+                return $"the pattern `{argument.Source}` could expand to a jq filter";
+            }
+
             if (argument.Pattern is { Length: > 0 } pattern)
             {
                 foreach (var leading in KnownSafePrograms.SpecialLeadingCharacters(command.Program))
@@ -300,6 +359,24 @@ internal static class KnownSafeProof
         }
 
         return null;
+    }
+
+    // Whether a pathname pattern (as ShellWord.Pattern spells it, quoted characters escaped) has a wildcard bash expands.
+    private static bool HasWildcard(string pattern)
+    {
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\')
+            {
+                i++;
+            }
+            else if (pattern[i] is '*' or '?' or '[')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Whether a name matching the pattern could start with the character: the pattern starts with it (written,
@@ -565,27 +642,43 @@ internal static class KnownSafeProof
     // directory the part may run in.
     private static string? RefuteRepositories(IReadOnlyList<string> arguments, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
     {
-        var invocation = GitInspection.Refute(arguments);
-        foreach (var start in directories.Candidates)
+        foreach (var directory in GitDirectories(GitInspection.Refute(arguments).Directories, directories, context, lookups))
         {
-            // git changes into each -C directory and walks up from where it really is, so the repository is looked
-            // for both from the path as written and from the path with its links resolved.
-            var lexical = invocation.Directories.Aggregate(start, (from, next) => Path.GetFullPath(next, from));
-            var physical = invocation.Directories.Aggregate(start, (from, next) => WorkingDirectories.Physical(Path.IsPathRooted(next) ? next : Path.Join(from, next), lookups.Links));
-            foreach (var directory in new[] { lexical, physical }.Distinct(StringComparer.Ordinal))
+            // A global config in a shared directory (/tmp) is anyone's: read like the repository's (an attack ran one
+            // from a home under /tmp).
+            var named = lookups.RepositoryRefusal(directory, from => GitRepositoryConfig.FindProgramSetting(from, context.HomeDirectory, [.. context.WritableRoots, .. context.SharedDirectories], lookups.Links));
+            if (named is not null)
             {
-                // A global config in a shared directory (/tmp) is anyone's: read like the repository's (an attack ran
-                // one from a home under /tmp).
-                var named = lookups.RepositoryRefusal(directory, from => GitRepositoryConfig.FindProgramSetting(from, context.HomeDirectory, [.. context.WritableRoots, .. context.SharedDirectories], lookups.Links));
-                if (named is not null)
-                {
-                    return named;
-                }
+                return named;
             }
         }
 
         return null;
     }
+
+    // Where git runs: it changes into each -C directory in turn and walks up from where it really is, so from every
+    // directory the part may start in, the path as written and the path with its links resolved.
+    private static IEnumerable<string> GitDirectories(IReadOnlyList<string> changes, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
+    {
+        var expanded = changes.Select(change => WithHome(change, context.HomeDirectory)).ToList();
+        foreach (var start in directories.Candidates)
+        {
+            var lexical = expanded.Aggregate(start, (from, next) => Path.GetFullPath(next, from));
+            var physical = expanded.Aggregate(start, (from, next) => WorkingDirectories.Physical(Path.IsPathRooted(next) ? next : Path.Join(from, next), lookups.Links));
+            yield return lexical;
+            if (physical != lexical)
+            {
+                yield return physical;
+            }
+        }
+    }
+
+    // A word as bash hands it on when its only expansion is a leading tilde: "~" and "~/x" name the home.
+    private static string WithHome(string value, string? home) =>
+        home is null ? value
+        : value == "~" ? home
+        : value.StartsWith("~/", StringComparison.Ordinal) ? Path.Join(home, value[2..])
+        : value;
 
     // The spellings of a path an argument holds: the word itself, the value after "--option=", an attached short
     // option's value; "~" and "$HOME" resolved where nothing else is dynamic.

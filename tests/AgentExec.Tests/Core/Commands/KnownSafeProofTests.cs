@@ -176,6 +176,9 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("grep -f ~/.ssh/id_rsa README.md")]
     [InlineData("cat ~/.netr[' 'c]")]
     [InlineData("cat ~/.aw[' 's]/credentials")]
+    // git reads its paths from its -C directories (found by an attack).
+    [InlineData("git -C ~ diff .aws/credentials /dev/null")]
+    [InlineData("git -C ~/.ssh diff id_rsa /dev/null")]
     public void Credential_read_is_dangerous_where_the_sandbox_cannot_hide_it_and_ordinary_where_it_can(string line)
     {
         var unhidden = machine.Analyze(line, credentialsHidden: false);
@@ -199,6 +202,47 @@ public sealed class KnownSafeProofTests : IDisposable
         var analysis = machine.Analyze(line, credentialsHidden: false);
 
         Assert.Contains(analysis.Parts, part => part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
+    [InlineData("diff h notes.txt", "diff of a directory (")]
+    [InlineData("diff -r d1 d2", "diff of a directory (")]
+    [InlineData("diff d1 d2", "diff of a directory (")]
+    [InlineData("git diff h notes.txt", "git diff of a directory (")]
+    [InlineData("git diff d1 d2", "git diff of a directory (")]
+    [InlineData("git diff /etc/hostname notes.txt", "git diff of a path outside the workspace")]
+    [InlineData("file -m notes.txt:x notes.txt", "file -m is not on file's option allow-list")]
+    [InlineData("file --magic-file=x notes.txt", "file --magic-file is not on file's option allow-list")]
+    [InlineData("jq -n i*", "could expand to a jq filter")]
+    public void Readers_that_would_read_files_the_line_does_not_name_are_not_known_safe(string line, string reason)
+    {
+        // Found by an attack: diff of a directory reads the files in it (d1/k a link to a credential), file -m reads a
+        // colon-separated list, jq's filter can come from a file name a pattern expands to.
+        Directory.CreateDirectory(Path.Combine(machine.Workspace, "d1"));
+        Directory.CreateDirectory(Path.Combine(machine.Workspace, "d2"));
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, "d1", "k"), Path.Combine(machine.Home, ".ssh", "id_rsa"));
+        Directory.CreateSymbolicLink(Path.Combine(machine.Workspace, "h"), machine.Home);
+        File.WriteAllText(Path.Combine(machine.Workspace, "notes.txt"), "notes");
+        File.WriteAllText(Path.Combine(machine.Workspace, "import \"d\" as $c; $c"), string.Empty);
+
+        var analysis = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Reason.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("diff notes.txt other.txt")]
+    [InlineData("git diff notes.txt other.txt")]
+    [InlineData("git diff d1")]
+    [InlineData("git diff HEAD~1 HEAD")]
+    public void Comparing_files_the_line_names_stays_known_safe(string line)
+    {
+        Directory.CreateDirectory(Path.Combine(machine.Workspace, "d1"));
+        File.WriteAllText(Path.Combine(machine.Workspace, "notes.txt"), "notes");
+        File.WriteAllText(Path.Combine(machine.Workspace, "other.txt"), "other");
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(machine.Analyze(line)), line);
     }
 
     [Fact]
