@@ -252,7 +252,7 @@ internal sealed class BubblewrapMountPlan
     public IReadOnlyList<string> ToArguments()
     {
         var arguments = new List<string>();
-        foreach (var mount in _mounts.Where(mount => !IsCoveredPin(mount) && !IsHiddenAnyway(mount)).OrderBy(mount => mount.Depth).ThenBy(mount => mount.Layer))
+        foreach (var mount in EmittedMounts())
         {
             arguments.AddRange(mount.Arguments);
         }
@@ -265,6 +265,41 @@ internal sealed class BubblewrapMountPlan
 
         return arguments;
     }
+
+    /// <summary>
+    /// What the sandbox's own mount table must show once bubblewrap has built it, for <see cref="BubblewrapMountCheck"/>:
+    /// each writable root (<c>R</c>), each mount inside one that binds a directory of the root onto itself (a pin or a
+    /// read-only keep: <c>M</c>, with its root), and each hiding mount inside one (<c>D</c>).
+    /// </summary>
+    /// <remarks>
+    /// bubblewrap resolves every path again when it mounts, following links, after this plan resolved it: a command
+    /// already running in the workspace can swap a directory for a link in between, and the pin of <c>sub</c> became a
+    /// writable bind of the home directory (found by an attack). Only the mounts inside writable roots can be moved so.
+    /// </remarks>
+    public IReadOnlyList<BubblewrapMountCheck.Expectation> MountExpectations()
+    {
+        // A root inside another is itself a directory a running command could swap: checked like a pin of the outer one.
+        var expectations = _writableRoots
+            .Select(root => OutermostWritableRoot(root) is { } outer && outer != root
+                ? BubblewrapMountCheck.Expectation.SelfBind(root, outer)
+                : BubblewrapMountCheck.Expectation.Root(root))
+            .ToList();
+        foreach (var mount in EmittedMounts())
+        {
+            if (mount.Layer == MountLayer.Writable || OutermostWritableRoot(mount.Destination) is not { } root)
+            {
+                continue;
+            }
+
+            var bindsItself = mount.Arguments is [_, var source, var destination] && source == destination;
+            expectations.Add(bindsItself ? BubblewrapMountCheck.Expectation.SelfBind(mount.Destination, root) : BubblewrapMountCheck.Expectation.Hiding(mount.Destination));
+        }
+
+        return expectations;
+    }
+
+    private IEnumerable<BubblewrapMount> EmittedMounts() =>
+        _mounts.Where(mount => !IsCoveredPin(mount) && !IsHiddenAnyway(mount)).OrderBy(mount => mount.Depth).ThenBy(mount => mount.Layer);
 
     /// <summary>
     /// True for a read-only bind of a path that is also hidden (a missing <c>.env</c>'s placeholder, which is a

@@ -166,7 +166,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
             .. plan.ToArguments(),
             "--chdir", invocation.WorkingDirectory,
             "--",
-            .. command,
+            .. BubblewrapMountCheck.Wrap(plan.MountExpectations(), command),
         ];
         return new SandboxedCommand(argv, invocation.Environment)
         {

@@ -1,3 +1,5 @@
+using AgentExec.Core.Commands;
+
 namespace AgentExec.Core.Sandbox;
 
 /// <summary>
@@ -67,12 +69,17 @@ internal static class WorkspaceProtectedPaths
         string firstLine;
         try
         {
-            using var reader = new StreamReader(path);
-            var buffer = new char[LongestPointerFile];
-            var read = reader.ReadBlock(buffer, 0, buffer.Length);
-            firstLine = new string(buffer, 0, read).Split('\n')[0].TrimEnd('\r');
+            // Regular files only, opened without blocking (GitConfigFileBytes): a FIFO planted as sub/.git blocked a
+            // StreamReader's open for good, and with it every later sandboxed call in the workspace (found by an attack).
+            if (GitConfigFileBytes.ReadIfExists(path, LongestPointerFile) is not { } bytes)
+            {
+                return null;
+            }
+
+            var text = GitConfigFileBytes.DecodeStrictly(bytes, path);
+            firstLine = text.Split('\n')[0].TrimEnd('\r');
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             return null;
         }

@@ -161,7 +161,7 @@ public sealed class BubblewrapSandboxTests
     }
 
     [Fact]
-    public void The_command_line_starts_with_the_namespaces_and_ends_with_the_command()
+    public void The_command_line_starts_with_the_namespaces_and_ends_with_the_mount_check_and_the_command()
     {
         // Arrange
         using var directory = new SandboxTestDirectory();
@@ -172,7 +172,10 @@ public sealed class BubblewrapSandboxTests
 
         // Assert
         Assert.Equal(["/usr/bin/bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--cap-drop", "ALL"], argv.Take(8));
-        Assert.Equal(["--chdir", directory.Workspace, "--", "bash", "-c", "echo hi"], argv.TakeLast(6));
+        var separator = argv.ToList().IndexOf("--");
+        Assert.Equal(["--chdir", directory.Workspace], argv.Skip(separator - 2).Take(2));
+        Assert.Equal([BubblewrapMountCheck.Shell, "-c"], argv.Skip(separator + 1).Take(2));
+        Assert.Equal(["--", "bash", "-c", "echo hi"], argv.TakeLast(4));
     }
 
     [Fact]
