@@ -128,7 +128,10 @@ internal sealed class BubblewrapMountPlan
 
         if (workspaceWrite)
         {
-            foreach (var root in (IEnumerable<string>)[invocation.Workspace, .. invocation.WritableRoots])
+            // A root inside another is writable already. Bound again it would be a second writable bind stacked at one
+            // place, which the mount check (it reads the top mount at each place) could not see redirected beneath.
+            IReadOnlyList<string> roots = [invocation.Workspace, .. invocation.WritableRoots];
+            foreach (var root in roots.Where(root => !roots.Any(other => other != root && RealPath.IsSameOrInside(root, other))))
             {
                 plan.BindWritable(root);
             }
@@ -278,12 +281,8 @@ internal sealed class BubblewrapMountPlan
     /// </remarks>
     public IReadOnlyList<BubblewrapMountCheck.Expectation> MountExpectations()
     {
-        // A root inside another is itself a directory a running command could swap: checked like a pin of the outer one.
-        var expectations = _writableRoots
-            .Select(root => OutermostWritableRoot(root) is { } outer && outer != root
-                ? BubblewrapMountCheck.Expectation.SelfBind(root, outer)
-                : BubblewrapMountCheck.Expectation.Root(root))
-            .ToList();
+        // No root lies inside another (Create binds only the outermost), so each is a root of the check.
+        var expectations = _writableRoots.Select(BubblewrapMountCheck.Expectation.Root).ToList();
         foreach (var mount in EmittedMounts())
         {
             if (mount.Layer == MountLayer.Writable || OutermostWritableRoot(mount.Destination) is not { } root)

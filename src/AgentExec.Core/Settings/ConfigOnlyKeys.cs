@@ -72,6 +72,14 @@ internal static class ConfigOnlyKeys
                 continue;
             }
 
+            if (real != Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)))
+            {
+                // Followed, a link in the path decides what becomes writable, and the agent can plant one wherever it
+                // can write (an attack put "out -> .." in the workspace, and the next start made the home writable).
+                warnings.Add($"{config.Path}, key '{keyPath}': a symbolic link stands in {path} (it resolves to {real}); it is left out of the writable roots: write the real path");
+                continue;
+            }
+
             if (!found.Contains(real, StringComparer.Ordinal))
             {
                 found.Add(real);

@@ -165,9 +165,9 @@ public sealed class BubblewrapMountPlanTests
     [Fact]
     public void A_writable_root_that_has_become_a_link_is_refused_rather_than_followed()
     {
-        // Arrange: a root inside the workspace, which a command replaced by a link to a folder outside.
+        // Arrange: a root beside the workspace, replaced since start-up by a link to a folder outside.
         using var directory = new SandboxTestDirectory();
-        var root = Path.Combine(directory.Workspace, "build");
+        var root = Path.Combine(directory.Home, "build");
         File.CreateSymbolicLink(root, directory.Outside);
 
         // Act
@@ -179,6 +179,20 @@ public sealed class BubblewrapMountPlanTests
         Assert.DoesNotContain(root, arguments);
         Assert.Equal([$"{root} now resolves to {directory.Outside}"], plan.RefusedWritableRoots);
         Assert.True(IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace) >= 0);
+    }
+
+    [Fact]
+    public void A_writable_root_inside_another_is_not_bound_again()
+    {
+        // Writable already; a second writable bind stacked at one place could be redirected beneath the top one, where
+        // the mount check (it reads the top mount) would not see it.
+        using var directory = new SandboxTestDirectory();
+        var root = Directory.CreateDirectory(Path.Combine(directory.Workspace, "build")).FullName;
+
+        var arguments = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, writableRoots: [root]), HostPaths(directory.Home)).ToArguments();
+
+        Assert.True(IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace) >= 0);
+        Assert.True(IndexOf(arguments, "--bind", root, root) < 0);
     }
 
     [Fact]

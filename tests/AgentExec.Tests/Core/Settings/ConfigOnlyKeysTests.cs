@@ -10,7 +10,7 @@ public sealed class ConfigOnlyKeysTests : IDisposable
     public void Dispose() => scenario.Dispose();
 
     [Fact]
-    public void Writable_roots_are_resolved_and_a_missing_one_is_left_out_with_a_warning()
+    public void Writable_roots_are_read_and_a_missing_one_or_one_through_a_link_is_left_out_with_a_warning()
     {
         // Arrange
         var cache = SettingsScenario.CreateDirectory(Path.Join(scenario.Home, ".cache"));
@@ -23,10 +23,15 @@ public sealed class ConfigOnlyKeysTests : IDisposable
         // Act
         var settings = scenario.ResolveSettings();
 
-        // Assert
+        // Assert: a link in a root's path would decide what becomes writable, and the agent can plant one wherever it
+        // can write ("out -> .." in the workspace made the home writable at the next start, found by an attack).
         Assert.Equal([cache, real], settings.WritableRoots);
-        var warning = Assert.Single(settings.Warnings);
-        Assert.Equal($"{path}, key 'writable_roots[2]': {missing} is missing; it is left out of the writable roots", warning);
+        Assert.Equal(
+            [
+                $"{path}, key 'writable_roots[1]': a symbolic link stands in {link} (it resolves to {real}); it is left out of the writable roots: write the real path",
+                $"{path}, key 'writable_roots[2]': {missing} is missing; it is left out of the writable roots",
+            ],
+            settings.Warnings);
     }
 
     [Fact]
