@@ -1,9 +1,9 @@
 namespace AgentExec.Core.Commands;
 
-/// <summary>How git reads the files that say where a repository lives: <c>.git</c> files, <c>commondir</c>, <c>HEAD</c>.</summary>
+/// <summary>How git reads the files that say where a repository lives: <c>.git</c> files and <c>commondir</c>.</summary>
 internal static class GitConfigDirectories
 {
-    // These files hold one path or one ref; anything longer is not one git wrote.
+    // These files hold one path; anything longer is not one git wrote.
     private const int MaximumPointerBytes = 64 * 1024;
 
     /// <summary>
