@@ -39,6 +39,11 @@ internal static class GitConfigProgramKeys
     /// <summary>The key of <paramref name="entry"/> when its value could name a program to run, otherwise null.</summary>
     public static string? Find(GitConfigEntry entry)
     {
+        if (SubmoduleEntering(entry) is { } entering)
+        {
+            return entering;
+        }
+
         var section = entry.Section;
         var name = entry.Name;
         var value = entry.Value;
@@ -55,12 +60,6 @@ internal static class GitConfigProgramKeys
 
             // "always" or "user" lets a remote URL such as ext::sh -c … run a command on a lazy fetch of a partial clone.
             ("protocol", "allow") => !string.Equals(value, "never", StringComparison.OrdinalIgnoreCase),
-
-            // Anything but "short" makes git log -p, git show and git diff run git (or read a repository) in the submodules
-            // their commits name, which need not be in the index the check reads (SubmoduleEntering).
-            ("diff", "submodule") => SubmoduleEntering(entry) is not null,
-            ("status", "submodulesummary") => SubmoduleEntering(entry) is not null,
-            ("submodule", "recurse") => SubmoduleEntering(entry) is not null,
 
             // A pretty format with a signature placeholder verifies signatures: git log runs gpg (GitInspection's rule for
             // --format and --pretty, here for the formats a configuration names).

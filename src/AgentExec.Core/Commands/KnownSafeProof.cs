@@ -126,49 +126,52 @@ internal static class KnownSafeProof
         }
 
         var arguments = command.Arguments.Select(argument => argument.Value).ToList();
-        return KnownSafePrograms.Refute(command.Program, arguments)
-            ?? RefuteDirectoryComparison(command.Program, arguments, directories, context, lookups)
-            ?? (command.Program == "git" ? RefuteRepositories(arguments, directories, context, lookups) : null);
+        return command.Program switch
+        {
+            "git" => RefuteGit(GitInspection.Refute(arguments), directories, context, lookups),
+            "diff" => KnownSafePrograms.Refute(command.Program, arguments)
+                ?? RefuteDirectoryOperands("diff", arguments.Where(argument => !argument.StartsWith('-')), directories.Candidates, outsideRootsToo: false, context, lookups),
+            _ => KnownSafePrograms.Refute(command.Program, arguments),
+        };
+    }
+
+    // git's command line read once (GitInspection, as KnownSafePrograms' entry for git reads it), then what it leads
+    // to from every directory git may run in: a diff of two paths, and the repositories' configuration.
+    private static string? RefuteGit(GitInvocation invocation, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
+    {
+        if (invocation.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        var gitDirectories = GitDirectories(invocation.Directories, directories, context, lookups).ToList();
+        return (invocation is { Subcommand: "diff", Operands.Count: 2 }
+                ? RefuteDirectoryOperands("git diff", invocation.Operands, gitDirectories, outsideRootsToo: true, context, lookups)
+                : null)
+            ?? RefuteRepositories(gitDirectories, context, lookups);
     }
 
     // diff given a directory reads files the line does not name: DIR FILE compares DIR/<FILE's name>, two directories
     // compare the files in them, through links (attacks read ~/.netrc with "diff ~ .netrc" and through a link with
     // "diff d1 d2"). git diff with two paths, outside a repository or when one lies outside its work tree, does the
     // same (git diff --no-index, which takes exactly two paths; one operand is a pathspec in the repository): there any
-    // existing directory, and any path outside the writable roots, is refused.
-    private static string? RefuteDirectoryComparison(string program, List<string> arguments, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
+    // existing directory, and any path outside the writable roots (outsideRootsToo), is refused.
+    private static string? RefuteDirectoryOperands(string program, IEnumerable<string> operands, IReadOnlyList<string> starts, bool outsideRootsToo, AnalysisContext context, AnalysisLookups lookups)
     {
-        List<string> operands;
-        IEnumerable<string> starts;
-        if (program == "diff")
+        foreach (var operand in operands)
         {
-            operands = arguments.Where(argument => !argument.StartsWith('-')).ToList();
-            starts = directories.Candidates;
-        }
-        else if (program == "git" && GitInspection.Refute(arguments) is { Refusal: null, Subcommand: "diff", Operands.Count: 2 } invocation)
-        {
-            operands = invocation.Operands.ToList();
-            starts = GitDirectories(invocation.Directories, directories, context, lookups);
-        }
-        else
-        {
-            return null;
-        }
-
-        foreach (var start in starts)
-        {
-            foreach (var operand in operands)
+            var expanded = WithHome(operand, context.HomeDirectory);
+            foreach (var start in starts)
             {
-                var expanded = WithHome(operand, context.HomeDirectory);
                 var path = Path.IsPathRooted(expanded) ? expanded : Path.Join(start, expanded);
                 if (Directory.Exists(path))
                 {
-                    return $"{program} {(program == "git" ? "diff " : string.Empty)}of a directory ({operand}) reads files the line does not name";
+                    return $"{program} of a directory ({operand}) reads files the line does not name";
                 }
 
-                if (program == "git" && Path.Exists(path) && !context.WritableRoots.Any(root => RealPath.IsSameOrInside(path, root) && RealPath.IsSameOrInside(WorkingDirectories.Physical(path, lookups.Links), root)))
+                if (outsideRootsToo && Path.Exists(path) && !context.WritableRoots.Any(root => RealPath.IsSameOrInside(path, root) && RealPath.IsSameOrInside(WorkingDirectories.Physical(path, lookups.Links), root)))
                 {
-                    return $"git diff of a path outside the workspace ({operand}) compares files outside any repository";
+                    return $"{program} of a path outside the workspace ({operand}) compares files outside any repository";
                 }
             }
         }
@@ -222,8 +225,8 @@ internal static class KnownSafeProof
                 .Select(redirection => redirection.Target));
         // git reads the paths it is given from its -C directories (an attack read ~/.git-credentials with
         // "git -C sub diff ../../home/.git-credentials /dev/null"), as well as from where it starts, if a -C fails.
-        var candidates = command.Program == "git"
-            ? [.. directories.Candidates, .. GitDirectories(GitInspection.Refute([.. command.Arguments.Select(argument => argument.Value)]).Directories, directories, context, lookups)]
+        var candidates = command.Program == "git" && GitInspection.Refute([.. command.Arguments.Select(argument => argument.Value)]).Directories is { Count: > 0 } changes
+            ? [.. directories.Candidates, .. GitDirectories(changes, directories, context, lookups)]
             : directories.Candidates;
         var checkedSpellings = 0;
         foreach (var word in words)
@@ -336,7 +339,7 @@ internal static class KnownSafeProof
                 return refusal;
             }
 
-            if (command.Program == "jq" && argument.Pattern is { } filterPattern && HasWildcard(filterPattern))
+            if (command.Program == "jq" && (argument.Traits & WordTraits.Glob) != 0)
             {
                 // jq's first operand is its program: a pattern could expand to a file name that is a filter importing
                 // data from anywhere (an attack named an empty file `import "d" as $c; $c`, with d.json a link to a
@@ -359,24 +362,6 @@ internal static class KnownSafeProof
         }
 
         return null;
-    }
-
-    // Whether a pathname pattern (as ShellWord.Pattern spells it, quoted characters escaped) has a wildcard bash expands.
-    private static bool HasWildcard(string pattern)
-    {
-        for (var i = 0; i < pattern.Length; i++)
-        {
-            if (pattern[i] == '\\')
-            {
-                i++;
-            }
-            else if (pattern[i] is '*' or '?' or '[')
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     // Whether a name matching the pattern could start with the character: the pattern starts with it (written,
@@ -639,10 +624,10 @@ internal static class KnownSafeProof
     }
 
     // git reads the configuration of the repository its working directory (after -C) selects, for every
-    // directory the part may run in.
-    private static string? RefuteRepositories(IReadOnlyList<string> arguments, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
+    // directory the part may run in (GitDirectories).
+    private static string? RefuteRepositories(IReadOnlyList<string> gitDirectories, AnalysisContext context, AnalysisLookups lookups)
     {
-        foreach (var directory in GitDirectories(GitInspection.Refute(arguments).Directories, directories, context, lookups))
+        foreach (var directory in gitDirectories)
         {
             // A global config in a shared directory (/tmp) is anyone's: read like the repository's (an attack ran one
             // from a home under /tmp).
