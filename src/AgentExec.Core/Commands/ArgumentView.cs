@@ -9,6 +9,10 @@ internal sealed class ArgumentView
 {
     private readonly List<string> staticValues;
 
+    // Worked out when first asked: most programs' rules read one or neither (the view is made for every simple command).
+    private IReadOnlySet<string>? flags;
+    private IReadOnlyList<string>? operands;
+
     /// <summary>Views <paramref name="words"/>; <paramref name="readsMoreFromInput"/> says that more arguments follow at run time (<c>xargs</c>).</summary>
     public ArgumentView(IReadOnlyList<ShellWord> words, bool readsMoreFromInput)
     {
@@ -16,8 +20,6 @@ internal sealed class ArgumentView
         ReadsMoreFromInput = readsMoreFromInput;
         Values = [.. words.Select(word => word.Value)];
         staticValues = [.. words.Where(word => word.IsStatic).Select(word => word.Value)];
-        Flags = FlagSet.ShortAndLongFlags(staticValues);
-        Operands = FlagSet.NonFlagArguments(Values);
         AnyDynamic = readsMoreFromInput || words.Any(word => !word.IsStatic);
 
         var flagsEnded = false;
@@ -55,10 +57,10 @@ internal sealed class ArgumentView
     public bool AnyMayBeFlag { get; }
 
     /// <summary>The flags among the static arguments, split as <see cref="FlagSet.ShortAndLongFlags"/> splits them.</summary>
-    public IReadOnlySet<string> Flags { get; }
+    public IReadOnlySet<string> Flags => flags ??= FlagSet.ShortAndLongFlags(staticValues);
 
     /// <summary>The operands, as <see cref="FlagSet.NonFlagArguments"/> finds them.</summary>
-    public IReadOnlyList<string> Operands { get; }
+    public IReadOnlyList<string> Operands => operands ??= FlagSet.NonFlagArguments(Values);
 
     /// <summary>True when the single-letter flag <paramref name="letter"/> is given, alone or in a cluster.</summary>
     public bool HasShortFlag(char letter) => Flags.Contains(string.Concat("-", letter.ToString()));

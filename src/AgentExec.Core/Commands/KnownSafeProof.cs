@@ -347,7 +347,9 @@ internal static class KnownSafeProof
                 return $"the pattern `{argument.Source}` could expand to a jq filter";
             }
 
-            if (argument.Pattern is { Length: > 0 } pattern)
+            // Only a word with a glob expands to names found on disk; any other word is the same whatever the
+            // directory holds, and its option reading is the grammar's.
+            if ((argument.Traits & WordTraits.Glob) != 0 && argument.Pattern is { Length: > 0 } pattern)
             {
                 foreach (var leading in KnownSafePrograms.SpecialLeadingCharacters(command.Program))
                 {
@@ -617,10 +619,23 @@ internal static class KnownSafeProof
     private static string? WhoCanWrite(string path, AnalysisContext context, LinkResolver links)
     {
         var resolved = links.TryRealPath(path, out var real) ? real : path;
-        bool Inside(string root) => RealPath.IsSameOrInside(path, root) || RealPath.IsSameOrInside(resolved, root);
-        return context.WritableRoots.Any(Inside) ? "the agent"
-            : context.SharedDirectories.Any(Inside) ? "every local user"
+        return IsInsideAny(path, resolved, context.WritableRoots) ? "the agent"
+            : IsInsideAny(path, resolved, context.SharedDirectories) ? "every local user"
             : null;
+    }
+
+    // Whether the path as written or resolved lies in one of the directories (a loop: asked for every program and entry).
+    private static bool IsInsideAny(string path, string resolved, IReadOnlyList<string> directories)
+    {
+        for (var i = 0; i < directories.Count; i++)
+        {
+            if (RealPath.IsSameOrInside(path, directories[i]) || RealPath.IsSameOrInside(resolved, directories[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // git reads the configuration of the repository its working directory (after -C) selects, for every

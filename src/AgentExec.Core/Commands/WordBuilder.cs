@@ -17,6 +17,9 @@ internal sealed class WordBuilder
     private readonly StringBuilder pattern = new();
     private readonly List<ParsedScript> substitutions = [];
     private bool sawDynamic;
+
+    // Brace expansion needs an unquoted "{", which only Literal adds: without one the shape need not be read.
+    private bool sawUnquotedBrace;
     private WordTraits traits;
 
     // How long the static prefix was at the first unquoted "[" (-1: none yet), so that it can be cut there once a
@@ -26,6 +29,7 @@ internal sealed class WordBuilder
     /// <summary>Adds an unquoted literal character.</summary>
     public void Literal(char c)
     {
+        sawUnquotedBrace |= c == '{';
         value.Append(c);
         pattern.Append(c);
         shape.Append(c);
@@ -133,8 +137,11 @@ internal sealed class WordBuilder
     /// <summary>Freezes the word; <paramref name="source"/> is its text as written.</summary>
     public ShellWord Build(string source)
     {
-        var prefix = staticPrefix.ToString();
-        if (BraceStart(shape.ToString()) is { } braceIndex)
+        // The static prefix is a prefix of the value (both take every character until the first dynamic part), and the
+        // pattern is the value with backslashes inserted: equal lengths mean equal texts, which then share one string.
+        var valueText = value.ToString();
+        var prefix = staticPrefix.Length == value.Length ? valueText : staticPrefix.ToString();
+        if (sawUnquotedBrace && BraceStart(shape.ToString()) is { } braceIndex)
         {
             traits |= WordTraits.BraceExpansion;
             if (braceIndex < prefix.Length)
@@ -145,9 +152,9 @@ internal sealed class WordBuilder
 
         var isStatic = (traits & WordTraits.Dynamic) == 0;
         var onlyPaths = (traits & WordTraits.Dynamic & ~WordTraits.PathExpansion) == 0;
-        return new ShellWord(source, isStatic ? value.ToString() : source, traits, prefix, [.. substitutions])
+        return new ShellWord(source, isStatic ? valueText : source, traits, prefix, [.. substitutions])
         {
-            Pattern = onlyPaths ? pattern.ToString() : null,
+            Pattern = !onlyPaths ? null : pattern.Length == value.Length ? valueText : pattern.ToString(),
         };
     }
 

@@ -184,10 +184,14 @@ internal static partial class RealPath
     /// <returns>Whether it is inside.</returns>
     public static bool IsSameOrInside(string path, string directory)
     {
-        var trimmed = directory.TrimEnd('/');
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(directory);
+
+        // Compared in place: the proof asks this of every path against every writable root and shared directory.
+        var trimmed = directory.AsSpan().TrimEnd('/');
         return path == directory
-            || path == trimmed
-            || path.StartsWith(trimmed + "/", StringComparison.Ordinal);
+            || path.AsSpan().SequenceEqual(trimmed)
+            || (path.Length > trimmed.Length && path[trimmed.Length] == '/' && path.AsSpan().StartsWith(trimmed, StringComparison.Ordinal));
     }
 
     // realpath(3) with a null buffer returns a string the caller frees; null when any component is missing or a

@@ -314,6 +314,26 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
+    [InlineData("head -5 README.md")]
+    [InlineData("wc -l README.md")]
+    [InlineData("grep -n notes README.md")]
+    [InlineData("strings @README.md")]
+    public void A_written_word_is_not_read_as_a_pattern_whatever_names_the_directory_holds(string line)
+    {
+        // Only a word with a glob expands to names on disk: a file called "-5", "-l" or "@README.md" changes nothing
+        // about "-5" written out, which the grammar reads (before, any such file made every option word "could expand").
+        foreach (var name in new[] { "-5", "-l", "-n", "-f.env", "@README.md" })
+        {
+            File.WriteAllText(Path.Combine(machine.Workspace, name), string.Empty);
+        }
+
+        var analysis = machine.Analyze(line);
+
+        Assert.All(analysis.Parts, part => Assert.DoesNotContain("could expand", part.Reason, StringComparison.Ordinal));
+        Assert.Equal(line != "strings @README.md", KnownSafeJudge.IsKnownSafe(analysis));
+    }
+
+    [Theory]
     [InlineData("--files0-from=lst", "wc -*")]
     [InlineData("--files0-from=lst", "du -*")]
     [InlineData("--files0-from=lst", "wc '-'-f*")]
