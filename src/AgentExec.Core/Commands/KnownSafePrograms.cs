@@ -119,7 +119,8 @@ internal static partial class KnownSafePrograms
             MaxOperands = 0,
         },
 
-        // -l/--paginate runs pr.
+        // -l/--paginate runs pr. --from-file and --to-file compare a directory's files of the operands' names (an attack
+        // read ~/.netrc with --from-file=~ .netrc): left out.
         ["diff"] = new()
         {
             ShortFlags = "iEZbwBatNTyqsupcdrP",
@@ -129,7 +130,7 @@ internal static partial class KnownSafePrograms
                 "ignore-file-name-case", "no-ignore-file-name-case", "text", "strip-trailing-cr", "ignore-case", "ignore-tab-expansion",
                 "ignore-trailing-space", "ignore-space-change", "ignore-all-space", "ignore-blank-lines", "minimal", "speed-large-files",
                 "expand-tabs", "initial-tab", "suppress-blank-empty", "help", "version", "show-function-line"),
-            LongWithValue = OptionGrammar.Names("show-function-line", "label", "exclude", "exclude-from", "starting-file", "from-file", "to-file",
+            LongWithValue = OptionGrammar.Names("show-function-line", "label", "exclude", "exclude-from", "starting-file",
                 "ignore-matching-lines", "width", "tabsize", "horizon-lines", "line-format", "old-line-format", "new-line-format",
                 "unchanged-line-format", "old-group-format", "new-group-format", "changed-group-format", "unchanged-group-format"),
             LongOptionalValue = OptionGrammar.Names("color", "palette"),

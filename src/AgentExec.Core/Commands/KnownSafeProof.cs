@@ -130,7 +130,9 @@ internal static class KnownSafeProof
         {
             "git" => RefuteGit(GitInspection.Refute(arguments), directories, context, lookups),
             "diff" => KnownSafePrograms.Refute(command.Program, arguments)
-                ?? RefuteDirectoryOperands("diff", arguments.Where(argument => !argument.StartsWith('-')), directories.Candidates, outsideRootsToo: false, context, lookups),
+                // Every word, options too: an operand after "--" may begin with "-" (an attack planted a link "-d" to
+                // the home and ran diff -- -d .netrc), and a directory named like an option is merely refused.
+                ?? RefuteDirectoryOperands("diff", arguments, directories.Candidates, outsideRootsToo: false, context, lookups),
             _ => KnownSafePrograms.Refute(command.Program, arguments),
         };
     }
@@ -217,7 +219,7 @@ internal static class KnownSafeProof
     /// step 3a, "Credential reads are not harmless"), or null. Paths are taken from every candidate directory, with
     /// <c>~</c> and <c>$HOME</c> resolved; a pattern counts when it could expand to one.
     /// </summary>
-    public static string? CredentialRead(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
+    public static CredentialReading? CredentialRead(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
     {
         var parsed = command.Command;
         var words = command.Arguments
@@ -228,10 +230,11 @@ internal static class KnownSafeProof
         var candidates = command.Program == "git" && GitInspection.Refute([.. command.Arguments.Select(argument => argument.Value)]).Directories is { Count: > 0 } changes
             ? [.. directories.Candidates, .. GitDirectories(changes, directories, context, lookups)]
             : directories.Candidates;
+        var readsRepositoryCopies = command.Program == "git";
         var checkedSpellings = 0;
         foreach (var word in words)
         {
-            foreach (var spelling in PathSpellings(word, context.HomeDirectory))
+            foreach (var spelling in PathSpellings(word, context.HomeDirectory, readsRepositoryCopies))
             {
                 if (!spelling.IsPattern && !KernelCanResolve(spelling.Path))
                 {
@@ -243,7 +246,7 @@ internal static class KnownSafeProof
                 {
                     // Every suffix of a long option cluster is a spelling (-aaaa…f/etc/shadow): past this many the
                     // check would cost seconds per command line, so the stricter answer is given instead.
-                    return $"any of its more than {MaxPathSpellings} path spellings (too many to check)";
+                    return new CredentialReading($"any of its more than {MaxPathSpellings} path spellings (too many to check)", readsRepositoryCopies);
                 }
 
                 foreach (var directory in candidates)
@@ -253,7 +256,7 @@ internal static class KnownSafeProof
                     var path = Path.IsPathRooted(spelling.Path) ? spelling.Path : Path.Join(directory, spelling.Path);
                     if (lookups.MayNameCredential(context.Credentials, path, spelling.IsPattern))
                     {
-                        return spelling.Path;
+                        return new CredentialReading(spelling.Path, spelling.IsRepositoryCopy);
                     }
                 }
             }
@@ -681,8 +684,9 @@ internal static class KnownSafeProof
         : value;
 
     // The spellings of a path an argument holds: the word itself, the value after "--option=", an attached short
-    // option's value; "~" and "$HOME" resolved where nothing else is dynamic.
-    private static IEnumerable<PathSpelling> PathSpellings(ShellWord word, string? home)
+    // option's value, for git the path after a revision and a colon; "~" and "$HOME" resolved where nothing else is
+    // dynamic.
+    private static IEnumerable<PathSpelling> PathSpellings(ShellWord word, string? home, bool readsRepositoryCopies)
     {
         string text;
         bool isPattern;
@@ -703,7 +707,7 @@ internal static class KnownSafeProof
             yield break;
         }
 
-        foreach (var candidate in Candidates(text))
+        foreach (var (candidate, isRepositoryCopy) in Candidates(text, readsRepositoryCopies))
         {
             if (candidate.Length == 0)
             {
@@ -714,23 +718,35 @@ internal static class KnownSafeProof
             {
                 if (home is not null)
                 {
-                    yield return new PathSpelling(home + candidate[1..], isPattern);
+                    yield return new PathSpelling(home + candidate[1..], isPattern, isRepositoryCopy);
                 }
 
                 continue;
             }
 
-            yield return new PathSpelling(candidate, isPattern);
+            yield return new PathSpelling(candidate, isPattern, isRepositoryCopy);
         }
     }
 
-    private static IEnumerable<string> Candidates(string text)
+    private static IEnumerable<(string Text, bool IsRepositoryCopy)> Candidates(string text, bool readsRepositoryCopies)
     {
-        yield return text;
+        if (readsRepositoryCopies)
+        {
+            // git reads a file's committed or staged copy with REV:path, :path and :N:path (an attack printed a
+            // committed .env with git show HEAD:.env), from the repository's top or, with ./, from where git runs: every
+            // text after a colon, taken from every candidate directory, and a name the credential list knows anywhere
+            // is caught wherever it lies. First, so that the stricter finding is the one reported.
+            for (var colon = text.IndexOf(':', StringComparison.Ordinal); colon >= 0 && colon < text.Length - 1; colon = text.IndexOf(':', colon + 1))
+            {
+                yield return (text[(colon + 1)..], true);
+            }
+        }
+
+        yield return (text, false);
         var equals = text.IndexOf('=', StringComparison.Ordinal);
         if (equals >= 0)
         {
-            yield return text[(equals + 1)..];
+            yield return (text[(equals + 1)..], false);
         }
 
         // A value attached anywhere in a cluster of short options: -f/etc/shadow, -uf/etc/shadow. A suffix longer than
@@ -740,7 +756,7 @@ internal static class KnownSafeProof
         {
             for (var i = Math.Max(2, text.Length - LongestPath); i < text.Length; i++)
             {
-                yield return text[i..];
+                yield return (text[i..], false);
             }
         }
     }

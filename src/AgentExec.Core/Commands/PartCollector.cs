@@ -135,9 +135,11 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
 
         if (proven.Safety != CommandSafety.Dangerous && KnownSafeProof.CredentialRead(normalized, directories, context, lookups) is { } credential)
         {
-            proven = context.CredentialsHidden
-                ? Verdict.Ordinary($"could read the credential location {credential}")
-                : Verdict.Dangerous($"could read the credential location {credential}, which this sandbox cannot hide");
+            proven = credential.IsRepositoryCopy
+                ? Verdict.Dangerous($"could read the committed or staged copy of the credential location {credential.Location}, which no sandbox hides")
+                : context.CredentialsHidden
+                ? Verdict.Ordinary($"could read the credential location {credential.Location}")
+                : Verdict.Dangerous($"could read the credential location {credential.Location}, which this sandbox cannot hide");
         }
 
         return proven;

@@ -615,6 +615,14 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
                 state.MarkUnknown("a $'…' string contains a NUL character");
             }
 
+            if (!Ascii.IsValid(decoded))
+            {
+                // bash writes \xff and \377 as the one byte 0xFF, and \u as the locale encodes it (raw bytes for a
+                // surrogate or a value past U+10FFFF); a string here holds characters, which are UTF-8 on disk: a
+                // different name (an attack read a link named by the byte 0xFF with cat $'\xff').
+                state.MarkUnknown("a $'…' escape stands for a byte or character outside ASCII, which bash writes as raw bytes");
+            }
+
             word.Quoted(decoded);
         }
 
@@ -653,6 +661,11 @@ internal sealed partial class WordScanner(ShellSource source, ParseState state)
                 }
 
                 return ((char)(octal & 0xff)).ToString();
+            case 'x' when source.Peek() == '{':
+                // bash 5.2 reads \x{HH…} as one byte (\x{2d} is "-"); not modelled, so the line is unknown. The
+                // characters after it are read on their own, which keeps the string's end where bash puts it.
+                state.MarkUnknown("a $'…' string holds \\x{…}, whose meaning is not modelled");
+                return "\\x";
             case 'x':
                 return ReadHexEscape(2) ?? "\\x";
             case 'u':

@@ -214,6 +214,9 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("file -m notes.txt:x notes.txt", "file -m is not on file's option allow-list")]
     [InlineData("file --magic-file=x notes.txt", "file --magic-file is not on file's option allow-list")]
     [InlineData("jq -n i*", "could expand to a jq filter")]
+    [InlineData("diff -- -d notes.txt", "diff of a directory (-d)")]
+    [InlineData("diff --from-file=h notes.txt", "diff --from-file is not on diff's option allow-list")]
+    [InlineData("diff --to-file=h notes.txt", "diff --to-file is not on diff's option allow-list")]
     public void Readers_that_would_read_files_the_line_does_not_name_are_not_known_safe(string line, string reason)
     {
         // Found by an attack: diff of a directory reads the files in it (d1/k a link to a credential), file -m reads a
@@ -222,6 +225,7 @@ public sealed class KnownSafeProofTests : IDisposable
         Directory.CreateDirectory(Path.Combine(machine.Workspace, "d2"));
         File.CreateSymbolicLink(Path.Combine(machine.Workspace, "d1", "k"), Path.Combine(machine.Home, ".ssh", "id_rsa"));
         Directory.CreateSymbolicLink(Path.Combine(machine.Workspace, "h"), machine.Home);
+        Directory.CreateSymbolicLink(Path.Combine(machine.Workspace, "-d"), machine.Home);
         File.WriteAllText(Path.Combine(machine.Workspace, "notes.txt"), "notes");
         File.WriteAllText(Path.Combine(machine.Workspace, "import \"d\" as $c; $c"), string.Empty);
 
@@ -229,6 +233,52 @@ public sealed class KnownSafeProofTests : IDisposable
 
         Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
         Assert.Contains(analysis.Parts, part => part.Reason.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("git show HEAD:.env")]
+    [InlineData("git show :.env")]
+    [InlineData("git show :0:.env")]
+    [InlineData("git cat-file -p HEAD~1:config/.env")]
+    [InlineData("git show main:id_rsa")]
+    public void A_committed_or_staged_copy_of_a_credential_named_on_the_line_is_a_credential_read(string line)
+    {
+        // Found by an attack: git show HEAD:.env printed a .env the user had once committed, under any sandbox (the
+        // objects are not the hidden file).
+        var analysis = machine.Analyze(line);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
+    [InlineData("printf $'\\x{2d}v' x 1", "\\x{")]
+    [InlineData("cat $'\\x{41}'", "\\x{")]
+    [InlineData("cat $'\\xff'", "outside ASCII")]
+    [InlineData("cat $'\\377'", "outside ASCII")]
+    [InlineData("cat $'\\u00e9'", "outside ASCII")]
+    [InlineData("cat $'\\U0010ffff'", "outside ASCII")]
+    [InlineData("cd $'\\xff' && git status", "outside ASCII")]
+    public void An_ansi_c_escape_bash_decodes_otherwise_makes_the_line_unknown(string line, string reason)
+    {
+        // Found by an attack: bash reads \x{2d} as "-" (printf -v then ran a command from an array subscript) and \xff
+        // as the byte 0xFF (a link of that name to ~/.netrc was read as the file named U+00FF).
+        var analysis = machine.Analyze(line);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis), KnownSafeJudge.Explain(KnownSafeJudge.Evaluate(analysis)));
+        Assert.Contains(reason, KnownSafeJudge.Explain(KnownSafeJudge.Evaluate(analysis)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cat $'a\\x41'")]
+    [InlineData("cat $'\\101'")]
+    [InlineData("cat $'\\u0041'")]
+    public void An_ansi_c_escape_for_an_ascii_character_stays_understood(string line)
+    {
+        File.WriteAllText(Path.Combine(machine.Workspace, "aA"), "a");
+        File.WriteAllText(Path.Combine(machine.Workspace, "A"), "a");
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(machine.Analyze(line)), line);
     }
 
     [Theory]
