@@ -1,5 +1,6 @@
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
+using AgentExec.Core.Execution;
 
 namespace AgentExec.Core.Sandbox;
 
@@ -351,11 +352,15 @@ internal sealed class BubblewrapMountPlan
             }
         }
 
-        var realRoots = roots.Select(root => RealPath.TryResolve(root, out var real, out var exists) && exists ? real : null).OfType<string>();
+        var realRoots = roots.Select(root => RealPath.TryResolve(root, out var real, out var exists) && exists ? real : null).OfType<string>().ToList();
         var scan = CredentialScan.Run(credentials, realRoots);
         foreach (var path in scan.Found)
         {
-            Hide(path);
+            if (RealPath.TryResolve(path, out var real, out var exists) && exists
+                && (realRoots.Any(root => RealPath.IsSameOrInside(real, root)) || IsTheUsersOwn(real)))
+            {
+                Hide(real);
+            }
         }
 
         // Nested repositories found by the same walk stay read-only like the workspace's own .git (issue 10, item 4).
@@ -367,6 +372,25 @@ internal sealed class BubblewrapMountPlan
         IncompleteCredentialScan = scan.Incomplete;
         Repositories = WalkedRepositories.From(scan);
         HiddenCredentials = _mounts.Count(mount => mount.Layer == MountLayer.Hidden) - before;
+    }
+
+    // A credential-named link in a root is followed to its target: a .env linked to the user's secrets file elsewhere is
+    // hidden with it. But the agent chooses where such a link points, so outside the roots only a file of the user's own
+    // is hidden: a file of another owner (root's /usr/bin/true, which an attack hid with x.pem -> /usr/bin/true to break
+    // every sandbox's start) is no secret of the user's, and a root-only key is unreadable to the command anyway. When
+    // the owner cannot be read, the target is hidden.
+    private static bool IsTheUsersOwn(string realPath)
+    {
+        try
+        {
+            return UnixFileStatus.OfPath(realPath).Owner == Libc.GetEffectiveUserId();
+        }
+#pragma warning disable CA1031 // Not knowing the owner hides the file, the stricter side.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return true;
+        }
     }
 
     /// <summary>

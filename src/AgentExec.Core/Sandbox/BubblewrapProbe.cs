@@ -81,22 +81,50 @@ public sealed class BubblewrapProbe : ISandboxBackendProbe
             return SandboxProbeResult.Working(sandbox, Caveats(settings));
         }
 
+        var trial = Trial(sandbox, settings, settings.Workspace, settings.WritableRoots);
+        if (trial is { Outcome: ExecutionOutcome.Exited, ExitCode: 0 })
+        {
+            cache?.RecordPass();
+            return SandboxProbeResult.Working(sandbox, Caveats(settings));
+        }
+
+        // The trial's sandbox is built for this workspace, whose files the agent may have planted (a link named like a
+        // credential, a pinned path swapped under the mount check): a failure that an empty workspace does not repeat is
+        // the workspace's, not the machine's, and must not make auto choose another backend.
+        var empty = Directory.CreateTempSubdirectory("agentexec-trial-");
+        try
+        {
+            if (Trial(sandbox, settings, empty.FullName, []) is { Outcome: ExecutionOutcome.Exited, ExitCode: 0 })
+            {
+                return SandboxProbeResult.UnavailableForTheWorkspace($"bubblewrap ({executable}) starts a sandbox here, but not for this workspace: {Describe(trial)}");
+            }
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+
+        return SandboxProbeResult.Unavailable($"bubblewrap ({executable}) cannot start a sandbox here: {Describe(trial)}");
+    }
+
+    // Runs `true` in the sandbox the settings ask for, built for the given workspace and writable roots.
+    private ExecutionResult Trial(BubblewrapSandbox sandbox, AgentExecSettings settings, string workspace, IReadOnlyList<string> writableRoots)
+    {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["PATH"] = ChildEnvironment.DefaultPath };
         var wrapped = sandbox.Wrap(new SandboxInvocation(
             ["true"],
-            settings.Workspace,
+            workspace,
             settings.Sandbox,
-            settings.Workspace,
-            settings.WritableRoots,
+            workspace,
+            writableRoots,
             settings.Network,
             environment));
 
         // Start-up is synchronous in both front ends, and the runner never captures a context, so blocking is safe here.
-        ExecutionResult trial;
         try
         {
-            trial = _runner.RunAsync(
-                new ExecutionSpec(wrapped.Argv, settings.Workspace, wrapped.Environment, TrialTimeout, LongestReportedError),
+            return _runner.RunAsync(
+                new ExecutionSpec(wrapped.Argv, workspace, wrapped.Environment, TrialTimeout, LongestReportedError),
                 null,
                 CancellationToken.None).GetAwaiter().GetResult();
         }
@@ -105,14 +133,6 @@ public sealed class BubblewrapProbe : ISandboxBackendProbe
             // The trial prepared what a real run does (the workspace placeholders and their lock): release it the same way.
             wrapped.Cleanup?.Invoke();
         }
-
-        if (trial is { Outcome: ExecutionOutcome.Exited, ExitCode: 0 })
-        {
-            cache?.RecordPass();
-            return SandboxProbeResult.Working(sandbox, Caveats(settings));
-        }
-
-        return SandboxProbeResult.Unavailable($"bubblewrap ({executable}) cannot start a sandbox here: {Describe(trial)}");
     }
 
     private static IReadOnlyList<string> Caveats(AgentExecSettings settings) => settings.Network

@@ -9,6 +9,12 @@ public sealed record SandboxProbeResult(ISandbox? Sandbox, string? Problem, IRea
     /// <summary>True when the backend works.</summary>
     public bool Works => Sandbox is not null;
 
+    /// <summary>
+    /// True when the backend works on this machine but not for this workspace: what the workspace holds (which the agent
+    /// may have planted) made the trial fail, so another backend must not be chosen in its place.
+    /// </summary>
+    public bool FailsForTheWorkspace { get; private init; }
+
     /// <summary>A backend that works.</summary>
     /// <param name="sandbox">The backend.</param>
     /// <param name="caveats">What it cannot protect.</param>
@@ -19,4 +25,9 @@ public sealed record SandboxProbeResult(ISandbox? Sandbox, string? Problem, IRea
     /// <param name="problem">Why not.</param>
     /// <returns>The result.</returns>
     public static SandboxProbeResult Unavailable(string problem) => new(null, problem, []);
+
+    /// <summary>A backend that works here, but whose trial failed for this workspace (<see cref="FailsForTheWorkspace"/>).</summary>
+    /// <param name="problem">Why not.</param>
+    /// <returns>The result.</returns>
+    public static SandboxProbeResult UnavailableForTheWorkspace(string problem) => new(null, problem, []) { FailsForTheWorkspace = true };
 }

@@ -108,6 +108,13 @@ public static class SandboxSelector
                     return Chosen(mode, first, []);
                 }
 
+                if (first.FailsForTheWorkspace)
+                {
+                    // As for a workspace the plan cannot be made for (Select): falling back would let what the agent
+                    // planted in the workspace choose the weaker sandbox.
+                    return Unavailable(mode, $"sandbox not available: it cannot be prepared for the workspace: {first.Problem}");
+                }
+
                 if (settings.NetworkLists is not null)
                 {
                     // Landlock would work, but not for this setting: refused, naming why bubblewrap was not chosen.

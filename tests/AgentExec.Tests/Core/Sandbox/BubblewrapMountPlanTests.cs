@@ -163,6 +163,22 @@ public sealed class BubblewrapMountPlanTests
     }
 
     [Fact]
+    public void A_credential_named_link_to_a_file_of_another_owner_outside_the_roots_does_not_hide_that_file()
+    {
+        // Found by an attack: x.pem -> /usr/bin/true hid the host's true in every sandbox, which failed the start-up
+        // trial and made auto choose Landlock. Outside the roots only the user's own files are hidden through a link.
+        using var directory = new SandboxTestDirectory();
+        const string hostFile = "/etc/hostname";
+        File.CreateSymbolicLink(Path.Combine(directory.Workspace, "x.pem"), hostFile);
+        var ownedByTheUser = AgentExec.Core.Configuration.UnixFileStatus.OfPath(hostFile).Owner == AgentExec.Core.Execution.Libc.GetEffectiveUserId();
+
+        var arguments = Plan(directory, SandboxMode.WorkspaceWrite);
+
+        // As root (stage 1 of CI) /etc/hostname is the user's own and stays hidden; as anyone else it is not.
+        Assert.Equal(ownedByTheUser, IndexOf(arguments, "--ro-bind", "/dev/null", hostFile) >= 0);
+    }
+
+    [Fact]
     public void A_writable_root_that_has_become_a_link_is_refused_rather_than_followed()
     {
         // Arrange: a root beside the workspace, replaced since start-up by a link to a folder outside.

@@ -64,7 +64,8 @@ public sealed class BubblewrapTrialCacheTests : IDisposable
 
         Assert.False(Probe(Settings()).Works);
 
-        Assert.Equal(2, TrialRuns());
+        // Each failed trial is repeated once in an empty workspace, to tell the machine's failure from the workspace's.
+        Assert.Equal(4, TrialRuns());
         Assert.False(Directory.Exists(CacheFolder) && Directory.GetFiles(CacheFolder).Length > 0);
     }
 
@@ -78,7 +79,7 @@ public sealed class BubblewrapTrialCacheTests : IDisposable
         var second = Probe(Settings());
 
         Assert.False(second.Works);
-        Assert.Equal(2, TrialRuns());
+        Assert.Equal(3, TrialRuns());
     }
 
     [Fact]
@@ -118,7 +119,7 @@ public sealed class BubblewrapTrialCacheTests : IDisposable
         WriteBubblewrap(exitCode: 1);
 
         Assert.False(Probe(settings).Works);
-        Assert.Equal(1, TrialRuns());
+        Assert.Equal(2, TrialRuns());
     }
 
     [Fact]
@@ -137,6 +138,52 @@ public sealed class BubblewrapTrialCacheTests : IDisposable
 
     private SandboxProbeResult Probe(AgentExecSettings settings) =>
         new BubblewrapProbe(_host, executable: _bubblewrap, rememberPasses: true).Probe(settings);
+
+    [Fact]
+    public void A_trial_that_fails_only_for_this_workspace_blames_the_workspace_and_auto_chooses_no_other_backend()
+    {
+        // A bubblewrap that fails when its command line names this workspace (as a sandbox broken by what the agent
+        // planted there would) and works in an empty one: found by an attack, which made auto fall back to Landlock.
+        var temporary = _bubblewrap + ".new";
+        File.WriteAllText(temporary, $"#!/bin/sh\necho run >> '{_root.File("runs")}'\ncase \"$*\" in *'{_workspace}'*) exit 1;; esac\nexit 0\n");
+        File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.Move(temporary, _bubblewrap, overwrite: true);
+        var landlockProbed = false;
+
+        var probe = Probe(Settings());
+        var selection = SandboxSelector.Select(Settings(), new BubblewrapProbe(_host, executable: _bubblewrap), new CountingProbe(() => landlockProbed = true));
+
+        Assert.False(probe.Works);
+        Assert.True(probe.FailsForTheWorkspace);
+        Assert.Contains("starts a sandbox here, but not for this workspace", probe.Problem, StringComparison.Ordinal);
+        Assert.Null(selection.Sandbox);
+        Assert.StartsWith("sandbox not available: it cannot be prepared for the workspace", selection.UnavailableReason, StringComparison.Ordinal);
+        Assert.False(landlockProbed);
+    }
+
+    [Fact]
+    public void A_trial_that_fails_in_an_empty_workspace_too_is_the_machines_and_auto_may_choose_landlock()
+    {
+        WriteBubblewrap(exitCode: 1);
+
+        var probe = Probe(Settings());
+
+        Assert.False(probe.Works);
+        Assert.False(probe.FailsForTheWorkspace);
+        Assert.Contains("cannot start a sandbox here", probe.Problem, StringComparison.Ordinal);
+    }
+
+    // A Landlock probe that only notes it was asked.
+    private sealed class CountingProbe(Action asked) : ISandboxBackendProbe
+    {
+        public SandboxBackendKind Backend => SandboxBackendKind.Landlock;
+
+        public SandboxProbeResult Probe(AgentExecSettings settings)
+        {
+            asked();
+            return SandboxProbeResult.Unavailable("not probed in this test");
+        }
+    }
 
     private AgentExecSettings Settings() => new()
     {
