@@ -24,6 +24,7 @@ internal sealed class ExecutionAttempt : IDisposable
     private ITimer? _drainTimer;
     private bool _exited;
     private bool _finishing;
+    private int? _pid;
 
     /// <summary>Prepares an attempt whose timeout starts when the process starts.</summary>
     /// <param name="time">The clock for the timeout and the drain deadline.</param>
@@ -57,6 +58,12 @@ internal sealed class ExecutionAttempt : IDisposable
     /// <summary>Starts the timeout and watches for the process's exit; called right after the process started.</summary>
     public void OnStarted(Process process)
     {
+        ArgumentNullException.ThrowIfNull(process);
+        lock (_gate)
+        {
+            _pid = process.Id;
+        }
+
         _timeoutClock.Start(_timeout, () => Stop(ExecutionOutcome.TimedOut));
 
         // Process.WaitForExitAsync checks HasExited after subscribing, so a process that is already gone still counts.
@@ -94,6 +101,12 @@ internal sealed class ExecutionAttempt : IDisposable
             }
 
             Outcome = reason;
+            if (_pid is { } pid && OperatingSystem.IsLinux())
+            {
+                // Frozen first, then killed: a tree that keeps forking outruns a kill that walks it (ProcessTreeFreezer).
+                ProcessTreeFreezer.FreezeThenKill(pid);
+            }
+
             _kill.Cancel();
         }
     }

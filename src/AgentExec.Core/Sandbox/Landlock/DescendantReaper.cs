@@ -117,18 +117,8 @@ internal static unsafe class DescendantReaper
         return children;
     }
 
-    /// <summary>The parent pid in a <c>/proc/PID/stat</c> line: "pid (comm) state ppid …", where comm may hold spaces and parentheses.</summary>
-    internal static int? ParentOf(string stat)
-    {
-        var end = stat.LastIndexOf(')');
-        if (end < 0)
-        {
-            return null;
-        }
-
-        var fields = stat[(end + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length > 1 && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : null;
-    }
+    /// <summary>The parent pid in a <c>/proc/PID/stat</c> line (<see cref="ProcessStatLine"/>).</summary>
+    internal static int? ParentOf(string stat) => ProcessStatLine.Read(stat)?.Parent;
 
     /// <summary>A <c>wait</c> status as a shell reports it: the exit code, or 128+N when signal N ended the process.</summary>
     internal static int ExitCode(int status)
