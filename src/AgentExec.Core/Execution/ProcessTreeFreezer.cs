@@ -88,28 +88,8 @@ internal static class ProcessTreeFreezer
     {
         var children = new Dictionary<int, List<int>>();
         var states = new Dictionary<int, char>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        foreach (var (pid, fields) in ProcessStatLine.ReadAll())
         {
-            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(directory, "stat"));
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            if (ProcessStatLine.Read(stat) is not { } fields)
-            {
-                continue;
-            }
-
             states[pid] = fields.State;
             if (!children.TryGetValue(fields.Parent, out var list))
             {
@@ -149,6 +129,33 @@ internal static class ProcessTreeFreezer
 /// <summary>The state and parent pid of a <c>/proc/PID/stat</c> line: "pid (comm) state ppid …", where comm may hold spaces and parentheses.</summary>
 internal readonly record struct ProcessStatLine(char State, int Parent)
 {
+    /// <summary>Every process's line that can be read now, with its pid (a process that ends meanwhile is skipped).</summary>
+    public static IEnumerable<(int Pid, ProcessStatLine Line)> ReadAll()
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (Read(stat) is { } line)
+            {
+                yield return (pid, line);
+            }
+        }
+    }
+
     /// <summary>The fields, or null for a line that does not have that shape.</summary>
     public static ProcessStatLine? Read(string stat)
     {

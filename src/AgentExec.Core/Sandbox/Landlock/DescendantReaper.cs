@@ -87,35 +87,8 @@ internal static unsafe class DescendantReaper
     }
 
     /// <summary>The pids whose parent is <paramref name="parent"/>, read from <c>/proc/*/stat</c> (works without CONFIG_PROC_CHILDREN).</summary>
-    internal static List<int> ChildrenOf(int parent)
-    {
-        var children = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            var name = Path.GetFileName(directory);
-            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(directory, "stat"));
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-
-            if (ParentOf(stat) == parent)
-            {
-                children.Add(pid);
-            }
-        }
-
-        return children;
-    }
+    internal static List<int> ChildrenOf(int parent) =>
+        [.. ProcessStatLine.ReadAll().Where(process => process.Line.Parent == parent).Select(process => process.Pid)];
 
     /// <summary>The parent pid in a <c>/proc/PID/stat</c> line (<see cref="ProcessStatLine"/>).</summary>
     internal static int? ParentOf(string stat) => ProcessStatLine.Read(stat)?.Parent;
