@@ -3,5 +3,6 @@ namespace AgentExec.Core.Sandbox;
 /// <summary>One Landlock rule: rights granted beneath a path.</summary>
 /// <param name="Path">An absolute path, opened (following links) when the rule is added.</param>
 /// <param name="Access">The rights granted (<see cref="LandlockRights"/>).</param>
-/// <param name="IsDirectory">True for a directory that must exist; false for a device file that is skipped when missing.</param>
-internal sealed record LandlockGrant(string Path, ulong Access, bool IsDirectory);
+/// <param name="IsDirectory">True for a directory; false for a file (a device), which is skipped when missing.</param>
+/// <param name="IfPresent">True for a directory that is skipped when it cannot be opened (an entry of <c>/</c> that went away).</param>
+internal sealed record LandlockGrant(string Path, ulong Access, bool IsDirectory, bool IfPresent = false);

@@ -111,7 +111,11 @@ internal static unsafe class LandlockLauncher
         {
             foreach (var grant in policy.Grants)
             {
-                if (grant.IsDirectory)
+                if (grant is { IsDirectory: true, IfPresent: true })
+                {
+                    ruleset.AllowDirectoryIfPresent(grant.Path, grant.Access);
+                }
+                else if (grant.IsDirectory)
                 {
                     ruleset.AllowDirectory(grant.Path, grant.Access);
                 }

@@ -28,20 +28,32 @@ internal sealed record LandlockPolicy(
     /// </remarks>
     public bool RefuseUnixSockets => RefuseNonLocalSockets && Abi < LandlockRights.ResolveUnixAbi;
 
-    // Devices every shell script writes to (`> /dev/null`) and that change nothing on the host. The rest of /dev stays
-    // read-only: /dev/shm is shared with the host and /dev/pts leads to other terminals.
+    // Devices every shell script writes to (`> /dev/null`) and that change nothing on the host.
     private static readonly string[] HarmlessDevices = ["/dev/null", "/dev/zero", "/dev/full"];
 
+    // Devices that are only read. Nothing else in /dev is even readable: /dev/pts/* and /dev/tty* are the user's
+    // terminals (an attack read what the human typed, approval answers included, from /dev/pts/0), /dev/shm is shared
+    // with the host's other processes. /dev/stdin, /dev/fd/N and their kin lead through /proc to the command's own files.
+    private static readonly string[] ReadableDevices = ["/dev/random", "/dev/urandom"];
+
     /// <summary>The policy for <paramref name="options"/> on a kernel reporting <paramref name="kernelAbi"/> (at least 1).</summary>
-    public static LandlockPolicy For(LandlockLaunchOptions options, int kernelAbi)
+    /// <param name="options">The launcher's options.</param>
+    /// <param name="kernelAbi">The kernel's Landlock ABI.</param>
+    /// <param name="rootEntries">The entries of <c>/</c> (path, and whether it is a directory); read from the disk when null.</param>
+    public static LandlockPolicy For(LandlockLaunchOptions options, int kernelAbi, IReadOnlyList<(string Path, bool IsDirectory)>? rootEntries = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(kernelAbi, 1);
         var abi = Math.Min(Math.Min(kernelAbi, options.AbiLimit ?? LandlockRights.NewestKnownAbi), LandlockRights.NewestKnownAbi);
         var everything = LandlockRights.FileSystem(abi);
 
-        var grants = new List<LandlockGrant> { new("/", LandlockRights.ReadAndExecute, IsDirectory: true) };
+        // Everything is readable but /dev: each entry of / is granted on its own, which leaves /dev out.
+        var grants = (rootEntries ?? ReadRootEntries())
+            .Where(entry => entry.Path != "/dev")
+            .Select(entry => new LandlockGrant(entry.Path, entry.IsDirectory ? LandlockRights.ReadAndExecute : LandlockRights.ReadAndExecute & LandlockRights.ApplicableToFiles, entry.IsDirectory, IfPresent: true))
+            .ToList();
         var deviceAccess = LandlockRights.ReadFile | LandlockRights.WriteFile | (everything & (LandlockRights.Truncate | LandlockRights.IoctlDev));
         grants.AddRange(HarmlessDevices.Select(device => new LandlockGrant(device, deviceAccess, IsDirectory: false)));
+        grants.AddRange(ReadableDevices.Select(device => new LandlockGrant(device, LandlockRights.ReadFile, IsDirectory: false)));
         grants.AddRange(options.WritableRoots.Select(root => new LandlockGrant(root, everything, IsDirectory: true)));
         if (options.TemporaryDirectory is { } temporaryDirectory)
         {
@@ -56,4 +68,8 @@ internal sealed record LandlockPolicy(
         };
         return new LandlockPolicy(abi, handled, grants, RefuseNonLocalSockets: !options.NetworkAllowed, RefuseReadOnlyTruncation: abi < 3);
     }
+
+    // What / holds now (a link counts as what it leads to: /bin -> usr/bin is a directory).
+    private static List<(string Path, bool IsDirectory)> ReadRootEntries() =>
+        [.. Directory.EnumerateFileSystemEntries("/").Select(path => (path, Directory.Exists(path)))];
 }

@@ -41,6 +41,10 @@ internal sealed unsafe class LandlockRuleset : IDisposable
     /// <exception cref="LandlockSetupException">The directory cannot be opened, or the kernel refused the rule.</exception>
     public void AllowDirectory(string path, ulong access) => Allow(path, access, LinuxOpenFlags.Directory, optional: false);
 
+    /// <summary><see cref="AllowDirectory"/> for a directory that is skipped when it cannot be opened: granting nothing is never less safe.</summary>
+    /// <exception cref="LandlockSetupException">The kernel refused the rule.</exception>
+    public void AllowDirectoryIfPresent(string path, ulong access) => Allow(path, access, LinuxOpenFlags.Directory, optional: true);
+
     /// <summary>
     /// Grants <paramref name="access"/> (narrowed to the rights a file may carry) on the file at <paramref name="path"/>;
     /// a file that is not there is skipped, since granting nothing is never less safe.

@@ -30,6 +30,42 @@ public sealed class LandlockEscapeTests : IDisposable
     }
 
     [LandlockFact]
+    public async Task No_terminal_and_no_shared_memory_is_readable_while_the_harmless_devices_work()
+    {
+        // Found by an attack: with / readable, a command read what the human typed from /dev/pts/0. A terminal that
+        // script(1) opens here stands for the user's: it, every other terminal and /dev/shm are out of reach, while
+        // /dev/null and /dev/urandom work.
+        var before = Directory.EnumerateFileSystemEntries("/dev/pts").ToHashSet(StringComparer.Ordinal);
+        using var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("script", ["-qfc", "sleep 30", "/dev/null"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        })!;
+        try
+        {
+            string? terminal = null;
+            for (var i = 0; i < 100 && terminal is null; i++)
+            {
+                await Task.Delay(20);
+                terminal = Directory.EnumerateFileSystemEntries("/dev/pts").FirstOrDefault(path => !before.Contains(path));
+            }
+
+            Assert.NotNull(terminal);
+            var script = $"for f in {terminal} /dev/tty /dev/ptmx; do head -c0 < \"$f\" 2>/dev/null && echo \"read $f\"; done; "
+                + "ls /dev/shm/ >/dev/null 2>&1 && echo 'listed /dev/shm'; ls /dev/pts/ >/dev/null 2>&1 && echo 'listed /dev/pts'; "
+                + "head -c 4 /dev/urandom | wc -c; echo ok > /dev/null && echo null-ok";
+
+            var result = await _scenario.RunAsync(script);
+
+            Assert.Equal("4\nnull-ok\n", result.Stdout.Text);
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+        }
+    }
+
+    [LandlockFact]
     public async Task Writing_to_etc_is_denied_and_etc_is_untouched()
     {
         // Arrange

@@ -4,6 +4,9 @@ namespace AgentExec.Tests.Core.Sandbox;
 
 public sealed class LandlockPolicyTests
 {
+    // A root directory as the policy reads it: two directories, a file, and /dev.
+    private static readonly (string, bool)[] RootEntries = [("/usr", true), ("/dev", true), ("/etc", true), ("/vmlinuz", false)];
+
     private static readonly LandlockLaunchOptions WorkspaceWrite = new(["/ws", "/root2"], "/tmp/fresh", NetworkAllowed: false, AbiLimit: null, ["bash"]);
 
     [Theory]
@@ -32,11 +35,11 @@ public sealed class LandlockPolicyTests
 
         // Assert
         var all = policy.Handled.HandledAccessFs;
-        Assert.Contains(new LandlockGrant("/", LandlockRights.ReadFile | LandlockRights.ReadDir | LandlockRights.Execute, IsDirectory: true), policy.Grants);
+        Assert.Contains(new LandlockGrant("/usr", LandlockRights.ReadFile | LandlockRights.ReadDir | LandlockRights.Execute, IsDirectory: true, IfPresent: true), policy.Grants);
+        Assert.DoesNotContain(policy.Grants, grant => grant.Path is "/" or "/dev" or "/dev/pts" or "/dev/shm" or "/dev/tty");
         Assert.Contains(new LandlockGrant("/ws", all, IsDirectory: true), policy.Grants);
         Assert.Contains(new LandlockGrant("/root2", all, IsDirectory: true), policy.Grants);
         Assert.Contains(new LandlockGrant("/tmp/fresh", all, IsDirectory: true), policy.Grants);
-        Assert.All(policy.Grants.Where(grant => !grant.IsDirectory), grant => Assert.StartsWith("/dev/", grant.Path, StringComparison.Ordinal));
         Assert.All(policy.Grants.Where(grant => !grant.IsDirectory), grant => Assert.Equal(0UL, grant.Access & ~LandlockRights.ApplicableToFiles));
     }
 
@@ -44,10 +47,12 @@ public sealed class LandlockPolicyTests
     public void Read_only_grants_nothing_writable_but_the_harmless_devices()
     {
         // Act
-        var policy = LandlockPolicy.For(new LandlockLaunchOptions([], null, NetworkAllowed: false, AbiLimit: null, ["bash"]), 7);
+        var policy = LandlockPolicy.For(new LandlockLaunchOptions([], null, NetworkAllowed: false, AbiLimit: null, ["bash"]), 7, RootEntries);
 
-        // Assert
-        Assert.Equal(["/", "/dev/null", "/dev/zero", "/dev/full"], policy.Grants.Select(grant => grant.Path));
+        // Assert: each entry of / but /dev, read only; then the devices.
+        Assert.Equal(["/usr", "/etc", "/vmlinuz", "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"], policy.Grants.Select(grant => grant.Path));
+        Assert.All(policy.Grants.Where(grant => !grant.Path.StartsWith("/dev/", StringComparison.Ordinal)), grant => Assert.Equal(0UL, grant.Access & ~LandlockRights.ReadAndExecute));
+        Assert.Equal(LandlockRights.ReadFile, Assert.Single(policy.Grants, grant => grant.Path == "/dev/urandom").Access);
     }
 
     [Theory]
