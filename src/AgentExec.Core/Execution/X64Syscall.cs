@@ -11,6 +11,15 @@ internal static class X64Syscall
     /// <summary><c>open(path, flags, mode)</c>: filtered on Landlock ABI &lt; 3 for read-only truncation.</summary>
     public const int Open = 2;
 
+    /// <summary><c>poll(fds, nfds, timeout)</c>: the Landlock launcher waits on its command's pidfd.</summary>
+    public const int Poll = 7;
+
+    /// <summary><c>getppid()</c>: the Landlock launcher watches whether its parent, the server, is still there.</summary>
+    public const int GetParentPid = 110;
+
+    /// <summary><c>pidfd_open(pid, flags)</c> (Linux 5.3; Landlock needs 5.13).</summary>
+    public const int PidfdOpen = 434;
+
     /// <summary><c>socket(family, type, protocol)</c>: filtered when the network is off.</summary>
     public const int Socket = 41;
 

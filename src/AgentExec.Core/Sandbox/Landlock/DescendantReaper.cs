@@ -19,7 +19,93 @@ internal static unsafe class DescendantReaper
     // waitpid option: return at once when no child has changed state (sys/wait.h).
     private const int WaitNoHang = 1;
 
-    /// <summary>Waits for <paramref name="commandPid"/>, kills what remains, and returns the command's exit code (128+N for signal N).</summary>
+    // How often the launcher looks whether its parent is still there while the command runs.
+    private const int ParentCheckMilliseconds = 200;
+    private const short PollIn = 1;
+
+    /// <summary>
+    /// Waits for <paramref name="commandPid"/>, kills what remains, and returns the command's exit code (128+N for signal
+    /// N). When the launcher's parent (<paramref name="parentPid"/>, the server) goes away first, the command and all it
+    /// started are killed: nobody is left to time it out, read its output or record its end (an attack killed the
+    /// server and had its command write to the workspace afterwards).
+    /// </summary>
+    public static int WaitForCommandThenKillTheRest(int commandPid, int parentPid)
+    {
+        var pidfd = (int)Libc.Syscall(X64Syscall.PidfdOpen, commandPid, 0, 0, 0, 0);
+        if (pidfd < 0)
+        {
+            // Not expected on a kernel with Landlock; the wait below still ends with the command, unwatched.
+            return WaitForCommandThenKillTheRest(commandPid);
+        }
+
+        try
+        {
+            while (true)
+            {
+                // Readable once the command has ended; otherwise the timeout lets the parent be checked.
+                var descriptor = new PollDescriptor { Fd = pidfd, Events = PollIn };
+                _ = Libc.Syscall(X64Syscall.Poll, (nint)(&descriptor), 1, ParentCheckMilliseconds, 0, 0);
+                if (ReapEnded(commandPid) is { } status)
+                {
+                    KillRemainingDescendants();
+                    return ExitCode(status);
+                }
+
+                if ((int)Libc.Syscall(X64Syscall.GetParentPid, 0, 0, 0, 0, 0) != parentPid)
+                {
+                    KillRemainingDescendants();
+                    return 128 + LinuxSignal.Kill;
+                }
+            }
+        }
+        finally
+        {
+            Libc.Close(pidfd);
+        }
+    }
+
+    // Reaps every child that has ended; the command's wait status once it is among them, else null.
+    private static int? ReapEnded(int commandPid)
+    {
+        while (true)
+        {
+            int reaped;
+            var pid = Libc.WaitPid(-1, &reaped, WaitNoHang);
+            if (pid == commandPid)
+            {
+                return reaped;
+            }
+
+            if (pid > 0)
+            {
+                // An adopted orphan ended: reaped, look again.
+                continue;
+            }
+
+            if (pid < 0 && Libc.LastError == Errno.EINTR)
+            {
+                continue;
+            }
+
+            if (pid < 0)
+            {
+                KillRemainingDescendants();
+                throw new LandlockSetupException($"lost track of the command: waitpid failed: {Libc.Describe(Libc.LastError)}");
+            }
+
+            return null;
+        }
+    }
+
+    // struct pollfd.
+    private struct PollDescriptor
+    {
+        public int Fd;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    /// <summary>Waits for <paramref name="commandPid"/> with a blocking wait, kills what remains, and returns the command's exit code.</summary>
     public static int WaitForCommandThenKillTheRest(int commandPid)
     {
         int status;

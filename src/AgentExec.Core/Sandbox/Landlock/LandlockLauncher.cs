@@ -25,7 +25,8 @@ namespace AgentExec.Core.Sandbox;
 /// <item>Probe Landlock; refuse without it. Build the ruleset and the seccomp filter for the options
 /// (<see cref="LandlockPolicy"/>).</item>
 /// <item>Confine a dedicated thread and start the command from it (<see cref="LandlockConfinement"/>).</item>
-/// <item>Supervise: forward the exit status, kill what the command left behind (<see cref="DescendantReaper"/>).</item>
+/// <item>Supervise: forward the exit status, kill what the command left behind, and kill the command and all it started
+/// if the launcher's parent (the server) goes first (<see cref="DescendantReaper"/>).</item>
 /// </list>
 /// <para>
 /// Any failure before the command starts exits <see cref="LandlockLauncherExitCodes.SetupFailed"/> with a line starting
@@ -65,6 +66,8 @@ internal static unsafe class LandlockLauncher
             return LandlockLauncherExitCodes.Usage;
         }
 
+        // The server that started this launcher: when it goes, the command goes too (DescendantReaper).
+        var parentPid = (int)Libc.Syscall(X64Syscall.GetParentPid, 0, 0, 0, 0, 0);
         int commandPid;
         try
         {
@@ -78,7 +81,7 @@ internal static unsafe class LandlockLauncher
 
         try
         {
-            return DescendantReaper.WaitForCommandThenKillTheRest(commandPid);
+            return DescendantReaper.WaitForCommandThenKillTheRest(commandPid, parentPid);
         }
         catch (LandlockSetupException exception)
         {

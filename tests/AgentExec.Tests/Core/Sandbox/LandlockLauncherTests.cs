@@ -112,6 +112,24 @@ public sealed class LandlockLauncherTests : IDisposable
         Assert.EndsWith("survived\n", result.Stdout.Text, StringComparison.Ordinal);
     }
 
+    [LandlockFact]
+    public async Task A_command_whose_server_dies_is_killed_with_everything_it_started()
+    {
+        // Found by an attack: the server killed with SIGKILL left the launcher and its command running, reparented, with
+        // no timeout and nobody to record them. Here a bash stands for the server: it starts the launcher, then dies.
+        var late = System.IO.Path.Combine(_directory.Path, "late");
+        var orphanLate = System.IO.Path.Combine(_directory.Path, "orphan-late");
+        var command = $"( sleep 2; touch '{orphanLate}' ) & sleep 2; touch '{late}'";
+        var server = $"'{LandlockTestLauncher.Path}' {LandlockLauncher.Verb} --write '{_directory.Path}' -- bash -c \"{command}\" & sleep 0.5; kill -9 $$";
+
+        var result = await _runner.RunAsync(BashSpecs.Argv(["bash", "-c", server], _directory.Path), null, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(137, result.ExitCode);
+        Assert.False(File.Exists(late), "the command went on after its server died");
+        Assert.False(File.Exists(orphanLate), "a process the command started went on after its server died");
+    }
+
     private Task<ExecutionResult> RunLauncherAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
         _runner.RunAsync(
             BashSpecs.Argv([LandlockTestLauncher.Path, LandlockLauncher.Verb, .. arguments], _directory.Path, environment: environment),
