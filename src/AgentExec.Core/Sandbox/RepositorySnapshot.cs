@@ -149,7 +149,31 @@ public sealed class RepositorySnapshot
         }
     }
 
-    private static RepositoryState Read(string dotGit)
+    /// <summary>
+    /// The files and directories outside <paramref name="dotGit"/>'s git directories that its configuration makes git
+    /// read or run: every configuration file an include names, and a configured <c>core.hooksPath</c>. Kept read-only
+    /// beside <c>.git</c> (an attack wrote a hook into <c>.husky</c>, the hooks path husky configures, and git ran it
+    /// outside any sandbox). Best effort: what cannot be read yields nothing more.
+    /// </summary>
+    internal static IReadOnlyList<string> ConfiguredPaths(string dotGit)
+    {
+        var paths = new List<string>();
+        try
+        {
+            _ = Read(dotGit, paths);
+        }
+#pragma warning disable CA1031 // Nothing found is the answer for a repository this reader cannot make out; the snapshot reports it.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        return paths;
+    }
+
+    private static RepositoryState Read(string dotGit) => Read(dotGit, configuredPaths: null);
+
+    private static RepositoryState Read(string dotGit, List<string>? configuredPaths)
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         var hooks = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -167,14 +191,20 @@ public sealed class RepositorySnapshot
         }
 
         var entries = new List<GitConfigEntry>();
-        ReadConfig(Path.Join(commonDirectory, "config"), depth: 0, settings, entries);
-        ReadConfig(Path.Join(gitDirectory, "config.worktree"), depth: 0, settings, entries);
+        ReadConfig(Path.Join(commonDirectory, "config"), depth: 0, settings, entries, configuredPaths);
+        ReadConfig(Path.Join(gitDirectory, "config.worktree"), depth: 0, settings, entries, configuredPaths);
 
         List<string> hookDirectories = [Path.Join(commonDirectory, "hooks"), Path.Join(gitDirectory, "hooks")];
-        if (entries.LastOrDefault(entry => entry.Key == "core.hookspath").Value is { Length: > 0 } hooksPath)
+        foreach (var entry in entries.Where(entry => entry.Key == "core.hookspath" && entry.Value is { Length: > 0 }))
         {
-            // Relative to where hooks run: the work tree's top, the directory holding .git.
-            hookDirectories.Add(Path.GetFullPath(hooksPath, Path.GetDirectoryName(dotGit) ?? "/"));
+            // Relative to where hooks run: the work tree's top, the directory holding .git. Every value is kept
+            // read-only (the last one is git's); the last one's hooks are read.
+            var hooksPath = Path.GetFullPath(entry.Value!, Path.GetDirectoryName(dotGit) ?? "/");
+            configuredPaths?.Add(hooksPath);
+            if (entry == entries.Last(other => other.Key == "core.hookspath"))
+            {
+                hookDirectories.Add(hooksPath);
+            }
         }
 
         foreach (var directory in hookDirectories.Distinct(StringComparer.Ordinal))
@@ -185,7 +215,7 @@ public sealed class RepositorySnapshot
         return new RepositoryState(settings, hooks);
     }
 
-    private static void ReadConfig(string path, int depth, Dictionary<string, string> settings, List<GitConfigEntry> entries)
+    private static void ReadConfig(string path, int depth, Dictionary<string, string> settings, List<GitConfigEntry> entries, List<string>? configuredPaths)
     {
         if (depth > GitConfigInspection.MaximumIncludeDepth)
         {
@@ -222,7 +252,9 @@ public sealed class RepositorySnapshot
                 settings[$"{entry.Key}\0{value}"] = $"config sets {entry.Key}";
                 try
                 {
-                    ReadConfig(GitConfigPaths.IncludeTarget(value, path, Environment.GetEnvironmentVariable("HOME")), depth + 1, settings, entries);
+                    var target = GitConfigPaths.IncludeTarget(value, path, Environment.GetEnvironmentVariable("HOME"));
+                    configuredPaths?.Add(target);
+                    ReadConfig(target, depth + 1, settings, entries, configuredPaths);
                 }
                 catch (InvalidDataException)
                 {

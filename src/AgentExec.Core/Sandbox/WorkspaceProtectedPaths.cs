@@ -60,6 +60,8 @@ internal static class WorkspaceProtectedPaths
             }
         }
 
+        // What its configuration makes git read or run from elsewhere: included files, a core.hooksPath.
+        paths.AddRange(RepositorySnapshot.ConfiguredPaths(dotGit));
         return paths;
     }
 

@@ -63,6 +63,29 @@ public sealed class BubblewrapSandboxTests
     }
 
     [BubblewrapFact]
+    public async Task A_configured_hooks_path_and_included_config_in_the_workspace_stay_read_only()
+    {
+        // Found by an attack: with core.hooksPath = .husky (what husky sets), a sandboxed command wrote .husky/pre-commit
+        // and git ran it outside any sandbox at the human's next commit; an included config is git's config too.
+        using var directory = new SandboxTestDirectory();
+        var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
+        File.WriteAllText(Path.Combine(git, "config"), "[core]\n\thooksPath = .husky\n[include]\n\tpath = ../shared.gitconfig\n");
+        Directory.CreateDirectory(Path.Combine(directory.Workspace, ".husky"));
+        File.WriteAllText(Path.Combine(directory.Workspace, "shared.gitconfig"), "[user]\n\tname = x\n");
+        var script = """
+            echo evil > .husky/pre-commit
+            printf '[core]\n\tfsmonitor = touch /tmp/x\n' >> shared.gitconfig
+            echo other > other.txt && echo WORKSPACE-WRITABLE
+            """;
+
+        var result = await RunAsync(directory, script);
+
+        Assert.Equal("WORKSPACE-WRITABLE\n", result.Stdout.Text);
+        Assert.False(File.Exists(Path.Combine(directory.Workspace, ".husky", "pre-commit")));
+        Assert.Equal("[user]\n\tname = x\n", File.ReadAllText(Path.Combine(directory.Workspace, "shared.gitconfig")));
+    }
+
+    [BubblewrapFact]
     public async Task A_folder_holding_a_protected_path_cannot_be_renamed_to_swap_in_a_forged_one()
     {
         // Arrange: the git directory a .git file points to lies deeper inside the writable workspace.
