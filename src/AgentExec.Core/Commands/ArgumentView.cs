@@ -7,9 +7,9 @@ namespace AgentExec.Core.Commands;
 /// </summary>
 internal sealed class ArgumentView
 {
-    private readonly List<string> staticValues;
-
-    // Worked out when first asked: most programs' rules read one or neither (the view is made for every simple command).
+    // Worked out when first asked: most programs' rules read few of them (the view is made for every simple command).
+    private IReadOnlyList<string>? values;
+    private List<string>? staticValues;
     private IReadOnlySet<string>? flags;
     private IReadOnlyList<string>? operands;
 
@@ -18,8 +18,6 @@ internal sealed class ArgumentView
     {
         Words = words;
         ReadsMoreFromInput = readsMoreFromInput;
-        Values = [.. words.Select(word => word.Value)];
-        staticValues = [.. words.Where(word => word.IsStatic).Select(word => word.Value)];
         AnyDynamic = readsMoreFromInput || words.Any(word => !word.IsStatic);
 
         var flagsEnded = false;
@@ -42,7 +40,7 @@ internal sealed class ArgumentView
     public IReadOnlyList<ShellWord> Words { get; }
 
     /// <summary>Each word's value (the source text for a dynamic word).</summary>
-    public IReadOnlyList<string> Values { get; }
+    public IReadOnlyList<string> Values => values ??= [.. Words.Select(word => word.Value)];
 
     /// <summary>The number of words written (not counting what xargs adds).</summary>
     public int Count => Words.Count;
@@ -57,7 +55,7 @@ internal sealed class ArgumentView
     public bool AnyMayBeFlag { get; }
 
     /// <summary>The flags among the static arguments, split as <see cref="FlagSet.ShortAndLongFlags"/> splits them.</summary>
-    public IReadOnlySet<string> Flags => flags ??= FlagSet.ShortAndLongFlags(staticValues);
+    public IReadOnlySet<string> Flags => flags ??= FlagSet.ShortAndLongFlags(StaticValues);
 
     /// <summary>The operands, as <see cref="FlagSet.NonFlagArguments"/> finds them.</summary>
     public IReadOnlyList<string> Operands => operands ??= FlagSet.NonFlagArguments(Values);
@@ -67,8 +65,10 @@ internal sealed class ArgumentView
 
     /// <summary>True when the long option (with its dashes) is given, in full or abbreviated, before <c>--</c>.</summary>
     public bool HasLongOption(string longOption) =>
-        staticValues.TakeWhile(value => value != FlagSet.EndOfFlags).Any(value => FlagSet.NamesLongOption(value, longOption));
+        StaticValues.TakeWhile(value => value != FlagSet.EndOfFlags).Any(value => FlagSet.NamesLongOption(value, longOption));
 
     /// <summary>True when some static argument is exactly <paramref name="value"/>.</summary>
-    public bool Contains(string value) => staticValues.Contains(value);
+    public bool Contains(string value) => StaticValues.Contains(value);
+
+    private List<string> StaticValues => staticValues ??= [.. Words.Where(word => word.IsStatic).Select(word => word.Value)];
 }

@@ -74,7 +74,7 @@ internal static class CommandNormalizer
         }
 
         var arguments = words.Skip(1).ToList();
-        unknown ??= OpaqueReason(program, new ArgumentView(arguments, readsMoreFromInput: false));
+        unknown ??= OpaqueReason(program, arguments);
         return new NormalizedCommand(command, program, arguments, wrappers)
         {
             SetsVariables = setsVariables,
@@ -88,7 +88,7 @@ internal static class CommandNormalizer
     }
 
     // Commands whose effect depends on text this analysis cannot see, or that change what later commands mean.
-    private static string? OpaqueReason(string program, ArgumentView args) => program switch
+    private static string? OpaqueReason(string program, IReadOnlyList<ShellWord> arguments) => program switch
     {
         "eval" => "eval runs a string as code",
         "source" or "." => "source runs a script in the current shell",
@@ -96,9 +96,12 @@ internal static class CommandNormalizer
         "fc" => "fc runs commands from the history",
         "alias" => "alias changes what later commands run",
         "enable" => "enable changes the shell's builtins",
-        "hash" when args.HasShortFlag('p') => "hash -p changes which file a name runs",
-        "mapfile" or "readarray" when args.HasShortFlag('C') => $"{program} -C runs a callback",
+        "hash" when View(arguments).HasShortFlag('p') => "hash -p changes which file a name runs",
+        "mapfile" or "readarray" when View(arguments).HasShortFlag('C') => $"{program} -C runs a callback",
         _ when ReservedWords.Contains(program) => $"the reserved word '{program}' is used as a command",
         _ => null,
     };
+
+    // The view of the arguments, made only for the programs whose flags are read above.
+    private static ArgumentView View(IReadOnlyList<ShellWord> arguments) => new(arguments, readsMoreFromInput: false);
 }
