@@ -21,8 +21,12 @@ namespace AgentExec.Core.Commands;
 /// </remarks>
 internal static class GitInspection
 {
+    // --glob-pathspecs and --icase-pathspecs are left out: they make every pathspec a pattern (PathspecRefusal).
     private static readonly HashSet<string> GlobalFlags =
-        ["--no-pager", "-P", "--no-optional-locks", "--literal-pathspecs", "--glob-pathspecs", "--noglob-pathspecs", "--icase-pathspecs", "--no-replace-objects"];
+        ["--no-pager", "-P", "--no-optional-locks", "--literal-pathspecs", "--noglob-pathspecs", "--no-replace-objects"];
+
+    // The subcommands that print what files hold (a diff, a blob, matching lines), where a pathspec selects the files.
+    private static readonly HashSet<string> ContentReaders = ["log", "show", "diff", "whatchanged", "grep", "blame", "annotate", "cat-file", "stash", "reflog"];
 
     private static readonly OptionGrammar Status = new()
     {
@@ -245,11 +249,37 @@ internal static class GitInspection
             _ => OptionReading.Refused($"git {subcommand} is not a read-only git command"),
         };
 
-        return new GitInvocation(directories, reading.Refusal ?? ListingRefusal(subcommand, reading) ?? FormatRefusal(reading))
+        return new GitInvocation(directories, reading.Refusal ?? ListingRefusal(subcommand, reading) ?? FormatRefusal(reading) ?? PathspecRefusal(subcommand, reading))
         {
             Subcommand = subcommand,
             Operands = reading.Operands,
         };
+    }
+
+    // git matches a pathspec as a pattern (wildmatch, where * crosses /) and reads magic in it (":(top)", ":(icase)",
+    // ":!"): the credential check, which reads an operand as a path, cannot tell what it selects (an attack printed a
+    // committed .env with git log -p -- '.en?' and ~/.netrc with git grep --no-index -- ':(icase).NETRC'). For the
+    // subcommands that print contents, an operand with a wildcard or with magic is refused; git grep's first operand is
+    // its pattern when no -e or -f gives one.
+    private static string? PathspecRefusal(string subcommand, OptionReading reading)
+    {
+        if (!ContentReaders.Contains(subcommand))
+        {
+            return null;
+        }
+
+        var operands = subcommand == "grep" && !reading.Options.Any(option => option.Name is "-e" or "--regexp" or "-f")
+            ? reading.Operands.Skip(1)
+            : reading.Operands;
+        foreach (var operand in operands)
+        {
+            if (operand.AsSpan().IndexOfAny('*', '?', '[') >= 0 || (operand.Length > 1 && operand[0] == ':' && operand[1] is '(' or '!' or '^'))
+            {
+                return $"git {subcommand} reads what the pathspec {operand} matches, which the credential check cannot list";
+            }
+        }
+
+        return null;
     }
 
     // %G… placeholders (and for-each-ref's %(signature)) verify signatures, which runs gpg; a --pretty or --format

@@ -207,7 +207,8 @@ public sealed class RepositorySnapshot
             }
         }
 
-        foreach (var directory in hookDirectories.Distinct(StringComparer.Ordinal))
+        // Only the paths were asked for (ConfiguredPaths): the hooks' contents need not be hashed.
+        foreach (var directory in configuredPaths is null ? hookDirectories.Distinct(StringComparer.Ordinal) : [])
         {
             ReadHooks(directory, hooks);
         }

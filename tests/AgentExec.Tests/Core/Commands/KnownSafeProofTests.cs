@@ -252,6 +252,34 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
+    [InlineData("git log -p -- '.en?'")]
+    [InlineData("git log -p -- '*id_rs?'")]
+    [InlineData("git log -p -- ':(top).env'")]
+    [InlineData("git log -p -- ':!README.md'")]
+    [InlineData("git grep -e API HEAD -- '*env'")]
+    [InlineData("git grep --no-index -h -e . -- ':(icase).NETRC'")]
+    [InlineData("git grep API -- '.env*'")]
+    [InlineData("git show 'HEAD:.en?'")]
+    [InlineData("git --icase-pathspecs log -p -- .ENV")]
+    [InlineData("git --glob-pathspecs log -p -- .e")]
+    public void A_git_pathspec_pattern_or_magic_where_contents_are_printed_is_not_known_safe(string line)
+    {
+        // Found by an attack: git matches pathspecs as patterns, so '.en?' printed a committed .env the check read as
+        // the literal name ".en?".
+        Assert.False(KnownSafeJudge.IsKnownSafe(machine.Analyze(line)), line);
+    }
+
+    [Theory]
+    [InlineData("git ls-files '*.cs'")]
+    [InlineData("git grep -n 'class .*Order'")]
+    [InlineData("git branch --list 'feature/*'")]
+    [InlineData("git log --oneline -3")]
+    public void Git_patterns_that_select_no_file_contents_stay_known_safe(string line)
+    {
+        Assert.True(KnownSafeJudge.IsKnownSafe(machine.Analyze(line)), KnownSafeJudge.Explain(KnownSafeJudge.Evaluate(machine.Analyze(line))));
+    }
+
+    [Theory]
     [InlineData("printf $'\\x{2d}v' x 1", "\\x{")]
     [InlineData("cat $'\\x{41}'", "\\x{")]
     [InlineData("cat $'\\xff'", "outside ASCII")]
