@@ -12,9 +12,9 @@ namespace AgentExec.Core.Execution;
 /// </para>
 /// <para>
 /// The child's environment is exactly <see cref="ExecutionSpec.Environment"/>; its stdin is empty (end-of-file at
-/// once). On a timeout or cancellation the process tree is first frozen with <c>SIGSTOP</c> and killed
-/// (<see cref="ProcessTreeFreezer"/>: a tree that keeps forking outruns a kill that walks it), then CliWrap's forceful
-/// cancellation, <c>Process.Kill(entireProcessTree: true)</c>, walks it through <c>/proc</c> for anything left. Security caveat: a process that already left the tree (<c>setsid</c> plus a double fork, reparented to
+/// once). On a timeout or cancellation the process group the process leads is killed at once (the Landlock launcher
+/// leads one its command cannot leave: a tree that keeps forking outruns a kill that walks it), then CliWrap's forceful
+/// cancellation, <c>Process.Kill(entireProcessTree: true)</c>, walks the tree through <c>/proc</c> for anything left. Security caveat: a process that already left the tree (<c>setsid</c> plus a double fork, reparented to
 /// init) is not found by that walk; containing those is the sandbox's job (a PID namespace or a subreaper). The child is
 /// not put in a process group of its own either: .NET cannot call <c>setpgid</c> between fork and exec, and wrapping
 /// argv in <c>setsid</c> would change the command line the sandbox composed (bubblewrap and the Landlock launcher start

@@ -13,6 +13,8 @@ namespace AgentExec.Core.Execution;
 /// </remarks>
 internal sealed class ExecutionAttempt : IDisposable
 {
+    private const int KillSignal = 9; // SIGKILL
+
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
@@ -103,8 +105,11 @@ internal sealed class ExecutionAttempt : IDisposable
             Outcome = reason;
             if (_pid is { } pid && OperatingSystem.IsLinux())
             {
-                // Frozen first, then killed: a tree that keeps forking outruns a kill that walks it (ProcessTreeFreezer).
-                ProcessTreeFreezer.FreezeThenKill(pid);
+                // The process group the process leads, at once: the Landlock launcher leads one that its command cannot
+                // leave, and a tree that keeps forking outruns the walk of CliWrap's tree kill below (an attack kept
+                // processes writing after the call reported them killed). A process that leads no group has none by
+                // its pid (a pid is not reused while a group of that number exists): ESRCH, and the walk does the rest.
+                _ = Libc.Kill(-pid, KillSignal);
             }
 
             _kill.Cancel();

@@ -14,8 +14,14 @@ internal static class X64Syscall
     /// <summary><c>poll(fds, nfds, timeout)</c>: the Landlock launcher waits on its command's pidfd.</summary>
     public const int Poll = 7;
 
+    /// <summary><c>setpgid(pid, pgid)</c>: made a no-op for a Landlock command, which stays in the launcher's group.</summary>
+    public const int SetProcessGroup = 109;
+
     /// <summary><c>getppid()</c>: the Landlock launcher watches whether its parent, the server, is still there.</summary>
     public const int GetParentPid = 110;
+
+    /// <summary><c>setsid()</c>: the Landlock launcher starts its own session; made a no-op for the command.</summary>
+    public const int SetSession = 112;
 
     /// <summary><c>pidfd_open(pid, flags)</c> (Linux 5.3; Landlock needs 5.13).</summary>
     public const int PidfdOpen = 434;

@@ -11,8 +11,8 @@ namespace AgentExec.Core.Sandbox;
 /// As a subreaper (<c>PR_SET_CHILD_SUBREAPER</c>) the launcher adopts every orphan below it, whatever session or
 /// process group it moved to, so "every process the command started" is exactly "every child the launcher still has".
 /// Killing a child by its pid is race-free: a child that has not been reaped keeps its pid. A killed child's own
-/// children are adopted in turn, so the loop repeats until none is left. When the runner kills the launcher instead
-/// (timeout, cancellation), its tree walk finds the adopted orphans among the launcher's children.
+/// children are adopted in turn, so the loop repeats until none is left. On a timeout or cancellation the runner kills
+/// the launcher's process group instead, which the command cannot leave (<see cref="LandlockSeccompFilter"/>).
 /// </remarks>
 internal static unsafe class DescendantReaper
 {
@@ -53,6 +53,8 @@ internal static unsafe class DescendantReaper
 
                 if ((int)Libc.Syscall(X64Syscall.GetParentPid, 0, 0, 0, 0, 0) != parentPid)
                 {
+                    // The whole process group at once, the launcher with it: nobody is left to report a status to.
+                    _ = Libc.Kill(0, LinuxSignal.Kill);
                     KillRemainingDescendants();
                     return 128 + LinuxSignal.Kill;
                 }

@@ -147,6 +147,14 @@ internal static unsafe class LandlockLauncher
             throw new LandlockSetupException($"cannot restore SIGCHLD: {Libc.Describe(Libc.LastError)}");
         }
 
+        // A session and process group of its own, which the command inherits and cannot leave (LandlockSeccompFilter):
+        // no controlling terminal, and one kill(-launcher, SIGKILL) ends everything (ExecutionAttempt.Stop). Started by
+        // the runner it is never a group leader already; if it is, nothing runs.
+        if (Libc.Syscall(X64Syscall.SetSession, 0, 0, 0, 0, 0) < 0)
+        {
+            throw new LandlockSetupException($"cannot start a session of its own: {Libc.Describe(Libc.LastError)}");
+        }
+
         if (Prctl(PrSetChildSubreaper, 1) != 0)
         {
             throw new LandlockSetupException($"cannot become a child subreaper: {Libc.Describe(Libc.LastError)}");

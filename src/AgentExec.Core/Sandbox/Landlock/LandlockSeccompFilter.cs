@@ -59,17 +59,19 @@ internal static unsafe class LandlockSeccompFilter
     // seccomp(2) operation that installs a filter; prctl option for no_new_privs, which an unprivileged filter needs.
     private const nint SeccompSetModeFilter = 1;
 
-    /// <summary>The filter for these settings, or null when none is needed (network allowed, Landlock ABI 3 or newer).</summary>
+    /// <summary>The filter for these settings.</summary>
     /// <param name="refuseNonLocalSockets">Refuse every socket family but Unix and netlink.</param>
     /// <param name="refuseReadOnlyTruncation">Refuse <c>truncate</c> and read-only <c>O_TRUNC</c> opens (Landlock ABI &lt; 3).</param>
     /// <param name="refuseUnixSockets">With <paramref name="refuseNonLocalSockets"/>, refuse Unix sockets too (<see cref="LandlockPolicy.RefuseUnixSockets"/>).</param>
-    public static BpfInstruction[]? For(bool refuseNonLocalSockets, bool refuseReadOnlyTruncation, bool refuseUnixSockets = false)
+    /// <remarks>
+    /// Always: <c>setsid</c> and <c>setpgid</c> return 0 and change nothing, so every process of the command stays in the
+    /// launcher's process group, which one <c>kill(-group, SIGKILL)</c> then ends at once, forks in flight included (the
+    /// kernel aborts a fork whose parent has a fatal signal pending). A process that walks out of the group could be
+    /// chased only by pid, and an attack outran that chase with processes that fork and exit in a loop while others
+    /// send <c>SIGCONT</c>.
+    /// </remarks>
+    public static BpfInstruction[] For(bool refuseNonLocalSockets, bool refuseReadOnlyTruncation, bool refuseUnixSockets = false)
     {
-        if (!refuseNonLocalSockets && !refuseReadOnlyTruncation)
-        {
-            return null;
-        }
-
         var program = new BpfProgramBuilder()
             .Load(ArchitectureOffset)
             .JumpIfEqual(AuditArchX8664, "native")
@@ -79,7 +81,9 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfAtLeast(X32SyscallBit, "eperm")
             .JumpIfEqual(X64Syscall.IoUringSetup, "enosys")
             .JumpIfEqual(X64Syscall.IoUringEnter, "enosys")
-            .JumpIfEqual(X64Syscall.IoUringRegister, "enosys");
+            .JumpIfEqual(X64Syscall.IoUringRegister, "enosys")
+            .JumpIfEqual(X64Syscall.SetProcessGroup, "pretend")
+            .JumpIfEqual(X64Syscall.SetSession, "pretend");
         if (refuseNonLocalSockets)
         {
             program.JumpIfEqual(X64Syscall.Socket, "socket");
@@ -137,6 +141,8 @@ internal static unsafe class LandlockSeccompFilter
             .Return(ReturnErrno | Errno.EPERM)
             .Label("enosys")
             .Return(ReturnErrno | Errno.ENOSYS)
+            .Label("pretend")
+            .Return(ReturnErrno | 0)
             .Build();
     }
 

@@ -13,8 +13,8 @@ namespace AgentExec.Core.Sandbox;
 /// async-signal-safe code between its <c>clone(CLONE_VM | CLONE_VFORK)</c> and the <c>execve</c>, where a managed
 /// <c>fork()</c> would run runtime code with every other thread gone. The child copies the credentials, seccomp filter
 /// and <c>no_new_privs</c> of the calling thread, which is how the confinement reaches the command. It also:
-/// starts a new session (<c>POSIX_SPAWN_SETSID</c>: no controlling terminal, so no <c>TIOCSTI</c> into the user's
-/// shell); resets every signal to its default (the runtime ignores <c>SIGPIPE</c>, the launcher ignores the terminal's
+/// stays in the launcher's own session and process group (the launcher made them, with no controlling terminal, so no
+/// <c>TIOCSTI</c> into the user's shell; and the group is what a kill ends at once); resets every signal to its default (the runtime ignores <c>SIGPIPE</c>, the launcher ignores the terminal's
 /// signals, and an ignored signal would survive <c>execve</c>); and empties the signal mask. The one exception is glibc's
 /// own: its <c>posix_spawn</c> leaves its internal signals 32 and 33 (SIGCANCEL, SIGSETXID) ignored in every child, and
 /// glibc in the new program installs its handlers for them when it needs them.
@@ -29,7 +29,6 @@ internal sealed unsafe class PreparedSpawn : IDisposable
     // posix_spawnattr_setflags flags (spawn.h).
     private const short SpawnSetSignalDefaults = 0x04;
     private const short SpawnSetSignalMask = 0x08;
-    private const short SpawnSetSession = 0x80;
 
     private readonly List<nint> _allocations = [];
     private readonly byte* _file;
@@ -53,7 +52,7 @@ internal sealed unsafe class PreparedSpawn : IDisposable
                 || Libc.SigEmptySet(mask) != 0
                 || Libc.PosixSpawnAttrSetSigDefault(_attributes, defaults) != 0
                 || Libc.PosixSpawnAttrSetSigMask(_attributes, mask) != 0
-                || Libc.PosixSpawnAttrSetFlags(_attributes, SpawnSetSignalDefaults | SpawnSetSignalMask | SpawnSetSession) != 0)
+                || Libc.PosixSpawnAttrSetFlags(_attributes, SpawnSetSignalDefaults | SpawnSetSignalMask) != 0)
             {
                 throw new LandlockSetupException("cannot prepare the posix_spawn attributes");
             }

@@ -288,14 +288,18 @@ public sealed class LandlockEscapeTests : IDisposable
     }
 
     [LandlockFact]
-    public async Task The_command_runs_in_a_session_of_its_own()
+    public async Task The_command_runs_in_the_launchers_own_session_with_no_terminal()
     {
-        // Act: the session id is the 6th field of /proc/self/stat; bash's own pid is $$.
-        var result = await _scenario.RunAsync("read -r stat < /proc/self/stat; set -- ${stat##*) }; echo \"$4 $$\"");
+        // Act: after the command name, /proc/self/stat holds state, ppid, pgrp, session, tty_nr; bash's parent is the
+        // launcher, which starts a session of its own (and a process group the command cannot leave).
+        var result = await _scenario.RunAsync("read -r stat < /proc/self/stat; set -- ${stat##*) }; echo \"$4 $3 $5 $PPID\"");
 
         // Assert
         var ids = result.Stdout.Text.Trim().Split(' ');
-        Assert.Equal(ids[1], ids[0]);
+        Assert.Equal(ids[3], ids[0]);
+        Assert.Equal(ids[3], ids[1]);
+        Assert.Equal("0", ids[2]);
+        Assert.NotEqual(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), ids[0]);
     }
 
     [LandlockFact]

@@ -18,10 +18,17 @@ public sealed class LandlockSeccompFilterTests
     private static readonly BpfInstruction[] NetworkOff = LandlockSeccompFilter.For(refuseNonLocalSockets: true, refuseReadOnlyTruncation: false)!;
     private static readonly BpfInstruction[] OldAbiWithNetwork = LandlockSeccompFilter.For(refuseNonLocalSockets: false, refuseReadOnlyTruncation: true)!;
 
-    [Fact]
-    public void No_filter_is_needed_with_the_network_on_and_a_kernel_that_handles_truncation()
+    [Theory]
+    [InlineData(X64Syscall.SetSession)]
+    [InlineData(X64Syscall.SetProcessGroup)]
+    public void Leaving_the_process_group_succeeds_without_effect_under_every_setting(int syscall)
     {
-        Assert.Null(LandlockSeccompFilter.For(refuseNonLocalSockets: false, refuseReadOnlyTruncation: false));
+        // The whole command stays in the launcher's group, which one kill ends at once.
+        var networkOnNewAbi = LandlockSeccompFilter.For(refuseNonLocalSockets: false, refuseReadOnlyTruncation: false);
+
+        Assert.Equal(BpfInterpreter.Errno(0), BpfInterpreter.Run(networkOnNewAbi, BpfInterpreter.X8664, syscall, 0));
+        Assert.Equal(BpfInterpreter.Errno(0), BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, syscall, 0));
+        Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(networkOnNewAbi, BpfInterpreter.X8664, ReadSyscall, 0));
     }
 
     [Theory]
