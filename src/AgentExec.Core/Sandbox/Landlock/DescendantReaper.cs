@@ -84,18 +84,19 @@ internal static unsafe class DescendantReaper
                 continue;
             }
 
-            if (pid < 0 && Libc.LastError == Errno.EINTR)
+            if (pid == 0)
+            {
+                return null;
+            }
+
+            var errno = Libc.LastError;
+            if (errno == Errno.EINTR)
             {
                 continue;
             }
 
-            if (pid < 0)
-            {
-                KillRemainingDescendants();
-                throw new LandlockSetupException($"lost track of the command: waitpid failed: {Libc.Describe(Libc.LastError)}");
-            }
-
-            return null;
+            KillRemainingDescendants();
+            throw new LandlockSetupException($"lost track of the command: waitpid failed: {Libc.Describe(errno)}");
         }
     }
 
