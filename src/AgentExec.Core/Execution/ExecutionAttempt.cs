@@ -165,6 +165,16 @@ internal sealed class ExecutionAttempt : IDisposable
             }
 
             _exited = true;
+
+            // A process that led a group leaves its group behind when it ends, however it ended: the Landlock launcher
+            // kills what its command started before it exits, but a launcher that died (an attack broke it by setting its
+            // limits) leaves the rest running. Nothing of such a group may outlive the call; the group of a process that
+            // led none, or that is empty, does not exist (ESRCH), and its number is not reused while members remain.
+            if (_pid is { } pid && OperatingSystem.IsLinux())
+            {
+                _ = Libc.Kill(-pid, KillSignal);
+            }
+
             _drainTimer = _time.CreateTimer(
                 static state => ((ExecutionAttempt)state!).OnDrainDeadline(),
                 this,

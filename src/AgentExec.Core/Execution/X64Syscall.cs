@@ -23,6 +23,9 @@ internal static class X64Syscall
     /// <summary><c>setsid()</c>: the Landlock launcher starts its own session; made a no-op for the command.</summary>
     public const int SetSession = 112;
 
+    /// <summary><c>prlimit64(pid, resource, new, old)</c>: a Landlock command may change only its own limits.</summary>
+    public const int ProcessLimit = 302;
+
     /// <summary><c>pidfd_open(pid, flags)</c> (Linux 5.3; Landlock needs 5.13).</summary>
     public const int PidfdOpen = 434;
 

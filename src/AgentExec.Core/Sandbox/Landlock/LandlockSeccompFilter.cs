@@ -69,6 +69,10 @@ internal static unsafe class LandlockSeccompFilter
     /// kernel aborts a fork whose parent has a fatal signal pending). A process that walks out of the group could be
     /// chased only by pid, and an attack outran that chase with processes that fork and exit in a loop while others
     /// send <c>SIGCONT</c>.
+    /// Always too: <c>prlimit64</c> only on the calling process (pid 0, which <c>getrlimit</c>, <c>setrlimit</c> and
+    /// <c>ulimit</c> pass). The kernel lets a process change the limits of any other of the same user, which signal
+    /// scoping and a non-dumpable launcher do not stop: an attack set the launcher's address-space limit to one byte,
+    /// the launcher died, and what the command started lived on (the server's too, which it crashed).
     /// </remarks>
     public static BpfInstruction[] For(bool refuseNonLocalSockets, bool refuseReadOnlyTruncation, bool refuseUnixSockets = false)
     {
@@ -83,7 +87,8 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfEqual(X64Syscall.IoUringEnter, "enosys")
             .JumpIfEqual(X64Syscall.IoUringRegister, "enosys")
             .JumpIfEqual(X64Syscall.SetProcessGroup, "pretend")
-            .JumpIfEqual(X64Syscall.SetSession, "pretend");
+            .JumpIfEqual(X64Syscall.SetSession, "pretend")
+            .JumpIfEqual(X64Syscall.ProcessLimit, "prlimit");
         if (refuseNonLocalSockets)
         {
             program.JumpIfEqual(X64Syscall.Socket, "socket");
@@ -99,6 +104,13 @@ internal static unsafe class LandlockSeccompFilter
         }
 
         program.Return(ReturnAllow);
+
+        // prlimit64(pid, …): pid 0 is the caller.
+        program
+            .Label("prlimit")
+            .Load(Argument(0))
+            .JumpIfEqual(0, "allow")
+            .Return(ReturnErrno | Errno.EPERM);
 
         if (refuseNonLocalSockets)
         {

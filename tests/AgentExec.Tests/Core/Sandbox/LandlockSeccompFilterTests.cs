@@ -32,6 +32,19 @@ public sealed class LandlockSeccompFilterTests
     }
 
     [Theory]
+    [InlineData(0UL, true)]
+    [InlineData(1UL, false)]
+    [InlineData(4242UL, false)]
+    [InlineData(0xFFFF_FFFF_0000_0000UL, true)]
+    public void Limits_may_be_changed_only_for_the_calling_process(ulong pid, bool allowed)
+    {
+        // prlimit64 on another process of the same user needs no privilege: an attack crashed the launcher with it.
+        var filter = LandlockSeccompFilter.For(refuseNonLocalSockets: false, refuseReadOnlyTruncation: false);
+
+        Assert.Equal(allowed ? BpfInterpreter.Allow : BpfInterpreter.Errno(1), BpfInterpreter.Run(filter, BpfInterpreter.X8664, X64Syscall.ProcessLimit, pid));
+    }
+
+    [Theory]
     [InlineData(AfInet)]
     [InlineData(AfInet6)]
     [InlineData(AfPacket)]

@@ -60,6 +60,53 @@ public sealed class LandlockTimeoutKillTests
         Assert.Equal("0", lines[2]);
     }
 
+    [LandlockFact]
+    public async Task The_command_cannot_change_its_launchers_limits_and_a_launcher_that_dies_takes_its_group_with_it()
+    {
+        // Found by an attack: prlimit on the launcher (the group leader, pid = pgid) crashed it, and what the command had
+        // started lived on. The limit is refused; and when the launcher dies anyway (killed here from outside), the
+        // runner kills the group it led.
+        using var scenario = new LandlockScenario();
+        var late = scenario.InWorkspace("late.txt");
+        var script = "launcher=$(ps -o pgid= -p $$ | tr -d ' '); prlimit --pid \"$launcher\" --nofile=0:0 2>/dev/null; echo \"$launcher $?\"; "
+            + "( sleep 2; echo alive >> late.txt ) & sleep 30";
+        var observer = new FirstLine();
+
+        var running = scenario.RunAsync(script, timeout: TimeSpan.FromSeconds(20), observer: observer);
+        var first = await observer.Line.WaitAsync(TimeSpan.FromSeconds(10));
+        var fields = first.Split(' ');
+        Assert.NotEqual("0", fields[1]);
+        Assert.Equal(0, AgentExec.Core.Execution.Libc.Kill(int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), 9));
+        await running;
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.False(File.Exists(late), "a process of the command acted after its launcher died");
+        Assert.Empty(StrayProcesses(scenario.Workspace));
+    }
+
+    // The first line the command prints.
+    private sealed class FirstLine : IOutputObserver
+    {
+        private readonly TaskCompletionSource<string> _line = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly System.Text.StringBuilder _text = new();
+
+        public Task<string> Line => _line.Task;
+
+        public void OnStdout(ReadOnlySpan<byte> chunk)
+        {
+            _text.Append(System.Text.Encoding.UTF8.GetString(chunk));
+            var text = _text.ToString();
+            if (text.IndexOf('\n', StringComparison.Ordinal) is var end and > 0)
+            {
+                _line.TrySetResult(text[..end]);
+            }
+        }
+
+        public void OnStderr(ReadOnlySpan<byte> chunk)
+        {
+        }
+    }
+
     // Processes still running with the workspace as their working directory.
     private static List<string> StrayProcesses(string workspace) =>
         [.. Directory.EnumerateDirectories("/proc").Where(directory =>
