@@ -119,11 +119,11 @@ public sealed class LandlockLauncherTests : IDisposable
         // no timeout and nobody to record them. Here a bash stands for the server: it starts the launcher, then dies.
         var late = System.IO.Path.Combine(_directory.Path, "late");
         var orphanLate = System.IO.Path.Combine(_directory.Path, "orphan-late");
-        var command = $"( sleep 2; touch '{orphanLate}' ) & sleep 2; touch '{late}'";
+        var command = $"( sleep 4; touch '{orphanLate}' ) & sleep 4; touch '{late}'";
         var server = $"'{LandlockTestLauncher.Path}' {LandlockLauncher.Verb} --write '{_directory.Path}' -- bash -c \"{command}\" & sleep 0.5; kill -9 $$";
 
         var result = await _runner.RunAsync(BashSpecs.Argv(["bash", "-c", server], _directory.Path), null, CancellationToken.None);
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(5));
 
         Assert.Equal(137, result.ExitCode);
         Assert.False(File.Exists(late), "the command went on after its server died");

@@ -16,11 +16,13 @@ public sealed class LandlockTimeoutKillTests
 
         // Each loop makes an orphan that checks, after a moment, whether the launcher still adopts it; orphans the
         // kill's walk misses go to init and write the file a little later.
-        var script = "orphan() { ( sleep 0.2; sleep 1.5; echo alive >> late.txt ) & }; "
+        // The writes come 4 s after each orphan starts, long after the 1.5 s timeout even on a loaded machine: a write
+        // before the kill would not be an escape.
+        var script = "orphan() { ( sleep 0.2; sleep 4; echo alive >> late.txt ) & }; "
             + "for i in 1 2 3 4; do ( while :; do ( orphan & ); sleep 0.05; done ) & done; wait";
         var result = await scenario.RunAsync(script, timeout: TimeSpan.FromSeconds(1.5));
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(5));
 
         Assert.True(result.Outcome == ExecutionOutcome.TimedOut, $"{result.Outcome}, exit {result.ExitCode}: {result.Stderr.Text}");
         Assert.False(File.Exists(late), $"{(File.Exists(late) ? File.ReadAllLines(late).Length : 0)} processes acted after the call's timeout killed its tree");
@@ -36,11 +38,11 @@ public sealed class LandlockTimeoutKillTests
         var script = "for i in 1 2; do ( while :; do kill -CONT -1 2>/dev/null; done ) & done; "
             + "hop() { setsid true; ( sleep 0.005; hop & ); }; "
             + "for i in 1 2 3; do ( hop & ) ; done; "
-            + "( python3 -c 'import os; os.setsid()' 2>/dev/null; sleep 2.5; echo alive >> late.txt ) & "
-            + "( sleep 2.5; echo alive >> late.txt ) & wait";
+            + "( python3 -c 'import os; os.setsid()' 2>/dev/null; sleep 4; echo alive >> late.txt ) & "
+            + "( sleep 4; echo alive >> late.txt ) & wait";
 
         var result = await scenario.RunAsync(script, timeout: TimeSpan.FromSeconds(1.5));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(4));
 
         Assert.Equal(ExecutionOutcome.TimedOut, result.Outcome);
         Assert.False(File.Exists(late), "a process acted after the call's timeout killed its group");
@@ -69,7 +71,7 @@ public sealed class LandlockTimeoutKillTests
         using var scenario = new LandlockScenario();
         var late = scenario.InWorkspace("late.txt");
         var script = "launcher=$(ps -o pgid= -p $$ | tr -d ' '); prlimit --pid \"$launcher\" --nofile=0:0 2>/dev/null; echo \"$launcher $?\"; "
-            + "( sleep 2; echo alive >> late.txt ) & sleep 30";
+            + "( sleep 4; echo alive >> late.txt ) & sleep 30";
         var observer = new FirstLine();
 
         var running = scenario.RunAsync(script, timeout: TimeSpan.FromSeconds(20), observer: observer);
@@ -78,7 +80,7 @@ public sealed class LandlockTimeoutKillTests
         Assert.NotEqual("0", fields[1]);
         Assert.Equal(0, AgentExec.Core.Execution.Libc.Kill(int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), 9));
         await running;
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Task.Delay(TimeSpan.FromSeconds(5));
 
         Assert.False(File.Exists(late), "a process of the command acted after its launcher died");
         Assert.Empty(StrayProcesses(scenario.Workspace));
