@@ -176,11 +176,48 @@ internal static unsafe class DescendantReaper
     }
 
     /// <summary>The pids whose parent is <paramref name="parent"/>, read from <c>/proc/*/stat</c> (works without CONFIG_PROC_CHILDREN).</summary>
-    internal static List<int> ChildrenOf(int parent) =>
-        [.. ProcessStatLine.ReadAll().Where(process => process.Line.Parent == parent).Select(process => process.Pid)];
+    internal static List<int> ChildrenOf(int parent)
+    {
+        var children = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            var name = Path.GetFileName(directory);
+            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
 
-    /// <summary>The parent pid in a <c>/proc/PID/stat</c> line (<see cref="ProcessStatLine"/>).</summary>
-    internal static int? ParentOf(string stat) => ProcessStatLine.Read(stat)?.Parent;
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(directory, "stat"));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (ParentOf(stat) == parent)
+            {
+                children.Add(pid);
+            }
+        }
+
+        return children;
+    }
+
+    /// <summary>The parent pid in a <c>/proc/PID/stat</c> line: "pid (comm) state ppid …", where comm may hold spaces and parentheses.</summary>
+    internal static int? ParentOf(string stat)
+    {
+        var end = stat.LastIndexOf(')');
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var fields = stat[(end + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length > 1 && int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : null;
+    }
 
     /// <summary>A <c>wait</c> status as a shell reports it: the exit code, or 128+N when signal N ended the process.</summary>
     internal static int ExitCode(int status)
