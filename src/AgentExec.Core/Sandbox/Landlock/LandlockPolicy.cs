@@ -69,7 +69,16 @@ internal sealed record LandlockPolicy(
         return new LandlockPolicy(abi, handled, grants, RefuseNonLocalSockets: !options.NetworkAllowed, RefuseReadOnlyTruncation: abi < 3);
     }
 
-    // What / holds now (a link counts as what it leads to: /bin -> usr/bin is a directory).
-    private static List<(string Path, bool IsDirectory)> ReadRootEntries() =>
-        [.. Directory.EnumerateFileSystemEntries("/").Select(path => (path, Directory.Exists(path)))];
+    // What / holds now (a link counts as what it leads to: /bin -> usr/bin is a directory). Not readable: nothing runs.
+    private static List<(string Path, bool IsDirectory)> ReadRootEntries()
+    {
+        try
+        {
+            return [.. Directory.EnumerateFileSystemEntries("/").Select(path => (path, Directory.Exists(path)))];
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new LandlockSetupException($"cannot list / to grant read access to it: {exception.Message}");
+        }
+    }
 }
