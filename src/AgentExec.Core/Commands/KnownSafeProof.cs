@@ -128,7 +128,7 @@ internal static class KnownSafeProof
         var arguments = command.Arguments.Select(argument => argument.Value).ToList();
         return command.Program switch
         {
-            "git" => RefuteGit(GitInspection.Refute(arguments), directories, context, lookups),
+            "git" => RefuteGit(command.GitInvocation, directories, context, lookups),
             "diff" => KnownSafePrograms.Refute(command.Program, arguments)
                 // Every word, options too: an operand after "--" may begin with "-" (an attack planted a link "-d" to
                 // the home and ran diff -- -d .netrc), and a directory named like an option is merely refused.
@@ -227,7 +227,7 @@ internal static class KnownSafeProof
                 .Select(redirection => redirection.Target));
         // git reads the paths it is given from its -C directories (an attack read ~/.git-credentials with
         // "git -C sub diff ../../home/.git-credentials /dev/null"), as well as from where it starts, if a -C fails.
-        var candidates = command.Program == "git" && GitInspection.Refute([.. command.Arguments.Select(argument => argument.Value)]).Directories is { Count: > 0 } changes
+        var candidates = command.Program == "git" && command.GitInvocation.Directories is { Count: > 0 } changes
             ? [.. directories.Candidates, .. GitDirectories(changes, directories, context, lookups)]
             : directories.Candidates;
         var readsRepositoryCopies = command.Program == "git";

@@ -35,5 +35,9 @@ internal sealed record NormalizedCommand(
     /// <summary>The arguments, ready for the classifier.</summary>
     public ArgumentView Args => args ??= new ArgumentView(Arguments, ReadsArgumentsFromInput);
 
+    /// <summary>The arguments as git reads them (<see cref="GitInspection.Refute"/>), read once for the proof's checks of a git part.</summary>
+    public GitInvocation GitInvocation => gitInvocation ??= GitInspection.Refute([.. Arguments.Select(argument => argument.Value)]);
+
     private ArgumentView? args;
+    private GitInvocation? gitInvocation;
 }

@@ -55,7 +55,7 @@ public static class SandboxSelector
             // A trial could not even be wrapped (a workspace file the mount plan cannot place, such as a linked .env).
             // That is the workspace's state, not the backend's: no sandbox, naming why. Falling back to another
             // backend would let a file the agent planted choose a weaker sandbox for the next start.
-            return Unavailable(settings.Sandbox, $"sandbox not available: it cannot be prepared for the workspace: {UntrustedText.EscapeLine(e.Message)}");
+            return UnavailableForTheWorkspace(settings.Sandbox, UntrustedText.EscapeLine(e.Message));
         }
     }
 
@@ -112,7 +112,7 @@ public static class SandboxSelector
                 {
                     // As for a workspace the plan cannot be made for (Select): falling back would let what the agent
                     // planted in the workspace choose the weaker sandbox.
-                    return Unavailable(mode, $"sandbox not available: it cannot be prepared for the workspace: {first.Problem}");
+                    return UnavailableForTheWorkspace(mode, first.Problem!);
                 }
 
                 if (settings.NetworkLists is not null)
@@ -139,4 +139,8 @@ public static class SandboxSelector
         new(mode, probe.Sandbox, null, [.. notes, .. probe.Caveats]);
 
     private static SandboxSelection Unavailable(SandboxMode mode, string reason) => new(mode, null, reason, []);
+
+    // No sandbox because of what the workspace holds, never another backend in its place (the agent may have planted it).
+    private static SandboxSelection UnavailableForTheWorkspace(SandboxMode mode, string why) =>
+        Unavailable(mode, $"sandbox not available: it cannot be prepared for the workspace: {why}");
 }
