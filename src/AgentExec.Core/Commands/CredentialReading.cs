@@ -6,4 +6,8 @@ namespace AgentExec.Core.Commands;
 /// True when what is read is git's committed or staged copy (<c>git show HEAD:.env</c>): an object in the repository,
 /// which the sandbox does not hide as it hides the file, so the read is dangerous under every sandbox.
 /// </param>
-internal readonly record struct CredentialReading(string Location, bool IsRepositoryCopy);
+/// <param name="IsEndlessDevice">
+/// True when the location is one of the devices that never end (<see cref="Credentials.CredentialList.EndlessDevices"/>):
+/// no secret, but not a read that is known to end, so the part is ordinary, never dangerous for it.
+/// </param>
+internal readonly record struct CredentialReading(string Location, bool IsRepositoryCopy, bool IsEndlessDevice = false);

@@ -32,7 +32,7 @@ internal static partial class KnownSafePrograms
         "cat", "ls", "pwd", "echo", "head", "tail", "wc", "grep", "egrep", "fgrep", "cut", "tr", "nl", "rev", "seq", "stat",
         "which", "whoami", "id", "uname", "true", "false", ":", "basename", "dirname", "realpath", "readlink", "du", "df",
         "printenv", "cmp", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum",
-        "column", "fold", "expand", "unexpand", "paste", "join", "comm", "tac", "od", "hexdump", "strings", "type", "jq",
+        "column", "fold", "expand", "unexpand", "paste", "join", "comm", "od", "hexdump", "strings", "type", "jq",
         "sleep", "nproc", "arch", "groups", "logname", "tty", "expr", "fmt", "factor", "numfmt", "uptime",
     };
 
@@ -48,6 +48,16 @@ internal static partial class KnownSafePrograms
                 "unique", "zero-terminated", "debug", "help", "version"),
             LongWithValue = OptionGrammar.Names("key", "field-separator", "buffer-size", "sort", "parallel", "random-source"),
             LongOptionalValue = OptionGrammar.Names("check"),
+        },
+
+        // tac copies an input it cannot seek (a pipe, a device) to a temporary file first: only named regular files
+        // (KnownSafeProof.RefuteSpilledInput), read backwards in place.
+        ["tac"] = new()
+        {
+            ShortFlags = "br",
+            ShortWithValue = "s",
+            LongFlags = OptionGrammar.Names("before", "regex", "help", "version"),
+            LongWithValue = OptionGrammar.Names("separator"),
         },
 
         // uniq [OPTION]... [INPUT [OUTPUT]]: a second operand is a file it writes.
@@ -137,12 +147,13 @@ internal static partial class KnownSafePrograms
         },
 
         // --pre and --hostname-bin run programs, -z/--search-zip runs decompressors; ripgrep takes no abbreviations.
+        // -L/--follow follows the links below the directories it searches, as grep -R does: left out.
         ["rg"] = new()
         {
-            ShortFlags = "cFHhiIlLnNopqsSuUvVwxab0P",
+            ShortFlags = "cFHhiIlnNopqsSuUvVwxab0P",
             ShortWithValue = "ABCefgjmMrtTdE",
             LongFlags = OptionGrammar.Names("count", "count-matches", "fixed-strings", "with-filename", "no-filename", "ignore-case", "case-sensitive",
-                "smart-case", "files-with-matches", "files-without-match", "follow", "line-number", "no-line-number", "only-matching",
+                "smart-case", "files-with-matches", "files-without-match", "line-number", "no-line-number", "only-matching",
                 "pretty", "quiet", "hidden", "unrestricted", "multiline", "multiline-dotall", "invert-match", "word-regexp",
                 "line-regexp", "text", "byte-offset", "null", "null-data", "pcre2", "files", "type-list", "json", "vimgrep", "heading",
                 "no-heading", "no-ignore", "no-ignore-vcs", "no-ignore-parent", "no-ignore-dot", "no-ignore-global", "no-ignore-exclude",
@@ -197,6 +208,8 @@ internal static partial class KnownSafePrograms
         "wc" or "du" when argument.StartsWith("--f", StringComparison.Ordinal) => $"{program} {argument} reads the names of the files to read from a file",
         "strings" when argument.StartsWith('@') => $"strings {argument} reads more arguments from a file",
         "jq" => JqArgumentRefusal(argument),
+        "tail" when IsFollowing(argument) => $"tail {argument} follows the file and never ends by itself",
+        "grep" or "egrep" or "fgrep" when IsDereferencingRecursion(argument) => $"{program} {argument} follows every link below the directories it reads, to files the line does not name",
         _ when ChecksumPrograms.Contains(program) && IsChecksumCheck(argument) => $"{program} {argument} reads the names of the files to read from its list",
         _ => null,
     };
@@ -212,6 +225,20 @@ internal static partial class KnownSafePrograms
     private static bool IsChecksumCheck(string argument) =>
         argument.StartsWith("--c", StringComparison.Ordinal)
         || (argument.Length > 1 && argument[0] == '-' && argument[1] != '-' && argument.Contains('c', StringComparison.Ordinal));
+
+    // tail -f/-F, --follow (any abbreviation: "--f" is no other long option of tail's) and --retry keep reading a file
+    // as it grows: a line that never ends by itself, and an endless input for a sort after it.
+    private static bool IsFollowing(string argument) =>
+        argument.StartsWith("--f", StringComparison.Ordinal) || argument.StartsWith("--r", StringComparison.Ordinal)
+        || (argument.Length > 1 && argument[0] == '-' && argument[1] != '-' && argument.IndexOfAny(['f', 'F']) > 0);
+
+    // grep -R (--dereference-recursive, or any abbreviation of it: no other long option starts with "--der") follows the
+    // links it meets below a directory, where -r follows only those on the command line: an attack planted
+    // docs/keys -> ~/.ssh and read the key with grep -R . docs. A cluster holding R is matched wherever it stands,
+    // which is merely strict for a pattern such as -eR.
+    private static bool IsDereferencingRecursion(string argument) =>
+        argument.StartsWith("--der", StringComparison.Ordinal)
+        || (argument.Length > 1 && argument[0] == '-' && argument[1] != '-' && argument.Contains('R', StringComparison.Ordinal));
 
     private static readonly HashSet<string> ChecksumPrograms =
         ["md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum"];
@@ -234,6 +261,7 @@ internal static partial class KnownSafePrograms
     /// </summary>
     public static string? Refute(string program, IReadOnlyList<string> arguments)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
         if (Grammars.TryGetValue(program, out var grammar))
         {
             var reading = grammar.Read(program, arguments);
@@ -242,6 +270,10 @@ internal static partial class KnownSafePrograms
 
         return Checks.TryGetValue(program, out var check) ? check(arguments) : $"{program} is not on the known-safe list";
     }
+
+    /// <summary>The operands of a program read by its grammar (<see cref="Refute"/> accepted the arguments).</summary>
+    public static IReadOnlyList<string> Operands(string program, IReadOnlyList<string> arguments) =>
+        Grammars.TryGetValue(program, out var grammar) ? grammar.Read(program, arguments).Operands : arguments;
 
     private static string? TestRefusal(string program, IReadOnlyList<string> arguments) =>
         arguments.Any(argument => argument is "-v" or "-R") ? $"{program} -v evaluates array subscripts"

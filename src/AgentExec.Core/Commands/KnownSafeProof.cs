@@ -133,8 +133,44 @@ internal static class KnownSafeProof
                 // Every word, options too: an operand after "--" may begin with "-" (an attack planted a link "-d" to
                 // the home and ran diff -- -d .netrc), and a directory named like an option is merely refused.
                 ?? RefuteDirectoryOperands("diff", arguments, directories.Candidates, outsideRootsToo: false, context, lookups),
+            "sort" or "tac" => KnownSafePrograms.Refute(command.Program, arguments)
+                ?? RefuteSpilledInput(command.Program, KnownSafePrograms.Operands(command.Program, arguments), directories),
             _ => KnownSafePrograms.Refute(command.Program, arguments),
         };
+    }
+
+    // sort spills what does not fit in memory to temporary files, and tac copies an input it cannot seek to one: from a
+    // device that input never ends (sort /dev/urandom left 583 MB in /tmp after a 4 s timeout, found by an attack). A
+    // named operand must be a regular file, bounded by what is already on disk. Its standard input (SPEC.md keeps
+    // "… | sort" known-safe) is bounded where the line's other parts are: the endless devices are not plain reads
+    // (CredentialList), nor is tail's following; docs/known-safe.md says what remains.
+    private static string? RefuteSpilledInput(string program, IReadOnlyList<string> operands, WorkingDirectories directories)
+    {
+        foreach (var operand in operands.Where(operand => operand != "-"))
+        {
+            foreach (var directory in directories.Candidates)
+            {
+                var path = Path.IsPathRooted(operand) ? operand : Path.Join(directory, operand);
+                if (Path.Exists(path) && !IsRegularFile(path))
+                {
+                    return $"{program} of {operand}, which is not a regular file, may spill an input that never ends to temporary files";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsRegularFile(string path)
+    {
+        try
+        {
+            return RealPath.TryResolve(path, out var real, out var exists) && exists && UnixFileStatus.OfPath(real).IsRegularFile;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     // git's command line read once (GitInspection, as KnownSafePrograms' entry for git reads it), then what it leads
@@ -232,6 +268,7 @@ internal static class KnownSafeProof
             : directories.Candidates;
         var readsRepositoryCopies = command.Program == "git";
         var checkedSpellings = 0;
+        CredentialReading? endless = null;
         foreach (var word in words)
         {
             foreach (var spelling in PathSpellings(word, context.HomeDirectory, readsRepositoryCopies))
@@ -240,6 +277,14 @@ internal static class KnownSafeProof
                 {
                     // The kernel refuses such a path (ENAMETOOLONG) before it looks at a single file: it reads nothing.
                     continue;
+                }
+
+                if (directories.LostBecause is { } lost && !Path.IsPathRooted(spelling.Path))
+                {
+                    // After "cd ~" or "cd $DIR" a relative path is read from a directory the check does not know: any
+                    // name there may be a credential ("cd ~; cat .netrc", found by an attack under Landlock, which
+                    // hides nothing). Where the sandbox hides credentials this changes nothing; elsewhere it asks.
+                    return new CredentialReading($"{spelling.Path} (after a {lost})", IsRepositoryCopy: false);
                 }
 
                 if (++checkedSpellings > MaxPathSpellings)
@@ -256,14 +301,25 @@ internal static class KnownSafeProof
                     var path = Path.IsPathRooted(spelling.Path) ? spelling.Path : Path.Join(directory, spelling.Path);
                     if (lookups.MayNameCredential(context.Credentials, path, spelling.IsPattern))
                     {
+                        if (!spelling.IsPattern && !spelling.IsRepositoryCopy && IsEndlessDevice(path, lookups.Links))
+                        {
+                            // No secret: kept in case a later word names a real credential, which says more.
+                            endless ??= new CredentialReading(spelling.Path, IsRepositoryCopy: false, IsEndlessDevice: true);
+                            continue;
+                        }
+
                         return new CredentialReading(spelling.Path, spelling.IsRepositoryCopy);
                     }
                 }
             }
         }
 
-        return null;
+        return endless;
     }
+
+    private static bool IsEndlessDevice(string path, LinkResolver links) =>
+        CredentialList.EndlessDevices.Contains(Path.GetFullPath(path))
+        || (links.TryResolve(path, out var real, out _) && CredentialList.EndlessDevices.Contains(real));
 
     /// <summary>How many path spellings of one command are checked against the credential list before it counts as a read of one.</summary>
     private const int MaxPathSpellings = 1024;

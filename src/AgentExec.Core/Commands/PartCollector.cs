@@ -135,7 +135,9 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
 
         if (proven.Safety != CommandSafety.Dangerous && KnownSafeProof.CredentialRead(normalized, directories, context, lookups) is { } credential)
         {
-            proven = credential.IsRepositoryCopy
+            proven = credential.IsEndlessDevice
+                ? Verdict.Ordinary($"reads {credential.Location}, a device that never ends (fed to sort or tac it would spill to temporary files without end)")
+                : credential.IsRepositoryCopy
                 ? Verdict.Dangerous($"could read the committed or staged copy of the credential location {credential.Location}, which no sandbox hides")
                 : context.CredentialsHidden
                 ? Verdict.Ordinary($"could read the credential location {credential.Location}")

@@ -40,6 +40,12 @@ internal sealed class ShellParser
 
         try
         {
+            if (JoiningLineContinuation(text) is { } joined)
+            {
+                state.MarkUnknown($"a line continuation right after '{joined}' (bash joins it to what follows)");
+                return ParsedScript.Empty;
+            }
+
             var parser = new ShellParser(new ShellSource(text, dialect), state);
             parser.ParseList(ListTerminator.EndOfInput);
             return parser.Result();
@@ -48,6 +54,34 @@ internal sealed class ShellParser
         {
             state.Leave();
         }
+    }
+
+    // bash removes a backslash-newline before it reads tokens, so "$\<newline>(id)" is "$(id)" and ">\<newline>>" is
+    // ">>"; this reader takes the continuation where it meets it, which is right inside a word but not between the
+    // characters of a "$(", "${", "$'", "<(", "&&", "2>" or "{fd}" (an attack ran `echo "$\<newline>(cat ~/.netrc)"` as
+    // known-safe). So a continuation right after a character that begins or continues such a token makes the line
+    // unknown. Strict: one inside single quotes, where it is literal, counts too; "ls \<newline> -la" does not.
+    private const string JoiningCharacters = "$<>&|;(){}=0123456789";
+
+    private static char? JoiningLineContinuation(string text)
+    {
+        for (var index = text.IndexOf("\\\n", StringComparison.Ordinal); index >= 0; index = text.IndexOf("\\\n", index + 2, StringComparison.Ordinal))
+        {
+            // Only an unescaped backslash continues the line: count the ones before it.
+            var backslashes = 1;
+            while (index - backslashes >= 0 && text[index - backslashes] == '\\')
+            {
+                backslashes++;
+            }
+
+            var before = index - backslashes;
+            if (backslashes % 2 == 1 && before >= 0 && JoiningCharacters.Contains(text[before], StringComparison.Ordinal))
+            {
+                return text[before];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -402,8 +402,28 @@ public sealed class CredentialList
             }
         }
 
-        return components.Any(IsCredentialName);
+        return IsDeviceOrKernelMemory(components) || components.Any(IsCredentialName);
     }
+
+    /// <summary>
+    /// The devices that never end (<c>/dev/zero</c>, <c>/dev/urandom</c>…): covered like a credential so that the proof
+    /// sees every spelling of them, and then read as ordinary rather than dangerous (fed to sort or tac, an endless input
+    /// spills to temporary files without end: <c>cat /dev/urandom | sort</c>).
+    /// </summary>
+    public static IReadOnlySet<string> EndlessDevices { get; } = new HashSet<string>(StringComparer.Ordinal) { "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom" };
+
+    // The device files a read-only line may name: the empty one and the process's own streams. bash's /dev/tcp and
+    // /dev/udp are no files; the proof refuses them as network access, which says more.
+    private static readonly HashSet<string> PlainDevices = new(StringComparer.Ordinal) { "null", "stdin", "stdout", "stderr", "fd", "tcp", "udp" };
+
+    // Any other entry of /dev is read like a credential: a disk (/dev/vda, /dev/loop0, /dev/mapper/…) holds every file
+    // on it, credentials included, raw, and root or the disk group can read it (an attack grepped ~/.netrc's contents
+    // out of a loop device); /dev/mem, a terminal's input, a shared-memory file; and the endless ones (EndlessDevices).
+    // /proc/kcore is the kernel's memory. Accepted by name, not by device type: the proof does not stat what it reads.
+    private static bool IsDeviceOrKernelMemory(List<string> components) =>
+        components.Count >= 2
+        && ((components[0] == "dev" && !PlainDevices.Contains(components[1]))
+            || (components[0] == "proc" && components[1] == "kcore"));
 
     /// <summary>True when a path spelt <paramref name="prefix"/> + an expansion of <paramref name="rest"/> could be, or lie inside, a fixed location, judged by the shapes alone.</summary>
     private bool MayReachLocation(List<string> prefix, GlobPattern[] rest)

@@ -132,6 +132,31 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("sha256sum --check sums", "sha256sum --check reads the names")]
     [InlineData("b2sum -wc sums", "b2sum -wc reads the names")]
     [InlineData("cksum --c sums", "cksum --c reads the names")]
+    // Found by an attack (2026-12-05): bash removes a backslash-newline before it reads "$(", so the expansion was not
+    // seen; grep -R and rg -L follow links planted below a directory; reads of devices and endless inputs.
+    [InlineData("echo \"$\\\n(cat ~/.netrc)\"", "a line continuation right after '$'")]
+    [InlineData("cat README.md \"$\\\n(id>/tmp/x)\"", "a line continuation right after '$'")]
+    [InlineData("echo $\\\n{x:=assigned}", "a line continuation right after '$'")]
+    [InlineData("sort README.md $\\\n'\\x2do' out", "a line continuation right after '$'")]
+    [InlineData("cat <\\\n(id)", "a line continuation right after '<'")]
+    [InlineData("echo a &\\\n& echo b", "a line continuation right after '&'")]
+    [InlineData("grep -R . docs", "follows every link below the directories it reads")]
+    [InlineData("grep -rRn . docs", "follows every link below the directories it reads")]
+    [InlineData("grep --dereference-recursive . docs", "follows every link below")]
+    [InlineData("grep --deref . docs", "follows every link below")]
+    [InlineData("rg -L key docs", "rg -L is not on rg's option allow-list")]
+    [InlineData("rg --follow key docs", "rg --follow is not on rg's option allow-list")]
+    [InlineData("tail -f app.log", "follows the file and never ends")]
+    [InlineData("tail -n 5 -F app.log", "follows the file and never ends")]
+    [InlineData("tail --follow=name app.log", "follows the file and never ends")]
+    [InlineData("sort /dev/urandom", "a device that never ends")]
+    [InlineData("cat /dev/urandom | sort", "a device that never ends")]
+    [InlineData("sort -S 1K < /dev/zero", "a device that never ends")]
+    [InlineData("tac /dev/zero", "a device that never ends")]
+    [InlineData("grep -a -o password /dev/loop0", "could read the credential location /dev/loop0")]
+    [InlineData("xxd -l 48 /dev/vda", "could read the credential location /dev/vda")]
+    [InlineData("cat /dev/pts/0", "could read the credential location /dev/pts/0")]
+    [InlineData("head -c 64 /proc/kcore", "could read the credential location /proc/kcore")]
     public void Line_is_not_known_safe_and_says_why(string line, string reason)
     {
         var analysis = machine.Analyze(line);
@@ -187,6 +212,68 @@ public sealed class KnownSafeProofTests : IDisposable
         Assert.Contains(unhidden.Parts, part => part.Safety == CommandSafety.Dangerous && part.Reason.Contains("credential location", StringComparison.Ordinal));
         Assert.DoesNotContain(hidden.Parts, part => part.Safety == CommandSafety.Dangerous);
         Assert.False(KnownSafeJudge.IsKnownSafe(hidden));
+    }
+
+    [Theory]
+    [InlineData("cd ~; cat .netrc")]
+    [InlineData("cd $HOME; cat .netrc")]
+    [InlineData("cd ~/.kube; cat config")]
+    [InlineData("cd \"$HOME\" && tail -n 3 .netrc")]
+    public void A_relative_path_after_a_cd_to_a_computed_place_may_be_a_credential(string line)
+    {
+        // Found by an attack: after "cd ~" the check no longer knew where .netrc was read from, called the part merely
+        // ordinary, and Landlock (which hides nothing) ran it with no question.
+        var unhidden = machine.Analyze(line, credentialsHidden: false);
+        var hidden = machine.Analyze(line, credentialsHidden: true);
+
+        Assert.Contains(unhidden.Parts, part => part.Safety == CommandSafety.Dangerous && part.Reason.Contains("credential location", StringComparison.Ordinal));
+        Assert.DoesNotContain(hidden.Parts, part => part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
+    [InlineData("head -c 16 /dev/urandom")]
+    [InlineData("od -An -N4 /dev/random")]
+    public void An_endless_device_is_no_credential_it_is_merely_not_known_safe(string line)
+    {
+        var analysis = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.DoesNotContain(analysis.Parts, part => part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
+    [InlineData("sort fifo", "not a regular file")]
+    [InlineData("tac fifo", "not a regular file")]
+    [InlineData("sort -n zero", "a device that never ends")]
+    [InlineData("sort -n tty", "not a regular file")]
+    public void Sort_and_tac_of_something_that_need_not_end_are_not_known_safe(string line, string reason)
+    {
+        // sort spills what does not fit in memory to temporary files, tac copies what it cannot seek: from a FIFO or a
+        // device that never ends, without end.
+        Assert.Equal(0, HostCommand.Run(machine.Workspace, "mkfifo", "fifo").ExitCode);
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, "zero"), "/dev/zero");
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, "tty"), "/dev/null");
+
+        var analysis = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Reason.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("sort notes.txt")]
+    [InlineData("sort -rn notes.txt | uniq -c")]
+    [InlineData("grep -rn TODO . | sort")]
+    [InlineData("tac notes.txt")]
+    [InlineData("tail -n 20 notes.txt")]
+    [InlineData("grep -r TODO .")]
+    [InlineData("cat notes.txt 2>/dev/null")]
+    [InlineData("cat notes.txt \\\n  notes.txt")]
+    public void The_usual_reads_near_those_stay_known_safe(string line)
+    {
+        File.WriteAllText(Path.Combine(machine.Workspace, "notes.txt"), "b\na\n");
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(machine.Analyze(line, credentialsHidden: false)));
     }
 
     [Theory]
