@@ -12,18 +12,28 @@ internal static class GitConfigPaths
     /// target, not of the link (<see cref="Resolve(string, LinkResolver)"/> does the same).
     /// </summary>
     /// <exception cref="InvalidDataException">The value is one git would refuse or this check cannot place (<c>~user/</c>, <c>%(prefix)/</c>).</exception>
-    public static string IncludeTarget(string value, string includingFile, string? homeDirectory)
+    public static string IncludeTarget(string value, string includingFile, string? homeDirectory) =>
+        Pathname(value, Path.GetDirectoryName(includingFile) ?? "/", homeDirectory);
+
+    /// <summary>
+    /// The absolute path a path-valued setting names (<c>include.path</c>, <c>core.hooksPath</c>), as git expands it:
+    /// <c>~/</c> against <paramref name="homeDirectory"/>, a relative path against <paramref name="directory"/>; joined,
+    /// never normalised (see <see cref="IncludeTarget"/>).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The value is empty, or one this check cannot place (<c>~user/</c>, <c>%(prefix)/</c>).</exception>
+    public static string Pathname(string value, string directory, string? homeDirectory)
     {
+        ArgumentNullException.ThrowIfNull(value);
         if (value.Length == 0)
         {
-            throw new InvalidDataException("an empty include path");
+            throw new InvalidDataException("an empty path");
         }
 
         if (value == "~" || value.StartsWith("~/", StringComparison.Ordinal))
         {
             if (string.IsNullOrEmpty(homeDirectory))
             {
-                throw new InvalidDataException($"an include path under ~ ({value}) without a home directory");
+                throw new InvalidDataException($"a path under ~ ({value}) without a home directory");
             }
 
             return Path.Join(homeDirectory, value[1..]);
@@ -31,10 +41,9 @@ internal static class GitConfigPaths
 
         if (value.StartsWith('~') || value.StartsWith("%(prefix)/", StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"an include path this check cannot place ({value})");
+            throw new InvalidDataException($"a path this check cannot place ({value})");
         }
 
-        var directory = Path.GetDirectoryName(includingFile) ?? "/";
         return Path.IsPathRooted(value) ? value : Path.Join(directory, value);
     }
 

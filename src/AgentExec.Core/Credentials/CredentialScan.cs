@@ -43,7 +43,10 @@ internal static class CredentialScan
     private static readonly EnumerationOptions Options = new()
     {
         AttributesToSkip = 0,
-        IgnoreInaccessible = true,
+        // A directory the walk cannot list is recorded, not passed over: a command that owns it can still open the
+        // names inside (mode 111) or give itself the right back (chmod), and an attack hid a .env and a submodule's
+        // .git from the scan that way.
+        IgnoreInaccessible = false,
         RecurseSubdirectories = false,
         ReturnSpecialDirectories = false,
     };
@@ -72,6 +75,7 @@ internal static class CredentialScan
         var found = new List<string>();
         var repositories = new List<string>();
         var gitDirectories = new List<string>();
+        var unlisted = new List<string>();
         var pending = new Queue<(string Directory, int Depth)>(distinct.Select(root => (root, 0)));
         var read = 0;
         while (pending.TryDequeue(out var current))
@@ -84,7 +88,13 @@ internal static class CredentialScan
                     (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.IsDirectory && (entry.Attributes & FileAttributes.ReparsePoint) == 0),
                     Options);
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (UnauthorizedAccessException)
+            {
+                // The enumerable opens the directory as it is made.
+                unlisted.Add(current.Directory);
+                continue;
+            }
+            catch (IOException)
             {
                 continue;
             }
@@ -95,7 +105,7 @@ internal static class CredentialScan
                 {
                     if (++read > maxEntries)
                     {
-                        return new CredentialScanResult(found, read - 1, $"stopped after {maxEntries} entries, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories };
+                        return new CredentialScanResult(found, read - 1, $"stopped after {maxEntries} entries, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
                     }
 
                     var path = Path.Join(current.Directory, name);
@@ -107,7 +117,7 @@ internal static class CredentialScan
                         gitDirectories.Add(current.Directory);
                         if (repositories.Count + gitDirectories.Count >= MaxRepositories)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories };
+                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
                         }
                     }
 
@@ -117,7 +127,7 @@ internal static class CredentialScan
                         repositories.Add(path);
                         if (repositories.Count + gitDirectories.Count >= MaxRepositories)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories };
+                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
                         }
                     }
                     else if (isCredentialName(name))
@@ -125,26 +135,30 @@ internal static class CredentialScan
                         found.Add(path);
                         if (found.Count >= maxFound)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {maxFound} matches, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories };
+                            return new CredentialScanResult(found, read, $"stopped after {maxFound} matches, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
                         }
                     }
                     else if (isDirectory)
                     {
                         if (current.Depth + 1 > maxDepth)
                         {
-                            return new CredentialScanResult(found, read, $"stopped at {maxDepth} levels deep, at {path}") { Repositories = repositories, GitDirectories = gitDirectories };
+                            return new CredentialScanResult(found, read, $"stopped at {maxDepth} levels deep, at {path}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
                         }
 
                         pending.Enqueue((path, current.Depth + 1));
                     }
                 }
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (UnauthorizedAccessException)
             {
-                // A directory that vanished or cannot be read mid-scan: the command cannot read it either.
+                unlisted.Add(current.Directory);
+            }
+            catch (IOException)
+            {
+                // A directory that vanished mid-scan (a command running beside this one): nothing is there to see.
             }
         }
 
-        return new CredentialScanResult(found, read, null) { Repositories = repositories, GitDirectories = gitDirectories };
+        return new CredentialScanResult(found, read, null) { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
     }
 }

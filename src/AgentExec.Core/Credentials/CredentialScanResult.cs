@@ -14,4 +14,10 @@ internal sealed record CredentialScanResult(IReadOnlyList<string> Found, int Ent
     /// directory itself (a bare repository, or one given a work tree by <c>core.worktree</c>), with no <c>.git</c> at all.
     /// </summary>
     public IReadOnlyList<string> GitDirectories { get; init; } = [];
+
+    /// <summary>
+    /// Every directory the walk could not list (permission denied), nearest first; what lies below it was not seen.
+    /// Whether a command could still reach into one is the sandbox's to judge (<c>Sandbox.UnlistedDirectories</c>).
+    /// </summary>
+    public IReadOnlyList<string> Unlisted { get; init; } = [];
 }

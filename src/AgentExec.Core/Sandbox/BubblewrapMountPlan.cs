@@ -51,6 +51,10 @@ internal sealed class BubblewrapMountPlan
     private readonly List<string> _writableRoots = [];
     private readonly List<string> _skipped = [];
     private readonly List<string> _refused = [];
+    private readonly List<string> _keptReadOnly = [];
+    private readonly List<string> _missing = [];
+    private readonly List<string> _placeholders = [];
+    private readonly List<string> _refusals = [];
 
     private BubblewrapMountPlan()
     {
@@ -71,6 +75,23 @@ internal sealed class BubblewrapMountPlan
 
     /// <summary>Writable roots left read-only because a symbolic link now stands in their path, for the log.</summary>
     public IReadOnlyList<string> RefusedWritableRoots => _refused;
+
+    /// <summary>
+    /// Paths to keep read-only that do not exist yet where a command could create them: each is the first missing
+    /// component, which needs a placeholder (<see cref="WorkspacePlaceholders.StandIn"/>) and a new plan before the
+    /// command may run (SPEC.md "Sandbox": protected paths stay read-only "whether or not they exist").
+    /// </summary>
+    public IReadOnlyList<string> MissingProtectedPaths => _missing;
+
+    /// <summary>Paths kept read-only that are placeholders standing already (this run's or another's), for the last run to remove.</summary>
+    public IReadOnlyList<string> StandingPlaceholders => _placeholders;
+
+    /// <summary>
+    /// Why the command must not run, when the plan cannot hold the sandbox's promises: a path to keep read-only that a
+    /// command could redirect (a link in a writable directory on the way), a directory the credential scan cannot list
+    /// but a command can reach into, a credential found that cannot be resolved. Empty when it can.
+    /// </summary>
+    public IReadOnlyList<string> Refusals => _refusals;
 
     /// <summary>Plans the mounts for <paramref name="invocation"/>.</summary>
     /// <param name="invocation">The command, its mode, workspace, writable roots, network setting and egress socket.</param>
@@ -143,7 +164,11 @@ internal sealed class BubblewrapMountPlan
             plan.BindReadOnlyRoot(invocation.Workspace);
         }
 
-        foreach (var path in (IEnumerable<string>)[.. WorkspaceProtectedPaths.ReadOnly(invocation.Workspace), host.AuditLogPath, .. host.ReadOnlyFiles])
+        foreach (var path in (IEnumerable<string>)[
+            .. WorkspaceProtectedPaths.ReadOnly(invocation.Workspace),
+            host.AuditLogPath,
+            .. host.ReadOnlyFiles,
+            .. workspaceWrite ? host.GitGlobalConfigs.SelectMany(config => RepositorySnapshot.GlobalConfigPaths(config, invocation.Workspace)) : []])
         {
             plan.KeepReadOnly(path);
         }
@@ -354,10 +379,20 @@ internal sealed class BubblewrapMountPlan
 
         var realRoots = roots.Select(root => RealPath.TryResolve(root, out var real, out var exists) && exists ? real : null).OfType<string>().ToList();
         var scan = CredentialScan.Run(credentials, realRoots);
+        if (UnlistedDirectories.FirstReachable(scan.Unlisted, _keptReadOnly) is { } unlisted)
+        {
+            _refusals.Add(UnlistedDirectories.Refusal(unlisted));
+        }
+
         foreach (var path in scan.Found)
         {
-            if (RealPath.TryResolve(path, out var real, out var exists) && exists
-                && (realRoots.Any(root => RealPath.IsSameOrInside(real, root)) || IsTheUsersOwn(real)))
+            if (!RealPath.TryResolve(path, out var real, out var exists))
+            {
+                // Found by name, so it is there; not knowing where it leads (a directory on the way that cannot be
+                // searched, which its owner can change) must not leave it readable.
+                _refusals.Add($"{path} is named like a credential and cannot be resolved to hide it (a directory on the way that cannot be searched?); make the way to it readable to run commands in the workspace-write sandbox");
+            }
+            else if (exists && (realRoots.Any(root => RealPath.IsSameOrInside(real, root)) || IsTheUsersOwn(real)))
             {
                 Hide(real);
             }
@@ -370,7 +405,7 @@ internal sealed class BubblewrapMountPlan
         }
 
         IncompleteCredentialScan = scan.Incomplete;
-        Repositories = WalkedRepositories.From(scan);
+        Repositories = WalkedRepositories.From(scan, [.. _keptReadOnly]);
         HiddenCredentials = _mounts.Count(mount => mount.Layer == MountLayer.Hidden) - before;
     }
 
@@ -458,15 +493,37 @@ internal sealed class BubblewrapMountPlan
 
     private void KeepReadOnly(string path)
     {
-        if (!TryResolveExisting(path, out var real) || OutermostWritableRoot(real) is null)
+        // Read as the kernel walks the spelling: what a command could create or replace on the way is found too.
+        var lookup = ProtectedPathLookup.Look(path, CanBeChangedBelow);
+        switch (lookup.Result)
         {
-            // Outside every writable root it is read-only already.
-            return;
-        }
+            case ProtectedPathLookup.Kind.Present:
+                PinAncestors(lookup.Path);
+                Add(lookup.Path, MountLayer.ReadOnly, "--ro-bind", lookup.Path, lookup.Path);
+                _keptReadOnly.Add(lookup.Path);
+                if (PlaceholderEntry.IsPlaceholder(lookup.Path))
+                {
+                    // One a run that crashed left (or another run's, still going): the last run to end removes it.
+                    _placeholders.Add(lookup.Path);
+                }
 
-        PinAncestors(real);
-        Add(real, MountLayer.ReadOnly, "--ro-bind", real, real);
+                break;
+            case ProtectedPathLookup.Kind.Missing:
+                _missing.Add(lookup.Path);
+                break;
+            case ProtectedPathLookup.Kind.BehindLink or ProtectedPathLookup.Kind.Unknowable:
+                _refusals.Add(new UnprotectablePath(path, lookup.Path, lookup.Result == ProtectedPathLookup.Kind.BehindLink).Reason);
+                break;
+            default:
+                // Outside every writable root (or inside a path kept read-only) it cannot change already.
+                break;
+        }
     }
+
+    /// <summary>Whether a command could create, remove or replace entries of the real directory <paramref name="directory"/>.</summary>
+    private bool CanBeChangedBelow(string directory) => OutermostWritableRoot(directory) is not null && !IsKeptReadOnly(directory);
+
+    private bool IsKeptReadOnly(string path) => _keptReadOnly.Any(kept => RealPath.IsSameOrInside(path, kept));
 
     private void BindWritable(string root)
     {

@@ -138,7 +138,7 @@ public sealed partial class BubblewrapSandbox : ISandbox
             command = [.. bridge, EgressBridge.Verb, EgressSocketInside, "--", .. invocation.Argv];
         }
 
-        var plan = BubblewrapMountPlan.Create(invocation, _hostPaths, _bridgeCommand);
+        var plan = Plan(invocation, placeholders);
         foreach (var skipped in plan.Skipped)
         {
             LogSkipped(_logger, skipped);
@@ -173,6 +173,37 @@ public sealed partial class BubblewrapSandbox : ISandbox
             Cleanup = placeholders is null ? null : () => Release(placeholders),
             Repositories = plan.Repositories,
         };
+    }
+
+    /// <summary>
+    /// Plans the mounts; when a path to keep read-only is missing where a command could create it (a <c>core.hooksPath</c>
+    /// not made yet), puts a placeholder at its first missing component and plans again, so that it is bound read-only
+    /// like the rest. A plan that cannot hold the sandbox's promises (<see cref="BubblewrapMountPlan.Refusals"/>) refuses the run.
+    /// </summary>
+    /// <exception cref="IOException">A protected path cannot be held read-only for this run: the command must not run.</exception>
+    private BubblewrapMountPlan Plan(SandboxInvocation invocation, WorkspacePlaceholders? placeholders)
+    {
+        var plan = BubblewrapMountPlan.Create(invocation, _hostPaths, _bridgeCommand);
+        if (plan.MissingProtectedPaths.Count > 0 && plan.Refusals.Count == 0)
+        {
+            // Only workspace-write has writable roots, and it always holds placeholders.
+            var standIn = placeholders ?? throw new InvalidOperationException("a path to protect is missing in a writable root, with no placeholders for the run");
+            standIn.StandIn(plan.MissingProtectedPaths);
+            plan = BubblewrapMountPlan.Create(invocation, _hostPaths, _bridgeCommand);
+            if (plan.MissingProtectedPaths.Count > 0)
+            {
+                // Only a change on the host between the two plans gets here (a placeholder is never in the way of another).
+                throw new IOException($"{plan.MissingProtectedPaths[0]} must stay read-only and could not be held by a placeholder, so the command did not run");
+            }
+        }
+
+        if (plan.Refusals.Count > 0)
+        {
+            throw new IOException(plan.Refusals[0]);
+        }
+
+        placeholders?.Adopt(plan.StandingPlaceholders);
+        return plan;
     }
 
     private void Release(WorkspacePlaceholders? placeholders)

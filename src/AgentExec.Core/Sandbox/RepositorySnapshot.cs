@@ -35,9 +35,13 @@ public sealed class RepositorySnapshot
 
     private readonly IReadOnlyList<string> _roots;
 
-    private RepositorySnapshot(IReadOnlyList<string> roots, IReadOnlyDictionary<string, RepositoryState> repositories, string? incomplete)
+    // What the sandbox kept read-only for the run (WalkedRepositories.ReadOnlyPaths), for the walk after it.
+    private readonly IReadOnlyList<string> _readOnlyPaths;
+
+    private RepositorySnapshot(IReadOnlyList<string> roots, IReadOnlyList<string> readOnlyPaths, IReadOnlyDictionary<string, RepositoryState> repositories, string? incomplete)
     {
         _roots = roots;
+        _readOnlyPaths = readOnlyPaths;
         Repositories = repositories;
         Incomplete = incomplete;
     }
@@ -49,10 +53,10 @@ public sealed class RepositorySnapshot
     public string? Incomplete { get; }
 
     /// <summary>Walks <paramref name="roots"/> (the workspace and the writable roots) for <c>.git</c> entries and records each one.</summary>
-    public static RepositorySnapshot Take(IReadOnlyList<string> roots) => Take(roots, walked: null);
+    public static RepositorySnapshot Take(IReadOnlyList<string> roots) => Take(roots, walked: null, readOnlyPaths: []);
 
     /// <summary>Records each <c>.git</c> entry under <paramref name="roots"/>: those of <paramref name="walked"/> when given (the same walk, done already), else a walk's.</summary>
-    private static RepositorySnapshot Take(IReadOnlyList<string> roots, WalkedRepositories? walked)
+    private static RepositorySnapshot Take(IReadOnlyList<string> roots, WalkedRepositories? walked, IReadOnlyList<string> readOnlyPaths)
     {
         ArgumentNullException.ThrowIfNull(roots);
         var realRoots = roots
@@ -62,7 +66,7 @@ public sealed class RepositorySnapshot
         if (walked is null)
         {
             var scan = CredentialScan.Run(static _ => false, realRoots);
-            walked = WalkedRepositories.From(scan);
+            walked = WalkedRepositories.From(scan, readOnlyPaths);
         }
 
         var repositories = new Dictionary<string, RepositoryState>(StringComparer.Ordinal);
@@ -74,10 +78,10 @@ public sealed class RepositorySnapshot
         var rootSet = realRoots.ToHashSet(StringComparer.Ordinal);
         foreach (var dotGit in walked.DotGits.Where(dotGit => !(rootSet.Contains(Path.GetDirectoryName(dotGit) ?? "") && PlaceholderEntry.IsPlaceholder(dotGit))))
         {
-            repositories[dotGit] = ReadOrMarkUnreadable(dotGit);
+            repositories[dotGit] = ReadOrMarkUnreadable(dotGit, walked.ReadOnlyPaths);
         }
 
-        return new RepositorySnapshot(roots, repositories, walked.Incomplete);
+        return new RepositorySnapshot(roots, walked.ReadOnlyPaths, repositories, walked.Incomplete);
     }
 
     /// <summary>
@@ -92,11 +96,11 @@ public sealed class RepositorySnapshot
     public static RepositorySnapshot? BeforeWritableRun(SandboxBackendKind backend, SandboxMode mode, string workspace, IReadOnlyList<string> writableRoots, WalkedRepositories? walked = null)
     {
         ArgumentNullException.ThrowIfNull(writableRoots);
-        return backend != SandboxBackendKind.None && mode == SandboxMode.WorkspaceWrite ? Take([workspace, .. writableRoots], walked) : null;
+        return backend != SandboxBackendKind.None && mode == SandboxMode.WorkspaceWrite ? Take([workspace, .. writableRoots], walked, readOnlyPaths: []) : null;
     }
 
     /// <summary>Walks the same roots again and reports what appeared or changed since this snapshot.</summary>
-    public RepositoryReport CompareWithNow() => Take(_roots).ChangesSince(this);
+    public RepositoryReport CompareWithNow() => Take(_roots, walked: null, _readOnlyPaths).ChangesSince(this);
 
     /// <summary>
     /// What appeared or changed since <paramref name="before"/> and names a program: a setting (key and value) or a
@@ -135,11 +139,11 @@ public sealed class RepositorySnapshot
 
     // Everything here reads what the agent wrote: a shape no reader above expected must end in a reportable state,
     // never in an exception that would fail the call after its command has already run.
-    private static RepositoryState ReadOrMarkUnreadable(string dotGit)
+    private static RepositoryState ReadOrMarkUnreadable(string dotGit, IReadOnlyList<string> readOnlyPaths)
     {
         try
         {
-            return Read(dotGit);
+            return Read(dotGit, configuredPaths: null, readOnlyPaths);
         }
 #pragma warning disable CA1031 // Any failure is recorded as a setting of its own, which a change then reports.
         catch (Exception e)
@@ -160,7 +164,7 @@ public sealed class RepositorySnapshot
         var paths = new List<string>();
         try
         {
-            _ = Read(dotGit, paths);
+            _ = Read(dotGit, paths, readOnlyPaths: []);
         }
 #pragma warning disable CA1031 // Nothing found is the answer for a repository this reader cannot make out; the snapshot reports it.
         catch (Exception)
@@ -171,9 +175,40 @@ public sealed class RepositorySnapshot
         return paths;
     }
 
-    private static RepositoryState Read(string dotGit) => Read(dotGit, configuredPaths: null);
+    /// <summary>
+    /// A global git configuration file with what it makes git read or run from elsewhere: the files it includes, and a
+    /// <c>core.hooksPath</c> (a relative one is relative to each repository's work tree: the workspace's here). Best
+    /// effort, like <see cref="ConfiguredPaths"/>.
+    /// </summary>
+    internal static IReadOnlyList<string> GlobalConfigPaths(string configFile, string workspace)
+    {
+        var paths = new List<string> { configFile };
+        var entries = new List<GitConfigEntry>();
+        try
+        {
+            ReadConfig(configFile, depth: 0, new Dictionary<string, string>(StringComparer.Ordinal), entries, paths);
+            foreach (var entry in entries.Where(entry => entry.Key == "core.hookspath" && entry.Value is { Length: > 0 }))
+            {
+                try
+                {
+                    paths.Add(GitConfigPaths.Pathname(entry.Value!, workspace, Environment.GetEnvironmentVariable("HOME")));
+                }
+                catch (InvalidDataException)
+                {
+                    // ~user/ or %(prefix)/, as for a repository's own.
+                }
+            }
+        }
+#pragma warning disable CA1031 // What could be read is kept; the rest yields nothing more, as for a repository.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
 
-    private static RepositoryState Read(string dotGit, List<string>? configuredPaths)
+        return paths;
+    }
+
+    private static RepositoryState Read(string dotGit, List<string>? configuredPaths, IReadOnlyList<string> readOnlyPaths)
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         var hooks = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -197,9 +232,19 @@ public sealed class RepositorySnapshot
         List<string> hookDirectories = [Path.Join(commonDirectory, "hooks"), Path.Join(gitDirectory, "hooks")];
         foreach (var entry in entries.Where(entry => entry.Key == "core.hookspath" && entry.Value is { Length: > 0 }))
         {
-            // Relative to where hooks run: the work tree's top, the directory holding .git. Every value is kept
-            // read-only (the last one is git's); the last one's hooks are read.
-            var hooksPath = Path.GetFullPath(entry.Value!, Path.GetDirectoryName(dotGit) ?? "/");
+            // Relative to where hooks run: the work tree's top, the directory holding .git; joined as written, since the
+            // kernel applies a ".." after a link to the link's target. Every value is kept read-only (the last one is
+            // git's); the last one's hooks are read.
+            string hooksPath;
+            try
+            {
+                hooksPath = GitConfigPaths.Pathname(entry.Value!, Path.GetDirectoryName(dotGit) ?? "/", Environment.GetEnvironmentVariable("HOME"));
+            }
+            catch (InvalidDataException)
+            {
+                continue; // ~user/ or %(prefix)/: placed by the password database or git's installation, which this reader does not follow.
+            }
+
             configuredPaths?.Add(hooksPath);
             if (entry == entries.Last(other => other.Key == "core.hookspath"))
             {
@@ -207,10 +252,18 @@ public sealed class RepositorySnapshot
             }
         }
 
-        // Only the paths were asked for (ConfiguredPaths): the hooks' contents need not be hashed.
-        foreach (var directory in configuredPaths is null ? hookDirectories.Distinct(StringComparer.Ordinal) : [])
+        if (configuredPaths is not null)
         {
-            ReadHooks(directory, hooks);
+            // Only the paths were asked for (ConfiguredPaths): the hooks' contents need not be hashed, but a hook that is a
+            // link leads elsewhere, where a command could rewrite what git runs (an attack appended to the target of
+            // .git/hooks/pre-commit -> ../../tools/hooks/pre-commit): the link, read through, stays read-only too.
+            configuredPaths.AddRange(hookDirectories.Distinct(StringComparer.Ordinal).SelectMany(LinkedHooks));
+            return new RepositoryState(settings, hooks);
+        }
+
+        foreach (var directory in hookDirectories.Distinct(StringComparer.Ordinal))
+        {
+            ReadHooks(directory, hooks, readOnlyPaths);
         }
 
         return new RepositoryState(settings, hooks);
@@ -265,16 +318,50 @@ public sealed class RepositorySnapshot
         }
     }
 
-    private static void ReadHooks(string directory, Dictionary<string, string> hooks)
+    // The entries of a hooks directory that are symbolic links, as paths through the directory (at most MaximumHookFiles
+    // entries are read; a directory that cannot be read yields none).
+    private static IEnumerable<string> LinkedHooks(string directory)
+    {
+        try
+        {
+            return new System.IO.Enumeration.FileSystemEnumerable<string>(
+                    directory,
+                    (ref System.IO.Enumeration.FileSystemEntry entry) => entry.ToFullPath(),
+                    new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true })
+                {
+                    ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) != 0,
+                }
+                .Take(MaximumHookFiles)
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    private static void ReadHooks(string directory, Dictionary<string, string> hooks, IReadOnlyList<string> readOnlyPaths)
     {
         List<string> files;
         try
         {
             files = Directory.EnumerateFiles(directory).Take(MaximumHookFiles + 1).ToList();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (DirectoryNotFoundException)
         {
             return; // No hooks directory: git runs no hook from it.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // There but not listable (an attack under Landlock planted a hook, then chmod 111 hooks: git still runs it by
+            // name). Never vouched for, like a directory with too many files: reported after every run while it lasts;
+            // unless the sandbox sealed it for the run (a placeholder), when nothing in it can run or change.
+            if (!UnlistedDirectories.IsSealed(directory, readOnlyPaths))
+            {
+                hooks[$"(the hooks directory {directory} cannot be listed)"] = $"unlisted:{Guid.NewGuid():N}";
+            }
+
+            return;
         }
 
         if (files.Count > MaximumHookFiles)

@@ -33,6 +33,14 @@ public sealed record SandboxHostPaths(
     /// </summary>
     public string? TemporaryDirectory { get; init; }
 
+    /// <summary>
+    /// The user's global git configuration files, where git looks for them (<c>~/.gitconfig</c>,
+    /// <c>$XDG_CONFIG_HOME/git/config</c> or <c>~/.config/git/config</c>, <c>$GIT_CONFIG_GLOBAL</c>): kept read-only with
+    /// what they include where a writable root holds them (a workspace of dotfiles that <c>~/.gitconfig</c> links into),
+    /// since git reads them in every repository of the user's, outside any sandbox, and the git check trusts them.
+    /// </summary>
+    public IReadOnlyList<string> GitGlobalConfigs { get; init; } = [];
+
     /// <summary>Gathers the paths from the resolved settings and the server's environment.</summary>
     /// <param name="settings">The resolved settings (config and audit log paths).</param>
     /// <param name="hostEnvironment">The server's environment (<c>HOME</c>, <c>XDG_RUNTIME_DIR</c>, <c>XDG_CONFIG_HOME</c>, <c>TMPDIR</c>).</param>
@@ -58,7 +66,29 @@ public sealed record SandboxHostPaths(
         {
             Credentials = CredentialList.ForSettings(settings, hostEnvironment),
             TemporaryDirectory = AbsoluteOrNull(hostEnvironment, "TMPDIR"),
+            GitGlobalConfigs = GitGlobalConfigPaths(hostEnvironment, home),
         };
+    }
+
+    private static string[] GitGlobalConfigPaths(IReadOnlyDictionary<string, string> environment, string? home)
+    {
+        // Every place git may read, whichever of them it reads today: one that does not exist yet can be created.
+        var paths = new List<string>();
+        if (home is not null)
+        {
+            paths.Add(Path.Join(home, ".gitconfig"));
+            paths.Add(Path.Join(home, ".config", "git", "config"));
+        }
+
+        foreach (var (variable, relative) in new[] { ("XDG_CONFIG_HOME", "git/config"), ("GIT_CONFIG_GLOBAL", "") })
+        {
+            if (AbsoluteOrNull(environment, variable) is { } value)
+            {
+                paths.Add(relative.Length == 0 ? value : Path.Join(value, relative));
+            }
+        }
+
+        return [.. paths.Distinct(StringComparer.Ordinal)];
     }
 
     private static string? AbsoluteOrNull(IReadOnlyDictionary<string, string> environment, string name) =>

@@ -61,6 +61,13 @@ internal sealed class WorkspacePlaceholders
     /// <summary>The directory of the workspaces' lock files, hidden from every bubblewrap command.</summary>
     public static string StateDirectory => $"/tmp/agentexec-{Libc.GetEffectiveUserId()}";
 
+    /// <summary>The most placeholders one run puts for missing protected paths besides the fixed names (<see cref="StandIn"/>).</summary>
+    public const int MaximumStandIns = 64;
+
+    // Placeholders for other protected paths (a core.hooksPath not made yet): those this run made and those it found
+    // standing, all removed by the last run to end.
+    private readonly List<string> _standIns = [];
+
     /// <summary>The placeholders this run created (others may already have stood there for another run).</summary>
     public IReadOnlyList<string> Created { get; }
 
@@ -113,6 +120,49 @@ internal sealed class WorkspacePlaceholders
     }
 
     /// <summary>
+    /// Puts an empty directory with mode <c>000</c> at each of <paramref name="paths"/>, the first missing component of a
+    /// path to keep read-only (<see cref="BubblewrapMountPlan.MissingProtectedPaths"/>), for the plan to bind read-only:
+    /// nothing can then be made at or below it. A directory, whatever the path's last component will be: a hooks
+    /// directory, a gitdir or a folder on the way are directories, and git treats an included config it cannot read
+    /// as it would any unreadable file.
+    /// </summary>
+    /// <param name="paths">Real paths whose parent directory exists.</param>
+    /// <exception cref="IOException">More than <see cref="MaximumStandIns"/>, or one could not be made: the command must not run.</exception>
+    public void StandIn(IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("Workspace placeholders are for bubblewrap, on Linux.");
+        }
+
+        if (_standIns.Count + paths.Count > MaximumStandIns)
+        {
+            throw new IOException($"the repositories' configuration names {paths.Count} paths to keep read-only that do not exist (at most {MaximumStandIns} are held by placeholders)");
+        }
+
+        foreach (var path in paths.Distinct(StringComparer.Ordinal))
+        {
+            if (!Directory.Exists(Path.GetDirectoryName(path)))
+            {
+                throw new IOException($"{path} must stay read-only, and the directory it would be made in has changed");
+            }
+
+            // Made even when something appeared since the plan (mkdir fails on anything there): the next plan reads
+            // whatever stands and decides again.
+            _ = Create(path, isDirectory: true);
+            _standIns.Add(path);
+        }
+    }
+
+    /// <summary>Takes <paramref name="paths"/>, placeholders found standing at protected paths, into this run's cleanup.</summary>
+    public void Adopt(IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        _standIns.AddRange(paths.Where(path => !_standIns.Contains(path, StringComparer.Ordinal)));
+    }
+
+    /// <summary>
     /// Ends this run's hold: when no other run in the workspace holds the lock, removes every placeholder still standing
     /// there (this run's, or one a crashed run left). Never throws; what it could not remove is returned.
     /// </summary>
@@ -132,6 +182,11 @@ internal sealed class WorkspacePlaceholders
             foreach (var name in WorkspaceProtectedPaths.MustExist)
             {
                 RemoveIfPlaceholder(Path.Join(_workspace, name.Name), name.IsDirectory, problems);
+            }
+
+            foreach (var path in _standIns)
+            {
+                RemoveIfPlaceholder(path, Directory.Exists(path), problems);
             }
         }
 #pragma warning disable CA1031 // Cleanup must not throw; a placeholder left behind is reported and removed by a later run.

@@ -86,6 +86,182 @@ public sealed class BubblewrapSandboxTests
     }
 
     [BubblewrapFact]
+    public async Task A_configured_hooks_path_or_include_that_does_not_exist_yet_cannot_be_created_and_the_workspace_is_left_as_it_was()
+    {
+        // Found by an attack: a core.hooksPath not made yet (.husky before husky runs, or a deeper tools/git-hooks) was
+        // created from the sandbox with a pre-commit in it, which git ran at the human's next commit; a missing include
+        // could be written with a core.fsmonitor.
+        using var directory = new SandboxTestDirectory();
+        var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
+        File.WriteAllText(Path.Combine(git, "config"), "[core]\n\thooksPath = .husky\n\thooksPath = tools/git/hooks\n[include]\n\tpath = ../local.gitconfig\n");
+        var script = """
+            mkdir -p .husky; echo evil > .husky/pre-commit
+            mkdir -p tools/git/hooks; echo evil > tools/git/hooks/pre-commit
+            printf '[core]\n\tfsmonitor = touch /tmp/x\n' > local.gitconfig
+            echo other > other.txt && echo WORKSPACE-WRITABLE
+            """;
+
+        var result = await RunAsync(directory, script);
+
+        Assert.Equal("WORKSPACE-WRITABLE\n", result.Stdout.Text);
+        Assert.Equal(
+            [".git", "other.txt"],
+            Directory.EnumerateFileSystemEntries(directory.Workspace).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [BubblewrapFact]
+    public async Task A_hook_that_links_into_the_workspace_keeps_its_target_read_only()
+    {
+        // Found by an attack: .git/hooks/pre-commit -> ../../tools/hooks/pre-commit (hooks kept in the repository) was
+        // read-only as a link, but its target was an ordinary workspace file; the command appended to it, git ran it.
+        using var directory = new SandboxTestDirectory();
+        var hooks = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git", "hooks")).FullName;
+        var shared = Directory.CreateDirectory(Path.Combine(directory.Workspace, "tools", "hooks")).FullName;
+        File.WriteAllText(Path.Combine(shared, "pre-commit"), "#!/bin/sh\nexit 0\n");
+        File.CreateSymbolicLink(Path.Combine(hooks, "pre-commit"), "../../tools/hooks/pre-commit");
+        const string script = """
+            echo 'touch /tmp/x' >> tools/hooks/pre-commit
+            echo other > tools/hooks/README && echo WORKSPACE-WRITABLE
+            """;
+
+        var result = await RunAsync(directory, script);
+
+        Assert.Equal("WORKSPACE-WRITABLE\n", result.Stdout.Text);
+        Assert.Equal("#!/bin/sh\nexit 0\n", File.ReadAllText(Path.Combine(shared, "pre-commit")));
+    }
+
+    [BubblewrapFact]
+    public void A_placeholder_for_a_missing_hooks_path_is_no_blind_spot_of_the_repository_watch()
+    {
+        // The placeholder is a directory no one may list (mode 000), bound read-only: the walk must not take it for one
+        // a command could hide a repository in, before the run or after it (a parallel run may keep it standing).
+        using var directory = new SandboxTestDirectory();
+        var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
+        File.WriteAllText(Path.Combine(git, "config"), "[core]\n\thooksPath = .husky\n");
+        var wrapped = Sandbox(directory).Wrap(BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite));
+        try
+        {
+            var before = RepositorySnapshot.BeforeWritableRun(SandboxBackendKind.Bubblewrap, SandboxMode.WorkspaceWrite, directory.Workspace, [], wrapped.Repositories)!;
+            var report = before.CompareWithNow();
+
+            Assert.True(Directory.Exists(Path.Combine(directory.Workspace, ".husky")));
+            Assert.Null(before.Incomplete);
+            Assert.True(report.IsEmpty, report.Render(directory.Workspace));
+        }
+        finally
+        {
+            wrapped.Cleanup?.Invoke();
+        }
+
+        Assert.False(Path.Exists(Path.Combine(directory.Workspace, ".husky")));
+    }
+
+    [BubblewrapFact]
+    public void A_protected_path_reached_through_a_link_in_the_workspace_refuses_the_run()
+    {
+        // The link is an ordinary entry of the writable workspace: a command could remove it and make .githooks a
+        // directory of its own, whatever the mounts protect at the link's target.
+        using var directory = new SandboxTestDirectory();
+        var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
+        File.WriteAllText(Path.Combine(git, "config"), "[core]\n\thooksPath = .githooks\n");
+        Directory.CreateDirectory(Path.Combine(directory.Workspace, "shared-hooks"));
+        File.CreateSymbolicLink(Path.Combine(directory.Workspace, ".githooks"), "shared-hooks");
+        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite);
+
+        var exception = Record.Exception(() => Sandbox(directory).Wrap(invocation));
+
+        var refusal = Assert.IsType<IOException>(exception);
+        Assert.Contains("symbolic link", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(".githooks", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [BubblewrapFact]
+    public void A_protected_path_that_climbs_out_of_a_missing_directory_refuses_the_run()
+    {
+        // sub/../.husky: a placeholder at sub would stop a sandboxed command, but git run as root walks through it and
+        // on to .husky, which the command could then have made.
+        using var directory = new SandboxTestDirectory();
+        var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
+        File.WriteAllText(Path.Combine(git, "config"), "[core]\n\thooksPath = sub/../.husky\n");
+        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite);
+
+        var exception = Record.Exception(() => Sandbox(directory).Wrap(invocation));
+
+        Assert.IsType<IOException>(exception);
+        Assert.Equal([".git"], Directory.EnumerateFileSystemEntries(directory.Workspace).Select(Path.GetFileName));
+    }
+
+    [BubblewrapFact]
+    public async Task A_global_git_config_that_links_into_the_workspace_and_what_it_includes_stay_read_only()
+    {
+        // Found by an attack: with a workspace of dotfiles that ~/.gitconfig links into, a command added a core.fsmonitor
+        // to the global config, and git ran it in the human's next git status in any repository.
+        using var directory = new SandboxTestDirectory();
+        var dotfiles = Directory.CreateDirectory(Path.Combine(directory.Workspace, "dotfiles")).FullName;
+        // A relative include is read beside the link, in the home: the usual dotfiles include names its file in full.
+        var content = $"[user]\n\tname = x\n[include]\n\tpath = {Path.Combine(dotfiles, "local.gitconfig")}\n";
+        File.WriteAllText(Path.Combine(dotfiles, "gitconfig"), content);
+        File.CreateSymbolicLink(Path.Combine(directory.Home, ".gitconfig"), Path.Combine(dotfiles, "gitconfig"));
+        var script = """
+            printf '[core]\n\tfsmonitor = touch /tmp/x\n' >> dotfiles/gitconfig
+            printf '[core]\n\tfsmonitor = touch /tmp/x\n' > dotfiles/local.gitconfig
+            echo other > dotfiles/README && echo WORKSPACE-WRITABLE
+            """;
+        var host = BubblewrapMountPlanTests.HostPaths(directory.Home) with { GitGlobalConfigs = [Path.Combine(directory.Home, ".gitconfig")] };
+
+        var result = await RunAsync(directory, script, host: host);
+
+        Assert.Equal("WORKSPACE-WRITABLE\n", result.Stdout.Text);
+        Assert.Equal(content, File.ReadAllText(Path.Combine(dotfiles, "gitconfig")));
+        Assert.False(Path.Exists(Path.Combine(dotfiles, "local.gitconfig")));
+    }
+
+    [BubblewrapFact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_directory_the_credential_scan_cannot_list_hides_no_credential_and_no_repository_from_the_sandbox()
+    {
+        // Found by an attack: after a command made config/ search-only (chmod 111), the scan could not list it, so
+        // config/.env was not hidden and a submodule's .git below libs/ was not kept read-only; the command still
+        // opened both by name. Either the run is refused, or (as root, whom the mode does not stop) the scan sees them.
+        using var directory = new SandboxTestDirectory();
+        var config = Directory.CreateDirectory(Path.Combine(directory.Workspace, "config")).FullName;
+        File.WriteAllText(Path.Combine(config, ".env"), "TOKEN=SECRET-IN-ENV\n");
+        var submodule = Directory.CreateDirectory(Path.Combine(directory.Workspace, "libs", "vendored", ".git")).FullName;
+        File.WriteAllText(Path.Combine(submodule, "config"), "[core]\n\tbare = false\n");
+        var searchOnly = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(config, searchOnly);
+        File.SetUnixFileMode(Path.Combine(directory.Workspace, "libs"), searchOnly);
+        try
+        {
+            const string script = """
+                cat config/.env
+                printf '[core]\n\tfsmonitor = touch /tmp/x\n' >> libs/vendored/.git/config
+                echo DONE
+                """;
+
+            ExecutionResult? result = null;
+            var refusal = await Record.ExceptionAsync(async () => result = await RunAsync(directory, script));
+
+            if (refusal is not null)
+            {
+                Assert.IsType<IOException>(refusal);
+                Assert.Contains("cannot be listed", refusal.Message, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal("DONE\n", result!.Stdout.Text);
+            }
+
+            Assert.Equal("[core]\n\tbare = false\n", File.ReadAllText(Path.Combine(submodule, "config")));
+        }
+        finally
+        {
+            File.SetUnixFileMode(config, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(Path.Combine(directory.Workspace, "libs"), (UnixFileMode)0b111_101_101);
+        }
+    }
+
+    [BubblewrapFact]
     public async Task A_folder_holding_a_protected_path_cannot_be_renamed_to_swap_in_a_forged_one()
     {
         // Arrange: the git directory a .git file points to lies deeper inside the writable workspace.
@@ -224,13 +400,14 @@ public sealed class BubblewrapSandboxTests
         string script,
         IReadOnlyList<string>? writableRoots = null,
         IOutputObserver? observer = null,
+        SandboxHostPaths? host = null,
         CancellationToken cancellationToken = default)
     {
         var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, writableRoots) with
         {
             Argv = ["bash", "-c", script],
         };
-        var wrapped = Sandbox(directory).Wrap(invocation);
+        var wrapped = Sandbox(directory, host).Wrap(invocation);
         try
         {
             return await _runner.RunAsync(
@@ -252,7 +429,7 @@ public sealed class BubblewrapSandboxTests
         return wrapped.Argv;
     }
 
-    private static BubblewrapSandbox Sandbox(SandboxTestDirectory directory)
+    private static BubblewrapSandbox Sandbox(SandboxTestDirectory directory, SandboxHostPaths? host = null)
     {
         var selection = new BubblewrapProbe(ChildEnvironment.ReadHost()).Probe(new()
         {
@@ -260,6 +437,6 @@ public sealed class BubblewrapSandboxTests
             AuditLogPath = Path.Combine(directory.Root, "audit.jsonl"),
         });
         var sandbox = Assert.IsType<BubblewrapSandbox>(selection.Sandbox);
-        return new BubblewrapSandbox(sandbox.Executable, BubblewrapMountPlanTests.HostPaths(directory.Home));
+        return new BubblewrapSandbox(sandbox.Executable, host ?? BubblewrapMountPlanTests.HostPaths(directory.Home));
     }
 }

@@ -158,5 +158,51 @@ public sealed class RepositorySnapshotTests : IDisposable
         Assert.Equal((Path.Combine(workspace, "sub", ".git"), true), (change.DotGit, change.NewRepository));
     }
 
+    [Fact]
+    public void A_hook_planted_and_then_hidden_behind_a_hooks_directory_that_cannot_be_listed_is_reported()
+    {
+        // Found by an attack under Landlock, where this comparison is the only guard of .git: the command wrote
+        // pre-commit and then made hooks/ search-only (chmod 111); git still runs the hook by name.
+        var hooks = Path.Combine(_root.Path, ".git", "hooks");
+        var before = Take();
+        File.WriteAllText(Path.Combine(hooks, "pre-commit"), "#!/bin/sh\ntouch /tmp/x\n");
+        File.SetUnixFileMode(hooks, UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        try
+        {
+            var report = before.CompareWithNow();
+
+            // As root the directory is still listed, and the hook itself is what is reported.
+            Assert.Contains(report.Changes, change => change.What.StartsWith("hook ", StringComparison.Ordinal) && change.What.EndsWith(" added", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.SetUnixFileMode(hooks, (UnixFileMode)0b111_101_101);
+        }
+    }
+
+    [Fact]
+    public void A_repository_below_a_directory_that_cannot_be_listed_makes_the_comparison_incomplete()
+    {
+        // The walk cannot see what a search-only directory holds: a repository planted there is not vouched for.
+        var vendor = Directory.CreateDirectory(_root.File("vendor")).FullName;
+        var before = Take();
+        HostCommand.Git(Directory.CreateDirectory(Path.Combine(vendor, "lib")).FullName, "init", "-q");
+        HostCommand.Git(Path.Combine(vendor, "lib"), "config", "core.fsmonitor", "touch /tmp/x");
+        File.SetUnixFileMode(vendor, UnixFileMode.UserExecute);
+        try
+        {
+            var report = before.CompareWithNow();
+
+            // As root the directory is still listed, and the new repository itself is what is reported.
+            Assert.True(
+                report.Incomplete?.Contains(vendor, StringComparison.Ordinal) == true || report.Changes.Any(change => change.NewRepository),
+                $"neither incomplete nor a new repository: {report.Render(_root.Path)}");
+        }
+        finally
+        {
+            File.SetUnixFileMode(vendor, (UnixFileMode)0b111_101_101);
+        }
+    }
+
     private RepositorySnapshot Take() => RepositorySnapshot.Take([_root.Path]);
 }

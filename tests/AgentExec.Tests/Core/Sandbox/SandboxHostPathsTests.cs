@@ -47,4 +47,18 @@ public sealed class SandboxHostPathsTests
         // Assert
         Assert.False(credentials.Covers("/w/rules.json"));
     }
+
+    [Fact]
+    public void Every_place_git_reads_a_global_configuration_from_is_kept_read_only()
+    {
+        // Arrange: git reads ~/.gitconfig, $XDG_CONFIG_HOME/git/config (else ~/.config/git/config) and $GIT_CONFIG_GLOBAL.
+        var settings = new AgentExecSettings { Workspace = "/w", AuditLogPath = "/state/audit.jsonl" };
+        var environment = new Dictionary<string, string> { ["HOME"] = "/home/u", ["XDG_CONFIG_HOME"] = "/xdg", ["GIT_CONFIG_GLOBAL"] = "/etc/team.gitconfig" };
+
+        // Act
+        var paths = SandboxHostPaths.From(settings, environment).GitGlobalConfigs;
+
+        // Assert
+        Assert.Equal(["/home/u/.gitconfig", "/home/u/.config/git/config", "/xdg/git/config", "/etc/team.gitconfig"], paths);
+    }
 }
