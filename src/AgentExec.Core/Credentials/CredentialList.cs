@@ -51,6 +51,17 @@ public sealed class CredentialList
         CredentialEntry.BuiltIn("~/.pgpass"),
         CredentialEntry.BuiltIn("~/.gem/credentials"),
         CredentialEntry.BuiltIn("~/.terraform.d/credentials.tfrc.json"),
+
+        // Found missing by an attack (2026-12-05): tokens and passwords other common tools keep in the home.
+        CredentialEntry.BuiltIn("~/.vault-token"),
+        CredentialEntry.BuiltIn("~/.m2/settings.xml"),
+        CredentialEntry.BuiltIn("~/.m2/settings-security.xml"),
+        CredentialEntry.BuiltIn("~/.s3cfg"),
+        CredentialEntry.BuiltIn("~/.boto"),
+        CredentialEntry.BuiltIn("~/.config/rclone/rclone.conf"),
+        CredentialEntry.BuiltIn("~/.pulumi/credentials.json"),
+        CredentialEntry.BuiltIn("~/.databrickscfg"),
+        CredentialEntry.BuiltIn("~/.oci/"),
         CredentialEntry.BuiltIn("/etc/shadow"),
         CredentialEntry.BuiltIn("/etc/shadow-"),
         CredentialEntry.BuiltIn("/etc/gshadow"),
