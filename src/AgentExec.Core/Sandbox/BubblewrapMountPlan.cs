@@ -379,11 +379,6 @@ internal sealed class BubblewrapMountPlan
 
         var realRoots = roots.Select(root => RealPath.TryResolve(root, out var real, out var exists) && exists ? real : null).OfType<string>().ToList();
         var scan = CredentialScan.Run(credentials, realRoots);
-        if (UnlistedDirectories.FirstReachable(scan.Unlisted, _keptReadOnly) is { } unlisted)
-        {
-            _refusals.Add(UnlistedDirectories.Refusal(unlisted));
-        }
-
         foreach (var path in scan.Found)
         {
             if (!RealPath.TryResolve(path, out var real, out var exists))
@@ -402,6 +397,12 @@ internal sealed class BubblewrapMountPlan
         foreach (var path in scan.Repositories.SelectMany(WorkspaceProtectedPaths.GitEntry))
         {
             KeepReadOnly(path);
+        }
+
+        // After the nested repositories' paths are kept: a placeholder standing in for one of theirs is sealed, not blind.
+        if (UnlistedDirectories.FirstReachable(scan.Unlisted, _keptReadOnly) is { } unlisted)
+        {
+            _refusals.Add(UnlistedDirectories.Refusal(unlisted));
         }
 
         IncompleteCredentialScan = scan.Incomplete;

@@ -94,10 +94,13 @@ public sealed class BubblewrapSandboxTests
         using var directory = new SandboxTestDirectory();
         var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
         File.WriteAllText(Path.Combine(git, "config"), "[core]\n\thooksPath = .husky\n\thooksPath = tools/git/hooks\n[include]\n\tpath = ../local.gitconfig\n");
+        var nested = Directory.CreateDirectory(Path.Combine(directory.Workspace, "sub", ".git")).FullName;
+        File.WriteAllText(Path.Combine(nested, "config"), "[core]\n\thooksPath = hooks-here\n");
         var script = """
             mkdir -p .husky; echo evil > .husky/pre-commit
             mkdir -p tools/git/hooks; echo evil > tools/git/hooks/pre-commit
             printf '[core]\n\tfsmonitor = touch /tmp/x\n' > local.gitconfig
+            mkdir -p sub/hooks-here; echo evil > sub/hooks-here/pre-commit
             echo other > other.txt && echo WORKSPACE-WRITABLE
             """;
 
@@ -105,8 +108,9 @@ public sealed class BubblewrapSandboxTests
 
         Assert.Equal("WORKSPACE-WRITABLE\n", result.Stdout.Text);
         Assert.Equal(
-            [".git", "other.txt"],
+            [".git", "other.txt", "sub"],
             Directory.EnumerateFileSystemEntries(directory.Workspace).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal([".git"], Directory.EnumerateFileSystemEntries(Path.Combine(directory.Workspace, "sub")).Select(Path.GetFileName));
     }
 
     [BubblewrapFact]
