@@ -502,7 +502,7 @@ internal sealed class BubblewrapMountPlan
                 PinAncestors(lookup.Path);
                 Add(lookup.Path, MountLayer.ReadOnly, "--ro-bind", lookup.Path, lookup.Path);
                 _keptReadOnly.Add(lookup.Path);
-                if (PlaceholderEntry.IsPlaceholder(lookup.Path))
+                if (HasNoPermissions(lookup.Path) && PlaceholderEntry.IsPlaceholder(lookup.Path))
                 {
                     // One a run that crashed left (or another run's, still going): the last run to end removes it.
                     _placeholders.Add(lookup.Path);
@@ -518,6 +518,19 @@ internal sealed class BubblewrapMountPlan
             default:
                 // Outside every writable root (or inside a path kept read-only) it cannot change already.
                 break;
+        }
+    }
+
+    // One statx before the placeholder test's several calls: almost every protected path has some permission bit.
+    private static bool HasNoPermissions(string path)
+    {
+        try
+        {
+            return UnixFileStatus.OfPath(path).Permissions == 0;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 
