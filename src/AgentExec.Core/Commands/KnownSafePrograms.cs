@@ -228,9 +228,11 @@ internal static partial class KnownSafePrograms
 
     // tail -f/-F, --follow (any abbreviation: "--f" is no other long option of tail's) and --retry keep reading a file
     // as it grows: a line that never ends by itself, and an endless input for a sort after it.
+    // tail also keeps its old form "+Nf" ("tail +1f FILE", found by an attack): a word starting with + that holds f.
     private static bool IsFollowing(string argument) =>
         argument.StartsWith("--f", StringComparison.Ordinal) || argument.StartsWith("--r", StringComparison.Ordinal)
-        || (argument.Length > 1 && argument[0] == '-' && argument[1] != '-' && argument.IndexOfAny(['f', 'F']) > 0);
+        || (argument.Length > 1 && argument[0] == '-' && argument[1] != '-' && argument.IndexOfAny(['f', 'F']) > 0)
+        || (argument.Length > 1 && argument[0] == '+' && argument.IndexOfAny(['f', 'F']) > 0);
 
     // grep -R (--dereference-recursive, or any abbreviation of it: no other long option starts with "--der") follows the
     // links it meets below a directory, where -r follows only those on the command line: an attack planted

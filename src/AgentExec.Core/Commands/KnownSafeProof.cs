@@ -161,11 +161,13 @@ internal static class KnownSafeProof
         return null;
     }
 
+    // A regular file outside /proc and /sys: the kernel's files there say "regular, size 0" and may never end.
     private static bool IsRegularFile(string path)
     {
         try
         {
-            return RealPath.TryResolve(path, out var real, out var exists) && exists && UnixFileStatus.OfPath(real).IsRegularFile;
+            return RealPath.TryResolve(path, out var real, out var exists) && exists && UnixFileStatus.OfPath(real).IsRegularFile
+                && !RealPath.IsSameOrInside(real, "/proc") && !RealPath.IsSameOrInside(real, "/sys");
         }
         catch (IOException)
         {
@@ -318,8 +320,10 @@ internal static class KnownSafeProof
     }
 
     private static bool IsEndlessDevice(string path, LinkResolver links) =>
-        CredentialList.EndlessDevices.Contains(Path.GetFullPath(path))
-        || (links.TryResolve(path, out var real, out _) && CredentialList.EndlessDevices.Contains(real));
+        IsEndless(Path.GetFullPath(path)) || (links.TryResolve(path, out var real, out _) && IsEndless(real));
+
+    private static bool IsEndless(string path) =>
+        CredentialList.EndlessDevices.Contains(path) || CredentialList.IsPageMap(LexicalPath.Components(path));
 
     /// <summary>How many path spellings of one command are checked against the credential list before it counts as a read of one.</summary>
     private const int MaxPathSpellings = 1024;

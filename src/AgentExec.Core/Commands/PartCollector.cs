@@ -128,7 +128,8 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
             proven = refusal is null ? Verdict.Safe(ProvenReason(normalized, nested)) : Verdict.Ordinary(refusal);
         }
 
-        if (normalized.Program == "cd")
+        var followsCd = normalized.Program == "cd" && normalized.Command.Assignments.Count == 0;
+        if (followsCd)
         {
             directories.Follow(normalized.Arguments, lookups.Links);
         }
@@ -142,6 +143,12 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
                 : context.CredentialsHidden
                 ? Verdict.Ordinary($"could read the credential location {credential.Location}")
                 : Verdict.Dangerous($"could read the credential location {credential.Location}, which this sandbox cannot hide");
+        }
+
+        if (!followsCd && proven.Safety != CommandSafety.KnownSafe)
+        {
+            // For the parts after this one: it may have moved the shell (pushd, CDPATH=…, a DEBUG trap).
+            directories.AfterUnprovenPart(normalized);
         }
 
         return proven;

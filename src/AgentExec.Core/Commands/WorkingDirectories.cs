@@ -70,5 +70,71 @@ internal sealed class WorkingDirectories(string start, string? home)
     public static string Physical(string path, LinkResolver links) =>
         links.TryResolve(Path.IsPathFullyQualified(path) ? path : Path.GetFullPath(path), out var real, out _) ? real : Path.GetFullPath(path);
 
+    /// <summary>
+    /// After a part the proof did not prove, loses the directory when that part ran in the shell itself and could have
+    /// moved it or changed what a later <c>cd</c> means (an attack read <c>~/.netrc</c> with <c>pushd ~; cat .netrc</c>;
+    /// <c>CDPATH=…</c>, a <c>DEBUG</c> trap and <c>shopt -s cdable_vars</c> did the same). A program outside the shell
+    /// cannot move the shell's directory.
+    /// </summary>
+    public void AfterUnprovenPart(NormalizedCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (MayMoveTheShell(command) is { } why)
+        {
+            Lose(why);
+        }
+    }
+
     private string Lose(string reason) => LostBecause ??= reason;
+
+    // The builtins that move the directory or run code in the shell itself, which may move it.
+    private static readonly HashSet<string> Moving = new(StringComparer.Ordinal)
+    {
+        "pushd", "popd", "source", ".", "eval", "trap", "enable", "builtin", "command", "exec", "alias", "hash",
+    };
+
+    // The builtins that set variables: one of them may set CDPATH, along which a later "cd h" looks.
+    private static readonly HashSet<string> Assigning = new(StringComparer.Ordinal)
+    {
+        "declare", "typeset", "export", "local", "readonly", "read", "mapfile", "readarray", "getopts", "let", "printf",
+    };
+
+    private const string CdPath = "CDPATH";
+
+    private static string? MayMoveTheShell(NormalizedCommand command)
+    {
+        if (command.ProgramIsComputed)
+        {
+            return "command whose name is computed at run time (it may be cd)";
+        }
+
+        // CDPATH=… before any command: kept by a special builtin in POSIX mode, and cd's own for "CDPATH=… cd h".
+        if (command.Command.Assignments.Any(assignment => NamesCdPath(assignment.Source)) || (command.Program == "cd" && command.Command.Assignments.Count > 0))
+        {
+            return "CDPATH assignment (a later cd looks along it)";
+        }
+
+        if (Moving.Contains(command.Program))
+        {
+            return $"{command.Program}, which may move the shell's directory";
+        }
+
+        var arguments = command.Arguments;
+        return command.Program switch
+        {
+            _ when Assigning.Contains(command.Program) && arguments.Any(argument => !argument.IsStatic || NamesCdPath(argument.Value)
+                || (argument.Value.StartsWith('-') && argument.Value.Contains('n', StringComparison.Ordinal))) =>
+                $"{command.Program} that may set CDPATH (directly, by a computed name or a name reference)",
+            "set" when arguments.Any(argument => !argument.IsStatic || argument.Value.Contains("posix", StringComparison.Ordinal)) =>
+                "set that may turn on POSIX mode (assignments before builtins then stay, CDPATH among them)",
+            "shopt" when arguments.Any(argument => !argument.IsStatic || argument.Value.Contains("cdable", StringComparison.Ordinal)) =>
+                "shopt that may let cd take a variable's value for a directory (cdable_vars)",
+            _ => null,
+        };
+    }
+
+    // CDPATH=…, CDPATH+=…, and a bare CDPATH (read CDPATH, export CDPATH) as a name: what it holds from then on is unknown.
+    private static bool NamesCdPath(string word) =>
+        word.StartsWith(CdPath, StringComparison.Ordinal)
+        && (word.Length == CdPath.Length || word[CdPath.Length] is '=' or '+' or '[');
 }

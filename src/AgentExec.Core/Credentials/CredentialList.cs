@@ -434,7 +434,15 @@ public sealed class CredentialList
     private static bool IsDeviceOrKernelMemory(List<string> components) =>
         components.Count >= 2
         && ((components[0] == "dev" && !PlainDevices.Contains(components[1]))
-            || (components[0] == "proc" && components[1] == "kcore"));
+            || (components[0] == "proc" && (components[1] is "kcore" or "kmsg" || IsPageMap(components))));
+
+    /// <summary>
+    /// True for <c>/proc/PID/pagemap</c> (and a task's): a "regular" file of size 0 that yields 8 bytes per page of the
+    /// process's address space, gigabytes (an attack fed one to sort). Endless for the proof's purposes.
+    /// </summary>
+    public static bool IsPageMap(IReadOnlyList<string> components) =>
+        components.Count >= 3 && components[0] == "proc" && components[^1] == "pagemap"
+        && (components.Count == 3 || (components.Count == 5 && components[2] == "task"));
 
     /// <summary>True when a path spelt <paramref name="prefix"/> + an expansion of <paramref name="rest"/> could be, or lie inside, a fixed location, judged by the shapes alone.</summary>
     private bool MayReachLocation(List<string> prefix, GlobPattern[] rest)

@@ -157,6 +157,13 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("xxd -l 48 /dev/vda", "could read the credential location /dev/vda")]
     [InlineData("cat /dev/pts/0", "could read the credential location /dev/pts/0")]
     [InlineData("head -c 64 /proc/kcore", "could read the credential location /proc/kcore")]
+    [InlineData("cat /proc/kmsg", "could read the credential location /proc/kmsg")]
+    // Found by the attack on those fixes: tail's old +Nf form, a process's pagemap (gigabytes from a "regular" file).
+    [InlineData("tail +1f app.log", "follows the file and never ends")]
+    [InlineData("tail +f app.log", "follows the file and never ends")]
+    [InlineData("sort /proc/1234/pagemap", "a device that never ends")]
+    [InlineData("cat /proc/1234/task/1234/pagemap | sort", "a device that never ends")]
+    [InlineData("sort /proc/cpuinfo", "not a regular file")]
     public void Line_is_not_known_safe_and_says_why(string line, string reason)
     {
         var analysis = machine.Analyze(line);
@@ -228,6 +235,41 @@ public sealed class KnownSafeProofTests : IDisposable
 
         Assert.Contains(unhidden.Parts, part => part.Safety == CommandSafety.Dangerous && part.Reason.Contains("credential location", StringComparison.Ordinal));
         Assert.DoesNotContain(hidden.Parts, part => part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
+    [InlineData("pushd ~ >/dev/null; cat .netrc")]
+    [InlineData("CDPATH=~/..; cd {home}; cat .netrc")]
+    [InlineData("export CDPATH=~/..; cd {home} && cat .netrc")]
+    [InlineData("CDPATH=~/.. cd {home}; cat .netrc")]
+    [InlineData("trap 'cd ~' DEBUG; cat .netrc")]
+    [InlineData("shopt -s cdable_vars; h=~; cd h; cat .netrc")]
+    [InlineData("declare -n r=CDPATH; r=~/..; cd {home}; cat .netrc")]
+    [InlineData("set -o posix; CDPATH=~/.. :; cd {home}; cat .netrc")]
+    public void A_part_that_may_move_the_shell_loses_the_directory_for_the_parts_after_it(string line)
+    {
+        // Found by an attack: pushd moved the shell to the home, and the cat after it was judged from the workspace;
+        // CDPATH, a DEBUG trap and cdable_vars do the same for a cd the proof did follow.
+        var spelled = line.Replace("{home}", Path.GetFileName(machine.Home), StringComparison.Ordinal);
+
+        var analysis = machine.Analyze(spelled, credentialsHidden: false);
+
+        Assert.Contains(analysis.Parts, part => part.Program == "cat" && part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
+    [InlineData("x=1; cat notes.txt")]
+    [InlineData("echo start; cat notes.txt")]
+    [InlineData("make build 2>/dev/null; cat notes.txt")]
+    [InlineData("set -euo pipefail; export NODE_ENV=test; cat notes.txt")]
+    [InlineData("f() { local i=0; i=$((i+1)); }; f; cat notes.txt")]
+    public void A_part_that_cannot_move_the_shell_keeps_the_directory(string line)
+    {
+        File.WriteAllText(Path.Combine(machine.Workspace, "notes.txt"), "notes");
+
+        var analysis = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.Contains(analysis.Parts, part => part.Program == "cat" && part.Safety != CommandSafety.Dangerous && !part.Reason.Contains("credential", StringComparison.Ordinal));
     }
 
     [Theory]
