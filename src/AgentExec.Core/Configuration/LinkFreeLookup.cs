@@ -164,6 +164,33 @@ internal static unsafe partial class LinkFreeLookup
         return true;
     }
 
+    /// <summary>
+    /// Opens the directory <paramref name="canonicalPath"/> (an <c>O_PATH</c> descriptor, to pass to a <c>…at</c> call)
+    /// only when the kernel reaches it without meeting a symbolic link: what is then made through the descriptor lands in
+    /// that very directory, whatever is renamed or swapped for a link along the path afterwards.
+    /// </summary>
+    /// <returns>The descriptor, which the caller closes; -1 for a path that is not canonical, holds a link, is missing or is not a directory, or when openat2 is unavailable.</returns>
+    [SkipLocalsInit] // The name buffer is written by the encoder before the kernel reads it.
+    public static int OpenDirectoryWithoutLinks(string canonicalPath)
+    {
+        const int DirectoryOnly = 0x10000; // O_DIRECTORY
+        var name = stackalloc byte[NameBufferSize];
+        if (canonicalPath != "/" && !TryWriteName(canonicalPath, new Span<byte>(name, NameBufferSize)))
+        {
+            return -1;
+        }
+
+        if (canonicalPath == "/")
+        {
+            name[0] = (byte)'/';
+            name[1] = 0;
+        }
+
+        var how = new OpenHow { Flags = PathOnly | CloseOnExec | DirectoryOnly, Resolve = ResolveNoSymlinks };
+        var fd = Syscall(OpenAt2, AtCurrentDirectory, (nint)name, (nint)(&how), sizeof(OpenHow));
+        return fd >= 0 ? (int)fd : -1;
+    }
+
     /// <summary>Absolute, and every component a plain name: no empty, <c>.</c> or <c>..</c> component, no trailing <c>/</c>.</summary>
     internal static bool IsCanonical(string path)
     {

@@ -65,6 +65,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
+    /// <summary><c>mkdirat(2)</c>.</summary>
+    [LibraryImport(Library, EntryPoint = "mkdirat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MkdirAt(int directoryFd, string name, uint mode);
+
     /// <summary><c>unlinkat(2)</c>.</summary>
     [LibraryImport(Library, EntryPoint = "unlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int UnlinkAt(int directoryFd, string name, int flags);

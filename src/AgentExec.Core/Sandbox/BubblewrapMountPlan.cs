@@ -55,6 +55,7 @@ internal sealed class BubblewrapMountPlan
     private readonly List<string> _missing = [];
     private readonly List<string> _placeholders = [];
     private readonly List<string> _refusals = [];
+    private GlobalGitConfiguration _globalGit = GlobalGitConfiguration.None;
 
     private BubblewrapMountPlan()
     {
@@ -164,11 +165,13 @@ internal sealed class BubblewrapMountPlan
             plan.BindReadOnlyRoot(invocation.Workspace);
         }
 
+        plan._globalGit = workspaceWrite ? RepositorySnapshot.GlobalConfiguration(host.GitGlobalConfigs) : GlobalGitConfiguration.None;
         foreach (var path in (IEnumerable<string>)[
             .. WorkspaceProtectedPaths.ReadOnly(invocation.Workspace),
+            .. plan._globalGit.HooksPathsIn(Path.Join(invocation.Workspace, ".git")),
             host.AuditLogPath,
             .. host.ReadOnlyFiles,
-            .. workspaceWrite ? host.GitGlobalConfigs.SelectMany(config => RepositorySnapshot.GlobalConfigPaths(config, invocation.Workspace)) : []])
+            .. plan._globalGit.Paths])
         {
             plan.KeepReadOnly(path);
         }
@@ -394,7 +397,7 @@ internal sealed class BubblewrapMountPlan
         }
 
         // Nested repositories found by the same walk stay read-only like the workspace's own .git (issue 10, item 4).
-        foreach (var path in scan.Repositories.SelectMany(WorkspaceProtectedPaths.GitEntry))
+        foreach (var path in scan.Repositories.SelectMany(dotGit => WorkspaceProtectedPaths.GitEntry(dotGit).Concat(_globalGit.HooksPathsIn(dotGit))))
         {
             KeepReadOnly(path);
         }
@@ -495,7 +498,7 @@ internal sealed class BubblewrapMountPlan
     private void KeepReadOnly(string path)
     {
         // Read as the kernel walks the spelling: what a command could create or replace on the way is found too.
-        var lookup = ProtectedPathLookup.Look(path, CanBeChangedBelow);
+        var lookup = ProtectedPathLookup.Look(path, CanBeChangedBelow, IsFixedInPlace);
         switch (lookup.Result)
         {
             case ProtectedPathLookup.Kind.Present:
@@ -538,6 +541,10 @@ internal sealed class BubblewrapMountPlan
     private bool CanBeChangedBelow(string directory) => OutermostWritableRoot(directory) is not null && !IsKeptReadOnly(directory);
 
     private bool IsKeptReadOnly(string path) => _keptReadOnly.Any(kept => RealPath.IsSameOrInside(path, kept));
+
+    // A mount point of this plan (kept read-only, or pinned against renaming) cannot be renamed or replaced by a link.
+    private bool IsFixedInPlace(string path) =>
+        _keptReadOnly.Contains(path) || _mounts.Any(mount => mount.Layer == MountLayer.Pinned && mount.Destination == path);
 
     private void BindWritable(string root)
     {

@@ -58,11 +58,13 @@ internal static class ProtectedPathLookup
     /// <summary>Walks <paramref name="path"/> (absolute, <c>..</c> allowed and applied where the kernel applies it).</summary>
     /// <param name="path">The spelling git or AgentExec will open.</param>
     /// <param name="isWritable">Whether a real directory path lies inside a writable root (its entries can be created, removed, replaced).</param>
+    /// <param name="isFixed">Whether a real path is a mount point of the plan (kept read-only or pinned): it cannot be renamed or replaced.</param>
     /// <returns>The lookup; <see cref="Kind.Unwritable"/> for a path that is not absolute or cannot be asked about (a NUL).</returns>
-    public static Lookup Look(string path, Func<string, bool> isWritable)
+    public static Lookup Look(string path, Func<string, bool> isWritable, Func<string, bool> isFixed)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(isWritable);
+        ArgumentNullException.ThrowIfNull(isFixed);
         if (!RealPath.IsAskable(path))
         {
             return new Lookup(Kind.Unwritable, path);
@@ -74,10 +76,10 @@ internal static class ProtectedPathLookup
             return new Lookup(isWritable(path) ? Kind.Present : Kind.Unwritable, path);
         }
 
-        return Walk(path, isWritable);
+        return Walk(path, isWritable, isFixed);
     }
 
-    private static Lookup Walk(string path, Func<string, bool> isWritable)
+    private static Lookup Walk(string path, Func<string, bool> isWritable, Func<string, bool> isFixed)
     {
         var pending = new Stack<string>();
         Push(pending, path);
@@ -92,8 +94,16 @@ internal static class ProtectedPathLookup
 
             if (component == "..")
             {
-                // The directory is real (links resolved), so its parent is where the kernel's ".." leads.
-                directory = Path.GetDirectoryName(directory) ?? "/";
+                // The directory is real (links resolved), so its parent is where the kernel's ".." leads, as long as
+                // no command can put a link where the directory stands: "tools/../.githooks" leads elsewhere once tools
+                // is a link to sub/x, and only the end of the path is bound read-only.
+                var parent = Path.GetDirectoryName(directory) ?? "/";
+                if (directory != "/" && isWritable(parent) && !isFixed(directory))
+                {
+                    return new Lookup(Kind.Unknowable, directory);
+                }
+
+                directory = parent;
                 continue;
             }
 

@@ -71,6 +71,9 @@ public sealed class RepositorySnapshot
 
         var repositories = new Dictionary<string, RepositoryState>(StringComparer.Ordinal);
 
+        // A global core.hooksPath names hooks directories for every repository: read with each one's own.
+        var global = GlobalConfiguration(SandboxHostPaths.GitGlobalConfigsOf(Environment.GetEnvironmentVariable));
+
         // A placeholder (WorkspacePlaceholders, only ever a root's own .git) is no repository: it comes and goes with
         // parallel runs, and as a non-root user its mode 000 would read as an unreadable config that never changed.
         // A directory git would take for a git directory itself (bare-shaped: HEAD, objects/, refs/) is read like a .git
@@ -78,7 +81,7 @@ public sealed class RepositorySnapshot
         var rootSet = realRoots.ToHashSet(StringComparer.Ordinal);
         foreach (var dotGit in walked.DotGits.Where(dotGit => !(rootSet.Contains(Path.GetDirectoryName(dotGit) ?? "") && PlaceholderEntry.IsPlaceholder(dotGit))))
         {
-            repositories[dotGit] = ReadOrMarkUnreadable(dotGit, walked.ReadOnlyPaths);
+            repositories[dotGit] = ReadOrMarkUnreadable(dotGit, walked.ReadOnlyPaths, [.. global.AbsoluteHooksPaths, .. global.HooksPathsIn(dotGit)]);
         }
 
         return new RepositorySnapshot(roots, walked.ReadOnlyPaths, repositories, walked.Incomplete);
@@ -139,11 +142,11 @@ public sealed class RepositorySnapshot
 
     // Everything here reads what the agent wrote: a shape no reader above expected must end in a reportable state,
     // never in an exception that would fail the call after its command has already run.
-    private static RepositoryState ReadOrMarkUnreadable(string dotGit, IReadOnlyList<string> readOnlyPaths)
+    private static RepositoryState ReadOrMarkUnreadable(string dotGit, IReadOnlyList<string> readOnlyPaths, IReadOnlyList<string> globalHooksPaths)
     {
         try
         {
-            return Read(dotGit, configuredPaths: null, readOnlyPaths);
+            return Read(dotGit, configuredPaths: null, readOnlyPaths, globalHooksPaths);
         }
 #pragma warning disable CA1031 // Any failure is recorded as a setting of its own, which a change then reports.
         catch (Exception e)
@@ -164,7 +167,7 @@ public sealed class RepositorySnapshot
         var paths = new List<string>();
         try
         {
-            _ = Read(dotGit, paths, readOnlyPaths: []);
+            _ = Read(dotGit, paths, readOnlyPaths: [], globalHooksPaths: []);
         }
 #pragma warning disable CA1031 // Nothing found is the answer for a repository this reader cannot make out; the snapshot reports it.
         catch (Exception)
@@ -176,22 +179,44 @@ public sealed class RepositorySnapshot
     }
 
     /// <summary>
-    /// A global git configuration file with what it makes git read or run from elsewhere: the files it includes, and a
-    /// <c>core.hooksPath</c> (a relative one is relative to each repository's work tree: the workspace's here). Best
-    /// effort, like <see cref="ConfiguredPaths"/>.
+    /// The user's global git configuration files with what they make git read or run from elsewhere: the files they
+    /// include, an absolute <c>core.hooksPath</c>, and a relative one, which git takes relative to each repository's work
+    /// tree (<see cref="GlobalGitConfiguration.HooksPathsIn"/>). Best effort, like <see cref="ConfiguredPaths"/>.
     /// </summary>
-    internal static IReadOnlyList<string> GlobalConfigPaths(string configFile, string workspace)
+    internal static GlobalGitConfiguration GlobalConfiguration(IReadOnlyList<string> configFiles)
     {
-        var paths = new List<string> { configFile };
-        var entries = new List<GitConfigEntry>();
-        try
+        var paths = new List<string>();
+        var relativeHooksPaths = new List<string>();
+        var absoluteHooksPaths = new List<string>();
+        foreach (var configFile in configFiles)
         {
-            ReadConfig(configFile, depth: 0, new Dictionary<string, string>(StringComparer.Ordinal), entries, paths);
+            paths.Add(configFile);
+            var entries = new List<GitConfigEntry>();
+            try
+            {
+                ReadConfig(configFile, depth: 0, new Dictionary<string, string>(StringComparer.Ordinal), entries, paths);
+            }
+#pragma warning disable CA1031 // What could be read is kept; the rest yields nothing more, as for a repository.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+
             foreach (var entry in entries.Where(entry => entry.Key == "core.hookspath" && entry.Value is { Length: > 0 }))
             {
                 try
                 {
-                    paths.Add(GitConfigPaths.Pathname(entry.Value!, workspace, Environment.GetEnvironmentVariable("HOME")));
+                    var value = entry.Value!;
+                    if (Path.IsPathRooted(value) || value == "~" || value.StartsWith("~/", StringComparison.Ordinal))
+                    {
+                        absoluteHooksPaths.Add(GitConfigPaths.Pathname(value, "/", Environment.GetEnvironmentVariable("HOME")));
+                    }
+                    else
+                    {
+                        // "core.hooksPath = .githooks" in ~/.gitconfig: each repository's own .githooks, nested ones included.
+                        _ = GitConfigPaths.Pathname(value, "/", homeDirectory: null);
+                        relativeHooksPaths.Add(value);
+                    }
                 }
                 catch (InvalidDataException)
                 {
@@ -199,16 +224,11 @@ public sealed class RepositorySnapshot
                 }
             }
         }
-#pragma warning disable CA1031 // What could be read is kept; the rest yields nothing more, as for a repository.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
 
-        return paths;
+        return new GlobalGitConfiguration([.. paths, .. absoluteHooksPaths], relativeHooksPaths, absoluteHooksPaths);
     }
 
-    private static RepositoryState Read(string dotGit, List<string>? configuredPaths, IReadOnlyList<string> readOnlyPaths)
+    private static RepositoryState Read(string dotGit, List<string>? configuredPaths, IReadOnlyList<string> readOnlyPaths, IReadOnlyList<string> globalHooksPaths)
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         var hooks = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -229,7 +249,7 @@ public sealed class RepositorySnapshot
         ReadConfig(Path.Join(commonDirectory, "config"), depth: 0, settings, entries, configuredPaths);
         ReadConfig(Path.Join(gitDirectory, "config.worktree"), depth: 0, settings, entries, configuredPaths);
 
-        List<string> hookDirectories = [Path.Join(commonDirectory, "hooks"), Path.Join(gitDirectory, "hooks")];
+        List<string> hookDirectories = [Path.Join(commonDirectory, "hooks"), Path.Join(gitDirectory, "hooks"), .. globalHooksPaths];
         foreach (var entry in entries.Where(entry => entry.Key == "core.hookspath" && entry.Value is { Length: > 0 }))
         {
             // Relative to where hooks run: the work tree's top, the directory holding .git; joined as written, since the

@@ -66,15 +66,16 @@ public sealed record SandboxHostPaths(
         {
             Credentials = CredentialList.ForSettings(settings, hostEnvironment),
             TemporaryDirectory = AbsoluteOrNull(hostEnvironment, "TMPDIR"),
-            GitGlobalConfigs = GitGlobalConfigPaths(hostEnvironment, home),
+            GitGlobalConfigs = GitGlobalConfigsOf(name => hostEnvironment.TryGetValue(name, out var value) ? value : null),
         };
     }
 
-    private static string[] GitGlobalConfigPaths(IReadOnlyDictionary<string, string> environment, string? home)
+    /// <summary>Where git looks for the user's global configuration, given <paramref name="environment"/> (<c>HOME</c>, <c>XDG_CONFIG_HOME</c>, <c>GIT_CONFIG_GLOBAL</c>).</summary>
+    internal static string[] GitGlobalConfigsOf(Func<string, string?> environment)
     {
         // Every place git may read, whichever of them it reads today: one that does not exist yet can be created.
         var paths = new List<string>();
-        if (home is not null)
+        if (Absolute(environment("HOME")) is { } home)
         {
             paths.Add(Path.Join(home, ".gitconfig"));
             paths.Add(Path.Join(home, ".config", "git", "config"));
@@ -82,7 +83,7 @@ public sealed record SandboxHostPaths(
 
         foreach (var (variable, relative) in new[] { ("XDG_CONFIG_HOME", "git/config"), ("GIT_CONFIG_GLOBAL", "") })
         {
-            if (AbsoluteOrNull(environment, variable) is { } value)
+            if (Absolute(environment(variable)) is { } value)
             {
                 paths.Add(relative.Length == 0 ? value : Path.Join(value, relative));
             }
@@ -90,6 +91,8 @@ public sealed record SandboxHostPaths(
 
         return [.. paths.Distinct(StringComparer.Ordinal)];
     }
+
+    private static string? Absolute(string? value) => value is not null && Path.IsPathFullyQualified(value) ? value : null;
 
     private static string? AbsoluteOrNull(IReadOnlyDictionary<string, string> environment, string name) =>
         environment.TryGetValue(name, out var value) && Path.IsPathFullyQualified(value) ? value : null;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Text;
 using AgentExec.Core.Audit;
@@ -143,15 +144,36 @@ internal sealed class WorkspacePlaceholders
 
         foreach (var path in paths.Distinct(StringComparer.Ordinal))
         {
-            if (!Directory.Exists(Path.GetDirectoryName(path)))
-            {
-                throw new IOException($"{path} must stay read-only, and the directory it would be made in has changed");
-            }
-
-            // Made even when something appeared since the plan (mkdir fails on anything there): the next plan reads
-            // whatever stands and decides again.
-            _ = Create(path, isDirectory: true);
+            MakeDirectoryWithoutLinks(path);
             _standIns.Add(path);
+        }
+    }
+
+    // mkdirat through a descriptor of the parent opened without following any link: a command running beside this one
+    // swapped a directory on the way for a link to the home between the plan and the mkdir, and the placeholder landed
+    // outside the workspace, where it stayed and broke the human's git (found by an attack). Something already there
+    // (EEXIST) is left for the next plan to read and decide on.
+    [SupportedOSPlatform("linux")]
+    private static void MakeDirectoryWithoutLinks(string path)
+    {
+        const int AlreadyExists = 17; // EEXIST
+        var parent = Path.GetDirectoryName(path);
+        var fd = parent is null ? -1 : LinkFreeLookup.OpenDirectoryWithoutLinks(parent);
+        if (fd < 0)
+        {
+            throw new IOException($"{path} must stay read-only, and the way to it has changed (a link, or a directory gone) since it was planned, so the command did not run");
+        }
+
+        try
+        {
+            if (Libc.MkdirAt(fd, Path.GetFileName(path), 0) != 0 && Marshal.GetLastPInvokeError() is var error && error != AlreadyExists)
+            {
+                throw new IOException($"the placeholder {path} could not be made (errno {error}), so the command did not run");
+            }
+        }
+        finally
+        {
+            _ = Libc.Close(fd);
         }
     }
 

@@ -221,6 +221,46 @@ public sealed class BubblewrapSandboxTests
     }
 
     [BubblewrapFact]
+    public async Task A_relative_global_hooks_path_is_kept_in_every_repository_of_the_workspace()
+    {
+        // Found by an attack: with "git config --global core.hooksPath .githooks" each repository runs its own
+        // .githooks; the command made lib/.githooks/pre-commit in a nested clone, and the human's commit there ran it.
+        using var directory = new SandboxTestDirectory();
+        File.WriteAllText(Path.Combine(directory.Home, ".gitconfig"), "[core]\n\thooksPath = .githooks\n");
+        Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git"));
+        Directory.CreateDirectory(Path.Combine(directory.Workspace, "lib", ".git"));
+        const string script = """
+            mkdir -p lib/.githooks; echo evil > lib/.githooks/pre-commit
+            mkdir -p .githooks; echo evil > .githooks/pre-commit
+            echo other > lib/README && echo WORKSPACE-WRITABLE
+            """;
+        var host = BubblewrapMountPlanTests.HostPaths(directory.Home) with { GitGlobalConfigs = [Path.Combine(directory.Home, ".gitconfig")] };
+
+        var result = await RunAsync(directory, script, host: host);
+
+        Assert.Equal("WORKSPACE-WRITABLE\n", result.Stdout.Text);
+        Assert.False(Path.Exists(Path.Combine(directory.Workspace, "lib", ".githooks")));
+        Assert.False(Path.Exists(Path.Combine(directory.Workspace, ".githooks")));
+    }
+
+    [BubblewrapFact]
+    public void A_protected_path_that_climbs_out_of_a_directory_a_command_could_replace_refuses_the_run()
+    {
+        // tools/../.githooks: tools is an ordinary directory of the workspace; replaced by a link to sub/x, the ".."
+        // would lead into sub, where a command makes .githooks, while only the end of the path is bound read-only.
+        using var directory = new SandboxTestDirectory();
+        var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
+        File.WriteAllText(Path.Combine(git, "config"), "[core]\n\thooksPath = tools/../.githooks\n[include]\n\tpath = ../shared.gitconfig\n");
+        Directory.CreateDirectory(Path.Combine(directory.Workspace, "tools"));
+        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite);
+
+        var exception = Record.Exception(() => Sandbox(directory).Wrap(invocation));
+
+        var refusal = Assert.IsType<IOException>(exception);
+        Assert.Contains(Path.Combine(directory.Workspace, "tools"), refusal.Message, StringComparison.Ordinal);
+    }
+
+    [BubblewrapFact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task A_directory_the_credential_scan_cannot_list_hides_no_credential_and_no_repository_from_the_sandbox()
     {

@@ -41,6 +41,27 @@ public sealed class WorkspacePlaceholdersTests : IDisposable
     }
 
     [Fact]
+    public void A_stand_in_is_made_only_where_no_link_leads_and_is_removed_after_the_run()
+    {
+        // Found by an attack: a command beside the run swapped a directory on the way for a link to the home between the
+        // plan and the mkdir, and the placeholder landed in the home, where it stayed.
+        var elsewhere = Directory.CreateDirectory(_root.File("elsewhere")).FullName;
+        Directory.CreateDirectory(Path.Combine(Workspace, "tools"));
+        Directory.CreateSymbolicLink(Path.Combine(Workspace, "swapped"), elsewhere);
+        var placeholders = WorkspacePlaceholders.Prepare(Workspace, State);
+
+        placeholders.StandIn([Path.Combine(Workspace, "tools", "hooks")]);
+        var through = Record.Exception(() => placeholders.StandIn([Path.Combine(Workspace, "swapped", "hooks")]));
+        var standing = PlaceholderEntry.IsPlaceholder(Path.Combine(Workspace, "tools", "hooks"));
+        placeholders.Release();
+
+        Assert.IsType<IOException>(through);
+        Assert.True(standing);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(elsewhere));
+        Assert.False(Path.Exists(Path.Combine(Workspace, "tools", "hooks")));
+    }
+
+    [Fact]
     public void Existing_entries_are_neither_replaced_nor_removed()
     {
         // Arrange
