@@ -273,8 +273,19 @@ internal static class KnownSafeProof
         CredentialReading? endless = null;
         foreach (var word in words)
         {
+            if (directories.HomeLostBecause is { } homeLost && (word.Traits & WordTraits.Tilde) != 0)
+            {
+                return new CredentialReading($"{word.Source} (after {homeLost})", IsRepositoryCopy: false);
+            }
+
             foreach (var spelling in PathSpellings(word, context.HomeDirectory, readsRepositoryCopies))
             {
+                if (spelling.IsPattern && directories.PatternsLostBecause is { } patternsLost)
+                {
+                    // dotglob, nocaseglob, extglob, GLOBIGNORE: the match check below assumes bash's defaults.
+                    return new CredentialReading($"{spelling.Path} (after {patternsLost})", IsRepositoryCopy: false);
+                }
+
                 if (!spelling.IsPattern && !KernelCanResolve(spelling.Path))
                 {
                     // The kernel refuses such a path (ENAMETOOLONG) before it looks at a single file: it reads nothing.

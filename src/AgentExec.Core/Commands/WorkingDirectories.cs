@@ -24,6 +24,12 @@ internal sealed class WorkingDirectories(string start, string? home)
     /// <summary>Why the directory is no longer known (a <c>cd</c> to a computed place), or null.</summary>
     public string? LostBecause { get; private set; }
 
+    /// <summary>Why <c>~</c> may no longer be the home the check knows (an earlier part may have set <c>HOME</c>), or null.</summary>
+    public string? HomeLostBecause { get; private set; }
+
+    /// <summary>Why a pattern may no longer match as bash's defaults say (an earlier <c>shopt</c>, <c>set</c> or <c>GLOBIGNORE</c>), or null.</summary>
+    public string? PatternsLostBecause { get; private set; }
+
     /// <summary>Follows a <c>cd</c> with the literal <paramref name="arguments"/>, links resolved by <paramref name="links"/>; returns why it is not a plain change of directory, or null.</summary>
     public string? Follow(IReadOnlyList<ShellWord> arguments, LinkResolver links)
     {
@@ -83,7 +89,32 @@ internal sealed class WorkingDirectories(string start, string? home)
         {
             Lose(why);
         }
+
+        // HOME=/; cd; cat tmp/h/.netrc and export HOME=/; cat ~/tmp/h/.netrc (found by an attack): "cd" and "~" go
+        // wherever the line set HOME. shopt -s dotglob or nocaseglob, GLOBIGNORE and set change what a pattern matches.
+        if (MaySet(command, "HOME"))
+        {
+            HomeLostBecause ??= $"{Describe(command)} that may set HOME";
+            Lose($"{Describe(command)} that may set HOME (a bare cd goes there)");
+        }
+
+        if (command.Program is "shopt" or "set" || MaySet(command, "GLOBIGNORE"))
+        {
+            PatternsLostBecause ??= $"{Describe(command)} that may change how patterns match";
+        }
     }
+
+    private static string Describe(NormalizedCommand command) => command.Program.Length == 0 ? "an assignment" : command.Program;
+
+    // Whether the part may set the variable: an assignment before it or alone, or a builtin that sets variables naming it
+    // (or naming one it cannot see), or a command whose name is computed.
+    private static bool MaySet(NormalizedCommand command, string variable) =>
+        command.ProgramIsComputed
+        || command.Command.Assignments.Any(assignment => Names(assignment.Source, variable))
+        || Moving.Contains(command.Program)
+        || (Assigning.Contains(command.Program)
+            && command.Arguments.Any(argument => !argument.IsStatic || Names(argument.Value, variable)
+                || (argument.Value.StartsWith('-') && argument.Value.Contains('n', StringComparison.Ordinal))));
 
     private string Lose(string reason) => LostBecause ??= reason;
 
@@ -134,7 +165,9 @@ internal sealed class WorkingDirectories(string start, string? home)
     }
 
     // CDPATH=…, CDPATH+=…, and a bare CDPATH (read CDPATH, export CDPATH) as a name: what it holds from then on is unknown.
-    private static bool NamesCdPath(string word) =>
-        word.StartsWith(CdPath, StringComparison.Ordinal)
-        && (word.Length == CdPath.Length || word[CdPath.Length] is '=' or '+' or '[');
+    private static bool NamesCdPath(string word) => Names(word, CdPath);
+
+    private static bool Names(string word, string variable) =>
+        word.StartsWith(variable, StringComparison.Ordinal)
+        && (word.Length == variable.Length || word[variable.Length] is '=' or '+' or '[');
 }

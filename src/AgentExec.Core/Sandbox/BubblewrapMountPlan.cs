@@ -402,6 +402,11 @@ internal sealed class BubblewrapMountPlan
             KeepReadOnly(path);
         }
 
+        foreach (var dotGit in (IEnumerable<string>)[Path.Join(roots[0], ".git"), .. scan.Repositories])
+        {
+            RefuseOtherNames(dotGit);
+        }
+
         // After the nested repositories' paths are kept: a placeholder standing in for one of theirs is sealed, not blind.
         if (UnlistedDirectories.FirstReachable(scan.Unlisted, _keptReadOnly) is { } unlisted)
         {
@@ -521,6 +526,28 @@ internal sealed class BubblewrapMountPlan
             default:
                 // Outside every writable root (or inside a path kept read-only) it cannot change already.
                 break;
+        }
+    }
+
+    // A file that decides what git runs, bound read-only, must have no other name in a writable place (a hard link the
+    // command made while the repository was new edits it through the mount). Only regular files can have such names.
+    private void RefuseOtherNames(string dotGit)
+    {
+        foreach (var file in RepositorySnapshot.FilesThatDecideWhatRuns(dotGit, RepositorySnapshot.ConfiguredPaths(dotGit)))
+        {
+            try
+            {
+                var status = UnixFileStatus.OfPath(file);
+                if (status.IsRegularFile && status.LinkCount > 1 && OutermostWritableRoot(file) is not null)
+                {
+                    _refusals.Add($"{file} decides what git runs and has {status.LinkCount} names (hard links), so a sandboxed command could change it through another one; give it a single name (cp it and replace it) to run commands in the workspace-write sandbox");
+                    return;
+                }
+            }
+            catch (IOException)
+            {
+                // Missing or unreadable: nothing to edit through another name.
+            }
         }
     }
 

@@ -35,7 +35,7 @@ public sealed record RepositoryReport(IReadOnlyList<RepositoryChange> Changes, s
                 text.Append($"; and {Changes.Count - MaximumListed} more");
             }
 
-            text.Append(". Review them before running git there.");
+            text.Append(". Review them before running git there, or in a repository that holds one of them as a submodule (its git status runs git there too).");
         }
 
         if (Incomplete is { } incomplete)

@@ -179,6 +179,38 @@ public sealed class RepositorySnapshot
     }
 
     /// <summary>
+    /// The files whose content decides what git runs for <paramref name="dotGit"/>: the gitfile, the configuration files
+    /// (with the ones they include), <c>commondir</c>, and every hook that is not a sample (in <c>hooks/</c> and a
+    /// configured <c>core.hooksPath</c>). Bound read-only, each must have no other name: a hard link made while the
+    /// repository was still writable (it was new) edits the file through the mount (found by an attack).
+    /// </summary>
+    internal static IReadOnlyList<string> FilesThatDecideWhatRuns(string dotGit, IReadOnlyList<string> configuredPaths)
+    {
+        var files = new List<string> { dotGit };
+        try
+        {
+            var gitDirectory = GitConfigDirectories.Locate(dotGit) ?? dotGit;
+            var commonDirectory = GitConfigDirectories.CommonDirectory(gitDirectory);
+            files.AddRange([Path.Join(commonDirectory, "config"), Path.Join(gitDirectory, "config.worktree"), Path.Join(gitDirectory, "commondir")]);
+            foreach (var directory in (string[])[Path.Join(commonDirectory, "hooks"), Path.Join(gitDirectory, "hooks"), .. configuredPaths])
+            {
+                files.Add(directory);
+                if (Directory.Exists(directory))
+                {
+                    files.AddRange(Directory.EnumerateFiles(directory).Take(MaximumHookFiles).Where(file => !file.EndsWith(SampleSuffix, StringComparison.Ordinal)));
+                }
+            }
+        }
+#pragma warning disable CA1031 // What cannot be read is not bound either; the plan and the report deal with it.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        return files;
+    }
+
+    /// <summary>
     /// The user's global git configuration files with what they make git read or run from elsewhere: the files they
     /// include, an absolute <c>core.hooksPath</c>, and a relative one, which git takes relative to each repository's work
     /// tree (<see cref="GlobalGitConfiguration.HooksPathsIn"/>). Best effort, like <see cref="ConfiguredPaths"/>.

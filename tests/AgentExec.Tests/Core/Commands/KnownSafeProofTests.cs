@@ -258,6 +258,26 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
+    [InlineData("HOME=/; cd; cat {homerel}/.netrc")]
+    [InlineData("export HOME=/; cd; cat {homerel}/.netrc")]
+    [InlineData("read HOME <<< /; cd; cat {homerel}/.netrc")]
+    [InlineData("export HOME=/; cat ~{home}/.netrc")]
+    [InlineData("shopt -s dotglob; cat {home}/*")]
+    [InlineData("GLOBIGNORE=x; cat {home}/*")]
+    [InlineData("shopt -s nocaseglob; cat {home}/.SS[H]/ID_RS[A]")]
+    public void A_part_that_may_set_home_or_change_how_patterns_match_makes_later_tildes_and_patterns_possible_credentials(string line)
+    {
+        // Found by an attack under Landlock: the check resolved "cd" and "~" with its own HOME and matched patterns by
+        // bash's defaults, while an earlier ordinary part had changed both.
+        File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
+        var spelled = line.Replace("{homerel}", machine.Home.TrimStart('/'), StringComparison.Ordinal).Replace("{home}", machine.Home, StringComparison.Ordinal);
+
+        var analysis = machine.Analyze(spelled, credentialsHidden: false);
+
+        Assert.Contains(analysis.Parts, part => part.Program == "cat" && part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
     [InlineData("x=1; cat notes.txt")]
     [InlineData("echo start; cat notes.txt")]
     [InlineData("make build 2>/dev/null; cat notes.txt")]

@@ -221,6 +221,24 @@ public sealed class BubblewrapSandboxTests
     }
 
     [BubblewrapFact]
+    public void A_file_that_decides_what_git_runs_with_a_second_name_in_the_workspace_refuses_the_run()
+    {
+        // Found by an attack: a command made lib/.git with git init (nothing to report) and a hard link .cfg to its
+        // config while it was new; in later runs lib/.git was read-only, yet .cfg still wrote its config.
+        using var directory = new SandboxTestDirectory();
+        var nested = Directory.CreateDirectory(Path.Combine(directory.Workspace, "lib", ".git", "hooks")).Parent!.FullName;
+        File.WriteAllText(Path.Combine(nested, "config"), "[core]\n\tbare = false\n");
+        Assert.Equal(0, HostCommand.Run(directory.Workspace, "ln", Path.Combine(nested, "config"), ".cfg").ExitCode);
+        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite);
+
+        var exception = Record.Exception(() => Sandbox(directory).Wrap(invocation));
+
+        var refusal = Assert.IsType<IOException>(exception);
+        Assert.Contains("hard links", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(nested, "config"), refusal.Message, StringComparison.Ordinal);
+    }
+
+    [BubblewrapFact]
     public async Task A_relative_global_hooks_path_is_kept_in_every_repository_of_the_workspace()
     {
         // Found by an attack: with "git config --global core.hooksPath .githooks" each repository runs its own
