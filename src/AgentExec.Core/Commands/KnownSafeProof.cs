@@ -278,6 +278,13 @@ internal static class KnownSafeProof
                 return new CredentialReading($"{word.Source} (after {homeLost})", IsRepositoryCopy: false);
             }
 
+            if ((word.Traits & WordTraits.Tilde) != 0 && OtherTildePrefix(word.Source))
+            {
+                // ~+ is $PWD, ~- is $OLDPWD, ~N the directory stack, ~user another home: places the check does not follow
+                // (cd /tmp/h && cat ~+/.netrc printed it, found by an attack).
+                return new CredentialReading($"{word.Source} (a tilde-prefix the check does not follow)", IsRepositoryCopy: false);
+            }
+
             foreach (var spelling in PathSpellings(word, context.HomeDirectory, readsRepositoryCopies))
             {
                 if (spelling.IsPattern && directories.PatternsLostBecause is { } patternsLost)
@@ -328,6 +335,21 @@ internal static class KnownSafeProof
         }
 
         return endless;
+    }
+
+    // A word with a tilde-prefix other than the bare "~" (alone or before "/"), where bash expands one (at the start, or
+    // after "=" or ":"): ~+, ~-, ~2, ~user.
+    private static bool OtherTildePrefix(string source)
+    {
+        for (var i = source.IndexOf('~', StringComparison.Ordinal); i >= 0; i = source.IndexOf('~', i + 1))
+        {
+            if ((i == 0 || source[i - 1] is '=' or ':') && i + 1 < source.Length && source[i + 1] is not ('/' or ':'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsEndlessDevice(string path, LinkResolver links) =>

@@ -90,6 +90,11 @@ internal sealed class WorkingDirectories(string start, string? home)
             Lose(why);
         }
 
+        if (AssignsByExpansion(command))
+        {
+            Lose($"{Describe(command)} that may assign a variable by arithmetic or ${{…:=…}} (CDPATH or HOME among them)");
+        }
+
         // HOME=/; cd; cat tmp/h/.netrc and export HOME=/; cat ~/tmp/h/.netrc (found by an attack): "cd" and "~" go
         // wherever the line set HOME. shopt -s dotglob or nocaseglob, GLOBIGNORE and set change what a pattern matches.
         if (MaySet(command, "HOME"))
@@ -104,12 +109,31 @@ internal sealed class WorkingDirectories(string start, string? home)
         }
     }
 
+    // ": $((HOME=x))", "${HOME:=x}", "a[HOME=x]=1" (found by an attack): arithmetic and ${…:=…} assign any variable they
+    // name, wherever they stand in the part.
+    private static bool AssignsByExpansion(NormalizedCommand command)
+    {
+        return command.Arguments.Any(word => MayAssign(word, word.Source))
+            || command.Command.AllRedirections.Any(redirection => MayAssign(redirection.Target, redirection.Target.Source))
+            || command.Command.Assignments.Any(assignment =>
+                assignment.Source.IndexOf('=', StringComparison.Ordinal) is var equals
+                && ((assignment.Source.IndexOf('[', StringComparison.Ordinal) is > 0 and var bracket && bracket < equals)
+                    || MayAssign(assignment, assignment.Source[(equals + 1)..])));
+    }
+
+    // An arithmetic or evaluating expansion whose text holds an assignment operator ("=", "+=", "++", "--", ":="); i=$((i+1))
+    // assigns i, which its own name says, and nothing else.
+    private static bool MayAssign(ShellWord word, string text) =>
+        (word.Traits & (WordTraits.Arithmetic | WordTraits.EvaluatingExpansion)) != 0
+        && (text.Contains('=', StringComparison.Ordinal) || text.Contains("++", StringComparison.Ordinal) || text.Contains("--", StringComparison.Ordinal));
+
     private static string Describe(NormalizedCommand command) => command.Program.Length == 0 ? "an assignment" : command.Program;
 
     // Whether the part may set the variable: an assignment before it or alone, or a builtin that sets variables naming it
     // (or naming one it cannot see), or a command whose name is computed.
     private static bool MaySet(NormalizedCommand command, string variable) =>
         command.ProgramIsComputed
+        || AssignsByExpansion(command)
         || command.Command.Assignments.Any(assignment => Names(assignment.Source, variable))
         || Moving.Contains(command.Program)
         || (Assigning.Contains(command.Program)
@@ -128,6 +152,7 @@ internal sealed class WorkingDirectories(string start, string? home)
     private static readonly HashSet<string> Assigning = new(StringComparer.Ordinal)
     {
         "declare", "typeset", "export", "local", "readonly", "read", "mapfile", "readarray", "getopts", "let", "printf",
+        "unset",
     };
 
     private const string CdPath = "CDPATH";

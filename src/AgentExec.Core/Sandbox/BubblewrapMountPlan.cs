@@ -531,14 +531,29 @@ internal sealed class BubblewrapMountPlan
 
     // A file that decides what git runs, bound read-only, must have no other name in a writable place (a hard link the
     // command made while the repository was new edits it through the mount). Only regular files can have such names.
+    // Each such file is also kept read-only where it really is: a config or hook that is a link into the workspace
+    // (mv config ../../cfg && ln -s ../../cfg config) was edited through its target (found by an attack).
     private void RefuseOtherNames(string dotGit)
     {
-        foreach (var file in RepositorySnapshot.FilesThatDecideWhatRuns(dotGit, RepositorySnapshot.ConfiguredPaths(dotGit)))
+        var files = RepositorySnapshot.FilesThatDecideWhatRuns(dotGit, RepositorySnapshot.ConfiguredPaths(dotGit));
+        foreach (var group in files.GroupBy(Path.GetDirectoryName).Where(group => group.Count() > RepositorySnapshot.MaximumHookFilesListed - 1))
         {
+            _refusals.Add($"{group.Key} holds more files than the sandbox checks in a hooks directory ({RepositorySnapshot.MaximumHookFilesListed - 1}), so one of them could be changed unseen; remove the extra files to run commands in the workspace-write sandbox");
+            return;
+        }
+
+        foreach (var file in files)
+        {
+            KeepReadOnly(file);
             try
             {
-                var status = UnixFileStatus.OfPath(file);
-                if (status.IsRegularFile && status.LinkCount > 1 && OutermostWritableRoot(file) is not null)
+                if (!RealPath.TryResolve(file, out var real, out var exists) || !exists)
+                {
+                    continue;
+                }
+
+                var status = UnixFileStatus.OfPath(real);
+                if (status.IsRegularFile && status.LinkCount > 1 && OutermostWritableRoot(real) is not null)
                 {
                     _refusals.Add($"{file} decides what git runs and has {status.LinkCount} names (hard links), so a sandboxed command could change it through another one; give it a single name (cp it and replace it) to run commands in the workspace-write sandbox");
                     return;

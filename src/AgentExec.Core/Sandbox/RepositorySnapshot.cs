@@ -178,6 +178,9 @@ public sealed class RepositorySnapshot
         return paths;
     }
 
+    /// <summary>The most files of one hooks directory <see cref="FilesThatDecideWhatRuns"/> lists.</summary>
+    internal const int MaximumHookFilesListed = MaximumHookFiles + 1;
+
     /// <summary>
     /// The files whose content decides what git runs for <paramref name="dotGit"/>: the gitfile, the configuration files
     /// (with the ones they include), <c>commondir</c>, and every hook that is not a sample (in <c>hooks/</c> and a
@@ -197,7 +200,8 @@ public sealed class RepositorySnapshot
                 files.Add(directory);
                 if (Directory.Exists(directory))
                 {
-                    files.AddRange(Directory.EnumerateFiles(directory).Take(MaximumHookFiles).Where(file => !file.EndsWith(SampleSuffix, StringComparison.Ordinal)));
+                    // One more than the bound, so that the caller sees a directory too crowded to vouch for.
+                    files.AddRange(Directory.EnumerateFiles(directory).Take(MaximumHookFiles + 1).Where(file => !file.EndsWith(SampleSuffix, StringComparison.Ordinal)));
                 }
             }
         }

@@ -106,8 +106,9 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("tree -Po x out.txt", "tree -P must stand alone")]
     [InlineData("env -i ls", "the wrapper `env`")]
     [InlineData("env -u PATH ls", "the wrapper `env`")]
-    [InlineData("cat ~root/.aws/credentials", "names a directory other than the home")]
-    [InlineData("cat ~+/README.md", "names a directory other than the home")]
+    [InlineData("cat ~root/.aws/credentials", "a tilde-prefix the check does not follow")]
+    [InlineData("cat ~+/README.md", "a tilde-prefix the check does not follow")]
+    [InlineData("cd /tmp && cat ~-/.netrc", "a tilde-prefix the check does not follow")]
     [InlineData("timeout -s KILL", "")]
     // Found by an independent attack on the reading of bash (2026-12-05).
     [InlineData("find . [' '-]exec sh x.sh [';'] -quit", "find with an argument expanded at run time")]
@@ -265,6 +266,10 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("shopt -s dotglob; cat {home}/*")]
     [InlineData("GLOBIGNORE=x; cat {home}/*")]
     [InlineData("shopt -s nocaseglob; cat {home}/.SS[H]/ID_RS[A]")]
+    [InlineData(": $((HOME=6)); cd; cat {homerel}/.netrc")]
+    [InlineData("x[HOME=6]=1; cat ~{home}/.netrc")]
+    [InlineData("unset HOME; : ${HOME:=/}; cat ~{home}/.netrc")]
+    [InlineData(": ${GLOBIGNORE:=x}; cat {home}/*")]
     public void A_part_that_may_set_home_or_change_how_patterns_match_makes_later_tildes_and_patterns_possible_credentials(string line)
     {
         // Found by an attack under Landlock: the check resolved "cd" and "~" with its own HOME and matched patterns by
@@ -282,7 +287,6 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("echo start; cat notes.txt")]
     [InlineData("make build 2>/dev/null; cat notes.txt")]
     [InlineData("set -euo pipefail; export NODE_ENV=test; cat notes.txt")]
-    [InlineData("f() { local i=0; i=$((i+1)); }; f; cat notes.txt")]
     public void A_part_that_cannot_move_the_shell_keeps_the_directory(string line)
     {
         File.WriteAllText(Path.Combine(machine.Workspace, "notes.txt"), "notes");

@@ -239,6 +239,26 @@ public sealed class BubblewrapSandboxTests
     }
 
     [BubblewrapFact]
+    public async Task A_config_that_is_a_link_into_the_workspace_keeps_its_target_read_only()
+    {
+        // Found by an attack: mv config ../../cfg && ln -s ../../cfg config in a new repository; in later runs sub/.git
+        // was read-only, but its config was the workspace file cfg, which the command rewrote.
+        using var directory = new SandboxTestDirectory();
+        var nested = Directory.CreateDirectory(Path.Combine(directory.Workspace, "sub", ".git")).FullName;
+        File.WriteAllText(Path.Combine(directory.Workspace, "cfg"), "[core]\n\tbare = false\n");
+        File.CreateSymbolicLink(Path.Combine(nested, "config"), "../../cfg");
+        const string script = """
+            printf '[core]\n\tfsmonitor = touch /tmp/x\n' >> cfg
+            echo other > other.txt && echo WORKSPACE-WRITABLE
+            """;
+
+        var result = await RunAsync(directory, script);
+
+        Assert.Equal("WORKSPACE-WRITABLE\n", result.Stdout.Text);
+        Assert.Equal("[core]\n\tbare = false\n", File.ReadAllText(Path.Combine(directory.Workspace, "cfg")));
+    }
+
+    [BubblewrapFact]
     public async Task A_relative_global_hooks_path_is_kept_in_every_repository_of_the_workspace()
     {
         // Found by an attack: with "git config --global core.hooksPath .githooks" each repository runs its own
