@@ -334,7 +334,96 @@ internal static class KnownSafeProof
             }
         }
 
-        return endless;
+        return endless ?? RecursiveCredentialRead(command, directories, context);
+    }
+
+    // The most directory entries the look below a recursive reader's directory reads before it counts as reaching one.
+    private const int MaxEntriesBelowRecursiveRead = 20_000;
+
+    // grep -r SECRET . and grep -r machine ~ printed .env and ~/.netrc with no question under danger-full-access (found by
+    // an attack): a recursive reader reads every file below its directories, which no spelling on the line names. Where
+    // the sandbox hides credentials that is harmless; elsewhere, a directory with a credential location or a
+    // credential-named file below it (a bounded look; past the bound, assumed) is a credential read.
+    private static CredentialReading? RecursiveCredentialRead(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context)
+    {
+        if (context.CredentialsHidden || RecursiveReadStarts(command, directories, context.HomeDirectory) is not { Count: > 0 } starts)
+        {
+            return null;
+        }
+
+        var fixedLocations = context.Credentials.Locations.SelectMany(location => location.Expand(MaxEntriesBelowRecursiveRead)).ToList();
+        foreach (var start in starts)
+        {
+            if (!RealPath.TryResolve(start, out var real, out var exists) || !exists)
+            {
+                continue;
+            }
+
+            if (fixedLocations.Any(location => RealPath.IsSameOrInside(location, real)))
+            {
+                return new CredentialReading($"{start} (read recursively; a credential location lies below it)", IsRepositoryCopy: false);
+            }
+
+            var scan = CredentialScan.Run(context.Credentials, [real], maxEntries: MaxEntriesBelowRecursiveRead);
+            if (scan.Found.Count > 0 || scan.Incomplete is not null || scan.Unlisted.Count > 0)
+            {
+                return new CredentialReading($"{start} (read recursively; {(scan.Found.Count > 0 ? $"{scan.Found[0]} lies below it" : "too much below it to look through")})", IsRepositoryCopy: false);
+            }
+        }
+
+        return null;
+    }
+
+    // The directories a recursive reader reads below: grep -r/-R/-d recurse, rg, git grep (the work tree, and with
+    // --no-index or --untracked what git does not track). Each word that is a directory, and the working directories
+    // when the program reads there by default (grep -r with no file, rg, git grep).
+    private static List<string> RecursiveReadStarts(NormalizedCommand command, WorkingDirectories directories, string? home)
+    {
+        var words = command.Arguments.Select(argument => argument.Value).ToList();
+        var recursive = command.Program switch
+        {
+            "grep" or "egrep" or "fgrep" => words.Any(word => word is "--recursive" or "--dereference-recursive" or "recurse" or "--directories=recurse"
+                || (word.Length > 1 && word[0] == '-' && word[1] != '-' && word.IndexOfAny(['r', 'R']) > 0)),
+            "rg" => true,
+            "git" => command.GitInvocation.Subcommand == "grep",
+            _ => false,
+        };
+        if (!recursive)
+        {
+            return [];
+        }
+
+        // The first word that is no option is the pattern, unless -e or -f gave one; git grep reads its work tree.
+        var operands = words.Where(word => word.Length > 0 && !word.StartsWith('-')).ToList();
+        var patternGiven = words.Any(word => word is "-e" or "-f" or "--regexp" or "--file" || word.StartsWith("--regexp=", StringComparison.Ordinal) || word.StartsWith("--file=", StringComparison.Ordinal));
+        if (command.Program == "git")
+        {
+            operands.Clear();
+        }
+        else if (!patternGiven && operands.Count > 0)
+        {
+            operands.RemoveAt(0);
+        }
+
+        if (operands.Count == 0)
+        {
+            return [.. directories.Candidates];
+        }
+
+        var starts = new List<string>();
+        foreach (var operand in operands.Select(operand => WithHome(operand, home)))
+        {
+            foreach (var directory in directories.Candidates)
+            {
+                var path = Path.IsPathRooted(operand) ? operand : Path.Join(directory, operand);
+                if (Directory.Exists(path))
+                {
+                    starts.Add(path);
+                }
+            }
+        }
+
+        return starts;
     }
 
     // A word with a tilde-prefix other than the bare "~" (alone or before "/"), where bash expands one (at the start, or

@@ -283,6 +283,29 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
+    [InlineData("grep -r SECRET .", true)]
+    [InlineData("grep -r SECRET", true)]
+    [InlineData("grep -rn machine ~", true)]
+    [InlineData("git grep SECRET", true)]
+    [InlineData("grep -rn TODO src", false)]
+    [InlineData("grep -e TODO -r src", false)]
+    public void A_recursive_reader_over_a_directory_holding_a_credential_reads_it(string line, bool reachesOne)
+    {
+        // Found by an attack: grep -r SECRET . printed .env and grep -r machine ~ printed ~/.netrc with no question
+        // under danger-full-access; no word on the line names either file.
+        File.WriteAllText(Path.Combine(machine.Workspace, ".env"), "SECRET=1");
+        File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
+        Directory.CreateDirectory(Path.Combine(machine.Workspace, "src"));
+        File.WriteAllText(Path.Combine(machine.Workspace, "src", "a.cs"), "// TODO");
+
+        var unhidden = machine.Analyze(line, credentialsHidden: false);
+        var hidden = machine.Analyze(line, credentialsHidden: true);
+
+        Assert.Equal(reachesOne, unhidden.Parts.Any(part => part.Safety == CommandSafety.Dangerous));
+        Assert.DoesNotContain(hidden.Parts, part => part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
     [InlineData("x=1; cat notes.txt")]
     [InlineData("echo start; cat notes.txt")]
     [InlineData("make build 2>/dev/null; cat notes.txt")]
