@@ -90,11 +90,6 @@ internal sealed class WorkingDirectories(string start, string? home)
             Lose(why);
         }
 
-        if (AssignsByExpansion(command))
-        {
-            Lose($"{Describe(command)} that may assign a variable by arithmetic or ${{…:=…}} (CDPATH or HOME among them)");
-        }
-
         // HOME=/; cd; cat tmp/h/.netrc and export HOME=/; cat ~/tmp/h/.netrc (found by an attack): "cd" and "~" go
         // wherever the line set HOME. shopt -s dotglob or nocaseglob, GLOBIGNORE and set change what a pattern matches.
         if (MaySet(command, "HOME"))
@@ -129,8 +124,9 @@ internal sealed class WorkingDirectories(string start, string? home)
 
     private static string Describe(NormalizedCommand command) => command.Program.Length == 0 ? "an assignment" : command.Program;
 
-    // Whether the part may set the variable: an assignment before it or alone, or a builtin that sets variables naming it
-    // (or naming one it cannot see), or a command whose name is computed.
+    // Whether the part may set the variable: an assignment before it or alone, arithmetic or ${…:=…} anywhere in it, a
+    // builtin that runs code or sets variables naming it (or naming one it cannot see, or by a name reference), or a
+    // command whose name is computed.
     private static bool MaySet(NormalizedCommand command, string variable) =>
         command.ProgramIsComputed
         || AssignsByExpansion(command)
@@ -157,17 +153,13 @@ internal sealed class WorkingDirectories(string start, string? home)
 
     private const string CdPath = "CDPATH";
 
+    // One rule for every variable that changes where a later part reads (MaySet); CDPATH is cd's, and set and shopt
+    // change what cd and assignments do.
     private static string? MayMoveTheShell(NormalizedCommand command)
     {
-        if (command.ProgramIsComputed)
+        if (command.Program == "cd" && command.Command.Assignments.Count > 0)
         {
-            return "command whose name is computed at run time (it may be cd)";
-        }
-
-        // CDPATH=… before any command: kept by a special builtin in POSIX mode, and cd's own for "CDPATH=… cd h".
-        if (command.Command.Assignments.Any(assignment => NamesCdPath(assignment.Source)) || (command.Program == "cd" && command.Command.Assignments.Count > 0))
-        {
-            return "CDPATH assignment (a later cd looks along it)";
+            return "cd with an assignment before it (CDPATH=… cd h looks along it)";
         }
 
         if (Moving.Contains(command.Program))
@@ -175,12 +167,14 @@ internal sealed class WorkingDirectories(string start, string? home)
             return $"{command.Program}, which may move the shell's directory";
         }
 
+        if (MaySet(command, CdPath))
+        {
+            return $"{Describe(command)} that may set CDPATH (a later cd looks along it)";
+        }
+
         var arguments = command.Arguments;
         return command.Program switch
         {
-            _ when Assigning.Contains(command.Program) && arguments.Any(argument => !argument.IsStatic || NamesCdPath(argument.Value)
-                || (argument.Value.StartsWith('-') && argument.Value.Contains('n', StringComparison.Ordinal))) =>
-                $"{command.Program} that may set CDPATH (directly, by a computed name or a name reference)",
             "set" when arguments.Any(argument => !argument.IsStatic || argument.Value.Contains("posix", StringComparison.Ordinal)) =>
                 "set that may turn on POSIX mode (assignments before builtins then stay, CDPATH among them)",
             "shopt" when arguments.Any(argument => !argument.IsStatic || argument.Value.Contains("cdable", StringComparison.Ordinal)) =>
@@ -189,9 +183,7 @@ internal sealed class WorkingDirectories(string start, string? home)
         };
     }
 
-    // CDPATH=…, CDPATH+=…, and a bare CDPATH (read CDPATH, export CDPATH) as a name: what it holds from then on is unknown.
-    private static bool NamesCdPath(string word) => Names(word, CdPath);
-
+    // NAME=…, NAME+=…, NAME[…]=… and a bare NAME (read NAME, export NAME): what it holds from then on is unknown.
     private static bool Names(string word, string variable) =>
         word.StartsWith(variable, StringComparison.Ordinal)
         && (word.Length == variable.Length || word[variable.Length] is '=' or '+' or '[');
