@@ -166,9 +166,9 @@ internal sealed class BubblewrapMountPlan
         }
 
         plan._globalGit = workspaceWrite ? RepositorySnapshot.GlobalConfiguration(host.GitGlobalConfigs) : GlobalGitConfiguration.None;
+        plan.KeepRepository(WorkspaceProtectedPaths.DotGit(invocation.Workspace));
         foreach (var path in (IEnumerable<string>)[
             .. WorkspaceProtectedPaths.ReadOnly(invocation.Workspace),
-            .. plan._globalGit.HooksPathsIn(Path.Join(invocation.Workspace, ".git")),
             host.AuditLogPath,
             .. host.ReadOnlyFiles,
             .. plan._globalGit.Paths])
@@ -397,14 +397,9 @@ internal sealed class BubblewrapMountPlan
         }
 
         // Nested repositories found by the same walk stay read-only like the workspace's own .git (issue 10, item 4).
-        foreach (var path in scan.Repositories.SelectMany(dotGit => WorkspaceProtectedPaths.GitEntry(dotGit).Concat(_globalGit.HooksPathsIn(dotGit))))
+        foreach (var dotGit in scan.Repositories)
         {
-            KeepReadOnly(path);
-        }
-
-        foreach (var dotGit in (IEnumerable<string>)[Path.Join(roots[0], ".git"), .. scan.Repositories])
-        {
-            RefuseOtherNames(dotGit);
+            KeepRepository(dotGit);
         }
 
         // After the nested repositories' paths are kept: a placeholder standing in for one of theirs is sealed, not blind.
@@ -529,13 +524,33 @@ internal sealed class BubblewrapMountPlan
         }
     }
 
+    // A repository's .git entry, what its configuration names (read once) and a relative global core.hooksPath in its
+    // work tree stay read-only, and so does each file that decides what it runs (RefuseOtherNames). Nothing is writable
+    // in a read-only run, so nothing is read for one.
+    private void KeepRepository(string dotGit)
+    {
+        if (_writableRoots.Count == 0)
+        {
+            return;
+        }
+
+        var configured = RepositorySnapshot.ConfiguredPaths(dotGit);
+        foreach (var path in WorkspaceProtectedPaths.GitEntry(dotGit, configured).Concat(_globalGit.HooksPathsIn(dotGit)))
+        {
+            KeepReadOnly(path);
+        }
+
+        RefuseOtherNames(dotGit, configured);
+    }
+
     // A file that decides what git runs, bound read-only, must have no other name in a writable place (a hard link the
     // command made while the repository was new edits it through the mount). Only regular files can have such names.
     // Each such file is also kept read-only where it really is: a config or hook that is a link into the workspace
-    // (mv config ../../cfg && ln -s ../../cfg config) was edited through its target (found by an attack).
-    private void RefuseOtherNames(string dotGit)
+    // (mv config ../../cfg && ln -s ../../cfg config, or hooks/pre-commit -> ../../tools/hooks/pre-commit) was edited
+    // through its target (found by attacks).
+    private void RefuseOtherNames(string dotGit, IReadOnlyList<string> configuredPaths)
     {
-        var files = RepositorySnapshot.FilesThatDecideWhatRuns(dotGit, RepositorySnapshot.ConfiguredPaths(dotGit));
+        var files = RepositorySnapshot.FilesThatDecideWhatRuns(dotGit, configuredPaths);
         foreach (var group in files.GroupBy(Path.GetDirectoryName).Where(group => group.Count() > RepositorySnapshot.MaximumHookFilesListed - 1))
         {
             _refusals.Add($"{group.Key} holds more files than the sandbox checks in a hooks directory ({RepositorySnapshot.MaximumHookFilesListed - 1}), so one of them could be changed unseen; remove the extra files to run commands in the workspace-write sandbox");

@@ -243,14 +243,14 @@ public sealed class RepositorySnapshot
                 try
                 {
                     var value = entry.Value!;
-                    if (Path.IsPathRooted(value) || value == "~" || value.StartsWith("~/", StringComparison.Ordinal))
+                    var placed = GitConfigPaths.Pathname(value, "/", Environment.GetEnvironmentVariable("HOME"));
+                    if (Path.IsPathRooted(value) || value.StartsWith('~'))
                     {
-                        absoluteHooksPaths.Add(GitConfigPaths.Pathname(value, "/", Environment.GetEnvironmentVariable("HOME")));
+                        absoluteHooksPaths.Add(placed);
                     }
                     else
                     {
                         // "core.hooksPath = .githooks" in ~/.gitconfig: each repository's own .githooks, nested ones included.
-                        _ = GitConfigPaths.Pathname(value, "/", homeDirectory: null);
                         relativeHooksPaths.Add(value);
                     }
                 }
@@ -310,10 +310,8 @@ public sealed class RepositorySnapshot
 
         if (configuredPaths is not null)
         {
-            // Only the paths were asked for (ConfiguredPaths): the hooks' contents need not be hashed, but a hook that is a
-            // link leads elsewhere, where a command could rewrite what git runs (an attack appended to the target of
-            // .git/hooks/pre-commit -> ../../tools/hooks/pre-commit): the link, read through, stays read-only too.
-            configuredPaths.AddRange(hookDirectories.Distinct(StringComparer.Ordinal).SelectMany(LinkedHooks));
+            // Only the paths were asked for (ConfiguredPaths): the hooks' contents need not be hashed. The hooks themselves,
+            // links included, are FilesThatDecideWhatRuns'.
             return new RepositoryState(settings, hooks);
         }
 
@@ -371,28 +369,6 @@ public sealed class RepositorySnapshot
                     // git refuses such an include path; the include itself is recorded above.
                 }
             }
-        }
-    }
-
-    // The entries of a hooks directory that are symbolic links, as paths through the directory (at most MaximumHookFiles
-    // entries are read; a directory that cannot be read yields none).
-    private static IEnumerable<string> LinkedHooks(string directory)
-    {
-        try
-        {
-            return new System.IO.Enumeration.FileSystemEnumerable<string>(
-                    directory,
-                    (ref System.IO.Enumeration.FileSystemEntry entry) => entry.ToFullPath(),
-                    new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = true })
-                {
-                    ShouldIncludePredicate = (ref System.IO.Enumeration.FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) != 0,
-                }
-                .Take(MaximumHookFiles)
-                .ToList();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return [];
         }
     }
 

@@ -39,15 +39,19 @@ internal static class WorkspaceProtectedPaths
     private const string GitDirPrefix = "gitdir:";
     private const int LongestPointerFile = 4096;
 
-    /// <summary>The paths under <paramref name="workspace"/> to keep read-only, as written (not yet resolved).</summary>
+    /// <summary>The workspace's own <c>.git</c> entry (kept read-only with <see cref="GitEntry"/>).</summary>
+    public static string DotGit(string workspace) => Path.Join(workspace, GitName);
+
+    /// <summary>The paths under <paramref name="workspace"/> to keep read-only besides its repository (<see cref="DotGit"/>), as written.</summary>
     public static IReadOnlyList<string> ReadOnly(string workspace) =>
-        [.. GitEntry(Path.Join(workspace, GitName)), Path.Join(workspace, WorkspaceConfigName), Path.Join(workspace, EnvironmentFileName)];
+        [Path.Join(workspace, WorkspaceConfigName), Path.Join(workspace, EnvironmentFileName)];
 
     /// <summary>
     /// A <c>.git</c> entry anywhere (the workspace's own or a nested repository's) with, when it is a gitfile, the git
-    /// directory it names and that directory's common directory: everything git reads config and hooks from.
+    /// directory it names and that directory's common directory: everything git reads config and hooks from; and
+    /// <paramref name="configuredPaths"/> (<see cref="RepositorySnapshot.ConfiguredPaths"/>), read once by the caller.
     /// </summary>
-    public static IReadOnlyList<string> GitEntry(string dotGit)
+    public static IReadOnlyList<string> GitEntry(string dotGit, IReadOnlyList<string> configuredPaths)
     {
         var paths = new List<string> { dotGit };
         if (File.Exists(dotGit) && ReadPointer(dotGit, GitDirPrefix) is { } gitDirectory)
@@ -61,7 +65,7 @@ internal static class WorkspaceProtectedPaths
         }
 
         // What its configuration makes git read or run from elsewhere: included files, a core.hooksPath.
-        paths.AddRange(RepositorySnapshot.ConfiguredPaths(dotGit));
+        paths.AddRange(configuredPaths);
         return paths;
     }
 
