@@ -170,9 +170,7 @@ public sealed class BubblewrapSandboxTests
         File.WriteAllText(Path.Combine(git, "config"), "[core]\n\thooksPath = .githooks\n");
         Directory.CreateDirectory(Path.Combine(directory.Workspace, "shared-hooks"));
         File.CreateSymbolicLink(Path.Combine(directory.Workspace, ".githooks"), "shared-hooks");
-        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite);
-
-        var exception = Record.Exception(() => Sandbox(directory).Wrap(invocation));
+        var exception = RefusalToWrap(directory);
 
         var refusal = Assert.IsType<IOException>(exception);
         Assert.Contains("symbolic link", refusal.Message, StringComparison.Ordinal);
@@ -187,9 +185,7 @@ public sealed class BubblewrapSandboxTests
         using var directory = new SandboxTestDirectory();
         var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
         File.WriteAllText(Path.Combine(git, "config"), "[core]\n\thooksPath = sub/../.husky\n");
-        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite);
-
-        var exception = Record.Exception(() => Sandbox(directory).Wrap(invocation));
+        var exception = RefusalToWrap(directory);
 
         Assert.IsType<IOException>(exception);
         Assert.Equal([".git"], Directory.EnumerateFileSystemEntries(directory.Workspace).Select(Path.GetFileName));
@@ -229,9 +225,7 @@ public sealed class BubblewrapSandboxTests
         var nested = Directory.CreateDirectory(Path.Combine(directory.Workspace, "lib", ".git", "hooks")).Parent!.FullName;
         File.WriteAllText(Path.Combine(nested, "config"), "[core]\n\tbare = false\n");
         Assert.Equal(0, HostCommand.Run(directory.Workspace, "ln", Path.Combine(nested, "config"), ".cfg").ExitCode);
-        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite);
-
-        var exception = Record.Exception(() => Sandbox(directory).Wrap(invocation));
+        var exception = RefusalToWrap(directory);
 
         var refusal = Assert.IsType<IOException>(exception);
         Assert.Contains("hard links", refusal.Message, StringComparison.Ordinal);
@@ -290,9 +284,7 @@ public sealed class BubblewrapSandboxTests
         var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
         File.WriteAllText(Path.Combine(git, "config"), "[core]\n\thooksPath = tools/../.githooks\n[include]\n\tpath = ../shared.gitconfig\n");
         Directory.CreateDirectory(Path.Combine(directory.Workspace, "tools"));
-        var invocation = BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite);
-
-        var exception = Record.Exception(() => Sandbox(directory).Wrap(invocation));
+        var exception = RefusalToWrap(directory);
 
         var refusal = Assert.IsType<IOException>(exception);
         Assert.Contains(Path.Combine(directory.Workspace, "tools"), refusal.Message, StringComparison.Ordinal);
@@ -502,6 +494,10 @@ public sealed class BubblewrapSandboxTests
             wrapped.Cleanup?.Invoke();
         }
     }
+
+    /// <summary>What wrapping a workspace-write command in <paramref name="directory"/> throws (null when it is wrapped; what it prepared is then released).</summary>
+    private static Exception? RefusalToWrap(SandboxTestDirectory directory) =>
+        Record.Exception(() => Sandbox(directory).Wrap(BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite)).Cleanup?.Invoke());
 
     /// <summary>The argv the sandbox builds, releasing what the wrap prepared (the workspace placeholders) at once.</summary>
     private static IReadOnlyList<string> ArgvOf(BubblewrapSandbox sandbox, SandboxInvocation invocation)
