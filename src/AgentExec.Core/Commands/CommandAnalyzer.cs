@@ -59,7 +59,13 @@ public static class CommandAnalyzer
         var collector = new PartCollector(state, context);
         try
         {
-            collector.AddScript(ShellParser.ParseScript(commandLine, state), depth: 0);
+            var script = ShellParser.ParseScript(commandLine, state);
+            collector.AddScript(script, depth: 0);
+            if (ReadingOrder.SecondReadingStart(commandLine, state, collector) is { } start)
+            {
+                collector = new PartCollector(state, context, start);
+                collector.AddScript(script, depth: 0);
+            }
         }
 #pragma warning disable CA1031 // Fail closed: any bug in the analysis makes the line unknown instead of crashing the caller.
         catch (Exception exception)

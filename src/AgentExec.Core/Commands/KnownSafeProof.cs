@@ -255,12 +255,15 @@ internal static class KnownSafeProof
     /// <summary>
     /// The credential location an argument or redirection of <paramref name="command"/> could name (SPEC.md "Policy",
     /// step 3a, "Credential reads are not harmless"), or null. Paths are taken from every candidate directory, with
-    /// <c>~</c> and <c>$HOME</c> resolved; a pattern counts when it could expand to one.
+    /// <c>~</c> and <c>$HOME</c> resolved; a pattern counts when it could expand to one. When <paramref name="argumentsAreCode"/>
+    /// (bash -c, eval) the arguments are the nested script, judged by its own parts, and only redirections are looked at.
     /// </summary>
-    public static CredentialReading? CredentialRead(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
+    public static CredentialReading? CredentialRead(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups, bool argumentsAreCode = false)
     {
         var parsed = command.Command;
-        var words = command.Arguments
+        // The arguments of bash -c SCRIPT or eval are code, whose own parts are judged; none of them is a path the
+        // carrier reads (its redirections still are).
+        var words = (argumentsAreCode ? [] : command.Arguments)
             .Concat(parsed.AllRedirections.Where(redirection => !redirection.IsDuplication && redirection.Heredoc is null && !redirection.IsHereString)
                 .Select(redirection => redirection.Target));
         // git reads the paths it is given from its -C directories (an attack read ~/.git-credentials with

@@ -13,9 +13,13 @@ internal sealed class ParseState
     public const int MaxNesting = 64;
 
     private readonly List<string> constructs = [];
+    private readonly List<string> loopVariables = [];
 
     /// <summary>The constructs seen so far, each once, in the order first seen.</summary>
     public IReadOnlyList<string> Constructs => constructs;
+
+    /// <summary>The names <c>for NAME in …</c> and <c>select NAME in …</c> assign, as written.</summary>
+    public IReadOnlyList<string> LoopVariables => loopVariables;
 
     /// <summary>The first reason the line could not be fully accounted for, or null.</summary>
     public string? UnknownReason { get; private set; }
@@ -33,6 +37,9 @@ internal sealed class ParseState
             constructs.Add(construct);
         }
     }
+
+    /// <summary>Records the variable a <c>for</c> or <c>select</c> loop assigns at every turn.</summary>
+    public void SawLoopVariable(string name) => loopVariables.Add(name);
 
     /// <summary>Marks the line unknown; the first reason is kept because later ones are often its echoes.</summary>
     public void MarkUnknown(string reason) => UnknownReason ??= reason;

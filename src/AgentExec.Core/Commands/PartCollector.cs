@@ -4,16 +4,25 @@ namespace AgentExec.Core.Commands;
 /// Walks parsed scripts and turns every simple command into a classified <see cref="CommandPart"/>,
 /// descending into substitutions, nested shell scripts and <c>find -exec</c> commands one depth further.
 /// </summary>
-internal sealed class PartCollector(ParseState state, AnalysisContext context)
+internal sealed class PartCollector(ParseState state, AnalysisContext context, WorkingDirectories? startingDirectories = null)
 {
     private readonly List<CommandPart> parts = [];
 
     // What the disk said during this analysis, each thing asked once (a collector lives for one Analyze call).
     private readonly AnalysisLookups lookups = new();
-    private readonly WorkingDirectories directories = new(context.WorkingDirectory, context.HomeDirectory);
+    private readonly WorkingDirectories directories = startingDirectories ?? new(context.WorkingDirectory, context.HomeDirectory);
 
     /// <summary>The parts found so far, in source order, nested ones after the command containing them.</summary>
     public IReadOnlyList<CommandPart> Parts => parts;
+
+    /// <summary>Where the parts read so far may run, and what they may have changed for the parts after them.</summary>
+    public WorkingDirectories Directories => directories;
+
+    /// <summary>
+    /// Why a word outside any command (<c>[[ ${a[x]} ]]</c>, <c>case $((…)) in</c>, <c>for i in ${a[x]}</c>) may assign a
+    /// variable as bash expands it, or null. Such words have no place among the parts, so they count for the whole line.
+    /// </summary>
+    public string? LooseEvaluation { get; private set; }
 
     /// <summary>Adds the parts of <paramref name="script"/>, found at <paramref name="depth"/>.</summary>
     public void AddScript(ParsedScript script, int depth) => AddScript(script, depth, ProofScope.Line);
@@ -27,17 +36,27 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
 
         foreach (var word in script.LooseWords)
         {
+            NoteLooseEvaluation(word);
             AddSubstitutions(word, depth + 1, scope);
         }
 
         foreach (var redirection in script.LooseRedirections)
         {
+            NoteLooseEvaluation(redirection.Target);
             AddSubstitutions(redirection, depth + 1, scope);
         }
 
         foreach (var command in script.Commands)
         {
             AddCommand(command, depth, scope, runByFind: false);
+        }
+    }
+
+    private void NoteLooseEvaluation(ShellWord word)
+    {
+        if (WorkingDirectories.MayAssign(word, word.Source))
+        {
+            LooseEvaluation ??= $"`{word.Source}`, which may assign a variable (HOME, CDPATH) as bash expands it";
         }
     }
 
@@ -134,7 +153,7 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context)
             directories.Follow(normalized.Arguments, lookups.Links);
         }
 
-        if (proven.Safety != CommandSafety.Dangerous && KnownSafeProof.CredentialRead(normalized, directories, context, lookups) is { } credential)
+        if (proven.Safety != CommandSafety.Dangerous && KnownSafeProof.CredentialRead(normalized, directories, context, lookups, argumentsAreCode: nested?.Script is not null) is { } credential)
         {
             proven = credential.IsEndlessDevice
                 ? Verdict.Ordinary($"reads {credential.Location}, a device that never ends (fed to sort or tac it would spill to temporary files without end)")

@@ -466,13 +466,15 @@ internal sealed class ShellParser
     {
         if (lexer.Peek().IsOperator("("))
         {
+            // for ((…; …; …)): arithmetic, which may assign any variable, like an arithmetic command.
+            state.Saw("((…))");
             SkipParenthesised();
             return;
         }
 
         if (lexer.Peek().Kind == ShellTokenKind.Word)
         {
-            lexer.Next();
+            state.SawLoopVariable(lexer.Next().Word!.Source);
         }
 
         SkipNewlines();

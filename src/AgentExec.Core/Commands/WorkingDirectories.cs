@@ -30,6 +30,25 @@ internal sealed class WorkingDirectories(string start, string? home)
     /// <summary>Why a pattern may no longer match as bash's defaults say (an earlier <c>shopt</c>, <c>set</c> or <c>GLOBIGNORE</c>), or null.</summary>
     public string? PatternsLostBecause { get; private set; }
 
+    /// <summary>
+    /// A fresh start for a second reading of a line whose parts do not run in the order they are written (a loop body
+    /// runs again after its last part, a function body wherever it is called): every directory the first reading
+    /// reached and everything it lost hold from the first part on, and so does <paramref name="evaluates"/> (an
+    /// arithmetic command or an evaluating word outside any command, which may set HOME or CDPATH).
+    /// </summary>
+    public WorkingDirectories ForSecondReading(string? evaluates)
+    {
+        var seeded = new WorkingDirectories(candidates[0], home);
+        seeded.candidates.AddRange(candidates.Skip(1));
+        seeded.LostBecause = LostBecause ?? evaluates;
+        seeded.HomeLostBecause = HomeLostBecause ?? evaluates;
+        seeded.PatternsLostBecause = PatternsLostBecause;
+        return seeded;
+    }
+
+    /// <summary>Whether this reading changed anything a later part is judged by (a directory, HOME, patterns).</summary>
+    public bool Changed => candidates.Count > 1 || LostBecause is not null || HomeLostBecause is not null || PatternsLostBecause is not null;
+
     /// <summary>Follows a <c>cd</c> with the literal <paramref name="arguments"/>, links resolved by <paramref name="links"/>; returns why it is not a plain change of directory, or null.</summary>
     public string? Follow(IReadOnlyList<ShellWord> arguments, LinkResolver links)
     {
@@ -109,32 +128,50 @@ internal sealed class WorkingDirectories(string start, string? home)
     private static bool AssignsByExpansion(NormalizedCommand command)
     {
         return command.Arguments.Any(word => MayAssign(word, word.Source))
-            || command.Command.AllRedirections.Any(redirection => MayAssign(redirection.Target, redirection.Target.Source))
+            || command.Command.AllRedirections.Any(redirection => MayAssign(redirection.Target, redirection.Target.Source)
+                || (redirection.Heredoc?.Expanded is { } body && MayAssign(body, body.Source)))
             || command.Command.Assignments.Any(assignment =>
                 assignment.Source.IndexOf('=', StringComparison.Ordinal) is var equals
                 && ((assignment.Source.IndexOf('[', StringComparison.Ordinal) is > 0 and var bracket && bracket < equals)
+                    || IsCompoundWithSubscript(assignment.Source[(equals + 1)..])
                     || MayAssign(assignment, assignment.Source[(equals + 1)..])));
     }
 
-    // An arithmetic or evaluating expansion whose text holds an assignment operator ("=", "+=", "++", "--", ":="); i=$((i+1))
-    // assigns i, which its own name says, and nothing else.
-    private static bool MayAssign(ShellWord word, string text) =>
+    /// <summary>
+    /// Whether the word may assign a variable when bash expands it: an arithmetic or evaluating expansion whose text
+    /// holds an assignment operator ("=", "+=", "++", "--", ":="); i=$((i+1)) assigns i, which its own name says.
+    /// </summary>
+    /// <remarks>
+    /// Not followed: bash evaluates a name's value as arithmetic again, so after x='HOME=5' a bare $((x)) sets HOME.
+    /// Like any value computed at run time (cat "$f"), that is beyond what the check reads; under bubblewrap the
+    /// credentials are hidden whatever HOME says (docs/landlock.md).
+    /// </remarks>
+    public static bool MayAssign(ShellWord word, string text) =>
         (word.Traits & (WordTraits.Arithmetic | WordTraits.EvaluatingExpansion)) != 0
         && (text.Contains('=', StringComparison.Ordinal) || text.Contains("++", StringComparison.Ordinal) || text.Contains("--", StringComparison.Ordinal));
+
+    // a=([x]=1): an indexed array's subscripts are arithmetic, evaluated as the array is built.
+    private static bool IsCompoundWithSubscript(string value) =>
+        value.StartsWith('(') && value.Contains('[', StringComparison.Ordinal);
 
     private static string Describe(NormalizedCommand command) => command.Program.Length == 0 ? "an assignment" : command.Program;
 
     // Whether the part may set the variable: an assignment before it or alone, arithmetic or ${…:=…} anywhere in it, a
     // builtin that runs code or sets variables naming it (or naming one it cannot see, or by a name reference), or a
     // command whose name is computed.
+    // let evaluates its arguments, and the names they hold, as arithmetic: "let x" with x='HOME=5' sets HOME. An argument
+    // with a subscript (printf -v 'a[HOME=1]', read 'a[…]') evaluates it; declare -i makes every later assignment to
+    // its names arithmetic and -n makes them references (found by an attack).
     private static bool MaySet(NormalizedCommand command, string variable) =>
         command.ProgramIsComputed
         || AssignsByExpansion(command)
         || command.Command.Assignments.Any(assignment => Names(assignment.Source, variable))
         || Moving.Contains(command.Program)
+        || command.Program == "let"
         || (Assigning.Contains(command.Program)
             && command.Arguments.Any(argument => !argument.IsStatic || Names(argument.Value, variable)
-                || (argument.Value.StartsWith('-') && argument.Value.Contains('n', StringComparison.Ordinal))));
+                || argument.Value.Contains('[', StringComparison.Ordinal)
+                || (argument.Value.StartsWith('-') && argument.Value.AsSpan(1).IndexOfAny('n', 'i') >= 0)));
 
     private string Lose(string reason) => LostBecause ??= reason;
 
@@ -182,6 +219,10 @@ internal sealed class WorkingDirectories(string start, string? home)
             _ => null,
         };
     }
+
+    /// <summary>Whether a loop variable (for NAME in …, select NAME in …) or any word that names a variable names one that changes where a later part reads.</summary>
+    public static bool NamesWhatMovesTheShell(string name) =>
+        Names(name, "HOME") || Names(name, CdPath) || Names(name, "GLOBIGNORE");
 
     // NAME=…, NAME+=…, NAME[…]=… and a bare NAME (read NAME, export NAME): what it holds from then on is unknown.
     private static bool Names(string word, string variable) =>

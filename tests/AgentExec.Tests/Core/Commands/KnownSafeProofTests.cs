@@ -270,16 +270,49 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("x[HOME=6]=1; cat ~{home}/.netrc")]
     [InlineData("unset HOME; : ${HOME:=/}; cat ~{home}/.netrc")]
     [InlineData(": ${GLOBIGNORE:=x}; cat {home}/*")]
+    [InlineData("printf -v 'a[HOME=6]' x; cat ~{home}/.netrc")]
+    [InlineData("read 'a[HOME=6]' <<< x; cat ~{home}/.netrc")]
+    [InlineData("x=HOME=6; let x; cat ~{home}/.netrc")]
+    [InlineData("declare -i y; x=HOME=6; y=x; cat ~{home}/.netrc")]
+    [InlineData("x=HOME=6; a=([x]=1); cat ~{home}/.netrc")]
+    [InlineData("cat <<EOF\n$((HOME=6))\nEOF\ncat ~{home}/.netrc")]
+    [InlineData("((HOME=6)); cat ~{home}/.netrc")]
+    [InlineData("for ((HOME=6; 0; )); do :; done; cat ~{home}/.netrc")]
+    [InlineData("x=HOME=6; [[ 1 -eq x ]]; cat ~{home}/.netrc")]
+    [InlineData("[[ ${a[HOME=6]} ]]; cat ~{home}/.netrc")]
+    [InlineData("for HOME in 6; do cat ~{home}/.netrc; done")]
     public void A_part_that_may_set_home_or_change_how_patterns_match_makes_later_tildes_and_patterns_possible_credentials(string line)
     {
         // Found by an attack under Landlock: the check resolved "cd" and "~" with its own HOME and matched patterns by
         // bash's defaults, while an earlier ordinary part had changed both.
         File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
-        var spelled = line.Replace("{homerel}", machine.Home.TrimStart('/'), StringComparison.Ordinal).Replace("{home}", machine.Home, StringComparison.Ordinal);
+        var spelled = line.Replace("{homerel}", machine.Home.TrimStart('/'), StringComparison.Ordinal).Replace("{home}", machine.Home, StringComparison.Ordinal)
+            .Replace("\\n", "\n", StringComparison.Ordinal);
 
         var analysis = machine.Analyze(spelled, credentialsHidden: false);
 
         Assert.Contains(analysis.Parts, part => part.Program == "cat" && part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
+    [InlineData("for i in 1 2; do cat .netrc; cd ~; done")]
+    [InlineData("for i in 1 2; do cat .netrc; cd {home}; done")]
+    [InlineData("while true; do cat .netrc; pushd ~; done")]
+    [InlineData("until false; do cat .netrc; cd {home}; done")]
+    [InlineData("g() { cat .netrc; }; f() { cd ~; }; f; g")]
+    [InlineData("show() { cat .netrc; }; cd {home}; show")]
+    public void A_part_that_runs_again_or_later_than_it_is_written_is_judged_from_every_directory_the_line_reaches(string line)
+    {
+        // Found by an attack under Landlock: the parts were judged in the order they are written, so a loop's second turn
+        // (or a function called after a cd) read ~/.netrc from the home with no question.
+        File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
+        var spelled = line.Replace("{home}", machine.Home, StringComparison.Ordinal);
+
+        var unhidden = machine.Analyze(spelled, credentialsHidden: false);
+        var hidden = machine.Analyze(spelled, credentialsHidden: true);
+
+        Assert.Contains(unhidden.Parts, part => part.Program == "cat" && part.Safety == CommandSafety.Dangerous);
+        Assert.DoesNotContain(hidden.Parts, part => part.Safety == CommandSafety.Dangerous);
     }
 
     [Theory]
@@ -310,6 +343,10 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("echo start; cat notes.txt")]
     [InlineData("make build 2>/dev/null; cat notes.txt")]
     [InlineData("set -euo pipefail; export NODE_ENV=test; cat notes.txt")]
+    [InlineData("for f in a b; do echo $f; done; cat notes.txt")]
+    [InlineData("i=0; while [ $i -lt 3 ]; do i=$((i+1)); done; cat notes.txt")]
+    [InlineData("[[ -f notes.txt ]] && cat notes.txt")]
+    [InlineData("bash -c 'for i in 1 2; do echo $i; done'; cat notes.txt")]
     public void A_part_that_cannot_move_the_shell_keeps_the_directory(string line)
     {
         File.WriteAllText(Path.Combine(machine.Workspace, "notes.txt"), "notes");
