@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
 
@@ -28,7 +29,7 @@ namespace AgentExec.Core.Commands;
 /// </list>
 /// <para>Credential reads are judged apart (<see cref="CredentialRead"/>), for every part, known-safe or not.</para>
 /// </remarks>
-internal static class KnownSafeProof
+internal static partial class KnownSafeProof
 {
     // The constructs a known-safe line may contain (ParseState's names); anything else — "&", "|&", "!",
     // substitutions, loops, functions, "time" as a keyword — refutes every part of the line.
@@ -308,6 +309,11 @@ internal static class KnownSafeProof
                     // name there may be a credential ("cd ~; cat .netrc", found by an attack under Landlock, which
                     // hides nothing). Where the sandbox hides credentials this changes nothing; elsewhere it asks.
                     return new CredentialReading($"{spelling.Path} (after a {lost})", IsRepositoryCopy: false);
+                }
+
+                if (spelling.IsBeyondReading)
+                {
+                    return new CredentialReading($"{word.Source} (braces too many or too deep to expand)", readsRepositoryCopies);
                 }
 
                 if (++checkedSpellings > MaxPathSpellings)
@@ -883,6 +889,25 @@ internal static class KnownSafeProof
         {
             (text, isPattern) = (pattern, (word.Traits & WordTraits.Glob) != 0);
         }
+        else if (word.BracePattern is { } braced)
+        {
+            if (!BraceExpansion.CanExpand(braced))
+            {
+                yield return new PathSpelling(braced, IsPattern: true) { IsBeyondReading = true };
+                yield break;
+            }
+
+            foreach (var (expanded, hasSequence) in BraceExpansion.Expand(braced))
+            {
+                var isExpandedPattern = hasSequence || (word.Traits & WordTraits.Glob) != 0;
+                foreach (var spelling in Spellings(expanded, isExpandedPattern, home, readsRepositoryCopies))
+                {
+                    yield return spelling;
+                }
+            }
+
+            yield break;
+        }
         else if (HomeSpelling(word.Source, home) is { } withHome)
         {
             (text, isPattern) = (withHome, false);
@@ -892,6 +917,14 @@ internal static class KnownSafeProof
             yield break;
         }
 
+        foreach (var spelling in Spellings(text, isPattern, home, readsRepositoryCopies))
+        {
+            yield return spelling;
+        }
+    }
+
+    private static IEnumerable<PathSpelling> Spellings(string text, bool isPattern, string? home, bool readsRepositoryCopies)
+    {
         foreach (var (candidate, isRepositoryCopy) in Candidates(text, readsRepositoryCopies))
         {
             if (candidate.Length == 0)
@@ -955,8 +988,15 @@ internal static class KnownSafeProof
             return null;
         }
 
-        var text = source.Replace("${HOME}", home, StringComparison.Ordinal).Replace("$HOME", home, StringComparison.Ordinal)
+        // ${HOME%/}, ${HOME:-…}, ${HOME##x}: most forms leave the home as it is or nearly (an attack read ~/.netrc with
+        // cat ${HOME%/}/.netrc); they are read as the home itself.
+        var text = HomeExpansion().Replace(source, home.Replace("$", "$$", StringComparison.Ordinal)).Replace("$HOME", home, StringComparison.Ordinal)
             .Replace("\"", string.Empty, StringComparison.Ordinal).Replace("'", string.Empty, StringComparison.Ordinal);
         return text.IndexOfAny(['$', '`', '*', '?', '[', '{', '\\']) < 0 ? text : null;
     }
+
+    // ${HOME} and every ${HOME<operator>…} form; a brace inside the operand ends it early, which leaves a "{" or "}"
+    // behind and so no spelling at all (as before).
+    [GeneratedRegex(@"\$\{HOME(?:[^A-Za-z0-9_}][^}]*)?\}", RegexOptions.CultureInvariant)]
+    private static partial Regex HomeExpansion();
 }

@@ -21,6 +21,12 @@ internal sealed partial record ShellWord(
     /// </summary>
     public string? Pattern { get; init; }
 
+    /// <summary>
+    /// The word as a bash pathname pattern with its brace expressions still in it (<see cref="BraceExpansion"/> makes
+    /// the words), when nothing but braces, globs and tildes make it dynamic; otherwise null.
+    /// </summary>
+    public string? BracePattern { get; init; }
+
     /// <summary>True when the value is known before the line runs.</summary>
     public bool IsStatic => (Traits & WordTraits.Dynamic) == 0;
 

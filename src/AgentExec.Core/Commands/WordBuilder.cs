@@ -152,9 +152,12 @@ internal sealed class WordBuilder
 
         var isStatic = (traits & WordTraits.Dynamic) == 0;
         var onlyPaths = (traits & WordTraits.Dynamic & ~WordTraits.PathExpansion) == 0;
+        var onlyBracesAndPaths = (traits & WordTraits.Dynamic & ~(WordTraits.PathExpansion | WordTraits.BraceExpansion)) == 0;
+        var patternText = pattern.Length == value.Length ? valueText : pattern.ToString();
         return new ShellWord(source, isStatic ? valueText : source, traits, prefix, [.. substitutions])
         {
-            Pattern = !onlyPaths ? null : pattern.Length == value.Length ? valueText : pattern.ToString(),
+            Pattern = onlyPaths ? patternText : null,
+            BracePattern = onlyBracesAndPaths && !onlyPaths ? patternText : null,
         };
     }
 

@@ -295,6 +295,26 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
+    [InlineData("cat ~/{.netrc,x}")]
+    [InlineData("cat {home}/.netrc{,}")]
+    [InlineData("cat {home}/.ne{tr,xx}c")]
+    [InlineData("cat ~/{.n{e,x}trc,y}")]
+    [InlineData("cat ~/.netr{a..z}")]
+    [InlineData("cat ${HOME%/}/.netrc")]
+    [InlineData("cat \"${HOME:-/nowhere}\"/.netrc")]
+    public void A_credential_spelled_with_braces_or_a_home_expansion_is_a_credential_read(string line)
+    {
+        // Found by an attack under danger-full-access: cat ~/{.netrc,x} and cat ${HOME%/}/.netrc printed ~/.netrc with no
+        // question, the words being merely "not fixed".
+        File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
+        var spelled = line.Replace("{home}", machine.Home, StringComparison.Ordinal);
+
+        var unhidden = machine.Analyze(spelled, credentialsHidden: false);
+
+        Assert.Contains(unhidden.Parts, part => part.Program == "cat" && part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
     [InlineData("for i in 1 2; do cat .netrc; cd ~; done")]
     [InlineData("for i in 1 2; do cat .netrc; cd {home}; done")]
     [InlineData("while true; do cat .netrc; pushd ~; done")]
