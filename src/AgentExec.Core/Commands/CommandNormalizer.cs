@@ -23,6 +23,7 @@ internal static class CommandNormalizer
 
         var wrappers = new List<string>();
         var setsVariables = command.Assignments.Count > 0;
+        var changesDirectory = false;
         var outsideSystem = false;
         var readsArguments = false;
         Verdict? imposed = null;
@@ -64,6 +65,7 @@ internal static class CommandNormalizer
 
             wrappers.Add(program);
             setsVariables |= unwrapping.SetsVariables;
+            changesDirectory |= unwrapping.ChangesDirectory;
             readsArguments |= unwrapping.AppendsArgumentsFromInput;
             if (unwrapping.Imposed is { } verdict)
             {
@@ -78,6 +80,7 @@ internal static class CommandNormalizer
         return new NormalizedCommand(command, program, arguments, wrappers)
         {
             SetsVariables = setsVariables,
+            WrapperChangesDirectory = changesDirectory,
             ProgramIsComputed = computed,
             ProgramGivenByPath = givenByPath,
             RunsFileOutsideSystemDirectories = outsideSystem,

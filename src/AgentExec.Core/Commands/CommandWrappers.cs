@@ -75,7 +75,7 @@ internal static class CommandWrappers
             "timeout" => rest.Count == 0 ? Unwrapping.Failed("timeout needs a duration") : Inner(rest.Skip(1).ToList()),
             "ionice" when seen.Intersect(["-p", "-P", "-u", "--pid", "--pgid", "--uid"]).Any() => null,
             "sudo" when seen.Intersect(["-e", "--edit", "-l", "--list", "-v", "--validate", "-k", "-K", "--reset-timestamp", "--remove-timestamp", "-V"]).Any() => null,
-            "sudo" => UnwrapSudo(rest),
+            "sudo" => UnwrapSudo(rest) is { } sudo ? sudo with { ChangesDirectory = seen.Contains("-D") || seen.Contains("--chdir") } : null,
             "doas" or "pkexec" => WithImposed(rest, AsAnotherUser(name)),
             "chroot" => rest.Count == 0 ? Unwrapping.Failed("chroot needs a new root") : WithImposed(rest.Skip(1).ToList(), Verdict.Dangerous("chroot runs the command under another root")),
             "xargs" => new Unwrapping(rest.Count == 0 ? [ShellWord.Literal("echo")] : rest, Problem: null)
@@ -101,7 +101,7 @@ internal static class CommandWrappers
         }
 
         var inner = SkipAssignments(rest, out var assigns);
-        return inner.Count == 0 ? null : new Unwrapping(inner, Problem: null) { SetsVariables = assigns };
+        return inner.Count == 0 ? null : new Unwrapping(inner, Problem: null) { SetsVariables = assigns, ChangesDirectory = seen.Contains("-C") || seen.Contains("--chdir") };
     }
 
     // sudo, like env, accepts VAR=value before the command.

@@ -303,6 +303,12 @@ internal static partial class KnownSafeProof
                     continue;
                 }
 
+                if (command.WrapperChangesDirectory && !Path.IsPathRooted(spelling.Path))
+                {
+                    // env -C DIR cat .netrc reads DIR/.netrc (found by an attack): a directory the check does not follow.
+                    return new CredentialReading($"{spelling.Path} (from the directory a wrapper changes to)", IsRepositoryCopy: false);
+                }
+
                 if (directories.LostBecause is { } lost && !Path.IsPathRooted(spelling.Path))
                 {
                     // After "cd ~" or "cd $DIR" a relative path is read from a directory the check does not know: any

@@ -20,6 +20,9 @@ internal sealed record NormalizedCommand(
     /// <summary>True when variables are set for the program (<c>A=1 cmd</c>, <c>env A=1 cmd</c>).</summary>
     public bool SetsVariables { get; init; }
 
+    /// <summary>True when a wrapper runs the program in another directory (<c>env -C DIR</c>, <c>sudo -D DIR</c>).</summary>
+    public bool WrapperChangesDirectory { get; init; }
+
     /// <summary>True when the program, or a wrapper, is a file outside the system directories.</summary>
     public bool RunsFileOutsideSystemDirectories { get; init; }
 

@@ -11,6 +11,9 @@ internal sealed record Unwrapping(IReadOnlyList<ShellWord> Inner, string? Proble
     /// <summary>True when the wrapper sets variables for the command (<c>env FOO=1 cmd</c>).</summary>
     public bool SetsVariables { get; init; }
 
+    /// <summary>True when the wrapper runs the command in another directory (<c>env -C</c>, <c>sudo -D</c>).</summary>
+    public bool ChangesDirectory { get; init; }
+
     /// <summary>True when the wrapper appends arguments read from its input (<c>xargs</c>).</summary>
     public bool AppendsArgumentsFromInput { get; init; }
 

@@ -302,7 +302,9 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("cat ~/.netr{a..z}")]
     [InlineData("cat ${HOME%/}/.netrc")]
     [InlineData("cat \"${HOME:-/nowhere}\"/.netrc")]
-    public void A_credential_spelled_with_braces_or_a_home_expansion_is_a_credential_read(string line)
+    [InlineData("env -C {home} cat .netrc")]
+    [InlineData("env --chd={home} cat .netrc")]
+    public void A_credential_spelled_with_braces_a_home_expansion_or_from_a_wrappers_directory_is_a_credential_read(string line)
     {
         // Found by an attack under danger-full-access: cat ~/{.netrc,x} and cat ${HOME%/}/.netrc printed ~/.netrc with no
         // question, the words being merely "not fixed".
