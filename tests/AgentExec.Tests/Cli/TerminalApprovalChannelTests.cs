@@ -164,6 +164,28 @@ public sealed class TerminalApprovalChannelTests
         Assert.Single(lines, line => line.StartsWith("Allow?", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task After_the_commands_output_the_question_comes_after_a_terminal_reset()
+    {
+        // Arrange: one terminal that the command's output and the question share, as under agentexec run. The
+        // output leaves a two-line scroll region and an unterminated DCS, as the attacks did.
+        var screen = new MemoryStream();
+        var stderr = new StreamWriter(screen) { AutoFlush = true };
+        var ownWords = new SaneTerminalWriter(stderr, isTerminal: true);
+        var terminal = new FakeTerminal(output: ownWords);
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+        using var observer = new ConsoleOutputObserver(screen, screen, ownWords);
+        terminal.Answer("n");
+
+        // Act
+        observer.OnStderr("Permission denied\n\u001b[7;8r\u001bP"u8);
+        await channel.AskAsync(Question() with { Escalation = EscalationKind.RetryWithoutSandbox }, Bounded, CancellationToken.None);
+
+        // Assert
+        var shown = System.Text.Encoding.UTF8.GetString(screen.ToArray());
+        Assert.StartsWith("Permission denied\n\u001b[7;8r\u001bP" + SaneTerminalWriter.ResetSequence + "\nagentexec: " + ApprovalMessage.RetryHeadline, shown, StringComparison.Ordinal);
+    }
+
     private static ApprovalQuestion Question() => new(
         "id-1", "run-1", "rm -rf build", ["bash", "-c", "rm -rf build"], "/work", null,
         SandboxMode.WorkspaceWrite, SandboxBackendKind.Bubblewrap, EscalationKind.None, null, null, ["`rm -rf build`: rm with -r/-f (dangerous)"],
