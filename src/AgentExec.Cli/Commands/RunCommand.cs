@@ -61,12 +61,16 @@ internal static class RunCommand
 
             // The call's audit events get their serializers built on the other core while the settings load.
             _ = AuditWarmUp.BuildSerializersAsync();
-            using var terminal = new ControllingTerminal();
+            // Every word of AgentExec's own from here on (question, logs, the final message) goes through one writer,
+            // which resets the terminal after the command's output reached it (SaneTerminalWriter says why).
+            var ownWords = new SaneTerminalWriter(Console.Error, isTerminal: !Console.IsErrorRedirected);
+            using var terminal = new ControllingTerminal(ownWords);
             using var runtime = AgentExecRuntime.TryCreate(
                 shared.GivenFlags(parseResult),
-                Console.Error,
+                ownWords,
                 LogLevel.Warning,
-                assessor => new SpinnerRiskAssessor(assessor, terminal));
+                assessor => new SpinnerRiskAssessor(assessor, terminal),
+                log: ownWords);
             if (runtime is null)
             {
                 return ExitCodes.Usage;
@@ -74,22 +78,22 @@ internal static class RunCommand
 
             if (!runtime.Sandbox.IsAvailable)
             {
-                await Console.Error.WriteLineAsync($"agentexec: {runtime.Sandbox.UnavailableReason}").ConfigureAwait(false);
+                await ownWords.WriteLineAsync($"agentexec: {runtime.Sandbox.UnavailableReason}").ConfigureAwait(false);
                 return ExitCodes.CouldNotStart;
             }
 
-            using var observer = new ConsoleOutputObserver();
+            using var observer = new ConsoleOutputObserver(ownWords);
             var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
             var result = await runtime.Pipeline.ExecuteAsync(request!, channel, observer, cancellationToken).ConfigureAwait(false);
             // A completed run's message carries what the human must hear before their own tools run (a planted
             // repository), a limit that stopped the command, or an end the audit log could not record.
             if (result.InvalidField is { } invalid)
             {
-                await Console.Error.WriteLineAsync($"agentexec: {FieldName(invalid.Field)}: {invalid.Problem}").ConfigureAwait(false);
+                await ownWords.WriteLineAsync($"agentexec: {FieldName(invalid.Field)}: {invalid.Problem}").ConfigureAwait(false);
             }
             else if (result.Message is { } message)
             {
-                await Console.Error.WriteLineAsync($"agentexec: {message}").ConfigureAwait(false);
+                await ownWords.WriteLineAsync($"agentexec: {message}").ConfigureAwait(false);
             }
 
             return ExitCode(result);

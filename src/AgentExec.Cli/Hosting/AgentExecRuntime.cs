@@ -51,11 +51,13 @@ internal sealed partial class AgentExecRuntime : IDisposable
     /// <param name="error">Where a settings error is written.</param>
     /// <param name="minimumLevel">The least severe log level written to stderr.</param>
     /// <param name="decorateAssessor">Wraps the risk assessor (the terminal adds a spinner).</param>
+    /// <param name="log">Where logs are written; stderr when null (<c>run</c> passes its <see cref="Terminal.SaneTerminalWriter"/>).</param>
     public static AgentExecRuntime? TryCreate(
         IReadOnlyDictionary<string, string> flags,
         TextWriter error,
         LogLevel minimumLevel,
-        Func<IRiskAssessor, IRiskAssessor>? decorateAssessor = null)
+        Func<IRiskAssessor, IRiskAssessor>? decorateAssessor = null,
+        TextWriter? log = null)
     {
         var input = SettingsInput.FromProcess(flags);
         var resolution = SettingsResolver.Resolve(input);
@@ -66,7 +68,7 @@ internal sealed partial class AgentExecRuntime : IDisposable
         }
 
         var settings = resolution.Settings!;
-        var loggerFactory = StderrLogging.CreateFactory(minimumLevel);
+        var loggerFactory = log is null ? StderrLogging.CreateFactory(minimumLevel) : StderrLogging.CreateFactory(minimumLevel, log, TimeProvider.System);
         var logger = loggerFactory.CreateLogger("AgentExec");
         foreach (var warning in settings.Warnings)
         {

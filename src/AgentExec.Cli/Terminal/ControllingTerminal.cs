@@ -12,8 +12,10 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
     private readonly FileStream? _input;
     private readonly StreamReader? _reader;
 
-    public ControllingTerminal()
+    /// <summary>Opens the controlling terminal; questions are written to <paramref name="output"/> (stderr, through <see cref="SaneTerminalWriter"/>).</summary>
+    public ControllingTerminal(TextWriter output)
     {
+        Output = output;
         try
         {
             // Opening fails with ENXIO when the process has no controlling terminal (CI, a pipeline, a service).
@@ -33,7 +35,7 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
 
     public bool IsInteractive { get; }
 
-    public TextWriter Output => Console.Error;
+    public TextWriter Output { get; }
 
     public Task<string?> ReadLineAsync(CancellationToken cancellationToken)
     {

@@ -55,8 +55,11 @@ internal sealed class TerminalApprovalChannel(ITerminal terminal, TimeProvider t
     /// <inheritdoc />
     public string Render(ApprovalQuestion question) => Render(question, static (text, _) => text);
 
-    // The lines of ApprovalMessage, the server's own first, with terminal styling on AgentExec's words only: every
-    // piece of outside text goes through UntrustedText.EscapeLine, so none of it can start a line or carry a colour.
+    // The lines of ApprovalMessage with terminal styling on AgentExec's words only: every piece of outside text goes
+    // through UntrustedText.EscapeLine, so none of it can start a line or carry a colour. The headline comes first; the
+    // lines that say what will run, where and in which sandbox come last, right above the prompt, because the
+    // command's output shares this terminal: a long labelled block or output that scrolled the screen (SaneTerminalWriter)
+    // can push the top of the question out of view, never the lines the answer is given beside.
     private static string Render(ApprovalQuestion question, Func<string, string, string> style)
     {
         var text = new StringBuilder();
@@ -71,20 +74,9 @@ internal sealed class TerminalApprovalChannel(ITerminal terminal, TimeProvider t
             text.AppendLine(style("agentexec: ", TerminalText.Bold) + ApprovalMessage.AllowLine(question));
         }
 
-        text.Append(question.Network is null ? "  will run:  " : "  running:   ").AppendLine(ApprovalMessage.Summary(question))
-            .Append("  directory: ").AppendLine(UntrustedText.EscapeLine(question.WorkingDirectory))
-            .Append("  sandbox:   ").AppendLine(question.Escalation == EscalationKind.None
-                ? ApprovalMessage.SandboxDescription(question)
-                : style(ApprovalMessage.SandboxDescription(question), TerminalText.Red));
-
         foreach (var reason in question.Reasons)
         {
             text.Append("  why:       ").AppendLine(UntrustedText.EscapeLine(reason));
-        }
-
-        if (question.IsRetryWithoutSandbox)
-        {
-            text.Append("  warning:   ").AppendLine(ApprovalMessage.RetryWarning);
         }
 
         if (question.Justification is { Length: > 0 } justification)
@@ -103,6 +95,17 @@ internal sealed class TerminalApprovalChannel(ITerminal terminal, TimeProvider t
                 .Append(" (").Append(UntrustedText.EscapeLine(risk.Category)).Append(") — ").Append(UntrustedText.EscapeLine(risk.Description))
                 .Append(" [").Append(ApprovalMessage.RiskSourceLabel).AppendLine("]");
         }
+
+        if (question.IsRetryWithoutSandbox)
+        {
+            text.Append("  warning:   ").AppendLine(ApprovalMessage.RetryWarning);
+        }
+
+        text.Append("  directory: ").AppendLine(UntrustedText.EscapeLine(question.WorkingDirectory))
+            .Append(question.Network is null ? "  will run:  " : "  running:   ").AppendLine(ApprovalMessage.Summary(question))
+            .Append("  sandbox:   ").AppendLine(question.Escalation == EscalationKind.None
+                ? ApprovalMessage.SandboxDescription(question)
+                : style(ApprovalMessage.SandboxDescription(question), TerminalText.Red));
 
         text.Append(style("Allow?", TerminalText.Bold)).Append(" [y] approve once  [n] deny (default)  [a] abort: ");
         return text.ToString();

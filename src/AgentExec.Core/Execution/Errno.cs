@@ -27,6 +27,9 @@ internal static class Errno
     /// <summary>Function not implemented: the kernel lacks the system call (Landlock compiled out).</summary>
     public const int ENOSYS = 38;
 
-    /// <summary>Operation not supported: Landlock is built in but not enabled at boot.</summary>
+    /// <summary>
+    /// Operation not supported: Landlock is built in but not enabled at boot; what the filter answers for extended
+    /// attributes, which tools read as "this file system has none".
+    /// </summary>
     public const int EOPNOTSUPP = 95;
 }

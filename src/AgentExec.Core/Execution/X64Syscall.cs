@@ -35,6 +35,30 @@ internal static class X64Syscall
     /// <summary><c>truncate(path, length)</c>: path-based, so Landlock ABI &lt; 3 does not see it.</summary>
     public const int Truncate = 76;
 
+    /// <summary><c>chmod(path, mode)</c>: a Landlock command may not set the set-user-ID or set-group-ID bit.</summary>
+    public const int Chmod = 90;
+
+    /// <summary><c>fchmod(fd, mode)</c>.</summary>
+    public const int FileChmod = 91;
+
+    /// <summary><c>setxattr(path, name, value, size, flags)</c>: refused for a Landlock command, which Landlock does not check.</summary>
+    public const int SetXattr = 188;
+
+    /// <summary><c>lsetxattr(path, name, value, size, flags)</c>.</summary>
+    public const int LinkSetXattr = 189;
+
+    /// <summary><c>fsetxattr(fd, name, value, size, flags)</c>.</summary>
+    public const int FileSetXattr = 190;
+
+    /// <summary><c>removexattr(path, name)</c>.</summary>
+    public const int RemoveXattr = 197;
+
+    /// <summary><c>lremovexattr(path, name)</c>.</summary>
+    public const int LinkRemoveXattr = 198;
+
+    /// <summary><c>fremovexattr(fd, name)</c>.</summary>
+    public const int FileRemoveXattr = 199;
+
     /// <summary><c>capget(header, data)</c>.</summary>
     public const int CapGet = 125;
 
@@ -46,6 +70,9 @@ internal static class X64Syscall
 
     /// <summary><c>openat(dirfd, path, flags, mode)</c>: filtered on Landlock ABI &lt; 3 for read-only truncation.</summary>
     public const int OpenAt = 257;
+
+    /// <summary><c>fchmodat(dirfd, path, mode)</c>.</summary>
+    public const int ChmodAt = 268;
 
     /// <summary><c>seccomp(operation, flags, args)</c>.</summary>
     public const int Seccomp = 317;
@@ -73,4 +100,13 @@ internal static class X64Syscall
 
     /// <summary><c>landlock_restrict_self(ruleset_fd, flags)</c>.</summary>
     public const int LandlockRestrictSelf = 446;
+
+    /// <summary><c>fchmodat2(dirfd, path, mode, flags)</c> (Linux 6.6).</summary>
+    public const int ChmodAt2 = 452;
+
+    /// <summary><c>setxattrat(dirfd, path, at_flags, name, args, size)</c> (Linux 6.13).</summary>
+    public const int SetXattrAt = 463;
+
+    /// <summary><c>removexattrat(dirfd, path, at_flags, name)</c> (Linux 6.13).</summary>
+    public const int RemoveXattrAt = 466;
 }

@@ -3,7 +3,10 @@ using AgentExec.Cli.Terminal;
 namespace AgentExec.Tests.Cli;
 
 /// <summary>A terminal whose answers the test scripts: a line, end of input, or an answer that never comes.</summary>
-internal sealed class FakeTerminal(bool canRead = true, bool interactive = false) : ITerminal
+/// <param name="canRead">False for a process without a controlling terminal.</param>
+/// <param name="interactive">True when colours may be used.</param>
+/// <param name="output">Where the question goes; <see cref="Written"/> when null.</param>
+internal sealed class FakeTerminal(bool canRead = true, bool interactive = false, TextWriter? output = null) : ITerminal
 {
     private readonly TaskCompletionSource<string?> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -13,7 +16,7 @@ internal sealed class FakeTerminal(bool canRead = true, bool interactive = false
 
     public StringWriter Written { get; } = new();
 
-    public TextWriter Output => Written;
+    public TextWriter Output => output ?? Written;
 
     public void Answer(string? line) => _answer.TrySetResult(line);
 

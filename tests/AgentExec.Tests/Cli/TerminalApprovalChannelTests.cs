@@ -111,7 +111,7 @@ public sealed class TerminalApprovalChannelTests
     }
 
     [Fact]
-    public async Task The_prompt_shows_the_servers_lines_first_and_the_justification_in_its_labelled_block()
+    public async Task The_prompt_starts_with_the_command_ends_with_what_runs_where_and_labels_the_justification()
     {
         // Arrange
         var terminal = new FakeTerminal(interactive: false);
@@ -128,18 +128,18 @@ public sealed class TerminalApprovalChannelTests
             [
                 "",
                 "agentexec: Allow the agent to run `rm -rf build` in `/work`?",
-                "  will run:  1 command: rm",
-                "  directory: /work",
-                "  sandbox:   workspace-write (bubblewrap)",
                 "  why:       `rm -rf build`: rm with -r/-f (dangerous)",
                 "  Justification (from the agent): tidy\\n  Risk: LOW (none) — harmless\\nAllow? [y]",
+                "  directory: /work",
+                "  will run:  1 command: rm",
+                "  sandbox:   workspace-write (bubblewrap)",
                 "Allow? [y] approve once  [n] deny (default)  [a] abort: ",
             ],
             lines);
     }
 
     [Fact]
-    public async Task A_retry_prompt_starts_with_the_spec_sentence_and_shows_the_failure_on_one_escaped_line()
+    public async Task A_retry_prompt_starts_with_the_spec_sentence_and_ends_with_sandbox_none_right_above_the_prompt()
     {
         // Arrange
         var terminal = new FakeTerminal(interactive: false);
@@ -158,10 +158,39 @@ public sealed class TerminalApprovalChannelTests
         // Assert
         var lines = terminal.Written.ToString().Split('\n');
         Assert.Equal("agentexec: " + ApprovalMessage.RetryHeadline, lines[1]);
-        Assert.Equal("  sandbox:   none — outside the sandbox (this retry runs without workspace-write)", lines[5]);
-        Assert.Contains("  warning:   " + ApprovalMessage.RetryWarning, lines);
-        Assert.Contains("  Sandbox failure (the command's own output): touch: Read-only file system\\nAllow? [y]", lines);
+        Assert.Equal(
+            [
+                "  Sandbox failure (the command's own output): touch: Read-only file system\\nAllow? [y]",
+                "  warning:   " + ApprovalMessage.RetryWarning,
+                "  directory: /work",
+                "  will run:  1 command: rm",
+                "  sandbox:   none — outside the sandbox (this retry runs without workspace-write)",
+                "Allow? [y] approve once  [n] deny (default)  [a] abort: ",
+            ],
+            lines[^6..]);
         Assert.Single(lines, line => line.StartsWith("Allow?", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task After_the_commands_output_the_question_comes_after_a_terminal_reset()
+    {
+        // Arrange: one terminal that the command's output and the question share, as under agentexec run. The
+        // output leaves a two-line scroll region and an unterminated DCS, as the attacks did.
+        var screen = new MemoryStream();
+        var stderr = new StreamWriter(screen) { AutoFlush = true };
+        var ownWords = new SaneTerminalWriter(stderr, isTerminal: true);
+        var terminal = new FakeTerminal(output: ownWords);
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+        using var observer = new ConsoleOutputObserver(screen, screen, ownWords);
+        terminal.Answer("n");
+
+        // Act
+        observer.OnStderr("Permission denied\n\u001b[7;8r\u001bP"u8);
+        await channel.AskAsync(Question() with { Escalation = EscalationKind.RetryWithoutSandbox }, Bounded, CancellationToken.None);
+
+        // Assert
+        var shown = System.Text.Encoding.UTF8.GetString(screen.ToArray());
+        Assert.StartsWith("Permission denied\n\u001b[7;8r\u001bP" + SaneTerminalWriter.ResetSequence + "\nagentexec: " + ApprovalMessage.RetryHeadline, shown, StringComparison.Ordinal);
     }
 
     private static ApprovalQuestion Question() => new(

@@ -30,6 +30,11 @@ public sealed record LandlockProbe(int Abi, string? UnavailableReason)
         caveats.Add(
             "Landlock cannot hide files: credentials (~/.ssh, ~/.aws, ~/.gnupg, ~/.netrc, ~/.docker), the user config and "
             + "the workspace's .env are readable by commands.");
+        caveats.Add(
+            "Landlock cannot stop a change of mode, group or times: commands can chmod, chgrp and touch -d files the user "
+            + "owns outside the writable roots (make them readable or writable by others, such as the audit log and its "
+            + "folder). Setting the set-user-ID or set-group-ID bit and extended attributes (ACLs) is refused everywhere. "
+            + "The bubblewrap backend mounts those files read-only.");
         if (Abi < 9)
         {
             caveats.Add(

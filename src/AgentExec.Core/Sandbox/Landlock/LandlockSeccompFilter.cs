@@ -2,8 +2,9 @@ using AgentExec.Core.Execution;
 namespace AgentExec.Core.Sandbox;
 
 /// <summary>
-/// The seccomp filter beside Landlock: refuses non-local sockets when the network is off, and read-only truncation on
-/// kernels whose Landlock cannot see it. x86_64 only.
+/// The seccomp filter beside Landlock: refuses non-local sockets when the network is off, read-only truncation on
+/// kernels whose Landlock cannot see it, and always the set-user-ID and set-group-ID bits and extended attributes.
+/// x86_64 only.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,6 +26,17 @@ namespace AgentExec.Core.Sandbox;
 /// refused here (<c>EACCES</c>), and <c>openat2</c>, whose flags sit behind a pointer seccomp cannot read, is reported
 /// missing so that callers fall back to <c>openat</c>. Truncating through a descriptor needs one opened for writing,
 /// which Landlock already checks.
+/// </para>
+/// <para>
+/// Landlock has no right for changing a file's mode, owner, times or extended attributes: an attack run as root made a
+/// root-owned copy of bash set-user-ID (<c>chmod 4755</c>, a root shell for every local user) and opened the audit log
+/// and its folder to everyone, all outside the writable roots. Seccomp sees the mode but not the path, so the filter
+/// refuses (<c>EPERM</c>) every <c>chmod</c>, <c>fchmod</c>, <c>fchmodat</c> and <c>fchmodat2</c> whose mode sets
+/// <c>S_ISUID</c> or <c>S_ISGID</c>, in the workspace too, and every <c>setxattr</c> and <c>removexattr</c> variant
+/// (<c>EOPNOTSUPP</c>, which <c>cp -a</c>, <c>rsync -X</c> and <c>tar --xattrs</c> read as "no extended attributes
+/// here"): POSIX ACLs, which would grant other users what the mode does not, are set through them. Plain permission
+/// bits, the owner's group and the times of the user's own files outside the roots stay changeable: the filter cannot
+/// tell those files from the workspace's (docs/landlock.md says so; bubblewrap mounts them read-only).
 /// </para>
 /// <para>
 /// A system call made through another ABI would bypass every number compared here: a 64-bit process can issue i386
@@ -56,6 +68,10 @@ internal static unsafe class LandlockSeccompFilter
     private const uint AddressFamilyUnix = 1;
     private const uint AddressFamilyNetlink = 16;
 
+    // S_ISUID | S_ISGID (linux/stat.h). The kernel takes a mode as umode_t, the low 16 bits of the argument, so the
+    // low 32 bits that the filter loads hold every bit the kernel will use.
+    private const uint SetIdModeBits = 0x800 | 0x400;
+
     // seccomp(2) operation that installs a filter; prctl option for no_new_privs, which an unprivileged filter needs.
     private const nint SeccompSetModeFilter = 1;
 
@@ -73,6 +89,7 @@ internal static unsafe class LandlockSeccompFilter
     /// <c>ulimit</c> pass). The kernel lets a process change the limits of any other of the same user, which signal
     /// scoping and a non-dumpable launcher do not stop: an attack set the launcher's address-space limit to one byte,
     /// the launcher died, and what the command started lived on (the server's too, which it crashed).
+    /// Always as well: no set-user-ID or set-group-ID mode and no extended attribute (see the type's remarks).
     /// </remarks>
     public static BpfInstruction[] For(bool refuseNonLocalSockets, bool refuseReadOnlyTruncation, bool refuseUnixSockets = false)
     {
@@ -88,7 +105,19 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfEqual(X64Syscall.IoUringRegister, "enosys")
             .JumpIfEqual(X64Syscall.SetProcessGroup, "pretend")
             .JumpIfEqual(X64Syscall.SetSession, "pretend")
-            .JumpIfEqual(X64Syscall.ProcessLimit, "prlimit");
+            .JumpIfEqual(X64Syscall.ProcessLimit, "prlimit")
+            .JumpIfEqual(X64Syscall.Chmod, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.FileChmod, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.ChmodAt, "mode-in-argument-2")
+            .JumpIfEqual(X64Syscall.ChmodAt2, "mode-in-argument-2")
+            .JumpIfEqual(X64Syscall.SetXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.LinkSetXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.FileSetXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.SetXattrAt, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.RemoveXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.LinkRemoveXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.FileRemoveXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.RemoveXattrAt, "eopnotsupp");
         if (refuseNonLocalSockets)
         {
             program.JumpIfEqual(X64Syscall.Socket, "socket");
@@ -109,6 +138,20 @@ internal static unsafe class LandlockSeccompFilter
         program
             .Label("prlimit")
             .Load(Argument(0))
+            .JumpIfEqual(0, "allow")
+            .Return(ReturnErrno | Errno.EPERM);
+
+        // chmod(path, mode) and fchmod(fd, mode) carry the mode second; fchmodat(dirfd, path, mode) and
+        // fchmodat2(dirfd, path, mode, flags) third.
+        program
+            .Label("mode-in-argument-1")
+            .Load(Argument(1))
+            .And(SetIdModeBits)
+            .JumpIfEqual(0, "allow")
+            .Return(ReturnErrno | Errno.EPERM)
+            .Label("mode-in-argument-2")
+            .Load(Argument(2))
+            .And(SetIdModeBits)
             .JumpIfEqual(0, "allow")
             .Return(ReturnErrno | Errno.EPERM);
 
@@ -153,6 +196,8 @@ internal static unsafe class LandlockSeccompFilter
             .Return(ReturnErrno | Errno.EPERM)
             .Label("enosys")
             .Return(ReturnErrno | Errno.ENOSYS)
+            .Label("eopnotsupp")
+            .Return(ReturnErrno | Errno.EOPNOTSUPP)
             .Label("pretend")
             .Return(ReturnErrno | 0)
             .Build();

@@ -37,7 +37,8 @@ public sealed class NetworkQuestionMessageTests
         var prompt = channel.Render(NetworkQuestion(HostileCommand));
 
         Assert.Contains("\nagentexec: Allow `curl https://example.com\\nRisk: LOW", prompt, StringComparison.Ordinal);
-        Assert.Contains("` to connect to example.com:443?\n  running:   ", prompt, StringComparison.Ordinal);
+        Assert.Contains("` to connect to example.com:443?\n", prompt, StringComparison.Ordinal);
+        Assert.Contains("\n  running:   ", prompt, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', prompt);
     }
 

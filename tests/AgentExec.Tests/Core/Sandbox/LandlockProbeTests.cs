@@ -28,6 +28,19 @@ public sealed class LandlockProbeTests
     }
 
     [Theory]
+    [InlineData(SandboxMode.ReadOnly)]
+    [InlineData(SandboxMode.WorkspaceWrite)]
+    public void Both_modes_say_that_the_mode_of_the_users_own_files_outside_the_roots_can_change(SandboxMode mode)
+    {
+        // An attack opened the audit log and its folder to everyone with chmod: seccomp cannot tell those files from
+        // the workspace's, so the human is told.
+        var caveats = new LandlockProbe(7, null).CaveatsFor(mode);
+
+        Assert.Contains(caveats, caveat => caveat.Contains("chmod", StringComparison.Ordinal) && caveat.Contains("outside the writable roots", StringComparison.Ordinal)
+            && caveat.Contains("audit log", StringComparison.Ordinal) && caveat.Contains("set-user-ID", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [InlineData(2, true, true)]
     [InlineData(6, true, false)]
     [InlineData(9, false, false)]

@@ -108,12 +108,77 @@ public sealed class LandlockSeccompFilterTests
         Assert.Equal(BpfInterpreter.Errno(38), BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, syscall));
     }
 
+    /// <summary>Each system call that changes a mode, with the index of its mode argument.</summary>
+    public static TheoryData<int, int> ModeChanges => new()
+    {
+        { X64Syscall.Chmod, 1 },
+        { X64Syscall.FileChmod, 1 },
+        { X64Syscall.ChmodAt, 2 },
+        { X64Syscall.ChmodAt2, 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(ModeChanges))]
+    public void A_mode_with_the_set_user_or_group_id_bit_is_refused_under_every_setting(int syscall, int modeArgument)
+    {
+        // Landlock does not check chmod: an attack made a root-owned copy of bash set-user-ID outside the roots.
+        foreach (var filter in new[] { NetworkOff, OldAbiWithNetwork })
+        {
+            foreach (var mode in new ulong[] { 0x800 | 0x1ED, 0x400 | 0x1ED, 0xC00, 0x800 | 0x200 | 0x1FF, 0xFFFF_FFFF_0000_0800 })
+            {
+                Assert.Equal(BpfInterpreter.Errno(1), BpfInterpreter.Run(filter, BpfInterpreter.X8664, syscall, ModeAt(modeArgument, mode)));
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(ModeChanges))]
+    public void Ordinary_modes_and_the_sticky_bit_are_allowed_and_only_the_mode_argument_is_read(int syscall, int modeArgument)
+    {
+        // 0755 (chmod +x), 0666, 01777 (sticky): the bits a build or an unpacked archive sets. The other arguments (a
+        // path pointer, a descriptor, AT_FDCWD) may hold any bits; only the mode's are the kernel's mode.
+        foreach (var mode in new ulong[] { 0x1ED, 0x1B6, 0x3FF, 0 })
+        {
+            var arguments = ModeAt(modeArgument, mode);
+            for (var other = 0; other < arguments.Length; other++)
+            {
+                if (other != modeArgument)
+                {
+                    arguments[other] = 0xC00;
+                }
+            }
+
+            Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, syscall, arguments));
+        }
+    }
+
+    [Theory]
+    [InlineData(X64Syscall.SetXattr)]
+    [InlineData(X64Syscall.LinkSetXattr)]
+    [InlineData(X64Syscall.FileSetXattr)]
+    [InlineData(X64Syscall.SetXattrAt)]
+    [InlineData(X64Syscall.RemoveXattr)]
+    [InlineData(X64Syscall.LinkRemoveXattr)]
+    [InlineData(X64Syscall.FileRemoveXattr)]
+    [InlineData(X64Syscall.RemoveXattrAt)]
+    public void Setting_or_removing_an_extended_attribute_is_not_supported_under_every_setting(int syscall)
+    {
+        // POSIX ACLs are extended attributes, and Landlock does not check them: EOPNOTSUPP reads as "none here".
+        Assert.Equal(BpfInterpreter.Errno(95), BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, syscall, 0, 0, 0, 0, 0));
+        Assert.Equal(BpfInterpreter.Errno(95), BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, syscall, 0, 0, 0, 0, 0));
+    }
+
     [Fact]
     public void Ordinary_system_calls_are_allowed()
     {
         Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, ReadSyscall, 0, 0, 0));
         Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, X64Syscall.Truncate));
         Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, X64Syscall.Socket, AfInet));
+        foreach (var readsAttributes in new[] { 191, 192, 193, 194, 195, 196, 464, 465 })
+        {
+            // getxattr, lgetxattr, fgetxattr, listxattr, llistxattr, flistxattr, getxattrat, listxattrat: reading is fine.
+            Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(NetworkOff, BpfInterpreter.X8664, readsAttributes, 0, 0, 0, 0));
+        }
     }
 
     [Fact]
@@ -136,6 +201,13 @@ public sealed class LandlockSeccompFilterTests
         // Reading without truncating, or writing (O_WRONLY 1, O_RDWR 2, with or without O_TRUNC), which Landlock checks at open.
         Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, X64Syscall.Open, 0, (ulong)flags));
         Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, X64Syscall.OpenAt, 0, 0, (ulong)flags));
+    }
+
+    private static ulong[] ModeAt(int index, ulong mode)
+    {
+        var arguments = new ulong[index + 2];
+        arguments[index] = mode;
+        return arguments;
     }
 
     [Fact]
