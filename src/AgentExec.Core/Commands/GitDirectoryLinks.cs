@@ -1,7 +1,4 @@
-using System.Runtime.InteropServices;
 using AgentExec.Core.Configuration;
-using AgentExec.Core.Execution;
-using AgentExec.Core.Sandbox;
 
 namespace AgentExec.Core.Commands;
 
@@ -36,16 +33,6 @@ internal sealed class GitDirectoryLinks
     /// <summary>The most entries one git directory may hold for the walk; past it the directory is not proven.</summary>
     public const int MaximumEntries = 20_000;
 
-    // dirent.h: the types readdir reports; DT_UNKNOWN where the file system does not say (then one status call).
-    private const byte UnknownType = 0;
-    private const byte DirectoryType = 4;
-    private const byte RegularFileType = 8;
-    private const byte LinkType = 10;
-
-    // struct dirent64 (glibc, every Linux architecture): d_ino 8, d_off 8, d_reclen 2, then d_type, then d_name.
-    private const int TypeOffset = 18;
-    private const int NameOffset = 19;
-
     private readonly Dictionary<string, string?> _answers = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -71,7 +58,7 @@ internal sealed class GitDirectoryLinks
         var read = 0;
         while (pending.TryPop(out var directory))
         {
-            var entries = List(directory);
+            var entries = UnixDirectoryListing.List(directory);
             if (entries is null)
             {
                 return $"holds {Relative(gitDirectory, directory)}, which cannot be listed (or stopped being a directory)";
@@ -90,16 +77,16 @@ internal sealed class GitDirectoryLinks
                 }
 
                 var path = Path.Join(directory, entryName);
-                var kind = type == UnknownType ? TypeOf(path) : type;
-                if (kind == DirectoryType)
+                var kind = type == UnixDirectoryListing.UnknownType ? TypeOf(path) : type;
+                if (kind == UnixDirectoryListing.DirectoryType)
                 {
                     pending.Push(path);
                 }
-                else if (kind == LinkType)
+                else if (kind == UnixDirectoryListing.LinkType)
                 {
                     return $"holds a symbolic link, {Relative(gitDirectory, path)}, which git follows when it reads its state and may print what it points to";
                 }
-                else if (kind != RegularFileType)
+                else if (kind != UnixDirectoryListing.RegularFileType)
                 {
                     return $"holds {Relative(gitDirectory, path)}, which is neither a file, a directory nor a symbolic link";
                 }
@@ -123,53 +110,11 @@ internal sealed class GitDirectoryLinks
         try
         {
             var status = UnixFileStatus.OfPath(path);
-            return status.IsDirectory ? DirectoryType : status.IsRegularFile ? RegularFileType : status.IsSymbolicLink ? LinkType : UnknownType;
+            return status.IsDirectory ? UnixDirectoryListing.DirectoryType : status.IsRegularFile ? UnixDirectoryListing.RegularFileType : status.IsSymbolicLink ? UnixDirectoryListing.LinkType : UnixDirectoryListing.UnknownType;
         }
         catch (IOException)
         {
-            return UnknownType;
-        }
-    }
-
-    // The entries of one directory with the type readdir reports, or null when it cannot be opened as a directory
-    // without following a link (O_NOFOLLOW: a directory swapped for a link since it was listed is refused, not entered).
-    private static unsafe List<(string Name, byte Type)>? List(string directory)
-    {
-        var fd = Libc.OpenAt(LinuxOpenFlags.AtCurrentDirectory, directory, LinuxOpenFlags.ReadOnly | LinuxOpenFlags.Directory | LinuxOpenFlags.NoFollow | LinuxOpenFlags.CloseOnExec, 0);
-        if (fd < 0)
-        {
-            return null;
-        }
-
-        var stream = Libc.FdOpenDir(fd);
-        if (stream == 0)
-        {
-            Libc.Close(fd);
-            return null;
-        }
-
-        try
-        {
-            var entries = new List<(string, byte)>();
-            byte* entry;
-            while ((entry = Libc.ReadDir(stream)) is not null)
-            {
-                var name = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(entry + NameOffset);
-                if (name.SequenceEqual("."u8) || name.SequenceEqual(".."u8))
-                {
-                    continue;
-                }
-
-                entries.Add((System.Text.Encoding.UTF8.GetString(name), entry[TypeOffset]));
-            }
-
-            // readdir returns null at the end and on an error alike; only errno tells them apart, and a list cut short
-            // proves nothing about the entries it did not reach.
-            return Libc.LastError == 0 ? entries : null;
-        }
-        finally
-        {
-            Libc.CloseDir(stream);
+            return UnixDirectoryListing.UnknownType;
         }
     }
 }
