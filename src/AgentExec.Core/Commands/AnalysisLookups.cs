@@ -23,6 +23,9 @@ internal sealed class AnalysisLookups
     /// <summary>The link resolutions of this call.</summary>
     public LinkResolver Links { get; } = new();
 
+    /// <summary>The walks of git directories for links in this call, one per directory.</summary>
+    public GitDirectoryLinks GitDirectoryLinks { get; } = new();
+
     /// <summary>Whether <paramref name="path"/> (a pattern when <paramref name="isPattern"/>) may name a credential location of <paramref name="list"/>.</summary>
     /// <remarks>One list per call (the context's), so the list is not part of the key.</remarks>
     public bool MayNameCredential(CredentialList list, string path, bool isPattern)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
 
 namespace AgentExec.Core.Commands;
@@ -38,8 +39,15 @@ internal sealed class GitConfigInspection
 
     // The links this run reads, each once: the same directories are resolved for every file of the repository.
     private readonly LinkResolver _links;
+
+    // Each git directory's walk for links, once per analysis (git status; cd src && git log walks .git once).
+    private readonly GitDirectoryLinks _gitDirectoryLinks;
     private int _files;
     private int _moduleDirectories;
+
+    // The first reason found that concerns what git would read (a link in a git directory, a foreign core.worktree),
+    // given only when no repository names a program: that reason says more, and the check goes on to find it.
+    private string? _readReason;
 
     /// <summary>A run for a command whose <c>HOME</c> is <paramref name="homeDirectory"/> and that can write <paramref name="writableRoots"/>.</summary>
     public GitConfigInspection(string? homeDirectory, IReadOnlyList<string> writableRoots)
@@ -49,8 +57,15 @@ internal sealed class GitConfigInspection
 
     /// <summary>A run that reads links through <paramref name="links"/>, which lives for one analysis.</summary>
     public GitConfigInspection(string? homeDirectory, IReadOnlyList<string> writableRoots, LinkResolver links)
+        : this(homeDirectory, writableRoots, links, new GitDirectoryLinks())
+    {
+    }
+
+    /// <summary>A run that reads links through <paramref name="links"/> and walks git directories through <paramref name="gitDirectoryLinks"/>, both living for one analysis.</summary>
+    public GitConfigInspection(string? homeDirectory, IReadOnlyList<string> writableRoots, LinkResolver links, GitDirectoryLinks gitDirectoryLinks)
     {
         _links = links;
+        _gitDirectoryLinks = gitDirectoryLinks;
         _homeDirectory = string.IsNullOrEmpty(homeDirectory) ? null : homeDirectory;
         _writableRoots = writableRoots;
     }
@@ -60,7 +75,7 @@ internal sealed class GitConfigInspection
     {
         try
         {
-            return CheckGlobalConfigs() ?? CheckSelectedRepository(Path.GetFullPath(workingDirectory));
+            return CheckGlobalConfigs() ?? CheckSelectedRepository(Path.GetFullPath(workingDirectory)) ?? _readReason;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or NotSupportedException)
         {
@@ -310,9 +325,9 @@ internal sealed class GitConfigInspection
 
         // core.worktree moves the work tree (absorbed submodules always set it), relative to the git directory. git takes
         // it from the repository's own config file only (not from its includes, nor from config.worktree unless
-        // extensions.worktreeConfig is set), which the merged entries no longer tell apart: so the gitlinks of every work
-        // tree any of them names are checked, and of the one git would use without it (an attack hid a submodule behind a
-        // decoy core.worktree in config.worktree).
+        // extensions.worktreeConfig is set), which the merged entries no longer tell apart: so every value any of them
+        // holds is judged, and the gitlinks of every work tree they name are checked, and of the one git would use
+        // without it (an attack hid a submodule behind a decoy core.worktree in config.worktree).
         var workTrees = new List<string>();
         if (workTree is not null)
         {
@@ -321,15 +336,15 @@ internal sealed class GitConfigInspection
 
         foreach (var configuredWorkTree in entries.Where(entry => entry.Key == "core.worktree").Select(entry => entry.Value).OfType<string>().Distinct(StringComparer.Ordinal))
         {
-            if (configuredWorkTree.Length == 0)
-            {
-                continue;
-            }
-
             var configured = Path.IsPathRooted(configuredWorkTree) ? configuredWorkTree : Path.Join(gitDirectory, configuredWorkTree);
             if (Follow(configured, $"{name}'s core.worktree ({configured})", out var realWorkTree) is { } workTreeUnfollowable)
             {
                 return workTreeUnfollowable;
+            }
+
+            if (ForeignWorkTree(realWorkTree, workTree, gitDirectory) is { } foreign)
+            {
+                _readReason ??= $"{name}'s core.worktree ({configuredWorkTree}) makes git read {realWorkTree} as its work tree, {foreign}";
             }
 
             workTrees.Add(realWorkTree);
@@ -344,7 +359,39 @@ internal sealed class GitConfigInspection
             }
         }
 
+        _readReason ??= _gitDirectoryLinks.Refute(commonDirectory, name)
+            // A linked worktree's own directory (worktrees/NAME) usually lies inside the common one, walked already.
+            ?? (RealPath.IsSameOrInside(gitDirectory, commonDirectory) ? null : _gitDirectoryLinks.Refute(gitDirectory, name));
         return null;
+    }
+
+    // A core.worktree elsewhere than the work tree git found makes git diff and git grep read any directory as tracked
+    // files: an attack pointed it at the home, added an index entry .netrc, and git diff printed ~/.netrc. It is kept only
+    // where it names the directory whose .git led git here, or, for a git directory met by itself (a submodule's under
+    // modules/, or one git is started in), a directory whose .git leads back to it: git submodule sets it so, in
+    // .git/modules/NAME/config, to the submodule's own directory.
+    private string? ForeignWorkTree(string realWorkTree, string? workTree, string gitDirectory)
+    {
+        if (workTree is not null)
+        {
+            return _links.TryRealPath(workTree, out var realDiscovered) && realDiscovered == realWorkTree
+                ? null
+                : $"not the directory whose .git led to the repository ({workTree})";
+        }
+
+        string? ledTo;
+        try
+        {
+            ledTo = GitConfigDirectories.Locate(Path.Join(realWorkTree, ".git"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            ledTo = null;
+        }
+
+        return ledTo is not null && _links.TryRealPath(ledTo, out var realLedTo) && realLedTo == gitDirectory
+            ? null
+            : "a directory whose .git does not lead back to the repository";
     }
 
     // The hash git reads the index with: extensions.objectFormat, taken by git from the repository's config file itself

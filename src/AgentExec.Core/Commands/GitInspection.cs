@@ -49,7 +49,7 @@ internal static class GitInspection
         "binary", "no-color", "color-words", "no-ext-diff", "no-textconv", "function-context", "text", "no-prefix",
         "compact-summary", "log-size", "use-mailmap", "no-notes", "no-walk", "do-walk", "simplify-by-decoration", "dense",
         "sparse", "expand-tabs", "no-expand-tabs", "irreversible-delete", "no-indent-heuristic", "indent-heuristic",
-        "ignore-missing", "mailmap", "no-mailmap", "full-diff", "remerge-diff", "no-diff-merges", "invert-grep",
+        "ignore-missing", "mailmap", "no-mailmap", "full-diff", "no-diff-merges", "invert-grep",
         "regexp-ignore-case", "extended-regexp", "fixed-strings", "perl-regexp", "all-match", "pickaxe-all", "pickaxe-regex",
         "merge", "no-standard-notes", "show-linear-break", "single-worktree", "ignore-missing", "no-relative", "shortstat",
     ];
@@ -60,19 +60,23 @@ internal static class GitInspection
         "unified", "diff-filter", "stat-width", "stat-name-width", "stat-count", "stat-graph-width", "since-as-filter",
         "min-parents", "max-parents", "exclude", "anchored", "diff-algorithm", "inter-hunk-context", "word-diff-regex",
         "encoding", "grep-reflog", "output-indicator-old", "output-indicator-new", "output-indicator-context",
+        // git reads its value from the next word too (parse_long_opt); judged by DiffMergesRefusal.
+        "diff-merges",
     ];
 
     private static readonly string[] LogAndDiffOptionalValues =
     [
         "decorate", "color", "word-diff", "abbrev", "relative", "find-renames", "dirstat", "stat", "ignore-submodules",
-        "pretty", "format", "notes", "show-notes", "color-moved", "color-moved-ws", "break-rewrites", "diff-merges",
+        "pretty", "format", "notes", "show-notes", "color-moved", "color-moved-ws", "break-rewrites",
     ];
 
+    // Not --remerge-diff (nor --diff-merges=remerge): it writes the objects of the merges it redoes into
+    // .git/objects/tmp_objdir-remerge-diff-*. Not -O: it reads an order file, a path the check would have to follow.
     private static readonly OptionGrammar LogAndDiff = new()
     {
         OptionLikeValuesRefused = true,
         ShortFlags = "pusRawbWzgqMBCDt",
-        ShortWithValue = "nUSGLlO",
+        ShortWithValue = "nUSGLl",
         LongFlags = OptionGrammar.Names(LogAndDiffFlags),
         LongWithValue = OptionGrammar.Names(LogAndDiffValues),
         LongOptionalValue = OptionGrammar.Names(LogAndDiffOptionalValues),
@@ -249,7 +253,7 @@ internal static class GitInspection
             _ => OptionReading.Refused($"git {subcommand} is not a read-only git command"),
         };
 
-        return new GitInvocation(directories, reading.Refusal ?? ListingRefusal(subcommand, reading) ?? FormatRefusal(reading) ?? PathspecRefusal(subcommand, reading))
+        return new GitInvocation(directories, reading.Refusal ?? ListingRefusal(subcommand, reading) ?? FormatRefusal(reading) ?? DiffMergesRefusal(reading) ?? PathspecRefusal(subcommand, reading))
         {
             Subcommand = subcommand,
             Operands = reading.Operands,
@@ -308,6 +312,17 @@ internal static class GitInspection
 
         return null;
     }
+
+    // The formats of --diff-merges that only print. remerge (r) redoes each merge and writes its objects; on (m) means
+    // whatever log.diffMerges says, which the repository's configuration may set to remerge.
+    private static readonly HashSet<string> PrintingDiffMerges =
+        ["off", "none", "first-parent", "1", "separate", "combined", "c", "dense-combined", "cc"];
+
+    private static string? DiffMergesRefusal(OptionReading reading) =>
+        reading.Options.Where(option => option.Name == "--diff-merges").Select(option => option.Value ?? string.Empty)
+            .FirstOrDefault(format => !PrintingDiffMerges.Contains(format)) is { } refused
+            ? $"git --diff-merges={refused} may show merges as a remerge diff, which writes objects into the repository"
+            : null;
 
     /// <summary>True when a pretty format has a placeholder that verifies a signature (and so runs gpg).</summary>
     public static bool NamesSignature(string? format) =>

@@ -4,7 +4,8 @@ namespace AgentExec.Core.Commands;
 
 /// <summary>
 /// Decides, without starting git, whether git inspection (<c>status</c>, <c>log</c>, <c>diff</c>, <c>show</c>,
-/// <c>branch</c>, …) could run a program named by configuration the agent can write (SPEC.md "Policy", step 3a).
+/// <c>branch</c>, …) could run a program named by configuration the agent can write, read its state through a link
+/// (<see cref="GitDirectoryLinks"/>) or read a work tree other than the one it was found from (SPEC.md "Policy", step 3a).
 /// </summary>
 /// <remarks>
 /// What is read, what is trusted, the key list and the time-of-check caveat are in docs/git-inspection.md.
@@ -23,10 +24,17 @@ internal static class GitRepositoryConfig
         FindProgramSetting(workingDirectory, homeDirectory, writableRoots, new LinkResolver());
 
     /// <summary><see cref="FindProgramSetting(string, string?, IReadOnlyList{string})"/>, reading links through <paramref name="links"/>, which lives for one analysis.</summary>
-    public static string? FindProgramSetting(string workingDirectory, string? homeDirectory, IReadOnlyList<string> writableRoots, LinkResolver links)
+    public static string? FindProgramSetting(string workingDirectory, string? homeDirectory, IReadOnlyList<string> writableRoots, LinkResolver links) =>
+        FindProgramSetting(workingDirectory, homeDirectory, writableRoots, links, new GitDirectoryLinks());
+
+    /// <summary>
+    /// <see cref="FindProgramSetting(string, string?, IReadOnlyList{string}, LinkResolver)"/>, walking each git directory
+    /// for links through <paramref name="gitDirectoryLinks"/>, which lives for one analysis.
+    /// </summary>
+    public static string? FindProgramSetting(string workingDirectory, string? homeDirectory, IReadOnlyList<string> writableRoots, LinkResolver links, GitDirectoryLinks gitDirectoryLinks)
     {
         ArgumentNullException.ThrowIfNull(workingDirectory);
         ArgumentNullException.ThrowIfNull(writableRoots);
-        return new GitConfigInspection(homeDirectory, writableRoots, links).Run(workingDirectory);
+        return new GitConfigInspection(homeDirectory, writableRoots, links, gitDirectoryLinks).Run(workingDirectory);
     }
 }

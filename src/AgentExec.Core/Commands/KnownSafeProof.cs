@@ -267,11 +267,7 @@ internal static partial class KnownSafeProof
         var words = (argumentsAreCode ? [] : command.Arguments)
             .Concat(parsed.AllRedirections.Where(redirection => !redirection.IsDuplication && redirection.Heredoc is null && !redirection.IsHereString)
                 .Select(redirection => redirection.Target));
-        // git reads the paths it is given from its -C directories (an attack read ~/.git-credentials with
-        // "git -C sub diff ../../home/.git-credentials /dev/null"), as well as from where it starts, if a -C fails.
-        var candidates = command.Program == "git" && command.GitInvocation.Directories is { Count: > 0 } changes
-            ? [.. directories.Candidates, .. GitDirectories(changes, directories, context, lookups)]
-            : directories.Candidates;
+        var candidates = command.Program == "git" ? GitPathDirectories(command.GitInvocation.Directories, directories, context, lookups) : directories.Candidates;
         var readsRepositoryCopies = command.Program == "git";
         var checkedSpellings = 0;
         CredentialReading? endless = null;
@@ -352,8 +348,46 @@ internal static partial class KnownSafeProof
         return endless ?? RecursiveCredentialRead(command, directories, context);
     }
 
+    // git reads the paths it is given from its -C directories (an attack read ~/.git-credentials with
+    // "git -C sub diff ../../home/.git-credentials /dev/null"), as well as from where it starts, if a -C fails; and some
+    // option values from the top of the work tree, whatever the directory: blame's --ignore-revs-file and -S, grep's -f
+    // (an attack ran git blame -S n f in a subdirectory, with n at the top a link to ~/.netrc). Every word is taken from
+    // each repository top as well, which is merely strict for the words git reads from where it runs.
+    private static List<string> GitPathDirectories(IReadOnlyList<string> changes, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
+    {
+        List<string> starts = changes.Count > 0 ? [.. directories.Candidates, .. GitDirectories(changes, directories, context, lookups)] : [.. directories.Candidates];
+        foreach (var start in starts.ToList())
+        {
+            if (WorkTreeTop(start) is { } top && !starts.Contains(top, StringComparer.Ordinal))
+            {
+                starts.Add(top);
+            }
+        }
+
+        return starts;
+    }
+
+    // The nearest directory at or above the one given that holds a .git entry (a directory, a gitfile or a link), as git
+    // discovers it; core.worktree elsewhere is refused by the repository check (GitConfigInspection).
+    private static string? WorkTreeTop(string directory)
+    {
+        for (var current = directory; current is not null; current = Path.GetDirectoryName(current))
+        {
+            var dotGit = Path.Join(current, ".git");
+            if (Path.Exists(dotGit) || new FileInfo(dotGit).LinkTarget is not null)
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
     // The most directory entries the look below a recursive reader's directory reads before it counts as reaching one.
     private const int MaxEntriesBelowRecursiveRead = 20_000;
+
+    // The most links to directories git grep's look follows below its directories before it counts as reaching one.
+    private const int MaxLinksBelowRecursiveRead = 64;
 
     // grep -r SECRET . and grep -r machine ~ printed .env and ~/.netrc with no question under danger-full-access (found by
     // an attack): a recursive reader reads every file below its directories, which no spelling on the line names. Where
@@ -367,9 +401,15 @@ internal static partial class KnownSafeProof
         }
 
         var fixedLocations = context.Credentials.Locations.SelectMany(location => location.Expand(MaxEntriesBelowRecursiveRead)).ToList();
-        foreach (var start in starts)
+        // git grep reads a tracked path below a link to a directory through it (an index entry h/.netrc and a link h ->
+        // the home printed ~/.netrc, found by an attack); grep -r and rg do not follow links they meet below.
+        var followsLinks = command.Program == "git";
+        var pending = new Queue<string>(starts);
+        var linksFollowed = 0;
+        var looked = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.TryDequeue(out var start))
         {
-            if (!RealPath.TryResolve(start, out var real, out var exists) || !exists)
+            if (!RealPath.TryResolve(start, out var real, out var exists) || !exists || !looked.Add(real))
             {
                 continue;
             }
@@ -383,6 +423,16 @@ internal static partial class KnownSafeProof
             if (scan.Found.Count > 0 || scan.Incomplete is not null || scan.Unlisted.Count > 0)
             {
                 return new CredentialReading($"{start} (read recursively; {(scan.Found.Count > 0 ? $"{scan.Found[0]} lies below it" : "too much below it to look through")})", IsRepositoryCopy: false);
+            }
+
+            foreach (var link in followsLinks ? scan.DirectoryLinks : [])
+            {
+                if (++linksFollowed > MaxLinksBelowRecursiveRead)
+                {
+                    return new CredentialReading($"{start} (read recursively; more than {MaxLinksBelowRecursiveRead} links to directories below it to look through)", IsRepositoryCopy: false);
+                }
+
+                pending.Enqueue(link);
             }
         }
 
@@ -846,7 +896,7 @@ internal static partial class KnownSafeProof
         {
             // A global config in a shared directory (/tmp) is anyone's: read like the repository's (an attack ran one
             // from a home under /tmp).
-            var named = lookups.RepositoryRefusal(directory, from => GitRepositoryConfig.FindProgramSetting(from, context.HomeDirectory, [.. context.WritableRoots, .. context.SharedDirectories], lookups.Links));
+            var named = lookups.RepositoryRefusal(directory, from => GitRepositoryConfig.FindProgramSetting(from, context.HomeDirectory, [.. context.WritableRoots, .. context.SharedDirectories], lookups.Links, lookups.GitDirectoryLinks));
             if (named is not null)
             {
                 return named;

@@ -76,16 +76,18 @@ internal static class CredentialScan
         var repositories = new List<string>();
         var gitDirectories = new List<string>();
         var unlisted = new List<string>();
+        var directoryLinks = new List<string>();
         var pending = new Queue<(string Directory, int Depth)>(distinct.Select(root => (root, 0)));
         var read = 0;
         while (pending.TryDequeue(out var current))
         {
-            IEnumerable<(string Name, bool IsDirectory)> entries;
+            IEnumerable<(string Name, bool IsDirectory, bool IsLinkToDirectory)> entries;
             try
             {
-                entries = new FileSystemEnumerable<(string, bool)>(
+                // IsDirectory is true for a link to a directory too (.NET follows a link to tell).
+                entries = new FileSystemEnumerable<(string, bool, bool)>(
                     current.Directory,
-                    (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.IsDirectory && (entry.Attributes & FileAttributes.ReparsePoint) == 0),
+                    (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.IsDirectory && (entry.Attributes & FileAttributes.ReparsePoint) == 0, entry.IsDirectory && (entry.Attributes & FileAttributes.ReparsePoint) != 0),
                     Options);
             }
             catch (UnauthorizedAccessException)
@@ -101,11 +103,11 @@ internal static class CredentialScan
 
             try
             {
-                foreach (var (name, isDirectory) in entries)
+                foreach (var (name, isDirectory, isLinkToDirectory) in entries)
                 {
                     if (++read > maxEntries)
                     {
-                        return new CredentialScanResult(found, read - 1, $"stopped after {maxEntries} entries, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
+                        return new CredentialScanResult(found, read - 1, $"stopped after {maxEntries} entries, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks };
                     }
 
                     var path = Path.Join(current.Directory, name);
@@ -117,7 +119,7 @@ internal static class CredentialScan
                         gitDirectories.Add(current.Directory);
                         if (repositories.Count + gitDirectories.Count >= MaxRepositories)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
+                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks };
                         }
                     }
 
@@ -127,7 +129,7 @@ internal static class CredentialScan
                         repositories.Add(path);
                         if (repositories.Count + gitDirectories.Count >= MaxRepositories)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
+                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks };
                         }
                     }
                     else if (isCredentialName(name))
@@ -135,14 +137,18 @@ internal static class CredentialScan
                         found.Add(path);
                         if (found.Count >= maxFound)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {maxFound} matches, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
+                            return new CredentialScanResult(found, read, $"stopped after {maxFound} matches, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks };
                         }
+                    }
+                    else if (isLinkToDirectory)
+                    {
+                        directoryLinks.Add(path);
                     }
                     else if (isDirectory)
                     {
                         if (current.Depth + 1 > maxDepth)
                         {
-                            return new CredentialScanResult(found, read, $"stopped at {maxDepth} levels deep, at {path}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
+                            return new CredentialScanResult(found, read, $"stopped at {maxDepth} levels deep, at {path}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks };
                         }
 
                         pending.Enqueue((path, current.Depth + 1));
@@ -159,6 +165,6 @@ internal static class CredentialScan
             }
         }
 
-        return new CredentialScanResult(found, read, null) { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted };
+        return new CredentialScanResult(found, read, null) { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks };
     }
 }

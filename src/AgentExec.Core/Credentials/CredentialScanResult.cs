@@ -20,4 +20,10 @@ internal sealed record CredentialScanResult(IReadOnlyList<string> Found, int Ent
     /// Whether a command could still reach into one is the sandbox's to judge (<c>Sandbox.UnlistedDirectories</c>).
     /// </summary>
     public IReadOnlyList<string> Unlisted { get; init; } = [];
+
+    /// <summary>
+    /// Every link to a directory the walk met, nearest first; not followed. A reader that follows links below its
+    /// directories (git grep, for the tracked paths under one) reads what lies below their targets.
+    /// </summary>
+    public IReadOnlyList<string> DirectoryLinks { get; init; } = [];
 }
