@@ -273,6 +273,10 @@ internal static partial class KnownSafePrograms
         return Checks.TryGetValue(program, out var check) ? check(arguments) : $"{program} is not on the known-safe list";
     }
 
+    /// <summary>How <paramref name="program"/>'s grammar reads <paramref name="arguments"/>; null for a program without one.</summary>
+    public static OptionReading? Read(string program, IReadOnlyList<string> arguments) =>
+        Grammars.TryGetValue(program, out var grammar) ? grammar.Read(program, arguments) : null;
+
     /// <summary>The operands of a program read by its grammar (<see cref="Refute"/> accepted the arguments).</summary>
     public static IReadOnlyList<string> Operands(string program, IReadOnlyList<string> arguments) =>
         Grammars.TryGetValue(program, out var grammar) ? grammar.Read(program, arguments).Operands : arguments;
