@@ -108,6 +108,11 @@ internal static class KnownSafeProof
             return pathRefusal;
         }
 
+        if (RefuteStreamInput(command, directories, context, lookups) is { } streamRefusal)
+        {
+            return streamRefusal;
+        }
+
         if (isReader)
         {
             return RefuteReader(command, directories, context, lookups);
@@ -137,6 +142,41 @@ internal static class KnownSafeProof
                 ?? RefuteSpilledInput(command.Program, KnownSafePrograms.Operands(command.Program, arguments), directories),
             _ => KnownSafePrograms.Refute(command.Program, arguments),
         };
+    }
+
+    // A FIFO or a socket, named by a word the program opens (an argument, an attached value) or by an input redirection
+    // (bash opens it before the program starts, whatever the program), waits for a writer that may never come: "mkfifo ff;
+    // cat ff" and a dozen other readers hung until the call's timeout (found by an attack). The words are the credential
+    // check's spellings, from every directory the part may run in, resolved by the same look-ups (one statx(2) more per
+    // existing path at most). A pathname pattern that could match a FIFO is left alone: expanding every pattern again for
+    // this would cost more than the call's timeout, which bounds such a wait, saves.
+    private static string? RefuteStreamInput(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
+    {
+        var inputs = command.Command.AllRedirections
+            .Where(redirection => redirection.Operator == "<" && redirection.Heredoc is null && !redirection.IsHereString && !redirection.IsDuplication)
+            .Select(redirection => redirection.Target);
+        var words = KnownSafePrograms.OperandsNotOpened.Contains(command.Program) ? inputs : command.Arguments.Concat(inputs);
+        foreach (var word in words)
+        {
+            foreach (var spelling in PathSpellings(word, context.HomeDirectory, readsRepositoryCopies: false))
+            {
+                if (spelling.IsPattern || !KernelCanResolve(spelling.Path))
+                {
+                    continue;
+                }
+
+                foreach (var directory in directories.Candidates)
+                {
+                    var path = Path.IsPathRooted(spelling.Path) ? spelling.Path : Path.Join(directory, spelling.Path);
+                    if (lookups.Links.IsFifoOrSocket(path))
+                    {
+                        return $"{command.Program} would wait on {word.Source}, a FIFO or a socket, for a writer that may never come";
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     // sort spills what does not fit in memory to temporary files, and tac copies an input it cannot seek to one: from a
