@@ -186,6 +186,17 @@ internal static partial class KnownSafePrograms
         ["git"] = arguments => GitInspection.Refute(arguments).Refusal,
     };
 
+    /// <summary>
+    /// The programs on the list that never open their operands to read them (they print them, look them up or stat
+    /// them): a FIFO among their words is no wait. Every other program is taken to open what its words name.
+    /// </summary>
+    public static IReadOnlySet<string> OperandsNotOpened { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "echo", "printf", "ls", "stat", "basename", "dirname", "realpath", "readlink", "du", "df", "test", "[", "which", "type",
+        "command", "pwd", "true", "false", ":", "seq", "sleep", "cd", "id", "groups", "whoami", "uname", "date", "hostname",
+        "printenv", "nproc", "arch", "logname", "tty", "expr", "factor", "numfmt", "uptime", "find", "tree",
+    };
+
     /// <summary>True when <paramref name="program"/> is on the known-safe list at all (readers, conditional programs, <c>cd</c>).</summary>
     public static bool IsListed(string program) =>
         Readers.Contains(program) || Grammars.ContainsKey(program) || Checks.ContainsKey(program) || program == "cd";
@@ -272,6 +283,10 @@ internal static partial class KnownSafePrograms
 
         return Checks.TryGetValue(program, out var check) ? check(arguments) : $"{program} is not on the known-safe list";
     }
+
+    /// <summary>How <paramref name="program"/>'s grammar reads <paramref name="arguments"/>; null for a program without one.</summary>
+    public static OptionReading? Read(string program, IReadOnlyList<string> arguments) =>
+        Grammars.TryGetValue(program, out var grammar) ? grammar.Read(program, arguments) : null;
 
     /// <summary>The operands of a program read by its grammar (<see cref="Refute"/> accepted the arguments).</summary>
     public static IReadOnlyList<string> Operands(string program, IReadOnlyList<string> arguments) =>

@@ -109,6 +109,11 @@ internal static partial class KnownSafeProof
             return pathRefusal;
         }
 
+        if (RefuteStreamInput(command, directories, context, lookups) is { } streamRefusal)
+        {
+            return streamRefusal;
+        }
+
         if (isReader)
         {
             return RefuteReader(command, directories, context, lookups);
@@ -138,6 +143,41 @@ internal static partial class KnownSafeProof
                 ?? RefuteSpilledInput(command.Program, KnownSafePrograms.Operands(command.Program, arguments), directories),
             _ => KnownSafePrograms.Refute(command.Program, arguments),
         };
+    }
+
+    // A FIFO or a socket, named by a word the program opens (an argument, an attached value) or by an input redirection
+    // (bash opens it before the program starts, whatever the program), waits for a writer that may never come: "mkfifo ff;
+    // cat ff" and a dozen other readers hung until the call's timeout (found by an attack). The words are the credential
+    // check's spellings, from every directory the part may run in, resolved by the same look-ups (one statx(2) more per
+    // existing path at most). A pathname pattern that could match a FIFO is left alone: expanding every pattern again for
+    // this would cost more than the call's timeout, which bounds such a wait, saves.
+    private static string? RefuteStreamInput(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
+    {
+        var inputs = command.Command.AllRedirections
+            .Where(redirection => redirection.Operator == "<" && redirection.Heredoc is null && !redirection.IsHereString && !redirection.IsDuplication)
+            .Select(redirection => redirection.Target);
+        var words = KnownSafePrograms.OperandsNotOpened.Contains(command.Program) ? inputs : command.Arguments.Concat(inputs);
+        foreach (var word in words)
+        {
+            foreach (var spelling in PathSpellings(word, context.HomeDirectory, readsRepositoryCopies: false))
+            {
+                if (spelling.IsPattern || !KernelCanResolve(spelling.Path))
+                {
+                    continue;
+                }
+
+                foreach (var directory in directories.Candidates)
+                {
+                    var path = Path.IsPathRooted(spelling.Path) ? spelling.Path : Path.Join(directory, spelling.Path);
+                    if (lookups.Links.IsFifoOrSocket(path))
+                    {
+                        return $"{command.Program} would wait on {word.Source}, a FIFO or a socket, for a writer that may never come";
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     // sort spills what does not fit in memory to temporary files, and tac copies an input it cannot seek to one: from a
@@ -345,7 +385,7 @@ internal static partial class KnownSafeProof
             }
         }
 
-        return endless ?? RecursiveCredentialRead(command, directories, context);
+        return endless ?? RecursiveCredentialRead(command, directories, context, lookups);
     }
 
     // git reads the paths it is given from its -C directories (an attack read ~/.git-credentials with
@@ -393,11 +433,23 @@ internal static partial class KnownSafeProof
     // an attack): a recursive reader reads every file below its directories, which no spelling on the line names. Where
     // the sandbox hides credentials that is harmless; elsewhere, a directory with a credential location or a
     // credential-named file below it (a bounded look; past the bound, assumed) is a credential read.
-    private static CredentialReading? RecursiveCredentialRead(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context)
+    private static CredentialReading? RecursiveCredentialRead(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
     {
-        if (context.CredentialsHidden || RecursiveReadStarts(command, directories, context.HomeDirectory) is not { Count: > 0 } starts)
+        if (context.CredentialsHidden || RecursiveReadOperands(command, directories, lookups) is not { } reads)
         {
             return null;
+        }
+
+        // With no file operand, grep -r, rg and git grep read where they run.
+        var starts = reads.ReadsWhereItRuns ? [.. directories.Candidates] : new List<string>();
+        foreach (var operand in reads.Files)
+        {
+            if (RecursiveReadStarts(operand, directories, context.HomeDirectory) is not { } found)
+            {
+                return new CredentialReading($"{operand.Source} (read recursively; what it names cannot be told)", IsRepositoryCopy: false);
+            }
+
+            starts.AddRange(found);
         }
 
         var fixedLocations = context.Credentials.Locations.SelectMany(location => location.Expand(MaxEntriesBelowRecursiveRead)).ToList();
@@ -439,56 +491,109 @@ internal static partial class KnownSafeProof
         return null;
     }
 
-    // The directories a recursive reader reads below: grep -r/-R/-d recurse, rg, git grep (the work tree, and with
-    // --no-index or --untracked what git does not track). Each word that is a directory, and the working directories
-    // when the program reads there by default (grep -r with no file, rg, git grep).
-    private static List<string> RecursiveReadStarts(NormalizedCommand command, WorkingDirectories directories, string? home)
+    // The words a recursive reader reads as files or directories, read by the program's own grammar: grep's as GNU grep
+    // parses it (SearchCommandLine: -r, -R and -d recurse in every spelling getopt accepts), rg's by its allow-list's
+    // grammar (every word, and where it runs, when it is off the list), git grep's work tree. Null when the program does
+    // not recurse.
+    private static SearchCommandLine? RecursiveReadOperands(NormalizedCommand command, WorkingDirectories directories, AnalysisLookups lookups)
     {
-        var words = command.Arguments.Select(argument => argument.Value).ToList();
-        var recursive = command.Program switch
+        var arguments = command.Arguments;
+        switch (command.Program)
         {
-            "grep" or "egrep" or "fgrep" => words.Any(word => word is "--recursive" or "--dereference-recursive" or "recurse" or "--directories=recurse"
-                || (word.Length > 1 && word[0] == '-' && word[1] != '-' && word.IndexOfAny(['r', 'R']) > 0)),
-            "rg" => true,
-            "git" => command.GitInvocation.Subcommand == "grep",
-            _ => false,
-        };
-        if (!recursive)
-        {
-            return [];
-        }
-
-        // The first word that is no option is the pattern, unless -e or -f gave one; git grep reads its work tree.
-        var operands = words.Where(word => word.Length > 0 && !word.StartsWith('-')).ToList();
-        var patternGiven = words.Any(word => word is "-e" or "-f" or "--regexp" or "--file" || word.StartsWith("--regexp=", StringComparison.Ordinal) || word.StartsWith("--file=", StringComparison.Ordinal));
-        if (command.Program == "git")
-        {
-            operands.Clear();
-        }
-        else if (!patternGiven && operands.Count > 0)
-        {
-            operands.RemoveAt(0);
-        }
-
-        if (operands.Count == 0)
-        {
-            return [.. directories.Candidates];
-        }
-
-        var starts = new List<string>();
-        foreach (var operand in operands.Select(operand => WithHome(operand, home)))
-        {
-            foreach (var directory in directories.Candidates)
-            {
-                var path = Path.IsPathRooted(operand) ? operand : Path.Join(directory, operand);
-                if (Directory.Exists(path))
+            case "grep" or "egrep" or "fgrep":
+                // "grep SECRET *" with a file named -r: bash hands grep the option, so the words cannot be placed.
+                var grep = arguments.Any(argument => MayExpandToOption(argument, directories, lookups))
+                    ? SearchCommandLine.Guess(arguments)
+                    : SearchCommandLine.Read(arguments);
+                return grep.Recursive ? grep : null;
+            case "rg":
+                var reading = KnownSafePrograms.Read("rg", [.. arguments.Select(argument => argument.Value)])!;
+                if (reading.Refusal is not null)
                 {
-                    starts.Add(path);
+                    return SearchCommandLine.Guess(arguments);
                 }
+
+                // The first operand is the pattern unless an option gave one, or rg lists files or types instead of searching.
+                var operands = reading.OperandPositions.Select(position => arguments[position]).ToList();
+                var patternGiven = reading.Options.Any(option => option.Name is "-e" or "--regexp" or "-f" or "--file" or "--files" or "--type-list");
+                return new SearchCommandLine(Recursive: true, patternGiven || operands.Count == 0 ? operands : operands[1..], IsGuess: false);
+            case "git" when command.GitInvocation.Subcommand == "grep":
+                // git grep reads its work tree (and with --no-index or --untracked what git does not track).
+                return new SearchCommandLine(Recursive: true, [], IsGuess: false);
+            default:
+                return null;
+        }
+    }
+
+    // Whether a pattern among a reader's words could expand to a name the reader takes as an option, one present now.
+    private static bool MayExpandToOption(ShellWord argument, WorkingDirectories directories, AnalysisLookups lookups) =>
+        (argument.Traits & WordTraits.Glob) != 0 && argument.Pattern is { Length: > 0 } pattern
+        && MayExpandToNameStartingWith(pattern, '-')
+        && directories.Candidates.Any(directory => lookups.HoldsNameStartingWith(directory, '-', HoldsNameStartingWith));
+
+    // The directories one operand of a recursive reader names, from every directory the part may run in: a fixed word,
+    // "~" or "$HOME" spelt paths, and a pathname pattern expanded now as bash would (each match is a command-line
+    // operand, whose links grep -r follows). Null when that cannot be told: a pattern with a wildcard before its last
+    // component or in a directory that cannot be listed, any other expansion.
+    private static List<string>? RecursiveReadStarts(ShellWord operand, WorkingDirectories directories, string? home)
+    {
+        var starts = new List<string>();
+        foreach (var directory in directories.Candidates)
+        {
+            IReadOnlyList<string>? paths;
+            if (operand.IsStatic)
+            {
+                paths = [Path.IsPathRooted(operand.Value) ? operand.Value : Path.Join(directory, operand.Value)];
             }
+            else if (operand.Pattern is { } pattern && WithEscapedHome(pattern, home) is { } withHome)
+            {
+                paths = PathnameExpansion.TryExpand(directory, withHome, CredentialList.MaxEntriesExamined);
+            }
+            else if (HomeSpelling(operand.Source, home) is { } homeSpelled)
+            {
+                paths = [homeSpelled];
+            }
+            else
+            {
+                return null;
+            }
+
+            if (paths is null)
+            {
+                return null;
+            }
+
+            starts.AddRange(paths.Where(Directory.Exists));
         }
 
         return starts;
+    }
+
+    // A pattern's leading "~" or "~/" as the home, its own wildcards escaped; null when there is no home to put there.
+    private static string? WithEscapedHome(string pattern, string? home)
+    {
+        if (pattern != "~" && !pattern.StartsWith("~/", StringComparison.Ordinal))
+        {
+            return pattern;
+        }
+
+        if (home is null)
+        {
+            return null;
+        }
+
+        var escaped = new System.Text.StringBuilder(home.Length + pattern.Length);
+        foreach (var character in home)
+        {
+            if (character is '*' or '?' or '[' or ']' or '\\')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(character);
+        }
+
+        return escaped.Append(pattern.AsSpan(1)).ToString();
     }
 
     // A word with a tilde-prefix other than the bare "~" (alone or before "/"), where bash expands one (at the start, or

@@ -59,6 +59,7 @@ internal sealed record OptionGrammar
     public OptionReading Read(string program, IReadOnlyList<string> arguments)
     {
         var operands = new List<string>();
+        var operandPositions = new List<int>();
         var options = new List<ReadOption>();
         var optionsEnded = false;
         for (var i = 0; i < arguments.Count; i++)
@@ -67,6 +68,7 @@ internal sealed record OptionGrammar
             if (optionsEnded || word.Length < 2 || word[0] != '-')
             {
                 operands.Add(word);
+                operandPositions.Add(i);
                 continue;
             }
 
@@ -97,7 +99,7 @@ internal sealed record OptionGrammar
             return OptionReading.Refused($"{program} with more than {MaxOperands} operand{(MaxOperands == 1 ? string.Empty : "s")} writes the extra one");
         }
 
-        return new OptionReading(operands, options, null);
+        return new OptionReading(operands, options, null) { OperandPositions = operandPositions };
     }
 
     private string? ReadLong(string program, string word, IReadOnlyList<string> arguments, ref int i, List<ReadOption> options)

@@ -6,6 +6,9 @@ namespace AgentExec.Core.Commands;
 /// <param name="Refusal">Why the arguments are not on the allow-list, or null when they are.</param>
 internal sealed record OptionReading(IReadOnlyList<string> Operands, IReadOnlyList<ReadOption> Options, string? Refusal)
 {
+    /// <summary>Where each operand stands among the arguments read (its index), in the order of <see cref="Operands"/>.</summary>
+    public IReadOnlyList<int> OperandPositions { get; init; } = [];
+
     /// <summary>A reading that refutes the proof.</summary>
     public static OptionReading Refused(string reason) => new([], [], reason);
 }

@@ -95,8 +95,8 @@ internal static unsafe partial class LinkFreeLookup
 
     /// <summary>
     /// Asks about <paramref name="canonicalPath"/> with one <c>statx(2)</c> that does not follow a final link, for a path
-    /// whose directory is already known (in this analysis) to be walked without meeting a link; <paramref name="isDirectory"/>
-    /// tells a directory from anything else when it exists.
+    /// whose directory is already known (in this analysis) to be walked without meeting a link; <paramref name="status"/>
+    /// is its status when it exists (and is not a link).
     /// </summary>
     /// <remarks>
     /// With the directory walked without a link, the kernel's walk of the whole path meets a link only in its last
@@ -106,24 +106,24 @@ internal static unsafe partial class LinkFreeLookup
     /// and every other answer <see cref="Answer.Unanswered"/>: the caller asks the usual way.
     /// </remarks>
     [SkipLocalsInit] // The name buffer is written by the encoder before the kernel reads it.
-    public static Answer AskBelowLinkFreeDirectory(string canonicalPath, out bool isDirectory)
+    public static Answer AskBelowLinkFreeDirectory(string canonicalPath, out UnixFileStatus status)
     {
-        isDirectory = false;
+        status = default;
         var name = stackalloc byte[NameBufferSize];
         if (!TryWriteName(canonicalPath, new Span<byte>(name, NameBufferSize)))
         {
             return Answer.Unanswered;
         }
 
-        var error = UnixFileStatus.TryOfName(name, out var status);
+        var error = UnixFileStatus.TryOfName(name, out var found);
         if (error == 0)
         {
-            if (status.IsSymbolicLink)
+            if (found.IsSymbolicLink)
             {
                 return Answer.EndsInLink;
             }
 
-            isDirectory = status.IsDirectory;
+            status = found;
             return Answer.ExistsWithoutLinks;
         }
 

@@ -25,6 +25,9 @@ internal readonly partial record struct UnixFileStatus(uint Owner, int Mode)
     /// <summary>True for a regular file.</summary>
     public bool IsRegularFile => (Mode & TypeMask) == 0x8000;
 
+    /// <summary>True for a FIFO or a socket: opening or reading one waits for a peer that may never come.</summary>
+    public bool IsFifoOrSocket => (Mode & TypeMask) is 0x1000 or 0xC000;
+
     /// <summary>True for a symbolic link (only a status read without following a final link can be one).</summary>
     public bool IsSymbolicLink => (Mode & TypeMask) == 0xA000;
 

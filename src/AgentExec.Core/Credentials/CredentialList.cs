@@ -1,4 +1,3 @@
-using System.IO.Enumeration;
 using System.Runtime.CompilerServices;
 using AgentExec.Core.Configuration;
 
@@ -491,45 +490,17 @@ public sealed class CredentialList
 
         var last = index == rest.Length - 1;
         var matches = new List<string>();
-        try
+        switch (PathnameExpansion.MatchNames(directory, component, matches, ref budget))
         {
-            var names = new FileSystemEnumerable<string>(
-                directory,
-                (ref FileSystemEntry entry) => entry.FileName.ToString(),
-                new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false, RecurseSubdirectories = false });
-            foreach (var name in names)
-            {
-                if (--budget < 0)
-                {
-                    return true;
-                }
-
-                // A name that is not valid UTF-8 reaches us with U+FFFD in place of its bad bytes: neither the path we
-                // would check nor how bash's pattern matches those bytes is known, so it may cover.
-                if (name.Contains('\uFFFD', StringComparison.Ordinal))
-                {
-                    return true;
-                }
-
-                if (component.Matches(name, hidesDotNames: true))
-                {
-                    matches.Add(name);
-                }
-            }
-        }
-        catch (Exception exception) when (exception is DirectoryNotFoundException or UnauthorizedAccessException)
-        {
-            // Bash, run as the same user, cannot read it either: the pattern expands to nothing there.
-            return false;
-        }
-        catch (IOException)
-        {
-            return true;
+            case NameListing.Missing or NameListing.Unreadable:
+                // Bash, run as the same user, cannot read it either: the pattern expands to nothing there.
+                return false;
+            case NameListing.Unknown:
+                return true;
         }
 
-        foreach (var name in matches)
+        foreach (var child in matches)
         {
-            var child = Path.Join(directory, name);
             if (last ? Covers(child, links) : Directory.Exists(child) && ExpansionMayCover(child, rest, index + 1, links, ref budget))
             {
                 return true;

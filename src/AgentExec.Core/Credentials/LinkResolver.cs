@@ -43,6 +43,9 @@ internal sealed class LinkResolver
     // What File.Exists says of a path a statx(2) look-up answered (it tells a directory from a file).
     private readonly Dictionary<string, bool> _fileExists = new(StringComparer.Ordinal);
 
+    // Whether a real path (no link in it) is a FIFO or a socket: from the statx(2) look-up that answered it, or asked once.
+    private readonly Dictionary<string, bool> _streams = new(StringComparer.Ordinal);
+
     /// <summary>Resolves every symbolic link in an absolute path; a tail that does not exist is kept as written (see <see cref="RealPath.TryResolve"/>).</summary>
     /// <param name="absolutePath">An absolute path; <c>.</c> and <c>..</c> are allowed and applied after resolving.</param>
     /// <param name="realPath">The resolved path, normalised, without a trailing separator.</param>
@@ -105,6 +108,40 @@ internal sealed class LinkResolver
         return _fileExists.TryGetValue(path, out var known) ? known : null;
     }
 
+    /// <summary>
+    /// True when <paramref name="absolutePath"/>, its links followed, is a FIFO or a socket; false when it is anything
+    /// else, is missing, or cannot be resolved (the credential check counts such a path as a credential already).
+    /// </summary>
+    /// <remarks>
+    /// The path's resolution is this instance's (usually the credential check's, already made); its type comes from the
+    /// <c>statx(2)</c> that resolved it when there was one, else from one <c>statx(2)</c> of the real path, remembered.
+    /// A file that cannot be examined although it exists counts as one.
+    /// </remarks>
+    public bool IsFifoOrSocket(string absolutePath)
+    {
+        ArgumentNullException.ThrowIfNull(absolutePath);
+        if (!TryResolve(absolutePath, out var real, out var exists) || !exists)
+        {
+            return false;
+        }
+
+        if (!_streams.TryGetValue(real, out var stream))
+        {
+            try
+            {
+                stream = UnixFileStatus.OfPath(real).IsFifoOrSocket;
+            }
+            catch (IOException)
+            {
+                stream = true;
+            }
+
+            _streams[real] = stream;
+        }
+
+        return stream;
+    }
+
     private (bool Resolved, string? RealPath, bool Exists) Look(string absolutePath)
     {
         if (!LinkFreeLookup.IsCanonical(absolutePath))
@@ -124,12 +161,13 @@ internal sealed class LinkResolver
         {
             // The directory is already known to be walked without a link (the root always is): one statx(2) of the last
             // component says what openat2(2) would, and no descriptor needs closing.
-            linkFree = LinkFreeLookup.AskBelowLinkFreeDirectory(absolutePath, out var isDirectory);
+            linkFree = LinkFreeLookup.AskBelowLinkFreeDirectory(absolutePath, out var status);
             switch (linkFree)
             {
                 case LinkFreeLookup.Answer.ExistsWithoutLinks:
                     // File.Exists: false for a directory, true for anything else (no link here).
-                    _fileExists[absolutePath] = !isDirectory;
+                    _fileExists[absolutePath] = !status.IsDirectory;
+                    _streams[absolutePath] = status.IsFifoOrSocket;
                     break;
                 case LinkFreeLookup.Answer.MissingWithoutLinks:
                     // What readlink(2) would say of it too: the directory is resolved, so both look at the same entry.

@@ -390,8 +390,8 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
-    [InlineData("sort fifo", "not a regular file")]
-    [InlineData("tac fifo", "not a regular file")]
+    [InlineData("sort fifo", "a FIFO or a socket")]
+    [InlineData("tac fifo", "a FIFO or a socket")]
     [InlineData("sort -n zero", "a device that never ends")]
     [InlineData("sort -n tty", "not a regular file")]
     public void Sort_and_tac_of_something_that_need_not_end_are_not_known_safe(string line, string reason)

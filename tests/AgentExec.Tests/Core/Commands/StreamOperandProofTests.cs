@@ -1,0 +1,78 @@
+using AgentExec.Core.Commands;
+using AgentExec.Tests.TestSupport;
+
+namespace AgentExec.Tests.Core.Commands;
+
+/// <summary>
+/// A reader given a FIFO or a socket by name waits for a writer that may never come: such a part is not known-safe, since
+/// known-safe means it ends.
+/// </summary>
+public sealed class StreamOperandProofTests : IDisposable
+{
+    private readonly ProofMachine machine = new();
+
+    public StreamOperandProofTests()
+    {
+        Assert.Equal(0, HostCommand.Run(machine.Workspace, "mkfifo", "ff").ExitCode);
+        File.WriteAllText(Path.Combine(machine.Workspace, "a.txt"), "a\n");
+    }
+
+    public void Dispose() => machine.Dispose();
+
+    [Theory]
+    // Found by an attack: each was known-safe and hung until the call's timeout.
+    [InlineData("cat ff")]
+    [InlineData("head -c1 ff")]
+    [InlineData("grep x ff")]
+    [InlineData("wc ff")]
+    [InlineData("cmp a.txt ff")]
+    [InlineData("diff a.txt ff")]
+    [InlineData("jq . ff")]
+    [InlineData("base64 ff")]
+    [InlineData("uniq ff")]
+    [InlineData("file ff")]
+    [InlineData("sed -n 1p ff")]
+    [InlineData("xxd ff")]
+    [InlineData("md5sum ff")]
+    [InlineData("cat < ff")]
+    [InlineData("cat <ff")]
+    [InlineData("cat ./ff")]
+    [InlineData("cd src && cat ../ff")]
+    [InlineData("cat link")]
+    public void A_reader_of_a_fifo_is_not_known_safe(string line)
+    {
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, "link"), "ff");
+
+        var analysis = machine.Analyze(line, credentialsHidden: true);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Reason.Contains("a FIFO or a socket", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_reader_of_a_socket_is_not_known_safe()
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(machine.Workspace, "sock")));
+
+        var analysis = machine.Analyze("cat sock", credentialsHidden: true);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Reason.Contains("a FIFO or a socket", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("cat a.txt")]
+    [InlineData("cat < a.txt")]
+    [InlineData("cat missing.txt")]
+    [InlineData("grep -n a a.txt src")]
+    [InlineData("cmp a.txt a.txt")]
+    [InlineData("echo ff")]
+    [InlineData("ls -la")]
+    public void A_reader_of_regular_files_stays_known_safe(string line)
+    {
+        var analysis = machine.Analyze(line, credentialsHidden: true);
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(analysis), string.Join("; ", analysis.Parts.Select(part => part.Reason)));
+    }
+}
