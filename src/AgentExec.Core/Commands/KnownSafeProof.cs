@@ -440,8 +440,23 @@ internal static partial class KnownSafeProof
             return null;
         }
 
-        // With no file operand, grep -r, rg and git grep read where they run.
-        var starts = reads.ReadsWhereItRuns ? [.. directories.Candidates] : new List<string>();
+        // With no file operand, grep -r, rg and git grep read where they run (git also from its -C directories); git diff
+        // reads its work tree from the top.
+        List<string> starts = [];
+        if (reads.ReadsWhereItRuns)
+        {
+            starts.AddRange(directories.Candidates);
+            if (command.Program == "git" && command.GitInvocation.Directories.Count > 0)
+            {
+                starts.AddRange(GitDirectories(command.GitInvocation.Directories, directories, context, lookups));
+            }
+        }
+
+        if (reads.ReadsWholeWorkTree)
+        {
+            starts = [.. starts.Select(WorkTreeTop).OfType<string>().Distinct(StringComparer.Ordinal)];
+        }
+
         foreach (var operand in reads.Files)
         {
             if (RecursiveReadStarts(operand, directories, context.HomeDirectory) is not { } found)
@@ -520,9 +535,27 @@ internal static partial class KnownSafeProof
             case "git" when command.GitInvocation.Subcommand == "grep":
                 // git grep reads its work tree (and with --no-index or --untracked what git does not track).
                 return new SearchCommandLine(Recursive: true, [], IsGuess: false);
+            case "git" when PrintsWorkTreeFiles(command):
+                // git diff (but for the index's and commits' copies) and git status -v print what the tracked files of the
+                // whole work tree now hold: a changed .env came out as +TOKEN=… (found by an attack). Every file below the
+                // top is looked at, tracked or not (strict: the index is not read for this).
+                return new SearchCommandLine(Recursive: true, [], IsGuess: false) { ReadsWholeWorkTree = true };
             default:
                 return null;
         }
+    }
+
+    // git diff compares the work tree unless --cached or --staged says the index (two revisions do not read it either;
+    // counted anyway, strict); git status prints the work tree's diff from -v -v on, and the index's from one -v.
+    private static bool PrintsWorkTreeFiles(NormalizedCommand command)
+    {
+        var words = command.Arguments.Select(argument => argument.Value).ToList();
+        return command.GitInvocation.Subcommand switch
+        {
+            "diff" => !words.Any(word => word is "--cached" or "--staged"),
+            "status" => words.Any(word => word.StartsWith("--v", StringComparison.Ordinal) || (word.Length > 1 && word[0] == '-' && word[1] != '-' && word.Contains('v', StringComparison.Ordinal))),
+            _ => false,
+        };
     }
 
     // Whether a pattern among a reader's words could expand to a name the reader takes as an option, one present now.
@@ -685,6 +718,11 @@ internal static partial class KnownSafeProof
             // jq loads ~/.jq as a library (or searches it for modules) by itself: definitions nobody read, which may
             // import data from anywhere.
             return "jq loads ~/.jq, a library the proof does not read";
+        }
+
+        if (command.Program is "grep" or "egrep" or "fgrep" && SearchCommandLine.Read(command.Arguments) is { Recursive: true, ReadsDevices: true })
+        {
+            return $"{command.Program} -D read opens every FIFO and device below the directories it reads, which may never end";
         }
 
         foreach (var argument in command.Arguments)

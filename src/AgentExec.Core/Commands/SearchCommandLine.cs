@@ -27,6 +27,19 @@ namespace AgentExec.Core.Commands;
 /// </remarks>
 internal sealed record SearchCommandLine(bool Recursive, IReadOnlyList<ShellWord> Files, bool IsGuess)
 {
+    /// <summary>
+    /// True when <c>-D read</c> (<c>--devices=read</c>, any abbreviation of <c>read</c>) tells grep to open the FIFOs and
+    /// devices it meets: while recursing it otherwise skips them, and with it <c>grep -D read -r x dir</c> waited without
+    /// end on a FIFO below <c>dir</c> (found by an attack). A guess counts as reading them.
+    /// </summary>
+    public bool ReadsDevices { get; init; }
+
+    /// <summary>
+    /// True when the reader prints files of its repository's whole work tree, wherever it runs (<c>git diff</c>,
+    /// <c>git status -v</c>): the credential look starts at the work tree's top.
+    /// </summary>
+    public bool ReadsWholeWorkTree { get; init; }
+
     // grep's short options (grep.c, short_options): the letters that take a value; the others are flags, and digits
     // are a context length (-5).
     private const string ShortWithValue = "ABCDXdefm";
@@ -68,6 +81,7 @@ internal sealed record SearchCommandLine(bool Recursive, IReadOnlyList<ShellWord
         ArgumentNullException.ThrowIfNull(arguments);
         var operands = new List<ShellWord>();
         var recursive = false;
+        var readsDevices = false;
         var patternGiven = false;
         var optionsEnded = false;
         for (var i = 0; i < arguments.Count; i++)
@@ -95,6 +109,7 @@ internal sealed record SearchCommandLine(bool Recursive, IReadOnlyList<ShellWord
             foreach (var (letter, value) in read)
             {
                 recursive |= letter is 'r' or 'R' || (letter == 'd' && value is { Length: > 0 } && "recurse".StartsWith(value, StringComparison.Ordinal));
+                readsDevices |= letter == 'D' && value is { Length: > 0 } && "read".StartsWith(value, StringComparison.Ordinal);
                 patternGiven |= letter is 'e' or 'f';
             }
         }
@@ -104,7 +119,7 @@ internal sealed record SearchCommandLine(bool Recursive, IReadOnlyList<ShellWord
             operands.RemoveAt(0);
         }
 
-        return new SearchCommandLine(recursive, operands, IsGuess: false);
+        return new SearchCommandLine(recursive, operands, IsGuess: false) { ReadsDevices = readsDevices };
     }
 
     // The letters of a cluster up to the first that takes a value, which takes the rest of the word or the next word;
@@ -175,7 +190,7 @@ internal sealed record SearchCommandLine(bool Recursive, IReadOnlyList<ShellWord
 
     /// <summary>The strict reading of words that cannot be placed: recursive, every word that is not an option a file, and where it runs.</summary>
     public static SearchCommandLine Guess(IReadOnlyList<ShellWord> arguments) =>
-        new(true, arguments.Where(argument => argument.Value.Length < 2 || argument.Value[0] != '-').ToList(), IsGuess: true);
+        new(true, arguments.Where(argument => argument.Value.Length < 2 || argument.Value[0] != '-').ToList(), IsGuess: true) { ReadsDevices = true };
 
     /// <summary>True when grep reads where it runs: recursive with no file, or (a guess) with only the pattern for one.</summary>
     public bool ReadsWhereItRuns => Recursive && (Files.Count == 0 || IsGuess);

@@ -204,6 +204,39 @@ public sealed class GitCredentialReadTests : IDisposable
         Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains(named, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("git diff", true)]
+    [InlineData("git diff HEAD", true)]
+    [InlineData("git status -vv", true)]
+    [InlineData("cd sub && git diff", true)]
+    [InlineData("git diff --cached", false)]
+    [InlineData("git status", false)]
+    public void Git_diff_of_the_work_tree_prints_a_tracked_credential_as_it_now_is(string line, bool reads)
+    {
+        // Found by an attack under Landlock and danger-full-access: git diff printed a tracked .env's uncommitted
+        // +TOKEN=… with no question (only git grep was looked at as a reader of the work tree).
+        InitRepository();
+        File.WriteAllText(Path.Combine(machine.Workspace, ".env"), "TOKEN=committed\n");
+        Directory.CreateDirectory(Path.Combine(machine.Workspace, "sub"));
+        HostCommand.Git(machine.Workspace, "add", ".env");
+        HostCommand.Git(machine.Workspace, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "env");
+        File.WriteAllText(Path.Combine(machine.Workspace, ".env"), "TOKEN=live\n");
+
+        var unhidden = machine.Analyze(line, credentialsHidden: false);
+        var hidden = machine.Analyze(line, credentialsHidden: true);
+
+        Assert.Equal(reads, unhidden.Parts.Any(part => part.Program == "git" && part.Safety == CommandSafety.Dangerous));
+        Assert.DoesNotContain(hidden.Parts, part => part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Fact]
+    public void Git_diff_of_a_work_tree_with_no_credential_stays_known_safe()
+    {
+        InitRepository();
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(machine.Analyze("git diff", credentialsHidden: false)));
+    }
+
     private void InitRepository()
     {
         HostCommand.Git(machine.Workspace, "init", "-q", ".");

@@ -361,6 +361,24 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
+    [InlineData("grep -D read -r x deep", false)]
+    [InlineData("grep -rDread x deep", false)]
+    [InlineData("grep --dev=r -r x deep", false)]
+    [InlineData("grep -r x deep", true)]
+    [InlineData("grep -D skip -r x deep", true)]
+    [InlineData("grep -D read x notes.txt", true)]
+    public void A_recursive_grep_told_to_read_devices_may_wait_on_a_fifo_below_and_is_not_known_safe(string line, bool knownSafe)
+    {
+        // Found by an attack: grep -D read -r x deep waited without end on a FIFO below deep (grep skips FIFOs and devices
+        // while recursing unless told to read them).
+        Directory.CreateDirectory(Path.Combine(machine.Workspace, "deep"));
+        File.WriteAllText(Path.Combine(machine.Workspace, "deep", "a.txt"), "x");
+        File.WriteAllText(Path.Combine(machine.Workspace, "notes.txt"), "notes");
+
+        Assert.Equal(knownSafe, KnownSafeJudge.IsKnownSafe(machine.Analyze(line, credentialsHidden: true)));
+    }
+
+    [Theory]
     [InlineData("x=1; cat notes.txt")]
     [InlineData("echo start; cat notes.txt")]
     [InlineData("make build 2>/dev/null; cat notes.txt")]
