@@ -30,7 +30,9 @@ internal sealed class SaneTerminalWriter(TextWriter inner, bool isTerminal) : Te
     /// shown), and the same again one by one for terminals without DECSTR: insert mode off, the full scroll region
     /// (between a cursor save and restore, because setting margins moves the cursor home), attributes, character set
     /// and cursor. Origin mode is left to DECSTR, because resetting it alone moves the cursor home too (tmux showed it).
-    /// Then autowrap on, so no long line of the question is cut at the right margin. Last, a fresh line, and everything below it erased: what the command
+    /// Then autowrap on, so no long line of the question is cut at the right margin, and an OSC 8 hyperlink the command
+    /// opened is closed (SGR does not end one: the question would otherwise be a link to wherever the command chose;
+    /// reported by an attack, in terminals that support them). Last, a fresh line, and everything below it erased: what the command
     /// drew below the cursor (a forged question it then climbed above) is gone, so the lines right above the prompt
     /// are AgentExec's.
     /// </remarks>
@@ -40,6 +42,7 @@ internal sealed class SaneTerminalWriter(TextWriter inner, bool isTerminal) : Te
         + "\u001b[!p"
         + "\u001b[4l\u001b7\u001b[r\u001b8"
         + "\u001b[0m\u001b(B\u000f\u001b[?25h\u001b[?7h"
+        + "\u001b]8;;\u001b\\"
         + "\r\n\u001b[J";
 
     private int _commandOutputShown;

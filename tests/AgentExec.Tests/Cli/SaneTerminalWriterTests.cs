@@ -73,7 +73,7 @@ public sealed class SaneTerminalWriterTests
         var reset = SaneTerminalWriter.ResetSequence;
 
         Assert.StartsWith("\u0018\u001b\\", reset, StringComparison.Ordinal);
-        foreach (var part in new[] { "\u001b[?1049l", "\u001b[!p", "\u001b[r", "\u001b[0m", "\u001b[?25h", "\u001b[?7h" })
+        foreach (var part in new[] { "\u001b[?1049l", "\u001b[!p", "\u001b[r", "\u001b[0m", "\u001b[?25h", "\u001b[?7h", "\u001b]8;;\u001b\\" })
         {
             Assert.Contains(part, reset, StringComparison.Ordinal);
         }
