@@ -546,10 +546,12 @@ internal static partial class KnownSafeProof
     }
 
     // git diff compares the work tree unless --cached or --staged says the index (two revisions do not read it either;
-    // counted anyway, strict); git status prints the work tree's diff from -v -v on, and the index's from one -v.
+    // counted anyway, strict); git status prints the work tree's diff from -v -v on, and the index's from one -v. Only
+    // the words before "--" are options: git diff -- --cached :/ diffs the work tree (found by an attack). git's
+    // grammars refuse an option value that begins with "-", so none of these words is another option's value.
     private static bool PrintsWorkTreeFiles(NormalizedCommand command)
     {
-        var words = command.Arguments.Select(argument => argument.Value).ToList();
+        var words = command.Arguments.Select(argument => argument.Value).TakeWhile(word => word != "--").ToList();
         return command.GitInvocation.Subcommand switch
         {
             "diff" => !words.Any(word => word is "--cached" or "--staged"),

@@ -13,13 +13,16 @@ internal sealed class ParseState
     public const int MaxNesting = 64;
 
     private readonly List<string> constructs = [];
-    private readonly List<string> loopVariables = [];
+    private readonly List<string> assignedNames = [];
 
     /// <summary>The constructs seen so far, each once, in the order first seen.</summary>
     public IReadOnlyList<string> Constructs => constructs;
 
-    /// <summary>The names <c>for NAME in …</c> and <c>select NAME in …</c> assign, as written.</summary>
-    public IReadOnlyList<string> LoopVariables => loopVariables;
+    /// <summary>
+    /// The names the line assigns outside any simple command's own words, as written: <c>for NAME in …</c>,
+    /// <c>select NAME in …</c>, <c>coproc NAME …</c> and a named descriptor <c>{NAME}&gt;…</c> (which holds its number).
+    /// </summary>
+    public IReadOnlyList<string> AssignedNames => assignedNames;
 
     /// <summary>The first reason the line could not be fully accounted for, or null.</summary>
     public string? UnknownReason { get; private set; }
@@ -38,8 +41,8 @@ internal sealed class ParseState
         }
     }
 
-    /// <summary>Records the variable a <c>for</c> or <c>select</c> loop assigns at every turn.</summary>
-    public void SawLoopVariable(string name) => loopVariables.Add(name);
+    /// <summary>Records a variable the line assigns outside any simple command's words (<see cref="AssignedNames"/>).</summary>
+    public void SawAssignedName(string name) => assignedNames.Add(name);
 
     /// <summary>Marks the line unknown; the first reason is kept because later ones are often its echoes.</summary>
     public void MarkUnknown(string reason) => UnknownReason ??= reason;

@@ -37,9 +37,9 @@ internal static partial class ReadingOrder
             return "an arithmetic command ((…)), which may set HOME or CDPATH";
         }
 
-        if (state.LoopVariables.FirstOrDefault(WorkingDirectories.NamesWhatMovesTheShell) is { } variable)
+        if (state.AssignedNames.FirstOrDefault(WorkingDirectories.NamesWhatMovesTheShell) is { } variable)
         {
-            return $"a loop that sets {variable}";
+            return $"a loop, coproc or named descriptor that sets {variable}";
         }
 
         if (first.LooseEvaluation is { } loose)

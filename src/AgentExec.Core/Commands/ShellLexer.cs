@@ -18,6 +18,7 @@ internal sealed partial class ShellLexer
     private readonly ParseState state;
     private readonly WordScanner words;
     private ShellToken? peeked;
+    private ShellToken? peekedSecond;
 
     /// <summary>Creates a lexer reading <paramref name="source"/> from its current position.</summary>
     public ShellLexer(ShellSource source, ParseState state)
@@ -30,11 +31,19 @@ internal sealed partial class ShellLexer
     /// <summary>The next token, without consuming it.</summary>
     public ShellToken Peek() => peeked ??= ReadToken();
 
+    /// <summary>The token after the next one, without consuming either (for <c>coproc NAME {</c> and <c>time -p {</c>).</summary>
+    public ShellToken PeekSecond()
+    {
+        _ = Peek();
+        return peekedSecond ??= ReadToken();
+    }
+
     /// <summary>Consumes and returns the next token.</summary>
     public ShellToken Next()
     {
         var token = Peek();
-        peeked = null;
+        peeked = peekedSecond;
+        peekedSecond = null;
         return token;
     }
 
@@ -148,6 +157,7 @@ internal sealed partial class ShellLexer
         if (text[0] == '{')
         {
             state.MarkUnknown($"the named file descriptor {text} assigns a variable");
+            state.SawAssignedName(text[1..^1]);
         }
         else if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {

@@ -215,10 +215,17 @@ internal sealed class ShellParser
             {
                 state.Saw(prefix.Text);
                 state.MarkUnknown($"the control structure '{prefix.Text}' is not analysed");
+                if (prefix.Text == "coproc")
+                {
+                    lexer.Next();
+                    SkipCoprocName();
+                    continue;
+                }
             }
             else if (leadingTime is null && prefix.IsUnquotedWord("time"))
             {
                 leadingTime = lexer.Next();
+                SkipTimeOptions();
                 continue;
             }
             else
@@ -322,6 +329,37 @@ internal sealed class ShellParser
         if (assignments.Count + words.Count + redirections.Count > 0)
         {
             commands.Add(new SimpleCommand(source.Text[start..end], assignments, words, redirections, [], ReadsPipe: false));
+        }
+    }
+
+    // "coproc NAME { …; }" and "coproc NAME ( … )": NAME is the array bash sets (to descriptor numbers; coproc HOME { :; }
+    // set HOME to 63), and the compound command after it is parsed as one (read as a simple command "NAME { cd ~", a cd
+    // in it went unseen, found by an attack). A word before anything else is a simple command's name instead.
+    private void SkipCoprocName()
+    {
+        SkipNewlines();
+        if (lexer.Peek().Kind == ShellTokenKind.Word && !IsKeyword(lexer.Peek(), StructureKeywords) && !lexer.Peek().IsUnquotedWord("{")
+            && lexer.PeekSecond() is var second && (second.IsUnquotedWord("{") || second.IsOperator("(") || IsKeyword(second, StructureKeywords) || IsKeyword(second, TransparentKeywords)))
+        {
+            state.SawAssignedName(lexer.Next().Word!.Source);
+        }
+    }
+
+    // "time -p { …; }", "time -- cmd": bash's time takes -p and "--" before its pipeline, which may be compound (read as
+    // the simple command "time -p {", a cd inside went unseen, found by an attack). A word left after them is a simple
+    // command's first word, as before.
+    private void SkipTimeOptions()
+    {
+        while (lexer.Peek().IsUnquotedWord("-p") || lexer.Peek().IsUnquotedWord("--"))
+        {
+            var next = lexer.PeekSecond();
+            if (!(next.IsUnquotedWord("{") || next.IsOperator("(") || IsKeyword(next, StructureKeywords) || IsKeyword(next, TransparentKeywords)
+                || next.IsUnquotedWord("-p") || next.IsUnquotedWord("--")))
+            {
+                return;
+            }
+
+            lexer.Next();
         }
     }
 
@@ -474,7 +512,7 @@ internal sealed class ShellParser
 
         if (lexer.Peek().Kind == ShellTokenKind.Word)
         {
-            state.SawLoopVariable(lexer.Next().Word!.Source);
+            state.SawAssignedName(lexer.Next().Word!.Source);
         }
 
         SkipNewlines();

@@ -185,7 +185,7 @@ internal sealed class WorkingDirectories(string start, string? home)
     private static readonly HashSet<string> Assigning = new(StringComparer.Ordinal)
     {
         "declare", "typeset", "export", "local", "readonly", "read", "mapfile", "readarray", "getopts", "let", "printf",
-        "unset",
+        "unset", "wait",
     };
 
     private const string CdPath = "CDPATH";

@@ -210,6 +210,8 @@ public sealed class GitCredentialReadTests : IDisposable
     [InlineData("git status -vv", true)]
     [InlineData("cd sub && git diff", true)]
     [InlineData("git diff --cached", false)]
+    [InlineData("git diff -- --cached :/", true)]
+    [InlineData("git diff HEAD -- --staged ./", true)]
     [InlineData("git status", false)]
     public void Git_diff_of_the_work_tree_prints_a_tracked_credential_as_it_now_is(string line, bool reads)
     {

@@ -281,6 +281,9 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("x=HOME=6; [[ 1 -eq x ]]; cat ~{home}/.netrc")]
     [InlineData("[[ ${a[HOME=6]} ]]; cat ~{home}/.netrc")]
     [InlineData("for HOME in 6; do cat ~{home}/.netrc; done")]
+    [InlineData("true {HOME}>/dev/null; cat ~{home}/.netrc")]
+    [InlineData("coproc HOME { :; }; cat ~{home}/.netrc")]
+    [InlineData("wait -p HOME; cat ~{home}/.netrc")]
     public void A_part_that_may_set_home_or_change_how_patterns_match_makes_later_tildes_and_patterns_possible_credentials(string line)
     {
         // Found by an attack under Landlock: the check resolved "cd" and "~" with its own HOME and matched patterns by
@@ -314,6 +317,23 @@ public sealed class KnownSafeProofTests : IDisposable
         var unhidden = machine.Analyze(spelled, credentialsHidden: false);
 
         Assert.Contains(unhidden.Parts, part => part.Program == "cat" && part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
+    [InlineData("coproc X { cd {home}; cat .netrc >&2; }; wait")]
+    [InlineData("time -p { cd {home}; cat .netrc; }")]
+    [InlineData("time -- { cd {home}; cat .netrc; }")]
+    public void A_cd_inside_a_named_coproc_or_a_timed_group_is_followed(string line)
+    {
+        // Found by an attack: "coproc X {" and "time -p {" were read as simple commands ("X { cd ~"), so the cd inside went
+        // unseen and the cat after it was judged from the workspace.
+        File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
+        var spelled = line.Replace("{home}", machine.Home, StringComparison.Ordinal);
+
+        var analysis = machine.Analyze(spelled, credentialsHidden: false);
+
+        Assert.Contains(analysis.Parts, part => part.Program == "cd");
+        Assert.Contains(analysis.Parts, part => part.Program == "cat" && part.Safety == CommandSafety.Dangerous);
     }
 
     [Theory]
