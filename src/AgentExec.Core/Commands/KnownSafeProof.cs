@@ -293,6 +293,25 @@ internal static partial class KnownSafeProof
         return null;
     }
 
+    // xargs makes arguments of what it reads, and git reads names from its input with --stdin, --batch and the like:
+    // "xargs cat <<< ~/.netrc" and "git cat-file --batch <<< HEAD:.env" name what they read in a here-string or a fixed
+    // here-document (found by an attack). Each blank-separated word of such input is checked like an argument; input
+    // the line does not fix (a pipe, a computed word) is beyond the check, like any value computed at run time.
+    private static IEnumerable<ShellWord> WordsFedAsArguments(NormalizedCommand command)
+    {
+        if (!command.ReadsArgumentsFromInput && command.Program != "git")
+        {
+            return [];
+        }
+
+        return command.Command.AllRedirections
+            .Select(redirection => redirection.IsHereString ? redirection.Target.IsStatic ? redirection.Target.Value : redirection.Target.Pattern
+                : redirection.Heredoc?.StaticText)
+            .OfType<string>()
+            .SelectMany(text => text.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries))
+            .Select(ShellWord.Literal);
+    }
+
     /// <summary>
     /// The credential location an argument or redirection of <paramref name="command"/> could name (SPEC.md "Policy",
     /// step 3a, "Credential reads are not harmless"), or null. Paths are taken from every candidate directory, with
@@ -306,7 +325,8 @@ internal static partial class KnownSafeProof
         // carrier reads (its redirections still are).
         var words = (argumentsAreCode ? [] : command.Arguments)
             .Concat(parsed.AllRedirections.Where(redirection => !redirection.IsDuplication && redirection.Heredoc is null && !redirection.IsHereString)
-                .Select(redirection => redirection.Target));
+                .Select(redirection => redirection.Target))
+            .Concat(WordsFedAsArguments(command));
         var candidates = command.Program == "git" ? GitPathDirectories(command.GitInvocation.Directories, directories, context, lookups) : directories.Candidates;
         var readsRepositoryCopies = command.Program == "git";
         var checkedSpellings = 0;

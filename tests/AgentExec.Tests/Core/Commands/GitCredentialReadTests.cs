@@ -231,6 +231,22 @@ public sealed class GitCredentialReadTests : IDisposable
         Assert.DoesNotContain(hidden.Parts, part => part.Safety == CommandSafety.Dangerous);
     }
 
+    [Theory]
+    [InlineData("git cat-file --batch <<< HEAD:.env")]
+    [InlineData("xargs git show <<< HEAD:.env")]
+    public void A_committed_credential_named_in_the_input_git_reads_names_from_is_a_read_no_sandbox_hides(string line)
+    {
+        // Found by an attack: the committed .env came out of git cat-file --batch fed HEAD:.env on its input, with no question.
+        InitRepository();
+        File.WriteAllText(Path.Combine(machine.Workspace, ".env"), "TOKEN=committed\n");
+        HostCommand.Git(machine.Workspace, "add", ".env");
+        HostCommand.Git(machine.Workspace, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "env");
+
+        var hidden = machine.Analyze(line, credentialsHidden: true);
+
+        Assert.Contains(hidden.Parts, part => part.Program == "git" && part.Safety == CommandSafety.Dangerous);
+    }
+
     [Fact]
     public void Git_diff_of_a_work_tree_with_no_credential_stays_known_safe()
     {

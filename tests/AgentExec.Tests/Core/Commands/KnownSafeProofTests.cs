@@ -307,12 +307,14 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("cat \"${HOME:-/nowhere}\"/.netrc")]
     [InlineData("env -C {home} cat .netrc")]
     [InlineData("env --chd={home} cat .netrc")]
+    [InlineData("xargs cat <<< ~/.netrc")]
+    [InlineData("xargs cat <<EOF\n{home}/.netrc\nEOF")]
     public void A_credential_spelled_with_braces_a_home_expansion_or_from_a_wrappers_directory_is_a_credential_read(string line)
     {
         // Found by an attack under danger-full-access: cat ~/{.netrc,x} and cat ${HOME%/}/.netrc printed ~/.netrc with no
-        // question, the words being merely "not fixed".
+        // question, the words being merely "not fixed"; so did xargs fed the path in a here-string.
         File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
-        var spelled = line.Replace("{home}", machine.Home, StringComparison.Ordinal);
+        var spelled = line.Replace("{home}", machine.Home, StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal);
 
         var unhidden = machine.Analyze(spelled, credentialsHidden: false);
 
