@@ -63,7 +63,7 @@ public static class CommandAnalyzer
             collector.AddScript(script, depth: 0);
             if (ReadingOrder.SecondReadingStart(commandLine, state, collector) is { } start)
             {
-                collector = new PartCollector(state, context, start);
+                collector = new PartCollector(state, context, start, collector.Lookups);
                 collector.AddScript(script, depth: 0);
             }
         }

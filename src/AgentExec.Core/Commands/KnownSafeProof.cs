@@ -415,7 +415,7 @@ internal static partial class KnownSafeProof
     // each repository top as well, which is merely strict for the words git reads from where it runs.
     private static List<string> GitPathDirectories(IReadOnlyList<string> changes, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
     {
-        List<string> starts = changes.Count > 0 ? [.. directories.Candidates, .. GitDirectories(changes, directories, context, lookups)] : [.. directories.Candidates];
+        var starts = GitStartDirectories(changes, directories, context, lookups);
         foreach (var start in starts.ToList())
         {
             if (WorkTreeTop(start) is { } top && !starts.Contains(top, StringComparer.Ordinal))
@@ -426,6 +426,11 @@ internal static partial class KnownSafeProof
 
         return starts;
     }
+
+    // Where git may run: every directory the part may run in, and its -C directories (a -C that fails leaves git where it
+    // started).
+    private static List<string> GitStartDirectories(IReadOnlyList<string> changes, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups) =>
+        changes.Count > 0 ? [.. directories.Candidates, .. GitDirectories(changes, directories, context, lookups)] : [.. directories.Candidates];
 
     // The nearest directory at or above the one given that holds a .git entry (a directory, a gitfile or a link), as git
     // discovers it; core.worktree elsewhere is refused by the repository check (GitConfigInspection).
@@ -465,11 +470,7 @@ internal static partial class KnownSafeProof
         List<string> starts = [];
         if (reads.ReadsWhereItRuns)
         {
-            starts.AddRange(directories.Candidates);
-            if (command.Program == "git" && command.GitInvocation.Directories.Count > 0)
-            {
-                starts.AddRange(GitDirectories(command.GitInvocation.Directories, directories, context, lookups));
-            }
+            starts.AddRange(command.Program == "git" ? GitStartDirectories(command.GitInvocation.Directories, directories, context, lookups) : directories.Candidates);
         }
 
         if (reads.ReadsWholeWorkTree)

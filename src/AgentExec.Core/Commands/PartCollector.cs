@@ -4,16 +4,20 @@ namespace AgentExec.Core.Commands;
 /// Walks parsed scripts and turns every simple command into a classified <see cref="CommandPart"/>,
 /// descending into substitutions, nested shell scripts and <c>find -exec</c> commands one depth further.
 /// </summary>
-internal sealed class PartCollector(ParseState state, AnalysisContext context, WorkingDirectories? startingDirectories = null)
+internal sealed class PartCollector(ParseState state, AnalysisContext context, WorkingDirectories? startingDirectories = null, AnalysisLookups? sharedLookups = null)
 {
     private readonly List<CommandPart> parts = [];
 
-    // What the disk said during this analysis, each thing asked once (a collector lives for one Analyze call).
-    private readonly AnalysisLookups lookups = new();
+    // What the disk said during this analysis, each thing asked once (a collector lives for one Analyze call; a second
+    // reading of the same line takes the first one's answers).
+    private readonly AnalysisLookups lookups = sharedLookups ?? new();
     private readonly WorkingDirectories directories = startingDirectories ?? new(context.WorkingDirectory, context.HomeDirectory);
 
     /// <summary>The parts found so far, in source order, nested ones after the command containing them.</summary>
     public IReadOnlyList<CommandPart> Parts => parts;
+
+    /// <summary>What the disk said during this reading, for a second reading of the same line to take over.</summary>
+    public AnalysisLookups Lookups => lookups;
 
     /// <summary>Where the parts read so far may run, and what they may have changed for the parts after them.</summary>
     public WorkingDirectories Directories => directories;
