@@ -537,10 +537,7 @@ internal static partial class KnownSafeProof
         switch (command.Program)
         {
             case "grep" or "egrep" or "fgrep":
-                // "grep SECRET *" with a file named -r: bash hands grep the option, so the words cannot be placed.
-                var grep = arguments.Any(argument => MayExpandToOption(argument, directories, lookups))
-                    ? SearchCommandLine.Guess(arguments)
-                    : SearchCommandLine.Read(arguments);
+                var grep = GrepCommandLine(arguments, directories, lookups);
                 return grep.Recursive ? grep : null;
             case "rg":
                 var reading = KnownSafePrograms.Read("rg", [.. arguments.Select(argument => argument.Value)])!;
@@ -580,6 +577,13 @@ internal static partial class KnownSafeProof
             _ => false,
         };
     }
+
+    // grep's command line as grep reads it; "grep SECRET *" with a file named -r (or -Dread): bash hands grep the option,
+    // so the words cannot be placed and the strict guess stands.
+    private static SearchCommandLine GrepCommandLine(IReadOnlyList<ShellWord> arguments, WorkingDirectories directories, AnalysisLookups lookups) =>
+        arguments.Any(argument => MayExpandToOption(argument, directories, lookups))
+            ? SearchCommandLine.Guess(arguments)
+            : SearchCommandLine.Read(arguments);
 
     // Whether a pattern among a reader's words could expand to a name the reader takes as an option, one present now.
     private static bool MayExpandToOption(ShellWord argument, WorkingDirectories directories, AnalysisLookups lookups) =>
@@ -743,11 +747,6 @@ internal static partial class KnownSafeProof
             return "jq loads ~/.jq, a library the proof does not read";
         }
 
-        if (command.Program is "grep" or "egrep" or "fgrep" && SearchCommandLine.Read(command.Arguments) is { Recursive: true, ReadsDevices: true })
-        {
-            return $"{command.Program} -D read opens every FIFO and device below the directories it reads, which may never end";
-        }
-
         foreach (var argument in command.Arguments)
         {
             if (KnownSafePrograms.RefuteReaderArgument(command.Program, argument.Value) is { } refusal)
@@ -779,7 +778,9 @@ internal static partial class KnownSafeProof
             }
         }
 
-        return null;
+        return command.Program is "grep" or "egrep" or "fgrep" && GrepCommandLine(command.Arguments, directories, lookups) is { Recursive: true, ReadsDevices: true }
+            ? $"{command.Program} -D read opens every FIFO and device below the directories it reads, which may never end"
+            : null;
     }
 
     // Whether a name matching the pattern could start with the character: the pattern starts with it (written,
