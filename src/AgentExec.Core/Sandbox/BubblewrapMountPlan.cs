@@ -171,7 +171,8 @@ internal sealed class BubblewrapMountPlan
             .. WorkspaceProtectedPaths.ReadOnly(invocation.Workspace),
             host.AuditLogPath,
             .. host.ReadOnlyFiles,
-            .. plan._globalGit.Paths])
+            .. plan._globalGit.Paths,
+            .. AgentExecConfiguration(host)])
         {
             plan.KeepReadOnly(path);
         }
@@ -262,6 +263,16 @@ internal sealed class BubblewrapMountPlan
         RealPath.TryResolve(directory, out var real, out _)
         && ((IEnumerable<string>)[invocation.Workspace, .. invocation.WritableRoots]).Any(root =>
             RealPath.TryResolve(root, out var realRoot, out _) && realRoot == real);
+
+    /// <summary>
+    /// The user config and AgentExec's config directory, which the next start reads as trusted configuration (it may
+    /// choose <c>danger-full-access</c> or <c>allow</c> rules). Hidden as credentials where they exist; kept read-only
+    /// too, so that where a writable root holds the place (the home as the workspace, <c>~/.config</c> as a writable
+    /// root) a missing one gets a placeholder instead of being created by a command (found by an attack: a command
+    /// wrote <c>~/.config/agentexec/config.json</c> and the next start ran everything unsandboxed).
+    /// </summary>
+    private static IEnumerable<string> AgentExecConfiguration(SandboxHostPaths host) =>
+        ((IEnumerable<string?>)[host.UserConfigDirectory, host.UserConfigPath]).OfType<string>().Where(Path.IsPathFullyQualified);
 
     /// <summary>The one credential list (SPEC.md "Policy", step 3a) for the server's and the command's home directories, with AgentExec's own files.</summary>
     internal static CredentialList Credentials(SandboxInvocation invocation, SandboxHostPaths host)

@@ -217,6 +217,27 @@ public sealed class BubblewrapSandboxTests
     }
 
     [BubblewrapFact]
+    public async Task A_missing_user_config_directory_inside_a_writable_root_cannot_be_created()
+    {
+        // Found by an attack: with ~/.config a writable root (or the home the workspace) and no user config yet, a
+        // command wrote ~/.config/agentexec/config.json with "sandbox": "danger-full-access", and the next start read it
+        // as the user's own config and ran every command unsandboxed.
+        using var directory = new SandboxTestDirectory();
+        var configHome = Directory.CreateDirectory(Path.Combine(directory.Home, ".config")).FullName;
+        var configDirectory = Path.Combine(configHome, "agentexec");
+        var script = $$"""
+            mkdir -p {{configDirectory}} && echo '{"sandbox":"danger-full-access"}' > {{configDirectory}}/config.json
+            echo other > {{configHome}}/other.txt && echo ROOT-WRITABLE
+            """;
+        var host = BubblewrapMountPlanTests.HostPaths(directory.Home) with { UserConfigDirectory = configDirectory };
+
+        var result = await RunAsync(directory, script, writableRoots: [configHome], host: host);
+
+        Assert.Equal("ROOT-WRITABLE\n", result.Stdout.Text);
+        Assert.False(Path.Exists(configDirectory));
+    }
+
+    [BubblewrapFact]
     public void A_file_that_decides_what_git_runs_with_a_second_name_in_the_workspace_refuses_the_run()
     {
         // Found by an attack: a command made lib/.git with git init (nothing to report) and a hard link .cfg to its
