@@ -14,6 +14,42 @@ internal static class X64Syscall
     /// <summary><c>poll(fds, nfds, timeout)</c>: the Landlock launcher waits on its command's pidfd.</summary>
     public const int Poll = 7;
 
+    /// <summary>System V shared memory: <c>shmget</c>, <c>shmat</c>, <c>shmctl</c>.</summary>
+    public const int SharedMemoryGet = 29;
+
+    /// <summary>See <see cref="SharedMemoryGet"/>.</summary>
+    public const int SharedMemoryAttach = 30;
+
+    /// <summary>See <see cref="SharedMemoryGet"/>.</summary>
+    public const int SharedMemoryControl = 31;
+
+    /// <summary>System V semaphores: <c>semget</c>, <c>semop</c>, <c>semctl</c> (and <see cref="SemaphoreTimedOperation"/>).</summary>
+    public const int SemaphoreGet = 64;
+
+    /// <summary>See <see cref="SemaphoreGet"/>.</summary>
+    public const int SemaphoreOperation = 65;
+
+    /// <summary>See <see cref="SemaphoreGet"/>.</summary>
+    public const int SemaphoreControl = 66;
+
+    /// <summary><c>shmdt</c>.</summary>
+    public const int SharedMemoryDetach = 67;
+
+    /// <summary>System V message queues: <c>msgget</c>, <c>msgsnd</c>, <c>msgrcv</c>, <c>msgctl</c>.</summary>
+    public const int MessageGet = 68;
+
+    /// <summary>See <see cref="MessageGet"/>.</summary>
+    public const int MessageSend = 69;
+
+    /// <summary>See <see cref="MessageGet"/>.</summary>
+    public const int MessageReceive = 70;
+
+    /// <summary>See <see cref="MessageGet"/>.</summary>
+    public const int MessageControl = 71;
+
+    /// <summary><c>semtimedop</c>.</summary>
+    public const int SemaphoreTimedOperation = 220;
+
     /// <summary><c>setpgid(pid, pgid)</c>: made a no-op for a Landlock command, which stays in the launcher's group.</summary>
     public const int SetProcessGroup = 109;
 

@@ -3,7 +3,8 @@ namespace AgentExec.Core.Sandbox;
 
 /// <summary>
 /// The seccomp filter beside Landlock: refuses non-local sockets when the network is off, read-only truncation on
-/// kernels whose Landlock cannot see it, and always the set-user-ID and set-group-ID bits and extended attributes.
+/// kernels whose Landlock cannot see it, and always the set-user-ID and set-group-ID bits, extended attributes and
+/// System V IPC.
 /// x86_64 only.
 /// </summary>
 /// <remarks>
@@ -19,6 +20,13 @@ namespace AgentExec.Core.Sandbox;
 /// io_uring can open files and, since Linux 5.19, create sockets without passing through the filtered system calls, so
 /// it is refused (<c>ENOSYS</c>, which every io_uring user treats as "not available" and falls back from) whenever the
 /// filter refuses anything.
+/// </para>
+/// <para>
+/// System V IPC (shared memory, semaphores, message queues) is named by keys, not paths, and checked only against the
+/// user: Landlock does not see it, and without a namespace of its own (bubblewrap's <c>--unshare-ipc</c>) the command
+/// shares the host's. An attack attached to another program's shared memory segment, read it and wrote into it; a
+/// segment also outlives the call. So every System V IPC call is reported missing (<c>ENOSYS</c>, what a kernel built
+/// without it answers) whenever there is a filter; POSIX shared memory lives in <c>/dev/shm</c>, which Landlock denies.
 /// </para>
 /// <para>
 /// Landlock before ABI 3 (Debian 12's 6.1 kernels have ABI 2) does not handle truncation: <c>truncate(path)</c> and
@@ -103,6 +111,18 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfEqual(X64Syscall.IoUringSetup, "enosys")
             .JumpIfEqual(X64Syscall.IoUringEnter, "enosys")
             .JumpIfEqual(X64Syscall.IoUringRegister, "enosys")
+            .JumpIfEqual(X64Syscall.SharedMemoryGet, "enosys")
+            .JumpIfEqual(X64Syscall.SharedMemoryAttach, "enosys")
+            .JumpIfEqual(X64Syscall.SharedMemoryControl, "enosys")
+            .JumpIfEqual(X64Syscall.SharedMemoryDetach, "enosys")
+            .JumpIfEqual(X64Syscall.SemaphoreGet, "enosys")
+            .JumpIfEqual(X64Syscall.SemaphoreOperation, "enosys")
+            .JumpIfEqual(X64Syscall.SemaphoreControl, "enosys")
+            .JumpIfEqual(X64Syscall.SemaphoreTimedOperation, "enosys")
+            .JumpIfEqual(X64Syscall.MessageGet, "enosys")
+            .JumpIfEqual(X64Syscall.MessageSend, "enosys")
+            .JumpIfEqual(X64Syscall.MessageReceive, "enosys")
+            .JumpIfEqual(X64Syscall.MessageControl, "enosys")
             .JumpIfEqual(X64Syscall.SetProcessGroup, "pretend")
             .JumpIfEqual(X64Syscall.SetSession, "pretend")
             .JumpIfEqual(X64Syscall.ProcessLimit, "prlimit")

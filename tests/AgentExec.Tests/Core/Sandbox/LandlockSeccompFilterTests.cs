@@ -108,6 +108,30 @@ public sealed class LandlockSeccompFilterTests
         Assert.Equal(BpfInterpreter.Errno(38), BpfInterpreter.Run(OldAbiWithNetwork, BpfInterpreter.X8664, syscall));
     }
 
+    [Theory]
+    [InlineData(X64Syscall.SharedMemoryGet)]
+    [InlineData(X64Syscall.SharedMemoryAttach)]
+    [InlineData(X64Syscall.SharedMemoryControl)]
+    [InlineData(X64Syscall.SharedMemoryDetach)]
+    [InlineData(X64Syscall.SemaphoreGet)]
+    [InlineData(X64Syscall.SemaphoreOperation)]
+    [InlineData(X64Syscall.SemaphoreControl)]
+    [InlineData(X64Syscall.SemaphoreTimedOperation)]
+    [InlineData(X64Syscall.MessageGet)]
+    [InlineData(X64Syscall.MessageSend)]
+    [InlineData(X64Syscall.MessageReceive)]
+    [InlineData(X64Syscall.MessageControl)]
+    public void System_v_ipc_is_reported_missing_under_every_setting(int syscall)
+    {
+        // Found by an attack: System V IPC is named by keys, which Landlock does not see; a command attached to another
+        // program's shared memory segment outside the sandbox, read it and wrote into it.
+        var networkOnNewAbi = LandlockSeccompFilter.For(refuseNonLocalSockets: false, refuseReadOnlyTruncation: false);
+        foreach (var filter in new[] { NetworkOff, OldAbiWithNetwork, networkOnNewAbi })
+        {
+            Assert.Equal(BpfInterpreter.Errno(38), BpfInterpreter.Run(filter, BpfInterpreter.X8664, syscall));
+        }
+    }
+
     /// <summary>Each system call that changes a mode, with the index of its mode argument.</summary>
     public static TheoryData<int, int> ModeChanges => new()
     {
