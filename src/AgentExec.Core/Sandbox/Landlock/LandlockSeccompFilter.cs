@@ -3,7 +3,8 @@ namespace AgentExec.Core.Sandbox;
 
 /// <summary>
 /// The seccomp filter beside Landlock: refuses non-local sockets when the network is off, read-only truncation on
-/// kernels whose Landlock cannot see it, and always the set-user-ID and set-group-ID bits and extended attributes.
+/// kernels whose Landlock cannot see it, and always the set-user-ID and set-group-ID bits, extended attributes and the
+/// kernel's keyrings.
 /// x86_64 only.
 /// </summary>
 /// <remarks>
@@ -19,6 +20,14 @@ namespace AgentExec.Core.Sandbox;
 /// io_uring can open files and, since Linux 5.19, create sockets without passing through the filtered system calls, so
 /// it is refused (<c>ENOSYS</c>, which every io_uring user treats as "not available" and falls back from) whenever the
 /// filter refuses anything.
+/// </para>
+/// <para>
+/// The kernel's keyrings are no files, so Landlock does not see them: the user keyring, the persistent keyring and the
+/// session keyring the command inherits hold what the user's tools keep there (Kerberos tickets of a <c>KEYRING:</c>
+/// cache, passphrases cached by <c>systemd-ask-password</c>, file-system encryption keys), and <c>add_key</c> leaves a
+/// key behind that outlives the call. An attack read a key of the server's session keyring from the sandbox. So
+/// <c>add_key</c>, <c>request_key</c> and <c>keyctl</c> are reported missing (<c>ENOSYS</c>, which keyutils reads as
+/// "no keyrings in this kernel") whenever there is a filter.
 /// </para>
 /// <para>
 /// Landlock before ABI 3 (Debian 12's 6.1 kernels have ABI 2) does not handle truncation: <c>truncate(path)</c> and
@@ -103,6 +112,9 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfEqual(X64Syscall.IoUringSetup, "enosys")
             .JumpIfEqual(X64Syscall.IoUringEnter, "enosys")
             .JumpIfEqual(X64Syscall.IoUringRegister, "enosys")
+            .JumpIfEqual(X64Syscall.AddKey, "enosys")
+            .JumpIfEqual(X64Syscall.RequestKey, "enosys")
+            .JumpIfEqual(X64Syscall.KeyControl, "enosys")
             .JumpIfEqual(X64Syscall.SetProcessGroup, "pretend")
             .JumpIfEqual(X64Syscall.SetSession, "pretend")
             .JumpIfEqual(X64Syscall.ProcessLimit, "prlimit")
