@@ -117,6 +117,12 @@ public sealed class CommandRunner
                     throw new IOException(descriptorProblem);
                 }
 
+                // A session keyring of the command's own: keyrings are no files, so no mount hides AgentExec's.
+                if (SessionKeyring.JoinNewOnCallingThread() is { } keyringProblem)
+                {
+                    throw new IOException(keyringProblem);
+                }
+
                 return command.ExecuteAsync(
                     startInfo => RemoveInheritedVariables(startInfo.Environment, spec.Environment),
                     attempt.OnStarted,

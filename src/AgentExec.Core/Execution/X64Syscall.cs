@@ -95,6 +95,15 @@ internal static class X64Syscall
     /// <summary><c>fremovexattr(fd, name)</c>.</summary>
     public const int FileRemoveXattr = 199;
 
+    /// <summary><c>add_key</c>: adds a key to a keyring.</summary>
+    public const int AddKey = 248;
+
+    /// <summary><c>request_key</c>: looks a key up, or has the kernel run <c>/sbin/request-key</c> to make one.</summary>
+    public const int RequestKey = 249;
+
+    /// <summary><c>keyctl</c>: reads, links and manages keys and keyrings.</summary>
+    public const int KeyControl = 250;
+
     /// <summary><c>capget(header, data)</c>.</summary>
     public const int CapGet = 125;
 

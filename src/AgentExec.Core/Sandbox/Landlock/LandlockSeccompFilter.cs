@@ -3,8 +3,8 @@ namespace AgentExec.Core.Sandbox;
 
 /// <summary>
 /// The seccomp filter beside Landlock: refuses non-local sockets when the network is off, read-only truncation on
-/// kernels whose Landlock cannot see it, and always the set-user-ID and set-group-ID bits, extended attributes and
-/// System V IPC.
+/// kernels whose Landlock cannot see it, and always the set-user-ID and set-group-ID bits, extended attributes, System
+/// V IPC and the kernel's keyrings.
 /// x86_64 only.
 /// </summary>
 /// <remarks>
@@ -27,6 +27,14 @@ namespace AgentExec.Core.Sandbox;
 /// shares the host's. An attack attached to another program's shared memory segment, read it and wrote into it; a
 /// segment also outlives the call. So every System V IPC call is reported missing (<c>ENOSYS</c>, what a kernel built
 /// without it answers) whenever there is a filter; POSIX shared memory lives in <c>/dev/shm</c>, which Landlock denies.
+/// </para>
+/// <para>
+/// The kernel's keyrings are no files, so Landlock does not see them: the user keyring, the persistent keyring and the
+/// session keyring the command inherits hold what the user's tools keep there (Kerberos tickets of a <c>KEYRING:</c>
+/// cache, passphrases cached by <c>systemd-ask-password</c>, file-system encryption keys), and <c>add_key</c> leaves a
+/// key behind that outlives the call. An attack read a key of the server's session keyring from the sandbox. So
+/// <c>add_key</c>, <c>request_key</c> and <c>keyctl</c> are reported missing (<c>ENOSYS</c>, which keyutils reads as
+/// "no keyrings in this kernel") whenever there is a filter.
 /// </para>
 /// <para>
 /// Landlock before ABI 3 (Debian 12's 6.1 kernels have ABI 2) does not handle truncation: <c>truncate(path)</c> and
@@ -123,6 +131,9 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfEqual(X64Syscall.MessageSend, "enosys")
             .JumpIfEqual(X64Syscall.MessageReceive, "enosys")
             .JumpIfEqual(X64Syscall.MessageControl, "enosys")
+            .JumpIfEqual(X64Syscall.AddKey, "enosys")
+            .JumpIfEqual(X64Syscall.RequestKey, "enosys")
+            .JumpIfEqual(X64Syscall.KeyControl, "enosys")
             .JumpIfEqual(X64Syscall.SetProcessGroup, "pretend")
             .JumpIfEqual(X64Syscall.SetSession, "pretend")
             .JumpIfEqual(X64Syscall.ProcessLimit, "prlimit")

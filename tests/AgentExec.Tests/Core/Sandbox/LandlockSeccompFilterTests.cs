@@ -132,6 +132,21 @@ public sealed class LandlockSeccompFilterTests
         }
     }
 
+    [Theory]
+    [InlineData(X64Syscall.AddKey)]
+    [InlineData(X64Syscall.RequestKey)]
+    [InlineData(X64Syscall.KeyControl)]
+    public void The_kernels_keyrings_are_reported_missing_under_every_setting(int syscall)
+    {
+        // Found by an attack: keyrings are no files, so Landlock does not see them; a command read a key of the
+        // server's session keyring, and could leave keys behind in the user's keyring.
+        var networkOnNewAbi = LandlockSeccompFilter.For(refuseNonLocalSockets: false, refuseReadOnlyTruncation: false);
+        foreach (var filter in new[] { NetworkOff, OldAbiWithNetwork, networkOnNewAbi })
+        {
+            Assert.Equal(BpfInterpreter.Errno(38), BpfInterpreter.Run(filter, BpfInterpreter.X8664, syscall));
+        }
+    }
+
     /// <summary>Each system call that changes a mode, with the index of its mode argument.</summary>
     public static TheoryData<int, int> ModeChanges => new()
     {
