@@ -12,7 +12,8 @@ namespace AgentExec.Core.Credentials;
 /// with a second name <c>api/README.notes</c>; the human's tool later wrote the secrets into <c>.env.local</c> in place
 /// (<c>vercel env pull</c>, an editor that keeps links), and the next sandboxed command read them through the other
 /// name. Only needed when such a file exists, so the walk (a <c>statx</c> per regular file) costs nothing otherwise.
-/// Same bounds as <see cref="CredentialScan"/>; past them the names found are hidden and the result says why it stopped.
+/// Same bounds as <see cref="CredentialScan"/> (entries, depth, names found); past them the names found are hidden and
+/// the result says why it stopped.
 /// </remarks>
 internal static class HardLinkNames
 {
@@ -77,6 +78,12 @@ internal static class HardLinkNames
                         if (status.IsRegularFile && status.LinkCount > 1 && status.Identity is { } identity && files.Contains(identity))
                         {
                             names.Add(path);
+                            if (names.Count >= CredentialScan.MaxFound)
+                            {
+                                // Each is a mount on bubblewrap's command line, which the kernel bounds.
+                                incomplete = $"stopped after {CredentialScan.MaxFound} other names (hard links) of credential files, in {current.Directory}";
+                                return names;
+                            }
                         }
                     }
                     catch (IOException)
