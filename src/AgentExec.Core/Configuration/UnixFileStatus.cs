@@ -8,7 +8,8 @@ namespace AgentExec.Core.Configuration;
 /// <remarks>
 /// .NET tells neither a file's type beyond file, directory and link, nor its owner; both matter where a path the agent
 /// controls is about to be opened or trusted. <c>struct statx</c> has one layout on every architecture, so it is read
-/// at fixed offsets: <c>stx_mask</c> at 0, <c>stx_nlink</c> at 16, <c>stx_uid</c> at 20, <c>stx_mode</c> at 28.
+/// at fixed offsets: <c>stx_mask</c> at 0, <c>stx_nlink</c> at 16, <c>stx_uid</c> at 20, <c>stx_mode</c> at 28,
+/// <c>stx_ino</c> at 32, <c>stx_dev_major</c> and <c>stx_dev_minor</c> at 136 and 140.
 /// </remarks>
 internal readonly partial record struct UnixFileStatus(uint Owner, int Mode)
 {
@@ -18,6 +19,7 @@ internal readonly partial record struct UnixFileStatus(uint Owner, int Mode)
     private const int EmptyPath = 0x1000; // AT_EMPTY_PATH
     private const uint Wanted = 0x1 | 0x2 | 0x8; // STATX_TYPE | STATX_MODE | STATX_UID
     private const uint LinkCountWanted = 0x4; // STATX_NLINK: asked for, used when reported
+    private const uint InodeWanted = 0x100; // STATX_INO: asked for, used when reported
 
     /// <summary>True for a directory.</summary>
     public bool IsDirectory => (Mode & TypeMask) == 0x4000;
@@ -33,6 +35,9 @@ internal readonly partial record struct UnixFileStatus(uint Owner, int Mode)
 
     /// <summary>How many names (hard links) the file has; 0 when the file system did not say.</summary>
     public uint LinkCount { get; init; }
+
+    /// <summary>The file's identity (device and inode), the same for each of its names; null when not reported.</summary>
+    public (ulong Device, ulong Inode)? Identity { get; init; }
 
     /// <summary>The permission bits (<c>07777</c>).</summary>
     public int Permissions => Mode & 0xFFF;
@@ -59,7 +64,7 @@ internal readonly partial record struct UnixFileStatus(uint Owner, int Mode)
     {
         var buffer = stackalloc byte[256];
         status = default;
-        if (statx(CurrentDirectory, name, NoFollow, Wanted | LinkCountWanted, buffer) != 0)
+        if (statx(CurrentDirectory, name, NoFollow, Wanted | LinkCountWanted | InodeWanted, buffer) != 0)
         {
             return Marshal.GetLastPInvokeError();
         }
@@ -70,7 +75,7 @@ internal readonly partial record struct UnixFileStatus(uint Owner, int Mode)
     private static unsafe UnixFileStatus Read(int directory, string path, int flags, string name)
     {
         var buffer = stackalloc byte[256];
-        if (statx(directory, path, flags, Wanted | LinkCountWanted, buffer) != 0)
+        if (statx(directory, path, flags, Wanted | LinkCountWanted | InodeWanted, buffer) != 0)
         {
             throw new IOException($"{name} cannot be examined: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
         }
@@ -86,7 +91,11 @@ internal readonly partial record struct UnixFileStatus(uint Owner, int Mode)
         var mask = *(uint*)buffer;
         var complete = (mask & Wanted) == Wanted;
         status = complete
-            ? new UnixFileStatus(*(uint*)(buffer + 20), *(ushort*)(buffer + 28)) { LinkCount = (mask & LinkCountWanted) != 0 ? *(uint*)(buffer + 16) : 0 }
+            ? new UnixFileStatus(*(uint*)(buffer + 20), *(ushort*)(buffer + 28))
+            {
+                LinkCount = (mask & LinkCountWanted) != 0 ? *(uint*)(buffer + 16) : 0,
+                Identity = (mask & InodeWanted) != 0 ? (((ulong)*(uint*)(buffer + 136) << 32) | *(uint*)(buffer + 140), *(ulong*)(buffer + 32)) : null,
+            }
             : default;
         return complete;
     }

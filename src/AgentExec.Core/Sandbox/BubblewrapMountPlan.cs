@@ -378,6 +378,7 @@ internal sealed class BubblewrapMountPlan
     private void HideCredentials(CredentialList credentials, IReadOnlyList<string> roots)
     {
         var before = _mounts.Count(mount => mount.Layer == MountLayer.Hidden);
+        var hidden = new List<string>();
         foreach (var location in credentials.Locations)
         {
             if (location.Components.Length > 0 && location.Components[0].Literal == "proc")
@@ -388,6 +389,7 @@ internal sealed class BubblewrapMountPlan
             foreach (var path in location.Expand(MaxEntriesPerWildcardEntry))
             {
                 Hide(path);
+                hidden.Add(path);
             }
         }
 
@@ -404,8 +406,11 @@ internal sealed class BubblewrapMountPlan
             else if (exists && (realRoots.Any(root => RealPath.IsSameOrInside(real, root)) || IsTheUsersOwn(real)))
             {
                 Hide(real);
+                hidden.Add(real);
             }
         }
+
+        HideOtherNames(hidden, realRoots);
 
         // Nested repositories found by the same walk stay read-only like the workspace's own .git (issue 10, item 4).
         foreach (var dotGit in scan.Repositories)
@@ -419,9 +424,48 @@ internal sealed class BubblewrapMountPlan
             _refusals.Add(UnlistedDirectories.Refusal(unlisted));
         }
 
-        IncompleteCredentialScan = scan.Incomplete;
+        IncompleteCredentialScan = scan.Incomplete ?? IncompleteCredentialScan;
         Repositories = WalkedRepositories.From(scan, [.. _keptReadOnly]);
         HiddenCredentials = _mounts.Count(mount => mount.Layer == MountLayer.Hidden) - before;
+    }
+
+    // A hidden credential file with more than one name (a hard link) stays readable under its other names, which the
+    // list does not match: each of them in the writable directories is hidden too (HardLinkNames). A command can make
+    // such a name only where it can write, so these are the names it could have made.
+    private void HideOtherNames(IReadOnlyList<string> hidden, IReadOnlyList<string> realRoots)
+    {
+        var linked = new HashSet<(ulong Device, ulong Inode)>();
+        foreach (var path in hidden)
+        {
+            try
+            {
+                if (RealPath.TryResolve(path, out var real, out var exists) && exists
+                    && UnixFileStatus.OfPath(real) is { IsRegularFile: true, LinkCount: > 1, Identity: { } identity })
+                {
+                    linked.Add(identity);
+                }
+            }
+            catch (IOException)
+            {
+                // Gone, or not to be examined: no second name of it to look for.
+            }
+        }
+
+        if (linked.Count == 0)
+        {
+            return;
+        }
+
+        var names = HardLinkNames.Find(linked, realRoots, out var incomplete);
+        foreach (var name in names)
+        {
+            Hide(name);
+        }
+
+        if (incomplete is not null)
+        {
+            IncompleteCredentialScan = incomplete;
+        }
     }
 
     // A credential-named link in a root is followed to its target: a .env linked to the user's secrets file elsewhere is

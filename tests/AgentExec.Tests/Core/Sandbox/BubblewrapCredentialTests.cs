@@ -77,6 +77,28 @@ public sealed class BubblewrapCredentialTests
     }
 
     [BubblewrapFact]
+    public async Task A_credential_file_with_a_second_name_in_the_workspace_cannot_be_read_under_that_name()
+    {
+        // Found by an attack: a command made api/.env.local empty with a second name (a hard link) api/README.notes; the
+        // human's tool later wrote the secrets into .env.local in place, and the next sandboxed command read them
+        // through the other name, which no entry of the credential list matches.
+        using var directory = new SandboxTestDirectory();
+        var secrets = directory.WriteFile("workspace/api/.env.local", "STRIPE_KEY=sk_live_SECRET\n");
+        Directory.CreateDirectory(Path.Combine(directory.Workspace, "deep", "er"));
+        Assert.Equal(0, HostCommand.Run(directory.Workspace, "ln", secrets, "api/README.notes").ExitCode);
+        Assert.Equal(0, HostCommand.Run(directory.Workspace, "ln", secrets, "deep/er/notes.txt").ExitCode);
+        const string script = """
+            cat api/README.notes deep/er/notes.txt 2>/dev/null
+            echo other > api/other.txt && echo DONE
+            """;
+
+        var result = await RunAsync(directory, BubblewrapMountPlanTests.HostPaths(directory.Home), script);
+
+        Assert.Equal("DONE\n", result.Stdout.Text);
+        Assert.Equal("STRIPE_KEY=sk_live_SECRET\n", File.ReadAllText(Path.Combine(directory.Workspace, "api", "README.notes")));
+    }
+
+    [BubblewrapFact]
     public async Task The_command_sees_only_its_own_processes_so_no_other_environment_is_readable()
     {
         // Arrange: --unshare-pid and a fresh /proc leave bubblewrap, bash and ls.
