@@ -15,13 +15,18 @@ namespace AgentExec.Core.Execution;
 /// <para>
 /// A fresh one right before each start, on the thread that starts it (the session keyring is part of a thread's
 /// credentials, which a forked child copies): commands never share one, so none can leave a key for a later command.
-/// <c>ENOSYS</c> (a kernel without keyrings) leaves nothing to hide; any other failure stops the start.
+/// <c>ENOSYS</c> (a kernel without keyrings) leaves nothing to hide, nor does a seccomp filter that refuses the keyring
+/// calls altogether (the command inherits it); any other failure stops the start.
 /// </para>
 /// </remarks>
 internal static class SessionKeyring
 {
     // keyctl operation (linux/keyctl.h): join the named session keyring, or with a null name make a new anonymous one.
     private const nint JoinSessionKeyring = 1;
+
+    // keyctl operation: the id of a special keyring (without creating it), and the session keyring's special id.
+    private const nint GetKeyringId = 0;
+    private const nint SessionKeyringId = -3;
 
     // keyctl's number on arm64 (the generic table, include/uapi/asm-generic/unistd.h); x86_64's is X64Syscall.KeyControl.
     private const int Arm64KeyControl = 219;
@@ -46,6 +51,20 @@ internal static class SessionKeyring
         }
 
         var error = Libc.LastError;
-        return error == Errno.ENOSYS ? null : $"a new session keyring for the command could not be made (errno {error}), so that it would inherit AgentExec's own; nothing was started";
+        if (error == Errno.ENOSYS)
+        {
+            return null;
+        }
+
+        // A seccomp filter that refuses keyctl altogether (a container runtime's default profile answers EPERM) refuses
+        // it to the command as well, which inherits the filter: nothing to hide then. Told apart from a refusal of this
+        // request alone (a full key quota) by the plainest read there is, the session keyring's id, which succeeds
+        // wherever the keyrings are reachable.
+        if (Libc.Syscall(keyControl, GetKeyringId, SessionKeyringId, 0, 0, 0) < 0 && Libc.LastError == error)
+        {
+            return null;
+        }
+
+        return $"a new session keyring for the command could not be made (errno {error}), so that it would inherit AgentExec's own; nothing was started";
     }
 }

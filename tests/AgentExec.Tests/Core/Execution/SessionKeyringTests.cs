@@ -52,4 +52,61 @@ public sealed class SessionKeyringTests
 
         Assert.Equal("searched\n", result.Stdout.Text);
     }
+
+    [Fact]
+    public void Where_a_filter_refuses_the_keyrings_to_the_command_as_well_commands_still_start()
+    {
+        // A container runtime's default seccomp profile refuses keyctl with EPERM. The command inherits that filter, so
+        // no keyring is within its reach: the start goes on (it used to stop every command there).
+        var answer = OnThreadFilteringKeyControl(onlyJoining: false);
+
+        Assert.Null(answer);
+    }
+
+    [Fact]
+    public void A_new_session_keyring_refused_while_the_keyrings_stay_reachable_stops_the_start()
+    {
+        // The join alone refused (a full key quota answers so too), the keyrings still readable: the command would
+        // inherit AgentExec's own session keyring, so nothing starts.
+        var answer = OnThreadFilteringKeyControl(onlyJoining: true);
+
+        Assert.NotNull(answer);
+        Assert.Contains("nothing was started", answer, StringComparison.Ordinal);
+    }
+
+    // Runs SessionKeyring on a thread of its own under a seccomp filter that answers EPERM to keyctl (or to its join
+    // operation only); the filter and no_new_privs end with the thread.
+    private static string? OnThreadFilteringKeyControl(bool onlyJoining)
+    {
+        const uint returnAllow = 0x7fff0000;
+        const uint returnEperm = 0x00050000 | 1;
+        var builder = new AgentExec.Core.Sandbox.BpfProgramBuilder()
+            .Load(0)
+            .JumpIfEqual(X64Syscall.KeyControl, "keyctl")
+            .Return(returnAllow)
+            .Label("keyctl");
+        var program = (onlyJoining ? builder.Load(16).JumpIfEqual(1, "refuse").Return(returnAllow).Label("refuse") : builder)
+            .Return(returnEperm)
+            .Build();
+        string? answer = null;
+        var installed = -1;
+        var thread = new Thread(() =>
+        {
+            const int setNoNewPrivileges = 38;
+            if (Libc.Syscall(X64Syscall.Prctl, setNoNewPrivileges, 1, 0, 0, 0) != 0)
+            {
+                return;
+            }
+
+            installed = AgentExec.Core.Sandbox.LandlockSeccompFilter.InstallOnCallingThread(program);
+            if (installed == 0)
+            {
+                answer = SessionKeyring.JoinNewOnCallingThread();
+            }
+        });
+        thread.Start();
+        thread.Join();
+        Assert.True(installed == 0, $"the test's filter could not be installed (errno {installed})");
+        return answer;
+    }
 }
