@@ -8,6 +8,12 @@ namespace AgentExec.Core.Execution;
 /// </summary>
 public static class ExecRequestValidation
 {
+    /// <summary>
+    /// The longest command line that can run, in UTF-8 bytes: it is one argument of <c>bash -c</c>, and Linux refuses
+    /// to start a program with an argument longer than <c>MAX_ARG_STRLEN</c> (32 pages, 131072 bytes with its NUL).
+    /// </summary>
+    public const int MaxCommandBytes = 131071;
+
     /// <summary>Builds a request, or returns the field at fault and what is wrong with it.</summary>
     /// <param name="command">The command line; must not be empty or blank.</param>
     /// <param name="workdir">An absolute path, or null for the workspace.</param>
@@ -40,6 +46,14 @@ public static class ExecRequestValidation
         if (command.Contains('\0', StringComparison.Ordinal))
         {
             error = new(RequestField.Command, "must not contain NUL characters");
+            return false;
+        }
+
+        // A longer line could never start (E2BIG), yet it would be put to a human first, and every question waiting on
+        // one holds many copies of it: refused here, before anything is judged, asked or held.
+        if (System.Text.Encoding.UTF8.GetByteCount(command) > MaxCommandBytes)
+        {
+            error = new(RequestField.Command, $"is longer than {MaxCommandBytes} bytes, the most one argument of a program can hold on Linux, so it could never start");
             return false;
         }
 

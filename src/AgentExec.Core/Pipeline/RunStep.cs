@@ -58,6 +58,15 @@ internal sealed class RunStep(PipelineDependencies dependencies, IReadOnlyDictio
         }
 
         await using var stopEgress = egress;
+
+        // The directory the call was judged and asked about, held from here until the command has started: a path
+        // that another command re-pointed through a link while the human decided must not move the run elsewhere.
+        if (!PinnedWorkingDirectory.TryPin(request.WorkingDirectory, out var pinnedDirectory, out var moved))
+        {
+            return await Denials.CannotStartAsync(recorder, moved, evaluation).ConfigureAwait(false);
+        }
+
+        using var workingDirectory = pinnedDirectory;
         var settings = dependencies.Settings;
         SandboxedCommand wrapped;
         try
@@ -92,7 +101,7 @@ internal sealed class RunStep(PipelineDependencies dependencies, IReadOnlyDictio
             using var cpuWatch = new CancellationTokenSource();
             var watching = cgroup?.WatchCpuAsync(cpuWatch.Token) ?? Task.CompletedTask;
             execution = await dependencies.Runner.RunAsync(
-                new ExecutionSpec(cgroup?.Enter(wrapped.Argv) ?? wrapped.Argv, request.WorkingDirectory, wrapped.Environment, request.Timeout, dependencies.OutputCapBytes)
+                new ExecutionSpec(cgroup?.Enter(wrapped.Argv) ?? wrapped.Argv, workingDirectory.StartPath, wrapped.Environment, request.Timeout, dependencies.OutputCapBytes)
                 {
                     TimeoutClock = egress?.Timeout,
                 },

@@ -12,6 +12,9 @@ public sealed record PartEvaluation(CommandPart Part, PolicyRule? Rule, PartVerd
     /// <summary>Set when <see cref="Rule"/> only might match (a word known only at run time could be what it names), saying why; such a rule asks, never denies.</summary>
     public string? MatchDoubt { get; init; }
 
+    /// <summary>How the justification of a workspace rule is introduced: it is the agent's text, not the user's.</summary>
+    public const string WorkspaceJustificationLabel = "justification written in a config inside the workspace, which the agent can write";
+
     /// <summary>One line explaining the verdict, for <c>check</c>, questions and the audit log.</summary>
     public string Explain()
     {
@@ -20,7 +23,12 @@ public sealed record PartEvaluation(CommandPart Part, PolicyRule? Rule, PartVerd
             return $"`{Part.Text}`: {Part.Reason} ({Verdict.ToCode()})";
         }
 
-        var justification = Rule.Justification is { Length: > 0 } why ? $": {why}" : string.Empty;
+        // The question shows this line as AgentExec's reason. A workspace rule's justification was written by whoever
+        // can write the workspace, the agent included ("PRE-APPROVED by the security team"), so it says whose it is and
+        // is quoted; a user rule's justification is the user's own words.
+        var justification = Rule.Justification is not { Length: > 0 } why ? string.Empty
+            : Rule.Origin == RuleOrigin.Workspace ? $" ({WorkspaceJustificationLabel}: \"{why}\")"
+            : $": {why}";
         return MatchDoubt is { } doubt
             ? $"`{Part.Text}`: might match rule [{string.Join(' ', Rule.Pattern)}] ({Rule.Decision.ToCode()}) because {doubt}, so it asks{justification}"
             : $"`{Part.Text}`: rule [{string.Join(' ', Rule.Pattern)}] says {Rule.Decision.ToCode()}{justification}";

@@ -80,6 +80,15 @@ internal static class ConfigOnlyKeys
                 continue;
             }
 
+            // SPEC.md "Who may loosen the policy": the user config is trusted only outside every writable root. A
+            // sandbox that cannot hide it (Landlock) would let any sandboxed command, with no question, rewrite it into
+            // danger-full-access and allow rules for the next start, and its rules at once. Refused, naming it.
+            if (RealPath.IsSameOrInside(config.RealPath, real) || RealPath.IsSameOrInside(config.Path, real))
+            {
+                error = Fail(config, keyPath, $"{path} contains this config file, which commands could then rewrite to loosen the policy; keep the config outside every writable root");
+                return false;
+            }
+
             if (!found.Contains(real, StringComparer.Ordinal))
             {
                 found.Add(real);

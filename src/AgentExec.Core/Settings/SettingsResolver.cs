@@ -108,6 +108,17 @@ public static class SettingsResolver
             return false;
         }
 
+        // A writable root is as writable as the workspace: where the sandbox cannot hide the log (Landlock), a command
+        // with no question can truncate or rewrite it, and the next append starts a fresh chain that verifies. Said as
+        // for the workspace (TryResolveAuditLog).
+        foreach (var root in writableRoots)
+        {
+            if (RealPath.IsSameOrInside(auditLog, root))
+            {
+                warnings.Add($"the audit log {auditLog} is inside the writable root {root}; where the sandbox cannot keep it read-only (Landlock) commands could rewrite it (check with `agentexec audit verify --expect-head`)");
+            }
+        }
+
         var workspaceNetwork = new List<NetworkSetting.WorkspaceValue>();
         if (config is not null && configIsInsideWorkspace && config.Root.TryGetProperty(SettingKeys.Network, out var insideValue))
         {

@@ -132,6 +132,43 @@ public sealed class ElicitationAnswerTableTests
         Assert.False(scenario.CommandRan);
     }
 
+    // The SDK handles each message it reads on a task of its own: of two responses to one question that arrive
+    // together, the later could be the one the question received, and a decline followed at once by an accept ran the
+    // command. The first response is the answer; a second is dropped.
+    [Theory]
+    [InlineData("""{"action":"decline"}""", "user_declined")]
+    [InlineData("""{"action":"cancel"}""", "user_cancelled")]
+    [InlineData("""{"action":"Accept"}""", "malformed_response")]
+    public async Task Of_two_answers_sent_together_only_the_first_decides(string first, string reason)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var (result, ran) = await CallAndAnswerRawAsync((client, question) =>
+            {
+                var id = question["id"]!.ToJsonString();
+                return client.SendAsync(
+                    "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":" + first + "}\n"
+                    + "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":{\"action\":\"accept\"}}");
+            });
+
+            Assert.False(ran, $"attempt {attempt}");
+            Assert.Equal(reason, result["approval"]!["reason"]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
+    public async Task An_accept_right_after_a_json_rpc_error_answer_counts_for_nothing()
+    {
+        var (result, ran) = await CallAndAnswerRawAsync(async (client, question) =>
+        {
+            await client.FailAsync(question, -32603, "the client broke");
+            await client.AnswerAsync(question, """{"action":"accept"}""");
+        });
+
+        Assert.False(ran);
+        Assert.Equal("client_error", result["approval"]!["reason"]!.GetValue<string>());
+    }
+
     private static Task<(JsonNode Result, bool Ran)> AnswerRawAsync(string answer) =>
         CallAndAnswerRawAsync((client, question) => client.AnswerAsync(question, answer));
 

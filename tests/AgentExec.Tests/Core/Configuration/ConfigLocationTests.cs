@@ -184,6 +184,22 @@ public sealed class ConfigLocationTests : IDisposable
     }
 
     [Fact]
+    public void An_audit_log_inside_a_writable_root_is_accepted_with_a_warning()
+    {
+        // Arrange: under Landlock a sandboxed command truncated such a log, and the next append started a chain that verified.
+        var state = SettingsScenario.CreateDirectory(Path.Join(scenario.Root, "state"));
+        scenario.WriteUserConfig($$"""{ "writable_roots": ["{{state}}"] }""");
+        scenario.Flags["audit_log"] = Path.Join(state, "audit.jsonl");
+
+        // Act
+        var settings = scenario.ResolveSettings();
+
+        // Assert
+        var warning = Assert.Single(settings.Warnings);
+        Assert.StartsWith($"the audit log {Path.Join(state, "audit.jsonl")} is inside the writable root {state};", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_audit_log_inside_the_workspace_is_accepted_with_a_warning()
     {
         // Arrange

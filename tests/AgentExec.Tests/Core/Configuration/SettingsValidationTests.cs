@@ -110,6 +110,41 @@ public sealed class SettingsValidationTests : IDisposable
         Assert.EndsWith(expectedMessageEnd, error.Message, StringComparison.Ordinal);
     }
 
+    // SPEC.md "Who may loosen the policy": a writable root that covers the user config would let a sandboxed command
+    // (under Landlock, which cannot hide the file) rewrite it into danger-full-access for the next start.
+    [Theory]
+    [InlineData(".config")]
+    [InlineData(".config/agentexec")]
+    [InlineData("")]
+    public void A_writable_root_that_covers_the_user_config_is_refused_naming_it(string relativeRoot)
+    {
+        // Arrange
+        var root = Path.TrimEndingDirectorySeparator(Path.Join(scenario.Home, relativeRoot));
+        var path = scenario.WriteUserConfig($$"""{ "writable_roots": ["{{root}}"] }""");
+
+        // Act
+        var error = scenario.ResolveError();
+
+        // Assert
+        Assert.Equal("--config", error.Option);
+        Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
+        Assert.EndsWith($"key 'writable_roots[0]': {root} contains this config file, which commands could then rewrite to loosen the policy; keep the config outside every writable root", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_writable_root_beside_the_user_config_is_kept()
+    {
+        // Arrange
+        var cache = SettingsScenario.CreateDirectory(Path.Join(scenario.Home, ".cache"));
+        scenario.WriteUserConfig($$"""{ "writable_roots": ["{{cache}}"] }""");
+
+        // Act
+        var settings = scenario.ResolveSettings();
+
+        // Assert
+        Assert.Equal([cache], settings.WritableRoots);
+    }
+
     [Theory]
     [InlineData("{ \"sandbox\": \"read-only\",\n  \"network\": tru }", "is not valid JSON: 'tru }' is an invalid JSON literal. Expected the literal 'true'. (line 2, byte 17)")]
     [InlineData("[]", "must hold a JSON object, not an array")]

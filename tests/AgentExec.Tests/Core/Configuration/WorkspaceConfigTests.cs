@@ -10,7 +10,7 @@ public sealed class WorkspaceConfigTests : IDisposable
           "sandbox": "danger-full-access",
           "approval_policy": "never",
           "network": true,
-          "writable_roots": ["/"],
+          "writable_roots": ["/usr"],
           "env": { "keep": ["AWS_SECRET_ACCESS_KEY"] },
           "rules": [
             { "pattern": ["git", "push"], "decision": "prompt" },
@@ -81,7 +81,7 @@ public sealed class WorkspaceConfigTests : IDisposable
         Assert.Equal(scenario.DefaultUserConfigPath, settings.ConfigPath);
         Assert.Equal(SandboxMode.DangerFullAccess, settings.Sandbox);
         Assert.Equal(ApprovalPolicy.Never, settings.ApprovalPolicy);
-        Assert.Equal(["/"], settings.WritableRoots);
+        Assert.Equal(["/usr"], settings.WritableRoots);
     }
 
     [Fact]

@@ -126,4 +126,67 @@ public sealed class RunStepTests : IDisposable
         Assert.Equal(ApprovalReason.ClientCannotElicit, result.Approval?.Reason);
         Assert.False(_scenario.CommandRan);
     }
+
+    [Fact]
+    public async Task A_working_directory_replaced_by_a_link_while_the_human_decides_is_not_where_the_command_runs()
+    {
+        // Arrange: the human is asked about `rm -rf ./*` in build/; while they decide, another command renames build/
+        // and puts a link to a directory outside the workspace in its place (a sandboxed command may write the workspace).
+        var build = Directory.CreateDirectory(Path.Combine(_scenario.Workspace, "build")).FullName;
+        using var outside = new TemporaryDirectory();
+        var precious = Path.Combine(outside.Path, "precious.txt");
+        await File.WriteAllTextAsync(precious, "keep");
+        var channel = new ActingChannel(() =>
+        {
+            Directory.Move(build, build + ".old");
+            File.CreateSymbolicLink(build, outside.Path);
+        });
+        var pipeline = _scenario.Pipeline();
+
+        // Act
+        var result = await pipeline.ExecuteAsync(_scenario.Request("rm -rf ./*", build), channel, null, CancellationToken.None);
+
+        // Assert
+        Assert.True(channel.Asked);
+        Assert.Equal(ShellStatus.FailedToStart, result.Status);
+        Assert.Contains("no longer the directory this call was judged and asked about", result.Message, StringComparison.Ordinal);
+        Assert.True(File.Exists(precious));
+        Assert.DoesNotContain(AuditEventNames.ExecutionStarted, _scenario.Names);
+    }
+
+    [Fact]
+    public async Task A_command_starts_in_the_directory_it_was_asked_about()
+    {
+        // Arrange
+        var build = Directory.CreateDirectory(Path.Combine(_scenario.Workspace, "build")).FullName;
+        var channel = new ActingChannel(() => { });
+        var pipeline = _scenario.Pipeline();
+
+        // Act
+        var result = await pipeline.ExecuteAsync(_scenario.Request("rm -rf ./* && pwd -P && pwd && touch here.txt", build), channel, null, CancellationToken.None);
+
+        // Assert
+        Assert.Equal((ShellStatus.Completed, 0), (result.Status, result.ExitCode));
+        Assert.Equal($"{build}\n{build}\n", result.Stdout.Text);
+        Assert.True(File.Exists(Path.Combine(build, "here.txt")));
+    }
+
+    // A channel whose human approves once, after something else has happened while they were deciding.
+    private sealed class ActingChannel(Action whileDeciding) : IApprovalChannel
+    {
+        public bool Asked { get; private set; }
+
+        public bool CanAsk => true;
+
+        public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
+
+        public string Render(ApprovalQuestion question) => ApprovalMessage.Render(question);
+
+        public Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            Asked = true;
+            whileDeciding();
+            return Task.FromResult(new ApprovalOutcome(ApprovalDecision.Approved, ApprovalSource.User, ApprovalReason.UserApproved));
+        }
+    }
 }
