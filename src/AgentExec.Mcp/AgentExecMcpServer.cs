@@ -28,7 +28,7 @@ public static class AgentExecMcpServer
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
         using var connection = new ClientConnection();
-        var transport = new StdioServerTransport(ServerName, loggerFactory);
+        var transport = CreateTransport(Console.OpenStandardInput(), new BufferedStream(Console.OpenStandardOutput()), loggerFactory);
         await using (transport.ConfigureAwait(false))
         {
             var server = Create(transport, pipeline, connection, TimeProvider.System, loggerFactory);
@@ -46,6 +46,14 @@ public static class AgentExecMcpServer
             }
         }
     }
+
+    /// <summary>
+    /// The transport over the client's two streams (stdio for <c>serve</c>, in-memory pipes in tests): the SDK's stream
+    /// transport, reading through <see cref="TwoMeaningResponseFilter"/>, so that a response that names a member twice
+    /// counts as no answer.
+    /// </summary>
+    public static ITransport CreateTransport(Stream clientInput, Stream clientOutput, ILoggerFactory loggerFactory) =>
+        new StreamServerTransport(new TwoMeaningResponseFilter(clientInput), clientOutput, ServerName, loggerFactory);
 
     /// <summary>Creates a server over an arbitrary transport (in-memory pipes in tests), watching it for disconnects.</summary>
     public static McpServer Create(ITransport transport, ExecPipeline pipeline, ClientConnection connection, TimeProvider timeProvider, ILoggerFactory loggerFactory)

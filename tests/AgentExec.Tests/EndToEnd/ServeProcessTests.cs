@@ -40,6 +40,27 @@ public sealed class ServeProcessTests
     }
 
     [Fact]
+    public async Task A_response_that_names_its_result_twice_runs_nothing_through_the_stdio_transport()
+    {
+        // Found by an attack: the SDK's reader keeps the last of two same-named members, so a decline followed by an
+        // accept under one "result" name approved the command.
+        using var agentexec = new AgentExecProcess();
+        var victim = Directory.CreateDirectory(Path.Combine(agentexec.Workspace, "victim")).FullName;
+        await using var server = ServeProcess.Start(agentexec, "--approval-policy", "untrusted");
+        using var client = server.ConnectRaw();
+        await client.InitializeAsync();
+
+        await client.CallShellAsync("call-1", new System.Text.Json.Nodes.JsonObject { ["command"] = "rm -rf victim" });
+        var question = await client.ReadMessageAsync("elicitation/create").WaitAsync(Bounded);
+        await client.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":" + question["id"]!.ToJsonString() + ",\"result\":{\"action\":\"decline\"},\"result\":{\"action\":\"accept\"}}");
+        var result = await client.ReadToolResultAsync("call-1").WaitAsync(Bounded);
+
+        Assert.Equal("denied", result["approval"]!["decision"]!.GetValue<string>());
+        Assert.Equal("client_error", result["approval"]!["reason"]!.GetValue<string>());
+        Assert.True(Directory.Exists(victim));
+    }
+
+    [Fact]
     public async Task A_client_that_goes_away_mid_question_leaves_nothing_running_and_the_server_exits()
     {
         using var agentexec = new AgentExecProcess();

@@ -156,6 +156,22 @@ public sealed class ElicitationAnswerTableTests
         }
     }
 
+    // Found by an attack: the SDK keeps the last of two same-named members, so a response naming "result" twice, a
+    // decline and then an accept, ran the command. It is no answer now, whichever order the two come in.
+    [Theory]
+    [InlineData("""{"action":"decline"}""", """{"action":"accept"}""")]
+    [InlineData("""{"action":"accept"}""", """{"action":"decline"}""")]
+    [InlineData("""{"action":"accept"}""", """{"action":"accept","content":{"scope":"session"}}""")]
+    public async Task A_response_that_names_its_result_twice_is_no_answer(string first, string second)
+    {
+        var (result, ran) = await CallAndAnswerRawAsync((client, question) =>
+            client.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":" + question["id"]!.ToJsonString() + ",\"result\":" + first + ",\"result\":" + second + "}"));
+
+        Assert.False(ran);
+        Assert.Equal("denied", result["approval"]!["decision"]!.GetValue<string>());
+        Assert.Equal("client_error", result["approval"]!["reason"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task An_accept_right_after_a_json_rpc_error_answer_counts_for_nothing()
     {

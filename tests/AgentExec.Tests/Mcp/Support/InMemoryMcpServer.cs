@@ -19,7 +19,7 @@ internal sealed class InMemoryMcpServer : IAsyncDisposable
     private InMemoryMcpServer(ExecPipeline pipeline, TimeProvider timeProvider)
     {
         Connection = new ClientConnection();
-        var transport = new StreamServerTransport(_clientToServer.Reader.AsStream(), _serverToClient.Writer.AsStream());
+        var transport = AgentExecMcpServer.CreateTransport(_clientToServer.Reader.AsStream(), _serverToClient.Writer.AsStream(), NullLoggerFactory.Instance);
         _server = AgentExecMcpServer.Create(transport, pipeline, Connection, timeProvider, NullLoggerFactory.Instance);
         Running = _server.RunAsync(_stop.Token);
     }

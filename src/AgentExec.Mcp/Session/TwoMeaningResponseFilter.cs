@@ -1,0 +1,225 @@
+using System.Text;
+using System.Text.Json;
+
+namespace AgentExec.Mcp.Session;
+
+/// <summary>
+/// The client's input as the transport reads it, line by line, with one change: a response whose message names a
+/// member twice (<c>"result"</c> twice, or <c>"result"</c> and <c>"error"</c> under one name each but one of them
+/// doubled) is replaced by a JSON-RPC error response to the same request, so that the question it answers is denied.
+/// </summary>
+/// <remarks>
+/// <para>
+/// JSON allows a name twice and parsers disagree about which one counts; the SDK's reader keeps the last. So
+/// <c>{"id":7,"result":{"action":"decline"},"result":{"action":"accept"}}</c> approved a command (found by an attack),
+/// while a client, a proxy or a log that keeps the first would have shown a decline. Inside the result, the answer
+/// table already refuses an answer that says two things (<c>ElicitationAnswerParser</c>, <c>malformed_response</c>);
+/// this refuses it at the message, where the SDK has resolved the duplicate before AgentExec sees it.
+/// </para>
+/// <para>
+/// Only the message's own members are looked at (the result's are the answer parser's). Only responses are changed:
+/// requests and notifications come from the agent's side, and whatever a duplicate in one meant, what the server
+/// judges is what it runs. The id of the error is the last <c>"id"</c> the line holds, the one the SDK would have
+/// matched. A line that is not a JSON object passes unchanged, for the SDK to refuse as it does. Whole lines are passed
+/// on, so one line at a time is held here, as the SDK holds it anyway.
+/// </para>
+/// <para>
+/// Reads end when <c>cancellationToken</c> fires even though a console stream ignores it, as the SDK's own stdin stream
+/// does, so that a stop does not wait for the client's next byte.
+/// </para>
+/// </remarks>
+internal sealed class TwoMeaningResponseFilter(Stream input) : Stream
+{
+    private const byte NewLine = (byte)'\n';
+
+    private byte[] _buffer = new byte[16 * 1024];
+    private int _buffered;
+    private int _searched;
+    private ReadOnlyMemory<byte> _ready;
+    private bool _ended;
+
+    /// <inheritdoc />
+    public override bool CanRead => true;
+
+    /// <inheritdoc />
+    public override bool CanSeek => false;
+
+    /// <inheritdoc />
+    public override bool CanWrite => false;
+
+    /// <inheritdoc />
+    public override long Length => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>What the transport reads in place of <paramref name="line"/> (one line, its line end included).</summary>
+    internal static ReadOnlyMemory<byte> Filter(ReadOnlyMemory<byte> line)
+    {
+        var id = DoubledResponseId(line.Span);
+        return id is null
+            ? line
+            : Encoding.UTF8.GetBytes(
+                "{\"jsonrpc\":\"2.0\",\"id\":" + id
+                + ",\"error\":{\"code\":-32600,\"message\":\"AgentExec refused this response: it names a member twice, and JSON parsers disagree on which one counts\"}}\n");
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            if (!_ready.IsEmpty)
+            {
+                var count = Math.Min(buffer.Length, _ready.Length);
+                _ready[..count].CopyTo(buffer);
+                _ready = _ready[count..];
+                return count;
+            }
+
+            var newLine = Array.IndexOf(_buffer, NewLine, _searched, _buffered - _searched);
+            if (newLine >= 0 || (_ended && _buffered > 0))
+            {
+                var length = newLine >= 0 ? newLine + 1 : _buffered;
+                _ready = Filter(_buffer.AsMemory(0, length).ToArray());
+                Buffer.BlockCopy(_buffer, length, _buffer, 0, _buffered - length);
+                _buffered -= length;
+                _searched = 0;
+                continue;
+            }
+
+            if (_ended)
+            {
+                return 0;
+            }
+
+            _searched = _buffered;
+            if (_buffered == _buffer.Length)
+            {
+                Array.Resize(ref _buffer, _buffer.Length * 2);
+            }
+
+            var read = input.ReadAsync(_buffer.AsMemory(_buffered), cancellationToken);
+            var got = read.IsCompletedSuccessfully ? read.Result : await read.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (got == 0)
+            {
+                _ended = true;
+            }
+            else
+            {
+                _buffered += got;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <inheritdoc />
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override void Flush()
+    {
+    }
+
+    /// <inheritdoc />
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            input.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    // The member's name as the SDK compares it, for telling two apart: escapes undone by hand, since the reader's own
+    // GetString throws on a lone surrogate (\uDFFF), which the SDK never decodes in a name it skips, so a line with one
+    // would have passed unexamined. Bytes that are not UTF-8 decode to replacement characters: two such names may then
+    // count as one, which only refuses more.
+    private static string NameOf(ref Utf8JsonReader reader)
+    {
+        var raw = reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan.ToArray();
+        if (!reader.ValueIsEscaped)
+        {
+            return Encoding.UTF8.GetString(raw);
+        }
+
+        var name = new StringBuilder(raw.Length);
+        var start = 0;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            if (raw[i] != (byte)'\\' || i + 1 >= raw.Length)
+            {
+                continue;
+            }
+
+            name.Append(Encoding.UTF8.GetString(raw, start, i - start));
+            var escaped = (char)raw[i + 1];
+            if (escaped == 'u' && i + 5 < raw.Length
+                && int.TryParse(Encoding.ASCII.GetString(raw, i + 2, 4), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var unit))
+            {
+                name.Append((char)unit);
+                i += 5;
+            }
+            else
+            {
+                name.Append(escaped switch { 'b' => '\b', 'f' => '\f', 'n' => '\n', 'r' => '\r', 't' => '\t', _ => escaped });
+                i += 1;
+            }
+
+            start = i + 1;
+        }
+
+        return name.Append(Encoding.UTF8.GetString(raw, start, raw.Length - start)).ToString();
+    }
+
+    // The raw text of the last "id" of a response (a message with "result" or "error" and no "method") whose own members
+    // include one name twice; null for anything else.
+    private static string? DoubledResponseId(ReadOnlySpan<byte> line)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var doubled = false;
+        string? id = null;
+        try
+        {
+            var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = NameOf(ref reader);
+                doubled |= !names.Add(name);
+                reader.Read();
+                if (name == "id" && reader.TokenType is JsonTokenType.Number or JsonTokenType.String)
+                {
+                    id = reader.TokenType == JsonTokenType.String
+                        ? "\"" + Encoding.UTF8.GetString(reader.ValueSpan) + "\""
+                        : Encoding.UTF8.GetString(reader.ValueSpan);
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return doubled && id is not null && !names.Contains("method") && (names.Contains("result") || names.Contains("error")) ? id : null;
+    }
+}
