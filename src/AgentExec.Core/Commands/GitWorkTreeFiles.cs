@@ -49,12 +49,16 @@ internal static class GitWorkTreeFiles
             var entries = UnixDirectoryListing.List(directory);
             if (entries is null)
             {
-                if (directory == workTree)
+                // A directory this process cannot list (another user's, mode 0711) git cannot walk either, but it can still
+                // open a file in it by name: those are looked up one by one (a directory that cannot be searched yields
+                // nothing, to git as to the look-up).
+                var unlisted = OpenedNames.Select(opened => Path.Join(directory, opened)).FirstOrDefault(links.IsFifoOrSocket);
+                if (unlisted is not null)
                 {
-                    return null; // no work tree to walk (git stops, or reads none)
+                    return Waits(name, $"work tree file {Path.GetRelativePath(workTree, unlisted)}");
                 }
 
-                return $"{name}'s work tree holds {Path.GetRelativePath(workTree, directory)}, which cannot be listed, so the files git opens in it are not known";
+                continue;
             }
 
             foreach (var (entryName, type) in entries)
