@@ -75,4 +75,57 @@ public sealed class StreamOperandProofTests : IDisposable
 
         Assert.True(KnownSafeJudge.IsKnownSafe(analysis), string.Join("; ", analysis.Parts.Select(part => part.Reason)));
     }
+
+    [Theory]
+    // Found by an attack: git opens these by itself (no word of the line names them), and with one a FIFO each command
+    // was known-safe and hung until the call's timeout.
+    [InlineData(".gitignore", "git status")]
+    [InlineData(".gitignore", "git status --short")]
+    [InlineData("src/.gitignore", "git status")]
+    [InlineData(".mailmap", "git log")]
+    [InlineData(".mailmap", "git shortlog HEAD")]
+    [InlineData(".gitattributes", "git diff")]
+    [InlineData(".gitattributes", "git log -p")]
+    [InlineData("src/.gitattributes", "git grep a")]
+    [InlineData("src/.gitattributes", "cd src && git show")]
+    public void Git_in_a_work_tree_holding_a_fifo_it_opens_by_itself_is_not_known_safe(string fifo, string line)
+    {
+        HostCommand.Git(machine.Workspace, "init", "-q", ".");
+        Directory.CreateDirectory(Path.Combine(machine.Workspace, "src"));
+        Assert.Equal(0, HostCommand.Run(machine.Workspace, "mkfifo", fifo).ExitCode);
+
+        var analysis = machine.Analyze(line, credentialsHidden: true);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Reason.Contains($"work tree file {fifo} is a FIFO or a socket", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Git_in_a_work_tree_whose_gitignore_links_to_a_fifo_is_not_known_safe()
+    {
+        HostCommand.Git(machine.Workspace, "init", "-q", ".");
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, ".gitignore"), "ff");
+
+        var analysis = machine.Analyze("git status", credentialsHidden: true);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Reason.Contains("work tree file .gitignore is a FIFO or a socket", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("git status")]
+    [InlineData("git log")]
+    [InlineData("git diff")]
+    public void Git_in_a_work_tree_with_regular_ignore_and_attribute_files_stays_known_safe(string line)
+    {
+        HostCommand.Git(machine.Workspace, "init", "-q", ".");
+        Directory.CreateDirectory(Path.Combine(machine.Workspace, "src"));
+        File.WriteAllText(Path.Combine(machine.Workspace, ".gitignore"), "bin/\n");
+        File.WriteAllText(Path.Combine(machine.Workspace, "src", ".gitattributes"), "*.txt text\n");
+        File.WriteAllText(Path.Combine(machine.Workspace, ".mailmap"), "A <a@example.com>\n");
+
+        var analysis = machine.Analyze(line, credentialsHidden: true);
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(analysis), string.Join("; ", analysis.Parts.Select(part => part.Reason)));
+    }
 }
