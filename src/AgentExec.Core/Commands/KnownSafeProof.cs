@@ -946,9 +946,33 @@ internal static partial class KnownSafeProof
 
     private static int SkipTimeout(IReadOnlyList<ShellWord> words, int i, int end)
     {
+        var start = i;
         i = SkipOptions(words, i, end, flags: ["--preserve-status", "--foreground", "-v", "--verbose"], withValue: ["-s", "--signal", "-k", "--kill-after"]);
-        return i < 0 || i >= end ? -1 : i + 1;
+        if (i < 0 || i >= end)
+        {
+            return -1;
+        }
+
+        // The signal must end the command: with -s STOP the command stops at the deadline and timeout waits for it
+        // without end ("timeout -s STOP 0.1 sleep 1" never ended). Only the signals whose default action terminates a
+        // process, by a name or a number that is the same on every Linux architecture.
+        for (var j = start; j < i; j++)
+        {
+            var word = words[j].Value;
+            var signal = word is "-s" or "--signal" ? words[j + 1].Value
+                : word.StartsWith("--signal=", StringComparison.Ordinal) || word.StartsWith("-s=", StringComparison.Ordinal) ? word[(word.IndexOf('=', StringComparison.Ordinal) + 1)..]
+                : null;
+            if (signal is not null && !TerminatingSignals.Contains(signal.StartsWith("SIG", StringComparison.Ordinal) ? signal[3..] : signal))
+            {
+                return -1;
+            }
+        }
+
+        return i + 1;
     }
+
+    private static readonly HashSet<string> TerminatingSignals =
+        ["HUP", "INT", "QUIT", "ABRT", "KILL", "ALRM", "TERM", "USR1", "USR2", "1", "2", "3", "6", "9", "14", "15"];
 
     // Every name the part runs, the wrappers' and the program's. bash runs a builtin (or the keyword time) itself only
     // as the first word or after a builtin wrapper (command); nice, timeout and env exec the next word through PATH,

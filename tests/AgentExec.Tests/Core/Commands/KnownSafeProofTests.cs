@@ -110,6 +110,11 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("cat ~+/README.md", "a tilde-prefix the check does not follow")]
     [InlineData("cd /tmp && cat ~-/.netrc", "a tilde-prefix the check does not follow")]
     [InlineData("timeout -s KILL", "")]
+    // A stop signal leaves timeout waiting for a stopped command: "timeout -s STOP 0.1 sleep 1" never ended.
+    [InlineData("timeout -s STOP 0.1 sleep 1", "the wrapper `timeout`")]
+    [InlineData("timeout --signal=SIGTSTP 1 cat README.md", "the wrapper `timeout`")]
+    [InlineData("timeout --signal TTIN 1 cat README.md", "the wrapper `timeout`")]
+    [InlineData("timeout -s 19 1 cat README.md", "the wrapper `timeout`")]
     // Found by an independent attack on the reading of bash (2026-12-05).
     [InlineData("find . [' '-]exec sh x.sh [';'] -quit", "find with an argument expanded at run time")]
     [InlineData("sort [' '-]-output=PWNED in.txt", "a pathname pattern in `[' '-]-output=PWNED`")]
@@ -874,6 +879,8 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("sha256sum README.md")]
     [InlineData("strings a.c")]
     [InlineData("nice -n 5 true")]
+    [InlineData("timeout -s KILL 5 cat README.md")]
+    [InlineData("timeout --signal=SIGTERM -k 1 5 cat README.md")]
     [InlineData("bash -euo pipefail -c 'ls | wc -l'")]
     [InlineData("cat <<'EOF'\nhello\nEOF")]
     [InlineData("echo hello world")]
