@@ -34,9 +34,6 @@ internal sealed class GitConfigInspection
     private readonly IReadOnlyList<string> _writableRoots;
     private readonly HashSet<string> _repositories = new(StringComparer.Ordinal);
 
-    // True once the selected repository's work trees were walked for files git opens by itself (GitWorkTreeFiles).
-    private bool _workTreesWalked;
-
     // Each repository's common directory, read once per run (its configuration is checked, then git's validity test).
     private readonly Dictionary<string, string> _commonDirectories = new(StringComparer.Ordinal);
 
@@ -359,20 +356,6 @@ internal sealed class GitConfigInspection
             if (CheckGitlinks(gitDirectory, tree, objectFormat, name) is { } gitlinkReason)
             {
                 return gitlinkReason;
-            }
-        }
-
-        // Files git opens by itself (.gitignore, .gitattributes, .mailmap, .gitmodules): a FIFO among them made git
-        // status, git log and git diff wait without end. The work trees walked are those of the
-        // first repository met from where git starts, the one it selects (a submodule's lies inside it, and one
-        // elsewhere is a foreign core.worktree, refused above); an enclosing repository's, such as a home kept in git,
-        // is not walked.
-        if (!_workTreesWalked)
-        {
-            _workTreesWalked = true;
-            foreach (var tree in workTrees.Distinct(StringComparer.Ordinal))
-            {
-                _readReason ??= GitWorkTreeFiles.Refute(tree, name, _links);
             }
         }
 
