@@ -17,11 +17,13 @@ namespace AgentExec.Mcp.Session;
 /// this refuses it at the message, where the SDK has resolved the duplicate before AgentExec sees it.
 /// </para>
 /// <para>
-/// Only the message's own members are looked at (the result's are the answer parser's). Only responses are changed:
-/// requests and notifications come from the agent's side, and whatever a duplicate in one meant, what the server
-/// judges is what it runs. The id of the error is the last <c>"id"</c> the line holds, the one the SDK would have
-/// matched. A line that is not a JSON object passes unchanged, for the SDK to refuse as it does. Whole lines are passed
-/// on, so one line at a time is held here, as the SDK holds it anyway.
+/// Only the message's own members are looked at (the result's are the answer parser's). Only messages with a
+/// <c>"result"</c> or an <c>"error"</c> are changed, whether or not they also name a <c>"method"</c> (the SDK reads
+/// <c>"method":null</c> beside a result as a response): requests and notifications come from the agent's side, and
+/// whatever a duplicate in one meant, what the server judges is what it runs. The id of the error is the last
+/// <c>"id"</c> the line holds, the one the SDK would have matched. A line that is not a JSON object passes unchanged,
+/// for the SDK to refuse as it does. Lines end where the SDK's end (at a line feed or a carriage return), and whole
+/// lines are passed on, so one line at a time is held here, as the SDK holds it anyway.
 /// </para>
 /// <para>
 /// Reads end when <c>cancellationToken</c> fires even though a console stream ignores it, as the SDK's own stdin stream
@@ -30,7 +32,10 @@ namespace AgentExec.Mcp.Session;
 /// </remarks>
 internal sealed class TwoMeaningResponseFilter(Stream input) : Stream
 {
-    private const byte NewLine = (byte)'\n';
+    private const byte LineFeed = (byte)'\n';
+    private const byte CarriageReturn = (byte)'\r';
+
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
 
     private byte[] _buffer = new byte[16 * 1024];
     private int _buffered;
@@ -77,10 +82,13 @@ internal sealed class TwoMeaningResponseFilter(Stream input) : Stream
                 return count;
             }
 
-            var newLine = Array.IndexOf(_buffer, NewLine, _searched, _buffered - _searched);
-            if (newLine >= 0 || (_ended && _buffered > 0))
+            // The SDK's line reader ends a line at a carriage return as well as at a line feed ("{...}\r{...}\n" is two
+            // messages to it), so a line ends here at either: framed at the line feed alone, a doubled response behind a
+            // carriage return was read as the end of the line before it and passed unexamined.
+            var lineEnd = _buffer.AsSpan(_searched, _buffered - _searched).IndexOfAny(LineFeed, CarriageReturn);
+            if (lineEnd >= 0 || (_ended && _buffered > 0))
             {
-                var length = newLine >= 0 ? newLine + 1 : _buffered;
+                var length = lineEnd >= 0 ? _searched + lineEnd + 1 : _buffered;
                 _ready = Filter(_buffer.AsMemory(0, length).ToArray());
                 Buffer.BlockCopy(_buffer, length, _buffer, 0, _buffered - length);
                 _buffered -= length;
@@ -185,7 +193,7 @@ internal sealed class TwoMeaningResponseFilter(Stream input) : Stream
         return name.Append(Encoding.UTF8.GetString(raw, start, raw.Length - start)).ToString();
     }
 
-    // The raw text of the last "id" of a response (a message with "result" or "error" and no "method") whose own members
+    // The raw text of the last "id" of a message with "result" or "error" whose own members
     // include one name twice; null for anything else.
     private static string? DoubledResponseId(ReadOnlySpan<byte> line)
     {
@@ -194,7 +202,8 @@ internal sealed class TwoMeaningResponseFilter(Stream input) : Stream
         string? id = null;
         try
         {
-            var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            // A byte order mark in front is skipped, as the SDK skips one at the start of its input.
+            var reader = new Utf8JsonReader(line.StartsWith(ByteOrderMark) ? line[ByteOrderMark.Length..] : line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;
@@ -220,6 +229,8 @@ internal sealed class TwoMeaningResponseFilter(Stream input) : Stream
             return null;
         }
 
-        return doubled && id is not null && !names.Contains("method") && (names.Contains("result") || names.Contains("error")) ? id : null;
+        // Whatever "method" holds: the SDK reads a message with "method":null (or a method it cannot read) and a result as
+        // a response, so a message is refused on its "result" or "error" alone.
+        return doubled && id is not null && (names.Contains("result") || names.Contains("error")) ? id : null;
     }
 }
