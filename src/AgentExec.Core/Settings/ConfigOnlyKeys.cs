@@ -23,6 +23,7 @@ internal static class ConfigOnlyKeys
     /// </remarks>
     /// <param name="config">The user config.</param>
     /// <param name="home">The home directory, for <c>~</c>; null when unknown.</param>
+    /// <param name="defaultConfigDirectories">Where a start without <c>--config</c> looks for the user config (AgentExec's folder under <c>$XDG_CONFIG_HOME</c> and under <c>~/.config</c>).</param>
     /// <param name="warnings">Where to add warnings.</param>
     /// <param name="roots">The roots, without duplicates.</param>
     /// <param name="error">Why the key is invalid.</param>
@@ -30,6 +31,7 @@ internal static class ConfigOnlyKeys
     public static bool TryReadWritableRoots(
         UserConfigFile config,
         string? home,
+        IReadOnlyList<string> defaultConfigDirectories,
         List<string> warnings,
         out IReadOnlyList<string> roots,
         [NotNullWhen(false)] out SettingsError? error)
@@ -86,6 +88,16 @@ internal static class ConfigOnlyKeys
             if (RealPath.IsSameOrInside(config.RealPath, real) || RealPath.IsSameOrInside(config.Path, real))
             {
                 error = Fail(config, keyPath, $"{path} contains this config file, which commands could then rewrite to loosen the policy; keep the config outside every writable root");
+                return false;
+            }
+
+            // The same holds for the config a start without --config reads (AgentExec's folder under $XDG_CONFIG_HOME, or
+            // under ~/.config where that variable is not set then): with this config chosen by --config or
+            // AGENTEXEC_CONFIG and ~/.config a writable root, a sandboxed command under Landlock wrote
+            // ~/.config/agentexec/config.json with no question, and the next plain start ran danger-full-access.
+            if (defaultConfigDirectories.FirstOrDefault(directory => Covers(real, directory)) is { } covered)
+            {
+                error = Fail(config, keyPath, $"{path} contains {covered}, where AgentExec reads its config when --config is not given, which commands could then write to loosen the policy; keep that folder outside every writable root");
                 return false;
             }
 
@@ -431,6 +443,12 @@ internal static class ConfigOnlyKeys
     private static string DescribeBadName(JsonElement element) => element.ValueKind == JsonValueKind.String
         ? $"{SettingNames.Quote(element.GetString()!)} is not a variable name (empty, or holds '=' or NUL)"
         : $"expected a variable name, got {SettingNames.Describe(element.ValueKind)}";
+
+    // True when root is directory or one of its parents, by the path as written and by its real path (the folder may
+    // not exist yet: a command could create it).
+    private static bool Covers(string root, string directory) =>
+        RealPath.IsSameOrInside(directory, root)
+        || (RealPath.TryResolve(directory, out var real, out _) && RealPath.IsSameOrInside(real, root));
 
     private static SettingsError Fail(UserConfigFile config, string keyPath, string problem) =>
         new(SettingKeys.FlagName(SettingKeys.Config), config.Locate(keyPath) + problem);

@@ -131,6 +131,36 @@ public sealed class SettingsValidationTests : IDisposable
         Assert.EndsWith($"key 'writable_roots[0]': {root} contains this config file, which commands could then rewrite to loosen the policy; keep the config outside every writable root", error.Message, StringComparison.Ordinal);
     }
 
+    // With the config chosen elsewhere (--config, AGENTEXEC_CONFIG), the folder a start without them reads is as much
+    // the user's: under Landlock a sandboxed command wrote ~/.config/agentexec/config.json with no question, and the
+    // next plain start ran danger-full-access.
+    [Theory]
+    [InlineData(".config", false)]
+    [InlineData("", false)]
+    [InlineData(".config", true)]
+    [InlineData("xdg", true)]
+    public void A_writable_root_that_covers_the_default_config_folder_is_refused_when_the_config_is_elsewhere(string relativeRoot, bool xdgConfigHome)
+    {
+        // Arrange
+        var root = SettingsScenario.CreateDirectory(Path.TrimEndingDirectorySeparator(Path.Join(scenario.Home, relativeRoot)));
+        if (xdgConfigHome)
+        {
+            scenario.Environment["XDG_CONFIG_HOME"] = SettingsScenario.CreateDirectory(Path.Join(scenario.Home, "xdg"));
+        }
+
+        var path = SettingsScenario.WriteFile(Path.Join(scenario.Root, "elsewhere", "config.json"), $$"""{ "writable_roots": ["{{root}}"] }""");
+        scenario.Flags["config"] = path;
+
+        // Act
+        var error = scenario.ResolveError();
+
+        // Assert
+        Assert.Equal("--config", error.Option);
+        Assert.StartsWith(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"key 'writable_roots[0]': {root} contains ", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("where AgentExec reads its config when --config is not given, which commands could then write to loosen the policy; keep that folder outside every writable root", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_writable_root_beside_the_user_config_is_kept()
     {
