@@ -34,7 +34,7 @@ public static class SandboxSelector
     /// <param name="rememberTrialPasses">Let bubblewrap's trial run be skipped when one with the same facts passed before (a real start; see <see cref="BubblewrapTrialCache"/>).</param>
     /// <returns>The selection.</returns>
     public static SandboxSelection Select(AgentExecSettings settings, IReadOnlyDictionary<string, string> hostEnvironment, ILogger logger, bool rememberTrialPasses = false) =>
-        Select(settings, new BubblewrapProbe(hostEnvironment, logger, rememberPasses: rememberTrialPasses), new LandlockBackendProbe());
+        Select(settings, new BubblewrapProbe(hostEnvironment, logger, rememberPasses: rememberTrialPasses), new LandlockBackendProbe(hostEnvironment: hostEnvironment));
 
     /// <summary>Selects a backend for the settings' mode from the two probes.</summary>
     /// <param name="settings">The resolved settings.</param>

@@ -178,7 +178,8 @@ public static class SettingsResolver
 
     // AgentExec's config folder where a start without --config or AGENTEXEC_CONFIG looks: under $XDG_CONFIG_HOME as set
     // now, and under ~/.config, which a start without that variable reads.
-    private static string[] DefaultConfigDirectories(IReadOnlyDictionary<string, string> environment, string? home) =>
+    /// <summary>Where a start without <c>--config</c> reads the user config from: <c>$XDG_CONFIG_HOME/agentexec</c> and <c>~/.config/agentexec</c>.</summary>
+    internal static string[] DefaultConfigDirectories(IReadOnlyDictionary<string, string> environment, string? home) =>
         ((IEnumerable<string?>)[ConfigPaths.UserConfigDirectory(environment, home), ConfigPaths.UserConfigDirectory(new Dictionary<string, string>(), home)])
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)

@@ -1,4 +1,6 @@
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Settings;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Sandbox;
 
@@ -9,9 +11,16 @@ namespace AgentExec.Core.Sandbox;
 internal sealed class LandlockBackendProbe : ISandboxBackendProbe
 {
     private readonly Func<LandlockSandbox?> _launcher;
+    private readonly IReadOnlyDictionary<string, string> _hostEnvironment;
 
     /// <summary>Creates a probe; <paramref name="launcher"/> supplies the sandbox (default: the current process as launcher).</summary>
-    public LandlockBackendProbe(Func<LandlockSandbox?>? launcher = null) => _launcher = launcher ?? LandlockSandbox.ForCurrentProcess;
+    /// <param name="launcher">The sandbox, or null when there is no launcher.</param>
+    /// <param name="hostEnvironment">The server's environment (<c>HOME</c>, <c>XDG_CONFIG_HOME</c>: where the user config lives); none by default.</param>
+    public LandlockBackendProbe(Func<LandlockSandbox?>? launcher = null, IReadOnlyDictionary<string, string>? hostEnvironment = null)
+    {
+        _launcher = launcher ?? LandlockSandbox.ForCurrentProcess;
+        _hostEnvironment = hostEnvironment ?? new Dictionary<string, string>();
+    }
 
     /// <inheritdoc />
     public SandboxBackendKind Backend => SandboxBackendKind.Landlock;
@@ -25,8 +34,37 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
             return SandboxProbeResult.Unavailable(kernel.UnavailableReason!);
         }
 
+        if (WritableConfigFolder(settings) is { } problem)
+        {
+            return SandboxProbeResult.Unavailable(problem);
+        }
+
         return _launcher() is { } sandbox
             ? SandboxProbeResult.Working(sandbox, [.. kernel.CaveatsFor(settings.Sandbox), .. kernel.NetworkCaveatsFor(settings)])
             : SandboxProbeResult.Unavailable("this process is not the agentexec executable, so it cannot re-execute itself as the Landlock launcher");
+    }
+
+    // The folder a later start reads the user config from, inside the workspace or a writable root. bubblewrap keeps it
+    // read-only there (a placeholder where it is missing); Landlock cannot keep anything inside a writable directory
+    // read-only, so a command could write a config that the next start trusts (danger-full-access, allow rules): found
+    // by an attack, with the home directory as the workspace. A writable root that covers it is refused with the
+    // settings already; the workspace is refused here, since bubblewrap can serve such a workspace.
+    private string? WritableConfigFolder(AgentExecSettings settings)
+    {
+        var home = _hostEnvironment.TryGetValue("HOME", out var value) && Path.IsPathFullyQualified(value) ? value : null;
+        foreach (var folder in SettingsResolver.DefaultConfigDirectories(_hostEnvironment, home))
+        {
+            // Where it really is (a link on the way, ~ itself a link) as well as as spelt; missing parts stay as spelt.
+            var real = RealPath.TryResolve(folder, out var resolved, out _) ? resolved : folder;
+            foreach (var root in (IEnumerable<string>)[settings.Workspace, .. settings.WritableRoots])
+            {
+                if (RealPath.IsSameOrInside(real, root) || RealPath.IsSameOrInside(folder, root))
+                {
+                    return $"Landlock cannot keep {UntrustedText.Escape(folder)}, where AgentExec reads its user config, read-only inside {UntrustedText.Escape(root)}, which commands may write: a command could write a config that the next start trusts";
+                }
+            }
+        }
+
+        return null;
     }
 }

@@ -107,6 +107,37 @@ public sealed class SandboxSelectorTests
         Assert.Contains("not the agentexec executable", probe.Problem, StringComparison.Ordinal);
     }
 
+    [LandlockTheory]
+    [InlineData("")] // the home directory itself as the workspace: ~/.config/agentexec may not exist yet
+    [InlineData(".config")]
+    public void Landlock_refuses_a_workspace_that_holds_the_folder_the_user_config_is_read_from(string below)
+    {
+        // Found by an attack: with the home as the workspace, a Landlock command wrote ~/.config/agentexec/config.json
+        // with no question, and the next start elsewhere ran danger-full-access. Landlock cannot keep it read-only there.
+        using var directory = new SandboxTestDirectory();
+        var home = directory.Workspace;
+        var workspace = Directory.CreateDirectory(Path.Join(home, below)).FullName;
+        var host = new Dictionary<string, string> { ["HOME"] = home };
+
+        var probe = new LandlockBackendProbe(() => null, host).Probe(Settings(SandboxBackendPreference.Landlock, workspace));
+
+        Assert.False(probe.Works);
+        Assert.Contains(Path.Join(home, ".config", "agentexec"), probe.Problem, StringComparison.Ordinal);
+        Assert.Contains("next start trusts", probe.Problem, StringComparison.Ordinal);
+    }
+
+    [LandlockFact]
+    public void Landlock_takes_a_workspace_beside_the_user_config_folder()
+    {
+        using var directory = new SandboxTestDirectory();
+        var host = new Dictionary<string, string> { ["HOME"] = directory.Outside };
+
+        var probe = new LandlockBackendProbe(() => null, host).Probe(Settings(SandboxBackendPreference.Landlock, directory.Workspace));
+
+        // No launcher in the test host: the answer is about the launcher, not the config folder.
+        Assert.Contains("not the agentexec executable", probe.Problem, StringComparison.Ordinal);
+    }
+
     [LandlockFact]
     public void Auto_falls_back_to_landlock_with_its_caveats_when_bubblewrap_is_missing()
     {
