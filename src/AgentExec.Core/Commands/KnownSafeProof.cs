@@ -338,11 +338,13 @@ internal static partial class KnownSafeProof
                 return new CredentialReading($"{word.Source} (after {homeLost})", IsRepositoryCopy: false);
             }
 
-            if ((word.Traits & WordTraits.Tilde) != 0 && OtherTildePrefix(word.Source))
+            if ((word.Traits & WordTraits.Tilde) != 0 && UnfollowedTilde(word.Source) is { } tilde)
             {
                 // ~+ is $PWD, ~- is $OLDPWD, ~N the directory stack, ~user another home: places the check does not follow
-                // (cd /tmp/h && cat ~+/.netrc printed it, found by an attack).
-                return new CredentialReading($"{word.Source} (a tilde-prefix the check does not follow)", IsRepositoryCopy: false);
+                // (cd /tmp/h && cat ~+/.netrc printed it, found by an attack). A "~" after "=" or ":" puts the home in the
+                // middle of the word, which the spellings below do not model: "grep -r machine a=~" searched
+                // "a=/home/u", a workspace link "a=" -> "/" made that the home, and ~/.netrc was printed (found by an attack).
+                return new CredentialReading($"{word.Source} ({tilde})", IsRepositoryCopy: false);
             }
 
             foreach (var spelling in PathSpellings(word, context.HomeDirectory, readsRepositoryCopies))
@@ -656,19 +658,26 @@ internal static partial class KnownSafeProof
         return escaped.Append(pattern.AsSpan(1)).ToString();
     }
 
-    // A word with a tilde-prefix other than the bare "~" (alone or before "/"), where bash expands one (at the start, or
-    // after "=" or ":"): ~+, ~-, ~2, ~user.
-    private static bool OtherTildePrefix(string source)
+    // Why a tilde bash may expand in the word leads where the check does not follow, or null when every one is a leading
+    // "~" alone or before "/". bash expands a tilde at the start of a word, and after "=" or ":" in a word shaped like an
+    // assignment (even an argument's; any "=" or ":" counts here, which is merely strict): ~+, ~-, ~2 and ~user name other
+    // directories, and a home in the middle of a word ("a=/home/u") is a path no spelling of the word names.
+    private static string? UnfollowedTilde(string source)
     {
         for (var i = source.IndexOf('~', StringComparison.Ordinal); i >= 0; i = source.IndexOf('~', i + 1))
         {
-            if ((i == 0 || source[i - 1] is '=' or ':') && i + 1 < source.Length && source[i + 1] is not ('/' or ':'))
+            if (i > 0 && source[i - 1] is '=' or ':')
             {
-                return true;
+                return "a tilde after = or : that bash expands in the middle of the word, which the check does not follow";
+            }
+
+            if (i == 0 && i + 1 < source.Length && source[i + 1] is not ('/' or ':'))
+            {
+                return "a tilde-prefix the check does not follow";
             }
         }
 
-        return false;
+        return null;
     }
 
     private static bool IsEndlessDevice(string path, LinkResolver links) =>

@@ -327,6 +327,31 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
+    [InlineData("grep -r machine a=~", "a=")]
+    [InlineData("grep -r machine a=~/", "a=")]
+    [InlineData("cat a=~/credentials", "a=")]
+    [InlineData("cat a+=x:~/credentials", "a+=x:")]
+    public void A_tilde_bash_expands_after_an_equals_sign_or_a_colon_is_a_credential_read(string line, string prefix)
+    {
+        // Found by an attack under danger-full-access: bash expands a "~" after the "=" of an argument shaped like an
+        // assignment (and after a ":" in its value), so "grep -r machine a=~" searched "a=/home/u", which a workspace
+        // link makes the home itself, and printed ~/.netrc with no question; "cat a=~/credentials" printed
+        // ~/.aws/credentials the same way. The check followed only a leading "~".
+        File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
+        Directory.CreateDirectory(Path.Combine(machine.Home, ".aws"));
+        File.WriteAllText(Path.Combine(machine.Home, ".aws", "credentials"), "secret");
+        var expanded = Path.Join(machine.Workspace, prefix + machine.Home);
+        Directory.CreateDirectory(Path.GetDirectoryName(expanded)!);
+        File.CreateSymbolicLink(expanded, line.StartsWith("grep", StringComparison.Ordinal) ? machine.Home : Path.Combine(machine.Home, ".aws"));
+
+        var unhidden = machine.Analyze(line, credentialsHidden: false);
+        var hidden = machine.Analyze(line, credentialsHidden: true);
+
+        Assert.Contains(unhidden.Parts, part => part.Program is "grep" or "cat" && part.Safety == CommandSafety.Dangerous);
+        Assert.False(KnownSafeJudge.IsKnownSafe(hidden));
+    }
+
+    [Theory]
     [InlineData("coproc X { cd {home}; cat .netrc >&2; }; wait")]
     [InlineData("time -p { cd {home}; cat .netrc; }")]
     [InlineData("time -- { cd {home}; cat .netrc; }")]
