@@ -623,7 +623,21 @@ internal static partial class KnownSafeProof
                 return null;
             }
 
-            starts.AddRange(paths.Where(Directory.Exists));
+            foreach (var path in paths)
+            {
+                // Where the kernel finds it: ".." after a link is the parent of where the link leads ("h/../home" with h a
+                // link to the home is the home, found by an attack), where Directory.Exists takes ".." away from the
+                // written path first. A path that cannot be resolved cannot be told apart from a credential.
+                if (!RealPath.TryResolve(path, out var real, out var exists))
+                {
+                    return null;
+                }
+
+                if (exists && Directory.Exists(real))
+                {
+                    starts.Add(path);
+                }
+            }
         }
 
         return starts;
