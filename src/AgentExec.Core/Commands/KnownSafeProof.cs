@@ -192,7 +192,8 @@ internal static partial class KnownSafeProof
             foreach (var directory in directories.Candidates)
             {
                 var path = Path.IsPathRooted(operand) ? operand : Path.Join(directory, operand);
-                if (Path.Exists(path) && !IsRegularFile(path))
+                // Whether it exists is asked where the kernel finds it, as IsRegularFile does (".." after a link).
+                if ((!RealPath.TryResolve(path, out _, out var exists) || exists) && !IsRegularFile(path))
                 {
                     return $"{program} of {operand}, which is not a regular file, may spill an input that never ends to temporary files";
                 }
@@ -245,12 +246,20 @@ internal static partial class KnownSafeProof
             foreach (var start in starts)
             {
                 var path = Path.IsPathRooted(expanded) ? expanded : Path.Join(start, expanded);
-                if (Directory.Exists(path))
+                // Looked up where the kernel finds it: "h/../home" with h a link to the home is the home (diff h/../home
+                // .netrc printed ~/.netrc, found by an attack), where Directory.Exists takes ".." away from the written
+                // path first.
+                if (!RealPath.TryResolve(path, out var real, out var exists))
+                {
+                    return $"{program} of {operand}, which cannot be resolved, may be a directory";
+                }
+
+                if (exists && Directory.Exists(real))
                 {
                     return $"{program} of a directory ({operand}) reads files the line does not name";
                 }
 
-                if (outsideRootsToo && Path.Exists(path) && !context.WritableRoots.Any(root => RealPath.IsSameOrInside(path, root) && RealPath.IsSameOrInside(WorkingDirectories.Physical(path, lookups.Links), root)))
+                if (outsideRootsToo && exists && !context.WritableRoots.Any(root => RealPath.IsSameOrInside(path, root) && RealPath.IsSameOrInside(WorkingDirectories.Physical(path, lookups.Links), root)))
                 {
                     return $"{program} of a path outside the workspace ({operand}) compares files outside any repository";
                 }
@@ -625,7 +634,21 @@ internal static partial class KnownSafeProof
                 return null;
             }
 
-            starts.AddRange(paths.Where(Directory.Exists));
+            foreach (var path in paths)
+            {
+                // Where the kernel finds it: ".." after a link is the parent of where the link leads ("h/../home" with h a
+                // link to the home is the home, found by an attack), where Directory.Exists takes ".." away from the
+                // written path first. A path that cannot be resolved cannot be told apart from a credential.
+                if (!RealPath.TryResolve(path, out var real, out var exists))
+                {
+                    return null;
+                }
+
+                if (exists && Directory.Exists(real))
+                {
+                    starts.Add(path);
+                }
+            }
         }
 
         return starts;

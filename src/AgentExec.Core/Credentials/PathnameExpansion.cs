@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using AgentExec.Core.Configuration;
 
 namespace AgentExec.Core.Credentials;
 
@@ -54,16 +55,31 @@ internal static class PathnameExpansion
             return [Path.Join(parent, literalName)];
         }
 
+        // The directory is listed where the kernel finds it: ".." after a link is the parent of where the link leads
+        // ("h/../hom*" with h a link to the home matches the home), where a listing of the written path would take ".."
+        // away first. The matches keep the written directory, as bash passes them on.
+        if (!RealPath.TryResolve(parent, out var physical, out var exists))
+        {
+            return null;
+        }
+
+        if (!exists)
+        {
+            // Nothing there: bash passes the pattern on unexpanded, naming a file that does not exist.
+            return [];
+        }
+
         var budget = maxEntries;
-        var matches = new List<string>();
-        switch (MatchNames(parent, last, matches, ref budget))
+        var listed = new List<string>();
+        switch (MatchNames(physical, last, listed, ref budget))
         {
             case NameListing.Missing:
-                // Nothing there: bash passes the pattern on unexpanded, naming a file that does not exist.
                 return [];
             case NameListing.Unreadable or NameListing.Unknown:
                 return null;
         }
+
+        var matches = listed.Select(match => Path.Join(parent, Path.GetFileName(match))).ToList();
 
         foreach (var dots in (string[])[".", ".."])
         {

@@ -413,6 +413,42 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
+    [InlineData("grep -r machine h/../home")]
+    [InlineData("grep -r machine h/../home/")]
+    [InlineData("grep -r machine h/../hom*")]
+    [InlineData("grep -r machine h/../ho[m]e")]
+    public void A_recursive_reader_over_dot_dot_after_a_link_reads_where_the_kernel_goes(string line)
+    {
+        // Found by an attack under danger-full-access: with a workspace link h to the home, "grep -r machine h/../home"
+        // printed ~/.netrc with no question. The kernel takes ".." from where the link leads (the home's parent), where
+        // the look for a directory took it away from the written path (the workspace's "home", which does not exist).
+        File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, "h"), machine.Home);
+        Assert.Equal("home", Path.GetFileName(machine.Home));
+
+        var unhidden = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.Contains(unhidden.Parts, part => part.Program == "grep" && part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
+    [InlineData("diff h/../home .netrc")]
+    [InlineData("diff .netrc h/../home/")]
+    [InlineData("git diff h/../home .netrc")]
+    public void A_diff_of_dot_dot_after_a_link_is_a_diff_of_the_directory_the_kernel_finds(string line)
+    {
+        // Found by an attack under danger-full-access: with a workspace link h to the home and any file .netrc in the
+        // workspace, "diff h/../home .netrc" compared ~/.netrc with it and printed it with no question: the directory
+        // test took ".." away from the written path (the workspace's "home", which does not exist).
+        File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
+        File.WriteAllText(Path.Combine(machine.Workspace, ".netrc"), "other");
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, "h"), machine.Home);
+        Assert.Equal("home", Path.GetFileName(machine.Home));
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(machine.Analyze(line)));
+    }
+
+    [Theory]
     [InlineData("grep -D read -r x deep", false)]
     [InlineData("grep -rDread x deep", false)]
     [InlineData("grep --dev=r -r x deep", false)]
