@@ -620,7 +620,7 @@ internal static partial class KnownSafeProof
             {
                 paths = PathnameExpansion.TryExpand(directory, withHome, CredentialList.MaxEntriesExamined);
             }
-            else if (HomeSpelling(operand.Source, home) is { } homeSpelled)
+            else if (!ComputedFromHome(operand.Source) && HomeSpelling(operand.Source, home) is { } homeSpelled)
             {
                 paths = [homeSpelled];
             }
@@ -1187,6 +1187,11 @@ internal static partial class KnownSafeProof
 
             yield break;
         }
+        else if (ComputedFromHome(word.Source))
+        {
+            yield return new PathSpelling(word.Source, IsPattern: true) { IsBeyondReading = true };
+            yield break;
+        }
         else if (HomeSpelling(word.Source, home) is { } withHome)
         {
             (text, isPattern) = (withHome, false);
@@ -1267,15 +1272,28 @@ internal static partial class KnownSafeProof
             return null;
         }
 
-        // ${HOME%/}, ${HOME:-…}, ${HOME##x}: most forms leave the home as it is or nearly (an attack read ~/.netrc with
-        // cat ${HOME%/}/.netrc); they are read as the home itself.
-        var text = HomeExpansion().Replace(source, home.Replace("$", "$$", StringComparison.Ordinal)).Replace("$HOME", home, StringComparison.Ordinal)
+        // ${HOME%/}, ${HOME:-…}: forms that leave a set home as it is (an attack read ~/.netrc with cat ${HOME%/}/.netrc)
+        // are read as the home itself. Any other operator computes a path from it (ComputedFromHome).
+        var text = HomeAsItIs().Replace(source, home.Replace("$", "$$", StringComparison.Ordinal)).Replace("$HOME", home, StringComparison.Ordinal)
             .Replace("\"", string.Empty, StringComparison.Ordinal).Replace("'", string.Empty, StringComparison.Ordinal);
         return text.IndexOfAny(['$', '`', '*', '?', '[', '{', '\\']) < 0 ? text : null;
     }
 
-    // ${HOME} and every ${HOME<operator>…} form; a brace inside the operand ends it early, which leaves a "{" or "}"
-    // behind and so no spelling at all (as before).
-    [GeneratedRegex(@"\$\{HOME(?:[^A-Za-z0-9_}][^}]*)?\}", RegexOptions.CultureInvariant)]
-    private static partial Regex HomeExpansion();
+    // True when the word computes a path from the home with an operator that changes it: ${HOME:0:7}/home/.netrc,
+    // ${HOME%home}home/.netrc, ${HOME/x/y}, ${HOME#/}, ${HOME:+…}, case changes. Its value is beyond reading here, but it
+    // may be a credential's path near the home (an attack read ~/.netrc so where nothing hides it), so it counts as
+    // naming one, as an unexpandable brace word does.
+    private static bool ComputedFromHome(string source) =>
+        source.Contains("${HOME", StringComparison.Ordinal) && HomeWithOperator().IsMatch(HomeAsItIs().Replace(source, string.Empty));
+
+    // ${HOME}, and the forms that leave a set, non-empty home as it is: a trailing slash removed (%/, %%/), a default or
+    // an assignment for when it is unset or empty (:-, -, :=, =), an error for then (:?, ?). HOME is always set for a
+    // command (SPEC.md "Environment"). A brace inside the operand ends it early, which leaves a "{" or "}" behind and so
+    // no spelling at all.
+    [GeneratedRegex(@"\$\{HOME(?:%%?/|:?[-=?][^}]*)?\}", RegexOptions.CultureInvariant)]
+    private static partial Regex HomeAsItIs();
+
+    // ${HOME followed by any operator.
+    [GeneratedRegex(@"\$\{HOME[^A-Za-z0-9_}]", RegexOptions.CultureInvariant)]
+    private static partial Regex HomeWithOperator();
 }

@@ -310,6 +310,14 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("cat ~/.netr{a..z}")]
     [InlineData("cat ${HOME%/}/.netrc")]
     [InlineData("cat \"${HOME:-/nowhere}\"/.netrc")]
+    [InlineData("cat ${HOME%/*}/{homename}/.netrc")] // computed from the home: beyond reading, so counted as naming one
+    [InlineData("cat ${HOME:0:{parentlength}}/{homename}/.netrc")]
+    [InlineData("cat ${HOME:0:200}/.netrc")]
+    [InlineData("cat ${HOME%%/}/.netrc")]
+    [InlineData("cat ${HOME/#\\/\\//}/.netrc")]
+    [InlineData("cat ${HOME#}/.netrc")]
+    [InlineData("cat ${HOME,,}/.netrc")]
+    [InlineData("cat ${HOME:+{home}}/.netrc")]
     [InlineData("env -C {home} cat .netrc")]
     [InlineData("env --chd={home} cat .netrc")]
     [InlineData("xargs cat <<< ~/.netrc")]
@@ -317,9 +325,12 @@ public sealed class KnownSafeProofTests : IDisposable
     public void A_credential_spelled_with_braces_a_home_expansion_or_from_a_wrappers_directory_is_a_credential_read(string line)
     {
         // Found by an attack under danger-full-access: cat ~/{.netrc,x} and cat ${HOME%/}/.netrc printed ~/.netrc with no
-        // question, the words being merely "not fixed"; so did xargs fed the path in a here-string.
+        // question, the words being merely "not fixed"; so did xargs fed the path in a here-string; and, while every
+        // ${HOME…} form was read as the home, cat ${HOME:0:7}/home/.netrc (the home's parent, then the home's name).
         File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
-        var spelled = line.Replace("{home}", machine.Home, StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal);
+        var spelled = line.Replace("{homename}", Path.GetFileName(machine.Home), StringComparison.Ordinal)
+            .Replace("{parentlength}", Path.GetDirectoryName(machine.Home)!.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{home}", machine.Home, StringComparison.Ordinal).Replace("\\n", "\n", StringComparison.Ordinal);
 
         var unhidden = machine.Analyze(spelled, credentialsHidden: false);
 
