@@ -62,6 +62,24 @@ internal static class X64Syscall
     /// <summary><c>prlimit64(pid, resource, new, old)</c>: a Landlock command may change only its own limits.</summary>
     public const int ProcessLimit = 302;
 
+    /// <summary><c>setpriority(which, who, prio)</c>: a Landlock command may change only its own nice value.</summary>
+    public const int SetPriority = 141;
+
+    /// <summary><c>sched_setparam(pid, param)</c>: a Landlock command may change only its own scheduling.</summary>
+    public const int SchedulerSetParameters = 142;
+
+    /// <summary><c>sched_setscheduler(pid, policy, param)</c>: see <see cref="SchedulerSetParameters"/>.</summary>
+    public const int SchedulerSetPolicy = 144;
+
+    /// <summary><c>sched_setaffinity(pid, size, mask)</c>: see <see cref="SchedulerSetParameters"/>.</summary>
+    public const int SchedulerSetAffinity = 203;
+
+    /// <summary><c>ioprio_set(which, who, ioprio)</c>: a Landlock command may change only its own I/O priority.</summary>
+    public const int IoPrioritySet = 251;
+
+    /// <summary><c>sched_setattr(pid, attr, flags)</c>: see <see cref="SchedulerSetParameters"/>.</summary>
+    public const int SchedulerSetAttributes = 314;
+
     /// <summary><c>pidfd_open(pid, flags)</c> (Linux 5.3; Landlock needs 5.13).</summary>
     public const int PidfdOpen = 434;
 

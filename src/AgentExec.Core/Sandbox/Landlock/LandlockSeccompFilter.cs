@@ -105,6 +105,14 @@ internal static unsafe class LandlockSeccompFilter
     /// <c>ulimit</c> pass). The kernel lets a process change the limits of any other of the same user, which signal
     /// scoping and a non-dumpable launcher do not stop: an attack set the launcher's address-space limit to one byte,
     /// the launcher died, and what the command started lived on (the server's too, which it crashed).
+    /// The same for the nice value, the I/O priority, the scheduling policy and the CPU affinity
+    /// (<c>setpriority</c>, <c>ioprio_set</c>, <c>sched_setscheduler</c>, <c>sched_setparam</c>, <c>sched_setattr</c>,
+    /// <c>sched_setaffinity</c>): the kernel lets a process change them for any other of the same user, Landlock's
+    /// scoping does not cover them, and no pid namespace hides those processes. An attack made the server, its launcher
+    /// and a program of the user outside the sandbox <c>SCHED_IDLE</c>, pinned them to one CPU, and set every process
+    /// of the user to nice 19 (<c>renice -u</c>), which an unprivileged user cannot undo. Only the caller's own (pid or
+    /// who 0, which <c>nice</c>, <c>ionice</c>, <c>taskset</c> and <c>chrt</c> pass when they start a program) is left;
+    /// anything else is refused (<c>EPERM</c>), a process of the command's own too.
     /// Always as well: no set-user-ID or set-group-ID mode and no extended attribute (see the type's remarks).
     /// </remarks>
     public static BpfInstruction[] For(bool refuseNonLocalSockets, bool refuseReadOnlyTruncation, bool refuseUnixSockets = false)
@@ -136,7 +144,13 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfEqual(X64Syscall.KeyControl, "enosys")
             .JumpIfEqual(X64Syscall.SetProcessGroup, "pretend")
             .JumpIfEqual(X64Syscall.SetSession, "pretend")
-            .JumpIfEqual(X64Syscall.ProcessLimit, "prlimit")
+            .JumpIfEqual(X64Syscall.ProcessLimit, "calling-process-only")
+            .JumpIfEqual(X64Syscall.SchedulerSetParameters, "calling-process-only")
+            .JumpIfEqual(X64Syscall.SchedulerSetPolicy, "calling-process-only")
+            .JumpIfEqual(X64Syscall.SchedulerSetAffinity, "calling-process-only")
+            .JumpIfEqual(X64Syscall.SchedulerSetAttributes, "calling-process-only")
+            .JumpIfEqual(X64Syscall.SetPriority, "setpriority")
+            .JumpIfEqual(X64Syscall.IoPrioritySet, "ioprio_set")
             .JumpIfEqual(X64Syscall.Chmod, "mode-in-argument-1")
             .JumpIfEqual(X64Syscall.FileChmod, "mode-in-argument-1")
             .JumpIfEqual(X64Syscall.ChmodAt, "mode-in-argument-2")
@@ -165,10 +179,28 @@ internal static unsafe class LandlockSeccompFilter
 
         program.Return(ReturnAllow);
 
-        // prlimit64(pid, …): pid 0 is the caller.
+        // prlimit64(pid, …), sched_setparam(pid, …), sched_setscheduler(pid, …), sched_setaffinity(pid, …) and
+        // sched_setattr(pid, …): pid 0 is the calling thread.
         program
-            .Label("prlimit")
+            .Label("calling-process-only")
             .Load(Argument(0))
+            .JumpIfEqual(0, "allow")
+            .Return(ReturnErrno | Errno.EPERM);
+
+        // setpriority(which, who, prio) with PRIO_PROCESS (0), and ioprio_set(which, who, ioprio) with
+        // IOPRIO_WHO_PROCESS (1): who 0 is the caller. A process group (the launcher's, which holds the launcher) or a
+        // user (every process the user runs) is refused.
+        program
+            .Label("setpriority")
+            .Load(Argument(0))
+            .JumpIfEqual(0, "who-is-the-caller")
+            .Return(ReturnErrno | Errno.EPERM)
+            .Label("ioprio_set")
+            .Load(Argument(0))
+            .JumpIfEqual(1, "who-is-the-caller")
+            .Return(ReturnErrno | Errno.EPERM)
+            .Label("who-is-the-caller")
+            .Load(Argument(1))
             .JumpIfEqual(0, "allow")
             .Return(ReturnErrno | Errno.EPERM);
 

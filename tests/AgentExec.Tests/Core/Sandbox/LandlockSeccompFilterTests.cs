@@ -45,6 +45,49 @@ public sealed class LandlockSeccompFilterTests
     }
 
     [Theory]
+    [InlineData(X64Syscall.SchedulerSetParameters)]
+    [InlineData(X64Syscall.SchedulerSetPolicy)]
+    [InlineData(X64Syscall.SchedulerSetAffinity)]
+    [InlineData(X64Syscall.SchedulerSetAttributes)]
+    public void Scheduling_may_be_changed_only_for_the_calling_thread_under_every_setting(int syscall)
+    {
+        // Found by an attack: the kernel lets a process make any other of the same user SCHED_IDLE or pin it to one
+        // CPU, and Landlock's scoping does not cover it; the server and its launcher were changed from the sandbox.
+        var networkOnNewAbi = LandlockSeccompFilter.For(refuseNonLocalSockets: false, refuseReadOnlyTruncation: false);
+        foreach (var filter in new[] { NetworkOff, OldAbiWithNetwork, networkOnNewAbi })
+        {
+            Assert.Equal(BpfInterpreter.Allow, BpfInterpreter.Run(filter, BpfInterpreter.X8664, syscall, 0));
+            Assert.Equal(BpfInterpreter.Errno(1), BpfInterpreter.Run(filter, BpfInterpreter.X8664, syscall, 1));
+            Assert.Equal(BpfInterpreter.Errno(1), BpfInterpreter.Run(filter, BpfInterpreter.X8664, syscall, 4242));
+        }
+    }
+
+    [Theory]
+    [InlineData(0UL, 0UL, true)] // PRIO_PROCESS, the caller: what nice(1) does
+    [InlineData(0UL, 4242UL, false)] // another process
+    [InlineData(1UL, 0UL, false)] // PRIO_PGRP of the caller: the launcher's group, the launcher included
+    [InlineData(2UL, 0UL, false)] // PRIO_USER of the caller: every process the user runs (renice -u)
+    [InlineData(2UL, 1000UL, false)]
+    public void The_nice_value_may_be_changed_only_for_the_calling_process(ulong which, ulong who, bool allowed)
+    {
+        var filter = LandlockSeccompFilter.For(refuseNonLocalSockets: false, refuseReadOnlyTruncation: false);
+
+        Assert.Equal(allowed ? BpfInterpreter.Allow : BpfInterpreter.Errno(1), BpfInterpreter.Run(filter, BpfInterpreter.X8664, X64Syscall.SetPriority, which, who, 19));
+    }
+
+    [Theory]
+    [InlineData(1UL, 0UL, true)] // IOPRIO_WHO_PROCESS, the caller: what ionice(1) does when it starts a program
+    [InlineData(1UL, 4242UL, false)]
+    [InlineData(2UL, 0UL, false)] // IOPRIO_WHO_PGRP
+    [InlineData(3UL, 1000UL, false)] // IOPRIO_WHO_USER
+    public void The_io_priority_may_be_changed_only_for_the_calling_process(ulong which, ulong who, bool allowed)
+    {
+        var filter = LandlockSeccompFilter.For(refuseNonLocalSockets: true, refuseReadOnlyTruncation: false);
+
+        Assert.Equal(allowed ? BpfInterpreter.Allow : BpfInterpreter.Errno(1), BpfInterpreter.Run(filter, BpfInterpreter.X8664, X64Syscall.IoPrioritySet, which, who, 0x6000));
+    }
+
+    [Theory]
     [InlineData(AfInet)]
     [InlineData(AfInet6)]
     [InlineData(AfPacket)]
