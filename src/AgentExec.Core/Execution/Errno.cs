@@ -18,6 +18,9 @@ internal static class Errno
     /// <summary>Permission denied: what the filter answers for a refused socket or truncation.</summary>
     public const int EACCES = 13;
 
+    /// <summary>File exists (a name taken, as <c>renameat2</c> with <c>RENAME_NOREPLACE</c> reports it).</summary>
+    public const int EEXIST = 17;
+
     /// <summary>Is a directory: <c>unlinkat</c> without <c>AT_REMOVEDIR</c> on a directory.</summary>
     public const int EISDIR = 21;
 

@@ -137,6 +137,9 @@ internal static class X64Syscall
     /// <summary><c>fchmodat(dirfd, path, mode)</c>.</summary>
     public const int ChmodAt = 268;
 
+    /// <summary><c>renameat2(olddirfd, oldpath, newdirfd, newpath, flags)</c>: moves a too-deep part of a Landlock command's TMPDIR up.</summary>
+    public const int RenameAt2 = 316;
+
     /// <summary><c>seccomp(operation, flags, args)</c>.</summary>
     public const int Seccomp = 317;
 

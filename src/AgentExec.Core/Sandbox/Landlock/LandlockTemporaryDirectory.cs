@@ -12,8 +12,14 @@ namespace AgentExec.Core.Sandbox;
 /// </remarks>
 internal static unsafe class LandlockTemporaryDirectory
 {
-    // Deeper trees are left in place rather than risk running out of descriptors or stack.
+    // How many levels one pass descends, holding a descriptor and a stack frame for each. A directory found at this
+    // depth is moved up into the temporary directory itself and removed by the next pass, so a tree of any depth goes
+    // (an attack left a tree 140 levels deep, with a file of its choosing at the bottom, in the host's /tmp after the
+    // call when deeper trees were simply left in place).
     private const int MaxDepth = 128;
+
+    // renameat2's RENAME_NOREPLACE (linux/fs.h): a moved directory never replaces an entry already there.
+    private const int RenameNoReplace = 1;
 
     // struct dirent64 (glibc, x86_64): d_ino (8), d_off (8), d_reclen (2), d_type (1), then d_name.
     private const int DirentNameOffset = 19;
@@ -42,7 +48,12 @@ internal static unsafe class LandlockTemporaryDirectory
             var nameBytes = NullTerminated(name);
             fixed (byte* native = nameBytes)
             {
-                RemoveEntry(parentFd, native, 0);
+                // Each pass removes what lies within MaxDepth levels and moves what lies deeper up; the command has ended,
+                // so the tree only shrinks, and a pass that moves nothing is the last.
+                var moved = 0L;
+                while (RemoveEntry(parentFd, native, 0, -1, ref moved))
+                {
+                }
             }
         }
         finally
@@ -55,30 +66,39 @@ internal static unsafe class LandlockTemporaryDirectory
 
     private const uint OwnerOnly = 0x1C0; // 0700
 
-    private static void RemoveEntry(int directoryFd, byte* name, int depth)
+    // Removes the entry, or, for a directory at MaxDepth, moves it up into topFd (the temporary directory, open at depth
+    // 0) for the next pass. Returns whether anything was moved, that is whether another pass is needed.
+    private static bool RemoveEntry(int directoryFd, byte* name, int depth, int topFd, ref long moved)
     {
-        if (Libc.UnlinkAt(directoryFd, name, 0) == 0 || Libc.LastError != Errno.EISDIR || depth > MaxDepth)
+        if (Libc.UnlinkAt(directoryFd, name, 0) == 0 || Libc.LastError != Errno.EISDIR)
         {
-            return;
+            return false;
         }
 
         // The command may have taken its own folders' permissions away (chmod 500 or 000), which stops an owner who is
         // not root from listing or emptying them. It is a directory (unlinkat said EISDIR, which a link never does) and
-        // the command is gone, so giving the owner full access back cannot reach anything else.
+        // the command is gone, so giving the owner full access back cannot reach anything else. (Moving a directory to
+        // another parent needs write access to it too.)
         Libc.FchmodAt(directoryFd, name, OwnerOnly, 0);
+        if (depth >= MaxDepth)
+        {
+            return MoveUp(directoryFd, name, topFd, ref moved);
+        }
+
         var fd = Libc.OpenAt(directoryFd, name, LinuxOpenFlags.ReadOnly | LinuxOpenFlags.Directory | LinuxOpenFlags.NoFollow | LinuxOpenFlags.CloseOnExec, 0);
         if (fd < 0)
         {
-            return;
+            return false;
         }
 
+        var again = false;
         try
         {
             foreach (var child in ListNames(fd))
             {
                 fixed (byte* native = child)
                 {
-                    RemoveEntry(fd, native, depth + 1);
+                    again |= RemoveEntry(fd, native, depth + 1, depth == 0 ? fd : topFd, ref moved);
                 }
             }
         }
@@ -87,7 +107,38 @@ internal static unsafe class LandlockTemporaryDirectory
             Libc.Close(fd);
         }
 
+        // Fails while something moved up still waits in the temporary directory; the next pass removes it.
         Libc.UnlinkAt(directoryFd, name, LinuxOpenFlags.AtRemoveDirectory);
+        return again;
+    }
+
+    // Moves the directory name (in directoryFd) into topFd under a name no entry there has: renameat2 resolves no link
+    // and replaces nothing. False when it cannot be moved, which leaves it in place.
+    private static bool MoveUp(int directoryFd, byte* name, int topFd, ref long moved)
+    {
+        if (topFd < 0)
+        {
+            return false;
+        }
+
+        for (var attempt = 0; attempt < 64; attempt++)
+        {
+            var target = NullTerminated($".agentexec-deeper-{moved++}");
+            fixed (byte* native = target)
+            {
+                if (Libc.Syscall(X64Syscall.RenameAt2, directoryFd, (nint)name, topFd, (nint)native, RenameNoReplace) == 0)
+                {
+                    return true;
+                }
+            }
+
+            if (Libc.LastError != Errno.EEXIST)
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The names in the directory open as <paramref name="fd"/>, NUL-terminated, without "." and "..".</summary>

@@ -73,6 +73,31 @@ public sealed class LandlockTemporaryDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void Deleting_removes_a_tree_deeper_than_one_pass_descends_and_never_follows_its_links()
+    {
+        // Arrange: found by an attack, which left a tree 140 levels deep with a file of its choosing at the bottom in
+        // the host's /tmp after the call. Here 600 levels, several passes' worth, with links to the host at the bottom.
+        var outsideFile = _outside.File("keep.txt");
+        File.WriteAllText(outsideFile, "keep");
+        var path = LandlockTemporaryDirectory.Create();
+        var deepest = Path.Combine([path, .. Enumerable.Repeat("d", 600)]);
+        Directory.CreateDirectory(deepest);
+        File.WriteAllText(Path.Combine(deepest, "marker"), "left behind");
+        File.CreateSymbolicLink(Path.Combine(deepest, "dir-link"), _outside.Path);
+        File.CreateSymbolicLink(Path.Combine(deepest, "file-link"), outsideFile);
+        File.SetUnixFileMode(deepest, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+        // Act
+        var deleted = LandlockTemporaryDirectory.Delete(path);
+
+        // Assert
+        Assert.True(deleted, "The temporary directory was left behind.");
+        Assert.False(Directory.Exists(path));
+        Assert.Equal("keep", File.ReadAllText(outsideFile));
+        Assert.Equal(["keep.txt"], Directory.EnumerateFileSystemEntries(_outside.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Deleting_a_directory_that_is_gone_or_not_absolute_does_not_throw()
     {
         Assert.True(LandlockTemporaryDirectory.Delete(_outside.File("never-created")));
