@@ -25,6 +25,18 @@ internal static class ConfigPaths
             ? Path.Join(configHome, Path.GetDirectoryName(UserConfigRelativePath))
             : null;
 
+    /// <summary>
+    /// Every folder a start without <c>--config</c> may read the user config from: <c>$XDG_CONFIG_HOME/agentexec</c> and
+    /// <c>~/.config/agentexec</c> (a later start may run with another <c>XDG_CONFIG_HOME</c>, or none).
+    /// </summary>
+    /// <param name="environment">The process environment.</param>
+    /// <param name="home">The home directory, or null when unknown.</param>
+    public static string[] DefaultUserConfigDirectories(IReadOnlyDictionary<string, string> environment, string? home) =>
+        ((IEnumerable<string?>)[UserConfigDirectory(environment, home), UserConfigDirectory(new Dictionary<string, string>(), home)])
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+
     /// <summary>An XDG base directory: the variable when it holds an absolute path, else <c>$HOME/</c> + the fallback.</summary>
     /// <remarks>The XDG spec says a relative value is invalid and must be ignored, as must an empty one.</remarks>
     /// <param name="environment">The process environment.</param>

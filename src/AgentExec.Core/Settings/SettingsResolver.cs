@@ -98,7 +98,7 @@ public static class SettingsResolver
         var telemetry = defaults.Telemetry;
         var assessmentPrompt = defaults.AssessmentPromptPath;
         if (layers.Config is { } trusted
-            && (!ConfigOnlyKeys.TryReadWritableRoots(trusted, home, DefaultConfigDirectories(layers.Input.Environment, home), warnings, out writableRoots, out error)
+            && (!ConfigOnlyKeys.TryReadWritableRoots(trusted, home, ConfigPaths.DefaultUserConfigDirectories(layers.Input.Environment, home), warnings, out writableRoots, out error)
                 || !ConfigOnlyKeys.TryReadCredentialPaths(trusted, out credentialPaths, out error)
                 || !ConfigOnlyKeys.TryReadEnvironment(trusted, warnings, out environment, out error)
                 || !ConfigOnlyKeys.TryReadLimits(trusted, warnings, out limits, out error)
@@ -175,15 +175,6 @@ public static class SettingsResolver
         error = null;
         return true;
     }
-
-    // AgentExec's config folder where a start without --config or AGENTEXEC_CONFIG looks: under $XDG_CONFIG_HOME as set
-    // now, and under ~/.config, which a start without that variable reads.
-    /// <summary>Where a start without <c>--config</c> reads the user config from: <c>$XDG_CONFIG_HOME/agentexec</c> and <c>~/.config/agentexec</c>.</summary>
-    internal static string[] DefaultConfigDirectories(IReadOnlyDictionary<string, string> environment, string? home) =>
-        ((IEnumerable<string?>)[ConfigPaths.UserConfigDirectory(environment, home), ConfigPaths.UserConfigDirectory(new Dictionary<string, string>(), home)])
-            .OfType<string>()
-            .Distinct(StringComparer.Ordinal)
-            .ToArray();
 
     /// <summary>Finds the user config (--config &gt; AGENTEXEC_CONFIG &gt; the XDG default if present) and parses it.</summary>
     private static bool TryLoadUserConfig(

@@ -1,5 +1,4 @@
 using AgentExec.Core.Configuration;
-using AgentExec.Core.Settings;
 using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Sandbox;
@@ -52,7 +51,7 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
     private string? WritableConfigFolder(AgentExecSettings settings)
     {
         var home = _hostEnvironment.TryGetValue("HOME", out var value) && Path.IsPathFullyQualified(value) ? value : null;
-        foreach (var folder in SettingsResolver.DefaultConfigDirectories(_hostEnvironment, home))
+        foreach (var folder in ConfigPaths.DefaultUserConfigDirectories(_hostEnvironment, home))
         {
             // Where it really is (a link on the way, ~ itself a link) as well as as spelt; missing parts stay as spelt.
             var real = RealPath.TryResolve(folder, out var resolved, out _) ? resolved : folder;
