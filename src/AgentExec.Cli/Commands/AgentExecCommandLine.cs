@@ -51,16 +51,6 @@ internal static class AgentExecCommandLine
         // Anything but a subcommand's exact name first (--help, --version, a typo) is parsed against the whole tree, so
         // the root's help lists every subcommand and a misspelt one gets its suggestions.
         var named = args.Length > 0 && Array.Exists(Subcommands, subcommand => subcommand.Name == args[0]) ? args[0] : null;
-        // A subcommand's head start on the other core begins before its command line is even parsed.
-        if (named == "serve")
-        {
-            _ = ServeCommand.BeginWarmUp();
-        }
-        else if (named == "run")
-        {
-            RunCommand.BeginWarmUp();
-        }
-
         var parseResult = Create(named).Parse(args);
         if (parseResult.Errors.Count > 0)
         {

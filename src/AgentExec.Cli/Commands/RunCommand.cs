@@ -13,21 +13,6 @@ namespace AgentExec.Cli.Commands;
 /// <summary><c>agentexec run [options] -- CMD ARG…</c>: one command through the same pipeline as the server, asking on the terminal.</summary>
 internal static class RunCommand
 {
-    private static bool warmingUp;
-
-    /// <summary>
-    /// Starts building the call's audit-event serializers on the other core (once per process): called as soon as the
-    /// command line names <c>run</c>, before it is parsed, so that the building overlaps the parse and the settings load.
-    /// </summary>
-    public static void BeginWarmUp()
-    {
-        if (!warmingUp)
-        {
-            warmingUp = true;
-            _ = AuditWarmUp.BuildSerializersAsync();
-        }
-    }
-
     public static Command Create(SharedOptions shared)
     {
         var timeout = new Option<long?>("--timeout-ms")
@@ -74,7 +59,8 @@ internal static class RunCommand
                 return ExitCodes.Usage;
             }
 
-            BeginWarmUp();
+            // The call's audit events get their serializers built on the other core while the settings load.
+            _ = AuditWarmUp.BuildSerializersAsync();
             // Every word of AgentExec's own from here on (question, logs, the final message) goes through one writer,
             // which resets the terminal after the command's output reached it (SaneTerminalWriter says why).
             var ownWords = new SaneTerminalWriter(Console.Error, isTerminal: !Console.IsErrorRedirected);

@@ -9,26 +9,6 @@ namespace AgentExec.Cli.Commands;
 /// <summary><c>agentexec serve</c>: the MCP server on stdio.</summary>
 internal static class ServeCommand
 {
-    private static Task? warmUp;
-
-    /// <summary>
-    /// Starts building the MCP SDK's protocol metadata, and the audit events' for the first call, on the other core
-    /// (once per process): called as soon as the command line names <c>serve</c>, before it is parsed, so that the
-    /// building overlaps the parse as well as the settings, rules and sandbox set-up. It is the longest piece of work
-    /// before <c>initialize</c> can be answered (issue 12).
-    /// </summary>
-    /// <returns>A task that completes when the SDK's metadata is built; it never faults.</returns>
-    public static Task BeginWarmUp()
-    {
-        if (warmUp is null)
-        {
-            warmUp = AgentExecMcpServer.WarmUpAsync();
-            _ = AuditWarmUp.BuildSerializersAsync();
-        }
-
-        return warmUp;
-    }
-
     public static Command Create(SharedOptions shared)
     {
         var command = new Command("serve", """
@@ -41,7 +21,10 @@ internal static class ServeCommand
         shared.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var warmUp = BeginWarmUp();
+            // The SDK's metadata, and the audit events' for the first call, are built on the other core while the
+            // settings, rules and sandbox are set up.
+            var warmUp = AgentExecMcpServer.WarmUpAsync();
+            _ = AuditWarmUp.BuildSerializersAsync();
             using var runtime = AgentExecRuntime.TryCreate(shared.GivenFlags(parseResult), Console.Error, LogLevel.Information);
             if (runtime is null)
             {

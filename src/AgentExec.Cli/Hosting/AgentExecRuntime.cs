@@ -76,11 +76,6 @@ internal sealed partial class AgentExecRuntime : IDisposable
         }
 
         var hostEnvironment = ChildEnvironment.ReadHost();
-
-        // The sandbox's selection (finding bwrap, the facts its trial cache is keyed by, the host paths it hides) is the
-        // longest piece of the start and needs nothing below: it runs on the other core while the assessment and the
-        // rules are set up (issue 12). Whatever it throws is thrown here, where it was before.
-        var sandboxSelection = Task.Run(() => SandboxSelector.Select(settings, hostEnvironment, loggerFactory.CreateLogger("AgentExec.Sandbox"), rememberTrialPasses: true));
         var assessmentWarnings = new List<string>();
         var assessment = AssessmentSetup.Create(
             settings,
@@ -101,7 +96,7 @@ internal sealed partial class AgentExecRuntime : IDisposable
         }
 
         var rules = RuleBook.ForSettings(settings, TimeProvider.System, loggerFactory.CreateLogger<RuleBook>());
-        var sandbox = sandboxSelection.GetAwaiter().GetResult();
+        var sandbox = SandboxSelector.Select(settings, hostEnvironment, loggerFactory.CreateLogger("AgentExec.Sandbox"), rememberTrialPasses: true);
         var limits = LimitEnforcement.Detect(settings.Limits);
         sandbox = sandbox with { Caveats = [.. sandbox.Caveats, .. limits.Caveats()] };
         foreach (var caveat in sandbox.Caveats)
