@@ -202,8 +202,17 @@ internal sealed class TwoMeaningResponseFilter(Stream input) : Stream
         string? id = null;
         try
         {
-            // A byte order mark in front is skipped, as the SDK skips one at the start of its input.
-            var reader = new Utf8JsonReader(line.StartsWith(ByteOrderMark) ? line[ByteOrderMark.Length..] : line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            // A byte order mark in front is skipped, as the SDK skips one at the start of its input. A line that does not
+            // start an object has nothing to examine, and is let through before the reader would throw on it (a blank
+            // line, a megabyte of which otherwise cost seconds of exceptions).
+            var json = line.StartsWith(ByteOrderMark) ? line[ByteOrderMark.Length..] : line;
+            var first = json.TrimStart(" \t\r\n"u8);
+            if (first.IsEmpty || first[0] != (byte)'{')
+            {
+                return null;
+            }
+
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 return null;
