@@ -1196,6 +1196,14 @@ internal static partial class KnownSafeProof
         {
             (text, isPattern) = (withHome, false);
         }
+        else if (word.Source.Contains("$HOME", StringComparison.Ordinal) || word.Source.Contains("${HOME", StringComparison.Ordinal) || word.Source.Contains('~'))
+        {
+            // The home (or a tilde bash may expand to it) in a word no spelling above reads: ${HOME:-${X}}/.netrc (the
+            // operand holds a brace), ${X:-~}/.netrc (a tilde in an operand), "$HOME"/$f. Beyond reading, so counted
+            // as naming a credential (found by a review: both read ~/.netrc with no question where nothing hides it).
+            yield return new PathSpelling(word.Source, IsPattern: true) { IsBeyondReading = true };
+            yield break;
+        }
         else
         {
             yield break;
@@ -1276,7 +1284,7 @@ internal static partial class KnownSafeProof
         // are read as the home itself. Any other operator computes a path from it (ComputedFromHome).
         var text = HomeAsItIs().Replace(source, home.Replace("$", "$$", StringComparison.Ordinal)).Replace("$HOME", home, StringComparison.Ordinal)
             .Replace("\"", string.Empty, StringComparison.Ordinal).Replace("'", string.Empty, StringComparison.Ordinal);
-        return text.IndexOfAny(['$', '`', '*', '?', '[', '{', '\\']) < 0 ? text : null;
+        return text.IndexOfAny(['$', '`', '*', '?', '[', '{', '}', '\\']) < 0 ? text : null;
     }
 
     // True when the word computes a path from the home with an operator that changes it: ${HOME:0:7}/home/.netrc,

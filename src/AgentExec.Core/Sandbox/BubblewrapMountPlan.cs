@@ -271,8 +271,15 @@ internal sealed class BubblewrapMountPlan
     /// root) a missing one gets a placeholder instead of being created by a command (found by an attack: a command
     /// wrote <c>~/.config/agentexec/config.json</c> and the next start ran everything unsandboxed).
     /// </summary>
+    /// <remarks>
+    /// Both folders a later start may read it from: <c>$XDG_CONFIG_HOME/agentexec</c> as set now, and
+    /// <c>~/.config/agentexec</c>, which a start without that variable reads (<see cref="ConfigPaths.DefaultUserConfigDirectories"/>).
+    /// </remarks>
     private static IEnumerable<string> AgentExecConfiguration(SandboxHostPaths host) =>
-        ((IEnumerable<string?>)[host.UserConfigDirectory, host.UserConfigPath]).OfType<string>().Where(Path.IsPathFullyQualified);
+        ((IEnumerable<string?>)[host.UserConfigDirectory, .. host.HomeDirectories.Select(home => ConfigPaths.UserConfigDirectory(new Dictionary<string, string>(), home)), host.UserConfigPath])
+            .OfType<string>()
+            .Where(Path.IsPathFullyQualified)
+            .Distinct(StringComparer.Ordinal);
 
     /// <summary>The one credential list (SPEC.md "Policy", step 3a) for the server's and the command's home directories, with AgentExec's own files.</summary>
     internal static CredentialList Credentials(SandboxInvocation invocation, SandboxHostPaths host)

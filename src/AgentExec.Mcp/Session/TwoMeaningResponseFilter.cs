@@ -42,6 +42,8 @@ internal sealed class TwoMeaningResponseFilter(Stream input) : Stream
     private int _searched;
     private ReadOnlyMemory<byte> _ready;
     private bool _ended;
+    private int _start;
+    private bool _checkedStart;
 
     /// <inheritdoc />
     public override bool CanRead => true;
@@ -86,19 +88,44 @@ internal sealed class TwoMeaningResponseFilter(Stream input) : Stream
             // messages to it), so a line ends here at either: framed at the line feed alone, a doubled response behind a
             // carriage return was read as the end of the line before it and passed unexamined.
             var lineEnd = _buffer.AsSpan(_searched, _buffered - _searched).IndexOfAny(LineFeed, CarriageReturn);
-            if (lineEnd >= 0 || (_ended && _buffered > 0))
+
+            // The SDK's reader takes a UTF-16 or UTF-32 byte order mark at the start of the input as the encoding of all
+            // of it, while this filter frames and reads UTF-8: every line would pass unexamined. No MCP client sends
+            // either; such input is ended here, before the SDK reads a byte of it, as a client that went away. Decided
+            // before the first line is passed on, from the first four bytes (or fewer, when a line or the input ends
+            // sooner, which no such mark allows).
+            if (!_checkedStart && (_buffered >= 4 || _ended || lineEnd >= 0))
             {
-                var length = lineEnd >= 0 ? _searched + lineEnd + 1 : _buffered;
-                _ready = Filter(_buffer.AsMemory(0, length).ToArray());
-                Buffer.BlockCopy(_buffer, length, _buffer, 0, _buffered - length);
-                _buffered -= length;
-                _searched = 0;
+                _checkedStart = true;
+                if (IsWideByteOrderMark(_buffer.AsSpan(0, _buffered)))
+                {
+                    _buffered = 0;
+                    _ended = true;
+                    return 0;
+                }
+            }
+
+            if (_checkedStart && (lineEnd >= 0 || (_ended && _buffered > _start)))
+            {
+                var end = lineEnd >= 0 ? _searched + lineEnd + 1 : _buffered;
+                _ready = Filter(_buffer.AsMemory(_start, end - _start).ToArray());
+                _start = end;
+                _searched = end;
                 continue;
             }
 
             if (_ended)
             {
                 return 0;
+            }
+
+            // What is left of the lines already passed on goes once per read from the client, not once per line (a read
+            // holding many short lines would otherwise be copied over and over).
+            if (_start > 0)
+            {
+                Buffer.BlockCopy(_buffer, _start, _buffer, 0, _buffered - _start);
+                _buffered -= _start;
+                _start = 0;
             }
 
             _searched = _buffered;
@@ -119,6 +146,10 @@ internal sealed class TwoMeaningResponseFilter(Stream input) : Stream
             }
         }
     }
+
+    // UTF-16 (FF FE, FE FF) and UTF-32 (FF FE 00 00, 00 00 FE FF) byte order marks.
+    private static bool IsWideByteOrderMark(ReadOnlySpan<byte> start) =>
+        start.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || start.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || start.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]);
 
     /// <inheritdoc />
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

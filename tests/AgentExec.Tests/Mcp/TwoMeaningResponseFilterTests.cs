@@ -74,6 +74,32 @@ public sealed class TwoMeaningResponseFilterTests
         Assert.Equal(2, read.Split("\"id\":7,\"error\":{\"code\":-32600,").Length - 1);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE })]
+    [InlineData(new byte[] { 0xFE, 0xFF })]
+    [InlineData(new byte[] { 0x00, 0x00, 0xFE, 0xFF })]
+    public async Task Input_that_starts_with_a_utf16_or_utf32_byte_order_mark_is_ended_before_the_sdk_reads_any(byte[] mark)
+    {
+        // Found by a review: the SDK's reader takes such a mark as the encoding of the whole input, while the filter
+        // frames and reads UTF-8, so every line would pass unexamined.
+        var doubled = Encoding.Unicode.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{\"action\":\"decline\"},\"result\":{\"action\":\"accept\"}}\n");
+        using var input = new MemoryStream([.. mark, .. doubled]);
+        using var filter = new TwoMeaningResponseFilter(input);
+
+        Assert.Equal(0, await filter.ReadAsync(new byte[4096]));
+    }
+
+    [Fact]
+    public async Task Many_short_lines_in_one_read_all_pass_in_order()
+    {
+        var lines = string.Concat(Enumerable.Range(0, 20_000).Select(i => "{\"n\":" + i + "}\n"));
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(lines));
+        using var filter = new TwoMeaningResponseFilter(input);
+        using var reader = new StreamReader(filter, Encoding.UTF8);
+
+        Assert.Equal(lines, await reader.ReadToEndAsync());
+    }
+
     private static string Read(string line) =>
         Encoding.UTF8.GetString(TwoMeaningResponseFilter.Filter(Encoding.UTF8.GetBytes(line)).Span);
 

@@ -138,7 +138,10 @@ internal static unsafe class LandlockTemporaryDirectory
             }
         }
 
-        return false;
+        // Every name tried is taken (found by a review: the command can make .agentexec-deeper-0 … -63 beforehand, listed
+        // after the deep chain). Those entries lie at the top and go in this very pass, so the next pass finds the names
+        // free: one more pass, rather than leaving the deep tree behind.
+        return true;
     }
 
     /// <summary>The names in the directory open as <paramref name="fd"/>, NUL-terminated, without "." and "..".</summary>

@@ -313,6 +313,8 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("cat ${HOME%/*}/{homename}/.netrc")] // computed from the home: beyond reading, so counted as naming one
     [InlineData("cat ${HOME:0:{parentlength}}/{homename}/.netrc")]
     [InlineData("cat ${HOME:0:200}/.netrc")]
+    [InlineData("cat ${HOME:-${X}}/.netrc")] // found by a review: the operand's brace ended the form early, no spelling
+    [InlineData("cat ${X:-~}/.netrc")]
     [InlineData("cat ${HOME%%/}/.netrc")]
     [InlineData("cat ${HOME/#\\/\\//}/.netrc")]
     [InlineData("cat ${HOME#}/.netrc")]

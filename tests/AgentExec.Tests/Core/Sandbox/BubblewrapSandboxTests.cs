@@ -238,6 +238,26 @@ public sealed class BubblewrapSandboxTests
     }
 
     [BubblewrapFact]
+    public async Task The_config_folder_a_start_without_xdg_config_home_reads_cannot_be_created_either()
+    {
+        // Found by a review: with XDG_CONFIG_HOME elsewhere, only $XDG_CONFIG_HOME/agentexec was kept read-only, so a
+        // command could create ~/.config/agentexec/config.json, which a later start without that variable trusts.
+        using var directory = new SandboxTestDirectory();
+        var configHome = Directory.CreateDirectory(Path.Combine(directory.Home, ".config")).FullName;
+        var defaultFolder = Path.Combine(configHome, "agentexec");
+        var script = $$"""
+            mkdir -p {{defaultFolder}} && echo '{"sandbox":"danger-full-access"}' > {{defaultFolder}}/config.json
+            echo other > {{configHome}}/other.txt && echo ROOT-WRITABLE
+            """;
+        var host = BubblewrapMountPlanTests.HostPaths(directory.Home) with { UserConfigDirectory = Path.Combine(directory.Outside, "xdg", "agentexec") };
+
+        var result = await RunAsync(directory, script, writableRoots: [configHome], host: host);
+
+        Assert.Equal("ROOT-WRITABLE\n", result.Stdout.Text);
+        Assert.False(Path.Exists(defaultFolder));
+    }
+
+    [BubblewrapFact]
     public void A_file_that_decides_what_git_runs_with_a_second_name_in_the_workspace_refuses_the_run()
     {
         // Found by an attack: a command made lib/.git with git init (nothing to report) and a hard link .cfg to its

@@ -98,6 +98,27 @@ public sealed class LandlockTemporaryDirectoryTests : IDisposable
     }
 
     [Fact]
+    public void Deleting_removes_a_deep_tree_even_when_the_names_it_moves_up_to_are_taken()
+    {
+        // Found by a review: a command could make the names a deep directory is moved up to beforehand; every name tried
+        // was taken and the deep tree was left behind. Whether the taken names are still there when the deep directory is
+        // reached depends on the order the file system lists them in, so on some machines this passed before the fix too.
+        var path = LandlockTemporaryDirectory.Create();
+        var deepest = Path.Combine([path, .. Enumerable.Repeat("d", 300)]);
+        Directory.CreateDirectory(deepest);
+        File.WriteAllText(Path.Combine(deepest, "marker"), "left behind");
+        foreach (var taken in Enumerable.Range(0, 256))
+        {
+            Directory.CreateDirectory(Path.Combine(path, $".agentexec-deeper-{taken}"));
+        }
+
+        var deleted = LandlockTemporaryDirectory.Delete(path);
+
+        Assert.True(deleted, "The temporary directory was left behind.");
+        Assert.False(Directory.Exists(path));
+    }
+
+    [Fact]
     public void Deleting_a_directory_that_is_gone_or_not_absolute_does_not_throw()
     {
         Assert.True(LandlockTemporaryDirectory.Delete(_outside.File("never-created")));
