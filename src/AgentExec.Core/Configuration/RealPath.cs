@@ -178,6 +178,14 @@ internal static partial class RealPath
         }
     }
 
+    /// <summary>
+    /// True when <paramref name="path"/> is <paramref name="directory"/> or lies beneath it as spelt, or once its links
+    /// are resolved (a link on the way, the home itself a link); the missing part of a path that does not exist yet stays
+    /// as spelt. For a place that must not lie inside a writable directory, whichever way it is reached.
+    /// </summary>
+    public static bool IsSameOrInsideAsSpeltOrResolved(string path, string directory) =>
+        IsSameOrInside(path, directory) || (TryResolve(path, out var real, out _) && IsSameOrInside(real, directory));
+
     /// <summary>True when <paramref name="path"/> is <paramref name="directory"/> or lies beneath it (both normalised, absolute).</summary>
     /// <param name="path">The path to test.</param>
     /// <param name="directory">The directory that may contain it.</param>

@@ -94,6 +94,7 @@ public sealed record SandboxHostPaths(
 
     private static string? Absolute(string? value) => value is not null && Path.IsPathFullyQualified(value) ? value : null;
 
-    private static string? AbsoluteOrNull(IReadOnlyDictionary<string, string> environment, string name) =>
+    /// <summary>The variable <paramref name="name"/> of <paramref name="environment"/> when it holds an absolute path, else null.</summary>
+    internal static string? AbsoluteOrNull(IReadOnlyDictionary<string, string> environment, string name) =>
         environment.TryGetValue(name, out var value) && Path.IsPathFullyQualified(value) ? value : null;
 }

@@ -95,7 +95,7 @@ internal static class ConfigOnlyKeys
             // under ~/.config where that variable is not set then): with this config chosen by --config or
             // AGENTEXEC_CONFIG and ~/.config a writable root, a sandboxed command under Landlock wrote
             // ~/.config/agentexec/config.json with no question, and the next plain start ran danger-full-access.
-            if (defaultConfigDirectories.FirstOrDefault(directory => Covers(real, directory)) is { } covered)
+            if (defaultConfigDirectories.FirstOrDefault(directory => RealPath.IsSameOrInsideAsSpeltOrResolved(directory, real)) is { } covered)
             {
                 error = Fail(config, keyPath, $"{path} contains {covered}, where AgentExec reads its config when --config is not given, which commands could then write to loosen the policy; keep that folder outside every writable root");
                 return false;
@@ -446,10 +446,6 @@ internal static class ConfigOnlyKeys
 
     // True when root is directory or one of its parents, by the path as written and by its real path (the folder may
     // not exist yet: a command could create it).
-    private static bool Covers(string root, string directory) =>
-        RealPath.IsSameOrInside(directory, root)
-        || (RealPath.TryResolve(directory, out var real, out _) && RealPath.IsSameOrInside(real, root));
-
     private static SettingsError Fail(UserConfigFile config, string keyPath, string problem) =>
         new(SettingKeys.FlagName(SettingKeys.Config), config.Locate(keyPath) + problem);
 }

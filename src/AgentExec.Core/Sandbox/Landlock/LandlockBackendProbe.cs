@@ -50,14 +50,11 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
     // settings already; the workspace is refused here, since bubblewrap can serve such a workspace.
     private string? WritableConfigFolder(AgentExecSettings settings)
     {
-        var home = _hostEnvironment.TryGetValue("HOME", out var value) && Path.IsPathFullyQualified(value) ? value : null;
-        foreach (var folder in ConfigPaths.DefaultUserConfigDirectories(_hostEnvironment, home))
+        foreach (var folder in ConfigPaths.DefaultUserConfigDirectories(_hostEnvironment, SandboxHostPaths.AbsoluteOrNull(_hostEnvironment, "HOME")))
         {
-            // Where it really is (a link on the way, ~ itself a link) as well as as spelt; missing parts stay as spelt.
-            var real = RealPath.TryResolve(folder, out var resolved, out _) ? resolved : folder;
             foreach (var root in (IEnumerable<string>)[settings.Workspace, .. settings.WritableRoots])
             {
-                if (RealPath.IsSameOrInside(real, root) || RealPath.IsSameOrInside(folder, root))
+                if (RealPath.IsSameOrInsideAsSpeltOrResolved(folder, root))
                 {
                     return $"Landlock cannot keep {UntrustedText.Escape(folder)}, where AgentExec reads its user config, read-only inside {UntrustedText.Escape(root)}, which commands may write: a command could write a config that the next start trusts";
                 }

@@ -216,12 +216,15 @@ public sealed class BubblewrapSandboxTests
         Assert.False(Path.Exists(Path.Combine(dotfiles, "local.gitconfig")));
     }
 
-    [BubblewrapFact]
-    public async Task A_missing_user_config_directory_inside_a_writable_root_cannot_be_created()
+    [BubblewrapTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_missing_user_config_directory_inside_a_writable_root_cannot_be_created(bool xdgConfigHomeElsewhere)
     {
         // Found by an attack: with ~/.config a writable root (or the home the workspace) and no user config yet, a
         // command wrote ~/.config/agentexec/config.json with "sandbox": "danger-full-access", and the next start read it
-        // as the user's own config and ran every command unsandboxed.
+        // as the user's own config and ran every command unsandboxed. Found by a review: with XDG_CONFIG_HOME elsewhere,
+        // only $XDG_CONFIG_HOME/agentexec was kept read-only, while a later start without that variable reads ~/.config.
         using var directory = new SandboxTestDirectory();
         var configHome = Directory.CreateDirectory(Path.Combine(directory.Home, ".config")).FullName;
         var configDirectory = Path.Combine(configHome, "agentexec");
@@ -229,32 +232,15 @@ public sealed class BubblewrapSandboxTests
             mkdir -p {{configDirectory}} && echo '{"sandbox":"danger-full-access"}' > {{configDirectory}}/config.json
             echo other > {{configHome}}/other.txt && echo ROOT-WRITABLE
             """;
-        var host = BubblewrapMountPlanTests.HostPaths(directory.Home) with { UserConfigDirectory = configDirectory };
+        var host = BubblewrapMountPlanTests.HostPaths(directory.Home) with
+        {
+            UserConfigDirectory = xdgConfigHomeElsewhere ? Path.Combine(directory.Outside, "xdg", "agentexec") : configDirectory,
+        };
 
         var result = await RunAsync(directory, script, writableRoots: [configHome], host: host);
 
         Assert.Equal("ROOT-WRITABLE\n", result.Stdout.Text);
         Assert.False(Path.Exists(configDirectory));
-    }
-
-    [BubblewrapFact]
-    public async Task The_config_folder_a_start_without_xdg_config_home_reads_cannot_be_created_either()
-    {
-        // Found by a review: with XDG_CONFIG_HOME elsewhere, only $XDG_CONFIG_HOME/agentexec was kept read-only, so a
-        // command could create ~/.config/agentexec/config.json, which a later start without that variable trusts.
-        using var directory = new SandboxTestDirectory();
-        var configHome = Directory.CreateDirectory(Path.Combine(directory.Home, ".config")).FullName;
-        var defaultFolder = Path.Combine(configHome, "agentexec");
-        var script = $$"""
-            mkdir -p {{defaultFolder}} && echo '{"sandbox":"danger-full-access"}' > {{defaultFolder}}/config.json
-            echo other > {{configHome}}/other.txt && echo ROOT-WRITABLE
-            """;
-        var host = BubblewrapMountPlanTests.HostPaths(directory.Home) with { UserConfigDirectory = Path.Combine(directory.Outside, "xdg", "agentexec") };
-
-        var result = await RunAsync(directory, script, writableRoots: [configHome], host: host);
-
-        Assert.Equal("ROOT-WRITABLE\n", result.Stdout.Text);
-        Assert.False(Path.Exists(defaultFolder));
     }
 
     [BubblewrapFact]
