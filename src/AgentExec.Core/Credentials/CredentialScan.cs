@@ -13,7 +13,9 @@ namespace AgentExec.Core.Credentials;
 /// Breadth-first, nearest first, bounded: at most <see cref="MaxEntries"/> directory entries,
 /// <see cref="MaxDepth"/> levels and <see cref="MaxFound"/> matches. Past a bound the scan stops and says so; what it
 /// found is still hidden. Refusing to run instead would leave the user only Landlock or no sandbox, which hide nothing
-/// at all (docs/credentials.md, "The scan").
+/// at all (docs/credentials.md, "The scan"). The bounds on matches and repositories are the exception
+/// (<see cref="CredentialScanResult.StoppedByNamesAlone"/>): a command reaches them by creating a few thousand empty
+/// names nearest the root, so bubblewrap refuses to run past them.
 /// </para>
 /// <para>
 /// Symbolic links are not followed (a link named like a credential is reported, and the mount plan hides its
@@ -119,7 +121,7 @@ internal static class CredentialScan
                         gitDirectories.Add(current.Directory);
                         if (repositories.Count + gitDirectories.Count >= MaxRepositories)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks };
+                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks, StoppedByNamesAlone = true };
                         }
                     }
 
@@ -129,7 +131,7 @@ internal static class CredentialScan
                         repositories.Add(path);
                         if (repositories.Count + gitDirectories.Count >= MaxRepositories)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks };
+                            return new CredentialScanResult(found, read, $"stopped after {MaxRepositories} repositories, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks, StoppedByNamesAlone = true };
                         }
                     }
                     else if (isCredentialName(name))
@@ -137,7 +139,7 @@ internal static class CredentialScan
                         found.Add(path);
                         if (found.Count >= maxFound)
                         {
-                            return new CredentialScanResult(found, read, $"stopped after {maxFound} matches, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks };
+                            return new CredentialScanResult(found, read, $"stopped after {maxFound} matches, in {current.Directory}") { Repositories = repositories, GitDirectories = gitDirectories, Unlisted = unlisted, DirectoryLinks = directoryLinks, StoppedByNamesAlone = true };
                         }
                     }
                     else if (isLinkToDirectory)

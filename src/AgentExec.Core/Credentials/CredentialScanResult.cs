@@ -26,4 +26,13 @@ internal sealed record CredentialScanResult(IReadOnlyList<string> Found, int Ent
     /// directories (git grep, for the tracked paths under one) reads what lies below their targets.
     /// </summary>
     public IReadOnlyList<string> DirectoryLinks { get; init; } = [];
+
+    /// <summary>
+    /// True when the scan stopped at its bound on matches or on repositories. Unlike the bounds on entries and depth,
+    /// which a large tree reaches by itself, these a command reaches by creating names alone: 2,000 empty
+    /// <c>.env.N</c> files, or 500 directories holding a file named <c>HEAD</c>, nearest the root, and every
+    /// credential and nested <c>.git</c> below them stayed readable and writable in the next sandbox (found by an
+    /// attack).
+    /// </summary>
+    public bool StoppedByNamesAlone { get; init; }
 }

@@ -402,6 +402,14 @@ internal sealed class BubblewrapMountPlan
 
         var realRoots = roots.Select(root => RealPath.TryResolve(root, out var real, out var exists) && exists ? real : null).OfType<string>().ToList();
         var scan = CredentialScan.Run(credentials, realRoots);
+        if (scan.StoppedByNamesAlone)
+        {
+            // Past this bound a credential stays readable and a nested .git writable, and a command reaches it with
+            // empty files alone (2,000 .env.N made the next command read config/.env and rewrite sub/.git/config): not
+            // a large tree to be warned about but a hole a command can open, so the run is refused.
+            _refusals.Add($"the scan of the writable directories for credential names and repositories {scan.Incomplete}, so a credential or a nested .git past that point could be neither hidden nor kept read-only, and a command can reach that bound by creating names alone; remove the surplus (files named like credentials, directories holding a file named HEAD) to run sandboxed commands here");
+        }
+
         foreach (var path in scan.Found)
         {
             if (!RealPath.TryResolve(path, out var real, out var exists))

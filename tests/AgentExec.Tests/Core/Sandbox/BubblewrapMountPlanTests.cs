@@ -288,6 +288,42 @@ public sealed class BubblewrapMountPlanTests
         Assert.DoesNotContain(arguments, argument => argument.StartsWith("/proc/", StringComparison.Ordinal) && argument.EndsWith("environ", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("credential names")]
+    [InlineData("directories holding HEAD")]
+    public void Names_a_command_could_create_to_reach_the_scans_bound_refuse_the_run_instead_of_leaving_what_lies_past_it_readable(string decoys)
+    {
+        // Arrange: a real .env and a nested repository two levels down, and nearer the root as many empty names as the
+        // scan reports (the walk is breadth-first); an attack made 2,001 empty .env.N files, and the next command read
+        // config/.env and rewrote sub/.git/config from the sandbox.
+        using var directory = new SandboxTestDirectory();
+        var secret = directory.WriteFile(Path.Combine("workspace", "app", "config", ".env"), "TOKEN=secret\n");
+        Directory.CreateDirectory(Path.Combine(directory.Workspace, "app", "sub", ".git"));
+        if (decoys == "credential names")
+        {
+            for (var i = 0; i < AgentExec.Core.Credentials.CredentialScan.MaxFound; i++)
+            {
+                File.WriteAllText(Path.Combine(directory.Workspace, $".env.{i}"), string.Empty);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < AgentExec.Core.Credentials.CredentialScan.MaxRepositories; i++)
+            {
+                File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(directory.Workspace, $"d{i}")).FullName, "HEAD"), string.Empty);
+            }
+        }
+
+        // Act
+        var plan = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite), HostPaths(directory.Home));
+
+        // Assert
+        Assert.NotNull(plan.IncompleteCredentialScan);
+        Assert.True(IndexOf(plan.ToArguments(), "--ro-bind", "/dev/null", secret) < 0, "The fixture is not past the bound.");
+        var refusal = Assert.Single(plan.Refusals);
+        Assert.Contains("by creating names alone", refusal, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Danger_full_access_is_not_something_bubblewrap_wraps()
     {
