@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.Versioning;
 
 namespace AgentExec.Core.Audit;
 
@@ -29,7 +30,7 @@ namespace AgentExec.Core.Audit;
 [SuppressMessage(
     "Reliability",
     "CA1001:Types that own disposable fields should be disposable",
-    Justification = "SemaphoreSlim holds nothing to dispose unless AvailableWaitHandle is read, which this class never does.")]
+    Justification = "SemaphoreSlim holds nothing to dispose unless AvailableWaitHandle is read, which this class never does; the lease guard is meant to stay open as long as the log is in use, and its SafeFileHandle closes it when collected.")]
 public sealed class JsonLinesAuditLog : IAuditLog
 {
     /// <summary>How long an append waits for the writers' lock before it fails (and the command is denied).</summary>
@@ -38,6 +39,14 @@ public sealed class JsonLinesAuditLog : IAuditLog
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _lockTimeout;
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    // A descriptor of the log open for writing, held between appends (replaced by each append's, so it follows a log
+    // that was moved or replaced). Never written through: it is there because the kernel grants a read lease
+    // (fcntl F_SETLEASE) only on a file nobody has open for writing. A command under Landlock can read the log and
+    // owns it, so without this it took such a lease and every append's open failed (EWOULDBLOCK, or a wait of
+    // /proc/sys/fs/lease-break-time without O_NONBLOCK): other calls were denied with audit_unavailable for as long
+    // as it ran. Guarded by _gate.
+    private AuditFile? _leaseGuard;
 
     /// <summary>Creates a log that appends to <paramref name="path"/>, creating it (and its directory, 0700) on first use.</summary>
     /// <param name="path">The log file; it should live outside any workspace an agent can write.</param>
@@ -83,6 +92,18 @@ public sealed class JsonLinesAuditLog : IAuditLog
         {
             AuditFile.CreateOwnerOnlyWithDirectories(Path);
             AuditLockFile.Create(LockPath);
+
+            // Before any command runs, so that none can take a lease on the log (see _leaseGuard).
+            _gate.Wait();
+            try
+            {
+                KeepAsLeaseGuard(AuditFile.OpenForAppend(Path));
+            }
+            finally
+            {
+                _gate.Release();
+            }
+
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -145,7 +166,34 @@ public sealed class JsonLinesAuditLog : IAuditLog
         }
 
         using var writersLock = AuditLockFile.AcquireExclusive(LockPath, _lockTimeout);
-        using var file = AuditFile.OpenForAppend(Path);
+        var file = AuditFile.OpenForAppend(Path);
+        try
+        {
+            var head = AppendTo(file, auditEvent, flush);
+            KeepAsLeaseGuard(file);
+            return head;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    // Called under _gate: the descriptor just opened becomes the guard and the previous one is closed.
+    [SupportedOSPlatform("linux")]
+    [SupportedOSPlatform("macos")]
+    private void KeepAsLeaseGuard(AuditFile file)
+    {
+        var previous = _leaseGuard;
+        _leaseGuard = file;
+        previous?.Dispose();
+    }
+
+    [SupportedOSPlatform("linux")]
+    [SupportedOSPlatform("macos")]
+    private AuditHead AppendTo(AuditFile file, AuditEvent auditEvent, AuditFlush flush)
+    {
         var tail = AuditTail.Read(file);
 
         var bytes = new ArrayBufferWriter<byte>();

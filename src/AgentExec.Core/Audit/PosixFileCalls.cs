@@ -38,8 +38,10 @@ internal static partial class PosixFileCalls
     // EWOULDBLOCK (EAGAIN): 11 on Linux, 35 on macOS.
     private static int WouldBlock => OperatingSystem.IsMacOS() ? 35 : 11;
 
-    // O_NONBLOCK: no effect on a regular file, but a FIFO planted where the log or its lock file belongs (a writable
-    // root under Landlock) must fail an append, never block the server in open or read for good.
+    // O_NONBLOCK: a FIFO planted where the log or its lock file belongs (a writable root under Landlock) must fail an
+    // append, never block the server in open or read for good. On a regular file it matters only where a lease is
+    // held: the open then fails at once instead of waiting out the lease (JsonLinesAuditLog keeps the log open for
+    // writing so that no command can take one).
     private static int NonBlockingOpenFlag => OperatingSystem.IsMacOS() ? 0x4 : 0x800;
 
     private static int CloseOnExecFlag => OperatingSystem.IsMacOS() ? 0x100_0000 : 0x8_0000;

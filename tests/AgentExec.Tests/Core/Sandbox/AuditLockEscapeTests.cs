@@ -88,6 +88,41 @@ public sealed class AuditLockEscapeTests
     }
 
     [LandlockFact]
+    public async Task Under_landlock_a_command_cannot_take_a_lease_on_the_log_that_makes_other_calls_fail()
+    {
+        // Arrange: a read lease (fcntl F_SETLEASE) needs only a read descriptor of a file the caller owns, and every
+        // append's open then failed at once (EWOULDBLOCK): an attack had other calls denied for as long as it ran.
+        using var scenario = new LandlockScenario();
+        var logPath = scenario.InSibling("audit.jsonl");
+        var log = new JsonLinesAuditLog(logPath, TimeProvider.System);
+        Assert.Null(log.Prepare());
+        File.WriteAllText(scenario.InWorkspace("probe.sh"), $$"""
+            python3 - '{{logPath}}' <<'PY'
+            import fcntl, os, sys, time
+            fd = os.open(sys.argv[1], os.O_RDONLY)
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+                print("LEASED", flush=True)
+            except OSError as error:
+                print("REFUSED", error.errno, flush=True)
+            open("locked.flag", "w").close()
+            while not os.path.exists("release.flag"):
+                time.sleep(0.05)
+            PY
+            """);
+
+        // Act
+        var (held, otherResult, holderResult) = await WhileTheProbeHoldsItsLocksAsync(
+            scenario.Workspace, LandlockPipeline(scenario, log), LandlockPipeline(scenario, new JsonLinesAuditLog(logPath, TimeProvider.System)));
+
+        // Assert: the lease was refused (the server holds the log open for writing) and the other call ran, recorded.
+        Assert.True(held, holderResult.Stdout.Text + holderResult.Stderr.Text);
+        Assert.Equal((ShellStatus.Completed, "second\n"), (otherResult!.Status, otherResult.Stdout.Text));
+        Assert.StartsWith("REFUSED ", holderResult.Stdout.Text, StringComparison.Ordinal);
+        Assert.Null(AuditChainVerifier.Verify(logPath, null).Defect);
+    }
+
+    [LandlockFact]
     public async Task Under_landlock_a_command_that_locks_the_lock_file_makes_the_other_call_fail_closed_not_hang()
     {
         // Arrange: Landlock cannot hide the lock file; the writer's deadline is what bounds the wait (short here).
