@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace AgentExec.Cli.Terminal;
@@ -6,9 +7,12 @@ namespace AgentExec.Cli.Terminal;
 /// The process's controlling terminal (<c>/dev/tty</c>): answers are read from it and never from stdin, so
 /// <c>yes | agentexec run …</c> cannot approve itself. Questions go to stderr.
 /// </summary>
-internal sealed class ControllingTerminal : ITerminal, IDisposable
+internal sealed partial class ControllingTerminal : ITerminal, IDisposable
 {
     private const string TerminalDevice = "/dev/tty";
+
+    // tcflush(3): discard data received but not read.
+    private const int TcInputFlush = 0;
     private readonly FileStream? _input;
     private readonly StreamReader? _reader;
 
@@ -37,6 +41,19 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
 
     public TextWriter Output { get; }
 
+    public void DiscardTypedAhead()
+    {
+        if (_input is null || _reader is null)
+        {
+            return;
+        }
+
+        // Both queues: what the reader has already taken from the terminal, and what the terminal holds unread. A
+        // failure (the terminal went away) leaves nothing to discard that a read could return as an answer either.
+        _reader.DiscardBufferedData();
+        _ = TcFlush(_input.SafeFileHandle, TcInputFlush);
+    }
+
     public Task<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
         if (_reader is null)
@@ -56,4 +73,7 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
         _reader?.Dispose();
         _input?.Dispose();
     }
+
+    [LibraryImport("libc", EntryPoint = "tcflush", SetLastError = true)]
+    private static partial int TcFlush(Microsoft.Win32.SafeHandles.SafeFileHandle fd, int queueSelector);
 }

@@ -53,6 +53,40 @@ public sealed class TerminalApprovalChannelTests
     }
 
     [Fact]
+    public async Task A_line_typed_before_the_question_was_shown_does_not_answer_it()
+    {
+        // Found by an attack: under on-failure the sandboxed attempt ran with no question, printed "Overwrite the
+        // existing config? [y/N]" and then failed with EROFS; the "y" the user typed at it waited in the terminal and
+        // approved the retry WITHOUT the sandbox the instant that question was printed.
+        var clock = new ManualTimeProvider();
+        var terminal = new FakeTerminal();
+        terminal.TypeAhead("y");
+        var channel = new TerminalApprovalChannel(terminal, clock);
+
+        var asking = channel.AskAsync(Question(), TimeSpan.FromMinutes(5), CancellationToken.None);
+        await clock.FirstTimerCreated.WaitAsync(Bounded);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var outcome = await asking.WaitAsync(Bounded);
+
+        Assert.False(outcome.IsApproved);
+        Assert.Equal(ApprovalReason.NoResponse, outcome.Reason);
+        Assert.Equal(1, terminal.Discards);
+    }
+
+    [Fact]
+    public async Task A_line_typed_after_the_question_was_shown_answers_it()
+    {
+        var terminal = new FakeTerminal();
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+
+        var asking = channel.AskAsync(Question(), Bounded, CancellationToken.None);
+        terminal.Answer("y");
+        var outcome = await asking.WaitAsync(Bounded);
+
+        Assert.Equal(ApprovalDecision.Approved, outcome.Decision);
+    }
+
+    [Fact]
     public async Task Ctrl_c_while_asked_aborts()
     {
         var terminal = new FakeTerminal();
