@@ -16,10 +16,15 @@ internal sealed partial class ControllingTerminal : ITerminal, IDisposable
     private readonly FileStream? _input;
     private readonly StreamReader? _reader;
 
+    private readonly ICommandOutputHold? _commandOutput;
+
     /// <summary>Opens the controlling terminal; questions are written to <paramref name="output"/> (stderr, through <see cref="SaneTerminalWriter"/>).</summary>
-    public ControllingTerminal(TextWriter output)
+    /// <param name="output">Where questions go.</param>
+    /// <param name="commandOutput">The running command's output on the same screen, held back while a question waits.</param>
+    public ControllingTerminal(TextWriter output, ICommandOutputHold? commandOutput = null)
     {
         Output = output;
+        _commandOutput = commandOutput;
         try
         {
             // Opening fails with ENXIO when the process has no controlling terminal (CI, a pipeline, a service).
@@ -40,6 +45,8 @@ internal sealed partial class ControllingTerminal : ITerminal, IDisposable
     public bool IsInteractive { get; }
 
     public TextWriter Output { get; }
+
+    public IDisposable HoldCommandOutput() => _commandOutput?.Hold() ?? NothingHeld.Instance;
 
     public void DiscardTypedAhead()
     {
@@ -72,6 +79,15 @@ internal sealed partial class ControllingTerminal : ITerminal, IDisposable
     {
         _reader?.Dispose();
         _input?.Dispose();
+    }
+
+    private sealed class NothingHeld : IDisposable
+    {
+        public static readonly NothingHeld Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "tcflush", SetLastError = true)]

@@ -19,6 +19,12 @@ internal interface ITerminal
     /// </summary>
     void DiscardTypedAhead();
 
+    /// <summary>
+    /// Keeps the running command's output off the screen until the returned object is disposed, so nothing the command
+    /// prints can overwrite or extend a question while it waits (a network question is asked while the command runs).
+    /// </summary>
+    IDisposable HoldCommandOutput();
+
     /// <summary>Reads one answer line; null at end of input. Cancelled by <paramref name="cancellationToken"/>.</summary>
     Task<string?> ReadLineAsync(CancellationToken cancellationToken);
 }

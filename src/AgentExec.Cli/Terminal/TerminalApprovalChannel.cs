@@ -21,6 +21,8 @@ internal sealed class TerminalApprovalChannel(ITerminal terminal, TimeProvider t
     /// <inheritdoc />
     public async Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // Until the answer is in, nothing the running command prints reaches the screen the question is on.
+        using var commandOutput = terminal.HoldCommandOutput();
         await terminal.Output.WriteAsync(Render(question, terminal.Style)).ConfigureAwait(false);
         await terminal.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
 

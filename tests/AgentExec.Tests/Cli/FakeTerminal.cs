@@ -30,6 +30,11 @@ internal sealed class FakeTerminal(bool canRead = true, bool interactive = false
     /// <summary>A line typed before the question is shown: a read returns it first unless it was dropped.</summary>
     public void TypeAhead(string line) => _typedAhead.Enqueue(line);
 
+    /// <summary>The command output the terminal holds back while it asks, when the test gives one.</summary>
+    public ICommandOutputHold? CommandOutput { get; init; }
+
+    public IDisposable HoldCommandOutput() => CommandOutput?.Hold() ?? new MemoryStream();
+
     public void DiscardTypedAhead()
     {
         Discards++;

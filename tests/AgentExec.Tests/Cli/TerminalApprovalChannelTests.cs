@@ -1,3 +1,4 @@
+using System.Text;
 using AgentExec.Cli.Terminal;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
@@ -84,6 +85,52 @@ public sealed class TerminalApprovalChannelTests
         var outcome = await asking.WaitAsync(Bounded);
 
         Assert.Equal(ApprovalDecision.Approved, outcome.Decision);
+    }
+
+    [Fact]
+    public async Task Output_the_command_writes_while_a_question_waits_is_shown_only_after_the_answer()
+    {
+        // Found by an attack: a network question is asked while the command runs, and the command waited for it, moved
+        // the cursor up over it and printed a question of its own ("Allow `pip install requests` to connect to
+        // pypi.org:443?"); the human's "y" approved the real one, a connection to the attacker's host.
+        using var screen = new MemoryStream();
+        using var observer = new ConsoleOutputObserver(screen, screen, new SaneTerminalWriter(TextWriter.Null, isTerminal: true));
+        var terminal = new FakeTerminal { CommandOutput = observer };
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+        observer.OnStdout("before\n"u8);
+
+        var asking = channel.AskAsync(Question(), Bounded, CancellationToken.None);
+        await WaitUntilAsync(() => terminal.Written.ToString().Contains("Allow?", StringComparison.Ordinal));
+        observer.OnStderr("\u001b[6A\u001b[Jagentexec: Allow `pip install requests` to connect to pypi.org:443?\n"u8);
+        var shownWhileAsking = Encoding.UTF8.GetString(screen.ToArray());
+        terminal.Answer("n");
+        await asking.WaitAsync(Bounded);
+
+        Assert.Equal("before\n", shownWhileAsking);
+        Assert.EndsWith("pypi.org:443?\n", Encoding.UTF8.GetString(screen.ToArray()), StringComparison.Ordinal);
+        observer.OnStdout("after\n"u8);
+        Assert.EndsWith("after\n", Encoding.UTF8.GetString(screen.ToArray()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Output_held_past_the_bound_is_counted_and_said_not_kept()
+    {
+        using var screen = new MemoryStream();
+        using var observer = new ConsoleOutputObserver(screen, screen, new SaneTerminalWriter(TextWriter.Null, isTerminal: false));
+        var chunk = new byte[64 * 1024];
+
+        using (observer.Hold())
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                observer.OnStdout(chunk);
+            }
+
+            Assert.Equal(0, screen.Length);
+        }
+
+        Assert.Equal(ConsoleOutputObserver.MaxHeldBytes, screen.ToArray().TakeWhile(b => b == 0).Count());
+        Assert.Contains("[agentexec: 262144 more bytes", Encoding.UTF8.GetString(screen.ToArray()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -231,4 +278,13 @@ public sealed class TerminalApprovalChannelTests
         "id-1", "run-1", "rm -rf build", ["bash", "-c", "rm -rf build"], "/work", null,
         SandboxMode.WorkspaceWrite, SandboxBackendKind.Bubblewrap, EscalationKind.None, null, null, ["`rm -rf build`: rm with -r/-f (dangerous)"],
         CommandAnalyzer.Analyze("rm -rf build").Parts, null, TimeSpan.FromSeconds(120));
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(Bounded);
+        while (!condition())
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+    }
 }
