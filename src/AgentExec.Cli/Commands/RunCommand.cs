@@ -64,7 +64,9 @@ internal static class RunCommand
             // Every word of AgentExec's own from here on (question, logs, the final message) goes through one writer,
             // which resets the terminal after the command's output reached it (SaneTerminalWriter says why).
             var ownWords = new SaneTerminalWriter(Console.Error, isTerminal: !Console.IsErrorRedirected);
-            using var terminal = new ControllingTerminal(ownWords);
+            // The command's output and the questions share the screen: the terminal holds the output back while it asks.
+            using var observer = new ConsoleOutputObserver(ownWords);
+            using var terminal = new ControllingTerminal(ownWords, observer);
             using var runtime = AgentExecRuntime.TryCreate(
                 shared.GivenFlags(parseResult),
                 ownWords,
@@ -82,7 +84,6 @@ internal static class RunCommand
                 return ExitCodes.CouldNotStart;
             }
 
-            using var observer = new ConsoleOutputObserver(ownWords);
             var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
             var result = await runtime.Pipeline.ExecuteAsync(request!, channel, observer, cancellationToken).ConfigureAwait(false);
             // A completed run's message carries what the human must hear before their own tools run (a planted

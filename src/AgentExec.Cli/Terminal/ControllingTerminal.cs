@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace AgentExec.Cli.Terminal;
@@ -6,16 +7,24 @@ namespace AgentExec.Cli.Terminal;
 /// The process's controlling terminal (<c>/dev/tty</c>): answers are read from it and never from stdin, so
 /// <c>yes | agentexec run …</c> cannot approve itself. Questions go to stderr.
 /// </summary>
-internal sealed class ControllingTerminal : ITerminal, IDisposable
+internal sealed partial class ControllingTerminal : ITerminal, IDisposable
 {
     private const string TerminalDevice = "/dev/tty";
+
+    // tcflush(3): discard data received but not read.
+    private const int TcInputFlush = 0;
     private readonly FileStream? _input;
     private readonly StreamReader? _reader;
 
+    private readonly ICommandOutputHold? _commandOutput;
+
     /// <summary>Opens the controlling terminal; questions are written to <paramref name="output"/> (stderr, through <see cref="SaneTerminalWriter"/>).</summary>
-    public ControllingTerminal(TextWriter output)
+    /// <param name="output">Where questions go.</param>
+    /// <param name="commandOutput">The running command's output on the same screen, held back while a question waits.</param>
+    public ControllingTerminal(TextWriter output, ICommandOutputHold? commandOutput = null)
     {
         Output = output;
+        _commandOutput = commandOutput;
         try
         {
             // Opening fails with ENXIO when the process has no controlling terminal (CI, a pipeline, a service).
@@ -37,6 +46,21 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
 
     public TextWriter Output { get; }
 
+    public IDisposable HoldCommandOutput() => _commandOutput?.Hold() ?? NothingHeld.Instance;
+
+    public void DiscardTypedAhead()
+    {
+        if (_input is null || _reader is null)
+        {
+            return;
+        }
+
+        // Both queues: what the reader has already taken from the terminal, and what the terminal holds unread. A
+        // failure (the terminal went away) leaves nothing to discard that a read could return as an answer either.
+        _reader.DiscardBufferedData();
+        _ = TcFlush(_input.SafeFileHandle, TcInputFlush);
+    }
+
     public Task<string?> ReadLineAsync(CancellationToken cancellationToken)
     {
         if (_reader is null)
@@ -56,4 +80,16 @@ internal sealed class ControllingTerminal : ITerminal, IDisposable
         _reader?.Dispose();
         _input?.Dispose();
     }
+
+    private sealed class NothingHeld : IDisposable
+    {
+        public static readonly NothingHeld Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "tcflush", SetLastError = true)]
+    private static partial int TcFlush(Microsoft.Win32.SafeHandles.SafeFileHandle fd, int queueSelector);
 }

@@ -21,8 +21,15 @@ internal sealed class TerminalApprovalChannel(ITerminal terminal, TimeProvider t
     /// <inheritdoc />
     public async Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        // Until the answer is in, nothing the running command prints reaches the screen the question is on.
+        using var commandOutput = terminal.HoldCommandOutput();
         await terminal.Output.WriteAsync(Render(question, terminal.Style)).ConfigureAwait(false);
         await terminal.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        // Only an answer to this question counts: keys typed before it was on screen (while the sandboxed attempt ran
+        // and printed a prompt of its own, during an assessment, or a paste) would otherwise approve it unseen, and a
+        // retry question runs the command outside the sandbox.
+        terminal.DiscardTypedAhead();
 
         using var deadline = new CancellationTokenSource(timeout, timeProvider);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);

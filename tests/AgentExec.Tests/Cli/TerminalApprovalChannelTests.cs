@@ -1,3 +1,4 @@
+using System.Text;
 using AgentExec.Cli.Terminal;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
@@ -50,6 +51,86 @@ public sealed class TerminalApprovalChannelTests
 
         Assert.Equal(ApprovalDecision.Denied, outcome.Decision);
         Assert.Equal(ApprovalReason.NoResponse, outcome.Reason);
+    }
+
+    [Fact]
+    public async Task A_line_typed_before_the_question_was_shown_does_not_answer_it()
+    {
+        // Found by an attack: under on-failure the sandboxed attempt ran with no question, printed "Overwrite the
+        // existing config? [y/N]" and then failed with EROFS; the "y" the user typed at it waited in the terminal and
+        // approved the retry WITHOUT the sandbox the instant that question was printed.
+        var clock = new ManualTimeProvider();
+        var terminal = new FakeTerminal();
+        terminal.TypeAhead("y");
+        var channel = new TerminalApprovalChannel(terminal, clock);
+
+        var asking = channel.AskAsync(Question(), TimeSpan.FromMinutes(5), CancellationToken.None);
+        await clock.FirstTimerCreated.WaitAsync(Bounded);
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var outcome = await asking.WaitAsync(Bounded);
+
+        Assert.False(outcome.IsApproved);
+        Assert.Equal(ApprovalReason.NoResponse, outcome.Reason);
+        Assert.Equal(1, terminal.Discards);
+    }
+
+    [Fact]
+    public async Task A_line_typed_after_the_question_was_shown_answers_it()
+    {
+        var terminal = new FakeTerminal();
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+
+        var asking = channel.AskAsync(Question(), Bounded, CancellationToken.None);
+        terminal.Answer("y");
+        var outcome = await asking.WaitAsync(Bounded);
+
+        Assert.Equal(ApprovalDecision.Approved, outcome.Decision);
+    }
+
+    [Fact]
+    public async Task Output_the_command_writes_while_a_question_waits_is_shown_only_after_the_answer()
+    {
+        // Found by an attack: a network question is asked while the command runs, and the command waited for it, moved
+        // the cursor up over it and printed a question of its own ("Allow `pip install requests` to connect to
+        // pypi.org:443?"); the human's "y" approved the real one, a connection to the attacker's host.
+        using var screen = new MemoryStream();
+        using var observer = new ConsoleOutputObserver(screen, screen, new SaneTerminalWriter(TextWriter.Null, isTerminal: true));
+        var terminal = new FakeTerminal { CommandOutput = observer };
+        var channel = new TerminalApprovalChannel(terminal, TimeProvider.System);
+        observer.OnStdout("before\n"u8);
+
+        var asking = channel.AskAsync(Question(), Bounded, CancellationToken.None);
+        await WaitUntilAsync(() => terminal.Written.ToString().Contains("Allow?", StringComparison.Ordinal));
+        observer.OnStderr("\u001b[6A\u001b[Jagentexec: Allow `pip install requests` to connect to pypi.org:443?\n"u8);
+        var shownWhileAsking = Encoding.UTF8.GetString(screen.ToArray());
+        terminal.Answer("n");
+        await asking.WaitAsync(Bounded);
+
+        Assert.Equal("before\n", shownWhileAsking);
+        Assert.EndsWith("pypi.org:443?\n", Encoding.UTF8.GetString(screen.ToArray()), StringComparison.Ordinal);
+        observer.OnStdout("after\n"u8);
+        Assert.EndsWith("after\n", Encoding.UTF8.GetString(screen.ToArray()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Output_held_past_the_bound_is_counted_and_said_not_kept()
+    {
+        using var screen = new MemoryStream();
+        using var observer = new ConsoleOutputObserver(screen, screen, new SaneTerminalWriter(TextWriter.Null, isTerminal: false));
+        var chunk = new byte[64 * 1024];
+
+        using (observer.Hold())
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                observer.OnStdout(chunk);
+            }
+
+            Assert.Equal(0, screen.Length);
+        }
+
+        Assert.Equal(ConsoleOutputObserver.MaxHeldBytes, screen.ToArray().TakeWhile(b => b == 0).Count());
+        Assert.Contains("[agentexec: 262144 more bytes", Encoding.UTF8.GetString(screen.ToArray()), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -197,4 +278,13 @@ public sealed class TerminalApprovalChannelTests
         "id-1", "run-1", "rm -rf build", ["bash", "-c", "rm -rf build"], "/work", null,
         SandboxMode.WorkspaceWrite, SandboxBackendKind.Bubblewrap, EscalationKind.None, null, null, ["`rm -rf build`: rm with -r/-f (dangerous)"],
         CommandAnalyzer.Analyze("rm -rf build").Parts, null, TimeSpan.FromSeconds(120));
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var deadline = new CancellationTokenSource(Bounded);
+        while (!condition())
+        {
+            await Task.Delay(10, deadline.Token);
+        }
+    }
 }
