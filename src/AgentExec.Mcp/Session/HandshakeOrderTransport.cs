@@ -8,8 +8,9 @@ namespace AgentExec.Mcp.Session;
 
 /// <summary>
 /// Passes a transport through, noting on each <c>tools/call</c> whether the client had sent
-/// <c>notifications/initialized</c> before it, in the order the messages arrived, and letting through only the first
-/// response to each request the server sent.
+/// <c>notifications/initialized</c> before it, in the order the messages arrived, letting through only the first
+/// response to each request the server sent, and cancelling a call the moment its <c>notifications/cancelled</c> is
+/// read.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -25,10 +26,17 @@ namespace AgentExec.Mcp.Session;
 /// open (sent, not yet answered, not cancelled); a second one, one to a request never sent, or one sent before its
 /// request are dropped here, before the SDK sees them.
 /// </para>
+/// <para>
+/// And for a cancellation: the SDK cancels a call on the task that handles the <c>notifications/cancelled</c>, so an
+/// <c>accept</c> that followed it on the wire could be handled first and run the command (SPEC.md: a cancelled call
+/// never runs afterwards). So each <c>tools/call</c> carries a token of its own (<see cref="CancelledOnRead"/>),
+/// cancelled here, while the cancellation is read and before any later message is passed on.
+/// </para>
 /// </remarks>
 internal sealed class HandshakeOrderTransport : ITransport
 {
     private const string ItemKey = "agentexec/before-initialized";
+    private const string CancelKey = "agentexec/cancelled-on-read";
 
     private readonly ITransport _inner;
 
@@ -36,10 +44,14 @@ internal sealed class HandshakeOrderTransport : ITransport
     // or when the server cancels it. Bounded by the requests open at once (the pending-question limit).
     private readonly ConcurrentDictionary<RequestId, byte> _openRequests = new();
 
+    // The client's tools/call requests that may still be cancelled: added when one is read, removed by its cancellation or
+    // when the server sends its response. Bounded by the calls in flight. Two calls that reuse an id share one entry.
+    private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _openCalls = new();
+
     public HandshakeOrderTransport(ITransport inner)
     {
         _inner = inner;
-        MessageReader = new OrderReader(inner.MessageReader, _openRequests);
+        MessageReader = new OrderReader(inner.MessageReader, _openRequests, _openCalls);
     }
 
     /// <inheritdoc />
@@ -52,11 +64,35 @@ internal sealed class HandshakeOrderTransport : ITransport
     public static bool ReadBeforeInitialized(JsonRpcRequest request) =>
         request.Context?.Items is { } items && items.ContainsKey(ItemKey);
 
+    /// <summary>
+    /// Cancelled once the client's <c>notifications/cancelled</c> for <paramref name="request"/> has been read: before the
+    /// SDK handles any message that came after it. <see cref="CancellationToken.None"/> for a request not read here.
+    /// </summary>
+    public static CancellationToken CancelledOnRead(JsonRpcRequest request) => CancelledOnReadOf(request.Context);
+
+    // The SDK sends a handler's response with its request's context, so the token is found on either.
+    private static CancellationToken CancelledOnReadOf(JsonRpcMessageContext? context) =>
+        context?.Items is { } items && items.TryGetValue(CancelKey, out var token) && token is CancellationToken cancelled
+            ? cancelled
+            : CancellationToken.None;
+
     /// <inheritdoc />
     public async Task SendMessageAsync(JsonRpcMessage message, CancellationToken cancellationToken = default)
     {
         switch (message)
         {
+            case JsonRpcResponse or JsonRpcError when message is JsonRpcMessageWithId { Id: var answered }:
+                // The call has its response: a cancellation from now on has nothing left to stop.
+                _openCalls.TryRemove(answered, out _);
+
+                // A cancelled request gets no response (MCP). The SDK holds back the response of a call it has seen
+                // cancelled itself, but a call cancelled here may end before the SDK has handled the cancellation.
+                if (CancelledOnReadOf(message.Context) is { IsCancellationRequested: true })
+                {
+                    return;
+                }
+
+                break;
             case JsonRpcRequest request:
                 // Open before the client can see it, so that its answer, however fast, finds it open.
                 _openRequests.TryAdd(request.Id, 0);
@@ -95,7 +131,10 @@ internal sealed class HandshakeOrderTransport : ITransport
             : null;
 
     // The SDK reads with one loop (WaitToReadAsync, then TryRead), so the flag needs no lock.
-    private sealed class OrderReader(ChannelReader<JsonRpcMessage> messages, ConcurrentDictionary<RequestId, byte> openRequests) : ChannelReader<JsonRpcMessage>
+    private sealed class OrderReader(
+        ChannelReader<JsonRpcMessage> messages,
+        ConcurrentDictionary<RequestId, byte> openRequests,
+        ConcurrentDictionary<RequestId, CancellationTokenSource> openCalls) : ChannelReader<JsonRpcMessage>
     {
         private bool _initialized;
 
@@ -120,14 +159,38 @@ internal sealed class HandshakeOrderTransport : ITransport
                 case JsonRpcNotification { Method: NotificationMethods.InitializedNotification }:
                     _initialized = true;
                     break;
-                case JsonRpcRequest { Method: RequestMethods.ToolsCall } call when !_initialized:
+                case JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled
+                    when CancelledRequest(cancelled.Params) is { } id && openCalls.TryRemove(id, out var call):
+                    Cancel(call);
+                    break;
+                case JsonRpcRequest { Method: RequestMethods.ToolsCall } call:
                     call.Context ??= new JsonRpcMessageContext();
                     call.Context.Items ??= new Dictionary<string, object?>();
-                    call.Context.Items[ItemKey] = true;
+                    if (!_initialized)
+                    {
+                        call.Context.Items[ItemKey] = true;
+                    }
+
+                    call.Context.Items[CancelKey] = openCalls.GetOrAdd(call.Id, static _ => new CancellationTokenSource()).Token;
                     break;
             }
 
             return true;
+        }
+
+        // Synchronously, so that the call's own tokens (linked to this one) are cancelled before the next message is
+        // passed on. A callback that throws does not stop the reader; the call is cancelled all the same.
+        private static void Cancel(CancellationTokenSource call)
+        {
+            try
+            {
+                call.Cancel();
+            }
+#pragma warning disable CA1031 // The reader must go on; what a callback of the cancelled call threw is that call's to report.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
         }
 
         // A response (result or error) to a request that is not open: a second answer, or one to a request never sent.

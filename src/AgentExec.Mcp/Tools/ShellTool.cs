@@ -3,6 +3,7 @@ using AgentExec.Core.Execution;
 using AgentExec.Core.Pipeline;
 using AgentExec.Mcp.Approval;
 using AgentExec.Mcp.Mrtr;
+using AgentExec.Mcp.Session;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -71,10 +72,13 @@ internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection 
             return await RejectAsync(callId, request.Params?.Arguments, $"{ShellToolInput.FieldName(validationError!.Field)}: {validationError.Problem}").ConfigureAwait(false);
         }
 
+        // The call is cancelled by whichever comes first: the SDK's handling of the client's notifications/cancelled, or
+        // the transport's reading of it, which is what orders it before an answer that followed it on the wire.
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, HandshakeOrderTransport.CancelledOnRead(request.JsonRpcRequest));
 #pragma warning disable CA1031 // The pipeline should never throw; if it does, the command did not run, and the agent is told so.
         try
         {
-            return await RunAsync(request, execRequest!, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(request, execRequest!, cancellation.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not (OperationCanceledException or InputRequiredException))
 #pragma warning restore CA1031

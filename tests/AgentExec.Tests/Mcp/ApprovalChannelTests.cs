@@ -247,6 +247,47 @@ public sealed class ApprovalChannelTests
     }
 
     [Fact]
+    public async Task A_cancellation_sent_before_the_approval_wins_however_the_two_are_handled()
+    {
+        // Found by an attack: a notifications/cancelled for the call and an accept that followed it on the wire are
+        // handled on two tasks, and when the answer's task ran first the command ran (5 calls of 20 over stdio). The
+        // order that counts is the order of arrival.
+        const int Calls = 30;
+        using var scenario = new ShellScenario();
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
+        var client = server.ConnectRaw();
+        await client.InitializeAsync();
+        var victims = Enumerable.Range(0, Calls).Select(i => Directory.CreateDirectory(Path.Combine(scenario.Workspace, $"victim{i}")).FullName).ToArray();
+
+        for (var i = 0; i < Calls; i++)
+        {
+            await client.CallShellAsync($"call-{i}", new JsonObject { ["command"] = $"rm -rf victim{i}" });
+            var question = await client.ReadMessageAsync("elicitation/create");
+            var cancelled = new JsonObject
+            {
+                ["jsonrpc"] = "2.0",
+                ["method"] = "notifications/cancelled",
+                ["params"] = new JsonObject { ["requestId"] = $"call-{i}", ["reason"] = "user" },
+            };
+            var accepted = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = question["id"]!.DeepClone(), ["result"] = new JsonObject { ["action"] = "accept" } };
+
+            // One write, the cancellation first.
+            await client.SendAsync(cancelled.ToJsonString() + "\n" + accepted.ToJsonString());
+        }
+
+        using var deadline = new CancellationTokenSource(Bounded);
+        while (scenario.Audit.Events.Count(e => e.Name == AuditEventNames.Answer) < Calls)
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
+        Assert.All(victims, victim => Assert.True(Directory.Exists(victim), $"{victim} was removed after its call was cancelled"));
+        Assert.All(
+            scenario.Audit.Events.Where(e => e.Name == AuditEventNames.Answer),
+            answer => Assert.Equal("call_cancelled", answer.Fields["reason"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task The_question_escapes_terminal_controls_and_carries_codex_and_meta_fields()
     {
         using var scenario = new ShellScenario();
