@@ -448,6 +448,7 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("cat [x]", "[x]", false)]
     [InlineData("head -n 3 [x]y", "[x]y", false)]
     [InlineData("cat [.]env", "[.]env", false)]
+    [InlineData("hexdump -f[x] README.md", "[x]", false)]
     [InlineData("grep -r machine [q]", "[q]", true)]
     [InlineData("grep -r machine [q]/", "[q]", true)]
     public void A_pattern_that_matches_nothing_is_passed_on_as_written_and_may_name_a_credential(string line, string link, bool toHome)
