@@ -291,6 +291,16 @@ public sealed class CredentialList
             .Where(component => component != ".")
             .Select(GlobPattern.Parse)
             .ToArray();
+        if (components.Any(component => !component.Matches(GlobPattern.Unescaped(component.Text), hidesDotNames: true))
+            && Covers(GlobPattern.Unescaped(pattern), links))
+        {
+            // A pattern that matches nothing is passed on as written: a workspace name "[x]", a link to ~/.netrc, is
+            // what "cat [x]" opens when no "x" exists (found by an attack). Only a pattern that does not match its own
+            // text can leave such a name to be opened ("*.pem" would match a file called "*.pem"); asked whatever the
+            // pattern matches, which is merely strict.
+            return true;
+        }
+
         var firstWildcard = Array.FindIndex(components, component => !component.IsLiteral);
         if (firstWildcard < 0)
         {

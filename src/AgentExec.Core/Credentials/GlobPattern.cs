@@ -72,6 +72,28 @@ internal sealed class GlobPattern
     public bool StartsWithLiteralDot =>
         IsOpaque || (_elements.Length > 0 && _elements[0] is { Kind: GlobElementKind.Literal, Character: '.' });
 
+    /// <summary>
+    /// What bash passes on for <paramref name="pattern"/> (a path or a component, quoted wildcards escaped with a
+    /// backslash) when it matches nothing: the text itself, escapes removed. That is a name like any other, which may
+    /// exist: "[x]" does not match a file called "[x]", so "cat [x]" opens one (a link to ~/.netrc, found by an attack).
+    /// </summary>
+    public static string Unescaped(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        var builder = new StringBuilder(pattern.Length);
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            if (pattern[i] == '\\' && i + 1 < pattern.Length)
+            {
+                i++;
+            }
+
+            builder.Append(pattern[i]);
+        }
+
+        return builder.ToString();
+    }
+
     /// <summary>Parses one component: <c>\x</c> is a literal <c>x</c>, an unmatched <c>[</c> is a literal <c>[</c>.</summary>
     public static GlobPattern Parse(string component)
     {

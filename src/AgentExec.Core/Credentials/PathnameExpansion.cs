@@ -23,8 +23,8 @@ internal static class PathnameExpansion
     /// component, a directory that exists but cannot be listed, a name that is not valid UTF-8, or more than
     /// <paramref name="maxEntries"/> entries.
     /// </summary>
-    /// <returns>The matches, each the directory joined with the name; empty when nothing matches (bash then
-    /// passes the pattern on as it is, a name that does not exist).</returns>
+    /// <returns>The matches, each the directory joined with the name; when nothing matches, the one path bash then
+    /// passes on: the pattern as written, escapes removed (which may name a file: "[q]" does not match "[q]").</returns>
     public static IReadOnlyList<string>? TryExpand(string directory, string pattern, int maxEntries)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -63,10 +63,14 @@ internal static class PathnameExpansion
             return null;
         }
 
+        // What bash passes on when nothing matches: the pattern as written, escapes removed, which is a name like any
+        // other ("[q]" is no match for a file called "[q]": grep -r x [q] read through such a link to the home, found by
+        // an attack).
+        string[] unmatched = [Path.Join(parent, GlobPattern.Unescaped(trimmed[(slash + 1)..]))];
         if (!exists)
         {
             // Nothing there: bash passes the pattern on unexpanded, naming a file that does not exist.
-            return [];
+            return unmatched;
         }
 
         var budget = maxEntries;
@@ -74,7 +78,7 @@ internal static class PathnameExpansion
         switch (MatchNames(physical, last, listed, ref budget))
         {
             case NameListing.Missing:
-                return [];
+                return unmatched;
             case NameListing.Unreadable or NameListing.Unknown:
                 return null;
         }
@@ -89,7 +93,7 @@ internal static class PathnameExpansion
             }
         }
 
-        return matches;
+        return matches.Count == 0 ? unmatched : matches;
     }
 
     /// <summary>

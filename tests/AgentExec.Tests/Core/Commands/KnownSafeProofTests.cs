@@ -445,6 +445,37 @@ public sealed class KnownSafeProofTests : IDisposable
     }
 
     [Theory]
+    [InlineData("cat [x]", "[x]", false)]
+    [InlineData("head -n 3 [x]y", "[x]y", false)]
+    [InlineData("cat [.]env", "[.]env", false)]
+    [InlineData("hexdump -f[x] README.md", "[x]", false)]
+    [InlineData("grep -r machine [q]", "[q]", true)]
+    [InlineData("grep -r machine [q]/", "[q]", true)]
+    public void A_pattern_that_matches_nothing_is_passed_on_as_written_and_may_name_a_credential(string line, string link, bool toHome)
+    {
+        // Found by an attack under danger-full-access and Landlock: with a workspace link "[x]" to ~/.netrc and no file
+        // "x", bash passes "[x]" on as it is (it does not match the name "[x]"), and "cat [x]" printed ~/.netrc with no
+        // question: the check looked only at what the pattern matches. "grep -r machine [q]" read the home through a link
+        // "[q]" the same way.
+        File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, link), toHome ? machine.Home : Path.Combine(machine.Home, ".netrc"));
+
+        var unhidden = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.Contains(unhidden.Parts, part => part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Theory]
+    [InlineData("cat [x]")]
+    [InlineData("grep -r machine [q]")]
+    public void A_pattern_that_matches_nothing_and_names_nothing_stays_known_safe(string line)
+    {
+        File.WriteAllText(Path.Combine(machine.Home, ".netrc"), "machine x");
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(machine.Analyze(line, credentialsHidden: false)));
+    }
+
+    [Theory]
     [InlineData("diff h/../home .netrc")]
     [InlineData("diff .netrc h/../home/")]
     [InlineData("git diff h/../home .netrc")]
