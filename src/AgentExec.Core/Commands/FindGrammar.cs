@@ -51,7 +51,13 @@ internal static class FindGrammar
             var word = arguments[i];
             if (word.StartsWith("-newer", StringComparison.Ordinal) && word.Length == 8)
             {
-                // -newerXY REFERENCE: compares times.
+                // -newerXY REFERENCE: compares times. With Y = t the reference is a date string, whose TZ="…" names a
+                // time zone file find opens.
+                if (word[7] == 't' && i + 1 < arguments.Count && KnownSafePrograms.DateStringRefusal("find", arguments[i + 1]) is { } refusal)
+                {
+                    return refusal;
+                }
+
                 i++;
                 continue;
             }

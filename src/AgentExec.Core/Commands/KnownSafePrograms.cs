@@ -111,13 +111,14 @@ internal static partial class KnownSafePrograms
             LongWithValue = OptionGrammar.Names("exclude", "separator", "parameter"),
         },
 
-        // -s and an operand that is not +FORMAT set the clock.
+        // -s and an operand that is not +FORMAT set the clock. -f/--file reads dates from a file (a FIFO there waits
+        // without end, and each line may name a time zone file, as -d's TZ="…" does: DateStringRefusal): left out.
         ["date"] = new()
         {
             ShortFlags = "uR",
-            ShortWithValue = "dfr",
+            ShortWithValue = "dr",
             LongFlags = OptionGrammar.Names("utc", "universal", "rfc-email", "debug", "help", "version"),
-            LongWithValue = OptionGrammar.Names("date", "file", "reference", "rfc-3339"),
+            LongWithValue = OptionGrammar.Names("date", "reference", "rfc-3339"),
             LongOptionalValue = OptionGrammar.Names("iso-8601"),
         },
 
@@ -192,7 +193,8 @@ internal static partial class KnownSafePrograms
     /// </summary>
     public static IReadOnlySet<string> OperandsNotOpened { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "echo", "printf", "ls", "stat", "basename", "dirname", "realpath", "readlink", "du", "df", "test", "[", "which", "type",
+        // Not du: -X/--exclude-from opens a file of patterns (du -X ff waited on a FIFO without end, found by an attack).
+        "echo", "printf", "ls", "stat", "basename", "dirname", "realpath", "readlink", "df", "test", "[", "which", "type",
         "command", "pwd", "true", "false", ":", "seq", "sleep", "cd", "id", "groups", "whoami", "uname", "date", "hostname",
         "printenv", "nproc", "arch", "logname", "tty", "expr", "factor", "numfmt", "uptime", "find", "tree",
     };
@@ -300,9 +302,21 @@ internal static partial class KnownSafePrograms
     private static string? ProgramSpecific(string program, OptionReading reading) => program switch
     {
         "sed" => SedRefusal(reading),
-        "date" => reading.Operands.All(operand => operand.StartsWith('+')) ? null : "date with an operand that is not +FORMAT sets the clock",
+        "date" => reading.Operands.All(operand => operand.StartsWith('+'))
+            ? reading.Options.Where(option => option.Name is "-d" or "--date").Select(option => DateStringRefusal("date", option.Value)).FirstOrDefault(refusal => refusal is not null)
+            : "date with an operand that is not +FORMAT sets the clock",
         _ => null,
     };
+
+    /// <summary>
+    /// Why a date string (date -d, find -newermt) is not a plain read, or null: a leading TZ="…" makes the C library load
+    /// that time zone file, any path (date -d 'TZ="ff" now' waited on a FIFO without end and opened ~/.netrc with no
+    /// question, found by an attack). Refused wherever it stands in the string, which is merely strict.
+    /// </summary>
+    public static string? DateStringRefusal(string program, string? value) =>
+        value is not null && value.Contains("TZ=", StringComparison.Ordinal)
+            ? $"{program} with a date string that names a time zone file (TZ=\"…\"), which it opens"
+            : null;
 
     // "sed -n 5p FILE…", "sed -n '1,20p'", "sed -n '/re/p'": prints lines and nothing else. Every script must be one
     // of these; the first operand is the script when no -e gave one.

@@ -157,6 +157,10 @@ internal static partial class KnownSafeProof
             .Where(redirection => redirection.Operator == "<" && redirection.Heredoc is null && !redirection.IsHereString && !redirection.IsDuplication)
             .Select(redirection => redirection.Target);
         var words = KnownSafePrograms.OperandsNotOpened.Contains(command.Program) ? inputs : command.Arguments.Concat(inputs);
+        // git opens some option values from the top of the work tree whatever the directory (blame -S, --ignore-revs-file,
+        // grep -f: "git blame -S ff f" in a subdirectory waited on a FIFO ff at the top, found by an attack), and its paths
+        // from its -C directories: the credential check's directories (GitPathDirectories).
+        var candidates = command.Program == "git" ? GitPathDirectories(command.GitInvocation.Directories, directories, context, lookups) : directories.Candidates;
         foreach (var word in words)
         {
             foreach (var spelling in PathSpellings(word, context.HomeDirectory, readsRepositoryCopies: false))
@@ -166,7 +170,7 @@ internal static partial class KnownSafeProof
                     continue;
                 }
 
-                foreach (var directory in directories.Candidates)
+                foreach (var directory in candidates)
                 {
                     var path = Path.IsPathRooted(spelling.Path) ? spelling.Path : Path.Join(directory, spelling.Path);
                     if (lookups.Links.IsFifoOrSocket(path))

@@ -39,11 +39,47 @@ public sealed class StreamOperandProofTests : IDisposable
     [InlineData("cat ./ff")]
     [InlineData("cd src && cat ../ff")]
     [InlineData("cat link")]
+    // Found by an attack: du opens the file of patterns -X names, and waited on a FIFO there without end.
+    [InlineData("du -X ff .")]
+    [InlineData("du -sX ff .")]
+    [InlineData("du --exclude-from=ff .")]
     public void A_reader_of_a_fifo_is_not_known_safe(string line)
     {
         File.CreateSymbolicLink(Path.Combine(machine.Workspace, "link"), "ff");
 
         var analysis = machine.Analyze(line, credentialsHidden: true);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Reason.Contains("a FIFO or a socket", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    // Found by an attack: each waited on the FIFO without end. date -f reads dates from a file, and a date string's
+    // TZ="…" makes the C library open that time zone file (any path: it opened ~/.netrc too).
+    [InlineData("date -f ff")]
+    [InlineData("date --file=ff")]
+    [InlineData("date -d 'TZ=\"ff\" now'")]
+    [InlineData("date -ud 'TZ=\"/tmp/ff\" now' +%F")]
+    [InlineData("date --date='TZ=\"ff\"'")]
+    [InlineData("find . -newermt 'TZ=\"ff\" 2020-01-01'")]
+    public void A_date_read_from_a_file_or_naming_a_time_zone_file_is_not_known_safe(string line)
+    {
+        Assert.False(KnownSafeJudge.IsKnownSafe(machine.Analyze(line, credentialsHidden: true)));
+    }
+
+    [Theory]
+    [InlineData("git blame -S ff a.txt")]
+    [InlineData("git blame --ignore-revs-file=ff a.txt")]
+    [InlineData("git grep -f ff")]
+    public void A_git_option_value_read_from_the_top_of_the_work_tree_that_names_a_fifo_is_not_known_safe(string line)
+    {
+        // Found by an attack: run in a subdirectory, each waited without end on a FIFO ff at the top of the work tree,
+        // where git opens these values whatever the directory; the look for FIFOs joined the words to the directory only.
+        Assert.Equal(0, HostCommand.Run(machine.Workspace, "git", "init", "-q").ExitCode);
+        var sub = Path.Combine(machine.Workspace, "sub");
+        Directory.CreateDirectory(sub);
+
+        var analysis = CommandAnalyzer.Analyze(line, machine.Context(credentialsHidden: true) with { WorkingDirectory = sub });
 
         Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
         Assert.Contains(analysis.Parts, part => part.Reason.Contains("a FIFO or a socket", StringComparison.Ordinal));
@@ -69,6 +105,12 @@ public sealed class StreamOperandProofTests : IDisposable
     [InlineData("cmp a.txt a.txt")]
     [InlineData("echo ff")]
     [InlineData("ls -la")]
+    [InlineData("du -sh .")]
+    [InlineData("du -X a.txt .")]
+    [InlineData("date -d yesterday +%F")]
+    [InlineData("date -r a.txt")]
+    [InlineData("find . -newermt 2020-01-01")]
+    [InlineData("find . -newer ff")]
     public void A_reader_of_regular_files_stays_known_safe(string line)
     {
         var analysis = machine.Analyze(line, credentialsHidden: true);
