@@ -1,4 +1,5 @@
 using AgentExec.Mcp.Mrtr;
+using AgentExec.Mcp.Tools;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -7,7 +8,8 @@ namespace AgentExec.Mcp.Session;
 
 /// <summary>
 /// The incoming message filter every <c>tools/call</c> passes before the SDK reads it: refuses a call made before the
-/// handshake ended, and takes the attacker-shaped MRTR fields out of the params (<see cref="RetryFields"/>).
+/// handshake ended, takes the attacker-shaped MRTR fields out of the params (<see cref="RetryFields"/>), and turns
+/// parameters the SDK could not read into a refusal the tool records (<see cref="UnreadableShellCall"/>).
 /// </summary>
 internal static class ToolCallGate
 {
@@ -29,6 +31,9 @@ internal static class ToolCallGate
             }
 
             RetryFields.MoveOutOfParams(call);
+
+            // After the MRTR fields are out, which are judged as answers, not as the call's shape.
+            UnreadableShellCall.Normalize(call, ShellTool.Name);
         }
 
         return next(context, cancellationToken);

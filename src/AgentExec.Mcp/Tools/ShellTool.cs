@@ -53,6 +53,11 @@ internal sealed partial class ShellTool(ExecPipeline pipeline, ClientConnection 
     public override async ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default)
     {
         var callId = request.JsonRpcRequest.Id.ToString();
+        if (UnreadableShellCall.Reason(request.JsonRpcRequest) is { } unreadable)
+        {
+            return await RejectAsync(callId, arguments: null, unreadable).ConfigureAwait(false);
+        }
+
         if (!ShellToolInput.TryRead(request.Params?.Arguments, out var input, out var inputError))
         {
             return await RejectAsync(callId, request.Params?.Arguments, inputError!).ConfigureAwait(false);

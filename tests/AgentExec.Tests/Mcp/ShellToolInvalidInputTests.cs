@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgentExec.Core.Audit;
 using AgentExec.Tests.Mcp.Support;
 
 namespace AgentExec.Tests.Mcp;
@@ -28,5 +29,31 @@ public sealed class ShellToolInvalidInputTests
         var structured = response["result"]!["structuredContent"]!;
         Assert.Equal("failed_to_start", structured["status"]!.GetValue<string>());
         Assert.Equal(message, structured["message"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("\"arguments\":\"touch made\"", "Invalid input: params: arguments has the wrong type")]
+    [InlineData("\"arguments\":[\"touch made\"]", "Invalid input: params: arguments has the wrong type")]
+    [InlineData("\"arguments\":{\"command\":\"touch made\"},\"_meta\":[1]", "Invalid input: params: _meta has the wrong type")]
+    [InlineData("\"arguments\":{\"command\":\"touch made \\ud800\"}", "Invalid input: params: a string is not valid UTF-16 (half a surrogate pair)")]
+    public async Task Parameters_the_SDK_cannot_read_are_refused_as_invalid_input_and_audited(string parameters, string message)
+    {
+        // Arrange: found by an attack. The SDK answered these with a JSON-RPC error before the tool saw them, so nothing
+        // was recorded, where SPEC.md audits invalid input like every call.
+        using var scenario = new ShellScenario();
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
+        var client = server.ConnectRaw();
+        await client.InitializeAsync();
+
+        // Act
+        await client.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":\"call-1\",\"method\":\"tools/call\",\"params\":{\"name\":\"shell\"," + parameters + "}}");
+        var response = await client.ReadResponseAsync("call-1");
+
+        // Assert
+        var structured = response["result"]!["structuredContent"]!;
+        Assert.Equal("failed_to_start", structured["status"]!.GetValue<string>());
+        Assert.Equal(message, structured["message"]!.GetValue<string>());
+        Assert.Equal([AuditEventNames.CallReceived, AuditEventNames.Denial], scenario.Audit.Names);
+        Assert.False(File.Exists(Path.Combine(scenario.Workspace, "made")));
     }
 }

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+
+namespace AgentExec.Mcp.Session;
+
+/// <summary>
+/// A <c>tools/call</c> of <c>shell</c> whose parameters the MCP SDK cannot read, turned into one the tool can refuse.
+/// </summary>
+/// <remarks>
+/// The SDK reads a call's parameters before any tool sees them; where that fails (<c>arguments</c> that is a string
+/// or an array, <c>_meta</c> that is not an object, a string anywhere with half a surrogate pair) it answers with a
+/// JSON-RPC error and nothing of AgentExec's runs, so the call was never audited, while SPEC.md records invalid input
+/// like every call (<c>failed_to_start</c>, one audit entry). So the incoming message filter (<see cref="ToolCallGate"/>)
+/// reads such a call's parameters the way the SDK will, and where that fails hands the tool empty arguments and the
+/// reason, which the tool refuses as invalid input. Nothing the client sent can run either way: the tool only ever sees the reason.
+/// </remarks>
+internal static class UnreadableShellCall
+{
+    private const string ReasonKey = "agentexec/unreadable-parameters";
+
+    /// <summary>
+    /// When <paramref name="call"/> names the <c>shell</c> tool and its parameters cannot be read as the SDK reads them,
+    /// replaces them with <c>{"name":"shell","arguments":{}}</c> and notes why on the call.
+    /// </summary>
+    public static void Normalize(JsonRpcRequest call, string toolName)
+    {
+        if (call.Params is not JsonObject parameters
+            || !parameters.TryGetPropertyValue("name", out var name)
+            || name is not JsonValue nameValue
+            || !nameValue.TryGetValue<string>(out var named)
+            || named != toolName
+            || Problem(parameters) is not { } problem)
+        {
+            return;
+        }
+
+        call.Params = new JsonObject { ["name"] = toolName, ["arguments"] = new JsonObject() };
+        call.Context ??= new JsonRpcMessageContext();
+        call.Context.Items ??= new Dictionary<string, object?>();
+        call.Context.Items[ReasonKey] = problem;
+    }
+
+    /// <summary>Why the call's parameters could not be read, or null when they could (or the call was not replaced).</summary>
+    public static string? Reason(JsonRpcRequest request) =>
+        request.Context?.Items is { } items && items.TryGetValue(ReasonKey, out var reason) && reason is string text ? text : null;
+
+    // Deserialized exactly as the SDK will (its own options and type information), so what passes here passes there.
+    private static string? Problem(JsonObject parameters)
+    {
+        try
+        {
+            _ = parameters.Deserialize((JsonTypeInfo<CallToolRequestParams>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolRequestParams)));
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? $"params: {path[2..]} has the wrong type" : "params: not readable";
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json throws this for a string escape with half a surrogate pair.
+            return "params: a string is not valid UTF-16 (half a surrogate pair)";
+        }
+    }
+}
