@@ -25,4 +25,10 @@ public interface IApprovalChannel
 
     /// <summary>Asks the question and waits at most <paramref name="timeout"/> for the answer.</summary>
     Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Why the call was cancelled, where the channel knows more than "cancelled" (the MCP client went away:
+    /// <see cref="ApprovalReason.Disconnected"/>); null to let it be <see cref="ApprovalReason.CallCancelled"/>.
+    /// </summary>
+    ApprovalReason? CancelledBecause => null;
 }

@@ -113,7 +113,7 @@ internal sealed class ApprovalStep(PipelineDependencies dependencies, Assessment
         catch (Exception)
 #pragma warning restore CA1031
         {
-            answer = ApprovalOutcome.DeniedByChannel(call.Cancellation.IsCancellationRequested ? ApprovalReason.CallCancelled : ApprovalReason.ClientError);
+            answer = ApprovalOutcome.DeniedByChannel(call.Cancellation.IsCancellationRequested ? Cancelled(call) : ApprovalReason.ClientError);
         }
 
         call.Telemetry.AnswerReceived();
@@ -127,11 +127,15 @@ internal sealed class ApprovalStep(PipelineDependencies dependencies, Assessment
         if (answer.IsApproved && call.Cancellation.IsCancellationRequested)
         {
             // A cancelled call never runs afterwards, whatever the answer.
-            answer = ApprovalOutcome.DeniedByChannel(ApprovalReason.CallCancelled, answer.AnswerShape);
+            answer = ApprovalOutcome.DeniedByChannel(Cancelled(call), answer.AnswerShape);
         }
 
         return answer;
     }
+
+    // An accept followed at once by the client going away was recorded as call_cancelled half the time (the answer's
+    // task and the disconnect raced); the channel knows which it was.
+    private static ApprovalReason Cancelled(PipelineCall call) => call.Channel.CancelledBecause ?? ApprovalReason.CallCancelled;
 
     // Render is a front end's code like AskAsync, and held to the same contract: if it throws, that is a failed answer.
     private static bool TryRender(IApprovalChannel channel, ApprovalQuestion question, out string shown)

@@ -23,6 +23,9 @@ internal sealed class ElicitationApprovalChannel(
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(5);
 
     /// <inheritdoc />
+    public override ApprovalReason? CancelledBecause => connection.IsDisconnected ? ApprovalReason.Disconnected : null;
+
+    /// <inheritdoc />
     public override async Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var wait = AnswerWait.Begin(connection, timeout, timeProvider, cancellationToken);

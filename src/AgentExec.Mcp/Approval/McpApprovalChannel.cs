@@ -24,4 +24,7 @@ internal abstract class McpApprovalChannel(McpServer server) : IApprovalChannel
 
     /// <inheritdoc />
     public abstract Task<ApprovalOutcome> AskAsync(ApprovalQuestion question, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ApprovalReason? CancelledBecause => null;
 }

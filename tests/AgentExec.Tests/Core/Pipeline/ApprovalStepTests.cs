@@ -209,10 +209,30 @@ public sealed class ApprovalStepTests : IDisposable
         Assert.False(_scenario.CommandRan);
     }
 
+    [Fact]
+    public async Task An_approval_given_as_the_client_went_away_is_denied_as_disconnected_not_as_cancelled()
+    {
+        // Arrange: an accept followed at once by the end of the client's input; the call is cancelled because the client
+        // is gone, and the channel knows it (it was recorded as call_cancelled when the two raced).
+        using var cancellation = new CancellationTokenSource();
+        var pipeline = _scenario.Pipeline();
+        var channel = new ActingApprovalChannel(onAsked: cancellation.Cancel, answer: Approved) { CancelledBecause = ApprovalReason.Disconnected };
+
+        // Act
+        var result = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, cancellation.Token);
+
+        // Assert
+        Assert.Equal(ApprovalOutcome.DeniedByChannel(ApprovalReason.Disconnected), result.Approval);
+        Assert.Equal("disconnected", _scenario.Field(AuditEventNames.Answer, "reason"));
+        Assert.False(_scenario.CommandRan);
+    }
+
     // A channel that does something when asked (throws, breaking its "never throw" contract, or cancels the call) and
     // then answers.
     private sealed class ActingApprovalChannel(Action onAsked, ApprovalOutcome? answer = null) : IApprovalChannel
     {
+        public ApprovalReason? CancelledBecause { get; init; }
+
         public bool CanAsk => true;
 
         public ApprovalReason CannotAskReason => ApprovalReason.ClientCannotElicit;
