@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.Versioning;
+using Microsoft.Win32.SafeHandles;
 
 namespace AgentExec.Core.Audit;
 
@@ -48,6 +49,12 @@ public sealed class JsonLinesAuditLog : IAuditLog
     // as it ran. Guarded by _gate.
     private AuditFile? _leaseGuard;
 
+    // And a descriptor of the writers' lock file, held from the first use on: the kernel grants a write lease only on a
+    // file nobody else has open, and the command can open the lock file as it can the log, so with a write lease on
+    // it every append's open of the lock file failed the same way. A read lease there stops no open of ours (the lock
+    // file is only ever opened for reading). Guarded by _gate.
+    private SafeFileHandle? _lockFileGuard;
+
     /// <summary>Creates a log that appends to <paramref name="path"/>, creating it (and its directory, 0700) on first use.</summary>
     /// <param name="path">The log file; it should live outside any workspace an agent can write.</param>
     /// <param name="timeProvider">The clock for <c>ts</c>.</param>
@@ -93,11 +100,12 @@ public sealed class JsonLinesAuditLog : IAuditLog
             AuditFile.CreateOwnerOnlyWithDirectories(Path);
             AuditLockFile.Create(LockPath);
 
-            // Before any command runs, so that none can take a lease on the log (see _leaseGuard).
+            // Before any command runs, so that none can take a lease on the log or its lock file (see _leaseGuard).
             _gate.Wait();
             try
             {
                 KeepAsLeaseGuard(AuditFile.OpenForAppend(Path));
+                _lockFileGuard ??= PosixFileCalls.OpenForReading(LockPath);
             }
             finally
             {
@@ -166,6 +174,7 @@ public sealed class JsonLinesAuditLog : IAuditLog
         }
 
         using var writersLock = AuditLockFile.AcquireExclusive(LockPath, _lockTimeout);
+        _lockFileGuard ??= PosixFileCalls.OpenForReading(LockPath);
         var file = AuditFile.OpenForAppend(Path);
         try
         {

@@ -123,6 +123,41 @@ public sealed class AuditLockEscapeTests
     }
 
     [LandlockFact]
+    public async Task Under_landlock_a_command_cannot_take_a_write_lease_on_the_lock_file_that_makes_other_calls_fail()
+    {
+        // Arrange: a write lease needs only a descriptor of a file the caller owns that nobody else has open; on the
+        // writers' lock file it made every append's open of that file fail (EWOULDBLOCK), so other calls were denied.
+        using var scenario = new LandlockScenario();
+        var logPath = scenario.InSibling("audit.jsonl");
+        var log = new JsonLinesAuditLog(logPath, TimeProvider.System);
+        Assert.Null(log.Prepare());
+        File.WriteAllText(scenario.InWorkspace("probe.sh"), $$"""
+            python3 - '{{log.LockPath}}' <<'PY'
+            import fcntl, os, sys, time
+            fd = os.open(sys.argv[1], os.O_RDONLY)
+            try:
+                fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK)
+                print("LEASED", flush=True)
+            except OSError as error:
+                print("REFUSED", error.errno, flush=True)
+            open("locked.flag", "w").close()
+            while not os.path.exists("release.flag"):
+                time.sleep(0.05)
+            PY
+            """);
+
+        // Act
+        var (held, otherResult, holderResult) = await WhileTheProbeHoldsItsLocksAsync(
+            scenario.Workspace, LandlockPipeline(scenario, log), LandlockPipeline(scenario, new JsonLinesAuditLog(logPath, TimeProvider.System)));
+
+        // Assert: the lease was refused (the server holds the lock file open) and the other call ran, recorded.
+        Assert.True(held, holderResult.Stdout.Text + holderResult.Stderr.Text);
+        Assert.Equal((ShellStatus.Completed, "second\n"), (otherResult!.Status, otherResult.Stdout.Text));
+        Assert.StartsWith("REFUSED ", holderResult.Stdout.Text, StringComparison.Ordinal);
+        Assert.Null(AuditChainVerifier.Verify(logPath, null).Defect);
+    }
+
+    [LandlockFact]
     public async Task Under_landlock_a_command_that_locks_the_lock_file_makes_the_other_call_fail_closed_not_hang()
     {
         // Arrange: Landlock cannot hide the lock file; the writer's deadline is what bounds the wait (short here).
