@@ -31,8 +31,19 @@ internal sealed record RetryFields(JsonNode? RequestState, JsonNode? InputRespon
 
         // Both are removed whatever they hold. A JSON null counts as absent, as serialisers that write every property
         // send it on a first call; anything else makes the call a retry.
-        var state = Take(parameters, "requestState");
-        var responses = Take(parameters, "inputResponses");
+        JsonNode? state, responses;
+        try
+        {
+            state = Take(parameters, "requestState");
+            responses = Take(parameters, "inputResponses");
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            // Params that cannot be read as an object (a member named twice, a name with half a surrogate pair) are
+            // left as they are: UnreadableShellCall refuses the call, recorded, rather than this filter throwing.
+            return;
+        }
+
         if (state is null && responses is null)
         {
             return;

@@ -120,15 +120,26 @@ internal sealed class HandshakeOrderTransport : ITransport
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
 
-    private static RequestId? CancelledRequest(JsonNode? parameters) =>
-        parameters is JsonObject fields && fields["requestId"] is JsonValue id
-            ? id.GetValueKind() switch
-            {
-                JsonValueKind.String => new RequestId(id.GetValue<string>()),
-                JsonValueKind.Number when id.TryGetValue<long>(out var number) => new RequestId(number),
-                _ => null,
-            }
-            : null;
+    // Also reads the client's notifications, in the one loop that reads everything: it must never throw, or the SDK's
+    // read loop ends and the server with it (a requestId with half a surrogate pair did). Null when unreadable.
+    private static RequestId? CancelledRequest(JsonNode? parameters)
+    {
+        try
+        {
+            return parameters is JsonObject fields && fields["requestId"] is JsonValue id
+                ? id.GetValueKind() switch
+                {
+                    JsonValueKind.String => new RequestId(id.GetValue<string>()),
+                    JsonValueKind.Number when id.TryGetValue<long>(out var number) => new RequestId(number),
+                    _ => null,
+                }
+                : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            return null;
+        }
+    }
 
     // The SDK reads with one loop (WaitToReadAsync, then TryRead), so the flag needs no lock.
     private sealed class OrderReader(

@@ -22,17 +22,28 @@ internal static class UnreadableShellCall
     private const string ReasonKey = "agentexec/unreadable-parameters";
 
     /// <summary>
-    /// When <paramref name="call"/> names the <c>shell</c> tool and its parameters cannot be read as the SDK reads them,
+    /// When <paramref name="call"/> does not name another tool and its parameters cannot be read as the SDK reads them,
     /// replaces them with <c>{"name":"shell","arguments":{}}</c> and notes why on the call.
     /// </summary>
     public static void Normalize(JsonRpcRequest call, string toolName)
     {
-        if (call.Params is not JsonObject parameters
-            || !parameters.TryGetPropertyValue("name", out var name)
-            || name is not JsonValue nameValue
-            || !nameValue.TryGetValue<string>(out var named)
-            || named != toolName
-            || Problem(parameters) is not { } problem)
+        string? problem;
+        try
+        {
+            if (NamesAnotherTool(call.Params, toolName))
+            {
+                return;
+            }
+
+            problem = call.Params is JsonObject parameters ? Problem(parameters) : "params: not an object";
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            // A name that cannot be read (half a surrogate pair, a member named twice): nothing else can read it either.
+            problem = "params: not readable";
+        }
+
+        if (problem is null)
         {
             return;
         }
@@ -42,6 +53,15 @@ internal static class UnreadableShellCall
         call.Context.Items ??= new Dictionary<string, object?>();
         call.Context.Items[ReasonKey] = problem;
     }
+
+    // Only a readable name of another tool is left to the SDK (which answers "unknown tool"); the server has one tool,
+    // and a call it cannot tell is treated as a call of it, refused and recorded.
+    private static bool NamesAnotherTool(JsonNode? parameters, string toolName) =>
+        parameters is JsonObject fields
+        && fields.TryGetPropertyValue("name", out var name)
+        && name is JsonValue value
+        && value.TryGetValue<string>(out var named)
+        && named != toolName;
 
     /// <summary>Why the call's parameters could not be read, or null when they could (or the call was not replaced).</summary>
     public static string? Reason(JsonRpcRequest request) =>

@@ -36,6 +36,7 @@ public sealed class ShellToolInvalidInputTests
     [InlineData("\"arguments\":[\"touch made\"]", "Invalid input: params: arguments has the wrong type")]
     [InlineData("\"arguments\":{\"command\":\"touch made\"},\"_meta\":[1]", "Invalid input: params: _meta has the wrong type")]
     [InlineData("\"arguments\":{\"command\":\"touch made \\ud800\"}", "Invalid input: params: a string is not valid UTF-16 (half a surrogate pair)")]
+    [InlineData("\"name\":\"shell\",\"arguments\":{\"command\":\"touch made\"}", "Invalid input: params: not readable")]
     public async Task Parameters_the_SDK_cannot_read_are_refused_as_invalid_input_and_audited(string parameters, string message)
     {
         // Arrange: found by an attack. The SDK answered these with a JSON-RPC error before the tool saw them, so nothing
@@ -55,5 +56,24 @@ public sealed class ShellToolInvalidInputTests
         Assert.Equal(message, structured["message"]!.GetValue<string>());
         Assert.Equal([AuditEventNames.CallReceived, AuditEventNames.Denial], scenario.Audit.Names);
         Assert.False(File.Exists(Path.Combine(scenario.Workspace, "made")));
+    }
+
+    [Fact]
+    public async Task A_cancellation_naming_an_unreadable_request_id_leaves_the_server_serving()
+    {
+        // Arrange: found by a review. The transport reads every cancellation as it arrives; a requestId with half a
+        // surrogate pair threw there, which ended the SDK's read loop and the server with it.
+        using var scenario = new ShellScenario();
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
+        var client = server.ConnectRaw();
+        await client.InitializeAsync();
+
+        // Act
+        await client.SendAsync("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"\\ud800\"}}");
+        await client.CallShellAsync("call-1", new JsonObject { ["command"] = "echo still here" });
+        var result = await client.ReadToolResultAsync("call-1").WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Assert
+        Assert.Equal("still here\n", result["stdout"]!.GetValue<string>());
     }
 }
