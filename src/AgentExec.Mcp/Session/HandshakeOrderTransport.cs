@@ -107,10 +107,13 @@ internal sealed class HandshakeOrderTransport : ITransport
                 }
 
                 return;
-            case JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled
-                when CancelledRequest(cancelled.Params) is { } id:
+            case JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled:
                 // The server gave up on it (the approval timed out, the call was cancelled): a late answer counts for nothing.
-                _openRequests.TryRemove(id, out _);
+                foreach (var id in CancelledRequests(cancelled.Params))
+                {
+                    _openRequests.TryRemove(id, out _);
+                }
+
                 break;
         }
 
@@ -120,15 +123,46 @@ internal sealed class HandshakeOrderTransport : ITransport
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
 
-    private static RequestId? CancelledRequest(JsonNode? parameters) =>
-        parameters is JsonObject fields && fields["requestId"] is JsonValue id
-            ? id.GetValueKind() switch
+    // Every request id a notifications/cancelled names. Read from the text as written, every member: JsonObject's lookup
+    // throws on a name given twice ({"requestId":5,"requestId":5}), and thrown from the reader that stopped the session
+    // reading the client for good (found by an attack: no later message was handled, a pending question never got its
+    // answer and the server no longer ended at the end of its input). The SDK resolves such a duplicate its own way, so
+    // each id named is taken (strict: a call any of them names is cancelled). Nothing readable names none.
+    private static List<RequestId> CancelledRequests(JsonNode? parameters)
+    {
+        var ids = new List<RequestId>();
+        if (parameters is not JsonObject)
+        {
+            return ids;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(parameters.ToJsonString());
+            foreach (var member in document.RootElement.EnumerateObject())
             {
-                JsonValueKind.String => new RequestId(id.GetValue<string>()),
-                JsonValueKind.Number when id.TryGetValue<long>(out var number) => new RequestId(number),
-                _ => null,
+                if (!member.NameEquals("requestId"))
+                {
+                    continue;
+                }
+
+                if (member.Value.ValueKind == JsonValueKind.String)
+                {
+                    ids.Add(new RequestId(member.Value.GetString()!));
+                }
+                else if (member.Value.ValueKind == JsonValueKind.Number && member.Value.TryGetInt64(out var number))
+                {
+                    ids.Add(new RequestId(number));
+                }
             }
-            : null;
+        }
+        catch (Exception exception) when (exception is JsonException or ArgumentException or InvalidOperationException)
+        {
+            ids.Clear();
+        }
+
+        return ids;
+    }
 
     // The SDK reads with one loop (WaitToReadAsync, then TryRead), so the flag needs no lock.
     private sealed class OrderReader(
@@ -159,9 +193,15 @@ internal sealed class HandshakeOrderTransport : ITransport
                 case JsonRpcNotification { Method: NotificationMethods.InitializedNotification }:
                     _initialized = true;
                     break;
-                case JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled
-                    when CancelledRequest(cancelled.Params) is { } id && openCalls.TryRemove(id, out var call):
-                    Cancel(call);
+                case JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled:
+                    foreach (var id in CancelledRequests(cancelled.Params))
+                    {
+                        if (openCalls.TryRemove(id, out var call))
+                        {
+                            Cancel(call);
+                        }
+                    }
+
                     break;
                 case JsonRpcRequest { Method: RequestMethods.ToolsCall } call:
                     call.Context ??= new JsonRpcMessageContext();
