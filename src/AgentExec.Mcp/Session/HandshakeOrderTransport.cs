@@ -45,8 +45,11 @@ internal sealed class HandshakeOrderTransport : ITransport
     private readonly ConcurrentDictionary<RequestId, byte> _openRequests = new();
 
     // The client's tools/call requests that may still be cancelled: added when one is read, removed by its cancellation or
-    // when the server sends its response. Bounded by the calls in flight. Two calls that reuse an id share one entry.
-    private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _openCalls = new();
+    // when the server has sent the response of every call read with that id. Bounded by the calls in flight. Two calls
+    // that reuse an id share one entry, and a cancellation naming the id cancels both: removed at the first one's
+    // response, the second could no longer be cancelled as its cancellation was read, and an accept that followed the
+    // cancellation ran it (found by an attack).
+    private readonly OpenCalls _openCalls = new();
 
     public HandshakeOrderTransport(ITransport inner)
     {
@@ -82,8 +85,12 @@ internal sealed class HandshakeOrderTransport : ITransport
         switch (message)
         {
             case JsonRpcResponse or JsonRpcError when message is JsonRpcMessageWithId { Id: var answered }:
-                // The call has its response: a cancellation from now on has nothing left to stop.
-                _openCalls.TryRemove(answered, out _);
+                // The call has its response: a cancellation from now on has nothing left to stop. Only a response to a
+                // tools/call read here counts (its context carries the token): a ping may reuse the call's id.
+                if (message.Context?.Items is { } items && items.ContainsKey(CancelKey))
+                {
+                    _openCalls.Answered(answered);
+                }
 
                 // A cancelled request gets no response (MCP). The SDK holds back the response of a call it has seen
                 // cancelled itself, but a call cancelled here may end before the SDK has handled the cancellation.
@@ -164,11 +171,57 @@ internal sealed class HandshakeOrderTransport : ITransport
         return ids;
     }
 
+    // The tools/call requests still open, by id, each id with the calls read under it that are not yet answered.
+    private sealed class OpenCalls
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<RequestId, (CancellationTokenSource Source, int Calls)> _calls = [];
+
+        // A call read: its token, shared with any open call of the same id.
+        public CancellationToken Read(RequestId id)
+        {
+            lock (_gate)
+            {
+                var (source, calls) = _calls.TryGetValue(id, out var open) ? open : (new CancellationTokenSource(), 0);
+                _calls[id] = (source, calls + 1);
+                return source.Token;
+            }
+        }
+
+        // A call of this id was answered; the entry goes with the last one.
+        public void Answered(RequestId id)
+        {
+            lock (_gate)
+            {
+                if (_calls.TryGetValue(id, out var open))
+                {
+                    if (open.Calls <= 1)
+                    {
+                        _calls.Remove(id);
+                    }
+                    else
+                    {
+                        _calls[id] = (open.Source, open.Calls - 1);
+                    }
+                }
+            }
+        }
+
+        // The calls of this id are cancelled: their shared source, taken out, for the caller to cancel outside the lock.
+        public CancellationTokenSource? TryTakeForCancellation(RequestId id)
+        {
+            lock (_gate)
+            {
+                return _calls.Remove(id, out var open) ? open.Source : null;
+            }
+        }
+    }
+
     // The SDK reads with one loop (WaitToReadAsync, then TryRead), so the flag needs no lock.
     private sealed class OrderReader(
         ChannelReader<JsonRpcMessage> messages,
         ConcurrentDictionary<RequestId, byte> openRequests,
-        ConcurrentDictionary<RequestId, CancellationTokenSource> openCalls) : ChannelReader<JsonRpcMessage>
+        OpenCalls openCalls) : ChannelReader<JsonRpcMessage>
     {
         private bool _initialized;
 
@@ -196,7 +249,7 @@ internal sealed class HandshakeOrderTransport : ITransport
                 case JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled:
                     foreach (var id in CancelledRequests(cancelled.Params))
                     {
-                        if (openCalls.TryRemove(id, out var call))
+                        if (openCalls.TryTakeForCancellation(id) is { } call)
                         {
                             Cancel(call);
                         }
@@ -211,7 +264,7 @@ internal sealed class HandshakeOrderTransport : ITransport
                         call.Context.Items[ItemKey] = true;
                     }
 
-                    call.Context.Items[CancelKey] = openCalls.GetOrAdd(call.Id, static _ => new CancellationTokenSource()).Token;
+                    call.Context.Items[CancelKey] = openCalls.Read(call.Id);
                     break;
             }
 
