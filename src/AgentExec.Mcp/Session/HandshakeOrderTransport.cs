@@ -45,8 +45,11 @@ internal sealed class HandshakeOrderTransport : ITransport
     private readonly ConcurrentDictionary<RequestId, byte> _openRequests = new();
 
     // The client's tools/call requests that may still be cancelled: added when one is read, removed by its cancellation or
-    // when the server sends its response. Bounded by the calls in flight. Two calls that reuse an id share one entry.
-    private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _openCalls = new();
+    // when the server has sent the response of every call read with that id. Bounded by the calls in flight. Two calls
+    // that reuse an id share one entry, and a cancellation naming the id cancels both: removed at the first one's
+    // response, the second could no longer be cancelled as its cancellation was read, and an accept that followed the
+    // cancellation ran it (found by an attack).
+    private readonly OpenCalls _openCalls = new();
 
     public HandshakeOrderTransport(ITransport inner)
     {
@@ -82,8 +85,12 @@ internal sealed class HandshakeOrderTransport : ITransport
         switch (message)
         {
             case JsonRpcResponse or JsonRpcError when message is JsonRpcMessageWithId { Id: var answered }:
-                // The call has its response: a cancellation from now on has nothing left to stop.
-                _openCalls.TryRemove(answered, out _);
+                // The call has its response: a cancellation from now on has nothing left to stop. Only a response to a
+                // tools/call read here counts (its context carries the token): a ping may reuse the call's id.
+                if (message.Context?.Items is { } items && items.ContainsKey(CancelKey))
+                {
+                    _openCalls.Answered(answered);
+                }
 
                 // A cancelled request gets no response (MCP). The SDK holds back the response of a call it has seen
                 // cancelled itself, but a call cancelled here may end before the SDK has handled the cancellation.
@@ -107,10 +114,13 @@ internal sealed class HandshakeOrderTransport : ITransport
                 }
 
                 return;
-            case JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled
-                when CancelledRequest(cancelled.Params) is { } id:
+            case JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled:
                 // The server gave up on it (the approval timed out, the call was cancelled): a late answer counts for nothing.
-                _openRequests.TryRemove(id, out _);
+                foreach (var id in CancelledRequests(cancelled.Params))
+                {
+                    _openRequests.TryRemove(id, out _);
+                }
+
                 break;
         }
 
@@ -120,24 +130,90 @@ internal sealed class HandshakeOrderTransport : ITransport
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
 
-    // Also reads the client's notifications, in the one loop that reads everything: it must never throw, or the SDK's
-    // read loop ends and the server with it (a requestId with half a surrogate pair did). Null when unreadable.
-    private static RequestId? CancelledRequest(JsonNode? parameters)
+    // Every request id a notifications/cancelled names. Read from the text as written, every member: JsonObject's lookup
+    // throws on a name given twice ({"requestId":5,"requestId":5}), and thrown from the reader that stopped the session
+    // reading the client for good (found by an attack: no later message was handled, a pending question never got its
+    // answer and the server no longer ended at the end of its input). The SDK resolves such a duplicate its own way, so
+    // each id named is taken (strict: a call any of them names is cancelled). Nothing readable names none.
+    private static List<RequestId> CancelledRequests(JsonNode? parameters)
     {
+        var ids = new List<RequestId>();
+        if (parameters is not JsonObject)
+        {
+            return ids;
+        }
+
         try
         {
-            return parameters is JsonObject fields && fields["requestId"] is JsonValue id
-                ? id.GetValueKind() switch
+            using var document = JsonDocument.Parse(parameters.ToJsonString());
+            foreach (var member in document.RootElement.EnumerateObject())
+            {
+                if (!member.NameEquals("requestId"))
                 {
-                    JsonValueKind.String => new RequestId(id.GetValue<string>()),
-                    JsonValueKind.Number when id.TryGetValue<long>(out var number) => new RequestId(number),
-                    _ => null,
+                    continue;
                 }
-                : null;
+
+                if (member.Value.ValueKind == JsonValueKind.String)
+                {
+                    ids.Add(new RequestId(member.Value.GetString()!));
+                }
+                else if (member.Value.ValueKind == JsonValueKind.Number && member.Value.TryGetInt64(out var number))
+                {
+                    ids.Add(new RequestId(number));
+                }
+            }
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception exception) when (exception is JsonException or ArgumentException or InvalidOperationException)
         {
-            return null;
+            ids.Clear();
+        }
+
+        return ids;
+    }
+
+    // The tools/call requests still open, by id, each id with the calls read under it that are not yet answered.
+    private sealed class OpenCalls
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<RequestId, (CancellationTokenSource Source, int Calls)> _calls = [];
+
+        // A call read: its token, shared with any open call of the same id.
+        public CancellationToken Read(RequestId id)
+        {
+            lock (_gate)
+            {
+                var (source, calls) = _calls.TryGetValue(id, out var open) ? open : (new CancellationTokenSource(), 0);
+                _calls[id] = (source, calls + 1);
+                return source.Token;
+            }
+        }
+
+        // A call of this id was answered; the entry goes with the last one.
+        public void Answered(RequestId id)
+        {
+            lock (_gate)
+            {
+                if (_calls.TryGetValue(id, out var open))
+                {
+                    if (open.Calls <= 1)
+                    {
+                        _calls.Remove(id);
+                    }
+                    else
+                    {
+                        _calls[id] = (open.Source, open.Calls - 1);
+                    }
+                }
+            }
+        }
+
+        // The calls of this id are cancelled: their shared source, taken out, for the caller to cancel outside the lock.
+        public CancellationTokenSource? TryTakeForCancellation(RequestId id)
+        {
+            lock (_gate)
+            {
+                return _calls.Remove(id, out var open) ? open.Source : null;
+            }
         }
     }
 
@@ -145,7 +221,7 @@ internal sealed class HandshakeOrderTransport : ITransport
     private sealed class OrderReader(
         ChannelReader<JsonRpcMessage> messages,
         ConcurrentDictionary<RequestId, byte> openRequests,
-        ConcurrentDictionary<RequestId, CancellationTokenSource> openCalls) : ChannelReader<JsonRpcMessage>
+        OpenCalls openCalls) : ChannelReader<JsonRpcMessage>
     {
         private bool _initialized;
 
@@ -170,9 +246,15 @@ internal sealed class HandshakeOrderTransport : ITransport
                 case JsonRpcNotification { Method: NotificationMethods.InitializedNotification }:
                     _initialized = true;
                     break;
-                case JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled
-                    when CancelledRequest(cancelled.Params) is { } id && openCalls.TryRemove(id, out var call):
-                    Cancel(call);
+                case JsonRpcNotification { Method: NotificationMethods.CancelledNotification } cancelled:
+                    foreach (var id in CancelledRequests(cancelled.Params))
+                    {
+                        if (openCalls.TryTakeForCancellation(id) is { } call)
+                        {
+                            Cancel(call);
+                        }
+                    }
+
                     break;
                 case JsonRpcRequest { Method: RequestMethods.ToolsCall } call:
                     call.Context ??= new JsonRpcMessageContext();
@@ -182,7 +264,7 @@ internal sealed class HandshakeOrderTransport : ITransport
                         call.Context.Items[ItemKey] = true;
                     }
 
-                    call.Context.Items[CancelKey] = openCalls.GetOrAdd(call.Id, static _ => new CancellationTokenSource()).Token;
+                    call.Context.Items[CancelKey] = openCalls.Read(call.Id);
                     break;
             }
 

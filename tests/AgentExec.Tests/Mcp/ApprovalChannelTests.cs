@@ -288,6 +288,73 @@ public sealed class ApprovalChannelTests
     }
 
     [Fact]
+    public async Task A_cancellation_naming_its_request_twice_cancels_the_call_and_the_session_reads_on()
+    {
+        // Found by an attack: {"requestId":X,"requestId":X} made the transport's reader throw (a name given twice), which
+        // stopped the session reading the client: no later message was handled and the server no longer ended at the end
+        // of its input.
+        using var scenario = new ShellScenario();
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
+        var client = server.ConnectRaw();
+        await client.InitializeAsync();
+        var victim = Directory.CreateDirectory(Path.Combine(scenario.Workspace, "victim")).FullName;
+
+        await client.CallShellAsync("call-1", new JsonObject { ["command"] = "rm -rf victim" });
+        var question = await client.ReadMessageAsync("elicitation/create");
+        var accepted = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = question["id"]!.DeepClone(), ["result"] = new JsonObject { ["action"] = "accept" } };
+        await client.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"call-1","requestId":"call-1"}}""" + "\n" + accepted.ToJsonString());
+
+        using var deadline = new CancellationTokenSource(Bounded);
+        while (!scenario.Audit.Events.Any(e => e.Name == AuditEventNames.Answer))
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
+        Assert.True(Directory.Exists(victim), "the command ran after its call was cancelled");
+        Assert.Equal("call_cancelled", scenario.Audit.Events.Single(e => e.Name == AuditEventNames.Answer).Fields["reason"]!.GetValue<string>());
+
+        // And the session still reads: a later call gets its result.
+        await client.CallShellAsync("call-2", new JsonObject { ["command"] = "echo still-reading" });
+        var result = await client.ReadResponseAsync("call-2").WaitAsync(Bounded);
+        Assert.Contains("still-reading", result.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cancellation_reaches_a_call_that_reused_the_id_of_one_already_answered()
+    {
+        // Found by an attack: two calls with one id shared the entry of the cancellations read, and the first one's
+        // response removed it, so a cancellation of the second was no longer read first, and the accept that followed it
+        // on the wire ran the command.
+        using var scenario = new ShellScenario();
+        await using var server = InMemoryMcpServer.Start(scenario.Pipeline());
+        var client = server.ConnectRaw();
+        await client.InitializeAsync();
+        var victim = Directory.CreateDirectory(Path.Combine(scenario.Workspace, "victim")).FullName;
+
+        await client.CallShellAsync("reused", new JsonObject { ["command"] = "sleep 1" });
+        await client.CallShellAsync("reused", new JsonObject { ["command"] = "rm -rf victim" });
+        var question = await client.ReadMessageAsync("elicitation/create");
+        await client.ReadResponseAsync("reused").WaitAsync(Bounded);
+        var cancelled = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["method"] = "notifications/cancelled",
+            ["params"] = new JsonObject { ["requestId"] = "reused" },
+        };
+        var accepted = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = question["id"]!.DeepClone(), ["result"] = new JsonObject { ["action"] = "accept" } };
+        await client.SendAsync(cancelled.ToJsonString() + "\n" + accepted.ToJsonString());
+
+        using var deadline = new CancellationTokenSource(Bounded);
+        while (!scenario.Audit.Events.Any(e => e.Name == AuditEventNames.Answer))
+        {
+            await Task.Delay(20, deadline.Token);
+        }
+
+        Assert.True(Directory.Exists(victim), "the command ran after its call was cancelled");
+        Assert.Equal("call_cancelled", scenario.Audit.Events.Single(e => e.Name == AuditEventNames.Answer).Fields["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task The_question_escapes_terminal_controls_and_carries_codex_and_meta_fields()
     {
         using var scenario = new ShellScenario();
