@@ -75,6 +75,53 @@ public sealed class GitCredentialReadTests : IDisposable
         Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("symbolic link", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("git log --oneline", 1)]
+    [InlineData("git status", 1)]
+    [InlineData("git log --oneline", 3)]
+    public void An_alternate_object_directory_whose_alternates_is_a_link_keeps_git_from_being_known_safe(string line, int chain)
+    {
+        // Found by an attack: .git/objects/info/alternates named alt1/ in the workspace (outside the git directory),
+        // whose info/alternates was a link to ~/.netrc; git log read it as a list of object directories and printed
+        // each line in "object directory <line> does not exist". git follows alternates of alternates too.
+        InitRepository();
+        for (var i = 1; i <= chain; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(machine.Workspace, $"alt{i}", "info"));
+            var listing = Path.Combine(machine.Workspace, $"alt{i}", "info", "alternates");
+            if (i < chain)
+            {
+                File.WriteAllText(listing, $"../alt{i + 1}\n");
+            }
+            else
+            {
+                File.CreateSymbolicLink(listing, Netrc);
+            }
+        }
+
+        File.WriteAllText(Path.Combine(GitDirectory, "objects", "info", "alternates"), "../../alt1\n");
+
+        var analysis = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("borrows objects", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_repository_that_borrows_objects_from_another_stays_known_safe()
+    {
+        // git clone --shared and --reference write objects/info/alternates naming the other repository's objects.
+        var library = Path.Combine(machine.Home, "library");
+        Directory.CreateDirectory(library);
+        HostCommand.Git(library, "init", "-q", ".");
+        InitRepository();
+        File.WriteAllText(Path.Combine(GitDirectory, "objects", "info", "alternates"), "# borrowed\n" + Path.Combine(library, ".git", "objects") + "\n");
+
+        var analysis = machine.Analyze("git log --oneline", credentialsHidden: false);
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(analysis), string.Join("; ", analysis.Parts.Select(part => part.Reason)));
+    }
+
     [Fact]
     public void A_hook_that_is_a_link_and_a_repository_with_loose_objects_stay_known_safe()
     {
