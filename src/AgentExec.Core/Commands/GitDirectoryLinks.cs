@@ -52,6 +52,15 @@ internal sealed class GitDirectoryLinks
 
     private readonly Dictionary<string, string?> _answers = new(StringComparer.Ordinal);
 
+    // The real paths of the alternate object directories every walk of this analysis followed.
+    private readonly HashSet<string> _alternates = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The alternate object directories (real paths) that the git directories walked so far borrow objects from: git
+    /// prints their objects as its own (<c>git cat-file -p</c>, <c>git show</c> of an id or a short prefix of one).
+    /// </summary>
+    public IReadOnlyCollection<string> Alternates => _alternates;
+
     /// <summary>
     /// Null when every entry git reads state from below <paramref name="gitDirectory"/> (absolute, resolved) is a regular
     /// file or a directory; otherwise the reason, naming <paramref name="name"/> (<c>the repository</c>).
@@ -62,18 +71,18 @@ internal sealed class GitDirectoryLinks
         ArgumentNullException.ThrowIfNull(links);
         if (!_answers.TryGetValue(gitDirectory, out var finding))
         {
-            finding = Walk(gitDirectory, links);
+            finding = Walk(gitDirectory, links, _alternates);
             _answers[gitDirectory] = finding;
         }
 
         return finding is null ? null : $"{name}'s git directory ({gitDirectory}) {finding}";
     }
 
-    private static string? Walk(string gitDirectory, LinkResolver links)
+    private static string? Walk(string gitDirectory, LinkResolver links, HashSet<string> alternates)
     {
         var objects = Path.Join(gitDirectory, "objects");
         var read = 0;
-        return WalkTree(gitDirectory, gitDirectory, objects, ref read) ?? WalkAlternates(objects, links, ref read);
+        return WalkTree(gitDirectory, gitDirectory, objects, ref read) ?? WalkAlternates(objects, links, alternates, ref read);
     }
 
     // Every entry below root must be a regular file or a directory (the git directory's hooks/, modules/ and objects
@@ -129,7 +138,7 @@ internal sealed class GitDirectoryLinks
     // that names no directory. What git would read but the check cannot follow faithfully is a finding: a quoted
     // (C-style) or NUL-holding line, a file that is not UTF-8, a path through /proc (git's own process resolves it),
     // alternates nested past git's depth, or more of them than the bound.
-    private static string? WalkAlternates(string objects, LinkResolver links, ref int read)
+    private static string? WalkAlternates(string objects, LinkResolver links, HashSet<string> alternates, ref int read)
     {
         if (!links.TryRealPath(objects, out var realObjects))
         {
@@ -192,6 +201,8 @@ internal sealed class GitDirectoryLinks
                 {
                     return $"borrows objects from more than {MaximumAlternates} alternate object directories";
                 }
+
+                alternates.Add(realAlternate);
 
                 var info = Path.Join(realAlternate, "info");
                 var kind = TypeOf(info);

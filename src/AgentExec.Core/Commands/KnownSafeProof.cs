@@ -1130,6 +1130,18 @@ internal static partial class KnownSafeProof
             }
         }
 
+        // git prints the objects of every alternate object directory as its own: an alternate
+        // ~/.password-store/.git/objects made git cat-file -p with a short id print a password file (found by an
+        // attack). One in a credential location keeps git from being known-safe; the alternates met for any repository
+        // of this line count, which is merely strict.
+        foreach (var alternate in lookups.GitDirectoryLinks.Alternates)
+        {
+            if (context.Credentials.Covers(alternate, lookups.Links))
+            {
+                return $"the repository borrows objects from {alternate}, which lies in a credential location";
+            }
+        }
+
         return null;
     }
 

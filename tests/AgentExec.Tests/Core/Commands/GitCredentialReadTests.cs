@@ -107,6 +107,26 @@ public sealed class GitCredentialReadTests : IDisposable
         Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("borrows objects", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("git cat-file -p 0000")]
+    [InlineData("git show 0000")]
+    [InlineData("git log --oneline")]
+    public void An_alternate_object_directory_in_a_credential_location_keeps_git_from_being_known_safe(string line)
+    {
+        // Found by an attack: .git/objects/info/alternates named ~/.password-store/.git/objects, and git cat-file -p with a
+        // short id printed a password file committed there (git finds a short id in every alternate).
+        var store = Path.Combine(machine.Home, ".password-store");
+        Directory.CreateDirectory(store);
+        HostCommand.Git(store, "init", "-q", ".");
+        InitRepository();
+        File.WriteAllText(Path.Combine(GitDirectory, "objects", "info", "alternates"), Path.Combine(store, ".git", "objects") + "\n");
+
+        var analysis = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("credential location", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_repository_that_borrows_objects_from_another_stays_known_safe()
     {
