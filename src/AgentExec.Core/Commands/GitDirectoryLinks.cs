@@ -61,6 +61,15 @@ internal sealed class GitDirectoryLinks
     /// </summary>
     public IReadOnlyCollection<string> Alternates => _alternates;
 
+    // The git directories (and common directories) walked in this analysis.
+    private readonly HashSet<string> _gitDirectories = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The git and common directories walked so far (real paths): git prints their objects, refs and history, wherever
+    /// a <c>.git</c> file or <c>commondir</c> put them.
+    /// </summary>
+    public IReadOnlyCollection<string> GitDirectories => _gitDirectories;
+
     /// <summary>
     /// Null when every entry git reads state from below <paramref name="gitDirectory"/> (absolute, resolved) is a regular
     /// file or a directory; otherwise the reason, naming <paramref name="name"/> (<c>the repository</c>).
@@ -69,6 +78,7 @@ internal sealed class GitDirectoryLinks
     public string? Refute(string gitDirectory, string name, LinkResolver links)
     {
         ArgumentNullException.ThrowIfNull(links);
+        _gitDirectories.Add(gitDirectory);
         if (!_answers.TryGetValue(gitDirectory, out var finding))
         {
             finding = Walk(gitDirectory, links, _alternates);

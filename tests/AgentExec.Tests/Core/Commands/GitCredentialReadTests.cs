@@ -127,6 +127,36 @@ public sealed class GitCredentialReadTests : IDisposable
         Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("credential location", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("gitdir")]
+    [InlineData("commondir")]
+    public void A_git_directory_in_a_credential_location_keeps_git_from_being_known_safe(string named)
+    {
+        // Found by an attack: a .git file "gitdir: ~/.password-store/.git" in the workspace made git log -p print the
+        // password files committed there; a linked worktree's commondir naming it did the same.
+        var store = Path.Combine(machine.Home, ".password-store");
+        Directory.CreateDirectory(store);
+        HostCommand.Git(store, "init", "-q", ".");
+        var storeGitDirectory = Path.Combine(store, ".git");
+        if (named == "gitdir")
+        {
+            File.WriteAllText(Path.Combine(machine.Workspace, ".git"), $"gitdir: {storeGitDirectory}\n");
+        }
+        else
+        {
+            var worktree = Path.Combine(machine.Workspace, "wt");
+            Directory.CreateDirectory(worktree);
+            File.WriteAllText(Path.Combine(worktree, "commondir"), storeGitDirectory + "\n");
+            File.WriteAllText(Path.Combine(worktree, "HEAD"), "ref: refs/heads/master\n");
+            File.WriteAllText(Path.Combine(machine.Workspace, ".git"), "gitdir: wt\n");
+        }
+
+        var analysis = machine.Analyze("git log -p", credentialsHidden: false);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("credential location", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_repository_that_borrows_objects_from_another_stays_known_safe()
     {
