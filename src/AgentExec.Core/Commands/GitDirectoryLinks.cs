@@ -18,11 +18,13 @@ namespace AgentExec.Core.Commands;
 /// (<c>d_type</c>): no status call per file.
 /// </para>
 /// <para>
-/// Not walked: loose objects (<c>objects/XX/</c>) and packs (<c>objects/pack/</c>), binary and content-addressed, which
-/// git inflates and checks and at most quotes a header word of; <c>hooks/</c>, programs that inspection never prints
+/// Not walked: loose objects (<c>objects/XX/</c>), binary and content-addressed, which git inflates and checks and
+/// quotes nothing of; <c>hooks/</c>, programs that inspection never prints
 /// and that <see cref="GitConfigInspection"/> judges as programs where inspection can run one (a linked
 /// <c>pre-commit</c> hook is a common set-up); <c>modules/</c>, whose repositories are walked as repositories of their
-/// own, from their own top, so that their objects are skipped by the same rule. <c>objects/info/</c> is walked.
+/// own, from their own top, so that their objects are skipped by the same rule. <c>objects/info/</c> and
+/// <c>objects/pack/</c> are walked: git quotes the first bytes of a <c>multi-pack-index</c> whose signature it does not
+/// know ("multi-pack-index signature 0x2d2d2d2d does not match", the start of a key it was a link to).
 /// </para>
 /// <para>
 /// The object directories <c>objects/info/alternates</c> names lie outside the git directory, and git reads each one's
@@ -237,7 +239,7 @@ internal sealed class GitDirectoryLinks
 
     private static bool Skipped(string directory, string entryName, string gitDirectory, string objects) =>
         (directory == gitDirectory && entryName is "hooks" or "modules")
-        || (directory == objects && (entryName == "pack" || IsFanOut(entryName)));
+        || (directory == objects && IsFanOut(entryName));
 
     // objects/00 … objects/ff: the loose objects, filed by the first byte of their hash.
     private static bool IsFanOut(string entryName) => entryName.Length == 2 && char.IsAsciiHexDigitLower(entryName[0]) && char.IsAsciiHexDigitLower(entryName[1]);

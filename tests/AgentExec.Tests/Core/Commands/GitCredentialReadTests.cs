@@ -30,6 +30,7 @@ public sealed class GitCredentialReadTests : IDisposable
     [InlineData("git log --oneline", "shallow")]
     [InlineData("git log --oneline", "info/grafts")]
     [InlineData("git log --oneline", "objects/info/alternates")]
+    [InlineData("git log --oneline", "objects/pack/multi-pack-index")]
     [InlineData("git status", "rebase-merge/head-name")]
     [InlineData("git status", "sequencer/todo")]
     [InlineData("git status", "MERGE_MSG")]
