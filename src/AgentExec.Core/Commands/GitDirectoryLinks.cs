@@ -216,18 +216,22 @@ internal sealed class GitDirectoryLinks
 
                 alternates.Add(realAlternate);
 
-                var info = Path.Join(realAlternate, "info");
-                var kind = TypeOf(info);
-                if (kind == UnixDirectoryListing.DirectoryType)
+                // info/ (its alternates, commit-graphs) and pack/ (a multi-pack-index's first bytes), as for the git directory.
+                foreach (var part in (string[])["info", "pack"])
                 {
-                    if (WalkTree(info, info, objects: null, ref read) is { } finding)
+                    var partPath = Path.Join(realAlternate, part);
+                    var kind = TypeOf(partPath);
+                    if (kind == UnixDirectoryListing.DirectoryType)
                     {
-                        return $"borrows objects from {realAlternate} (named in {listing}), whose info/ {finding}";
+                        if (WalkTree(partPath, partPath, objects: null, ref read) is { } finding)
+                        {
+                            return $"borrows objects from {realAlternate} (named in {listing}), whose {part}/ {finding}";
+                        }
                     }
-                }
-                else if (File.Exists(info) || new FileInfo(info).LinkTarget is not null)
-                {
-                    return $"borrows objects from {realAlternate} (named in {listing}), whose info is not a directory git reads as it is";
+                    else if (File.Exists(partPath) || new FileInfo(partPath).LinkTarget is not null)
+                    {
+                        return $"borrows objects from {realAlternate} (named in {listing}), whose {part} is not a directory git reads as it is";
+                    }
                 }
 
                 pending.Push((realAlternate, current.Depth + 1));

@@ -108,6 +108,21 @@ public sealed class GitCredentialReadTests : IDisposable
         Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("borrows objects", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void An_alternate_object_directory_whose_pack_holds_a_link_keeps_git_from_being_known_safe()
+    {
+        // git quotes the first four bytes of a multi-pack-index it cannot read, in an alternate as in the git directory.
+        InitRepository();
+        Directory.CreateDirectory(Path.Combine(machine.Workspace, "alt", "pack"));
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, "alt", "pack", "multi-pack-index"), Key);
+        File.WriteAllText(Path.Combine(GitDirectory, "objects", "info", "alternates"), "../../alt\n");
+
+        var analysis = machine.Analyze("git log --oneline", credentialsHidden: false);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("pack/", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("git cat-file -p 0000")]
     [InlineData("git show 0000")]
