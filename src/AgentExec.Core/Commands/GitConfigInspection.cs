@@ -359,9 +359,9 @@ internal sealed class GitConfigInspection
             }
         }
 
-        _readReason ??= _gitDirectoryLinks.Refute(commonDirectory, name)
+        _readReason ??= _gitDirectoryLinks.Refute(commonDirectory, name, _links)
             // A linked worktree's own directory (worktrees/NAME) usually lies inside the common one, walked already.
-            ?? (RealPath.IsSameOrInside(gitDirectory, commonDirectory) ? null : _gitDirectoryLinks.Refute(gitDirectory, name));
+            ?? (RealPath.IsSameOrInside(gitDirectory, commonDirectory) ? null : _gitDirectoryLinks.Refute(gitDirectory, name, _links));
         return null;
     }
 

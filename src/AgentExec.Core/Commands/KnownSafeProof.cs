@@ -1130,6 +1130,27 @@ internal static partial class KnownSafeProof
             }
         }
 
+        // git prints the objects, refs and history of the git directory a .git file or commondir names, and of every
+        // alternate object directory, as its own: a .git file "gitdir: ~/.password-store/.git" made git log -p print the
+        // password files, and an alternate ~/.password-store/.git/objects made git cat-file -p with a short id print one
+        // (found by an attack). One in a credential location keeps git from being known-safe; those met for any
+        // repository of this line count, which is merely strict.
+        foreach (var gitDirectory in lookups.GitDirectoryLinks.GitDirectories)
+        {
+            if (context.Credentials.Covers(gitDirectory, lookups.Links))
+            {
+                return $"git reads the repository {gitDirectory}, which lies in a credential location";
+            }
+        }
+
+        foreach (var alternate in lookups.GitDirectoryLinks.Alternates)
+        {
+            if (context.Credentials.Covers(alternate, lookups.Links))
+            {
+                return $"the repository borrows objects from {alternate}, which lies in a credential location";
+            }
+        }
+
         return null;
     }
 

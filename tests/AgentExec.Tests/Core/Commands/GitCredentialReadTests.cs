@@ -30,6 +30,7 @@ public sealed class GitCredentialReadTests : IDisposable
     [InlineData("git log --oneline", "shallow")]
     [InlineData("git log --oneline", "info/grafts")]
     [InlineData("git log --oneline", "objects/info/alternates")]
+    [InlineData("git log --oneline", "objects/pack/multi-pack-index")]
     [InlineData("git status", "rebase-merge/head-name")]
     [InlineData("git status", "sequencer/todo")]
     [InlineData("git status", "MERGE_MSG")]
@@ -73,6 +74,118 @@ public sealed class GitCredentialReadTests : IDisposable
 
         Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
         Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("symbolic link", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("git log --oneline", 1)]
+    [InlineData("git status", 1)]
+    [InlineData("git log --oneline", 3)]
+    public void An_alternate_object_directory_whose_alternates_is_a_link_keeps_git_from_being_known_safe(string line, int chain)
+    {
+        // Found by an attack: .git/objects/info/alternates named alt1/ in the workspace (outside the git directory),
+        // whose info/alternates was a link to ~/.netrc; git log read it as a list of object directories and printed
+        // each line in "object directory <line> does not exist". git follows alternates of alternates too.
+        InitRepository();
+        for (var i = 1; i <= chain; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(machine.Workspace, $"alt{i}", "info"));
+            var listing = Path.Combine(machine.Workspace, $"alt{i}", "info", "alternates");
+            if (i < chain)
+            {
+                File.WriteAllText(listing, $"../alt{i + 1}\n");
+            }
+            else
+            {
+                File.CreateSymbolicLink(listing, Netrc);
+            }
+        }
+
+        File.WriteAllText(Path.Combine(GitDirectory, "objects", "info", "alternates"), "../../alt1\n");
+
+        var analysis = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("borrows objects", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_alternate_object_directory_whose_pack_holds_a_link_keeps_git_from_being_known_safe()
+    {
+        // git quotes the first four bytes of a multi-pack-index it cannot read, in an alternate as in the git directory.
+        InitRepository();
+        Directory.CreateDirectory(Path.Combine(machine.Workspace, "alt", "pack"));
+        File.CreateSymbolicLink(Path.Combine(machine.Workspace, "alt", "pack", "multi-pack-index"), Key);
+        File.WriteAllText(Path.Combine(GitDirectory, "objects", "info", "alternates"), "../../alt\n");
+
+        var analysis = machine.Analyze("git log --oneline", credentialsHidden: false);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("pack/", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("git cat-file -p 0000")]
+    [InlineData("git show 0000")]
+    [InlineData("git log --oneline")]
+    public void An_alternate_object_directory_in_a_credential_location_keeps_git_from_being_known_safe(string line)
+    {
+        // Found by an attack: .git/objects/info/alternates named ~/.password-store/.git/objects, and git cat-file -p with a
+        // short id printed a password file committed there (git finds a short id in every alternate).
+        var store = Path.Combine(machine.Home, ".password-store");
+        Directory.CreateDirectory(store);
+        HostCommand.Git(store, "init", "-q", ".");
+        InitRepository();
+        File.WriteAllText(Path.Combine(GitDirectory, "objects", "info", "alternates"), Path.Combine(store, ".git", "objects") + "\n");
+
+        var analysis = machine.Analyze(line, credentialsHidden: false);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("credential location", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("gitdir")]
+    [InlineData("commondir")]
+    public void A_git_directory_in_a_credential_location_keeps_git_from_being_known_safe(string named)
+    {
+        // Found by an attack: a .git file "gitdir: ~/.password-store/.git" in the workspace made git log -p print the
+        // password files committed there; a linked worktree's commondir naming it did the same.
+        var store = Path.Combine(machine.Home, ".password-store");
+        Directory.CreateDirectory(store);
+        HostCommand.Git(store, "init", "-q", ".");
+        var storeGitDirectory = Path.Combine(store, ".git");
+        if (named == "gitdir")
+        {
+            File.WriteAllText(Path.Combine(machine.Workspace, ".git"), $"gitdir: {storeGitDirectory}\n");
+        }
+        else
+        {
+            var worktree = Path.Combine(machine.Workspace, "wt");
+            Directory.CreateDirectory(worktree);
+            File.WriteAllText(Path.Combine(worktree, "commondir"), storeGitDirectory + "\n");
+            File.WriteAllText(Path.Combine(worktree, "HEAD"), "ref: refs/heads/master\n");
+            File.WriteAllText(Path.Combine(machine.Workspace, ".git"), "gitdir: wt\n");
+        }
+
+        var analysis = machine.Analyze("git log -p", credentialsHidden: false);
+
+        Assert.False(KnownSafeJudge.IsKnownSafe(analysis));
+        Assert.Contains(analysis.Parts, part => part.Program == "git" && part.Reason.Contains("credential location", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_repository_that_borrows_objects_from_another_stays_known_safe()
+    {
+        // git clone --shared and --reference write objects/info/alternates naming the other repository's objects.
+        var library = Path.Combine(machine.Home, "library");
+        Directory.CreateDirectory(library);
+        HostCommand.Git(library, "init", "-q", ".");
+        InitRepository();
+        File.WriteAllText(Path.Combine(GitDirectory, "objects", "info", "alternates"), "# borrowed\n" + Path.Combine(library, ".git", "objects") + "\n");
+
+        var analysis = machine.Analyze("git log --oneline", credentialsHidden: false);
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(analysis), string.Join("; ", analysis.Parts.Select(part => part.Reason)));
     }
 
     [Fact]
