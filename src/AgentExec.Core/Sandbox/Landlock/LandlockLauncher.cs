@@ -114,7 +114,11 @@ internal static unsafe class LandlockLauncher
         {
             foreach (var grant in policy.Grants)
             {
-                if (grant is { IsDirectory: true, IfPresent: true })
+                if (grant is { IsDirectory: true, WithoutLinks: true })
+                {
+                    ruleset.AllowDirectoryWithoutLinks(grant.Path, grant.Access);
+                }
+                else if (grant is { IsDirectory: true, IfPresent: true })
                 {
                     ruleset.AllowDirectoryIfPresent(grant.Path, grant.Access);
                 }

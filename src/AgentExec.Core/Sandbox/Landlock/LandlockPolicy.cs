@@ -54,10 +54,12 @@ internal sealed record LandlockPolicy(
         var deviceAccess = LandlockRights.ReadFile | LandlockRights.WriteFile | (everything & (LandlockRights.Truncate | LandlockRights.IoctlDev));
         grants.AddRange(HarmlessDevices.Select(device => new LandlockGrant(device, deviceAccess, IsDirectory: false)));
         grants.AddRange(ReadableDevices.Select(device => new LandlockGrant(device, LandlockRights.ReadFile, IsDirectory: false)));
-        grants.AddRange(options.WritableRoots.Select(root => new LandlockGrant(root, everything, IsDirectory: true)));
+        // What becomes writable is opened without following links: the paths are real paths, and a link in one now was
+        // put there by a command (LandlockRuleset.AllowDirectoryWithoutLinks).
+        grants.AddRange(options.WritableRoots.Select(root => new LandlockGrant(root, everything, IsDirectory: true, WithoutLinks: true)));
         if (options.TemporaryDirectory is { } temporaryDirectory)
         {
-            grants.Add(new LandlockGrant(temporaryDirectory, everything, IsDirectory: true));
+            grants.Add(new LandlockGrant(temporaryDirectory, everything, IsDirectory: true, WithoutLinks: true));
         }
 
         var handled = new LandlockRulesetAttr

@@ -10,6 +10,10 @@ internal sealed unsafe class LandlockRuleset : IDisposable
     // landlock_add_rule's rule type for a file hierarchy (enum landlock_rule_type).
     private const nint RulePathBeneath = 1;
 
+    // openat2's RESOLVE_NO_SYMLINKS (linux/openat2.h), and the ELOOP it fails with when the walk meets a link.
+    private const ulong ResolveNoSymlinks = 0x04;
+    private const int LinkMet = 40;
+
     private int _fd;
 
     private LandlockRuleset(int fd)
@@ -40,6 +44,41 @@ internal sealed unsafe class LandlockRuleset : IDisposable
     /// <summary>Grants <paramref name="access"/> beneath <paramref name="path"/>, which must be a directory.</summary>
     /// <exception cref="LandlockSetupException">The directory cannot be opened, or the kernel refused the rule.</exception>
     public void AllowDirectory(string path, ulong access) => Allow(path, access, LinuxOpenFlags.Directory, optional: false);
+
+    /// <summary>
+    /// Grants <paramref name="access"/> beneath the directory <paramref name="path"/> only when the kernel reaches it
+    /// without meeting a symbolic link (<c>openat2</c> with <c>RESOLVE_NO_SYMLINKS</c>): for what becomes writable.
+    /// </summary>
+    /// <remarks>
+    /// The server resolved the writable roots to their real paths at start-up and made the temporary directory itself,
+    /// but each run opens them again here, by path. A directory on the way that lies inside another writable root can
+    /// have been renamed and replaced by a link since (by an earlier command, or by one running beside this run), and
+    /// following it made the link's target writable: an attack moved the workspace away, put a link to the home in its
+    /// place, and the next call wrote ~/.bashrc with no question; another swapped a run's fresh TMPDIR, made in a
+    /// writable /tmp, for such a link before the run's launcher opened it. A path that now passes a link is refused,
+    /// so the command does not run.
+    /// </remarks>
+    /// <exception cref="LandlockSetupException">The directory cannot be reached without a link, or the kernel refused the rule.</exception>
+    public void AllowDirectoryWithoutLinks(string path, ulong access)
+    {
+        var how = new OpenHow { Flags = LinuxOpenFlags.PathOnly | LinuxOpenFlags.CloseOnExec | LinuxOpenFlags.Directory, Resolve = ResolveNoSymlinks };
+        var name = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        nint fd;
+        fixed (byte* native = name)
+        {
+            fd = Libc.Syscall(X64Syscall.OpenAt2, LinuxOpenFlags.AtCurrentDirectory, (nint)native, (nint)(&how), sizeof(OpenHow), 0);
+        }
+
+        if (fd < 0)
+        {
+            var errno = Libc.LastError;
+            throw new LandlockSetupException(errno == LinkMet
+                ? $"'{path}' is to be writable, but a symbolic link now stands in its path (put there since it was resolved); following it would make the link's target writable"
+                : $"cannot open '{path}' without following links to grant access to it: {Libc.Describe(errno)}");
+        }
+
+        AddRule((int)fd, path, access);
+    }
 
     /// <summary><see cref="AllowDirectory"/> for a directory that is skipped when it cannot be opened: granting nothing is never less safe.</summary>
     /// <exception cref="LandlockSetupException">The kernel refused the rule.</exception>
@@ -83,6 +122,12 @@ internal sealed unsafe class LandlockRuleset : IDisposable
             throw new LandlockSetupException($"cannot open '{path}' to grant access to it: {Libc.Describe(errno)}");
         }
 
+        AddRule(fd, path, access);
+    }
+
+    // Adds the rule for the directory or file open as fd, and closes fd.
+    private void AddRule(int fd, string path, ulong access)
+    {
         try
         {
             var rule = new LandlockPathBeneathAttr { AllowedAccess = access, ParentFd = fd };
@@ -95,5 +140,14 @@ internal sealed unsafe class LandlockRuleset : IDisposable
         {
             Libc.Close(fd);
         }
+    }
+
+    // struct open_how (linux/openat2.h): three 64-bit fields, passed with its size.
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct OpenHow
+    {
+        public ulong Flags;
+        public ulong Mode;
+        public ulong Resolve;
     }
 }

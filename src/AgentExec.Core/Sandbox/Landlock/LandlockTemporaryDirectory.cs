@@ -24,9 +24,24 @@ internal static unsafe class LandlockTemporaryDirectory
     // struct dirent64 (glibc, x86_64): d_ino (8), d_off (8), d_reclen (2), d_type (1), then d_name.
     private const int DirentNameOffset = 19;
 
-    /// <summary>Creates a new, empty directory readable only by this user under the host's temporary directory.</summary>
-    /// <exception cref="IOException">It could not be created.</exception>
-    public static string Create() => Directory.CreateTempSubdirectory("agentexec-landlock-").FullName;
+    /// <summary>Creates a new, empty directory readable only by this user under the host's temporary directory; returns its real path.</summary>
+    /// <remarks>
+    /// The real path, because the launcher opens what it makes writable without following any link
+    /// (<see cref="LandlockRuleset.AllowDirectoryWithoutLinks"/>): a <c>TMPDIR</c> spelt through a link of the host's own
+    /// would otherwise refuse every run.
+    /// </remarks>
+    /// <exception cref="IOException">It could not be created, or its folder's real path cannot be resolved.</exception>
+    public static string Create()
+    {
+        var created = Directory.CreateTempSubdirectory("agentexec-landlock-");
+        if (created.Parent is not { } parent || !Configuration.RealPath.TryResolve(parent.FullName, out var realParent, out var exists) || !exists)
+        {
+            Delete(created.FullName);
+            throw new IOException($"the real path of the temporary directory {created.Parent?.FullName} cannot be resolved");
+        }
+
+        return Path.Join(realParent, created.Name);
+    }
 
     /// <summary>Removes <paramref name="path"/> and everything in it without following links; never throws.</summary>
     /// <returns>True when the directory is gone.</returns>

@@ -4,6 +4,7 @@ using System.Runtime.Versioning;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Execution;
 using AgentExec.Core.Sandbox;
+using AgentExec.Tests.Core.Execution;
 
 namespace AgentExec.Tests.Core.Sandbox;
 
@@ -417,5 +418,55 @@ public sealed class LandlockEscapeTests : IDisposable
         // Assert
         Assert.Equal((ExecutionOutcome.Exited, (int?)7), (exited.Outcome, exited.ExitCode));
         Assert.Equal((ExecutionOutcome.Exited, (int?)143), (signalled.Outcome, signalled.ExitCode));
+    }
+
+    [LandlockFact]
+    public async Task A_writable_root_replaced_by_a_link_since_it_was_resolved_makes_nothing_beyond_it_writable()
+    {
+        // Found by an attack: the server resolves the writable roots once, at start-up, and each run's launcher opened
+        // them again by path, following links. A command moved a root that lies inside another writable directory away
+        // and put a link to the home in its place; the next call wrote ~/.bashrc with no question.
+        var root = Path.Combine(Path.GetDirectoryName(_scenario.Workspace)!, "cache");
+        Directory.CreateDirectory(root);
+        using var scenario = new LandlockScenario { WritableRoots = [root] };
+        Directory.Move(root, root + ".moved");
+        File.CreateSymbolicLink(root, scenario.Sibling);
+
+        // Act
+        var result = await scenario.RunAsync($"echo pwned > '{root}/planted'");
+
+        // Assert
+        Assert.False(File.Exists(scenario.InSibling("planted")), "The link's target became writable.");
+        Assert.Equal((int?)LandlockLauncherExitCodes.SetupFailed, result.ExitCode);
+        Assert.Contains("symbolic link", result.Stderr.Text, StringComparison.Ordinal);
+    }
+
+    [LandlockFact]
+    public async Task A_fresh_tmpdir_replaced_by_a_link_before_the_launcher_opens_it_makes_nothing_beyond_it_writable()
+    {
+        // Found by an attack: with the host's temporary directory writable (a writable root), a command running beside
+        // this run renamed the run's fresh TMPDIR and put a link to the home in its place before the run's launcher
+        // opened it; the run then wrote into the home through $TMPDIR. The swap is made here between wrap and start.
+        var wrapped = _scenario.Wrap("echo pwned > \"$TMPDIR/planted\"");
+        var argv = wrapped.Argv.ToList();
+        var temporaryDirectory = argv[argv.IndexOf("--tmpdir") + 1];
+        try
+        {
+            Directory.Move(temporaryDirectory, temporaryDirectory + ".moved");
+            File.CreateSymbolicLink(temporaryDirectory, _scenario.Sibling);
+            var spec = new ExecutionSpec(wrapped.Argv, _scenario.Workspace, wrapped.Environment, BashSpecs.GenerousTimeout, ExecutionSpec.DefaultOutputCapBytes);
+
+            // Act
+            var result = await new CommandRunner().RunAsync(spec, null, CancellationToken.None);
+
+            // Assert
+            Assert.False(File.Exists(_scenario.InSibling("planted")), "The link's target became writable.");
+            Assert.Equal((int?)LandlockLauncherExitCodes.SetupFailed, result.ExitCode);
+        }
+        finally
+        {
+            wrapped.Cleanup?.Invoke();
+            Directory.Delete(temporaryDirectory + ".moved", recursive: true);
+        }
     }
 }
