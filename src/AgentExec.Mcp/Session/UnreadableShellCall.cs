@@ -22,25 +22,30 @@ internal static class UnreadableShellCall
     private const string ReasonKey = "agentexec/unreadable-parameters";
 
     /// <summary>
-    /// When <paramref name="call"/> does not name another tool and its parameters cannot be read as the SDK reads them,
+    /// When <paramref name="call"/> names the <c>shell</c> tool and its parameters cannot be read as the SDK reads them,
     /// replaces them with <c>{"name":"shell","arguments":{}}</c> and notes why on the call.
     /// </summary>
+    /// <remarks>
+    /// A call that does not readably name <c>shell</c> (params that are not an object, a name that is not a string or
+    /// is given twice) is no call of this tool's but a malformed request, left to the SDK's JSON-RPC error: which tool
+    /// it meant cannot be told.
+    /// </remarks>
     public static void Normalize(JsonRpcRequest call, string toolName)
     {
         string? problem;
         try
         {
-            if (NamesAnotherTool(call.Params, toolName))
+            if (call.Params is not JsonObject parameters || !NamesTool(parameters, toolName))
             {
                 return;
             }
 
-            problem = call.Params is JsonObject parameters ? Problem(parameters) : "params: not an object";
+            problem = Problem(parameters);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
         {
-            // A name that cannot be read (half a surrogate pair, a member named twice): nothing else can read it either.
-            problem = "params: not readable";
+            // The name itself cannot be read (given twice, half a surrogate pair): left to the SDK, as above.
+            return;
         }
 
         if (problem is null)
@@ -54,14 +59,11 @@ internal static class UnreadableShellCall
         call.Context.Items[ReasonKey] = problem;
     }
 
-    // Only a readable name of another tool is left to the SDK (which answers "unknown tool"); the server has one tool,
-    // and a call it cannot tell is treated as a call of it, refused and recorded.
-    private static bool NamesAnotherTool(JsonNode? parameters, string toolName) =>
-        parameters is JsonObject fields
-        && fields.TryGetPropertyValue("name", out var name)
+    private static bool NamesTool(JsonObject parameters, string toolName) =>
+        parameters.TryGetPropertyValue("name", out var name)
         && name is JsonValue value
         && value.TryGetValue<string>(out var named)
-        && named != toolName;
+        && named == toolName;
 
     /// <summary>Why the call's parameters could not be read, or null when they could (or the call was not replaced).</summary>
     public static string? Reason(JsonRpcRequest request) =>

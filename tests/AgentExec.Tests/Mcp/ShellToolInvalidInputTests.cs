@@ -36,7 +36,6 @@ public sealed class ShellToolInvalidInputTests
     [InlineData("\"arguments\":[\"touch made\"]", "Invalid input: params: arguments has the wrong type")]
     [InlineData("\"arguments\":{\"command\":\"touch made\"},\"_meta\":[1]", "Invalid input: params: _meta has the wrong type")]
     [InlineData("\"arguments\":{\"command\":\"touch made \\ud800\"}", "Invalid input: params: a string is not valid UTF-16 (half a surrogate pair)")]
-    [InlineData("\"name\":\"shell\",\"arguments\":{\"command\":\"touch made\"}", "Invalid input: params: not readable")]
     public async Task Parameters_the_SDK_cannot_read_are_refused_as_invalid_input_and_audited(string parameters, string message)
     {
         // Arrange: found by an attack. The SDK answered these with a JSON-RPC error before the tool saw them, so nothing
