@@ -22,6 +22,9 @@ internal sealed class ConsoleOutputObserver(Stream stdout, Stream stderr, SaneTe
     /// <summary>The most output kept while a question waits; the rest is counted, not shown (the result keeps it all).</summary>
     public const int MaxHeldBytes = 1024 * 1024;
 
+    // What keeping one chunk costs besides its bytes (the array's header and the list entry), counted against the bound.
+    private const int HeldChunkOverhead = 48;
+
     private readonly Lock _gate = new();
     private readonly List<(Stream Stream, byte[] Bytes)> _held = [];
     private int _holds;
@@ -64,10 +67,13 @@ internal sealed class ConsoleOutputObserver(Stream stdout, Stream stderr, SaneTe
             {
                 WriteThrough(stream, chunk);
             }
-            else if (_heldBytes + chunk.Length <= MaxHeldBytes)
+            else if (_dropped == 0 && _heldBytes + chunk.Length + HeldChunkOverhead <= MaxHeldBytes)
             {
+                // Once anything was dropped, everything after it is too, so what is shown after the answer has no hole
+                // in the middle; and each chunk counts what keeping it costs, not only its bytes (a command writing one
+                // byte at a time kept 26 bytes of memory for each).
                 _held.Add((stream, chunk.ToArray()));
-                _heldBytes += chunk.Length;
+                _heldBytes += chunk.Length + HeldChunkOverhead;
             }
             else
             {

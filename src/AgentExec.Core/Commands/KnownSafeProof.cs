@@ -157,10 +157,9 @@ internal static partial class KnownSafeProof
             .Where(redirection => redirection.Operator == "<" && redirection.Heredoc is null && !redirection.IsHereString && !redirection.IsDuplication)
             .Select(redirection => redirection.Target);
         var words = KnownSafePrograms.OperandsNotOpened.Contains(command.Program) ? inputs : command.Arguments.Concat(inputs);
-        // git opens some option values from the top of the work tree whatever the directory (blame -S, --ignore-revs-file,
-        // grep -f: "git blame -S ff f" in a subdirectory waited on a FIFO ff at the top, found by an attack), and its paths
-        // from its -C directories: the credential check's directories (GitPathDirectories).
-        var candidates = command.Program == "git" ? GitPathDirectories(command.GitInvocation.Directories, directories, context, lookups) : directories.Candidates;
+        // git opens some option values from the top of the work tree whatever the directory ("git blame -S ff f" in a
+        // subdirectory waited on a FIFO ff at the top, found by an attack): the credential check's directories.
+        var candidates = PathDirectories(command, directories, context, lookups);
         foreach (var word in words)
         {
             foreach (var spelling in PathSpellings(word, context.HomeDirectory, readsRepositoryCopies: false))
@@ -340,7 +339,7 @@ internal static partial class KnownSafeProof
             .Concat(parsed.AllRedirections.Where(redirection => !redirection.IsDuplication && redirection.Heredoc is null && !redirection.IsHereString)
                 .Select(redirection => redirection.Target))
             .Concat(WordsFedAsArguments(command));
-        var candidates = command.Program == "git" ? GitPathDirectories(command.GitInvocation.Directories, directories, context, lookups) : directories.Candidates;
+        var candidates = PathDirectories(command, directories, context, lookups);
         var readsRepositoryCopies = command.Program == "git";
         var checkedSpellings = 0;
         CredentialReading? endless = null;
@@ -422,6 +421,11 @@ internal static partial class KnownSafeProof
 
         return endless ?? RecursiveCredentialRead(command, directories, context, lookups);
     }
+
+    // The directories a part's relative paths are opened from: where it runs, and for git its -C directories and the
+    // repository tops as well (GitPathDirectories).
+    private static IReadOnlyList<string> PathDirectories(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups) =>
+        command.Program == "git" ? GitPathDirectories(command.GitInvocation.Directories, directories, context, lookups) : directories.Candidates;
 
     // git reads the paths it is given from its -C directories (an attack read ~/.git-credentials with
     // "git -C sub diff ../../home/.git-credentials /dev/null"), as well as from where it starts, if a -C fails; and some

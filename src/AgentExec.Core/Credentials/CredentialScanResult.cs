@@ -28,8 +28,9 @@ internal sealed record CredentialScanResult(IReadOnlyList<string> Found, int Ent
     public IReadOnlyList<string> DirectoryLinks { get; init; } = [];
 
     /// <summary>
-    /// True when the scan stopped at its bound on matches or on repositories. Unlike the bounds on entries and depth,
-    /// which a large tree reaches by itself, these a command reaches by creating names alone: 2,000 empty
+    /// True when the scan stopped at its bound on matches or on repositories. A command can reach the entries bound too
+    /// (200,000 empty names), but a large tree reaches it by itself, and refusing there would refuse every such tree
+    /// (docs/credentials.md, "The scan"); these two a command reaches with far fewer names: 2,000 empty
     /// <c>.env.N</c> files, or 500 directories holding a file named <c>HEAD</c>, nearest the root, and every
     /// credential and nested <c>.git</c> below them stayed readable and writable in the next sandbox (found by an
     /// attack).

@@ -129,8 +129,52 @@ public sealed class TerminalApprovalChannelTests
             Assert.Equal(0, screen.Length);
         }
 
-        Assert.Equal(ConsoleOutputObserver.MaxHeldBytes, screen.ToArray().TakeWhile(b => b == 0).Count());
-        Assert.Contains("[agentexec: 262144 more bytes", Encoding.UTF8.GetString(screen.ToArray()), StringComparison.Ordinal);
+        // Whole chunks up to the bound are shown, the rest counted.
+        var shown = screen.ToArray().TakeWhile(b => b == 0).Count();
+        Assert.InRange(shown, ConsoleOutputObserver.MaxHeldBytes - chunk.Length, ConsoleOutputObserver.MaxHeldBytes);
+        Assert.Equal(0, shown % chunk.Length);
+        Assert.Contains($"[agentexec: {(20 * chunk.Length) - shown} more bytes", Encoding.UTF8.GetString(screen.ToArray()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Output_after_a_dropped_chunk_is_dropped_too_so_what_is_shown_has_no_hole()
+    {
+        // Found by a review: a chunk too big for the bound was dropped, and a later small one still kept and shown, while
+        // the message said only that some bytes were not shown.
+        using var screen = new MemoryStream();
+        using var observer = new ConsoleOutputObserver(screen, screen, new SaneTerminalWriter(TextWriter.Null, isTerminal: false));
+
+        using (observer.Hold())
+        {
+            observer.OnStdout("first\n"u8);
+            observer.OnStdout(new byte[ConsoleOutputObserver.MaxHeldBytes]);
+            observer.OnStdout("last\n"u8);
+        }
+
+        var text = Encoding.UTF8.GetString(screen.ToArray());
+        Assert.StartsWith("first\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("last", text, StringComparison.Ordinal);
+        Assert.Contains($"[agentexec: {ConsoleOutputObserver.MaxHeldBytes + 5} more bytes", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Many_small_chunks_held_count_what_keeping_them_costs()
+    {
+        // Found by an attack: a command writing one byte at a time while a question waited kept about 26 bytes of memory
+        // for each held byte, as the bound counted bytes only.
+        using var screen = new MemoryStream();
+        using var observer = new ConsoleOutputObserver(screen, screen, new SaneTerminalWriter(TextWriter.Null, isTerminal: false));
+
+        using (observer.Hold())
+        {
+            for (var i = 0; i < ConsoleOutputObserver.MaxHeldBytes; i++)
+            {
+                observer.OnStdout("x"u8);
+            }
+        }
+
+        var shown = screen.ToArray().TakeWhile(b => b == (byte)'x').Count();
+        Assert.True(shown < ConsoleOutputObserver.MaxHeldBytes / 16, $"{shown} one-byte chunks were kept");
     }
 
     [Fact]
