@@ -15,7 +15,8 @@ namespace AgentExec.Mcp.Session;
 /// JSON-RPC error and nothing of AgentExec's runs, so the call was never audited, while SPEC.md records invalid input
 /// like every call (<c>failed_to_start</c>, one audit entry). So the incoming message filter (<see cref="ToolCallGate"/>)
 /// reads such a call's parameters the way the SDK will, and where that fails hands the tool empty arguments and the
-/// reason, which the tool refuses as invalid input. Nothing the client sent can run either way: the tool only ever sees the reason.
+/// reason, which the tool refuses as invalid input. Nothing the client sent can run either way: the tool only ever
+/// sees the reason.
 /// </remarks>
 internal static class UnreadableShellCall
 {
@@ -26,9 +27,9 @@ internal static class UnreadableShellCall
     /// replaces them with <c>{"name":"shell","arguments":{}}</c> and notes why on the call.
     /// </summary>
     /// <remarks>
-    /// A call that does not readably name <c>shell</c> (params that are not an object, a name that is not a string or
-    /// is given twice) is no call of this tool's but a malformed request, left to the SDK's JSON-RPC error: which tool
-    /// it meant cannot be told.
+    /// A call that does not readably name <c>shell</c> (params that are not an object, a name that is not a string,
+    /// params with a member named twice, which cannot be read as an object at all) is no call of this tool's but a
+    /// malformed request, left to the SDK's JSON-RPC error: which tool it meant cannot be told.
     /// </remarks>
     public static void Normalize(JsonRpcRequest call, string toolName)
     {
@@ -44,7 +45,8 @@ internal static class UnreadableShellCall
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
         {
-            // The name itself cannot be read (given twice, half a surrogate pair): left to the SDK, as above.
+            // The params cannot be read as an object (a member named twice, a name with half a surrogate pair): left to
+            // the SDK, as above.
             return;
         }
 
