@@ -1,6 +1,5 @@
 using AgentExec.Core.Configuration;
 using System.Buffers;
-using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -9,25 +8,12 @@ namespace AgentExec.Core.Commands;
 
 /// <summary>Reads a small file that the agent may have replaced with something that is not a file.</summary>
 /// <remarks>
-/// .NET opens without <c>O_NONBLOCK</c>, and opening a FIFO for reading then waits for a writer forever: a FIFO
-/// planted where a configuration include points would hang every later check. So the file is opened through libc
-/// with <c>O_NONBLOCK</c> (no effect on a regular file), and anything that cannot seek is refused.
-/// <para>
-/// On Linux nothing but a regular file is ever really opened: opening a device runs its driver (a watchdog starts its
-/// timer, a tape rewinds), and a hook or include can be a link to anything in <c>/dev</c>. So the path is first opened
-/// with <c>O_PATH</c>, which opens nothing, its type is read from that descriptor, and only a regular file is reopened
-/// for reading, through <c>/proc/self/fd</c>, which names that very inode: no swap can come in between.
-/// </para>
+/// Opened by <see cref="RegularFile"/>, so nothing but a regular file is ever really opened (no FIFO wait, no device
+/// driver), and on other systems anything that cannot seek is refused.
 /// </remarks>
 internal static partial class GitConfigFileBytes
 {
     private const int Interrupted = 4; // EINTR, the same on Linux and macOS.
-    private const int NoSuchFile = 2; // ENOENT
-    private const int NotADirectory = 20; // ENOTDIR
-    private const int PermissionDenied = 13; // EACCES
-
-    // O_RDONLY | O_NONBLOCK | O_CLOEXEC: the generic Linux values (every .NET-supported architecture uses them) or macOS's.
-    private static int Flags => OperatingSystem.IsMacOS() ? 0x4 | 0x100_0000 : 0x800 | 0x8_0000;
 
     /// <summary>
     /// The bytes of the file at <paramref name="path"/> (symlinks followed), or null when nothing is there or a
@@ -38,7 +24,12 @@ internal static partial class GitConfigFileBytes
     /// <exception cref="IOException">It is larger than <paramref name="maximumBytes"/>, not a regular file, or unreadable otherwise.</exception>
     public static byte[]? ReadIfExists(string path, long maximumBytes)
     {
-        using var handle = Open(path);
+        if (!RegularFile.TryOpenForReading(path, out var opened))
+        {
+            throw new IOException($"{path} is not a regular file");
+        }
+
+        using var handle = opened;
         if (handle is null)
         {
             return null;
@@ -46,7 +37,7 @@ internal static partial class GitConfigFileBytes
 
         if (OperatingSystem.IsLinux())
         {
-            // Open has read the type through O_PATH: a regular file, so it is read in place with pread, without the
+            // RegularFile has read the type through O_PATH: a regular file, so it is read in place with pread, without the
             // seeks and fstat a FileStream makes to learn what it already knows.
             return ReadRegularFile(handle, path, maximumBytes);
         }
@@ -154,64 +145,6 @@ internal static partial class GitConfigFileBytes
             throw new InvalidDataException($"{what} is not UTF-8 text");
         }
     }
-
-    private static SafeFileHandle? Open(string path)
-    {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-        {
-            return File.Exists(path) ? File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite) : null;
-        }
-
-        if (!OperatingSystem.IsLinux())
-        {
-            return OpenOrNull(path, Flags);
-        }
-
-        // O_PATH | O_CLOEXEC: a handle on the inode that opens nothing, then its type, then the real open of that inode.
-        using var located = OpenOrNull(path, 0x20_0000 | 0x8_0000);
-        if (located is null)
-        {
-            return null;
-        }
-
-        if (!UnixFileStatus.Of(located, path).IsRegularFile)
-        {
-            throw new IOException($"{path} is not a regular file");
-        }
-
-        // O_NOCTTY as well: whatever this is, it never becomes the server's terminal.
-        return OpenOrNull(string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{located.DangerousGetHandle()}"), Flags | 0x100)
-            ?? throw new IOException($"{path} disappeared while being read");
-    }
-
-    private static SafeFileHandle? OpenOrNull(string path, int flags)
-    {
-        int fd;
-        int error;
-        do
-        {
-            // No O_CREAT, so the variadic mode argument is never read: passing it as a fixed argument is safe on every ABI.
-            fd = open(path, flags, 0);
-            error = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
-        }
-        while (fd < 0 && error == Interrupted);
-
-        if (fd >= 0)
-        {
-            return new SafeFileHandle(fd, ownsHandle: true);
-        }
-
-        if (error is NoSuchFile or NotADirectory)
-        {
-            return null;
-        }
-
-        var message = $"open '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})";
-        throw error == PermissionDenied ? new UnauthorizedAccessException(message) : new IOException(message);
-    }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags, int mode);
 
     [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
     private static unsafe partial nint pread(int fd, byte* buffer, nint count, long offset);

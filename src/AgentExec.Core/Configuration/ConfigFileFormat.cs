@@ -1,9 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using AgentExec.Core.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace AgentExec.Core.Configuration;
 
@@ -14,7 +11,7 @@ namespace AgentExec.Core.Configuration;
 /// people edit these files by hand; duplicate keys are refused because the JSON readers disagree about which one wins
 /// (<c>"decision": "forbidden", "decision": "allow"</c> must not be a puzzle).
 /// </remarks>
-internal static partial class ConfigFileFormat
+internal static class ConfigFileFormat
 {
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
@@ -43,7 +40,7 @@ internal static partial class ConfigFileFormat
         {
             // Opening a FIFO blocks until someone writes to it, and a file in the workspace may be anything the agent
             // made it. A FIFO or device reports a length of 0, and so does an empty file, which is not JSON anyway: so a
-            // zero length is refused without opening, and a swap between this check and the open is caught by OpenRegularFile.
+            // zero length is refused without opening, and a swap between this check and the open is caught below.
             var info = new FileInfo(realPath);
             if (!info.Exists)
             {
@@ -56,11 +53,20 @@ internal static partial class ConfigFileFormat
                 return PlaceholderEntry.IsPlaceholder(realPath) ? ConfigFileRead.Missing : ConfigFileRead.Unreadable("is empty (or not a regular file)");
             }
 
-            using var stream = OpenRegularFile(realPath);
-            if (stream is null)
+            // The length was checked by path, and the agent can swap the file for a FIFO before the open: a command that
+            // kept exchanging agentexec.json with one (renameat2 RENAME_EXCHANGE) hung agentexec run for good and froze
+            // the rule book's reloading in serve. RegularFile opens only what is a regular file at the open.
+            if (!RegularFile.TryOpenForReading(realPath, out var handle))
             {
                 return ConfigFileRead.Unreadable("is not a regular file (a FIFO or device was put in its place)");
             }
+
+            if (handle is null)
+            {
+                return ConfigFileRead.Missing;
+            }
+
+            using var stream = new FileStream(handle, FileAccess.Read);
 
             using var content = new MemoryStream();
             var buffer = new byte[16 * 1024];
@@ -90,55 +96,6 @@ internal static partial class ConfigFileFormat
             return ConfigFileRead.Unreadable($"cannot be read: {exception.Message}");
         }
     }
-
-    /// <summary>
-    /// Opens <paramref name="path"/> for reading only if it is a regular file now; null when it is something else.
-    /// </summary>
-    /// <remarks>
-    /// The length check above is made by path, and the agent can swap the workspace's <c>agentexec.json</c> between it
-    /// and the open: a command that kept exchanging the file with a FIFO (<c>renameat2</c> with
-    /// <c>RENAME_EXCHANGE</c>) hung an <c>agentexec run</c> at start-up for good (SIGTERM ignored, the main thread in the
-    /// FIFO's open), and froze the rule book's reloading in <c>serve</c>, so a forbidden rule the human then added to the
-    /// user config never took effect. So on Linux the path is first opened with <c>O_PATH</c>, which opens nothing (no
-    /// FIFO wait, no device driver), its type is read from that descriptor, and only a regular file is reopened for
-    /// reading, through <c>/proc/self/fd</c>, which names that very inode: no swap can come in between.
-    /// </remarks>
-    private static FileStream? OpenRegularFile(string path)
-    {
-        const FileShare share = FileShare.ReadWrite | FileShare.Delete;
-        if (!OperatingSystem.IsLinux())
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, share);
-        }
-
-        const int PathOnly = 0x20_0000; // O_PATH
-        const int CloseOnExec = 0x8_0000; // O_CLOEXEC
-        const int NoSuchFile = 2; // ENOENT
-        const int PermissionDenied = 13; // EACCES
-        var fd = open(path, PathOnly | CloseOnExec, 0);
-        if (fd < 0)
-        {
-            var error = Marshal.GetLastPInvokeError();
-            var message = $"open '{path}' failed: {Marshal.GetPInvokeErrorMessage(error)} (errno {error})";
-            throw error switch
-            {
-                NoSuchFile => new FileNotFoundException(message, path),
-                PermissionDenied => new UnauthorizedAccessException(message),
-                _ => new IOException(message),
-            };
-        }
-
-        using var located = new SafeFileHandle(fd, ownsHandle: true);
-        if (!UnixFileStatus.Of(located, path).IsRegularFile)
-        {
-            return null;
-        }
-
-        return new FileStream(string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{fd}"), FileMode.Open, FileAccess.Read, share);
-    }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags, int mode);
 
     /// <summary>Parses a file's bytes as one JSON object.</summary>
     /// <param name="content">UTF-8 bytes, with or without a byte-order mark.</param>
