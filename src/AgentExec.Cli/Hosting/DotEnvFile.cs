@@ -1,4 +1,5 @@
 using System.Text;
+using AgentExec.Core.Configuration;
 using dotenv.net;
 
 namespace AgentExec.Cli.Hosting;
@@ -15,9 +16,9 @@ namespace AgentExec.Cli.Hosting;
 /// environment). Variable expansion is off: a value is taken literally, and the file cannot read other variables.
 /// </para>
 /// <para>
-/// The file is often in the workspace, which the agent can write, so it is read defensively: a zero length (an empty
-/// file, or a FIFO or device that would block) is skipped without opening, anything over 64 KiB is refused, and a
-/// file that cannot be parsed is reported and ignored.
+/// The file is often in the workspace, which the agent can write, so it is read defensively: only a regular file is
+/// opened (a FIFO or device, or a link to one, is reported and skipped), anything over 64 KiB is refused, and a file
+/// that cannot be parsed is reported and ignored.
 /// </para>
 /// </remarks>
 internal static class DotEnvFile
@@ -46,19 +47,50 @@ internal static class DotEnvFile
         byte[] content;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists || info.Length == 0)
+            // Opened only if it is a regular file, by the descriptor whose type was checked (RegularFile): a length checked
+            // by path and then an open by path let a command that kept exchanging the file with a FIFO hang the start.
+            if (!RegularFile.TryOpenForReading(path, out var handle))
+            {
+                problem = "is not a regular file";
+                return kept;
+            }
+
+            if (handle is null)
             {
                 return kept;
             }
 
-            if (info.Length > MaxBytes)
+            using (handle)
             {
-                problem = $"is larger than {MaxBytes} bytes";
-                return kept;
-            }
+                var length = RandomAccess.GetLength(handle);
+                if (length > MaxBytes)
+                {
+                    problem = $"is larger than {MaxBytes} bytes";
+                    return kept;
+                }
 
-            content = File.ReadAllBytes(path);
+                // One byte more than the limit is asked for, so a file that grew after its length was read is refused too.
+                var buffer = new byte[MaxBytes + 1];
+                var read = 0;
+                int got;
+                while (read < buffer.Length && (got = RandomAccess.Read(handle, buffer.AsSpan(read), read)) > 0)
+                {
+                    read += got;
+                }
+
+                if (read > MaxBytes)
+                {
+                    problem = $"is larger than {MaxBytes} bytes";
+                    return kept;
+                }
+
+                if (read == 0)
+                {
+                    return kept;
+                }
+
+                content = buffer[..read];
+            }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
