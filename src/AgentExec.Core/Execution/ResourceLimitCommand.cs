@@ -43,7 +43,8 @@ public static class ResourceLimitCommand
             return ShellArgv.For(commandLine);
         }
 
-        script.Append(CultureInfo.InvariantCulture, $"exec bash -c \"$1\" || exit {LimitFailedExitCode}");
-        return ["bash", "-c", script.ToString(), "agentexec-limits", commandLine];
+        // The inner bash is named by its absolute path too: a bare name would be looked up on the command's PATH.
+        script.Append(CultureInfo.InvariantCulture, $"exec {ShellQuoting.Quote(TrustedShell.Path)} -c \"$1\" || exit {LimitFailedExitCode}");
+        return [TrustedShell.Path, "-c", script.ToString(), "agentexec-limits", commandLine];
     }
 }

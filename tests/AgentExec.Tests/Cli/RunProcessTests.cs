@@ -51,6 +51,32 @@ public sealed class RunProcessTests
     }
 
     [Fact]
+    public async Task The_command_line_runs_under_the_system_bash_never_one_found_on_the_commands_PATH() =>
+        await RunsUnderTheSystemBash("danger-full-access");
+
+    [BubblewrapFact]
+    public async Task The_sandboxed_command_line_runs_under_the_system_bash_never_one_found_on_the_commands_PATH() =>
+        await RunsUnderTheSystemBash("workspace-write");
+
+    // Found in a review: `bash` itself was looked up on the command's PATH, so a program named bash in a PATH entry the
+    // agent can write (a folder of the workspace, or an empty entry: the working directory) ran instead of bash, for
+    // every command, known-safe ones too. Here it is a copy of echo, which would print its arguments instead of "hi".
+    private static async Task RunsUnderTheSystemBash(string sandbox)
+    {
+        using var agentexec = new AgentExecProcess();
+        var planted = Directory.CreateDirectory(Path.Combine(agentexec.Workspace, "bin")).FullName;
+        File.Copy("/bin/echo", Path.Combine(planted, "bash"));
+        File.Copy("/bin/echo", Path.Combine(agentexec.Workspace, "bash"));
+        var environment = agentexec.Environment();
+        environment["PATH"] = $"{planted}::/usr/bin:/bin";
+
+        var result = await agentexec.RunAsync(["run", "--approval-policy", "untrusted", "--sandbox", sandbox, "--", "echo", "hi"], environment: environment);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("hi\n", result.StandardOutput);
+    }
+
+    [Fact]
     public async Task The_argv_is_quoted_so_its_words_are_not_run_as_shell()
     {
         using var agentexec = new AgentExecProcess();

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Audit;
 using AgentExec.Core.Configuration;
+using AgentExec.Core.Execution;
 using AgentExec.Core.Policy;
 using AgentExec.Tests.Mcp.Support;
 using ModelContextProtocol.Client;
@@ -375,7 +376,7 @@ public sealed class ApprovalChannelTests
         Assert.DoesNotContain('\u001b', message);
         Assert.Equal("exec-approval", parameters["codex_elicitation"]!.GetValue<string>());
         Assert.Equal("\"call-1\"", JsonValue.Create(parameters["codex_mcp_tool_call_id"]!.GetValue<string>()).ToJsonString());
-        Assert.Equal(["bash", "-c", Hostile], parameters["codex_command"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal([TrustedShell.Path, "-c", Hostile], parameters["codex_command"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal(Hostile, parameters["_meta"]!["agentexec/approval"]!["command"]!.GetValue<string>());
         Assert.Equal(
             """{"type":"object","properties":{"scope":{"type":"string","title":"Remember this decision","enum":["once","session"],"default":"once"},"reason":{"type":"string","title":"Note for the audit log","maxLength":500}}}""",

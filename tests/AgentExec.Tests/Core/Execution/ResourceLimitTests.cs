@@ -41,7 +41,8 @@ public sealed class ResourceLimitTests
     [Fact]
     public void Without_limits_the_command_runs_as_plain_bash_c()
     {
-        Assert.Equal(["bash", "-c", "ls"], ResourceLimitCommand.Argv("ls", ResourceLimits.None));
+        Assert.Equal([TrustedShell.Path, "-c", "ls"], ResourceLimitCommand.Argv("ls", ResourceLimits.None));
+        Assert.StartsWith("/", TrustedShell.Path, StringComparison.Ordinal);
     }
 
     private static ExecRequest Request(string workdir, string command) =>
