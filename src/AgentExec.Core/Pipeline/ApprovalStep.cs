@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AgentExec.Core.Approval;
 using AgentExec.Core.Assessment;
 using AgentExec.Core.Execution;
@@ -32,8 +33,13 @@ internal sealed class ApprovalStep(PipelineDependencies dependencies, Assessment
             case { Approver: Approver.Rule }:
                 return new ApprovalOutcome(ApprovalDecision.Approved, ApprovalSource.Rule, ApprovalReason.RuleAllow, Note: evaluation.RuleJustification);
 
-            default:
+            case { Verdict: PolicyVerdict.Run, Approver: Approver.Nobody }:
+                // The policy lets it run as it is: nobody has to approve.
                 return null;
+
+            default:
+                // An evaluation this step does not know is never taken for "run": the call fails and nothing runs.
+                throw new UnreachableException($"No approval path for the verdict {evaluation.First.Verdict} with the approver {evaluation.First.Approver}.");
         }
     }
 
@@ -92,12 +98,16 @@ internal sealed class ApprovalStep(PipelineDependencies dependencies, Assessment
         }
 
         var answer = await PutAsync(call, question).ConfigureAwait(false) with { Risk = risk.Risk };
-        if (answer.Decision == ApprovalDecision.ApprovedForSession)
+        var recorded = await RecordAsync(call, answer, question.ApprovalId).ConfigureAwait(false);
+
+        // Remembered only once recorded: an answer the audit log does not hold does not stand (RecordAsync), so it must
+        // not stand for the rest of the session either (a review found the next identical call run from the cache).
+        if (recorded.Decision == ApprovalDecision.ApprovedForSession)
         {
             dependencies.SessionApprovals.Remember(key);
         }
 
-        return await RecordAsync(call, answer, question.ApprovalId).ConfigureAwait(false);
+        return recorded;
     }
 
     // The channel's answer, held to what this question allows.

@@ -176,6 +176,26 @@ public sealed class ApprovalStepTests : IDisposable
     }
 
     [Fact]
+    public async Task A_session_approval_whose_answer_cannot_be_recorded_is_not_remembered_for_the_session()
+    {
+        // Found in a review: the session cache took the answer before the audit log did. The first call was denied
+        // (audit_unavailable), and the next identical call then ran from the cache: an approval the log never held.
+        var refused = false;
+        _scenario.Audit.Refuses = (auditEvent, _) => auditEvent.Name == AuditEventNames.Answer && !refused && (refused = true);
+        var pipeline = _scenario.Pipeline();
+        var channel = new ScriptedApprovalChannel(ApprovedForSession);
+
+        // Act
+        var first = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);
+        var second = await pipeline.ExecuteAsync(_scenario.Request(PipelineStepScenario.AskingCommand), channel, null, CancellationToken.None);
+
+        // Assert: the second call is asked again, and its recorded answer is the human's, not the cache's.
+        Assert.Equal(ApprovalOutcome.DeniedByChannel(ApprovalReason.AuditUnavailable), first.Approval);
+        Assert.Equal(2, channel.Asked);
+        Assert.Equal((ShellStatus.Completed, ApprovalSource.User), (second.Status, second.Approval?.Source));
+    }
+
+    [Fact]
     public async Task A_question_that_cannot_be_recorded_is_not_asked()
     {
         // Arrange
