@@ -507,7 +507,17 @@ internal static partial class KnownSafeProof
             starts.AddRange(found);
         }
 
-        var fixedLocations = context.Credentials.Locations.SelectMany(location => location.Expand(MaxEntriesBelowRecursiveRead)).ToList();
+        var fixedLocations = new List<string>();
+        var cutOff = new List<CredentialLocation>();
+        foreach (var location in context.Credentials.Locations)
+        {
+            fixedLocations.AddRange(location.Expand(MaxEntriesBelowRecursiveRead, out var complete));
+            if (!complete)
+            {
+                cutOff.Add(location);
+            }
+        }
+
         // git grep reads a tracked path below a link to a directory through it (an index entry h/.netrc and a link h ->
         // the home printed ~/.netrc, found by an attack); grep -r and rg do not follow links they meet below.
         var followsLinks = command.Program == "git";
@@ -524,6 +534,14 @@ internal static partial class KnownSafeProof
             if (fixedLocations.Any(location => RealPath.IsSameOrInside(location, real)))
             {
                 return new CredentialReading($"{start} (read recursively; a credential location lies below it)", IsRepositoryCopy: false);
+            }
+
+            // A location with more matches than could be listed may have one below this read that was never seen (a
+            // review read the 20,100th match of a user's wildcard entry with no question): every match lies below the
+            // location's literal beginning, so a read there, above it or below it, is taken for a credential read.
+            if (cutOff.FirstOrDefault(location => RealPath.IsSameOrInside(location.LiteralPrefix, real) || RealPath.IsSameOrInside(real, location.LiteralPrefix)) is { } unlisted)
+            {
+                return new CredentialReading($"{start} (read recursively; the credential location {unlisted.Entry.Text} has more matches than can be listed)", IsRepositoryCopy: false);
             }
 
             var scan = CredentialScan.Run(context.Credentials, [real], maxEntries: MaxEntriesBelowRecursiveRead);

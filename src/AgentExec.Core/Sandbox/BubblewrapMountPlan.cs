@@ -393,10 +393,17 @@ internal sealed class BubblewrapMountPlan
                 continue;
             }
 
-            foreach (var path in location.Expand(MaxEntriesPerWildcardEntry))
+            var paths = location.Expand(MaxEntriesPerWildcardEntry, out var complete);
+            foreach (var path in paths)
             {
                 Hide(path);
                 hidden.Add(path);
+            }
+
+            if (!complete)
+            {
+                // A match past the listing bound would stay readable: refused, as the scan's own bounds are.
+                _refusals.Add($"the credential location {location.Entry.Text} has more matches than can be listed (more than {MaxEntriesPerWildcardEntry} entries, or a folder on the way that cannot be read), so not all of them could be hidden; narrow the entry in credential_paths to run sandboxed commands");
             }
         }
 

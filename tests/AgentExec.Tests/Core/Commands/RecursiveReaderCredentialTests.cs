@@ -1,4 +1,5 @@
 using AgentExec.Core.Commands;
+using AgentExec.Core.Credentials;
 using AgentExec.Tests.TestSupport;
 
 namespace AgentExec.Tests.Core.Commands;
@@ -53,6 +54,28 @@ public sealed class RecursiveReaderCredentialTests : IDisposable
         var analysis = machine.Analyze(line, credentialsHidden: false);
 
         Assert.Contains(analysis.Parts, part => part.Safety == CommandSafety.Dangerous);
+    }
+
+    [Fact]
+    public void A_read_below_a_wildcard_credential_location_with_more_matches_than_can_be_listed_is_a_credential_read()
+    {
+        // Found in a review: with credential_paths ["DIR/*/token"] and 20,100 folders in DIR, the matches past the
+        // listing bound (20,000 entries) were never seen, and grep -r of a late folder printed its token with no question.
+        var many = Directory.CreateDirectory(Path.Combine(machine.Home, "many")).FullName;
+        for (var i = 0; i < 20_010; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(many, $"d{i}"));
+        }
+
+        var late = Directory.EnumerateDirectories(many).Last();
+        File.WriteAllText(Path.Combine(late, "token"), "SECRET");
+        var context = new AnalysisContext(machine.Workspace, machine.Home, machine.Bin, [machine.Workspace], CredentialList.For(machine.Home, [$"{many}/*/token"]), CredentialsHidden: false) { SharedDirectories = [] };
+
+        var analysis = CommandAnalyzer.Analyze($"grep -r SECRET {late}", context);
+
+        var part = Assert.Single(analysis.Parts);
+        Assert.Equal(CommandSafety.Dangerous, part.Safety);
+        Assert.Contains("has more matches than can be listed", part.Reason, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -325,6 +325,28 @@ public sealed class BubblewrapMountPlanTests
     }
 
     [Fact]
+    public void A_wildcard_credential_entry_with_more_matches_than_can_be_listed_refuses_the_run()
+    {
+        // Found in a review: the matches of a user's wildcard entry past the listing bound (10,000 entries) were neither
+        // hidden nor reported, and cat of the token of a late folder printed it under bubblewrap.
+        using var directory = new SandboxTestDirectory();
+        var many = Directory.CreateDirectory(Path.Combine(directory.Root, "many")).FullName;
+        for (var i = 0; i <= 10_000; i++)
+        {
+            Directory.CreateDirectory(Path.Combine(many, $"d{i}"));
+        }
+
+        var hostPaths = HostPaths(directory.Home) with { Credentials = AgentExec.Core.Credentials.CredentialList.For(null, [$"{many}/*/token"]) };
+
+        // Act
+        var plan = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite), hostPaths);
+
+        // Assert
+        var refusal = Assert.Single(plan.Refusals);
+        Assert.Contains($"{many}/*/token has more matches than can be listed", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Danger_full_access_is_not_something_bubblewrap_wraps()
     {
         using var directory = new SandboxTestDirectory();
