@@ -43,7 +43,7 @@ internal sealed record AssessmentSetup(IRiskAssessor Assessor, string? DisabledR
             return new AssessmentSetup(DisabledRiskAssessor.Instance, FlagOffReason, null);
         }
 
-        var model = LanguageModelSettings.Resolve(environment, startDirectory, settings.Workspace, warnings);
+        var model = LanguageModelSettings.Resolve(environment, startDirectory, warnings);
         if (model.Problem is { } problem)
         {
             var reason = $"the risk assessment is on, but {problem}; questions are asked without a risk";

@@ -24,20 +24,19 @@ internal sealed record LanguageModelSettings(
     /// an empty one counts as unset, as everywhere in AgentExec's configuration.
     /// </summary>
     /// <remarks>
-    /// One combination is refused: a <c>.env</c> inside the workspace that names the base URL while the API key comes
-    /// from the real environment. The agent can write that file, and would otherwise be able to send the user's key to
-    /// a server of its choosing. (A <c>.env</c> that supplies both is the agent's own key and endpoint at worst; the
-    /// assessment is advisory, and the README says so.)
+    /// One combination is refused, wherever the file lies (SPEC.md: a <c>.env</c> never supplies the base URL for a key
+    /// that came from anywhere else): a <c>.env</c> that names the base URL while the API key comes from the real
+    /// environment. The agent can write a <c>.env</c> in the workspace or a writable root, and would otherwise be able to
+    /// send the user's key to a server of its choosing. (A <c>.env</c> that supplies both is the agent's own key and
+    /// endpoint at worst; the assessment is advisory, and the README says so.)
     /// </remarks>
     /// <param name="environment">The process environment.</param>
     /// <param name="startDirectory">The directory agentexec started in, where <c>.env</c> is looked for.</param>
-    /// <param name="workspace">The resolved workspace.</param>
     /// <param name="warnings">Where to add start-up warnings.</param>
     /// <returns>The settings.</returns>
     public static LanguageModelSettings Resolve(
         IReadOnlyDictionary<string, string> environment,
         string startDirectory,
-        string workspace,
         List<string> warnings)
     {
         var dotEnvPath = Path.Join(startDirectory, DotEnvFile.FileName);
@@ -74,14 +73,12 @@ internal sealed record LanguageModelSettings(
         var baseUrl = Value(LanguageModelVariables.BaseUrl);
         var model = Value(LanguageModelVariables.Model) ?? LanguageModelVariables.DefaultModel;
 
-        var dotEnvInWorkspace = RealPath.TryResolve(dotEnvPath, out var realDotEnv, out _)
-            && (RealPath.IsSameOrInside(realDotEnv, workspace) || RealPath.IsSameOrInside(dotEnvPath, workspace));
         if (baseUrl is not null && used.ContainsKey(LanguageModelVariables.BaseUrl) && !used.ContainsKey(LanguageModelVariables.ApiKey)
-            && apiKey is not null && dotEnvInWorkspace)
+            && apiKey is not null)
         {
             warnings.Add(
-                $"{dotEnvPath}: ignoring {LanguageModelVariables.BaseUrl}: the file is inside the workspace, which the agent can write, "
-                + $"and {LanguageModelVariables.ApiKey} comes from your environment; set {LanguageModelVariables.BaseUrl} in the environment instead");
+                $"{dotEnvPath}: ignoring {LanguageModelVariables.BaseUrl}: {LanguageModelVariables.ApiKey} comes from your environment, and a .env "
+                + $"(a file the agent may be able to write) names the endpoint only for its own key; set {LanguageModelVariables.BaseUrl} in the environment instead");
             used.Remove(LanguageModelVariables.BaseUrl);
             baseUrl = null;
         }

@@ -299,13 +299,15 @@ internal static class ConfigOnlyKeys
 
     /// <summary>Reads <c>assessment_prompt</c>: a template file that replaces the built-in one, checked now.</summary>
     /// <remarks>
-    /// A template inside the workspace is refused, not warned about: the agent could rewrite it to make every command
-    /// look harmless to the person approving it, and the sandbox does not keep arbitrary workspace files read-only.
+    /// A template inside the workspace or a writable root is refused, not warned about (SPEC.md: a file AgentExec trusts
+    /// is trusted only outside both): the agent could rewrite it to make every command look harmless to the person
+    /// approving it, and the sandbox does not keep arbitrary files there read-only.
     /// The file is parsed at start-up so a broken template stops AgentExec instead of silently sending less.
     /// </remarks>
     /// <param name="config">The user config.</param>
     /// <param name="home">The home directory, for <c>~</c>; null when unknown.</param>
     /// <param name="workspace">The resolved workspace.</param>
+    /// <param name="writableRoots">The writable roots, which the agent can write as well.</param>
     /// <param name="path">The template's real path; null when the key is absent.</param>
     /// <param name="error">Why the key is invalid.</param>
     /// <returns>Whether the key is valid (or absent).</returns>
@@ -313,6 +315,7 @@ internal static class ConfigOnlyKeys
         UserConfigFile config,
         string? home,
         string workspace,
+        IReadOnlyList<string> writableRoots,
         out string? path,
         [NotNullWhen(false)] out SettingsError? error)
     {
@@ -339,6 +342,12 @@ internal static class ConfigOnlyKeys
         if (RealPath.IsSameOrInside(real, workspace) || RealPath.IsSameOrInside(named, workspace))
         {
             error = Fail(config, SettingKeys.AssessmentPrompt, $"{named} is inside the workspace {workspace}, which the agent can write; keep the template outside it");
+            return false;
+        }
+
+        if (writableRoots.FirstOrDefault(root => RealPath.IsSameOrInside(real, root) || RealPath.IsSameOrInside(named, root)) is { } covering)
+        {
+            error = Fail(config, SettingKeys.AssessmentPrompt, $"{named} is inside the writable root {covering}, which the agent can write; keep the template outside it");
             return false;
         }
 

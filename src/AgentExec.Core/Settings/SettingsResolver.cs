@@ -103,7 +103,7 @@ public static class SettingsResolver
                 || !ConfigOnlyKeys.TryReadEnvironment(trusted, warnings, out environment, out error)
                 || !ConfigOnlyKeys.TryReadLimits(trusted, warnings, out limits, out error)
                 || !ConfigOnlyKeys.TryReadTelemetry(trusted, warnings, out telemetry, out error)
-                || !ConfigOnlyKeys.TryReadAssessmentPrompt(trusted, home, workspace, out assessmentPrompt, out error)))
+                || !ConfigOnlyKeys.TryReadAssessmentPrompt(trusted, home, workspace, writableRoots, out assessmentPrompt, out error)))
         {
             return false;
         }

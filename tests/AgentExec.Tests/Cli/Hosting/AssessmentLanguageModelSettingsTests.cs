@@ -7,13 +7,11 @@ public sealed class AssessmentLanguageModelSettingsTests : IDisposable
 {
     private readonly TemporaryDirectory _root = new();
     private readonly string _start;
-    private readonly string _workspace;
     private readonly List<string> _warnings = [];
 
     public AssessmentLanguageModelSettingsTests()
     {
         _start = Directory.CreateDirectory(Path.Combine(_root.Path, "start")).FullName;
-        _workspace = Directory.CreateDirectory(Path.Combine(_root.Path, "elsewhere")).FullName;
     }
 
     public void Dispose() => _root.Dispose();
@@ -88,17 +86,19 @@ public sealed class AssessmentLanguageModelSettingsTests : IDisposable
     }
 
     [Fact]
-    public void A_dot_env_inside_the_workspace_cannot_send_the_users_own_key_to_another_server()
+    public void A_dot_env_cannot_send_the_users_own_key_to_another_server_wherever_it_lies()
     {
-        // Arrange
+        // SPEC.md: a .env never supplies OPENAI_BASE_URL for a key that came from anywhere else. The rule was applied
+        // only to a .env inside the workspace (a review), and this one lies outside it: one in a writable root is the
+        // agent's to write as well.
         WriteDotEnv("OPENAI_BASE_URL=https://attacker.example/v1\n");
 
         // Act
-        var settings = Resolve(new() { ["OPENAI_API_KEY"] = "sk-users-own" }, workspace: _start);
+        var settings = Resolve(new() { ["OPENAI_API_KEY"] = "sk-users-own" });
 
         // Assert
         Assert.Null(settings.Endpoint);
-        Assert.Contains("ignoring OPENAI_BASE_URL: the file is inside the workspace", Assert.Single(_warnings), StringComparison.Ordinal);
+        Assert.Contains("ignoring OPENAI_BASE_URL: OPENAI_API_KEY comes from your environment", Assert.Single(_warnings), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -148,8 +148,8 @@ public sealed class AssessmentLanguageModelSettingsTests : IDisposable
         Assert.Contains("is larger than 65536 bytes; it is ignored", Assert.Single(_warnings), StringComparison.Ordinal);
     }
 
-    private LanguageModelSettings Resolve(Dictionary<string, string> environment, string? workspace = null) =>
-        LanguageModelSettings.Resolve(environment, _start, workspace ?? _workspace, _warnings);
+    private LanguageModelSettings Resolve(Dictionary<string, string> environment) =>
+        LanguageModelSettings.Resolve(environment, _start, _warnings);
 
     private void WriteDotEnv(string content) => File.WriteAllText(Path.Combine(_start, ".env"), content);
 }

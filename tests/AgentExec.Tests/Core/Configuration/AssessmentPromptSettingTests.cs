@@ -77,6 +77,21 @@ public sealed class AssessmentPromptSettingTests : IDisposable
     }
 
     [Fact]
+    public void A_template_inside_a_writable_root_is_refused_because_the_agent_could_rewrite_it()
+    {
+        // Found in a review: only the workspace was checked, and a writable root is the agent's to write as well.
+        var root = Directory.CreateDirectory(Path.Join(scenario.Root, "cache")).FullName;
+        var template = SettingsScenario.WriteFile(Path.Join(root, "prompt.md"), ValidTemplate);
+        scenario.WriteUserConfig($$"""{ "writable_roots": ["{{root}}"], "assessment_prompt": "{{template}}" }""");
+
+        // Act
+        var error = scenario.ResolveError();
+
+        // Assert
+        Assert.Contains($"{template} is inside the writable root {root}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_workspace_config_cannot_choose_the_template()
     {
         // Arrange
