@@ -57,6 +57,7 @@ public static class CommandAnalyzer
 
         var state = new ParseState();
         var collector = new PartCollector(state, context);
+        CommandPart? failure = null;
         try
         {
             var script = ShellParser.ParseScript(commandLine, state);
@@ -71,15 +72,20 @@ public static class CommandAnalyzer
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            state.MarkUnknown($"the analysis failed ({exception.GetType().Name})");
+            // The parts collected before the failure say nothing about the rest of the line, which may hold anything:
+            // the line is also given a dangerous part, so every policy but never asks (never refuses) instead of
+            // running what was never looked at because it is merely unknown.
+            var reason = $"the analysis failed ({exception.GetType().Name}), so the rest of the line was never looked at";
+            state.MarkUnknown(reason);
+            failure = new CommandPart(commandLine, string.Empty, [], [], CommandSafety.Dangerous, reason, Depth: 0);
         }
 
-        if (collector.Parts.Count == 0)
+        if (collector.Parts.Count == 0 && failure is null)
         {
             state.MarkUnknown("the line runs no command");
         }
 
-        var parts = collector.Parts;
+        var parts = failure is null ? collector.Parts : [.. collector.Parts, failure];
         if (KnownSafeProof.RefuteLine(state.Constructs) is { } lineRefusal)
         {
             parts = [.. parts.Select(part => part.Safety == CommandSafety.KnownSafe ? part with { Safety = CommandSafety.Ordinary, Reason = lineRefusal } : part)];

@@ -216,6 +216,31 @@ public sealed class CommandAnalyzerTests
     }
 
     [Fact]
+    public void A_line_whose_analysis_fails_half_way_gets_a_dangerous_part_for_what_was_never_looked_at()
+    {
+        // Found in a review: after an exception the parts collected so far were kept and the line was merely unknown, so
+        // on-request ran what came after the failure (here rm, never looked at) with no question. The failure is
+        // provoked through the context: its writable roots throw when the proof first consults them (for ls's PATH).
+        var context = new AnalysisContext("/nonexistent/ws", "/nonexistent/home", "/usr/bin:/bin", new ThrowingDirectories(), AgentExec.Core.Credentials.CredentialList.For("/nonexistent/home"), CredentialsHidden: true);
+
+        var analysis = CommandAnalyzer.Analyze("echo ok; ls; rm -rf ~", context);
+
+        Assert.StartsWith("the analysis failed", analysis.UnknownReason, StringComparison.Ordinal);
+        Assert.Contains(analysis.Parts, part => part.Safety == CommandSafety.Dangerous && part.Reason.Contains("never looked at", StringComparison.Ordinal));
+    }
+
+    private sealed class ThrowingDirectories : IReadOnlyList<string>
+    {
+        public int Count => throw new InvalidOperationException("broken for this test");
+
+        public string this[int index] => throw new InvalidOperationException("broken for this test");
+
+        public IEnumerator<string> GetEnumerator() => throw new InvalidOperationException("broken for this test");
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    [Fact]
     public void Random_shell_soup_never_makes_the_analysis_fail()
     {
         string[] atoms =
