@@ -260,11 +260,14 @@ internal static partial class KnownSafePrograms
 
     // jq reads modules (include) and JSON data (import) from its library path, which -L/--library-path extends to
     // any directory (jq -L ~ 'import ".docker/config" as $c; $c' prints ~/.docker/config.json); modulemeta reads a
-    // module too, and -f/--from-file takes the filter from a file nobody read. jq reads a cluster of short options
-    // by looking for the letter anywhere in it. The words are matched wherever they stand, which is merely strict
-    // for a file name holding one.
+    // module too, and -f/--from-file takes the filter from a file nobody read. --run-tests runs every program of a
+    // test file (its standard input without one), and prints what each gave: a program there that imports data with
+    // {search: "~/.docker"} printed ~/.docker/config.json (found by an attack; no keyword is on the line). jq reads a
+    // cluster of short options by looking for the letter anywhere in it. The words are matched wherever they stand,
+    // which is merely strict for a file name holding one.
     private static string? JqArgumentRefusal(string argument) =>
         argument.StartsWith("--library-path", StringComparison.Ordinal) || argument == "--from-file"
+            || argument.StartsWith("--run-tests", StringComparison.Ordinal)
             || (argument.Length > 1 && argument[0] == '-' && argument[1] != '-' && argument.IndexOfAny(['L', 'f']) > 0)
             ? $"jq {argument} reads a filter or modules from files"
             : JqModuleKeyword().IsMatch(argument) ? "a jq filter that imports or includes a module reads files the line does not name"

@@ -134,6 +134,10 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("jq --library-path=. -n 1", "reads a filter or modules from files")]
     [InlineData("jq -n 'include \"m\"; 1'", "imports or includes a module")]
     [InlineData("jq -n '\"m\" | modulemeta'", "imports or includes a module")]
+    // jq --run-tests runs the programs of a file (or of its standard input) that nobody read: one that imported
+    // ~/.docker/config.json with {search: "~/.docker"} printed it.
+    [InlineData("jq --run-tests tests.txt", "jq --run-tests reads a filter or modules from files")]
+    [InlineData("jq --run-tests <<'EOF'\nimport \"config\" as $c {search: \"~/.docker\"}; $c\nnull\n1\n\nEOF", "jq --run-tests reads a filter")]
     [InlineData("md5sum -c sums", "md5sum -c reads the names of the files to read from its list")]
     [InlineData("sha256sum --check sums", "sha256sum --check reads the names")]
     [InlineData("b2sum -wc sums", "b2sum -wc reads the names")]
