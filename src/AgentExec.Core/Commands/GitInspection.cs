@@ -62,12 +62,15 @@ internal static class GitInspection
         "encoding", "grep-reflog", "output-indicator-old", "output-indicator-new", "output-indicator-context",
         // git reads its value from the next word too (parse_long_opt); judged by DiffMergesRefusal.
         "diff-merges",
+        // A value git requires, from the next word too: read as a flag, that word was a third operand to the proof while
+        // git diff compared the other two ("git diff --color-moved-ws no DIR FILE" printed DIR/FILE, a credential).
+        "color-moved-ws",
     ];
 
     private static readonly string[] LogAndDiffOptionalValues =
     [
         "decorate", "color", "word-diff", "abbrev", "relative", "find-renames", "dirstat", "stat", "ignore-submodules",
-        "pretty", "format", "notes", "show-notes", "color-moved", "color-moved-ws", "break-rewrites",
+        "pretty", "format", "notes", "show-notes", "color-moved", "break-rewrites",
     ];
 
     // Not --remerge-diff (nor --diff-merges=remerge): it writes the objects of the merges it redoes into
@@ -81,6 +84,11 @@ internal static class GitInspection
         LongWithValue = OptionGrammar.Names(LogAndDiffValues),
         LongOptionalValue = OptionGrammar.Names(LogAndDiffOptionalValues),
         NumericOption = true,
+
+        // git's -U and --unified take a number only attached (-U5, --unified=5): "git diff -U DIR FILE" compares
+        // DIR/FILE with FILE, outside any repository or when DIR lies outside it (an attack printed ~/.kube/config that
+        // way with "git diff -U ~/.kube .git/config"), where the proof took DIR for the value and saw one operand.
+        ValueOnlyAttached = OptionGrammar.Names("-U", "--unified"),
     };
 
     private static readonly OptionGrammar Branch = new()

@@ -46,6 +46,15 @@ internal sealed record OptionGrammar
     /// </summary>
     public bool OptionLikeValuesRefused { get; init; }
 
+    /// <summary>
+    /// Value options (as <c>-U</c> or <c>--unified</c>, listed among the short or long options with a value) whose
+    /// value the program takes only when attached (git's <c>-U5</c>, <c>--unified=5</c>): given alone, the option takes
+    /// no value and the next word is read on its own, as the program reads it. Taken as the option's value, that word
+    /// was no operand to the proof: <c>git diff -U DIR FILE</c> compared <c>DIR/FILE</c> (a credential) while the
+    /// proof saw one operand.
+    /// </summary>
+    public IReadOnlySet<string> ValueOnlyAttached { get; init; } = new HashSet<string>();
+
     /// <summary>The most operands (non-option words) allowed, or null for any number.</summary>
     public int? MaxOperands { get; init; }
 
@@ -120,6 +129,11 @@ internal sealed record OptionGrammar
 
         if (LongWithValue.Contains(name))
         {
+            if (equals < 0 && ValueOnlyAttached.Contains("--" + name))
+            {
+                return ReadAlone(program, "--" + name, arguments, i, options);
+            }
+
             if (equals < 0 && ++i >= arguments.Count)
             {
                 return $"{program} --{name} lacks its value";
@@ -155,6 +169,11 @@ internal sealed record OptionGrammar
                     return $"{program} -{letter} must stand alone ({program} reads its options its own way)";
                 }
 
+                if (j == word.Length - 1 && ValueOnlyAttached.Contains("-" + letter))
+                {
+                    return ReadAlone(program, "-" + letter, arguments, i, options);
+                }
+
                 if (j == word.Length - 1 && ++i >= arguments.Count)
                 {
                     return $"{program} -{letter} lacks its value";
@@ -177,6 +196,20 @@ internal sealed record OptionGrammar
             options.Add(new ReadOption("-" + letter, null));
         }
 
+        return null;
+    }
+
+    // A value option given alone whose value the program takes only attached: it has no value, and the next word is read
+    // on its own. A next word that begins with "-" is still refused as the other value options' is, which keeps the
+    // reason the same whichever way the option is read.
+    private string? ReadAlone(string program, string option, IReadOnlyList<string> arguments, int i, List<ReadOption> options)
+    {
+        if (i + 1 < arguments.Count && OptionLikeValue(program, option, arguments[i + 1]) is { } optionLike)
+        {
+            return optionLike;
+        }
+
+        options.Add(new ReadOption(option, null));
         return null;
     }
 

@@ -606,6 +606,13 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("diff -- -d notes.txt", "diff of a directory (-d)")]
     [InlineData("diff --from-file=h notes.txt", "diff --from-file is not on diff's option allow-list")]
     [InlineData("diff --to-file=h notes.txt", "diff --to-file is not on diff's option allow-list")]
+    // Found by an attack: git takes -U's and --unified's number only attached, and --color-moved-ws's mode from the next
+    // word too; read otherwise, a directory operand was hidden from the proof ("git diff -U ~/.kube .git/config" and
+    // "git diff --color-moved-ws no ~ .netrc" printed the credentials).
+    [InlineData("git diff -U h notes.txt", "git diff of a directory (")]
+    [InlineData("git diff -pU h notes.txt", "git diff of a directory (")]
+    [InlineData("git diff notes.txt --unified h", "git diff of a directory (")]
+    [InlineData("git diff --color-moved-ws no h notes.txt", "git diff of a directory (")]
     public void Readers_that_would_read_files_the_line_does_not_name_are_not_known_safe(string line, string reason)
     {
         // Found by an attack: diff of a directory reads the files in it (d1/k a link to a credential), file -m reads a
