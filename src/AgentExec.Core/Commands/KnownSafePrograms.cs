@@ -229,9 +229,16 @@ internal static partial class KnownSafePrograms
 
     /// <summary>
     /// The characters a word may start with that make a reader take it as something other than a file to read: <c>-</c>
-    /// (an option) for every reader, and <c>@</c> (a response file) for <c>strings</c>.
+    /// (an option) for every reader, <c>@</c> (a response file) for <c>strings</c>, and <c>+</c> for <c>tail</c>, whose
+    /// old form takes a first word "+Nf" as an option that follows the file ("tail *" with the files "+1f" and "log"
+    /// followed log without end, found by an attack).
     /// </summary>
-    public static IReadOnlyList<char> SpecialLeadingCharacters(string program) => program == "strings" ? ['-', '@'] : ['-'];
+    public static IReadOnlyList<char> SpecialLeadingCharacters(string program) => program switch
+    {
+        "strings" => ['-', '@'],
+        "tail" => ['-', '+'],
+        _ => ['-'],
+    };
 
     // Any abbreviation of --check (no other long option of these programs starts with "c"), or a cluster of short
     // options holding "c".

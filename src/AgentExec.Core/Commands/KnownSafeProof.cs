@@ -829,7 +829,7 @@ internal static partial class KnownSafeProof
                     if (MayExpandToNameStartingWith(pattern, leading)
                         && directories.Candidates.Any(directory => lookups.HoldsNameStartingWith(directory, leading, HoldsNameStartingWith)))
                     {
-                        var what = leading == '-' ? "an option" : "a file of more arguments";
+                        var what = leading == '@' ? "a file of more arguments" : "an option";
                         return $"the pattern `{argument.Source}` could expand to a file name that {command.Program} reads as {what}";
                     }
                 }

@@ -814,6 +814,9 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("-c", "md5sum -? sums")]
     [InlineData("@args", "strings *")]
     [InlineData("@args", "strings @*")]
+    // tail's old form: a first word "+1f" follows the file after it ("tail *" with "+1f" and "log" never ended).
+    [InlineData("+1f", "tail *")]
+    [InlineData("+1f", "tail [+l]* | sort")]
     public void A_pattern_that_could_expand_to_an_option_or_a_response_file_is_not_known_safe(string name, string line)
     {
         File.WriteAllText(Path.Combine(machine.Workspace, name), string.Empty);
