@@ -85,7 +85,8 @@ internal static partial class KnownSafeProof
 
         if (parsed.Words.Count == 0)
         {
-            return null;
+            // Redirections alone: bash still opens each input itself ("< ff" waited on a FIFO without end, found by an attack).
+            return RefuteStreamInput(command, directories, context, lookups);
         }
 
         if (RefuteWrappers(parsed.Words, programIndex) is { } wrapperRefusal)
@@ -174,7 +175,9 @@ internal static partial class KnownSafeProof
                     var path = Path.IsPathRooted(spelling.Path) ? spelling.Path : Path.Join(directory, spelling.Path);
                     if (lookups.Links.IsFifoOrSocket(path))
                     {
-                        return $"{command.Program} would wait on {word.Source}, a FIFO or a socket, for a writer that may never come";
+                        // With no program, bash itself opens the redirection and waits.
+                        var who = command.Program.Length == 0 ? "bash" : command.Program;
+                        return $"{who} would wait on {word.Source}, a FIFO or a socket, for a writer that may never come";
                     }
                 }
             }
