@@ -44,7 +44,7 @@ public sealed class LandlockSandbox : ISandbox
     /// <remarks>
     /// The launcher runs unconfined until it confines its own command, so these files, and the folders the runtime
     /// loads the rest of the program from, must lie outside every directory a command may write
-    /// (<see cref="LandlockBackendProbe"/>).
+    /// (<see cref="AgentExecInstallation"/>).
     /// </remarks>
     internal IReadOnlyList<string> LauncherCommand => _launcherCommand;
 

@@ -162,7 +162,25 @@ public sealed class SandboxSelectorTests
         var probe = new LandlockBackendProbe(() => new LandlockSandbox([launcher])).Probe(settings);
 
         Assert.False(probe.Works);
-        Assert.Contains($"the Landlock launcher {launcher} runs outside the sandbox", probe.Problem, StringComparison.Ordinal);
+        Assert.Contains($"the agentexec binary {launcher} runs outside the sandbox", probe.Problem, StringComparison.Ordinal);
+    }
+
+    [BubblewrapFact]
+    public void Bubblewrap_refuses_a_server_binary_that_lies_where_commands_may_write_and_auto_does_not_fall_back()
+    {
+        // Found by an attack: with the build in the workspace, a bubblewrap command overwrote OpenAI.dll, which the
+        // server loads only at its first risk assessment; the server process then loaded the command's file.
+        using var directory = new SandboxTestDirectory();
+        var binary = directory.WriteFile("workspace/bin/agentexec", "");
+        var settings = Settings(SandboxBackendPreference.Auto, directory.Workspace);
+        var bubblewrap = new BubblewrapProbe(ChildEnvironment.ReadHost()) { AgentExecCommand = [binary] };
+
+        var probe = bubblewrap.Probe(settings);
+        var selection = SandboxSelector.Select(settings, bubblewrap, new LandlockBackendProbe(() => new LandlockSandbox([binary])));
+
+        Assert.Equal((false, true), (probe.Works, probe.FailsForTheWorkspace));
+        Assert.Contains($"the agentexec binary {binary} runs outside the sandbox", probe.Problem, StringComparison.Ordinal);
+        Assert.Equal((false, SandboxBackendKind.None), (selection.IsAvailable, selection.Backend));
     }
 
     [LandlockFact]
