@@ -49,6 +49,12 @@ public sealed class BubblewrapProbe : ISandboxBackendProbe
     /// <inheritdoc />
     public SandboxBackendKind Backend => SandboxBackendKind.Bubblewrap;
 
+    /// <summary>
+    /// What starts this agentexec binary (null in a test host), which runs unsandboxed and must not lie where commands
+    /// may write (<see cref="AgentExecInstallation"/>).
+    /// </summary>
+    internal IReadOnlyList<string>? AgentExecCommand { get; init; } = AgentExecSelfCommand.ForCurrentProcess();
+
     /// <inheritdoc />
     public SandboxProbeResult Probe(AgentExecSettings settings)
     {
@@ -72,6 +78,12 @@ public sealed class BubblewrapProbe : ISandboxBackendProbe
         if (!Path.IsPathFullyQualified(executable) || !File.Exists(executable))
         {
             return SandboxProbeResult.Unavailable($"the bubblewrap executable {UntrustedText.Escape(executable)} does not exist");
+        }
+
+        if (AgentExecCommand is { } self && AgentExecInstallation.WritableBy(self, settings) is { } installation)
+        {
+            // The workspace's doing, not the machine's: no fallback to Landlock, which runs the same binary unconfined.
+            return SandboxProbeResult.UnavailableForTheWorkspace(installation);
         }
 
         var sandbox = new BubblewrapSandbox(executable, SandboxHostPaths.From(settings, _hostEnvironment), _logger);

@@ -38,9 +38,14 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
             return SandboxProbeResult.Unavailable(problem);
         }
 
-        return _launcher() is { } sandbox
-            ? SandboxProbeResult.Working(sandbox, [.. kernel.CaveatsFor(settings.Sandbox), .. kernel.NetworkCaveatsFor(settings)])
-            : SandboxProbeResult.Unavailable("this process is not the agentexec executable, so it cannot re-execute itself as the Landlock launcher");
+        if (_launcher() is not { } sandbox)
+        {
+            return SandboxProbeResult.Unavailable("this process is not the agentexec executable, so it cannot re-execute itself as the Landlock launcher");
+        }
+
+        return AgentExecInstallation.WritableBy(sandbox.LauncherCommand, settings) is { } launcherProblem
+            ? SandboxProbeResult.Unavailable(launcherProblem)
+            : SandboxProbeResult.Working(sandbox, [.. kernel.CaveatsFor(settings.Sandbox), .. kernel.NetworkCaveatsFor(settings)]);
     }
 
     // The folder a later start reads the user config from, inside the workspace or a writable root. bubblewrap keeps it

@@ -40,6 +40,14 @@ public sealed class LandlockSandbox : ISandbox
     /// <inheritdoc />
     public SandboxBackendKind Backend => SandboxBackendKind.Landlock;
 
+    /// <summary>What starts the launcher: the agentexec executable, or <c>dotnet</c> and <c>agentexec.dll</c>.</summary>
+    /// <remarks>
+    /// The launcher runs unconfined until it confines its own command, so these files, and the folders the runtime
+    /// loads the rest of the program from, must lie outside every directory a command may write
+    /// (<see cref="AgentExecInstallation"/>).
+    /// </remarks>
+    internal IReadOnlyList<string> LauncherCommand => _launcherCommand;
+
     /// <summary>
     /// The backend with this process as its launcher — the agentexec executable (Native AOT or apphost, under any file
     /// name), or <c>dotnet agentexec.dll</c> — or null when this process is something else, such as a test host, which

@@ -138,6 +138,64 @@ public sealed class SandboxSelectorTests
         Assert.Contains("not the agentexec executable", probe.Problem, StringComparison.Ordinal);
     }
 
+    [LandlockTheory]
+    [InlineData("workspace")] // a build in the project's own bin/ folder
+    [InlineData("writable root")] // an install under ~/.local with ~/.local a writable root
+    [InlineData("link into a writable root")] // ~/bin/agentexec -> ~/.local/share/agentexec/agentexec
+    public void Landlock_refuses_a_launcher_that_lies_where_commands_may_write(string where)
+    {
+        // Found by an attack: with the binary in a writable root, a Landlock command replaced it with a script, and
+        // the next call's launcher (started by the server, unconfined until it confines its command) read ~/.netrc
+        // and wrote outside the roots with no question, then ran the real launcher so that the call looked confined.
+        using var directory = new SandboxTestDirectory();
+        var root = Directory.CreateDirectory(Path.Join(directory.Root, "local")).FullName;
+        var binary = directory.WriteFile(where == "workspace" ? "workspace/bin/agentexec" : "local/share/agentexec/agentexec", "");
+        var launcher = binary;
+        if (where == "link into a writable root")
+        {
+            launcher = Path.Join(directory.Outside, "agentexec");
+            File.CreateSymbolicLink(launcher, binary);
+        }
+
+        var settings = Settings(SandboxBackendPreference.Landlock, directory.Workspace) with { WritableRoots = where == "workspace" ? [] : [root] };
+
+        var probe = new LandlockBackendProbe(() => new LandlockSandbox([launcher])).Probe(settings);
+
+        Assert.False(probe.Works);
+        Assert.Contains($"the agentexec binary {launcher} runs outside the sandbox", probe.Problem, StringComparison.Ordinal);
+    }
+
+    [BubblewrapFact]
+    public void Bubblewrap_refuses_a_server_binary_that_lies_where_commands_may_write_and_auto_does_not_fall_back()
+    {
+        // Found by an attack: with the build in the workspace, a bubblewrap command overwrote OpenAI.dll, which the
+        // server loads only at its first risk assessment; the server process then loaded the command's file.
+        using var directory = new SandboxTestDirectory();
+        var binary = directory.WriteFile("workspace/bin/agentexec", "");
+        var settings = Settings(SandboxBackendPreference.Auto, directory.Workspace);
+        var bubblewrap = new BubblewrapProbe(ChildEnvironment.ReadHost()) { AgentExecCommand = [binary] };
+
+        var probe = bubblewrap.Probe(settings);
+        var selection = SandboxSelector.Select(settings, bubblewrap, new LandlockBackendProbe(() => new LandlockSandbox([binary])));
+
+        Assert.Equal((false, true), (probe.Works, probe.FailsForTheWorkspace));
+        Assert.Contains($"the agentexec binary {binary} runs outside the sandbox", probe.Problem, StringComparison.Ordinal);
+        Assert.Equal((false, SandboxBackendKind.None), (selection.IsAvailable, selection.Backend));
+    }
+
+    [LandlockFact]
+    public void Landlock_takes_a_launcher_outside_the_workspace_and_the_writable_roots()
+    {
+        using var directory = new SandboxTestDirectory();
+        var launcher = directory.WriteFile("outside/agentexec", "");
+        var root = Directory.CreateDirectory(Path.Join(directory.Root, "local")).FullName;
+        var settings = Settings(SandboxBackendPreference.Landlock, directory.Workspace) with { WritableRoots = [root] };
+
+        var probe = new LandlockBackendProbe(() => new LandlockSandbox([launcher])).Probe(settings);
+
+        Assert.True(probe.Works, probe.Problem);
+    }
+
     [LandlockFact]
     public void Auto_falls_back_to_landlock_with_its_caveats_when_bubblewrap_is_missing()
     {
