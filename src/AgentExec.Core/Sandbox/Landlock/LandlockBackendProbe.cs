@@ -33,7 +33,7 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
             return SandboxProbeResult.Unavailable(kernel.UnavailableReason!);
         }
 
-        if (WritableConfigFolder(settings) is { } problem)
+        if ((WritableConfigFolder(settings) ?? WritableGlobalGitConfiguration(settings)) is { } problem)
         {
             return SandboxProbeResult.Unavailable(problem);
         }
@@ -46,6 +46,31 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
         return AgentExecInstallation.WritableBy(sandbox.LauncherCommand, settings) is { } launcherProblem
             ? SandboxProbeResult.Unavailable(launcherProblem)
             : SandboxProbeResult.Working(sandbox, [.. kernel.CaveatsFor(settings.Sandbox), .. kernel.NetworkCaveatsFor(settings)]);
+    }
+
+    // The user's global git configuration (~/.gitconfig, ~/.config/git/config, $XDG_CONFIG_HOME/git/config,
+    // $GIT_CONFIG_GLOBAL), what it includes and an absolute core.hooksPath, inside the workspace or a writable root: a
+    // workspace of dotfiles that ~/.gitconfig links into. git reads it for every repository of the user's, outside any
+    // sandbox; bubblewrap keeps it read-only there, but Landlock cannot, and the repository report after a run reads
+    // repositories, not the global configuration: an attack appended a core.fsmonitor to the linked file with no
+    // question and no report, and the human's next `git status` in another repository ran it. So the workspace or root
+    // is refused here, as for the user config folder; bubblewrap can serve it.
+    private string? WritableGlobalGitConfiguration(AgentExecSettings settings)
+    {
+        var global = RepositorySnapshot.GlobalConfiguration(SandboxHostPaths.GitGlobalConfigsOf(name => _hostEnvironment.TryGetValue(name, out var value) ? value : null));
+        foreach (var path in global.Paths)
+        {
+            foreach (var root in (IEnumerable<string>)[settings.Workspace, .. settings.WritableRoots])
+            {
+                if (RealPath.IsSameOrInsideAsSpeltOrResolved(path, root))
+                {
+                    return $"Landlock cannot keep {UntrustedText.Escape(path)}, which git reads as your global configuration for every repository, read-only inside {UntrustedText.Escape(root)}, which commands may write: "
+                        + "a command could add a program (core.fsmonitor, a hook) that your next git runs outside the sandbox";
+                }
+            }
+        }
+
+        return null;
     }
 
     // The folder a later start reads the user config from, inside the workspace or a writable root. bubblewrap keeps it

@@ -126,6 +126,26 @@ public sealed class SandboxSelectorTests
         Assert.Contains("next start trusts", probe.Problem, StringComparison.Ordinal);
     }
 
+    [LandlockTheory]
+    [InlineData(".gitconfig")] // ~/.gitconfig -> dotfiles/gitconfig
+    [InlineData(".config/git/config")] // ~/.config/git/config -> dotfiles/gitconfig
+    public void Landlock_refuses_a_workspace_that_holds_the_users_global_git_configuration(string linkedFrom)
+    {
+        // Found by an attack: with a dotfiles workspace that ~/.gitconfig links into, a Landlock command appended a
+        // core.fsmonitor to it with no question and no repository report, and the human's next git status ran it.
+        using var directory = new SandboxTestDirectory();
+        var target = directory.WriteFile("workspace/gitconfig", "[user]\n\tname = u\n");
+        var link = Path.Join(directory.Home, linkedFrom);
+        Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+        File.CreateSymbolicLink(link, target);
+        var host = new Dictionary<string, string> { ["HOME"] = directory.Home };
+
+        var probe = new LandlockBackendProbe(() => null, host).Probe(Settings(SandboxBackendPreference.Landlock, directory.Workspace));
+
+        Assert.False(probe.Works);
+        Assert.Contains($"Landlock cannot keep {link}, which git reads as your global configuration", probe.Problem, StringComparison.Ordinal);
+    }
+
     [LandlockFact]
     public void Landlock_takes_a_workspace_beside_the_user_config_folder()
     {
