@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using AgentExec.Core.Text;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
@@ -13,8 +14,10 @@ namespace AgentExec.Mcp.Session;
 /// The SDK reads a call's parameters before any tool sees them; where that fails (<c>arguments</c> that is a string
 /// or an array, <c>_meta</c> that is not an object, a string anywhere with half a surrogate pair) it answers with a
 /// JSON-RPC error and nothing of AgentExec's runs, so the call was never audited, while SPEC.md records invalid input
-/// like every call (<c>failed_to_start</c>, one audit entry). So the incoming message filter (<see cref="ToolCallGate"/>)
-/// reads such a call's parameters the way the SDK will, and where that fails hands the tool empty arguments and the
+/// like every call (<c>failed_to_start</c>, one audit entry). A member named twice inside the params (in <c>_meta</c>
+/// or the arguments) is refused the same way: the SDK reads such a call, but it means two things. So the incoming
+/// message filter (<see cref="ToolCallGate"/>) reads such a call's parameters the way the SDK will, and where that
+/// fails hands the tool empty arguments and the
 /// reason, which the tool refuses as invalid input. Nothing the client sent can run either way: the tool only ever
 /// sees the reason.
 /// </remarks>
@@ -76,6 +79,11 @@ internal static class UnreadableShellCall
     {
         try
         {
+            if (DoubledName(parameters) is { } doubled)
+            {
+                return $"params: a member is named twice (\"{UntrustedText.EscapeLine(UntrustedText.Truncate(doubled, 40))}\")";
+            }
+
             _ = parameters.Deserialize((JsonTypeInfo<CallToolRequestParams>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CallToolRequestParams)));
             return null;
         }
@@ -88,5 +96,53 @@ internal static class UnreadableShellCall
             // System.Text.Json throws this for a string escape with half a surrogate pair.
             return "params: a string is not valid UTF-16 (half a surrogate pair)";
         }
+    }
+
+    // A name given twice in any object of the params, which the SDK's reading leaves in place: the params' nested objects
+    // (_meta, the arguments) are read lazily, so the SDK deserialises such a call without complaint and the duplicate
+    // surfaces later. In _meta it threw when the tool read the progress token, after the SDK had handed the call over but
+    // before anything was recorded: the call ended in an internal error with no audit event (found by an attack). In the
+    // arguments the last "command" ran while a client showing the first would have shown another. Read from the text as
+    // written, since a JsonObject with a duplicate cannot even be enumerated.
+    private static string? DoubledName(JsonObject parameters)
+    {
+        JsonElement text;
+        try
+        {
+            text = JsonSerializer.SerializeToElement(parameters, McpJsonContext.Default.JsonNode);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Text that cannot be written out again (half a surrogate pair) is refused by the deserialisation that follows.
+            return null;
+        }
+
+        var pending = new Stack<JsonElement>();
+        pending.Push(text);
+        while (pending.TryPop(out var element))
+        {
+            if (element.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in element.EnumerateArray())
+                {
+                    pending.Push(item);
+                }
+            }
+            else if (element.ValueKind == JsonValueKind.Object)
+            {
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var member in element.EnumerateObject())
+                {
+                    if (!names.Add(member.Name))
+                    {
+                        return member.Name;
+                    }
+
+                    pending.Push(member.Value);
+                }
+            }
+        }
+
+        return null;
     }
 }

@@ -36,6 +36,9 @@ public sealed class ShellToolInvalidInputTests
     [InlineData("\"arguments\":[\"touch made\"]", "Invalid input: params: arguments has the wrong type")]
     [InlineData("\"arguments\":{\"command\":\"touch made\"},\"_meta\":[1]", "Invalid input: params: _meta has the wrong type")]
     [InlineData("\"arguments\":{\"command\":\"touch made \\ud800\"}", "Invalid input: params: a string is not valid UTF-16 (half a surrogate pair)")]
+    [InlineData("\"arguments\":{\"command\":\"touch made\"},\"_meta\":{\"a\":1,\"a\":2}", "Invalid input: params: a member is named twice (\"a\")")]
+    [InlineData("\"arguments\":{\"command\":\"touch made\"},\"_meta\":{\"progressToken\":1,\"progressToken\":2}", "Invalid input: params: a member is named twice (\"progressToken\")")]
+    [InlineData("\"arguments\":{\"command\":\"echo shown\",\"command\":\"touch made\"}", "Invalid input: params: a member is named twice (\"command\")")]
     public async Task Parameters_the_SDK_cannot_read_are_refused_as_invalid_input_and_audited(string parameters, string message)
     {
         // Arrange: found by an attack. The SDK answered these with a JSON-RPC error before the tool saw them, so nothing
