@@ -27,6 +27,11 @@ internal static class AssessmentChatClientFactory
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             NetworkTimeout = budget,
             UserAgentApplicationId = "agentexec",
+
+            // The client reads a whole answer into memory: bounded, so an endpoint cannot make the server hold gigabytes.
+            // The time is the pipeline's (NetworkTimeout, and the budget around it), not HttpClient's own 100 s.
+            Transport = new HttpClientPipelineTransport(
+                new HttpClient(new BoundedResponseHandler(BoundedResponseHandler.DefaultMaxBytes)) { Timeout = Timeout.InfiniteTimeSpan }),
         };
         if (endpoint is not null)
         {

@@ -88,6 +88,25 @@ public sealed class AssessCommandTests : IDisposable
         Assert.Contains("[REDACTED:OPENAI_API_KEY]", body, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_answer_larger_than_the_bound_is_a_model_error_and_is_not_read_into_memory()
+    {
+        // Arrange: found by an attack. OpenAI's client read a whole answer into memory before looking at it, and the
+        // budget bounds only the time: an endpoint of the agent's choosing (a workspace .env may name it) sent 1.6 GB
+        // into one assessment within 5 s. This one is a valid assessment padded with 3 MiB of white space, which the
+        // client would otherwise have accepted.
+        var valid = StubReply.Assessment("Deletes the build directory.", "high", "data_deletion");
+        await using var stub = ChatCompletionsStub.Start(valid with { Body = valid.Body + new string(' ', 3 * 1024 * 1024) });
+
+        // Act
+        var result = await Run(stub, "assess", "--experimental-sandbox-command-assessment", "--json", "--", "rm", "-rf", "build");
+
+        // Assert
+        var json = JsonNode.Parse(result.StandardOutput)!;
+        Assert.Equal("model_error", json["status"]!.GetValue<string>());
+        Assert.Contains("larger than 1048576 bytes", json["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private Task<BufferedCommandResult> Run(ChatCompletionsStub stub, params string[] arguments) =>
         RunWithKey(stub, "sk-test-key-for-the-local-stub", arguments);
 
