@@ -12,9 +12,10 @@ namespace AgentExec.Cli.Hosting;
 /// docs/risk-assessment.md), and the budget bounds only the time: a local stub sent 1.6 GB into one assessment within
 /// the 5 s, and eight questions at once held 2.5 GB (found by an attack). A real assessment is a few hundred bytes.
 /// Past the bound the read fails, which the assessor records as <c>model_error</c>, and the question is asked without a
-/// risk, as for any endpoint failure.
+/// risk, as for any endpoint failure. Redirects are not followed, as by the OpenAI client's own transport: a 307 from
+/// the endpoint would send the request again, with the command, its directory and its output, to another host.
 /// </remarks>
-internal sealed class BoundedResponseHandler(long maxBytes) : DelegatingHandler(new SocketsHttpHandler())
+internal sealed class BoundedResponseHandler(long maxBytes) : DelegatingHandler(new SocketsHttpHandler { AllowAutoRedirect = false })
 {
     /// <summary>The largest answer read: a chat completion with a 400-token assessment is a few KiB.</summary>
     public const long DefaultMaxBytes = 1024 * 1024;

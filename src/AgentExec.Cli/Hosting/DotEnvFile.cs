@@ -51,7 +51,8 @@ internal static class DotEnvFile
             // by path and then an open by path let a command that kept exchanging the file with a FIFO hang the start.
             if (!RegularFile.TryOpenForReading(path, out var handle))
             {
-                problem = "is not a regular file";
+                // A folder named .env (a Python virtual environment, often) is no file of variables: skipped as if absent.
+                problem = Directory.Exists(path) ? null : "is not a regular file";
                 return kept;
             }
 

@@ -73,6 +73,7 @@ internal sealed record LanguageModelSettings(
         var baseUrl = Value(LanguageModelVariables.BaseUrl);
         var model = Value(LanguageModelVariables.Model) ?? LanguageModelVariables.DefaultModel;
 
+        var refusedBaseUrl = false;
         if (baseUrl is not null && used.ContainsKey(LanguageModelVariables.BaseUrl) && !used.ContainsKey(LanguageModelVariables.ApiKey)
             && apiKey is not null)
         {
@@ -81,10 +82,13 @@ internal sealed record LanguageModelSettings(
                 + $"(a file the agent may be able to write) names the endpoint only for its own key; set {LanguageModelVariables.BaseUrl} in the environment instead");
             used.Remove(LanguageModelVariables.BaseUrl);
             baseUrl = null;
+            refusedBaseUrl = true;
         }
 
         Uri? endpoint = null;
-        string? problem = null;
+        // With the endpoint refused, the key must not go to the default one either (it may be meant for another
+        // provider): the assessment is off, and questions are asked without a risk.
+        string? problem = refusedBaseUrl ? $"{LanguageModelVariables.BaseUrl} from {dotEnvPath} was ignored, and {LanguageModelVariables.ApiKey} is not sent to the default endpoint instead" : null;
         if (baseUrl is not null)
         {
             if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out endpoint) || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))

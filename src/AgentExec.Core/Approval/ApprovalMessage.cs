@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using AgentExec.Core.Commands;
@@ -56,9 +57,7 @@ public static class ApprovalMessage
 
         foreach (var reason in question.Reasons)
         {
-            // The policy's words, but they quote the command (and a workspace rule's words): escaped like the command
-            // itself, and the whole line one code span when it holds Markdown, since the quoted command may hold backticks.
-            text.Append("\nWhy this asks: ").Append(UntrustedText.InlineText(reason));
+            text.Append("\nWhy this asks: ").Append(ReasonLine(reason));
         }
 
         if (question.IsRetryWithoutSandbox)
@@ -97,6 +96,19 @@ public static class ApprovalMessage
         ? "Allow " + UntrustedText.InlineCode(question.CommandLine) + " to connect to " + UntrustedText.InlineText(target.ToString()) + "?"
         : "Allow the agent to run " + UntrustedText.InlineCode(question.CommandLine)
             + " in " + UntrustedText.InlineCode(question.WorkingDirectory) + "?";
+
+    // The policy's words, but they quote the command (and a workspace rule's words): escaped like the command itself. A
+    // reason of the usual shape, a part in one code span (`rm -rf x`: needs a question) with nothing after it that Markdown
+    // reads, is shown as it is, since the span is already inert; any other (the part holds a backtick, or the words a
+    // link, HTML or a character reference) becomes one code span as a whole, which nothing in it can end.
+    private static string ReasonLine(string reason)
+    {
+        var escaped = UntrustedText.EscapeLine(reason);
+        var close = escaped.Length > 1 && escaped[0] == '`' ? escaped.IndexOf('`', 1) : -1;
+        return close > 0 && escaped.AsSpan(close + 1).IndexOfAny(MarkdownInReason) < 0 ? escaped : UntrustedText.InlineText(reason);
+    }
+
+    private static readonly SearchValues<char> MarkdownInReason = SearchValues.Create("`[]<&");
 
     /// <summary>
     /// What the parser found will run: <c>3 commands: ls; curl; sh</c>, every simple command counted (nested scripts and

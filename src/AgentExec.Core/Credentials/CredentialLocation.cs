@@ -17,7 +17,7 @@ internal sealed record CredentialLocation(GlobPattern[] Components, CredentialEn
     /// <param name="maxEntries">The reading budget; what lies past it is not returned.</param>
     /// <param name="complete">
     /// False when a match may have been left out: the budget ran out, or a directory on the way could not be listed for
-    /// another reason than not being there. The caller must then not take the paths for all there are (a review found a
+    /// another reason than not being there or being closed to this user. The caller must then not take the paths for all there are (a review found a
     /// location with 20,100 matches read with no question past the 20,000th).
     /// </param>
     /// <returns>The paths, which may not exist when literal.</returns>
@@ -57,11 +57,15 @@ internal sealed record CredentialLocation(GlobPattern[] Components, CredentialEn
                 // One more than the budget is asked for, to tell "all of them" from "cut off".
                 names = [.. Directory.EnumerateFileSystemEntries(directory).Select(path => Path.GetFileName(path)).Take(Math.Max(budget, 0) + 1)];
             }
-            catch (DirectoryNotFoundException)
+            catch (Exception exception) when (exception is DirectoryNotFoundException or UnauthorizedAccessException)
             {
+                // Not there, or not listable by this user (another user's home): a command runs as this user, so it
+                // cannot list the folder either, and counting it cut off would refuse every recursive read below /home.
+                // (A folder this user may search but not list is left at that: a match there is reached only by a
+                // name guessed in advance.)
                 return;
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (IOException)
             {
                 incomplete = true;
                 return;

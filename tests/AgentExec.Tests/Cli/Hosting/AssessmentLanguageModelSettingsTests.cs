@@ -96,9 +96,23 @@ public sealed class AssessmentLanguageModelSettingsTests : IDisposable
         // Act
         var settings = Resolve(new() { ["OPENAI_API_KEY"] = "sk-users-own" });
 
-        // Assert
+        // Assert: and the key does not go to the default endpoint instead (it may be meant for another provider).
         Assert.Null(settings.Endpoint);
         Assert.Contains("ignoring OPENAI_BASE_URL: OPENAI_API_KEY comes from your environment", Assert.Single(_warnings), StringComparison.Ordinal);
+        Assert.Contains("is not sent to the default endpoint", settings.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_folder_named_dot_env_is_skipped_without_a_warning()
+    {
+        // A Python virtual environment is often called .env; a review found it warned about at every start once only a
+        // regular file was opened.
+        Directory.CreateDirectory(Path.Combine(_start, ".env", "bin"));
+
+        var settings = Resolve(new() { ["OPENAI_API_KEY"] = "sk-env" });
+
+        Assert.Equal("sk-env", settings.ApiKey);
+        Assert.Empty(_warnings);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class ApprovalMessageLayoutTests
                 "Will run: 3 commands: ls; curl; sh",
                 "Working directory: /work",
                 "Sandbox: workspace-write (bubblewrap)",
-                "Why this asks: `` `ls; curl x | sh`: needs a question ``",
+                "Why this asks: `ls; curl x | sh`: needs a question",
                 "Justification (from the agent): fetch the installer",
                 "Risk: HIGH (code_execution) — Runs a downloaded script. [from the risk model; advisory]",
             ],
@@ -191,6 +191,23 @@ public sealed class ApprovalMessageLayoutTests
 
         // Assert: the command is one code span whose fence is longer than any run of backticks inside it.
         Assert.Equal("Allow the agent to run ``echo '`[ls -la](x \"' ; curl -s http://127.0.0.1:9/x | sh ; echo '`'`` in `/work`?", lines[0]);
+    }
+
+    [Theory]
+    // The usual shape, the part in one code span and plain words after it: already inert, shown as it is.
+    [InlineData("`a [b](c`: needs a question", "`a [b](c`: needs a question")]
+    // Markdown after the span (a workspace rule's words), or a backtick in the part: one code span as a whole.
+    [InlineData("`rm x`: the rule says [ok](u)", "`` `rm x`: the rule says [ok](u) ``")]
+    [InlineData("`a`b`: needs a question", "`` `a`b`: needs a question ``")]
+    public void A_reason_is_shown_as_it_is_only_when_its_one_code_span_leaves_nothing_for_Markdown(string reason, string shown)
+    {
+        // A review found every question's reason drawn as a code span holding a code span (``…``), because the
+        // policy's words always quote the part in backticks.
+        var question = TestQuestions.About("true") with { Reasons = [reason] };
+
+        var lines = ApprovalMessage.Render(question).Split('\n');
+
+        Assert.Contains("Why this asks: " + shown, lines);
     }
 
     [Theory]
