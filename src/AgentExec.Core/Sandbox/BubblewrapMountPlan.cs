@@ -172,7 +172,8 @@ internal sealed class BubblewrapMountPlan
             host.AuditLogPath,
             .. host.ReadOnlyFiles,
             .. plan._globalGit.Paths,
-            .. AgentExecConfiguration(host)])
+            .. AgentExecConfiguration(host),
+            .. host.AgentExecPlaces])
         {
             plan.KeepReadOnly(path);
         }

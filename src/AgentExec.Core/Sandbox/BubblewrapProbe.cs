@@ -50,8 +50,8 @@ public sealed class BubblewrapProbe : ISandboxBackendProbe
     public SandboxBackendKind Backend => SandboxBackendKind.Bubblewrap;
 
     /// <summary>
-    /// What starts this agentexec binary (null in a test host), which runs unsandboxed and must not lie where commands
-    /// may write (<see cref="AgentExecInstallation"/>).
+    /// What starts this agentexec binary (null in a test host), which runs unsandboxed: the mount plan keeps it and its
+    /// folders read-only where commands may write (<see cref="AgentExecInstallation"/>).
     /// </summary>
     internal IReadOnlyList<string>? AgentExecCommand { get; init; } = AgentExecSelfCommand.ForCurrentProcess();
 
@@ -80,13 +80,11 @@ public sealed class BubblewrapProbe : ISandboxBackendProbe
             return SandboxProbeResult.Unavailable($"the bubblewrap executable {UntrustedText.Escape(executable)} does not exist");
         }
 
-        if (AgentExecCommand is { } self && AgentExecInstallation.WritableBy(self, settings) is { } installation)
-        {
-            // The workspace's doing, not the machine's: no fallback to Landlock, which runs the same binary unconfined.
-            return SandboxProbeResult.UnavailableForTheWorkspace(installation);
-        }
-
-        var sandbox = new BubblewrapSandbox(executable, SandboxHostPaths.From(settings, _hostEnvironment), _logger);
+        // The binary and its folders inside the workspace or a writable root are kept read-only by the mount plan (a
+        // command once overwrote OpenAI.dll there, which the server loads only at its first risk assessment); Landlock,
+        // which cannot, refuses such an installation instead.
+        var host = SandboxHostPaths.From(settings, _hostEnvironment) with { AgentExecPlaces = AgentExecInstallation.Places(AgentExecCommand ?? []) };
+        var sandbox = new BubblewrapSandbox(executable, host, _logger);
         var cache = _rememberPasses ? BubblewrapTrialCache.For(settings, _hostEnvironment, executable) : null;
         if (cache?.HasPassed() == true)
         {

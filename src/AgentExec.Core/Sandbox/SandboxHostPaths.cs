@@ -41,6 +41,12 @@ public sealed record SandboxHostPaths(
     /// </summary>
     public IReadOnlyList<string> GitGlobalConfigs { get; init; } = [];
 
+    /// <summary>
+    /// The agentexec binary and the folders it loads from (<see cref="AgentExecInstallation.Places"/>): the server runs
+    /// unsandboxed from them, so the mount plan keeps those inside a writable directory read-only.
+    /// </summary>
+    public IReadOnlyList<string> AgentExecPlaces { get; init; } = [];
+
     /// <summary>Gathers the paths from the resolved settings and the server's environment.</summary>
     /// <param name="settings">The resolved settings (config and audit log paths).</param>
     /// <param name="hostEnvironment">The server's environment (<c>HOME</c>, <c>XDG_RUNTIME_DIR</c>, <c>XDG_CONFIG_HOME</c>, <c>TMPDIR</c>).</param>

@@ -347,6 +347,24 @@ public sealed class BubblewrapMountPlanTests
     }
 
     [Fact]
+    public void The_agentexec_binary_and_its_folders_inside_a_writable_directory_are_kept_read_only_and_outside_ones_are_left_alone()
+    {
+        // The server runs unsandboxed from them: a command once overwrote OpenAI.dll in a build inside the workspace,
+        // and the server loaded it at its first risk assessment.
+        using var directory = new SandboxTestDirectory();
+        var inside = directory.WriteFile("workspace/tools/agentexec", "");
+        var outside = directory.WriteFile("elsewhere/agentexec", "");
+        var hostPaths = HostPaths(directory.Home) with { AgentExecPlaces = AgentExec.Core.Sandbox.AgentExecInstallation.Places([inside, outside]) };
+
+        var arguments = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite), hostPaths).ToArguments();
+
+        var folder = Path.GetDirectoryName(inside)!;
+        Assert.True(IndexOf(arguments, "--ro-bind", folder, folder) > IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace));
+        Assert.True(IndexOf(arguments, "--ro-bind", inside, inside) >= 0);
+        Assert.DoesNotContain(outside, arguments);
+    }
+
+    [Fact]
     public void Danger_full_access_is_not_something_bubblewrap_wraps()
     {
         using var directory = new SandboxTestDirectory();

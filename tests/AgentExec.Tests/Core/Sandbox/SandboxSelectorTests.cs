@@ -186,21 +186,23 @@ public sealed class SandboxSelectorTests
     }
 
     [BubblewrapFact]
-    public void Bubblewrap_refuses_a_server_binary_that_lies_where_commands_may_write_and_auto_does_not_fall_back()
+    public void Bubblewrap_serves_a_workspace_holding_the_server_binary_and_keeps_the_binary_read_only()
     {
         // Found by an attack: with the build in the workspace, a bubblewrap command overwrote OpenAI.dll, which the
-        // server loads only at its first risk assessment; the server process then loaded the command's file.
+        // server loads only at its first risk assessment; the server process then loaded the command's file. Refusing
+        // such a workspace refused a home directory holding ~/.dotnet/tools (a review): the plan keeps the binary and its
+        // folder read-only instead, as it does .git.
         using var directory = new SandboxTestDirectory();
         var binary = directory.WriteFile("workspace/bin/agentexec", "");
         var settings = Settings(SandboxBackendPreference.Auto, directory.Workspace);
         var bubblewrap = new BubblewrapProbe(ChildEnvironment.ReadHost()) { AgentExecCommand = [binary] };
 
         var probe = bubblewrap.Probe(settings);
-        var selection = SandboxSelector.Select(settings, bubblewrap, new LandlockBackendProbe(() => new LandlockSandbox([binary])));
+        var wrapped = probe.Sandbox!.Wrap(BubblewrapMountPlanTests.Invocation(directory.Workspace, SandboxMode.WorkspaceWrite));
 
-        Assert.Equal((false, true), (probe.Works, probe.FailsForTheWorkspace));
-        Assert.Contains($"the agentexec binary {binary} runs outside the sandbox", probe.Problem, StringComparison.Ordinal);
-        Assert.Equal((false, SandboxBackendKind.None), (selection.IsAvailable, selection.Backend));
+        Assert.True(probe.Works, probe.Problem);
+        Assert.True(BubblewrapMountPlanTests.IndexOf(wrapped.Argv, "--ro-bind", binary, binary) >= 0, "The binary is not kept read-only.");
+        Assert.True(BubblewrapMountPlanTests.IndexOf(wrapped.Argv, "--ro-bind", Path.GetDirectoryName(binary)!, Path.GetDirectoryName(binary)!) >= 0, "Its folder is not kept read-only.");
     }
 
     [LandlockFact]
