@@ -93,8 +93,9 @@ internal static class DotEnvFile
                 content = buffer[..read];
             }
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException)
         {
+            // NotSupportedException: on macOS the open does not check the type, and a pipe or device has no length.
             problem = "cannot be read: " + exception.Message;
             return kept;
         }

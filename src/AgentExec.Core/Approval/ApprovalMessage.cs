@@ -16,7 +16,9 @@ namespace AgentExec.Core.Approval;
 /// <remarks>
 /// Every piece of text that did not come from AgentExec goes through <see cref="UntrustedText.EscapeLine"/>, which
 /// shows newlines as <c>\n</c>: no such text can start a line, so no justification can forge a <c>Risk:</c> or
-/// <c>Will run:</c> line, and no padding can push the end of the command below the summary. The layout is documented in
+/// <c>Will run:</c> line, and no padding can push the end of the command below the summary. Clients may draw the
+/// message as Markdown (VS Code does), so such text is also a code span nothing inside can end wherever it holds what
+/// Markdown reads (<see cref="UntrustedText.InlineCode"/>, <see cref="UntrustedText.InlineText"/>). The layout is documented in
 /// <c>docs/approval-question.md</c>; the terminal prompt of <c>agentexec run</c> shows the same lines.
 /// </remarks>
 public static class ApprovalMessage

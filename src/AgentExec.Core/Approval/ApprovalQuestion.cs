@@ -15,7 +15,7 @@ namespace AgentExec.Core.Approval;
 /// <param name="ApprovalId">Unique per question; an answer is accepted only for its own id, once.</param>
 /// <param name="CallId">The front end's id of the call that asked (the MCP request id, or a local id).</param>
 /// <param name="CommandLine">The exact command line (from the agent).</param>
-/// <param name="Argv">What will be executed: <c>["bash", "-c", CommandLine]</c>.</param>
+/// <param name="Argv">What will be executed: <c>[TrustedShell.Path, "-c", CommandLine]</c> (<c>ShellArgv</c>).</param>
 /// <param name="WorkingDirectory">The real path the command runs in.</param>
 /// <param name="Justification">Why the agent says it needs this (from the agent), if given.</param>
 /// <param name="Sandbox">The configured sandbox mode.</param>

@@ -3,7 +3,7 @@ using AgentExec.Core.Configuration;
 namespace AgentExec.Core.Sandbox;
 
 /// <summary>What a sandbox needs to know to wrap one command.</summary>
-/// <param name="Argv">The command to run inside, usually <c>["bash", "-c", line]</c>.</param>
+/// <param name="Argv">The command to run inside, usually <c>[TrustedShell.Path, "-c", line]</c> (<c>ShellArgv</c>).</param>
 /// <param name="WorkingDirectory">Where it runs (real path).</param>
 /// <param name="Mode">The sandbox mode to enforce.</param>
 /// <param name="Workspace">The project root (real path).</param>

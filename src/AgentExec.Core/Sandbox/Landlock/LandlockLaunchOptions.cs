@@ -5,7 +5,7 @@ namespace AgentExec.Core.Sandbox;
 /// <param name="TemporaryDirectory">A fresh directory, writable, that <c>TMPDIR</c> points to; null for none.</param>
 /// <param name="NetworkAllowed">False refuses every socket but Unix and netlink ones.</param>
 /// <param name="AbiLimit">Use at most this Landlock ABI, as an older kernel would; null for the kernel's own.</param>
-/// <param name="Command">The program and its arguments, for example <c>["bash", "-c", line]</c>.</param>
+/// <param name="Command">The program and its arguments, for example <c>["/usr/bin/bash", "-c", line]</c> (<c>ShellArgv</c>).</param>
 internal sealed record LandlockLaunchOptions(
     IReadOnlyList<string> WritableRoots,
     string? TemporaryDirectory,
