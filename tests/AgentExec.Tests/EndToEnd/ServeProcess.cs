@@ -130,7 +130,7 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
 
         // Hexadecimal without 0x, as the runtime reads it; the same value as the csproj's IlcArg.
-        start.Environment["DOTNET_GCgen0size"] = "20000";
+        start.Environment["DOTNET_GCgen0size"] = "30000";
         if (compiledOnce)
         {
             start.Environment["DOTNET_TieredCompilation"] = "0";
