@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using AgentExec.Core.Commands;
@@ -107,10 +106,8 @@ public static class ApprovalMessage
     {
         var escaped = UntrustedText.EscapeLine(reason);
         var close = escaped.Length > 1 && escaped[0] == '`' ? escaped.IndexOf('`', 1) : -1;
-        return close > 0 && escaped.AsSpan(close + 1).IndexOfAny(MarkdownInReason) < 0 ? escaped : UntrustedText.InlineText(reason);
+        return close > 0 && !UntrustedText.HoldsMarkdown(escaped.AsSpan(close + 1)) ? escaped : UntrustedText.InlineTextOfEscaped(escaped);
     }
-
-    private static readonly SearchValues<char> MarkdownInReason = SearchValues.Create("`[]<&");
 
     /// <summary>
     /// What the parser found will run: <c>3 commands: ls; curl; sh</c>, every simple command counted (nested scripts and

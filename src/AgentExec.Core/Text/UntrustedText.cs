@@ -54,11 +54,13 @@ public static class UntrustedText
     /// <c>`</c>, <c>[</c>, <c>]</c>, <c>&lt;</c>, <c>&amp;</c>); other text is shown as it was. Emphasis, which
     /// only restyles text that stays visible, does not count.
     /// </summary>
-    public static string InlineText(string text)
-    {
-        var escaped = EscapeLine(text);
-        return escaped.AsSpan().IndexOfAny(MarkdownOpeners) >= 0 ? CodeSpan(escaped) : escaped;
-    }
+    public static string InlineText(string text) => InlineTextOfEscaped(EscapeLine(text));
+
+    /// <summary><see cref="InlineText"/> for text that has been through <see cref="EscapeLine"/> already.</summary>
+    internal static string InlineTextOfEscaped(string escaped) => HoldsMarkdown(escaped) ? CodeSpan(escaped) : escaped;
+
+    /// <summary>Whether <paramref name="text"/> holds a character <see cref="InlineText"/> takes for the start of Markdown.</summary>
+    internal static bool HoldsMarkdown(ReadOnlySpan<char> text) => text.IndexOfAny(MarkdownOpeners) >= 0;
 
     private static readonly SearchValues<char> MarkdownOpeners = SearchValues.Create("`[]<&");
 
