@@ -15,6 +15,12 @@ public sealed record SandboxProbeResult(ISandbox? Sandbox, string? Problem, IRea
     /// </summary>
     public bool FailsForTheWorkspace { get; private init; }
 
+    /// <summary>
+    /// What the user can do about <see cref="Problem"/> when it is not the backend's usual one (a missing program or
+    /// kernel feature): a setting of theirs that this backend cannot protect. Null means the backend's usual fix applies.
+    /// </summary>
+    public string? Fix { get; private init; }
+
     /// <summary>A backend that works.</summary>
     /// <param name="sandbox">The backend.</param>
     /// <param name="caveats">What it cannot protect.</param>
@@ -25,6 +31,12 @@ public sealed record SandboxProbeResult(ISandbox? Sandbox, string? Problem, IRea
     /// <param name="problem">Why not.</param>
     /// <returns>The result.</returns>
     public static SandboxProbeResult Unavailable(string problem) => new(null, problem, []);
+
+    /// <summary>A backend that works here, but not with these settings, which <paramref name="fix"/> says how to change.</summary>
+    /// <param name="problem">Why not.</param>
+    /// <param name="fix">What the user can do instead, in words they can act on.</param>
+    /// <returns>The result.</returns>
+    public static SandboxProbeResult UnavailableForTheSettings(string problem, string fix) => new(null, problem, []) { Fix = fix };
 
     /// <summary>A backend that works here, but whose trial failed for this workspace (<see cref="FailsForTheWorkspace"/>).</summary>
     /// <param name="problem">Why not.</param>

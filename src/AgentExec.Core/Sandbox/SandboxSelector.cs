@@ -86,7 +86,7 @@ public static class SandboxSelector
                 var probe = bubblewrap.Probe(settings);
                 return probe.Works
                     ? Chosen(mode, probe, [])
-                    : Unavailable(mode, $"sandbox not available: --sandbox-backend bubblewrap, but {probe.Problem}. Fix: {BubblewrapFix}, or use --sandbox-backend auto; {UnsandboxedEscape}.");
+                    : Unavailable(mode, $"sandbox not available: --sandbox-backend bubblewrap, but {probe.Problem}. Fix: {probe.Fix ?? BubblewrapFix}, or use --sandbox-backend auto; {UnsandboxedEscape}.");
             }
 
             case SandboxBackendPreference.Landlock when settings.NetworkLists is not null:
@@ -97,7 +97,7 @@ public static class SandboxSelector
                 var probe = landlock.Probe(settings);
                 return probe.Works
                     ? Chosen(mode, probe, [])
-                    : Unavailable(mode, $"sandbox not available: --sandbox-backend landlock, but {probe.Problem}. Fix: {LandlockFix}, or use --sandbox-backend auto; {UnsandboxedEscape}.");
+                    : Unavailable(mode, $"sandbox not available: --sandbox-backend landlock, but {probe.Problem}. Fix: {probe.Fix ?? LandlockFix}, or use --sandbox-backend auto; {UnsandboxedEscape}.");
             }
 
             default:
@@ -130,7 +130,7 @@ public static class SandboxSelector
                 return Unavailable(
                     mode,
                     $"sandbox not available: no backend can enforce {mode.ToCode()} here. bubblewrap: {first.Problem}. Landlock: {second.Problem}. "
-                    + $"Fix: {BubblewrapFix}, or {LandlockFix}; {UnsandboxedEscape}.");
+                    + $"Fix: {BubblewrapFix}, or {second.Fix ?? LandlockFix}; {UnsandboxedEscape}.");
             }
         }
     }

@@ -107,6 +107,36 @@ public sealed class AssessCommandTests : IDisposable
         Assert.Contains("larger than 1048576 bytes", json["reason"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_answer_larger_than_the_bound_sent_with_no_length_is_refused_while_it_is_read()
+    {
+        // Arrange: the same padded answer, chunked, so no Content-Length announces its size and only counting the bytes
+        // as they are read can stop it.
+        var valid = StubReply.Assessment("Deletes the build directory.", "high", "data_deletion");
+        await using var stub = ChatCompletionsStub.Start(valid with { Body = valid.Body + new string(' ', 3 * 1024 * 1024), Chunked = true });
+
+        // Act
+        var result = await Run(stub, "assess", "--experimental-sandbox-command-assessment", "--json", "--", "rm", "-rf", "build");
+
+        // Assert
+        var json = JsonNode.Parse(result.StandardOutput)!;
+        Assert.Equal("model_error", json["status"]!.GetValue<string>());
+        Assert.Contains("larger than 1048576 bytes", json["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_valid_answer_sent_with_no_length_is_read()
+    {
+        // The positive control for the chunked refusal: the bound counts bytes, it does not refuse chunked answers.
+        await using var stub = ChatCompletionsStub.Start(StubReply.Assessment("Deletes the build directory.", "high", "data_deletion") with { Chunked = true });
+
+        var result = await Run(stub, "assess", "--experimental-sandbox-command-assessment", "--json", "--", "rm", "-rf", "build");
+
+        var json = JsonNode.Parse(result.StandardOutput)!;
+        Assert.Equal("success", json["status"]!.GetValue<string>());
+        Assert.Equal("high", json["risk"]!["risk_level"]!.GetValue<string>());
+    }
+
     private Task<BufferedCommandResult> Run(ChatCompletionsStub stub, params string[] arguments) =>
         RunWithKey(stub, "sk-test-key-for-the-local-stub", arguments);
 

@@ -47,6 +47,6 @@ internal sealed class ChatCompletionsStub : IAsyncDisposable
             await Task.Delay(reply.Delay, stopping);
         }
 
-        return new LoopbackResponse(reply.Status, "application/json", Encoding.UTF8.GetBytes(reply.Body));
+        return new LoopbackResponse(reply.Status, "application/json", Encoding.UTF8.GetBytes(reply.Body), reply.Chunked);
     }
 }

@@ -9,7 +9,11 @@ namespace AgentExec.Tests.TestSupport;
 internal sealed record LoopbackRequest(string Path, byte[] Body);
 
 /// <summary>One response for <see cref="LoopbackHttpServer"/> to write.</summary>
-internal sealed record LoopbackResponse(int Status, string ContentType, byte[] Body);
+/// <param name="Status">The HTTP status.</param>
+/// <param name="ContentType">The body's media type.</param>
+/// <param name="Body">The body.</param>
+/// <param name="Chunked">Send the body in 64 KiB chunks with no Content-Length, so the client learns its size only by reading it.</param>
+internal sealed record LoopbackResponse(int Status, string ContentType, byte[] Body, bool Chunked = false);
 
 /// <summary>
 /// The one HTTP/1.1 endpoint on 127.0.0.1 behind every test stub (the chat completions stub, the OTLP receiver).
@@ -49,10 +53,31 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
             var response = await _respond(request, cancellationToken);
             var head = Encoding.ASCII.GetBytes(
                 $"HTTP/1.1 {response.Status} {(HttpStatusCode)response.Status}\r\nContent-Type: {response.ContentType}\r\n"
-                + $"Content-Length: {response.Body.Length}\r\nConnection: close\r\n\r\n");
+                + (response.Chunked ? "Transfer-Encoding: chunked" : $"Content-Length: {response.Body.Length}") + "\r\nConnection: close\r\n\r\n");
             await stream.WriteAsync(head, cancellationToken);
-            await stream.WriteAsync(response.Body, cancellationToken);
+            if (response.Chunked)
+            {
+                await WriteChunkedAsync(stream, response.Body, cancellationToken);
+            }
+            else
+            {
+                await stream.WriteAsync(response.Body, cancellationToken);
+            }
         }
+    }
+
+    private static async Task WriteChunkedAsync(NetworkStream stream, byte[] body, CancellationToken cancellationToken)
+    {
+        const int ChunkSize = 64 * 1024;
+        for (var offset = 0; offset < body.Length; offset += ChunkSize)
+        {
+            var size = Math.Min(ChunkSize, body.Length - offset);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(size.ToString("x", CultureInfo.InvariantCulture) + "\r\n"), cancellationToken);
+            await stream.WriteAsync(body.AsMemory(offset, size), cancellationToken);
+            await stream.WriteAsync("\r\n"u8.ToArray(), cancellationToken);
+        }
+
+        await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), cancellationToken);
     }
 
     /// <summary>Reads one request; null when the client closed the connection first.</summary>

@@ -6,7 +6,8 @@ namespace AgentExec.Tests.TestSupport;
 /// <param name="Status">The HTTP status.</param>
 /// <param name="Body">The body, sent as JSON.</param>
 /// <param name="Delay">How long to wait before answering.</param>
-internal sealed record StubReply(int Status, string Body, TimeSpan Delay = default)
+/// <param name="Chunked">Send the body chunked, with no Content-Length.</param>
+internal sealed record StubReply(int Status, string Body, TimeSpan Delay = default, bool Chunked = false)
 {
     /// <summary>A chat completion whose assistant message is <paramref name="content"/>.</summary>
     public static StubReply Completion(string content, string finishReason = "stop") => new(200, CompletionBody(content, null, finishReason));

@@ -21,6 +21,10 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
         _hostEnvironment = hostEnvironment ?? new Dictionary<string, string>();
     }
 
+    // The refusals below are about where a file AgentExec or git trusts lies, not about the kernel: the kernel's advice
+    // would not help, moving the file or the root would.
+    private const string KeepOutsideFix = "choose a workspace and writable roots that do not hold it, or use bubblewrap, which keeps it read-only there";
+
     /// <inheritdoc />
     public SandboxBackendKind Backend => SandboxBackendKind.Landlock;
 
@@ -35,7 +39,7 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
 
         if ((WritableConfigFolder(settings) ?? WritableGlobalGitConfiguration(settings)) is { } problem)
         {
-            return SandboxProbeResult.Unavailable(problem);
+            return SandboxProbeResult.UnavailableForTheSettings(problem, KeepOutsideFix);
         }
 
         if (_launcher() is not { } sandbox)
@@ -44,7 +48,7 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
         }
 
         return AgentExecInstallation.WritableBy(sandbox.LauncherCommand, settings) is { } launcherProblem
-            ? SandboxProbeResult.Unavailable(launcherProblem)
+            ? SandboxProbeResult.UnavailableForTheSettings(launcherProblem, KeepOutsideFix)
             : SandboxProbeResult.Working(sandbox, [.. kernel.CaveatsFor(settings.Sandbox), .. kernel.NetworkCaveatsFor(settings)]);
     }
 

@@ -185,6 +185,25 @@ public sealed class SandboxSelectorTests
         Assert.Contains($"the agentexec binary {launcher} runs outside the sandbox", probe.Problem, StringComparison.Ordinal);
     }
 
+    [LandlockTheory]
+    [InlineData(SandboxBackendPreference.Landlock)]
+    [InlineData(SandboxBackendPreference.Auto)]
+    public void A_Landlock_refusal_for_where_a_file_lies_names_moving_it_not_the_kernels_fix(SandboxBackendPreference backend)
+    {
+        // The kernel has Landlock; the refusal is about the launcher lying in the workspace, so advice to run a kernel
+        // with Landlock enabled would send the user the wrong way.
+        using var directory = new SandboxTestDirectory();
+        var binary = directory.WriteFile("workspace/bin/agentexec", "");
+        var landlock = new LandlockBackendProbe(() => new LandlockSandbox([binary]));
+
+        var selection = SandboxSelector.Select(Settings(backend, directory.Workspace), new StubBackendProbe(SandboxBackendKind.Bubblewrap, "bwrap is missing"), landlock);
+
+        Assert.Null(selection.Sandbox);
+        Assert.Contains($"the agentexec binary {binary} runs outside the sandbox", selection.UnavailableReason, StringComparison.Ordinal);
+        Assert.Contains("choose a workspace and writable roots that do not hold it, or use bubblewrap", selection.UnavailableReason, StringComparison.Ordinal);
+        Assert.DoesNotContain("run a kernel with Landlock enabled", selection.UnavailableReason, StringComparison.Ordinal);
+    }
+
     [BubblewrapFact]
     public void Bubblewrap_serves_a_workspace_holding_the_server_binary_and_keeps_the_binary_read_only()
     {
