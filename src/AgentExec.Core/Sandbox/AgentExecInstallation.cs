@@ -63,10 +63,9 @@ internal static class AgentExecInstallation
             return "the agentexec binary is not named by an absolute path, so where it lies cannot be checked";
         }
 
-        var places = Places(files);
-        foreach (var root in (IEnumerable<string>)[settings.Workspace, .. settings.WritableRoots])
+        foreach (var place in Places(files))
         {
-            if (places.FirstOrDefault(path => RealPath.IsSameOrInsideAsSpeltOrResolved(path, root)) is { } place)
+            if (CommandWritablePlaces.RootHolding(settings, place) is { } root)
             {
                 var file = files.FirstOrDefault(candidate => place == candidate || place == Path.GetDirectoryName(candidate)) ?? place;
                 return $"the agentexec binary {UntrustedText.Escape(file)} runs outside the sandbox, but it lies where commands may write "

@@ -64,13 +64,10 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
         var global = RepositorySnapshot.GlobalConfiguration(SandboxHostPaths.GitGlobalConfigsOf(name => _hostEnvironment.TryGetValue(name, out var value) ? value : null));
         foreach (var path in global.Paths)
         {
-            foreach (var root in (IEnumerable<string>)[settings.Workspace, .. settings.WritableRoots])
+            if (CommandWritablePlaces.RootHolding(settings, path) is { } root)
             {
-                if (RealPath.IsSameOrInsideAsSpeltOrResolved(path, root))
-                {
-                    return $"Landlock cannot keep {UntrustedText.Escape(path)}, which git reads as your global configuration for every repository, read-only inside {UntrustedText.Escape(root)}, which commands may write: "
-                        + "a command could add a program (core.fsmonitor, a hook) that your next git runs outside the sandbox";
-                }
+                return $"Landlock cannot keep {UntrustedText.Escape(path)}, which git reads as your global configuration for every repository, read-only inside {UntrustedText.Escape(root)}, which commands may write: "
+                    + "a command could add a program (core.fsmonitor, a hook) that your next git runs outside the sandbox";
             }
         }
 
@@ -86,12 +83,9 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
     {
         foreach (var folder in ConfigPaths.DefaultUserConfigDirectories(_hostEnvironment, SandboxHostPaths.AbsoluteOrNull(_hostEnvironment, "HOME")))
         {
-            foreach (var root in (IEnumerable<string>)[settings.Workspace, .. settings.WritableRoots])
+            if (CommandWritablePlaces.RootHolding(settings, folder) is { } root)
             {
-                if (RealPath.IsSameOrInsideAsSpeltOrResolved(folder, root))
-                {
-                    return $"Landlock cannot keep {UntrustedText.Escape(folder)}, where AgentExec reads its user config, read-only inside {UntrustedText.Escape(root)}, which commands may write: a command could write a config that the next start trusts";
-                }
+                return $"Landlock cannot keep {UntrustedText.Escape(folder)}, where AgentExec reads its user config, read-only inside {UntrustedText.Escape(root)}, which commands may write: a command could write a config that the next start trusts";
             }
         }
 
