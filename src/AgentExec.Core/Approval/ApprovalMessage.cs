@@ -175,6 +175,8 @@ public static class ApprovalMessage
         return string.Join(' ', words);
     }
 
+    // `[` and `[[` are the test command itself; any other bracket could start a Markdown link, so it is quoted as a span.
     private static bool IsPlainName(string word) =>
-        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+' or '/' or '@' or ':' or ',' or '=' or '[' or ']');
+        word is "[" or "[["
+        || (word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '+' or '/' or '@' or ':' or ',' or '='));
 }

@@ -46,6 +46,19 @@ public sealed class ApprovalMessageLayoutTests
             lines);
     }
 
+    [Theory]
+    [InlineData("[ -f x ]", "Will run: 1 command: [")]
+    [InlineData("'./a[b]'", "Will run: 1 command: \"`a[b]`\"")] // the program as named (its file name)
+    [InlineData("'[b](u)'", "Will run: 1 command: \"`[b](u)`\"")]
+    public void A_program_name_with_a_bracket_is_a_quoted_code_span_unless_it_is_the_test_command(string command, string runsLine)
+    {
+        // A bracket in a name drawn as Markdown could start a link; the test command `[` is the one name that keeps it
+        // (`[[` is a keyword, not a program).
+        var lines = ApprovalMessage.Render(TestQuestions.About(command)).Split('\n');
+
+        Assert.Equal(runsLine, lines[1]);
+    }
+
     [Fact]
     public void A_justification_cannot_forge_a_risk_line_of_its_own()
     {
