@@ -146,6 +146,22 @@ internal static partial class GitConfigFileBytes
         }
     }
 
+    // Puts U+FFFD in the place of each byte sequence that is not UTF-8; an ASCII byte is never taken into one, so the
+    // lines, brackets, quotes and "=" of a configuration file stay where they were.
+    private static readonly UTF8Encoding ReplacingUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    /// <summary>
+    /// <paramref name="bytes"/> as text with U+FFFD (<see cref="Undecodable"/>) for each sequence that is not UTF-8: for a
+    /// reader that needs only where a file points, since git reads a comment or a name in Latin-1 without complaint. A
+    /// value holding U+FFFD names no path this process can place (<see cref="GitConfigPaths.Pathname"/> refuses it).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes hold a NUL.</exception>
+    public static string DecodeReplacingUndecodable(ReadOnlySpan<byte> bytes, string what) =>
+        bytes.Contains((byte)0) ? throw new InvalidDataException($"{what} holds a NUL byte") : ReplacingUtf8.GetString(bytes);
+
+    /// <summary>What <see cref="DecodeReplacingUndecodable"/> puts where bytes are not UTF-8.</summary>
+    public const char Undecodable = '\uFFFD';
+
     [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
     private static unsafe partial nint pread(int fd, byte* buffer, nint count, long offset);
 }

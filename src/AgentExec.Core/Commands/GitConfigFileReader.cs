@@ -22,6 +22,7 @@ internal sealed class GitConfigFileReader
     // The same few files are read for every git command line: each one's entries are remembered with the bytes they were
     // parsed from, and used again only for the same bytes (ContentMemory says why not for the same stamp).
     private static readonly ContentMemory<string, GitConfigEntry[]> Remembered = new(maximumFileBytes: 64 * 1024, budgetBytes: 4 * 1024 * 1024);
+    private static readonly ContentMemory<string, GitConfigEntry[]> RememberedTolerant = new(maximumFileBytes: 64 * 1024, budgetBytes: 1024 * 1024);
 
     private readonly string _text;
     private int _position;
@@ -42,20 +43,36 @@ internal sealed class GitConfigFileReader
     /// <exception cref="InvalidDataException">The file is not a configuration git would accept.</exception>
     /// <exception cref="IOException">The file cannot be read, is over the size bound, or is not a regular file.</exception>
     /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
-    public static IReadOnlyList<GitConfigEntry>? ReadFileIfExists(string path)
+    public static IReadOnlyList<GitConfigEntry>? ReadFileIfExists(string path) => ReadFileIfExists(path, tolerateNonUtf8: false);
+
+    /// <summary>
+    /// <see cref="ReadFileIfExists(string)"/> for a reader that needs only what the file names elsewhere (includes, a hooks
+    /// path, a template directory): bytes that are not UTF-8 read as U+FFFD instead of refusing the file, since git reads
+    /// a comment or a <c>user.name</c> in Latin-1 without complaint, and refusing it lost sight of everything the file
+    /// names (found by a review: a hooks path the sandbox then left writable). A path value holding U+FFFD cannot be
+    /// placed (<see cref="GitConfigPaths.Pathname"/>), which its reader must treat as unknown, never as nothing.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a configuration git would accept.</exception>
+    /// <exception cref="IOException">The file cannot be read, is over the size bound, or is not a regular file.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
+    public static IReadOnlyList<GitConfigEntry>? ReadFileToleratingNonUtf8IfExists(string path) => ReadFileIfExists(path, tolerateNonUtf8: true);
+
+    private static GitConfigEntry[]? ReadFileIfExists(string path, bool tolerateNonUtf8)
     {
         if (GitConfigFileBytes.ReadIfExists(path, MaximumBytes) is not { } bytes)
         {
             return null;
         }
 
-        if (Remembered.TryRecall(path, bytes, out var remembered))
+        var memory = tolerateNonUtf8 ? RememberedTolerant : Remembered;
+        if (memory.TryRecall(path, bytes, out var remembered))
         {
             return remembered;
         }
 
-        GitConfigEntry[] entries = [.. Parse(GitConfigFileBytes.DecodeStrictly(bytes, path))];
-        Remembered.Remember(path, bytes, entries);
+        var text = tolerateNonUtf8 ? GitConfigFileBytes.DecodeReplacingUndecodable(bytes, path) : GitConfigFileBytes.DecodeStrictly(bytes, path);
+        GitConfigEntry[] entries = [.. Parse(text)];
+        memory.Remember(path, bytes, entries);
         return entries;
     }
 

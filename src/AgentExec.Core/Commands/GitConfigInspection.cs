@@ -1,6 +1,7 @@
 using System.Globalization;
 using AgentExec.Core.Configuration;
 using AgentExec.Core.Credentials;
+using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Commands;
 
@@ -124,16 +125,20 @@ internal sealed class GitConfigInspection
             return unfollowable;
         }
 
+        // Only what it includes matters here, so bytes that are not UTF-8 (a Latin-1 user.name, which git reads) do not
+        // hide the includes; a path made of them is refused below. A file that still cannot be read is a reason wherever it
+        // lies: git reads some that this reader refuses (over its size bound), and may include a writable file from there
+        // (found by a review: a Latin-1 byte in ~/.gitconfig hid an include of a workspace file that set core.fsmonitor).
         IReadOnlyList<GitConfigEntry>? entries;
         try
         {
-            entries = GitConfigFileReader.ReadFileIfExists(real);
+            entries = GitConfigFileReader.ReadFileToleratingNonUtf8IfExists(real);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            // Where the agent can write, a file git cannot read may be one it will read later; elsewhere git stops or
-            // reads nothing, so nothing runs.
-            return IsWritable(path) ? $"{label} ({path}), which lies in a writable directory, cannot be read" : null;
+            return IsWritable(path)
+                ? $"{label} ({path}), which lies in a writable directory, cannot be read"
+                : $"{label} ({path}) cannot be read here, so what it makes git include is not known";
         }
 
         if (entries is null)
@@ -154,6 +159,11 @@ internal sealed class GitConfigInspection
                 return $"{label} sets {entering}, which makes git enter submodules that only a commit names";
             }
 
+            if (entry.Key == "core.hookspath" && entry.Value is { Length: > 0 } hooksValue && HooksTheAgentMayWrite(hooksValue, label) is { } hooksReason)
+            {
+                return hooksReason;
+            }
+
             if (IsInclude(entry) && entry.Value is { } value)
             {
                 string target;
@@ -161,9 +171,15 @@ internal sealed class GitConfigInspection
                 {
                     target = GitConfigPaths.IncludeTarget(value, path, _homeDirectory);
                 }
-                catch (InvalidDataException)
+                catch (InvalidDataException) when (value.Length == 0)
                 {
-                    continue;
+                    continue; // An empty include names nothing.
+                }
+                catch (InvalidDataException e)
+                {
+                    // ~user/, %(prefix)/ or bytes that are not UTF-8: git opens it, and it may lie where the agent writes
+                    // (found by a review: ~user/ws/team.gitconfig set core.fsmonitor with no question).
+                    return $"{label} includes {UntrustedText.Escape(value)}, which this check cannot place: {e.Message}";
                 }
 
                 if (CheckTrustedFile(target, $"a file {label} includes", depth + 1) is { } reason)
@@ -193,6 +209,29 @@ internal sealed class GitConfigInspection
 
         real = resolved;
         return null;
+    }
+
+    // The user's own core.hooksPath names where git finds the hooks it runs (git status runs post-index-change): a relative
+    // one is a directory of each work tree, the agent's; an absolute one may lie where the agent writes, or be spelt so
+    // that this check cannot place it (~user/, found by a review: git status ran a hook planted under ~user/ws/.hooks).
+    private string? HooksTheAgentMayWrite(string value, string label)
+    {
+        string directory;
+        try
+        {
+            directory = GitConfigPaths.Pathname(value, "/", _homeDirectory);
+        }
+        catch (InvalidDataException e)
+        {
+            return $"{label} sets core.hooksPath to {UntrustedText.Escape(value)}, which this check cannot place: {e.Message}";
+        }
+
+        if (!Path.IsPathRooted(value) && !value.StartsWith('~'))
+        {
+            return $"{label} sets core.hooksPath to {UntrustedText.Escape(value)}, a directory of the work tree, where the agent can put the hooks git runs";
+        }
+
+        return IsWritable(directory) ? $"{label} sets core.hooksPath to {UntrustedText.Escape(directory)}, which lies in a writable directory, where the agent can put the hooks git runs" : null;
     }
 
     private bool IsWritable(string path)

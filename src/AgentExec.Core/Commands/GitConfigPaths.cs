@@ -20,7 +20,11 @@ internal static class GitConfigPaths
     /// <c>~/</c> against <paramref name="homeDirectory"/>, a relative path against <paramref name="directory"/>; joined,
     /// never normalised (see <see cref="IncludeTarget"/>).
     /// </summary>
-    /// <exception cref="InvalidDataException">The value is empty, or one this check cannot place (<c>~user/</c>, <c>%(prefix)/</c>).</exception>
+    /// <exception cref="InvalidDataException">
+    /// The value is empty (git reads nothing for it), or one this check cannot place (<c>~user/</c>, <c>%(prefix)/</c>,
+    /// bytes that are not UTF-8), which git may well open: a caller must treat every value but the empty one as
+    /// unknown, never as nothing.
+    /// </exception>
     public static string Pathname(string value, string directory, string? homeDirectory)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -42,6 +46,13 @@ internal static class GitConfigPaths
         if (value.StartsWith('~') || value.StartsWith("%(prefix)/", StringComparison.Ordinal))
         {
             throw new InvalidDataException($"a path this check cannot place ({value})");
+        }
+
+        if (value.Contains(GitConfigFileBytes.Undecodable, StringComparison.Ordinal))
+        {
+            // Bytes that are not UTF-8 (GitConfigFileReader.ReadFileToleratingNonUtf8IfExists): git opens the bytes, this
+            // process could only open another name.
+            throw new InvalidDataException($"a path holding bytes that are not UTF-8 ({value})");
         }
 
         return Path.IsPathRooted(value) ? value : Path.Join(directory, value);

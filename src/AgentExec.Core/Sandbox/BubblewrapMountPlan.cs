@@ -166,6 +166,11 @@ internal sealed class BubblewrapMountPlan
         }
 
         plan._globalGit = workspaceWrite ? RepositorySnapshot.GlobalConfiguration(host.GitGlobalConfigs) : GlobalGitConfiguration.None;
+        foreach (var unknown in plan._globalGit.Unknown)
+        {
+            plan._refusals.Add($"your global git configuration names what cannot be kept read-only: {unknown}; git reads or runs it outside any sandbox, where a command could have written it. Write it as an absolute path (or fix the file) to run commands in the workspace-write sandbox");
+        }
+
         plan.KeepRepository(WorkspaceProtectedPaths.DotGit(invocation.Workspace));
         foreach (var path in (IEnumerable<string>)[
             .. WorkspaceProtectedPaths.ReadOnly(invocation.Workspace),
@@ -612,7 +617,13 @@ internal sealed class BubblewrapMountPlan
             return;
         }
 
-        var configured = RepositorySnapshot.ConfiguredPaths(dotGit);
+        var configured = RepositorySnapshot.ConfiguredPaths(dotGit, out var unknown);
+        // The workspace's own .git is met again by the walk: one refusal each.
+        foreach (var problem in unknown.Where(problem => !_refusals.Any(refusal => refusal.Contains(problem, StringComparison.Ordinal))))
+        {
+            _refusals.Add($"the repository's configuration names what cannot be kept read-only: {problem}; git reads or runs it outside any sandbox, where a command could write it. Write it as a path relative to the repository or an absolute one (or fix the file) to run commands in the workspace-write sandbox");
+        }
+
         foreach (var path in WorkspaceProtectedPaths.GitEntry(dotGit, configured).Concat(_globalGit.HooksPathsIn(dotGit)))
         {
             KeepReadOnly(path);

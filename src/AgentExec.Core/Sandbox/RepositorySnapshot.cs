@@ -162,17 +162,26 @@ public sealed class RepositorySnapshot
     /// beside <c>.git</c> (an attack wrote a hook into <c>.husky</c>, the hooks path husky configures, and git ran it
     /// outside any sandbox). Best effort: what cannot be read yields nothing more.
     /// </summary>
-    internal static IReadOnlyList<string> ConfiguredPaths(string dotGit)
+    /// <param name="dotGit">The repository's <c>.git</c> entry.</param>
+    /// <param name="unknown">
+    /// What the configuration names that cannot be placed or read (an include or hooks path spelt <c>~user/</c>, a
+    /// configuration this reader refuses): git may read or run it from anywhere, a writable directory included, so the
+    /// caller must not take the paths for the whole answer.
+    /// </param>
+    internal static IReadOnlyList<string> ConfiguredPaths(string dotGit, out IReadOnlyList<string> unknown)
     {
         var paths = new List<string>();
+        var problems = new List<string>();
+        unknown = problems;
         try
         {
-            _ = Read(dotGit, paths, readOnlyPaths: [], globalHooksPaths: []);
+            _ = Read(dotGit, paths, readOnlyPaths: [], globalHooksPaths: [], problems);
         }
-#pragma warning disable CA1031 // Nothing found is the answer for a repository this reader cannot make out; the snapshot reports it.
-        catch (Exception)
+#pragma warning disable CA1031 // A repository this reader cannot make out is an unknown of its own.
+        catch (Exception e)
 #pragma warning restore CA1031
         {
+            problems.Add($"{dotGit} cannot be read ({e.GetType().Name})");
         }
 
         return paths;
@@ -224,47 +233,69 @@ public sealed class RepositorySnapshot
         var paths = new List<string>();
         var relativeHooksPaths = new List<string>();
         var absoluteHooksPaths = new List<string>();
+        var templateDirectories = new List<string>();
+        var unknown = new List<string>();
         foreach (var configFile in configFiles)
         {
             paths.Add(configFile);
             var entries = new List<GitConfigEntry>();
             try
             {
-                ReadConfig(configFile, depth: 0, new Dictionary<string, string>(StringComparer.Ordinal), entries, paths);
+                ReadConfig(configFile, depth: 0, new Dictionary<string, string>(StringComparer.Ordinal), entries, paths, unknown);
             }
-#pragma warning disable CA1031 // What could be read is kept; the rest yields nothing more, as for a repository.
-            catch (Exception)
+#pragma warning disable CA1031 // A configuration this reader cannot make out is an unknown, never "nothing named".
+            catch (Exception e)
 #pragma warning restore CA1031
             {
+                unknown.Add($"{configFile} cannot be read ({e.GetType().Name})");
             }
 
-            foreach (var entry in entries.Where(entry => entry.Key == "core.hookspath" && entry.Value is { Length: > 0 }))
+            foreach (var entry in entries.Where(entry => entry.Key is "core.hookspath" or "init.templatedir" && entry.Value is { Length: > 0 }))
             {
+                var value = entry.Value!;
+                string placed;
                 try
                 {
-                    var value = entry.Value!;
-                    var placed = GitConfigPaths.Pathname(value, "/", Environment.GetEnvironmentVariable("HOME"));
-                    if (Path.IsPathRooted(value) || value.StartsWith('~'))
+                    placed = GitConfigPaths.Pathname(value, "/", Environment.GetEnvironmentVariable("HOME"));
+                }
+                catch (InvalidDataException e)
+                {
+                    // ~user/, %(prefix)/ or bytes that are not UTF-8: git finds it, this reader cannot (found by a review:
+                    // ~user/ws/.hooks was left writable, and the user's next commit ran a hook a command had put there).
+                    unknown.Add($"{configFile} sets {entry.Key} to {value}, which cannot be placed: {e.Message}");
+                    continue;
+                }
+
+                var absolute = Path.IsPathRooted(value) || value.StartsWith('~');
+                if (entry.Key == "init.templatedir")
+                {
+                    // git init and git clone copy its hooks/ into every new repository (found by a review: a hook a command
+                    // wrote there ran at the user's next clone). A relative one is taken from wherever git runs.
+                    if (absolute)
                     {
-                        absoluteHooksPaths.Add(placed);
+                        templateDirectories.Add(placed);
                     }
                     else
                     {
-                        // "core.hooksPath = .githooks" in ~/.gitconfig: each repository's own .githooks, nested ones included.
-                        relativeHooksPaths.Add(value);
+                        unknown.Add($"{configFile} sets init.templateDir to {value}, relative to wherever git init or git clone runs");
                     }
                 }
-                catch (InvalidDataException)
+                else if (absolute)
                 {
-                    // ~user/ or %(prefix)/, as for a repository's own.
+                    absoluteHooksPaths.Add(placed);
+                }
+                else
+                {
+                    // "core.hooksPath = .githooks" in ~/.gitconfig: each repository's own .githooks, nested ones included.
+                    relativeHooksPaths.Add(value);
                 }
             }
         }
 
-        return new GlobalGitConfiguration([.. paths, .. absoluteHooksPaths], relativeHooksPaths, absoluteHooksPaths);
+        return new GlobalGitConfiguration([.. paths, .. absoluteHooksPaths, .. templateDirectories], relativeHooksPaths, absoluteHooksPaths) { Unknown = unknown };
     }
 
-    private static RepositoryState Read(string dotGit, List<string>? configuredPaths, IReadOnlyList<string> readOnlyPaths, IReadOnlyList<string> globalHooksPaths)
+    private static RepositoryState Read(string dotGit, List<string>? configuredPaths, IReadOnlyList<string> readOnlyPaths, IReadOnlyList<string> globalHooksPaths, List<string>? unknown = null)
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         var hooks = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -282,8 +313,8 @@ public sealed class RepositorySnapshot
         }
 
         var entries = new List<GitConfigEntry>();
-        ReadConfig(Path.Join(commonDirectory, "config"), depth: 0, settings, entries, configuredPaths);
-        ReadConfig(Path.Join(gitDirectory, "config.worktree"), depth: 0, settings, entries, configuredPaths);
+        ReadConfig(Path.Join(commonDirectory, "config"), depth: 0, settings, entries, configuredPaths, unknown);
+        ReadConfig(Path.Join(gitDirectory, "config.worktree"), depth: 0, settings, entries, configuredPaths, unknown);
 
         List<string> hookDirectories = [Path.Join(commonDirectory, "hooks"), Path.Join(gitDirectory, "hooks"), .. globalHooksPaths];
         foreach (var entry in entries.Where(entry => entry.Key == "core.hookspath" && entry.Value is { Length: > 0 }))
@@ -296,9 +327,13 @@ public sealed class RepositorySnapshot
             {
                 hooksPath = GitConfigPaths.Pathname(entry.Value!, Path.GetDirectoryName(dotGit) ?? "/", Environment.GetEnvironmentVariable("HOME"));
             }
-            catch (InvalidDataException)
+            catch (InvalidDataException e)
             {
-                continue; // ~user/ or %(prefix)/: placed by the password database or git's installation, which this reader does not follow.
+                // ~user/, %(prefix)/ or bytes that are not UTF-8: git runs hooks from there, this reader cannot find it.
+                // An unknown for the sandbox plan, and never vouched for after a run (a fingerprint no later one matches).
+                unknown?.Add($"{dotGit}'s config sets core.hooksPath to {entry.Value}, which cannot be placed: {e.Message}");
+                hooks[$"(hooks path {entry.Value} cannot be placed)"] = $"unplaced:{Guid.NewGuid():N}";
+                continue;
             }
 
             configuredPaths?.Add(hooksPath);
@@ -323,7 +358,7 @@ public sealed class RepositorySnapshot
         return new RepositoryState(settings, hooks);
     }
 
-    private static void ReadConfig(string path, int depth, Dictionary<string, string> settings, List<GitConfigEntry> entries, List<string>? configuredPaths)
+    private static void ReadConfig(string path, int depth, Dictionary<string, string> settings, List<GitConfigEntry> entries, List<string>? configuredPaths, List<string>? unknown)
     {
         if (depth > GitConfigInspection.MaximumIncludeDepth)
         {
@@ -333,12 +368,22 @@ public sealed class RepositorySnapshot
         IReadOnlyList<GitConfigEntry>? fileEntries;
         try
         {
-            fileEntries = GitConfigFileReader.ReadFileIfExists(path);
+            // Only where it points and which keys it sets matter here: a Latin-1 comment or user.name, which git reads,
+            // must not hide a hooks path (found by a review).
+            fileEntries = GitConfigFileReader.ReadFileToleratingNonUtf8IfExists(path);
+        }
+        catch (Exception e) when ((e is IOException or UnauthorizedAccessException or InvalidDataException) && Directory.Exists(path))
+        {
+            // A directory: git stops with a fatal error where it expects a configuration, so nothing runs from it. The
+            // sandbox's placeholder for a missing include is one.
+            return;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            // Strict: a config git may read later but this reader cannot is a change worth hearing about.
-            settings[$"unreadable\0{path}"] = $"config cannot be read ({Path.GetFileName(path)})";
+            // A config git may read but this reader cannot: an unknown for the plan, and never vouched for after a run
+            // (an identity no later snapshot has), since what changed inside it cannot be seen.
+            unknown?.Add($"{path} cannot be read: {e.Message}");
+            settings[$"unreadable\0{path}\0{Guid.NewGuid():N}"] = $"config cannot be read ({Path.GetFileName(path)})";
             return;
         }
 
@@ -358,16 +403,27 @@ public sealed class RepositorySnapshot
             {
                 // An include can bring in anything; it counts itself, and what it brings is read too.
                 settings[$"{entry.Key}\0{value}"] = $"config sets {entry.Key}";
+                string target;
                 try
                 {
-                    var target = GitConfigPaths.IncludeTarget(value, path, Environment.GetEnvironmentVariable("HOME"));
-                    configuredPaths?.Add(target);
-                    ReadConfig(target, depth + 1, settings, entries, configuredPaths);
+                    target = GitConfigPaths.IncludeTarget(value, path, Environment.GetEnvironmentVariable("HOME"));
                 }
-                catch (InvalidDataException)
+                catch (InvalidDataException) when (value.Length == 0)
                 {
-                    // git refuses such an include path; the include itself is recorded above.
+                    continue; // An empty include names nothing; the include itself is recorded above.
                 }
+                catch (InvalidDataException e)
+                {
+                    // ~user/, %(prefix)/ or bytes that are not UTF-8: git reads it, this reader cannot find it (found by a
+                    // review: a ~user/ include into the workspace was left writable, and the user's next git ran what a
+                    // command added to it).
+                    unknown?.Add($"{path} includes {value}, which cannot be placed: {e.Message}");
+                    settings[$"unplaced\0{value}\0{Guid.NewGuid():N}"] = $"config includes {value}, which cannot be placed";
+                    continue;
+                }
+
+                configuredPaths?.Add(target);
+                ReadConfig(target, depth + 1, settings, entries, configuredPaths, unknown);
             }
         }
     }

@@ -37,7 +37,17 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
             return SandboxProbeResult.Unavailable(kernel.UnavailableReason!);
         }
 
-        if ((WritableConfigFolder(settings) ?? WritableGlobalGitConfiguration(settings)) is { } problem)
+        var globalGit = RepositorySnapshot.GlobalConfiguration(SandboxHostPaths.GitGlobalConfigsOf(name => _hostEnvironment.TryGetValue(name, out var value) ? value : null));
+        if (globalGit.Unknown.Count > 0)
+        {
+            // Where it points is not known, so whether that lies where commands may write is not either (found by a
+            // review: Landlock started with a ~user/ include and a hooks path in the workspace).
+            return SandboxProbeResult.UnavailableForTheSettings(
+                $"Landlock cannot tell whether your global git configuration makes git read or run files that commands may write: {UntrustedText.Escape(globalGit.Unknown[0])}",
+                "write the paths in your git configuration as absolute paths (or fix the file)");
+        }
+
+        if ((WritableConfigFolder(settings) ?? WritableGlobalGitConfiguration(settings, globalGit)) is { } problem)
         {
             return SandboxProbeResult.UnavailableForTheSettings(problem, KeepOutsideFix);
         }
@@ -53,15 +63,14 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
     }
 
     // The user's global git configuration (~/.gitconfig, ~/.config/git/config, $XDG_CONFIG_HOME/git/config,
-    // $GIT_CONFIG_GLOBAL), what it includes and an absolute core.hooksPath, inside the workspace or a writable root: a
+    // $GIT_CONFIG_GLOBAL), what it includes, an absolute core.hooksPath and init.templateDir, inside the workspace or a writable root: a
     // workspace of dotfiles that ~/.gitconfig links into. git reads it for every repository of the user's, outside any
     // sandbox; bubblewrap keeps it read-only there, but Landlock cannot, and the repository report after a run reads
     // repositories, not the global configuration: an attack appended a core.fsmonitor to the linked file with no
     // question and no report, and the human's next `git status` in another repository ran it. So the workspace or root
     // is refused here, as for the user config folder; bubblewrap can serve it.
-    private string? WritableGlobalGitConfiguration(AgentExecSettings settings)
+    private static string? WritableGlobalGitConfiguration(AgentExecSettings settings, GlobalGitConfiguration global)
     {
-        var global = RepositorySnapshot.GlobalConfiguration(SandboxHostPaths.GitGlobalConfigsOf(name => _hostEnvironment.TryGetValue(name, out var value) ? value : null));
         foreach (var path in global.Paths)
         {
             if (CommandWritablePlaces.RootHolding(settings, path) is { } root)

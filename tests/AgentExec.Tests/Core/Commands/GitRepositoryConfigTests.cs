@@ -573,6 +573,45 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_Latin1_byte_in_a_trusted_global_config_does_not_hide_the_writable_file_it_includes()
+    {
+        // Found by a review: git reads a Latin-1 user.name without complaint, but this reader refused the whole file and
+        // took it for one that includes nothing, so a workspace file it includes set core.fsmonitor with no question.
+        InitRepository(Work);
+        File.WriteAllBytes(Path.Join(Home, ".gitconfig"), [.. "[user]\n\tname = Jos"u8, 0xE9, .. Encoding.UTF8.GetBytes($"\n[include]\n\tpath = {Path.Join(Work, "team.gitconfig")}\n")]);
+        File.WriteAllText(Path.Join(Work, "team.gitconfig"), "[core]\n\tfsmonitor = /tmp/marker\n");
+
+        Assert.EndsWith("which lies in a writable directory, sets core.fsmonitor", Check(Work));
+    }
+
+    [Theory]
+    [InlineData("[include]\n\tpath = ~nobody/team.gitconfig", "includes ~nobody/team.gitconfig, which this check cannot place")]
+    [InlineData("[include]\n\tpath = %(prefix)/etc/team.gitconfig", "includes %(prefix)/etc/team.gitconfig, which this check cannot place")]
+    [InlineData("[core]\n\thooksPath = ~nobody/.hooks", "sets core.hooksPath to ~nobody/.hooks, which this check cannot place")]
+    [InlineData("[core]\n\thooksPath = .githooks", "sets core.hooksPath to .githooks, a directory of the work tree")]
+    public void A_trusted_global_config_naming_a_file_or_hooks_the_check_cannot_place_outside_the_agents_reach_is_a_reason(string config, string expected)
+    {
+        // Found by a review: git expands ~user/ (and %(prefix)/), this check skipped it, and a workspace file included as
+        // ~user/ws/team.gitconfig, or a hook planted under ~user/ws/.hooks, ran at the next git status with no question.
+        InitRepository(Work);
+        File.WriteAllText(Path.Join(Home, ".gitconfig"), config + "\n");
+
+        Assert.Contains(expected, Check(Work), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_trusted_global_hooks_path_in_a_writable_root_is_a_reason_and_one_outside_is_not()
+    {
+        InitRepository(Work);
+        File.WriteAllText(Path.Join(Home, ".gitconfig"), $"[core]\n\thooksPath = {Path.Join(Home, "hooks")}\n");
+        Assert.Null(Check(Work));
+
+        File.WriteAllText(Path.Join(Home, ".gitconfig"), $"[core]\n\thooksPath = {Path.Join(Work, ".hooks")}\n");
+
+        Assert.EndsWith("which lies in a writable directory, where the agent can put the hooks git runs", Check(Work));
+    }
+
+    [Fact]
     public void A_populated_submodule_whose_config_names_a_program_is_reported()
     {
         InitRepository(Work);

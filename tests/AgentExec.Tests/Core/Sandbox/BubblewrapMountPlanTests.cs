@@ -364,6 +364,67 @@ public sealed class BubblewrapMountPlanTests
         Assert.DoesNotContain(outside, arguments);
     }
 
+    [Theory]
+    [InlineData("global", "[include]\n\tpath = ~nobody/ws/team.gitconfig\n")]
+    [InlineData("global", "[core]\n\thooksPath = ~nobody/ws/.hooks\n")]
+    [InlineData("global", "[core]\n\thooksPath = %(prefix)/hooks\n")]
+    [InlineData("global", "[init]\n\ttemplateDir = templates\n")]
+    [InlineData("repository", "[core]\n\thooksPath = ~nobody/ws/.husky\n")]
+    [InlineData("repository", "[include]\n\tpath = ~nobody/ws/local.gitconfig\n")]
+    public void A_git_configuration_naming_what_cannot_be_placed_refuses_the_run_instead_of_leaving_it_writable(string which, string config)
+    {
+        // Found by a review: git expands ~user/ (the password database) and %(prefix)/; the plan skipped such values, left
+        // ~user/ws/team.gitconfig and ~user/ws/.hooks writable, and the user's next git ran what a command wrote there.
+        using var directory = new SandboxTestDirectory();
+        var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
+        var file = which == "global" ? Path.Combine(directory.Home, ".gitconfig") : Path.Combine(git, "config");
+        File.WriteAllText(file, config);
+        var hostPaths = HostPaths(directory.Home) with { GitGlobalConfigs = [Path.Combine(directory.Home, ".gitconfig")] };
+
+        var plan = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite), hostPaths);
+
+        var refusal = Assert.Single(plan.Refusals);
+        Assert.Contains(which == "global" ? "your global git configuration names what cannot be kept read-only" : "the repository's configuration names what cannot be kept read-only", refusal, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("global")]
+    [InlineData("repository")]
+    public void A_Latin1_byte_in_a_git_configuration_does_not_hide_the_hooks_path_it_names(string which)
+    {
+        // Found by a review: git reads a Latin-1 user.name, this reader refused the whole file, and the hooks path it named
+        // (.husky) was left writable; a command's pre-commit there ran at the user's next commit.
+        using var directory = new SandboxTestDirectory();
+        var git = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".git")).FullName;
+        var hooks = Directory.CreateDirectory(Path.Combine(directory.Workspace, ".husky")).FullName;
+        var file = which == "global" ? Path.Combine(directory.Home, ".gitconfig") : Path.Combine(git, "config");
+        File.WriteAllBytes(file, [.. "[user]\n\tname = Jos"u8, 0xE9, .. System.Text.Encoding.UTF8.GetBytes($"\n[core]\n\thooksPath = {(which == "global" ? hooks : ".husky")}\n")]);
+        var hostPaths = HostPaths(directory.Home) with { GitGlobalConfigs = [Path.Combine(directory.Home, ".gitconfig")] };
+
+        var plan = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite), hostPaths);
+
+        Assert.Empty(plan.Refusals);
+        var arguments = plan.ToArguments();
+        Assert.True(IndexOf(arguments, "--ro-bind", hooks, hooks) > IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace), ".husky is not kept read-only.");
+    }
+
+    [Fact]
+    public void The_global_template_directory_git_init_and_clone_copy_hooks_from_is_kept_read_only()
+    {
+        // Found by a review: with init.templateDir in the workspace, a command wrote tmpl/hooks/post-checkout and the
+        // user's next git clone installed and ran it.
+        using var directory = new SandboxTestDirectory();
+        var templates = Directory.CreateDirectory(Path.Combine(directory.Workspace, "tmpl")).FullName;
+        File.WriteAllText(Path.Combine(directory.Home, ".gitconfig"), $"[init]\n\ttemplateDir = {templates}\n");
+        var hostPaths = HostPaths(directory.Home) with { GitGlobalConfigs = [Path.Combine(directory.Home, ".gitconfig")] };
+
+        var plan = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite), hostPaths);
+
+        Assert.Empty(plan.Refusals);
+        var arguments = plan.ToArguments();
+        Assert.True(IndexOf(arguments, "--ro-bind", templates, templates) > IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace), "The template directory is not kept read-only.");
+    }
+
     [Fact]
     public void Danger_full_access_is_not_something_bubblewrap_wraps()
     {

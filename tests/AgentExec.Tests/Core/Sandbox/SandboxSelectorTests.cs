@@ -146,6 +146,24 @@ public sealed class SandboxSelectorTests
         Assert.Contains($"Landlock cannot keep {link}, which git reads as your global configuration", probe.Problem, StringComparison.Ordinal);
     }
 
+    [LandlockTheory]
+    [InlineData("[init]\n\ttemplateDir = WORKSPACE/tmpl\n", "Landlock cannot keep WORKSPACE/tmpl")]
+    [InlineData("[include]\n\tpath = ~nobody/ws/team.gitconfig\n", "Landlock cannot tell whether your global git configuration")]
+    [InlineData("[core]\n\thooksPath = ~nobody/ws/.hooks\n", "Landlock cannot tell whether your global git configuration")]
+    public void Landlock_refuses_a_global_git_configuration_that_names_a_template_in_the_workspace_or_what_it_cannot_place(string config, string expected)
+    {
+        // Found by a review: Landlock started with init.templateDir in the workspace (the user's next git clone ran a hook
+        // a command wrote there), and with a ~user/ include or hooks path, which the check skipped.
+        using var directory = new SandboxTestDirectory();
+        File.WriteAllText(Path.Join(directory.Home, ".gitconfig"), config.Replace("WORKSPACE", directory.Workspace, StringComparison.Ordinal));
+        var host = new Dictionary<string, string> { ["HOME"] = directory.Home };
+
+        var probe = new LandlockBackendProbe(() => null, host).Probe(Settings(SandboxBackendPreference.Landlock, directory.Workspace));
+
+        Assert.False(probe.Works);
+        Assert.Contains(expected.Replace("WORKSPACE", directory.Workspace, StringComparison.Ordinal), probe.Problem, StringComparison.Ordinal);
+    }
+
     [LandlockFact]
     public void Landlock_takes_a_workspace_beside_the_user_config_folder()
     {
