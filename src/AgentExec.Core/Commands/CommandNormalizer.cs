@@ -24,6 +24,7 @@ internal static class CommandNormalizer
         var wrappers = new List<string>();
         var setsVariables = command.Assignments.Count > 0;
         var changesDirectory = false;
+        var changesEnvironment = false;
         var outsideSystem = false;
         var readsArguments = false;
         Verdict? imposed = null;
@@ -66,6 +67,7 @@ internal static class CommandNormalizer
             wrappers.Add(program);
             setsVariables |= unwrapping.SetsVariables;
             changesDirectory |= unwrapping.ChangesDirectory;
+            changesEnvironment |= unwrapping.ChangesEnvironment;
             readsArguments |= unwrapping.AppendsArgumentsFromInput;
             if (unwrapping.Imposed is { } verdict)
             {
@@ -81,6 +83,7 @@ internal static class CommandNormalizer
         {
             SetsVariables = setsVariables,
             WrapperChangesDirectory = changesDirectory,
+            WrapperChangesEnvironment = changesEnvironment,
             ProgramIsComputed = computed,
             ProgramGivenByPath = givenByPath,
             RunsFileOutsideSystemDirectories = outsideSystem,

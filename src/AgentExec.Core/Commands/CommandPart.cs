@@ -37,6 +37,13 @@ public sealed record CommandPart(
     /// <summary>True when the parser accounted for the whole part: its wrappers' options were read and nothing in it was beyond the analysis.</summary>
     public bool IsUnderstood { get; init; }
 
+    /// <summary>
+    /// True when nothing around the program changes how it runs: no variable is set for it (<c>A=1 cmd</c>,
+    /// <c>env A=1 cmd</c>) and no wrapper runs it in another directory, environment or as another user
+    /// (<c>env -C</c>, <c>sudo</c>, <c>chroot</c>); only then may an <c>allow</c> rule match it.
+    /// </summary>
+    public bool RunsUnchangedBySurroundings { get; init; }
+
     /// <summary>True when <c>xargs</c> adds arguments read from its input (anywhere, with <c>-I</c>), so more arguments exist at run time than are written.</summary>
     public bool TakesArgumentsFromInput { get; init; }
 

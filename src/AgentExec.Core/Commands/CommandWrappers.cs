@@ -72,6 +72,7 @@ internal static class CommandWrappers
             "env" => UnwrapEnv(rest, seen),
             "command" when seen.Contains("-v") || seen.Contains("-V") => null,
             "exec" when rest.Count == 0 => Unwrapping.Failed("exec without a command changes the shell's own file descriptors"),
+            "exec" => Inner(rest) is { } exec ? exec with { ChangesEnvironment = seen.Contains("-a") || seen.Contains("-c") } : null,
             "timeout" => rest.Count == 0 ? Unwrapping.Failed("timeout needs a duration") : Inner(rest.Skip(1).ToList()),
             "ionice" when seen.Intersect(["-p", "-P", "-u", "--pid", "--pgid", "--uid"]).Any() => null,
             "sudo" when seen.Intersect(["-e", "--edit", "-l", "--list", "-v", "--validate", "-k", "-K", "--reset-timestamp", "--remove-timestamp", "-V"]).Any() => null,
@@ -101,7 +102,12 @@ internal static class CommandWrappers
         }
 
         var inner = SkipAssignments(rest, out var assigns);
-        return inner.Count == 0 ? null : new Unwrapping(inner, Problem: null) { SetsVariables = assigns, ChangesDirectory = seen.Contains("-C") || seen.Contains("--chdir") };
+        return inner.Count == 0 ? null : new Unwrapping(inner, Problem: null)
+        {
+            SetsVariables = assigns,
+            ChangesDirectory = seen.Contains("-C") || seen.Contains("--chdir"),
+            ChangesEnvironment = seen.Intersect(["-i", "--ignore-environment", "-u", "--unset", "-P"]).Any(),
+        };
     }
 
     // sudo, like env, accepts VAR=value before the command.

@@ -97,6 +97,7 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context, W
             ProgramIsBareName = !normalized.ProgramGivenByPath && !normalized.RunsFileOutsideSystemDirectories,
             FixedArguments = [.. normalized.Arguments.Select(argument => argument.IsStatic)],
             IsUnderstood = normalized.UnknownReason is null && nested?.UnknownReason is null,
+            RunsUnchangedBySurroundings = normalized.SurroundingsChangeHowItRuns is null,
             TakesArgumentsFromInput = normalized.ReadsArgumentsFromInput,
             RunByFind = runByFind,
         };

@@ -14,6 +14,13 @@ internal sealed record Unwrapping(IReadOnlyList<ShellWord> Inner, string? Proble
     /// <summary>True when the wrapper runs the command in another directory (<c>env -C</c>, <c>sudo -D</c>).</summary>
     public bool ChangesDirectory { get; init; }
 
+    /// <summary>
+    /// True when the wrapper changes the command's environment other than by assigning to it, or what its name means:
+    /// <c>env -i</c>/<c>-u</c> (variables removed), <c>env -P DIR</c> (the name searched for in DIR), <c>exec -c</c>
+    /// (an empty environment), <c>exec -a NAME</c> (another <c>argv[0]</c>, which git reads as a subcommand: <c>git-push</c>).
+    /// </summary>
+    public bool ChangesEnvironment { get; init; }
+
     /// <summary>True when the wrapper appends arguments read from its input (<c>xargs</c>).</summary>
     public bool AppendsArgumentsFromInput { get; init; }
 

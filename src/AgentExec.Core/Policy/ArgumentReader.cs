@@ -144,7 +144,10 @@ internal sealed class ArgumentReader
             else if (candidates.Count > 1)
             {
                 // An ambiguous abbreviation is an error to the program; reading it as every candidate errs strict.
-                reading.Flags.Add(new ReadFlag(name, [.. candidates.SelectMany(c => c.Meanings)], Certain: false, Known: true, attached, ValueIsDynamic: false));
+                reading.Flags.Add(new ReadFlag(name, [.. candidates.SelectMany(c => c.Meanings)], Certain: false, Known: true, attached, ValueIsDynamic: false)
+                {
+                    ChangesWhatRuns = candidates.Any(candidate => candidate.ChangesWhatRuns),
+                });
                 return i + 1;
             }
         }
@@ -190,7 +193,7 @@ internal sealed class ArgumentReader
                 return ReadKnown(i, option, letter, attached: null, state, reading);
             }
 
-            reading.Flags.Add(new ReadFlag(letter, [.. option.Meanings], Certain: true, Known: true, Value: null, ValueIsDynamic: false));
+            reading.Flags.Add(new ReadFlag(letter, [.. option.Meanings], Certain: true, Known: true, Value: null, ValueIsDynamic: false) { ChangesWhatRuns = option.ChangesWhatRuns });
         }
 
         return i + 1;
@@ -201,14 +204,14 @@ internal sealed class ArgumentReader
         var meanings = option.Meanings.ToArray();
         if (attached is not null || option.Arity is OptionArity.None or OptionArity.AttachedOnly)
         {
-            reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, Known: true, attached, ValueIsDynamic: false));
+            reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, Known: true, attached, ValueIsDynamic: false) { ChangesWhatRuns = option.ChangesWhatRuns });
             return i + 1;
         }
 
         if (option.Arity == OptionArity.Command)
         {
             // find -exec: the command up to ";" or "{} +" is a part of its own, matched there.
-            reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, Known: true, Value: null, ValueIsDynamic: false));
+            reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, Known: true, Value: null, ValueIsDynamic: false) { ChangesWhatRuns = option.ChangesWhatRuns });
             var end = i + 1;
             while (end < tokens.Count && !EndsFindCommand(end))
             {
@@ -220,17 +223,17 @@ internal sealed class ArgumentReader
 
         if (i + 1 >= tokens.Count)
         {
-            reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, Known: true, Value: null, ValueIsDynamic: false));
+            reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, Known: true, Value: null, ValueIsDynamic: false) { ChangesWhatRuns = option.ChangesWhatRuns });
             return i + 1;
         }
 
         if (option.Arity == OptionArity.Unsure)
         {
-            return ReadEitherWay(i, written, meanings, known: true, state, reading);
+            return ReadEitherWay(i, written, meanings, known: true, state, reading, option.ChangesWhatRuns);
         }
 
         var value = tokens[i + 1];
-        reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, Known: true, value.IsFixed ? value.Text : null, ValueIsDynamic: !value.IsFixed));
+        reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, Known: true, value.IsFixed ? value.Text : null, ValueIsDynamic: !value.IsFixed) { ChangesWhatRuns = option.ChangesWhatRuns });
         if (value.Kind == ArgumentTokenKind.Dynamic)
         {
             // The value may split into more words than the one the option takes.
@@ -252,7 +255,7 @@ internal sealed class ArgumentReader
     }
 
     // An option that may or may not take the next word: this reading does not, a forked one does.
-    private int ReadEitherWay(int i, string written, IReadOnlyList<string> meanings, bool known, State state, ArgumentReading reading)
+    private int ReadEitherWay(int i, string written, IReadOnlyList<string> meanings, bool known, State state, ArgumentReading reading, bool changesWhatRuns = false)
     {
         var next = i + 1 < tokens.Count ? tokens[i + 1] : default;
         var canTakeNext = fork && i + 1 < tokens.Count && next.IsFixed && !FlagSet.IsFlag(next.Text) && next.Text != FlagSet.EndOfFlags;
@@ -265,12 +268,12 @@ internal sealed class ArgumentReader
             else
             {
                 var taking = reading.Copy();
-                taking.Flags.Add(new ReadFlag(written, meanings, Certain: true, known, next.Text, ValueIsDynamic: false));
+                taking.Flags.Add(new ReadFlag(written, meanings, Certain: true, known, next.Text, ValueIsDynamic: false) { ChangesWhatRuns = changesWhatRuns });
                 pending.Push((i + 2, state, taking));
             }
         }
 
-        reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, known, Value: null, ValueIsDynamic: false));
+        reading.Flags.Add(new ReadFlag(written, meanings, Certain: true, known, Value: null, ValueIsDynamic: false) { ChangesWhatRuns = changesWhatRuns });
         return i + 1;
     }
 

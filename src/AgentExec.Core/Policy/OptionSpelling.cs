@@ -9,6 +9,13 @@ internal sealed record OptionSpelling(string Name, IReadOnlyList<string> Spellin
     /// <summary>Other options it counts as for matching (<c>--force-with-lease</c> counts as <c>--force</c>).</summary>
     public IReadOnlyList<string> Implies { get; init; } = [];
 
+    /// <summary>
+    /// True for an option that changes which program runs, which configuration or repository the program reads, or
+    /// where it works (<c>git -c</c>, <c>git --git-dir</c>, <c>npm --prefix</c>): an <c>allow</c> rule matches a command
+    /// using it only when the rule's pattern spells the same option with the same value.
+    /// </summary>
+    public bool ChangesWhatRuns { get; init; }
+
     /// <summary>Everything a use of this option counts as: its name and what it implies.</summary>
     public IEnumerable<string> Meanings => Implies.Prepend(Name);
 
@@ -26,6 +33,9 @@ internal sealed record OptionSpelling(string Name, IReadOnlyList<string> Spellin
 
     /// <summary>A copy that also counts as <paramref name="others"/>.</summary>
     public OptionSpelling Counting(params string[] others) => this with { Implies = others };
+
+    /// <summary>A copy marked <see cref="ChangesWhatRuns"/>.</summary>
+    public OptionSpelling ChangingWhatRuns() => this with { ChangesWhatRuns = true };
 
     private static string NameOf(string[] spellings) =>
         spellings.FirstOrDefault(spelling => spelling.StartsWith("--", StringComparison.Ordinal)) ?? spellings[0];

@@ -97,25 +97,28 @@ internal static class ProgramSpellings
 
     private static ProgramSpelling Git()
     {
+        // Marked ChangingWhatRuns (git(1)): another directory, configuration, repository, work tree or exec path, the
+        // current directory read as a repository (--bare), or a pager run even without a terminal (-p). --namespace
+        // and --attr-source only pick refs or attributes of the same repository.
         var global = new CommandSpelling([
-            Valued("-C"),
-            Valued("-c"),
-            Unsure("--config-env"),
-            Optional("--exec-path"),
+            Valued("-C").ChangingWhatRuns(),
+            Valued("-c").ChangingWhatRuns(),
+            Unsure("--config-env").ChangingWhatRuns(),
+            Optional("--exec-path").ChangingWhatRuns(),
             Flag("--html-path"),
             Flag("--man-path"),
             Flag("--info-path"),
-            Flag("-p", "--paginate"),
+            Flag("-p", "--paginate").ChangingWhatRuns(),
             Flag("-P", "--no-pager"),
             Flag("--no-replace-objects"),
             Flag("--no-lazy-fetch"),
             Flag("--no-optional-locks"),
             Flag("--no-advice"),
-            Flag("--bare"),
-            Valued("--git-dir"),
-            Valued("--work-tree"),
+            Flag("--bare").ChangingWhatRuns(),
+            Valued("--git-dir").ChangingWhatRuns(),
+            Valued("--work-tree").ChangingWhatRuns(),
             Valued("--namespace"),
-            Unsure("--super-prefix"),
+            Unsure("--super-prefix").ChangingWhatRuns(),
             Unsure("--attr-source"),
             Optional("--list-cmds"),
             Flag("--literal-pathspecs"),
@@ -308,9 +311,11 @@ internal static class ProgramSpellings
 
     private static ProgramSpelling Npm()
     {
+        // Marked ChangingWhatRuns: another project's scripts (--prefix), a configuration that names programs
+        // (--userconfig, --globalconfig), the shell that runs the scripts (--script-shell).
         var options = new CommandSpelling([
             Flag("-g", "--global"),
-            Valued("-C", "--prefix"),
+            Valued("-C", "--prefix").ChangingWhatRuns(),
             Valued("-w", "--workspace"),
             Flag("-ws", "--workspaces"),
             Flag("-iwr", "--include-workspace-root"),
@@ -332,13 +337,13 @@ internal static class ProgramSpellings
             Flag("--no-save"),
             Valued("--omit"),
             Valued("--include"),
-            Valued("--userconfig"),
-            Valued("--globalconfig"),
+            Valued("--userconfig").ChangingWhatRuns(),
+            Valued("--globalconfig").ChangingWhatRuns(),
             Valued("--cache"),
             Valued("--tag"),
             Valued("--access"),
             Valued("--otp"),
-            Valued("--script-shell"),
+            Valued("--script-shell").ChangingWhatRuns(),
             Valued("-L", "--location"),
             Flag("-l", "--long"),
         ]);
@@ -376,11 +381,13 @@ internal static class ProgramSpellings
 
     private static ProgramSpelling Docker()
     {
+        // Marked ChangingWhatRuns: a configuration that names credential helpers (--config), a daemon reached through a
+        // program such as ssh (--host ssh://…).
         var global = new CommandSpelling([
-            Valued("--config"),
+            Valued("--config").ChangingWhatRuns(),
             Valued("-c", "--context"),
             Flag("-D", "--debug"),
-            Valued("-H", "--host"),
+            Valued("-H", "--host").ChangingWhatRuns(),
             Valued("-l", "--log-level"),
             Flag("--tls"),
             Valued("--tlscacert"),
@@ -496,17 +503,19 @@ internal static class ProgramSpellings
 
     private static ProgramSpelling Kubectl()
     {
+        // Marked ChangingWhatRuns: a kubeconfig that can name exec credential plugins (--kubeconfig), the user's
+        // credentials sent to another server (--server), another identity (--as…).
         var global = new CommandSpelling([
             Valued("-n", "--namespace"),
             Valued("--context"),
-            Valued("--kubeconfig"),
+            Valued("--kubeconfig").ChangingWhatRuns(),
             Valued("--cluster"),
             Valued("--user"),
-            Valued("-s", "--server"),
+            Valued("-s", "--server").ChangingWhatRuns(),
             Valued("--token"),
-            Valued("--as"),
-            Valued("--as-group"),
-            Valued("--as-uid"),
+            Valued("--as").ChangingWhatRuns(),
+            Valued("--as-group").ChangingWhatRuns(),
+            Valued("--as-uid").ChangingWhatRuns(),
             Valued("--certificate-authority"),
             Valued("--client-certificate"),
             Valued("--client-key"),

@@ -7,4 +7,8 @@ namespace AgentExec.Core.Policy;
 /// <param name="Known">True when the table knows the option; an unknown long option also matches a pattern option it abbreviates.</param>
 /// <param name="Value">Its fixed value, if it has one.</param>
 /// <param name="ValueIsDynamic">True when its value is only known at run time.</param>
-internal sealed record ReadFlag(string Written, IReadOnlyList<string> Meanings, bool Certain, bool Known, string? Value, bool ValueIsDynamic);
+internal sealed record ReadFlag(string Written, IReadOnlyList<string> Meanings, bool Certain, bool Known, string? Value, bool ValueIsDynamic)
+{
+    /// <summary>True when the option (or, for an ambiguous abbreviation, any option it may be) is <see cref="OptionSpelling.ChangesWhatRuns"/>.</summary>
+    public bool ChangesWhatRuns { get; init; }
+}

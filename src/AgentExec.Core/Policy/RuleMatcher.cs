@@ -87,9 +87,23 @@ internal static partial class RuleMatcher
     }
 
     private static RuleMatch Loosening(ArgumentReading pattern, Readings readings) =>
-        readings.Complete && readings.All.All(reading => Compare(pattern, reading, tightening: false) == RuleMatchKind.Matches)
+        readings.Complete && readings.All.All(reading =>
+            Compare(pattern, reading, tightening: false) == RuleMatchKind.Matches && PatternSpellsEveryOptionThatChangesWhatRuns(pattern, reading))
             ? RuleMatch.Yes
             : RuleMatch.No;
+
+    // Global options are skipped before matching so that a tightening rule cannot be walked around by spelling; for a
+    // loosening rule the same skipping would let "git log" allow "git -c diff.external=./x log -p --ext-diff" or
+    // "git --git-dir=elsewhere log". An option that changes which program runs or what it reads
+    // (OptionSpelling.ChangesWhatRuns) is allowed only as the rule writes it: same option, same fixed value.
+    private static bool PatternSpellsEveryOptionThatChangesWhatRuns(ArgumentReading pattern, ArgumentReading command) =>
+        command.Flags.Where(used => used.ChangesWhatRuns).All(used =>
+            used.Certain
+            && !used.ValueIsDynamic
+            && pattern.Flags.Any(wanted =>
+                wanted.Certain
+                && wanted.Meanings.SequenceEqual(used.Meanings, StringComparer.Ordinal)
+                && string.Equals(wanted.Value, used.Value, StringComparison.Ordinal)));
 
     private static RuleMatchKind Compare(ArgumentReading pattern, ArgumentReading command, bool tightening)
     {
@@ -248,10 +262,13 @@ internal static partial class RuleMatcher
             || Regex.IsMatch(part.Text, $@"(?<!\S)(-[^\s-]*[Ii]|--replace=){name}(?!\S)");
     }
 
-    // A loosening rule needs the whole truth: every word fixed, a program found by name, nothing unread.
+    // A loosening rule needs the whole truth: every word fixed, a program found by name, nothing unread, and nothing
+    // around the program (a variable set for it, sudo, env -C, chroot) that changes how it runs: the rule names a
+    // program and its words, not what surrounds them.
     private static bool AllowMayApply(CommandPart part) =>
         part.IsUnderstood
         && part.ProgramIsBareName
+        && part.RunsUnchangedBySurroundings
         && !part.TakesArgumentsFromInput
         && part.FixedArguments.Count == part.Arguments.Count
         && part.FixedArguments.All(isFixed => isFixed)

@@ -108,6 +108,28 @@ public sealed class CheckProcessTests
         Assert.DoesNotContain("could read the credential location", few.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("workspace-write", "run_sandboxed", "timeout 5 npm test")]
+    [InlineData("workspace-write", "run_sandboxed", "git --no-pager log -1")]
+    [InlineData("workspace-write", "ask", "env GIT_EXTERNAL_DIFF=./x git log -p")]
+    [InlineData("workspace-write", "ask", "GIT_EXTERNAL_DIFF=./x git log -p --ext-diff -1")]
+    [InlineData("workspace-write", "ask", "git -c diff.external=./x log -p --ext-diff -1")]
+    [InlineData("workspace-write", "ask", "env -C /tmp npm test")]
+    [InlineData("danger-full-access", "ask", "sudo npm test")]
+    public async Task An_allow_rule_in_the_user_config_covers_the_program_it_names_not_what_surrounds_it(string sandbox, string decision, string line)
+    {
+        // The config lies outside the workspace, where its allow rules count.
+        using var agentexec = new AgentExecProcess();
+        var config = Path.Join(agentexec.Home, "rules.json");
+        File.WriteAllText(config, """{"rules":[{"pattern":["git","log"],"decision":"allow"},{"pattern":["npm","test"],"decision":"allow"}]}""");
+
+        var result = await agentexec.RunAsync(["check", "--json", "--config", config, "--approval-policy", "untrusted", "--sandbox", sandbox, "--", "bash", "-c", line]);
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal(decision, json.RootElement.GetProperty("decision").GetString());
+    }
+
     [Fact]
     public async Task Check_runs_nothing()
     {

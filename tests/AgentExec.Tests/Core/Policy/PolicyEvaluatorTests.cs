@@ -218,6 +218,35 @@ public sealed class PolicyEvaluatorTests
         Assert.Null(evaluation.Parts[0].Rule);
     }
 
+    [Theory]
+    [InlineData("sudo npm test")]
+    [InlineData("sudo -i npm test")]
+    [InlineData("doas npm test")]
+    [InlineData("pkexec npm test")]
+    [InlineData("chroot / npm test")]
+    public void Allow_rule_does_not_take_away_the_danger_of_running_as_another_user_or_root(string line)
+    {
+        // SPEC.md: sudo itself is dangerous. An allow rule for "npm test" is not one for "npm test" as root, even where
+        // nothing is sandboxed.
+        var evaluation = PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line), [Rule(RuleDecision.Allow, "npm", "test")], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.DangerFullAccess);
+
+        Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
+        Assert.False(evaluation.AllowedByRule);
+        Assert.Equal(PartVerdict.Dangerous, Assert.Single(evaluation.Parts).Verdict);
+    }
+
+    [Fact]
+    public void Allow_rule_does_not_apply_to_a_part_whose_surroundings_change_how_it_runs()
+    {
+        var allow = Rule(RuleDecision.Allow, "make");
+        var wrapped = Make with { RunsUnchangedBySurroundings = false };
+
+        var evaluation = PolicyEvaluator.Evaluate(Line("A=1 make", wrapped), [allow], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
+
+        Assert.Equal(PolicyVerdict.Ask, evaluation.Verdict);
+        Assert.False(evaluation.AllowedByRule);
+    }
+
     [Fact]
     public void Allow_rule_does_not_apply_on_a_line_that_is_not_fully_understood()
     {
@@ -324,7 +353,8 @@ public sealed class PolicyEvaluatorTests
 
     private static CommandAnalysis Line(string text, params CommandPart[] parts) => new(text, parts, [], null);
 
-    // A part as the parser reports a fully understood one written with a bare program name and fixed words.
+    // A part as the parser reports a fully understood one written with a bare program name and fixed words, with no
+    // variable or wrapper around it.
     private static CommandPart Part(string text, string program, string[] arguments, CommandSafety safety, string reason) =>
         new(text, program, arguments, [], safety, reason, 0)
         {
@@ -332,6 +362,7 @@ public sealed class PolicyEvaluatorTests
             ProgramIsBareName = true,
             FixedArguments = [.. arguments.Select(_ => true)],
             IsUnderstood = true,
+            RunsUnchangedBySurroundings = true,
         };
 
     private static PolicyRule Rule(RuleDecision decision, params string[] pattern) =>

@@ -299,6 +299,89 @@ public sealed class RuleMatcherTests
     }
 
     [Theory]
+    [InlineData("timeout 5 npm test", true)]
+    [InlineData("nice npm test", true)]
+    [InlineData("nice -n 5 nohup npm test", true)]
+    [InlineData("command npm test", true)]
+    [InlineData("env npm test", true)]
+    [InlineData("stdbuf -oL npm test", true)]
+    [InlineData("NODE_OPTIONS='--require ./x.js' npm test", false)]
+    [InlineData("env npm_config_script_shell=./x npm test", false)]
+    [InlineData("sudo npm test", false)]
+    [InlineData("sudo -i npm test", false)]
+    [InlineData("sudo -u nobody npm test", false)]
+    [InlineData("doas npm test", false)]
+    [InlineData("pkexec npm test", false)]
+    [InlineData("chroot / npm test", false)]
+    [InlineData("env -C /x npm test", false)]
+    [InlineData("env --chdir=/x npm test", false)]
+    [InlineData("env -i npm test", false)]
+    [InlineData("env -u PATH npm test", false)]
+    [InlineData("exec -a other npm test", false)]
+    [InlineData("busybox npm test", false)]
+    [InlineData("npm --prefix /x test", false)]
+    [InlineData("npm -C /x test", false)]
+    [InlineData("npm test --script-shell=./x", false)]
+    [InlineData("npm --userconfig ./npmrc test", false)]
+    public void Allow_rules_do_not_match_a_program_run_as_another_user_elsewhere_or_with_variables_set(string line, bool allowed)
+    {
+        var allow = Rule(RuleDecision.Allow, "npm", "test");
+
+        var evaluation = PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line), [allow], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
+
+        Assert.Equal(allowed, evaluation.AllowedByRule);
+    }
+
+    [Theory]
+    [InlineData("git log", true)]
+    [InlineData("git log -p --ext-diff -1", true)]
+    [InlineData("git --no-pager log --oneline", true)]
+    [InlineData("git -P --no-optional-locks --literal-pathspecs log", true)]
+    [InlineData("GIT_EXTERNAL_DIFF=./x git log -p --ext-diff -1", false)]
+    [InlineData("env GIT_EXTERNAL_DIFF=./x git log -p", false)]
+    [InlineData("GIT_DIR=/x git log", false)]
+    [InlineData("git -c diff.external='sh -c \"id > f\"' log -p --ext-diff -1", false)]
+    [InlineData("git -cdiff.external=./x log -p --ext-diff", false)]
+    [InlineData("git -c core.pager=./x -p log", false)]
+    [InlineData("git -p log", false)]
+    [InlineData("git --paginate log", false)]
+    [InlineData("git --config-env=diff.external=X log -p --ext-diff", false)]
+    [InlineData("git --config-env diff.external=X log -p --ext-diff", false)]
+    [InlineData("git --exec-path=. log", false)]
+    [InlineData("git --git-dir=x log", false)]
+    [InlineData("git --git-dir x log", false)]
+    [InlineData("git --git-d=x log", false)]
+    [InlineData("git --work-tree=/x log", false)]
+    [InlineData("git -C /x log", false)]
+    [InlineData("git -C/x log", false)]
+    [InlineData("git --bare log", false)]
+    [InlineData("sudo git log", false)]
+    [InlineData("exec -a git-push git log", false)]
+    public void Allow_rules_do_not_match_git_options_that_change_what_runs_or_what_is_read(string line, bool allowed)
+    {
+        var allow = Rule(RuleDecision.Allow, "git", "log");
+
+        var evaluation = PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line), [allow], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
+
+        Assert.Equal(allowed, evaluation.AllowedByRule);
+    }
+
+    [Theory]
+    [InlineData("git -C sub log", true)]
+    [InlineData("git -Csub log", true)]
+    [InlineData("git -C other log", false)]
+    [InlineData("git -C sub -C .. log", false)]
+    [InlineData("git -C sub -c core.pager=./x log", false)]
+    public void An_allow_rule_may_spell_an_option_that_changes_what_runs_and_then_allows_exactly_that(string line, bool allowed)
+    {
+        var allow = Rule(RuleDecision.Allow, "git", "-C", "sub", "log");
+
+        var evaluation = PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line), [allow], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
+
+        Assert.Equal(allowed, evaluation.AllowedByRule);
+    }
+
+    [Theory]
     [InlineData("git -c alias.st=push st")]
     [InlineData("git -c Alias.st='!rm -rf ~' st")]
     [InlineData("git -C . -c ALIAS.l=log l")]
