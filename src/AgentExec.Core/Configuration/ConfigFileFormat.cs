@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
+using System.Text.Unicode;
 using AgentExec.Core.Text;
 
 namespace AgentExec.Core.Configuration;
@@ -110,6 +111,16 @@ internal static class ConfigFileFormat
             json = json[3..];
         }
 
+        // The reader checks UTF-8 only where a string is decoded, and a \u escape may name half of a surrogate pair
+        // ("\ud800"), which no string can hold: either would throw later, wherever a key or value is read (start-up
+        // would end in an unhandled exception). Both are refused here, as a problem with the file.
+        if (!Utf8.IsValid(json.Span))
+        {
+            root = default;
+            problem = "is not valid UTF-8 text";
+            return false;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(json, JsonOptions);
@@ -117,6 +128,13 @@ internal static class ConfigFileFormat
             {
                 root = default;
                 problem = $"must hold a JSON object, not {SettingNames.Describe(document.RootElement.ValueKind)}";
+                return false;
+            }
+
+            if (!EveryStringDecodes(document.RootElement))
+            {
+                root = default;
+                problem = UnpairedSurrogate;
                 return false;
             }
 
@@ -130,6 +148,55 @@ internal static class ConfigFileFormat
             problem = "is not valid JSON: " + DescribeJsonError(exception);
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-key check decodes the keys while parsing, and throws on an escaped half surrogate pair.
+            root = default;
+            problem = UnpairedSurrogate;
+            return false;
+        }
+    }
+
+    private const string UnpairedSurrogate = "is not valid JSON text: a \\u escape names half of a surrogate pair";
+
+    // Decodes every key and string value once, so that nothing read later can throw on text no string can hold.
+    private static bool EveryStringDecodes(JsonElement root)
+    {
+        var pending = new Stack<JsonElement>();
+        pending.Push(root);
+        try
+        {
+            while (pending.TryPop(out var element))
+            {
+                switch (element.ValueKind)
+                {
+                    case JsonValueKind.String:
+                        _ = element.GetString();
+                        break;
+                    case JsonValueKind.Array:
+                        foreach (var item in element.EnumerateArray())
+                        {
+                            pending.Push(item);
+                        }
+
+                        break;
+                    case JsonValueKind.Object:
+                        foreach (var property in element.EnumerateObject())
+                        {
+                            _ = property.Name;
+                            pending.Push(property.Value);
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        return true;
     }
 
     private static string DescribeJsonError(JsonException exception)

@@ -180,6 +180,9 @@ public sealed class SettingsValidationTests : IDisposable
     [InlineData("[]", "must hold a JSON object, not an array")]
     [InlineData("{ \"sandbox\": \"read-only\", \"sandbox\": \"danger-full-access\" }", "is not valid JSON: Duplicate property 'sandbox' encountered during deserialization.")]
     [InlineData("", "is empty (or not a regular file)")]
+    [InlineData("{ \"\\ud800\": 1, \"\\ud800\": 2 }", "is not valid JSON text: a \\u escape names half of a surrogate pair")]
+    [InlineData("{ \"\\ud800\": 1 }", "is not valid JSON text: a \\u escape names half of a surrogate pair")]
+    [InlineData("{ \"rules\": [ { \"pattern\": [\"a\"], \"decision\": \"prompt\", \"justification\": \"\\udc00\" } ] }", "is not valid JSON text: a \\u escape names half of a surrogate pair")]
     public void An_unparsable_user_config_is_an_error_naming_the_file_and_the_problem(string content, string expectedProblem)
     {
         // Arrange
@@ -190,6 +193,23 @@ public sealed class SettingsValidationTests : IDisposable
 
         // Assert
         Assert.Equal(new SettingsError("--config", $"{path} {expectedProblem}"), error);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D })]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x72, 0x75, 0x6C, 0x65, 0x73, 0x22, 0x3A, 0x5B, 0x7B, 0x22, 0x70, 0x61, 0x74, 0x74, 0x65, 0x72, 0x6E, 0x22, 0x3A, 0x5B, 0x22, 0xC3, 0x22, 0x5D, 0x2C, 0x22, 0x64, 0x65, 0x63, 0x69, 0x73, 0x69, 0x6F, 0x6E, 0x22, 0x3A, 0x22, 0x70, 0x72, 0x6F, 0x6D, 0x70, 0x74, 0x22, 0x7D, 0x5D, 0x7D })]
+    public void A_user_config_that_is_not_utf8_is_an_error_not_a_crash(byte[] content)
+    {
+        // Arrange: {"\xFF":1} and {"rules":[{"pattern":["\xC3"],"decision":"prompt"}]}; the reader checks UTF-8
+        // only where a string is decoded, so these parsed and then threw while the keys were read.
+        var path = scenario.WriteUserConfig("{}");
+        File.WriteAllBytes(path, content);
+
+        // Act
+        var error = scenario.ResolveError();
+
+        // Assert
+        Assert.Equal(new SettingsError("--config", $"{path} is not valid UTF-8 text"), error);
     }
 
     [Fact]
