@@ -17,3 +17,19 @@ internal sealed class CannedChatClient(string answer) : IChatClient
     {
     }
 }
+
+/// <summary>A chat client whose endpoint refuses every request with an error message that quotes the request, as some servers do.</summary>
+internal sealed class EchoingFailureChatClient : IChatClient
+{
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException("invalid request: " + string.Join(' ', messages.Select(message => message.Text)));
+
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("the assessor does not stream");
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+    public void Dispose()
+    {
+    }
+}
