@@ -135,6 +135,11 @@ internal sealed class AssessmentPromptWriter
         return UntrustedDataFence.Wrap(json, nonce, ArgvMaxBytes, originalJsonBytes);
     }
 
+    /// <summary>Redacts text that did not go into the prompt but is kept or shown beside it (an endpoint's error message).</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The text with every secret the prompt would lose replaced.</returns>
+    public string Redact(string text) => _redactor.Redact(text);
+
     private (string Text, int? OriginalBytes) RedactWithinLimit(string value, int maxBytes)
     {
         var limit = maxBytes * PreCutFactor;

@@ -99,7 +99,7 @@ internal sealed class ChatRiskAssessor : IRiskAssessor
 
         if (Refusal(response) is { } refusal)
         {
-            return Result(AssessmentStatus.ModelError, null, "the model refused: " + Clip(refusal));
+            return Result(AssessmentStatus.ModelError, null, "the model refused: " + Clip(_writer.Redact(refusal)));
         }
 
         if (response.FinishReason == ChatFinishReason.ContentFilter)
@@ -128,7 +128,7 @@ internal sealed class ChatRiskAssessor : IRiskAssessor
     private static string? Refusal(ChatResponse response) =>
         response.Messages.SelectMany(message => message.Contents).OfType<ErrorContent>().Select(error => error.Message).FirstOrDefault();
 
-    private static string DescribeFailure(Exception exception)
+    private string DescribeFailure(Exception exception)
     {
         var description = Describe(exception);
         if (exception.Message.Contains("response_format", StringComparison.OrdinalIgnoreCase)
@@ -144,9 +144,11 @@ internal sealed class ChatRiskAssessor : IRiskAssessor
     }
 
     // The whole message on one line: OpenAI's client puts the status on one line and the server's error body on later
-    // ones, and both matter.
-    private static string Describe(Exception exception) =>
-        Clip(exception.GetType().Name + ": " + string.Join(' ', exception.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+    // ones, and both matter. The body is the endpoint's text and may quote what it was sent, the API key included
+    // ("Incorrect API key provided: sk-…"); this detail goes to the log and the audit log, so it is redacted like the
+    // prompt, before it is cut so that a secret is never halved and missed.
+    private string Describe(Exception exception) =>
+        Clip(_writer.Redact(exception.GetType().Name + ": " + string.Join(' ', exception.Message.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))));
 
     private static string Clip(string text) => UntrustedText.Escape(UntrustedText.Truncate(text, MaxDetailLength));
 }

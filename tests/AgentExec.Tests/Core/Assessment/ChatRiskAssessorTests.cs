@@ -122,6 +122,28 @@ public sealed class ChatRiskAssessorTests
     }
 
     [Fact]
+    public async Task An_endpoints_error_message_that_quotes_the_api_key_is_redacted_in_the_detail()
+    {
+        // Arrange: the detail goes to the log and the audit log; some endpoints quote the key they refused.
+        var redactor = SecretRedactor.ForEnvironment(
+            new Dictionary<string, string>(),
+            AgentExec.Core.Configuration.EnvironmentSettings.Default,
+            [new KeyValuePair<string, string>("OPENAI_API_KEY", "local-key-marker-4711")]);
+        var writer = new AssessmentPromptWriter(AssessmentPromptTemplate.Embedded, redactor, "TestOS");
+        var client = new Mock<IChatClient>();
+        client.Setup(c => c.GetResponseAsync(It.IsAny<IEnumerable<ChatMessage>>(), It.IsAny<ChatOptions?>(), It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("HTTP 401 (invalid_request_error: )\n\nIncorrect API key provided: local-key-marker-4711."));
+        var assessor = new ChatRiskAssessor(client.Object, "test-model", writer, TimeProvider.System);
+
+        // Act
+        var result = await assessor.AssessAsync(AssessmentRequests.For("ls"), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(AssessmentStatus.ModelError, result.Status);
+        Assert.Equal("InvalidOperationException: HTTP 401 (invalid_request_error: ) Incorrect API key provided: [REDACTED:OPENAI_API_KEY].", result.Detail);
+    }
+
+    [Fact]
     public async Task A_server_that_rejects_json_schema_response_formats_is_a_model_error_that_names_the_cause()
     {
         // Arrange
