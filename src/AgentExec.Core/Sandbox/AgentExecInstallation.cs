@@ -24,16 +24,70 @@ namespace AgentExec.Core.Sandbox;
 /// below that folder (a satellite folder such as bin/de) is not looked for: a single-file binary in the home directory
 /// would then make every workspace in the home refuse (Landlock) or be read-only there (bubblewrap).
 /// </para>
+/// <para>
+/// A JIT-hosted agentexec (the apphost a .NET tool installs, <c>dotnet agentexec.dll</c>) also runs on a shared .NET
+/// installation, which is no folder of the binary: <c>DOTNET_ROOT</c>, often <c>~/.dotnet</c> (dotnet-install.sh), so
+/// inside a home directory used as the workspace. The server loads framework assemblies and native shims from it after
+/// commands have run, and every later start picks the highest <c>host/fxr</c> and framework version found there: a
+/// bubblewrap command added <c>~/.dotnet/host/fxr/99.0.0/libhostfxr.so</c> with no question, and the human's next
+/// <c>agentexec --version</c> ran it outside any sandbox and read the <c>~/.netrc</c> the sandbox had hidden. So that
+/// installation's <c>host</c> and <c>shared</c> folders count as places too (<see cref="RuntimePlaces(string?)"/>).
+/// </para>
 /// </remarks>
 internal static class AgentExecInstallation
 {
     /// <summary>
-    /// The files that start agentexec (<paramref name="command"/>'s absolute words) and the folders the runtime loads the
-    /// rest of the program from, as spelt and resolved: what must not change under a command. bubblewrap keeps those
+    /// The files that start agentexec (<paramref name="command"/>'s absolute words), the folders the runtime loads the
+    /// rest of the program from, and the shared .NET installation it runs on (<see cref="RuntimePlaces(string?)"/>), as
+    /// spelt and resolved: what must not change under a command. bubblewrap keeps those
     /// inside a writable directory read-only (<see cref="SandboxHostPaths.AgentExecPlaces"/>); Landlock cannot, so it
     /// refuses them (<see cref="WritableBy"/>).
     /// </summary>
-    public static IReadOnlyList<string> Places(IEnumerable<string> command)
+    public static IReadOnlyList<string> Places(IEnumerable<string> command) =>
+        [.. BinaryPlaces(command).Concat(RuntimePlaces(CurrentRuntimeDirectory())).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The folders of the shared .NET installation whose runtime is in <paramref name="runtimeDirectory"/>
+    /// (<c>ROOT/shared/Microsoft.NETCore.App/VERSION</c>): <c>ROOT/host</c>, where every start of a JIT-hosted agentexec
+    /// takes the highest <c>fxr</c> version, and <c>ROOT/shared</c>, where it takes the framework and the running server
+    /// loads the rest of it from; as spelt and as resolved. Empty without a runtime directory; just the directory for a
+    /// runtime of any other layout (self-contained, or Native AOT: the binary's folder, a place of its own already).
+    /// </summary>
+    /// <param name="runtimeDirectory">The folder of the running <c>System.Private.CoreLib</c>, or null.</param>
+    public static IReadOnlyList<string> RuntimePlaces(string? runtimeDirectory)
+    {
+        if (string.IsNullOrEmpty(runtimeDirectory) || !Path.IsPathFullyQualified(runtimeDirectory))
+        {
+            return [];
+        }
+
+        var places = new List<string>();
+        foreach (var directory in (IEnumerable<string>)[Path.TrimEndingDirectorySeparator(runtimeDirectory), .. Resolved(runtimeDirectory)])
+        {
+            var framework = Path.GetDirectoryName(directory);
+            var shared = framework is null ? null : Path.GetDirectoryName(framework);
+            if (Path.GetFileName(framework) == "Microsoft.NETCore.App" && shared is not null && Path.GetFileName(shared) == "shared" &&
+                Path.GetDirectoryName(shared) is { Length: > 0 } root)
+            {
+                places.Add(Path.Join(root, "host"));
+                places.Add(shared);
+            }
+            else
+            {
+                places.Add(directory);
+            }
+        }
+
+        return [.. places.Distinct(StringComparer.Ordinal)];
+    }
+
+    // The folder System.Private.CoreLib was loaded from; under Native AOT the binary's own folder, a place already.
+    private static string? CurrentRuntimeDirectory() => System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory();
+
+    private static IEnumerable<string> Resolved(string path) =>
+        RealPath.TryResolve(Path.TrimEndingDirectorySeparator(path), out var real, out _) ? [real] : [];
+
+    private static IReadOnlyList<string> BinaryPlaces(IEnumerable<string> command)
     {
         var places = new List<string>();
         foreach (var file in command.Where(Path.IsPathFullyQualified))
@@ -63,7 +117,7 @@ internal static class AgentExecInstallation
             return "the agentexec binary is not named by an absolute path, so where it lies cannot be checked";
         }
 
-        foreach (var place in Places(files))
+        foreach (var place in BinaryPlaces(files))
         {
             if (CommandWritablePlaces.RootHolding(settings, place) is { } root)
             {
@@ -71,6 +125,17 @@ internal static class AgentExecInstallation
                 return $"the agentexec binary {UntrustedText.Escape(file)} runs outside the sandbox, but it lies where commands may write "
                     + $"({UntrustedText.Escape(root)}): a command could replace it, or a library beside it, and run its own program unconfined. "
                     + "Install agentexec outside the workspace and the writable roots";
+            }
+        }
+
+        foreach (var runtimePlace in RuntimePlaces(CurrentRuntimeDirectory()))
+        {
+            if (CommandWritablePlaces.RootHolding(settings, runtimePlace) is { } root)
+            {
+                return $"the .NET runtime agentexec runs on ({UntrustedText.Escape(runtimePlace)}) lies where commands may write "
+                    + $"({UntrustedText.Escape(root)}): a command could add or replace a library there that agentexec loads outside the sandbox "
+                    + "(the server later on, every start of agentexec and of its launcher). Install .NET outside the workspace and the writable roots, "
+                    + "or use the Native AOT build of agentexec";
             }
         }
 

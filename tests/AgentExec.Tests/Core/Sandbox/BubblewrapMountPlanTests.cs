@@ -426,6 +426,39 @@ public sealed class BubblewrapMountPlanTests
     }
 
     [Fact]
+    public void The_shared_dotnet_installation_the_server_runs_on_is_kept_read_only_inside_a_writable_directory()
+    {
+        // Found by an attack: with ~/.dotnet (DOTNET_ROOT) inside the workspace, a command added
+        // host/fxr/99.0.0/libhostfxr.so with no question, and the next agentexec start took the highest fxr version and ran
+        // it outside any sandbox. The server also loads framework assemblies and native shims from there after commands ran.
+        using var directory = new SandboxTestDirectory();
+        var binary = directory.WriteFile("elsewhere/agentexec", "");
+        var runtimeRoot = Path.GetFullPath(Path.Join(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
+        var hostPaths = HostPaths(directory.Home) with { AgentExecPlaces = AgentExec.Core.Sandbox.AgentExecInstallation.Places([binary]) };
+
+        var arguments = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite, [runtimeRoot]), hostPaths).ToArguments();
+
+        var host = Path.Join(runtimeRoot, "host");
+        var shared = Path.Join(runtimeRoot, "shared");
+        Assert.True(IndexOf(arguments, "--ro-bind", host, host) > IndexOf(arguments, "--bind", runtimeRoot, runtimeRoot), "host/ (hostfxr) is not kept read-only.");
+        Assert.True(IndexOf(arguments, "--ro-bind", shared, shared) > IndexOf(arguments, "--bind", runtimeRoot, runtimeRoot), "shared/ (the framework) is not kept read-only.");
+    }
+
+    [Fact]
+    public void The_runtime_places_are_the_host_and_shared_folders_of_a_shared_installation_and_nothing_under_native_aot()
+    {
+        using var directory = new SandboxTestDirectory();
+        var root = Path.Join(directory.Workspace, ".dotnet");
+        var runtime = Directory.CreateDirectory(Path.Join(root, "shared", "Microsoft.NETCore.App", "10.0.1")).FullName;
+        var selfContained = Directory.CreateDirectory(Path.Join(directory.Workspace, "app")).FullName;
+
+        Assert.Equal([Path.Join(root, "host"), Path.Join(root, "shared")], AgentExec.Core.Sandbox.AgentExecInstallation.RuntimePlaces(runtime + "/"));
+        Assert.Equal([selfContained], AgentExec.Core.Sandbox.AgentExecInstallation.RuntimePlaces(selfContained));
+        Assert.Empty(AgentExec.Core.Sandbox.AgentExecInstallation.RuntimePlaces(null));
+        Assert.Empty(AgentExec.Core.Sandbox.AgentExecInstallation.RuntimePlaces(""));
+    }
+
+    [Fact]
     public void Danger_full_access_is_not_something_bubblewrap_wraps()
     {
         using var directory = new SandboxTestDirectory();

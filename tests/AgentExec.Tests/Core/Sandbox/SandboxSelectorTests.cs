@@ -243,6 +243,22 @@ public sealed class SandboxSelectorTests
     }
 
     [LandlockFact]
+    public void Landlock_refuses_a_writable_root_holding_the_shared_dotnet_installation_the_server_runs_on()
+    {
+        // Landlock cannot keep host/ and shared/ read-only inside a writable root, and the launcher and the server load
+        // from the installation outside the sandbox (a planted host/fxr/99.0.0/libhostfxr.so ran at the next start).
+        using var directory = new SandboxTestDirectory();
+        var launcher = directory.WriteFile("outside/agentexec", "");
+        var runtimeRoot = Path.GetFullPath(Path.Join(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", ".."));
+        var settings = Settings(SandboxBackendPreference.Landlock, directory.Workspace) with { WritableRoots = [runtimeRoot] };
+
+        var probe = new LandlockBackendProbe(() => new LandlockSandbox([launcher])).Probe(settings);
+
+        Assert.False(probe.Works);
+        Assert.Contains("the .NET runtime agentexec runs on", probe.Problem, StringComparison.Ordinal);
+    }
+
+    [LandlockFact]
     public void Landlock_takes_a_launcher_outside_the_workspace_and_the_writable_roots()
     {
         using var directory = new SandboxTestDirectory();
