@@ -156,13 +156,14 @@ public sealed partial class BubblewrapSandbox : ISandbox
 
         List<string> argv =
         [
-            _executable,
+            .. BubblewrapSeccomp.Launch(_executable),
             "--die-with-parent",
             "--new-session",
             "--unshare-pid",
             "--unshare-ipc",
             .. invocation.Network ? (string[])[] : ["--unshare-net"],
             "--cap-drop", "ALL",
+            .. BubblewrapSeccomp.Options,
             .. plan.ToArguments(),
             "--chdir", invocation.WorkingDirectory,
             "--",

@@ -240,7 +240,7 @@ internal sealed class WorkspacePlaceholders
     /// unmounts the placeholders of a run still going.
     /// </summary>
     /// <exception cref="IOException">The directory is a link, not a directory, not owned by this user, or open to others.</exception>
-    private static void EnsurePrivate(string directory)
+    internal static void EnsurePrivate(string directory)
     {
         const int openToOthers = 0x3F; // group and other: rwx each
         UnixFileStatus status;

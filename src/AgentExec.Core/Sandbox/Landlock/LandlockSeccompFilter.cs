@@ -266,6 +266,61 @@ internal static unsafe class LandlockSeccompFilter
             .Build();
     }
 
+    /// <summary>
+    /// The part of the filter bubblewrap installs too (<see cref="BubblewrapSeccomp"/>): no set-user-ID or set-group-ID
+    /// mode and no extended attribute, with the same foreign-ABI guard and io_uring reported missing (it sets extended
+    /// attributes without the filtered system calls, since Linux 5.19).
+    /// </summary>
+    /// <remarks>
+    /// bubblewrap keeps everything outside the writable roots read-only, but inside them a command's <c>chmod</c> reaches
+    /// the host's file: as root, a sandboxed command made a copy of bash set-user-ID in the workspace, and another local
+    /// user ran it with effective user id 0 (as any user, a set-user-ID copy runs as that user for everyone).
+    /// The same rules as Landlock's filter, built from the same labels.
+    /// </remarks>
+    public static BpfInstruction[] ForFileModesOnly() =>
+        new BpfProgramBuilder()
+            .Load(ArchitectureOffset)
+            .JumpIfEqual(AuditArchX8664, "native")
+            .Return(ReturnKillProcess)
+            .Label("native")
+            .Load(SyscallNumberOffset)
+            .JumpIfAtLeast(X32SyscallBit, "eperm")
+            .JumpIfEqual(X64Syscall.IoUringSetup, "enosys")
+            .JumpIfEqual(X64Syscall.IoUringEnter, "enosys")
+            .JumpIfEqual(X64Syscall.IoUringRegister, "enosys")
+            .JumpIfEqual(X64Syscall.Chmod, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.FileChmod, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.ChmodAt, "mode-in-argument-2")
+            .JumpIfEqual(X64Syscall.ChmodAt2, "mode-in-argument-2")
+            .JumpIfEqual(X64Syscall.SetXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.LinkSetXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.FileSetXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.SetXattrAt, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.RemoveXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.LinkRemoveXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.FileRemoveXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.RemoveXattrAt, "eopnotsupp")
+            .Return(ReturnAllow)
+            .Label("mode-in-argument-1")
+            .Load(Argument(1))
+            .And(SetIdModeBits)
+            .JumpIfEqual(0, "allow")
+            .Return(ReturnErrno | Errno.EPERM)
+            .Label("mode-in-argument-2")
+            .Load(Argument(2))
+            .And(SetIdModeBits)
+            .JumpIfEqual(0, "allow")
+            .Return(ReturnErrno | Errno.EPERM)
+            .Label("allow")
+            .Return(ReturnAllow)
+            .Label("eperm")
+            .Return(ReturnErrno | Errno.EPERM)
+            .Label("enosys")
+            .Return(ReturnErrno | Errno.ENOSYS)
+            .Label("eopnotsupp")
+            .Return(ReturnErrno | Errno.EOPNOTSUPP)
+            .Build();
+
     /// <summary>Installs <paramref name="program"/> on the calling thread (inherited by its children); returns 0 or the errno.</summary>
     /// <remarks>Needs <c>no_new_privs</c> already set. Allocates nothing, so it may run after Landlock confined the thread.</remarks>
     public static int InstallOnCallingThread(BpfInstruction[] program)

@@ -33,6 +33,35 @@ public sealed class BubblewrapSandboxTests
     }
 
     [BubblewrapFact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_set_user_or_group_id_bit_or_an_extended_attribute_cannot_be_set_in_the_workspace()
+    {
+        // Found by an attack: a command run as root copied bash into the workspace and made it set-user-ID (the
+        // writable mount's nosuid holds only inside the sandbox); another local user then ran it with effective user
+        // id 0. Landlock's filter refuses the same (LandlockFileModeEscapeTests).
+        using var directory = new SandboxTestDirectory();
+        const string script = """
+            cp /usr/bin/true copy
+            chmod 4755 copy && echo SET-USER-ID
+            chmod u+s copy && echo SET-USER-ID-SYMBOLIC
+            chmod 2755 copy && echo SET-GROUP-ID
+            python3 -c 'import os; os.chmod("copy", 0o4755)' 2>/dev/null && echo SET-USER-ID-PYTHON
+            python3 -c 'import os; os.setxattr("copy", "user.x", b"1")' 2>/dev/null && echo XATTR
+            chmod 700 copy && chmod +x copy && echo PLAIN-CHMOD
+            echo DONE
+            """;
+
+        // Act
+        var result = await RunAsync(directory, script);
+
+        // Assert
+        Assert.Equal("PLAIN-CHMOD\nDONE\n", result.Stdout.Text);
+        var mode = File.GetUnixFileMode(Path.Combine(directory.Workspace, "copy"));
+        Assert.Equal(UnixFileMode.None, mode & (UnixFileMode.SetUser | UnixFileMode.SetGroup));
+        Assert.Contains("Operation not permitted", result.Stderr.Text, StringComparison.Ordinal);
+    }
+
+    [BubblewrapFact]
     public async Task A_git_file_keeps_the_worktrees_git_directory_and_the_main_hooks_read_only()
     {
         // Arrange: the main repository is a writable root too, so only the protection stands in the way.
@@ -471,7 +500,10 @@ public sealed class BubblewrapSandboxTests
         var argv = ArgvOf(new BubblewrapSandbox("/usr/bin/bwrap", BubblewrapMountPlanTests.HostPaths(directory.Home)), invocation);
 
         // Assert
-        Assert.Equal(["/usr/bin/bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--cap-drop", "ALL"], argv.Take(8));
+        // /bin/sh opens the seccomp filter on descriptor 3 and becomes bwrap, which reads it (BubblewrapSeccomp).
+        Assert.Equal(["/bin/sh", "-c", "exec \"$@\" 3<\"$0\""], argv.Take(3));
+        Assert.Matches("/seccomp-file-modes-[0-9a-f]{16}\\.bpf$", argv[3]);
+        Assert.Equal(["/usr/bin/bwrap", "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--cap-drop", "ALL", "--seccomp", "3"], argv.Skip(4).Take(10));
         var separator = argv.ToList().IndexOf("--");
         Assert.Equal(["--chdir", directory.Workspace], argv.Skip(separator - 2).Take(2));
         Assert.Equal([BubblewrapMountCheck.Shell, "-c"], argv.Skip(separator + 1).Take(2));
