@@ -427,7 +427,29 @@ internal static partial class KnownSafeProof
             }
         }
 
-        return endless ?? RecursiveCredentialRead(command, directories, context, lookups);
+        return endless ?? HomeLibraryCredentialRead(command.Program, context, lookups) ?? RecursiveCredentialRead(command, directories, context, lookups);
+    }
+
+    // A file of the home the program loads by itself (KnownSafePrograms.HomeLibraries) is read like a word of the line:
+    // file quotes the lines of ~/.magic in its warnings, so a ~/.magic linked to ~/.aws/credentials is a credential read
+    // (dangerous where the sandbox hides nothing), not merely an unproven part.
+    private static CredentialReading? HomeLibraryCredentialRead(string program, AnalysisContext context, AnalysisLookups lookups)
+    {
+        if (context.HomeDirectory is not { } home)
+        {
+            return null;
+        }
+
+        foreach (var (name, _) in KnownSafePrograms.HomeLibraries(program))
+        {
+            var path = Path.Join(home, name);
+            if ((Path.Exists(path) || new FileInfo(path).LinkTarget is not null) && lookups.MayNameCredential(context.Credentials, path, isPattern: false))
+            {
+                return new CredentialReading($"~/{name} (which {program} loads by itself)", IsRepositoryCopy: false);
+            }
+        }
+
+        return null;
     }
 
     // The directories a part's relative paths are opened from: where it runs, and for git its -C directories and the

@@ -871,7 +871,21 @@ public sealed class KnownSafeProofTests : IDisposable
         var after = machine.Analyze("file README.md");
 
         Assert.True(KnownSafeJudge.IsKnownSafe(before));
-        Assert.Contains($"file loads ~/{name}", Assert.Single(after.Parts).Reason, StringComparison.Ordinal);
+        Assert.False(KnownSafeJudge.IsKnownSafe(after));
+
+        // A link to a credential is a credential read first (the test below); anything else is an unproven part.
+        Assert.Contains(kind == "link" ? $"~/{name} (which file loads by itself)" : $"file loads ~/{name}", Assert.Single(after.Parts).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void File_with_home_magic_linked_to_a_credential_is_a_credential_read_where_nothing_hides_it()
+    {
+        File.CreateSymbolicLink(Path.Combine(machine.Home, ".magic"), Path.Combine(machine.Home, ".aws", "credentials"));
+
+        var part = Assert.Single(machine.Analyze("file README.md", credentialsHidden: false).Parts);
+
+        Assert.Equal(CommandSafety.Dangerous, part.Safety);
+        Assert.Contains("~/.magic (which file loads by itself)", part.Reason, StringComparison.Ordinal);
     }
 
     [Theory]
