@@ -203,6 +203,21 @@ internal static partial class KnownSafePrograms
     public static bool IsListed(string program) =>
         Readers.Contains(program) || Grammars.ContainsKey(program) || Checks.ContainsKey(program) || program == "cd";
 
+    /// <summary>
+    /// The files of the home <paramref name="program"/> loads by itself, whatever its words, each with what it is: jq
+    /// loads <c>~/.jq</c> as a library (or searches it for modules), definitions nobody read that may import data from
+    /// anywhere; file (libmagic) adds <c>~/.magic.mgc</c>, or else <c>~/.magic</c> (or <c>~/.magic/magic.mgc</c>), to
+    /// its magic and prints the lines it cannot parse in its warnings: with <c>~/.magic</c> a link to
+    /// <c>~/.aws/credentials</c>, <c>file README.md</c> printed the secret key (found by an attack), which no word of
+    /// the line names for the credential check.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string What)> HomeLibraries(string program) => program switch
+    {
+        "jq" => [(".jq", "a library")],
+        "file" => [(".magic.mgc", "magic"), (".magic", "magic")],
+        _ => [],
+    };
+
     /// <summary>True when <paramref name="program"/> is a reader, which may take pathname patterns and <c>~</c>.</summary>
     public static bool IsReader(string program) => Readers.Contains(program);
 

@@ -115,6 +115,11 @@ internal static partial class KnownSafeProof
             return streamRefusal;
         }
 
+        if (RefuteHomeLibrary(command.Program, context) is { } libraryRefusal)
+        {
+            return libraryRefusal;
+        }
+
         if (isReader)
         {
             return RefuteReader(command, directories, context, lookups);
@@ -422,7 +427,29 @@ internal static partial class KnownSafeProof
             }
         }
 
-        return endless ?? RecursiveCredentialRead(command, directories, context, lookups);
+        return endless ?? HomeLibraryCredentialRead(command.Program, context, lookups) ?? RecursiveCredentialRead(command, directories, context, lookups);
+    }
+
+    // A file of the home the program loads by itself (KnownSafePrograms.HomeLibraries) is read like a word of the line:
+    // file quotes the lines of ~/.magic in its warnings, so a ~/.magic linked to ~/.aws/credentials is a credential read
+    // (dangerous where the sandbox hides nothing), not merely an unproven part.
+    private static CredentialReading? HomeLibraryCredentialRead(string program, AnalysisContext context, AnalysisLookups lookups)
+    {
+        if (context.HomeDirectory is not { } home)
+        {
+            return null;
+        }
+
+        foreach (var (name, _) in KnownSafePrograms.HomeLibraries(program))
+        {
+            var path = Path.Join(home, name);
+            if ((Path.Exists(path) || new FileInfo(path).LinkTarget is not null) && lookups.MayNameCredential(context.Credentials, path, isPattern: false))
+            {
+                return new CredentialReading($"~/{name} (which {program} loads by itself)", IsRepositoryCopy: false);
+            }
+        }
+
+        return null;
     }
 
     // The directories a part's relative paths are opened from: where it runs, and for git its -C directories and the
@@ -796,18 +823,32 @@ internal static partial class KnownSafeProof
         return null;
     }
 
+    // A program that loads a file of its home by itself (KnownSafePrograms.HomeLibraries) reads what nobody named on the
+    // line: present at all (a link included, even one that leads nowhere yet), the part is not known-safe.
+    private static string? RefuteHomeLibrary(string program, AnalysisContext context)
+    {
+        if (context.HomeDirectory is not { } home)
+        {
+            return null;
+        }
+
+        foreach (var (name, what) in KnownSafePrograms.HomeLibraries(program))
+        {
+            var path = Path.Join(home, name);
+            if (Path.Exists(path) || new FileInfo(path).LinkTarget is not null)
+            {
+                return $"{program} loads ~/{name}, {what} the proof does not read";
+            }
+        }
+
+        return null;
+    }
+
     // A reader takes any words, but not a list of names from a file, and not a pattern that could expand to an
     // option-like name present now: "grep x *" with a file "-f.env" reads .env as its patterns, "wc -*" with a file
     // "--files0-from=list" reads the files the list names, "strings *" with a file "@args" reads more arguments.
     private static string? RefuteReader(NormalizedCommand command, WorkingDirectories directories, AnalysisContext context, AnalysisLookups lookups)
     {
-        if (command.Program == "jq" && context.HomeDirectory is { } home && Path.Exists(Path.Join(home, ".jq")))
-        {
-            // jq loads ~/.jq as a library (or searches it for modules) by itself: definitions nobody read, which may
-            // import data from anywhere.
-            return "jq loads ~/.jq, a library the proof does not read";
-        }
-
         foreach (var argument in command.Arguments)
         {
             if (KnownSafePrograms.RefuteReaderArgument(command.Program, argument.Value) is { } refusal)

@@ -838,6 +838,56 @@ public sealed class KnownSafeProofTests : IDisposable
         Assert.Contains("jq loads ~/.jq", Assert.Single(after.Parts).Reason, StringComparison.Ordinal);
     }
 
+    // file (libmagic) adds ~/.magic.mgc or ~/.magic to its magic and quotes the lines it cannot parse in its warnings:
+    // with ~/.magic a link to ~/.aws/credentials, "file README.md" printed the secret key (found by an attack).
+    [Theory]
+    [InlineData(".magic", "link")]
+    [InlineData(".magic", "file")]
+    [InlineData(".magic", "directory")]
+    [InlineData(".magic.mgc", "file")]
+    [InlineData(".magic", "dangling link")]
+    public void File_is_not_known_safe_when_the_home_holds_magic_it_loads_by_itself(string name, string kind)
+    {
+        var before = machine.Analyze("file README.md");
+        var path = Path.Combine(machine.Home, name);
+        switch (kind)
+        {
+            case "link":
+                Directory.CreateDirectory(Path.Combine(machine.Home, ".aws"));
+                File.WriteAllText(Path.Combine(machine.Home, ".aws", "credentials"), "[default]\naws_secret_access_key = x\n");
+                File.CreateSymbolicLink(path, Path.Combine(machine.Home, ".aws", "credentials"));
+                break;
+            case "dangling link":
+                File.CreateSymbolicLink(path, Path.Combine(machine.Home, "not-yet-there"));
+                break;
+            case "directory":
+                Directory.CreateDirectory(path);
+                break;
+            default:
+                File.WriteAllText(path, "0 string x x\n");
+                break;
+        }
+
+        var after = machine.Analyze("file README.md");
+
+        Assert.True(KnownSafeJudge.IsKnownSafe(before));
+        Assert.False(KnownSafeJudge.IsKnownSafe(after));
+
+        // A link to a credential is a credential read first (the test below); anything else is an unproven part.
+        Assert.Contains(kind == "link" ? $"~/{name} (which file loads by itself)" : $"file loads ~/{name}", Assert.Single(after.Parts).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void File_with_home_magic_linked_to_a_credential_is_a_credential_read_where_nothing_hides_it()
+    {
+        File.CreateSymbolicLink(Path.Combine(machine.Home, ".magic"), Path.Combine(machine.Home, ".aws", "credentials"));
+
+        var part = Assert.Single(machine.Analyze("file README.md", credentialsHidden: false).Parts);
+
+        Assert.Equal(CommandSafety.Dangerous, part.Safety);
+        Assert.Contains("~/.magic (which file loads by itself)", part.Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("nice true", "true")]
     [InlineData("timeout 5 echo hi", "echo")]
