@@ -440,10 +440,15 @@ public sealed class CredentialList
     // on it, credentials included, raw, and root or the disk group can read it (an attack grepped ~/.netrc's contents
     // out of a loop device); /dev/mem, a terminal's input, a shared-memory file; and the endless ones (EndlessDevices).
     // /proc/kcore is the kernel's memory. Accepted by name, not by device type: the proof does not stat what it reads.
+    // The kernel's trace buffers (tracefs at /sys/kernel/tracing, and under debugfs at /sys/kernel/debug) are read like
+    // /proc/kmsg: "regular" files such as trace_pipe block until the kernel logs an event and consume what they return
+    // (cat /sys/kernel/tracing/trace_pipe ran as known-safe until the call's timeout, found by an attack), and debugfs
+    // holds the kernel's own state.
     private static bool IsDeviceOrKernelMemory(List<string> components) =>
         components.Count >= 2
         && ((components[0] == "dev" && !PlainDevices.Contains(components[1]))
-            || (components[0] == "proc" && (components[1] is "kcore" or "kmsg" || IsPageMap(components))));
+            || (components[0] == "proc" && (components[1] is "kcore" or "kmsg" || IsPageMap(components)))
+            || (components.Count >= 3 && components[0] == "sys" && components[1] == "kernel" && components[2] is "tracing" or "debug"));
 
     /// <summary>
     /// True for <c>/proc/PID/pagemap</c> (and a task's): a "regular" file of size 0 that yields 8 bytes per page of the

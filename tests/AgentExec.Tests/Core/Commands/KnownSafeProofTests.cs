@@ -168,6 +168,11 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("cat /dev/pts/0", "could read the credential location /dev/pts/0")]
     [InlineData("head -c 64 /proc/kcore", "could read the credential location /proc/kcore")]
     [InlineData("cat /proc/kmsg", "could read the credential location /proc/kmsg")]
+    // The kernel's trace buffers block like /proc/kmsg: "cat /sys/kernel/tracing/trace_pipe" waited until the timeout.
+    [InlineData("cat /sys/kernel/tracing/trace_pipe", "could read the credential location /sys/kernel/tracing/trace_pipe")]
+    [InlineData("head -c 10 /sys/kernel/tracing/per_cpu/cpu0/trace_pipe_raw", "could read the credential location /sys/kernel/tracing/per_cpu")]
+    [InlineData("wc -l < /sys/kernel/debug/tracing/trace_pipe", "could read the credential location /sys/kernel/debug/tracing/trace_pipe")]
+    [InlineData("cd /sys/kernel && cat tracing/trace_pipe", "could read the credential location tracing/trace_pipe")]
     // Found by the attack on those fixes: tail's old +Nf form, a process's pagemap (gigabytes from a "regular" file).
     [InlineData("tail +1f app.log", "follows the file and never ends")]
     [InlineData("tail +f app.log", "follows the file and never ends")]

@@ -26,6 +26,10 @@ public sealed class CredentialListTests(CredentialTree tree) : IClassFixture<Cre
     [InlineData("/dev/disk/by-id/x", true)]
     [InlineData("/dev/null", false)]
     [InlineData("/proc/kcore", true)]
+    [InlineData("/sys/kernel/tracing/trace_pipe", true)]
+    [InlineData("/sys/kernel/debug/tracing/trace_pipe", true)]
+    [InlineData("/sys/kernel/mm/transparent_hugepage/enabled", false)]
+    [InlineData("/sys/kernel", false)]
     [InlineData("{H}", false)] // an ancestor is not a credential location
     [InlineData("{H}/notes.txt", false)]
     [InlineData("{H}/./.ssh//config", true)]
