@@ -122,11 +122,14 @@ internal static partial class KnownSafePrograms
             LongOptionalValue = OptionGrammar.Names("iso-8601"),
         },
 
-        // An operand sets the host name.
+        // An operand sets the host name. -a/--alias, -A/--all-fqdns, -d/--domain, -f/--fqdn/--long and -i/--ip-address
+        // ask the resolver, which sends DNS queries when /etc/hosts does not answer (hostname -A sent reverse lookups of
+        // the interfaces' addresses to the name server with no sandbox, found by an attack): left out. -I lists the
+        // interfaces' addresses and -s cuts the name, locally.
         ["hostname"] = new()
         {
-            ShortFlags = "aAdfiIs",
-            LongFlags = OptionGrammar.Names("alias", "all-fqdns", "domain", "fqdn", "long", "ip-address", "all-ip-addresses", "short", "help", "version"),
+            ShortFlags = "Is",
+            LongFlags = OptionGrammar.Names("all-ip-addresses", "short", "help", "version"),
             MaxOperands = 0,
         },
 

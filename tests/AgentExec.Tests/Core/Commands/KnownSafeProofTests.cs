@@ -103,6 +103,11 @@ public sealed class KnownSafeProofTests : IDisposable
     [InlineData("wc --files0-from=list", "reads the names of the files to read from a file")]
     [InlineData("du --f=list", "reads the names of the files to read from a file")]
     [InlineData("file -f list", "file -f is not on file's option allow-list")]
+    // The resolver's options send DNS queries: hostname -A asked the name server for every interface's address.
+    [InlineData("hostname -A", "hostname -A is not on hostname's option allow-list")]
+    [InlineData("hostname -f", "hostname -f is not on hostname's option allow-list")]
+    [InlineData("hostname --fqdn", "hostname --fqdn is not on hostname's option allow-list")]
+    [InlineData("hostname -sd", "is not on hostname's option allow-list")]
     [InlineData("tree -Po x out.txt", "tree -P must stand alone")]
     [InlineData("env -i ls", "the wrapper `env`")]
     [InlineData("env -u PATH ls", "the wrapper `env`")]
