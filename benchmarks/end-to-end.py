@@ -431,18 +431,27 @@ def capture_exact_bwrap(agentexec, scratch, timeout):
     if code != 0:
         return f"`strace agentexec run -- true` exited {code}: {stderr.strip()[-500:]}"
     execs = []
+    previous_by_pid = {}
     with open(trace) as lines:
         for line in lines:
             position = line.find('execve("')
             if position < 0 or "= 0" not in line[-12:]:
                 continue
-            path = STRACE_STRING.match(line, position + 7).group(1)
-            if os.path.basename(path) != "bwrap":
-                continue
+            pid = line.split(None, 1)[0]
+            path = unescape_strace(STRACE_STRING.match(line, position + 7).group(1))
             argv, after = parse_strace_array(line, line.index("[", position))
             env_start = line.find("[", after)
-            bwrap_env = parse_strace_array(line, env_start)[0] if env_start >= 0 else []
-            execs.append((unescape_strace(path), argv, bwrap_env))
+            exec_env = parse_strace_array(line, env_start)[0] if env_start >= 0 else []
+            previous = previous_by_pid.get(pid)
+            previous_by_pid[pid] = (path, argv, exec_env)
+            if os.path.basename(path) != "bwrap":
+                continue
+            # agentexec starts bwrap through `/bin/sh -c 'exec "$@" 3<"$0"' FILTER bwrap …`, which opens the seccomp
+            # filter on the descriptor bwrap's --seccomp reads and becomes bwrap: that launcher is what is replayed.
+            if previous is not None and os.path.basename(previous[0]) == "sh" and path in previous[1]:
+                execs.append(previous)
+            else:
+                execs.append((path, argv, exec_env))
     if not execs:
         return "the trace shows no bwrap execve"
     path, argv, bwrap_env = execs[-1]

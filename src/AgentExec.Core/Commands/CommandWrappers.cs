@@ -72,7 +72,10 @@ internal static class CommandWrappers
             "env" => UnwrapEnv(rest, seen),
             "command" when seen.Contains("-v") || seen.Contains("-V") => null,
             "exec" when rest.Count == 0 => Unwrapping.Failed("exec without a command changes the shell's own file descriptors"),
-            "exec" => Inner(rest) is { } exec ? exec with { ChangesEnvironment = seen.Contains("-a") || seen.Contains("-c") } : null,
+            // git takes argv[0] "git-push" for git push, busybox "rm" for its rm: the name exec -a gives decides what
+            // runs, so a rule naming the program cannot be matched by reading the words (exec -a git-push git origin).
+            "exec" when seen.Contains("-a") => Unwrapping.Failed("exec -a gives the program another name, which git and busybox take for the command to run"),
+            "exec" => Inner(rest) is { } exec ? exec with { ChangesEnvironment = seen.Contains("-c") } : null,
             "timeout" => rest.Count == 0 ? Unwrapping.Failed("timeout needs a duration") : Inner(rest.Skip(1).ToList()),
             "ionice" when seen.Intersect(["-p", "-P", "-u", "--pid", "--pgid", "--uid"]).Any() => null,
             "sudo" when seen.Intersect(["-e", "--edit", "-l", "--list", "-v", "--validate", "-k", "-K", "--reset-timestamp", "--remove-timestamp", "-V"]).Any() => null,

@@ -28,7 +28,7 @@ public sealed class CommandNormalizerTests
     [InlineData("command ls -la", "ls", "command", "-la")]
     [InlineData("builtin echo hi", "echo", "builtin", "hi")]
     [InlineData("busybox rm -rf x", "rm", "busybox", "-rf x")]
-    [InlineData("exec -a name ls", "ls", "exec", "")]
+    [InlineData("exec -c ls", "ls", "exec", "")]
     [InlineData("nohup ls", "ls", "nohup", "")]
     [InlineData("nice -n 5 ls", "ls", "nice", "")]
     [InlineData("nice -5 ls", "ls", "nice", "")]

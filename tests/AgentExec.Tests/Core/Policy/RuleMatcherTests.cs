@@ -90,6 +90,8 @@ public sealed class RuleMatcherTests
     [InlineData("echo push | xargs --replace=P git P", "git push")]
     [InlineData("echo git | xargs -I P P push", "git push")]
     [InlineData("find . -name git -exec {} push ';'", "git push")]
+    [InlineData("exec -a git-push git origin main", "git push")] // git takes argv[0] git-push for git push
+    [InlineData("exec -a rm busybox -rf x", "rm -rf")] // busybox runs the applet argv[0] names
     public void A_dynamic_part_that_might_match_a_forbidden_rule_asks_and_is_never_denied(string line, string pattern)
     {
         var evaluation = Evaluate(line, ForbidPush, ForbidRmRf);
