@@ -59,7 +59,19 @@ internal sealed class GitConfigFileReader
 
     private static GitConfigEntry[]? ReadFileIfExists(string path, bool tolerateNonUtf8)
     {
-        if (GitConfigFileBytes.ReadIfExists(path, MaximumBytes) is not { } bytes)
+        byte[]? bytes;
+        try
+        {
+            bytes = GitConfigFileBytes.ReadIfExists(path, MaximumBytes);
+        }
+        catch (IOException) when (IsNullDevice(path))
+        {
+            // git reads the null device as an empty file: GIT_CONFIG_GLOBAL=/dev/null, or ~/.gitconfig linked to it, is
+            // the usual way to switch the user's configuration off (a review found it refused as unreadable).
+            return [];
+        }
+
+        if (bytes is null)
         {
             return null;
         }
@@ -75,6 +87,8 @@ internal sealed class GitConfigFileReader
         memory.Remember(path, bytes, entries);
         return entries;
     }
+
+    private static bool IsNullDevice(string path) => RealPath.TryResolve(path, out var real, out var exists) && exists && real == "/dev/null";
 
     private List<GitConfigEntry> ReadAll()
     {

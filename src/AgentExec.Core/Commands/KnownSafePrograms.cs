@@ -217,7 +217,7 @@ internal static partial class KnownSafePrograms
     public static IReadOnlyList<(string Name, string What)> HomeLibraries(string program) => program switch
     {
         "jq" => [(".jq", "a library")],
-        "file" => [(".magic.mgc", "magic"), (".magic", "magic")],
+        "file" => [(".magic.mgc", "magic"), (".magic", "magic"), (".magic/magic.mgc", "magic")],
         _ => [],
     };
 

@@ -11,6 +11,12 @@ internal static class X64Syscall
     /// <summary><c>open(path, flags, mode)</c>: filtered on Landlock ABI &lt; 3 for read-only truncation.</summary>
     public const int Open = 2;
 
+    /// <summary><c>creat(path, mode)</c>: its mode may carry set-user-ID or set-group-ID bits.</summary>
+    public const int Create = 85;
+
+    /// <summary><c>mknod(path, mode, dev)</c>: as <see cref="Create"/>, for a regular file too.</summary>
+    public const int MakeNode = 133;
+
     /// <summary><c>poll(fds, nfds, timeout)</c>: the Landlock launcher waits on its command's pidfd.</summary>
     public const int Poll = 7;
 
@@ -133,6 +139,9 @@ internal static class X64Syscall
 
     /// <summary><c>openat(dirfd, path, flags, mode)</c>: filtered on Landlock ABI &lt; 3 for read-only truncation.</summary>
     public const int OpenAt = 257;
+
+    /// <summary><c>mknodat(dirfd, path, mode, dev)</c>: see <see cref="MakeNode"/>.</summary>
+    public const int MakeNodeAt = 259;
 
     /// <summary><c>fchmodat(dirfd, path, mode)</c>.</summary>
     public const int ChmodAt = 268;

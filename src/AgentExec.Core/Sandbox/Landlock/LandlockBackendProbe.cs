@@ -38,10 +38,11 @@ internal sealed class LandlockBackendProbe : ISandboxBackendProbe
         }
 
         var globalGit = RepositorySnapshot.GlobalConfiguration(SandboxHostPaths.GitGlobalConfigsOf(name => _hostEnvironment.TryGetValue(name, out var value) ? value : null));
-        if (globalGit.Unknown.Count > 0)
+        if (globalGit.Unknown.Count > 0 && settings.Sandbox == SandboxMode.WorkspaceWrite)
         {
             // Where it points is not known, so whether that lies where commands may write is not either (found by a
-            // review: Landlock started with a ~user/ include and a hooks path in the workspace).
+            // review: Landlock started with a ~user/ include and a hooks path in the workspace). Nothing is writable in a
+            // read-only run, as for bubblewrap's plan.
             return SandboxProbeResult.UnavailableForTheSettings(
                 $"Landlock cannot tell whether your global git configuration makes git read or run files that commands may write: {UntrustedText.Escape(globalGit.Unknown[0])}",
                 "write the paths in your git configuration as absolute paths (or fix the file)");

@@ -155,6 +155,12 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfEqual(X64Syscall.FileChmod, "mode-in-argument-1")
             .JumpIfEqual(X64Syscall.ChmodAt, "mode-in-argument-2")
             .JumpIfEqual(X64Syscall.ChmodAt2, "mode-in-argument-2")
+            .JumpIfEqual(X64Syscall.Create, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.MakeNode, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.MakeNodeAt, "mode-in-argument-2")
+            .JumpIfEqual(X64Syscall.Open, "open")
+            .JumpIfEqual(X64Syscall.OpenAt, "openat")
+            .JumpIfEqual(X64Syscall.OpenAt2, "enosys")
             .JumpIfEqual(X64Syscall.SetXattr, "eopnotsupp")
             .JumpIfEqual(X64Syscall.LinkSetXattr, "eopnotsupp")
             .JumpIfEqual(X64Syscall.FileSetXattr, "eopnotsupp")
@@ -170,11 +176,7 @@ internal static unsafe class LandlockSeccompFilter
 
         if (refuseReadOnlyTruncation)
         {
-            program
-                .JumpIfEqual(X64Syscall.Truncate, "eacces")
-                .JumpIfEqual(X64Syscall.Open, "open")
-                .JumpIfEqual(X64Syscall.OpenAt, "openat")
-                .JumpIfEqual(X64Syscall.OpenAt2, "enosys");
+            program.JumpIfEqual(X64Syscall.Truncate, "eacces");
         }
 
         program.Return(ReturnAllow);
@@ -233,17 +235,21 @@ internal static unsafe class LandlockSeccompFilter
                 .Return(ReturnErrno | Errno.EACCES);
         }
 
+        // open(path, flags, mode) and openat(dirfd, path, flags, mode): a file created with a set-ID mode (O_CREAT or
+        // O_TMPFILE) is refused like a chmod to one (found by a review: os.open(name, O_CREAT, 0o4755) left an empty
+        // set-user-ID file that root's later cp filled). With refuseReadOnlyTruncation, O_TRUNC with the access mode
+        // O_RDONLY is refused too; write modes are left to Landlock, which checks them when the file is opened.
+        AppendCreationModeCheck(program, "open", flagsArgument: 1, next: refuseReadOnlyTruncation ? "open-truncation" : "allow");
+        AppendCreationModeCheck(program, "openat", flagsArgument: 2, next: refuseReadOnlyTruncation ? "openat-truncation" : "allow");
         if (refuseReadOnlyTruncation)
         {
-            // open(path, flags, mode) and openat(dirfd, path, flags, mode): refuse when O_TRUNC is set and the access
-            // mode is O_RDONLY. Write modes are left to Landlock, which checks them when the file is opened.
             program
-                .Label("open")
+                .Label("open-truncation")
                 .Load(Argument(1))
                 .And(LinuxOpenFlags.Truncate | LinuxOpenFlags.AccessModeMask)
                 .JumpIfEqual(LinuxOpenFlags.Truncate | LinuxOpenFlags.ReadOnly, "eacces")
                 .Return(ReturnAllow)
-                .Label("openat")
+                .Label("openat-truncation")
                 .Load(Argument(2))
                 .And(LinuxOpenFlags.Truncate | LinuxOpenFlags.AccessModeMask)
                 .JumpIfEqual(LinuxOpenFlags.Truncate | LinuxOpenFlags.ReadOnly, "eacces")
@@ -277,8 +283,9 @@ internal static unsafe class LandlockSeccompFilter
     /// user ran it with effective user id 0 (as any user, a set-user-ID copy runs as that user for everyone).
     /// The same rules as Landlock's filter, built from the same labels.
     /// </remarks>
-    public static BpfInstruction[] ForFileModesOnly() =>
-        new BpfProgramBuilder()
+    public static BpfInstruction[] ForFileModesOnly()
+    {
+        var program = new BpfProgramBuilder()
             .Load(ArchitectureOffset)
             .JumpIfEqual(AuditArchX8664, "native")
             .Return(ReturnKillProcess)
@@ -292,6 +299,12 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfEqual(X64Syscall.FileChmod, "mode-in-argument-1")
             .JumpIfEqual(X64Syscall.ChmodAt, "mode-in-argument-2")
             .JumpIfEqual(X64Syscall.ChmodAt2, "mode-in-argument-2")
+            .JumpIfEqual(X64Syscall.Create, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.MakeNode, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.MakeNodeAt, "mode-in-argument-2")
+            .JumpIfEqual(X64Syscall.Open, "open")
+            .JumpIfEqual(X64Syscall.OpenAt, "openat")
+            .JumpIfEqual(X64Syscall.OpenAt2, "enosys")
             .JumpIfEqual(X64Syscall.SetXattr, "eopnotsupp")
             .JumpIfEqual(X64Syscall.LinkSetXattr, "eopnotsupp")
             .JumpIfEqual(X64Syscall.FileSetXattr, "eopnotsupp")
@@ -300,7 +313,10 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfEqual(X64Syscall.LinkRemoveXattr, "eopnotsupp")
             .JumpIfEqual(X64Syscall.FileRemoveXattr, "eopnotsupp")
             .JumpIfEqual(X64Syscall.RemoveXattrAt, "eopnotsupp")
-            .Return(ReturnAllow)
+            .Return(ReturnAllow);
+        AppendCreationModeCheck(program, "open", flagsArgument: 1, next: "allow");
+        AppendCreationModeCheck(program, "openat", flagsArgument: 2, next: "allow");
+        return program
             .Label("mode-in-argument-1")
             .Load(Argument(1))
             .And(SetIdModeBits)
@@ -320,6 +336,7 @@ internal static unsafe class LandlockSeccompFilter
             .Label("eopnotsupp")
             .Return(ReturnErrno | Errno.EOPNOTSUPP)
             .Build();
+    }
 
     /// <summary>Installs <paramref name="program"/> on the calling thread (inherited by its children); returns 0 or the errno.</summary>
     /// <remarks>Needs <c>no_new_privs</c> already set. Allocates nothing, so it may run after Landlock confined the thread.</remarks>
@@ -334,6 +351,20 @@ internal static unsafe class LandlockSeccompFilter
             return Libc.Syscall(X64Syscall.Seccomp, SeccompSetModeFilter, 0, (nint)sockFprog, 0, 0) == 0 ? 0 : Libc.LastError;
         }
     }
+
+    // At label: an open whose flags (argument flagsArgument) create a file (O_CREAT, O_TMPFILE) with a set-ID mode (the
+    // argument after them) is refused; anything else goes on at next. openat2 carries its mode in a structure a filter
+    // cannot read, so the callers report it missing (ENOSYS), after which programs fall back to openat.
+    private static void AppendCreationModeCheck(BpfProgramBuilder program, string label, uint flagsArgument, string next) =>
+        program
+            .Label(label)
+            .Load(Argument(flagsArgument))
+            .And(LinuxOpenFlags.Create | LinuxOpenFlags.TemporaryFile)
+            .JumpIfEqual(0, next)
+            .Load(Argument(flagsArgument + 1))
+            .And(SetIdModeBits)
+            .JumpIfEqual(0, next)
+            .Return(ReturnErrno | Errno.EPERM);
 
     private static uint Argument(uint index) => FirstArgumentOffset + (index * ArgumentSize);
 }

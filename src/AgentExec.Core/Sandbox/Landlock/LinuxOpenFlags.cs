@@ -12,6 +12,12 @@ internal static class LinuxOpenFlags
     /// <summary><c>O_TRUNC</c> (octal 01000).</summary>
     public const int Truncate = 0x200;
 
+    /// <summary><c>O_CREAT</c> (octal 0100): the call may create the file, with the mode it passes.</summary>
+    public const int Create = 0x40;
+
+    /// <summary><c>__O_TMPFILE</c> (octal 020000000), the bit of <c>O_TMPFILE</c> that creates an unnamed file with the mode passed.</summary>
+    public const int TemporaryFile = 0x400000;
+
     /// <summary><c>O_DIRECTORY</c> (octal 0200000): fail unless the path is a directory.</summary>
     public const int Directory = 0x10000;
 

@@ -600,6 +600,16 @@ public sealed class GitRepositoryConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_trusted_global_config_linked_to_the_null_device_is_empty()
+    {
+        // The usual way to switch the user's configuration off; a review found every git line refused as unreadable.
+        InitRepository(Work);
+        File.CreateSymbolicLink(Path.Join(Home, ".gitconfig"), "/dev/null");
+
+        Assert.Null(Check(Work));
+    }
+
+    [Fact]
     public void A_trusted_global_hooks_path_in_a_writable_root_is_a_reason_and_one_outside_is_not()
     {
         InitRepository(Work);

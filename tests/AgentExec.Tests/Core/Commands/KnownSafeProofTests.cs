@@ -887,15 +887,18 @@ public sealed class KnownSafeProofTests : IDisposable
         Assert.Contains(kind == "link" ? $"~/{name} (which file loads by itself)" : $"file loads ~/{name}", Assert.Single(after.Parts).Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void File_with_home_magic_linked_to_a_credential_is_a_credential_read_where_nothing_hides_it()
+    [Theory]
+    [InlineData(".magic")]
+    [InlineData(".magic/magic.mgc")] // libmagic's third place, found by a review
+    public void File_with_home_magic_linked_to_a_credential_is_a_credential_read_where_nothing_hides_it(string name)
     {
-        File.CreateSymbolicLink(Path.Combine(machine.Home, ".magic"), Path.Combine(machine.Home, ".aws", "credentials"));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(machine.Home, name))!);
+        File.CreateSymbolicLink(Path.Combine(machine.Home, name), Path.Combine(machine.Home, ".aws", "credentials"));
 
         var part = Assert.Single(machine.Analyze("file README.md", credentialsHidden: false).Parts);
 
         Assert.Equal(CommandSafety.Dangerous, part.Safety);
-        Assert.Contains("~/.magic (which file loads by itself)", part.Reason, StringComparison.Ordinal);
+        Assert.Contains($"~/{name} (which file loads by itself)", part.Reason, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -408,6 +408,27 @@ public sealed class BubblewrapMountPlanTests
         Assert.True(IndexOf(arguments, "--ro-bind", hooks, hooks) > IndexOf(arguments, "--bind", directory.Workspace, directory.Workspace), ".husky is not kept read-only.");
     }
 
+    [Theory]
+    [InlineData("GIT_CONFIG_GLOBAL=/dev/null")]
+    [InlineData("~/.gitconfig linked to /dev/null")]
+    public void A_global_git_configuration_switched_off_with_the_null_device_is_empty_not_unknown(string how)
+    {
+        // The usual way to switch the user's configuration off; git reads it as empty. A review found it refused every run.
+        using var directory = new SandboxTestDirectory();
+        var global = "/dev/null";
+        if (how.StartsWith('~'))
+        {
+            global = Path.Combine(directory.Home, ".gitconfig");
+            File.CreateSymbolicLink(global, "/dev/null");
+        }
+
+        var hostPaths = HostPaths(directory.Home) with { GitGlobalConfigs = [global] };
+
+        var plan = BubblewrapMountPlan.Create(Invocation(directory.Workspace, SandboxMode.WorkspaceWrite), hostPaths);
+
+        Assert.Empty(plan.Refusals);
+    }
+
     [Fact]
     public void The_global_template_directory_git_init_and_clone_copy_hooks_from_is_kept_read_only()
     {

@@ -48,14 +48,20 @@ public sealed class BubblewrapSandboxTests
             python3 -c 'import os; os.chmod("copy", 0o4755)' 2>/dev/null && echo SET-USER-ID-PYTHON
             python3 -c 'import os; os.setxattr("copy", "user.x", b"1")' 2>/dev/null && echo XATTR
             chmod 700 copy && chmod +x copy && echo PLAIN-CHMOD
+            python3 -c 'import os; os.close(os.open("created", os.O_CREAT | os.O_WRONLY, 0o4755))' 2>/dev/null && echo CREATED-SET-USER-ID
+            python3 -c 'import os; os.mknod("made", 0o102755)' 2>/dev/null && echo MKNOD-SET-GROUP-ID
+            python3 -c 'import os; os.close(os.open("plain", os.O_CREAT | os.O_WRONLY, 0o755))' && echo CREATED-PLAIN
             echo DONE
             """;
 
         // Act
         var result = await RunAsync(directory, script);
 
-        // Assert
-        Assert.Equal("PLAIN-CHMOD\nDONE\n", result.Stdout.Text);
+        // Assert: a file created with a set-ID mode (found by a review: an empty set-user-ID file, which root's later cp
+        // into it keeps) is refused like the chmod.
+        Assert.Equal("PLAIN-CHMOD\nCREATED-PLAIN\nDONE\n", result.Stdout.Text);
+        Assert.False(File.Exists(Path.Combine(directory.Workspace, "created")));
+        Assert.False(File.Exists(Path.Combine(directory.Workspace, "made")));
         var mode = File.GetUnixFileMode(Path.Combine(directory.Workspace, "copy"));
         Assert.Equal(UnixFileMode.None, mode & (UnixFileMode.SetUser | UnixFileMode.SetGroup));
         Assert.Contains("Operation not permitted", result.Stderr.Text, StringComparison.Ordinal);

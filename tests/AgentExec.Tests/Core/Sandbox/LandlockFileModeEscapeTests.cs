@@ -39,6 +39,21 @@ public sealed class LandlockFileModeEscapeTests : IDisposable
     }
 
     [LandlockFact]
+    public async Task A_file_cannot_be_created_with_a_set_user_or_group_id_mode_and_an_ordinary_one_can()
+    {
+        // Found by a review: open(O_CREAT) and mknod with a set-ID mode left an empty set-user-ID file in the workspace,
+        // which keeps the bit when root copies a program into it later.
+        var result = await _scenario.RunAsync(
+            "python3 -c 'import os; os.close(os.open(\"created\", os.O_CREAT | os.O_WRONLY, 0o4755))' 2>/dev/null && echo CREATED-SET-USER-ID; "
+            + "python3 -c 'import os; os.mknod(\"made\", 0o102755)' 2>/dev/null && echo MKNOD-SET-GROUP-ID; "
+            + "python3 -c 'import os; os.close(os.open(\"plain\", os.O_CREAT | os.O_WRONLY, 0o755))' && echo CREATED-PLAIN");
+
+        Assert.Equal("CREATED-PLAIN\n", result.Stdout.Text);
+        Assert.False(File.Exists(_scenario.InWorkspace("created")));
+        Assert.False(File.Exists(_scenario.InWorkspace("made")));
+    }
+
+    [LandlockFact]
     public async Task An_ordinary_chmod_in_the_workspace_still_works()
     {
         // Act
