@@ -97,7 +97,10 @@ internal sealed class PartCollector(ParseState state, AnalysisContext context, W
             ProgramIsBareName = !normalized.ProgramGivenByPath && !normalized.RunsFileOutsideSystemDirectories,
             FixedArguments = [.. normalized.Arguments.Select(argument => argument.IsStatic)],
             IsUnderstood = normalized.UnknownReason is null && nested?.UnknownReason is null,
-            RunsUnchangedBySurroundings = normalized.SurroundingsChangeHowItRuns is null,
+            // An earlier cd (or HOME or shopt) in the line changes where and how it runs as much as env -C does: the
+            // project whose scripts npm test runs, the repository git log reads (found by a review: cd /tmp/other &&
+            // npm test was allowed by ["npm","test"] while env -C /tmp/other npm test asked).
+            RunsUnchangedBySurroundings = normalized.SurroundingsChangeHowItRuns is null && !directories.Changed,
             TakesArgumentsFromInput = normalized.ReadsArgumentsFromInput,
             RunByFind = runByFind,
         };

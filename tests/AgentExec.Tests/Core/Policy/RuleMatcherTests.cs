@@ -325,6 +325,9 @@ public sealed class RuleMatcherTests
     [InlineData("npm -C /x test", false)]
     [InlineData("npm test --script-shell=./x", false)]
     [InlineData("npm --userconfig ./npmrc test", false)]
+    [InlineData("cd /tmp/other && npm test", false)] // another project's scripts, as env -C (found by a review)
+    [InlineData("(cd /tmp/other; npm test)", false)]
+    [InlineData("ls && npm test", true)]
     public void Allow_rules_do_not_match_a_program_run_as_another_user_elsewhere_or_with_variables_set(string line, bool allowed)
     {
         var allow = Rule(RuleDecision.Allow, "npm", "test");
