@@ -382,10 +382,10 @@ internal static class ProgramSpellings
     private static ProgramSpelling Docker()
     {
         // Marked ChangingWhatRuns: a configuration that names credential helpers (--config), a daemon reached through a
-        // program such as ssh (--host ssh://…).
+        // program such as ssh (--host ssh://…), another context of the user's (--context: another daemon, found by a review).
         var global = new CommandSpelling([
             Valued("--config").ChangingWhatRuns(),
-            Valued("-c", "--context"),
+            Valued("-c", "--context").ChangingWhatRuns(),
             Flag("-D", "--debug"),
             Valued("-H", "--host").ChangingWhatRuns(),
             Valued("-l", "--log-level"),
@@ -504,13 +504,14 @@ internal static class ProgramSpellings
     private static ProgramSpelling Kubectl()
     {
         // Marked ChangingWhatRuns: a kubeconfig that can name exec credential plugins (--kubeconfig), the user's
-        // credentials sent to another server (--server), another identity (--as…).
+        // credentials sent to another server (--server), another identity (--as…), and another context, cluster or user
+        // of the kubeconfig (found by a review: --user=admin picks the admin's credentials as --as does).
         var global = new CommandSpelling([
             Valued("-n", "--namespace"),
-            Valued("--context"),
+            Valued("--context").ChangingWhatRuns(),
             Valued("--kubeconfig").ChangingWhatRuns(),
-            Valued("--cluster"),
-            Valued("--user"),
+            Valued("--cluster").ChangingWhatRuns(),
+            Valued("--user").ChangingWhatRuns(),
             Valued("-s", "--server").ChangingWhatRuns(),
             Valued("--token"),
             Valued("--as").ChangingWhatRuns(),

@@ -338,6 +338,21 @@ public sealed class RuleMatcherTests
     }
 
     [Theory]
+    [InlineData("kubectl get pods", true)]
+    [InlineData("kubectl get pods -n web", true)]
+    [InlineData("kubectl get pods --user=admin", false)] // the admin's credentials, as --as (found by a review)
+    [InlineData("kubectl --context prod get pods", false)]
+    [InlineData("kubectl get pods --cluster other", false)]
+    public void Allow_rules_do_not_match_kubectl_with_another_user_context_or_cluster(string line, bool allowed)
+    {
+        var allow = Rule(RuleDecision.Allow, "kubectl", "get");
+
+        var evaluation = PolicyEvaluator.Evaluate(CommandAnalyzer.Analyze(line), [allow], ApprovalPolicy.Untrusted, EscalationKind.None, SandboxMode.WorkspaceWrite);
+
+        Assert.Equal(allowed, evaluation.AllowedByRule);
+    }
+
+    [Theory]
     [InlineData("git log", true)]
     [InlineData("git log -p --ext-diff -1", true)]
     [InlineData("git --no-pager log --oneline", true)]
