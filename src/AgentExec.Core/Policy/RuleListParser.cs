@@ -17,6 +17,9 @@ internal static class RuleListParser
     private const string DecisionKey = "decision";
     private const string JustificationKey = "justification";
 
+    /// <summary>The most rules a workspace config may hold; a project's own tightening rules are a handful.</summary>
+    public const int MaximumWorkspaceRules = 256;
+
     /// <summary>Parses the rules of a config object; a missing <c>rules</c> key means no rules.</summary>
     /// <param name="configRoot">The file's top-level JSON object.</param>
     /// <param name="origin">The file's origin; <see cref="RuleOrigin.Workspace"/> drops <c>allow</c> rules.</param>
@@ -40,6 +43,14 @@ internal static class RuleListParser
         if (array.ValueKind != JsonValueKind.Array)
         {
             problem = $"{SettingKeys.Rules}: expected an array, got {SettingNames.Describe(array.ValueKind)}";
+            return false;
+        }
+
+        if (origin == RuleOrigin.Workspace && array.GetArrayLength() > MaximumWorkspaceRules)
+        {
+            // Every rule is matched against every command of every call, and the agent writes this file: 21,000 rules
+            // against a line of a few hundred commands held a core for minutes per call (found by an attack).
+            problem = $"{SettingKeys.Rules}: more than {MaximumWorkspaceRules} rules in a workspace config, which the agent can write; keep the many in the user config";
             return false;
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using AgentExec.Core.Commands;
 using AgentExec.Core.Configuration;
@@ -46,9 +47,20 @@ internal static partial class RuleMatcher
             return RuleMatch.No;
         }
 
-        var spelling = ProgramSpellings.Find(program);
-        var pattern = ArgumentReader.Read(spelling, [.. rule.Pattern.Skip(1).Select(ArgumentToken.Fixed)], fork: false).All[0];
-        var readings = ArgumentReader.Read(spelling, Tokens(part), fork: true);
+        var pattern = PatternReadings.GetValue(rule, static rule => ArgumentReader.Read(ProgramSpellings.Find(ProgramName(rule.Pattern[0])), [.. rule.Pattern.Skip(1).Select(ArgumentToken.Fixed)], fork: false).All[0]);
+        var readings = PartReadings.GetValue(part, ReadPart);
+        return tightening ? Tightening(pattern, readings) : Loosening(pattern, readings);
+    }
+
+    // Each rule's pattern and each part's arguments are read once, not once per pair: a workspace config the agent wrote
+    // with thousands of rules, against a line of thousands of parts, held a core for minutes per call (found by an
+    // attack). The readings are only read after they are made. Keyed by the objects themselves, so they go with them.
+    private static readonly ConditionalWeakTable<PolicyRule, ArgumentReading> PatternReadings = new();
+    private static readonly ConditionalWeakTable<CommandPart, Readings> PartReadings = new();
+
+    private static Readings ReadPart(CommandPart part)
+    {
+        var readings = ArgumentReader.Read(ProgramSpellings.Find(part.Program), Tokens(part), fork: true);
         if (part.TakesArgumentsFromInput)
         {
             // With -I, xargs puts what it reads anywhere, even after a "--".
@@ -58,7 +70,7 @@ internal static partial class RuleMatcher
             }
         }
 
-        return tightening ? Tightening(pattern, readings) : Loosening(pattern, readings);
+        return readings;
     }
 
     /// <summary>True when <paramref name="rule"/> certainly matches <paramref name="part"/>.</summary>

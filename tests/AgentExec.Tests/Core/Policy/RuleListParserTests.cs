@@ -53,6 +53,26 @@ public sealed class RuleListParserTests
         Assert.Equal(["curl"], Assert.Single(rules.IgnoredAllowRules).Pattern);
     }
 
+    [Theory]
+    [InlineData(RuleOrigin.Workspace, 256, true)]
+    [InlineData(RuleOrigin.Workspace, 257, false)]
+    [InlineData(RuleOrigin.User, 2_000, true)]
+    public void A_workspace_file_holds_at_most_256_rules(RuleOrigin origin, int count, bool accepted)
+    {
+        // Found by an attack: 21,000 rules in the workspace's agentexec.json, matched against every command of a line of a
+        // few hundred, held a core for minutes per call. The user's own config is not bounded.
+        var rules = string.Join(",", Enumerable.Repeat("""{ "pattern": ["ls", "-N"], "decision": "prompt" }""", count));
+        var root = Parse($$"""{ "rules": [{{rules}}] }""");
+
+        var parsed = RuleListParser.TryParse(root, origin, out _, out var problem);
+
+        Assert.Equal(accepted, parsed);
+        if (!accepted)
+        {
+            Assert.Equal("rules: more than 256 rules in a workspace config, which the agent can write; keep the many in the user config", problem);
+        }
+    }
+
     [Fact]
     public void A_file_without_rules_has_no_rules()
     {
