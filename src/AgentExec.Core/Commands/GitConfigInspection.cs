@@ -127,8 +127,9 @@ internal sealed class GitConfigInspection
 
         // Only what it includes matters here, so bytes that are not UTF-8 (a Latin-1 user.name, which git reads) do not
         // hide the includes; a path made of them is refused below. A file that still cannot be read is a reason wherever it
-        // lies: git reads some that this reader refuses (over its size bound), and may include a writable file from there
-        // (found by a review: a Latin-1 byte in ~/.gitconfig hid an include of a workspace file that set core.fsmonitor).
+        // lies, unless this user may not read it: git reads some that this reader refuses (over its size bound), and may
+        // include a writable file from there (found by a review: a Latin-1 byte in ~/.gitconfig hid an include of a
+        // workspace file that set core.fsmonitor).
         IReadOnlyList<GitConfigEntry>? entries;
         try
         {
@@ -136,9 +137,10 @@ internal sealed class GitConfigInspection
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
+            // Where the agent cannot write, a file this user may not read is one git (the same user) reads nothing from.
             return IsWritable(path)
                 ? $"{label} ({path}), which lies in a writable directory, cannot be read"
-                : $"{label} ({path}) cannot be read here, so what it makes git include is not known";
+                : e is UnauthorizedAccessException ? null : $"{label} ({path}) cannot be read here, so what it makes git include is not known";
         }
 
         if (entries is null)

@@ -378,10 +378,18 @@ public sealed class RepositorySnapshot
             // sandbox's placeholder for a missing include is one.
             return;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (UnauthorizedAccessException)
         {
-            // A config git may read but this reader cannot: an unknown for the plan, and never vouched for after a run
-            // (an identity no later snapshot has), since what changed inside it cannot be seen.
+            // git runs as the same user and cannot read it either: it warns (a global file) or stops (an include) and reads
+            // nothing from it. Making a config unreadable is still a change worth hearing about, once.
+            settings[$"unreadable\0{path}"] = $"config cannot be read ({Path.GetFileName(path)})";
+            return;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            // A config git may read but this reader cannot (over the size bound, a FIFO, a syntax this reader refuses): an
+            // unknown for the plan, and never vouched for after a run (an identity no later snapshot has), since what
+            // changed inside it cannot be seen.
             unknown?.Add($"{path} cannot be read: {e.Message}");
             settings[$"unreadable\0{path}\0{Guid.NewGuid():N}"] = $"config cannot be read ({Path.GetFileName(path)})";
             return;
