@@ -131,7 +131,7 @@ internal static class ConfigFileFormat
                 return false;
             }
 
-            if (!EveryStringDecodes(document.RootElement))
+            if (!JsonUnicode.EveryStringDecodes(document.RootElement))
             {
                 root = default;
                 problem = UnpairedSurrogate;
@@ -158,46 +158,6 @@ internal static class ConfigFileFormat
     }
 
     private const string UnpairedSurrogate = "is not valid JSON text: a \\u escape names half of a surrogate pair";
-
-    // Decodes every key and string value once, so that nothing read later can throw on text no string can hold.
-    private static bool EveryStringDecodes(JsonElement root)
-    {
-        var pending = new Stack<JsonElement>();
-        pending.Push(root);
-        try
-        {
-            while (pending.TryPop(out var element))
-            {
-                switch (element.ValueKind)
-                {
-                    case JsonValueKind.String:
-                        _ = element.GetString();
-                        break;
-                    case JsonValueKind.Array:
-                        foreach (var item in element.EnumerateArray())
-                        {
-                            pending.Push(item);
-                        }
-
-                        break;
-                    case JsonValueKind.Object:
-                        foreach (var property in element.EnumerateObject())
-                        {
-                            _ = property.Name;
-                            pending.Push(property.Value);
-                        }
-
-                        break;
-                }
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-
-        return true;
-    }
 
     private static string DescribeJsonError(JsonException exception)
     {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgentExec.Core.Approval;
@@ -40,7 +39,7 @@ internal static class ElicitationAnswerParser
     public static ApprovalOutcome Parse(JsonElement answer) =>
         // The server's reading, Parse(JsonNode?), cannot write such text out again wherever it is in the answer; the
         // element is held to the same rule, so an answer decides alike however it was read.
-        IsUnicodeText(answer) ? ParseAnswer(answer) : Malformed("a key or string is not valid Unicode text");
+        JsonUnicode.EveryStringDecodes(answer) ? ParseAnswer(answer) : Malformed("a key or string is not valid Unicode text");
 
     private static ApprovalOutcome ParseAnswer(JsonElement answer)
     {
@@ -221,50 +220,6 @@ internal static class ElicitationAnswerParser
                 duplicate = property.Name;
                 return false;
             }
-        }
-
-        return true;
-    }
-
-    // JSON may escape half of a surrogate pair ("\ud800"), which no string can hold: JsonElement throws reading it.
-    // Only a \u escape can do that (the reader has already checked the UTF-8), so most answers need no walk.
-    private static bool IsUnicodeText(JsonElement answer) =>
-        JsonMarshal.GetRawUtf8Value(answer).IndexOf("\\u"u8) < 0 || EveryStringDecodes(answer);
-
-    private static bool EveryStringDecodes(JsonElement answer)
-    {
-        var pending = new Stack<JsonElement>();
-        pending.Push(answer);
-        try
-        {
-            while (pending.TryPop(out var element))
-            {
-                switch (element.ValueKind)
-                {
-                    case JsonValueKind.String:
-                        _ = element.GetString();
-                        break;
-                    case JsonValueKind.Array:
-                        foreach (var item in element.EnumerateArray())
-                        {
-                            pending.Push(item);
-                        }
-
-                        break;
-                    case JsonValueKind.Object:
-                        foreach (var property in element.EnumerateObject())
-                        {
-                            _ = property.Name;
-                            pending.Push(property.Value);
-                        }
-
-                        break;
-                }
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
 
         return true;
