@@ -117,16 +117,7 @@ internal static unsafe class LandlockSeccompFilter
     /// </remarks>
     public static BpfInstruction[] For(bool refuseNonLocalSockets, bool refuseReadOnlyTruncation, bool refuseUnixSockets = false)
     {
-        var program = new BpfProgramBuilder()
-            .Load(ArchitectureOffset)
-            .JumpIfEqual(AuditArchX8664, "native")
-            .Return(ReturnKillProcess)
-            .Label("native")
-            .Load(SyscallNumberOffset)
-            .JumpIfAtLeast(X32SyscallBit, "eperm")
-            .JumpIfEqual(X64Syscall.IoUringSetup, "enosys")
-            .JumpIfEqual(X64Syscall.IoUringEnter, "enosys")
-            .JumpIfEqual(X64Syscall.IoUringRegister, "enosys")
+        var program = NativeCallsWithoutIoUring()
             .JumpIfEqual(X64Syscall.SharedMemoryGet, "enosys")
             .JumpIfEqual(X64Syscall.SharedMemoryAttach, "enosys")
             .JumpIfEqual(X64Syscall.SharedMemoryControl, "enosys")
@@ -150,25 +141,8 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfEqual(X64Syscall.SchedulerSetAffinity, "calling-process-only")
             .JumpIfEqual(X64Syscall.SchedulerSetAttributes, "calling-process-only")
             .JumpIfEqual(X64Syscall.SetPriority, "setpriority")
-            .JumpIfEqual(X64Syscall.IoPrioritySet, "ioprio_set")
-            .JumpIfEqual(X64Syscall.Chmod, "mode-in-argument-1")
-            .JumpIfEqual(X64Syscall.FileChmod, "mode-in-argument-1")
-            .JumpIfEqual(X64Syscall.ChmodAt, "mode-in-argument-2")
-            .JumpIfEqual(X64Syscall.ChmodAt2, "mode-in-argument-2")
-            .JumpIfEqual(X64Syscall.Create, "mode-in-argument-1")
-            .JumpIfEqual(X64Syscall.MakeNode, "mode-in-argument-1")
-            .JumpIfEqual(X64Syscall.MakeNodeAt, "mode-in-argument-2")
-            .JumpIfEqual(X64Syscall.Open, "open")
-            .JumpIfEqual(X64Syscall.OpenAt, "openat")
-            .JumpIfEqual(X64Syscall.OpenAt2, "enosys")
-            .JumpIfEqual(X64Syscall.SetXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.LinkSetXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.FileSetXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.SetXattrAt, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.RemoveXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.LinkRemoveXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.FileRemoveXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.RemoveXattrAt, "eopnotsupp");
+            .JumpIfEqual(X64Syscall.IoPrioritySet, "ioprio_set");
+        AppendFileModeDispatch(program);
         if (refuseNonLocalSockets)
         {
             program.JumpIfEqual(X64Syscall.Socket, "socket");
@@ -206,19 +180,7 @@ internal static unsafe class LandlockSeccompFilter
             .JumpIfEqual(0, "allow")
             .Return(ReturnErrno | Errno.EPERM);
 
-        // chmod(path, mode) and fchmod(fd, mode) carry the mode second; fchmodat(dirfd, path, mode) and
-        // fchmodat2(dirfd, path, mode, flags) third.
-        program
-            .Label("mode-in-argument-1")
-            .Load(Argument(1))
-            .And(SetIdModeBits)
-            .JumpIfEqual(0, "allow")
-            .Return(ReturnErrno | Errno.EPERM)
-            .Label("mode-in-argument-2")
-            .Load(Argument(2))
-            .And(SetIdModeBits)
-            .JumpIfEqual(0, "allow")
-            .Return(ReturnErrno | Errno.EPERM);
+        AppendSetIdModeChecks(program);
 
         if (refuseNonLocalSockets)
         {
@@ -281,52 +243,17 @@ internal static unsafe class LandlockSeccompFilter
     /// bubblewrap keeps everything outside the writable roots read-only, but inside them a command's <c>chmod</c> reaches
     /// the host's file: as root, a sandboxed command made a copy of bash set-user-ID in the workspace, and another local
     /// user ran it with effective user id 0 (as any user, a set-user-ID copy runs as that user for everyone).
-    /// The same rules as Landlock's filter, built from the same labels.
+    /// The same rules as Landlock's filter, built by the same pieces (NativeCallsWithoutIoUring, AppendFileModeDispatch, the mode checks).
     /// </remarks>
     public static BpfInstruction[] ForFileModesOnly()
     {
-        var program = new BpfProgramBuilder()
-            .Load(ArchitectureOffset)
-            .JumpIfEqual(AuditArchX8664, "native")
-            .Return(ReturnKillProcess)
-            .Label("native")
-            .Load(SyscallNumberOffset)
-            .JumpIfAtLeast(X32SyscallBit, "eperm")
-            .JumpIfEqual(X64Syscall.IoUringSetup, "enosys")
-            .JumpIfEqual(X64Syscall.IoUringEnter, "enosys")
-            .JumpIfEqual(X64Syscall.IoUringRegister, "enosys")
-            .JumpIfEqual(X64Syscall.Chmod, "mode-in-argument-1")
-            .JumpIfEqual(X64Syscall.FileChmod, "mode-in-argument-1")
-            .JumpIfEqual(X64Syscall.ChmodAt, "mode-in-argument-2")
-            .JumpIfEqual(X64Syscall.ChmodAt2, "mode-in-argument-2")
-            .JumpIfEqual(X64Syscall.Create, "mode-in-argument-1")
-            .JumpIfEqual(X64Syscall.MakeNode, "mode-in-argument-1")
-            .JumpIfEqual(X64Syscall.MakeNodeAt, "mode-in-argument-2")
-            .JumpIfEqual(X64Syscall.Open, "open")
-            .JumpIfEqual(X64Syscall.OpenAt, "openat")
-            .JumpIfEqual(X64Syscall.OpenAt2, "enosys")
-            .JumpIfEqual(X64Syscall.SetXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.LinkSetXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.FileSetXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.SetXattrAt, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.RemoveXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.LinkRemoveXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.FileRemoveXattr, "eopnotsupp")
-            .JumpIfEqual(X64Syscall.RemoveXattrAt, "eopnotsupp")
-            .Return(ReturnAllow);
+        var program = NativeCallsWithoutIoUring();
+        AppendFileModeDispatch(program);
+        program.Return(ReturnAllow);
         AppendCreationModeCheck(program, "open", flagsArgument: 1, next: "allow");
         AppendCreationModeCheck(program, "openat", flagsArgument: 2, next: "allow");
+        AppendSetIdModeChecks(program);
         return program
-            .Label("mode-in-argument-1")
-            .Load(Argument(1))
-            .And(SetIdModeBits)
-            .JumpIfEqual(0, "allow")
-            .Return(ReturnErrno | Errno.EPERM)
-            .Label("mode-in-argument-2")
-            .Load(Argument(2))
-            .And(SetIdModeBits)
-            .JumpIfEqual(0, "allow")
-            .Return(ReturnErrno | Errno.EPERM)
             .Label("allow")
             .Return(ReturnAllow)
             .Label("eperm")
@@ -351,6 +278,59 @@ internal static unsafe class LandlockSeccompFilter
             return Libc.Syscall(X64Syscall.Seccomp, SeccompSetModeFilter, 0, (nint)sockFprog, 0, 0) == 0 ? 0 : Libc.LastError;
         }
     }
+
+    // Both filters start alike: a system call of a foreign ABI kills the process (it would pass by the checks, which
+    // compare x86_64 numbers), an x32 number is refused, and io_uring, which opens files and sets extended attributes
+    // without the filtered calls, is reported missing. The caller goes on with the system call number loaded.
+    private static BpfProgramBuilder NativeCallsWithoutIoUring() =>
+        new BpfProgramBuilder()
+            .Load(ArchitectureOffset)
+            .JumpIfEqual(AuditArchX8664, "native")
+            .Return(ReturnKillProcess)
+            .Label("native")
+            .Load(SyscallNumberOffset)
+            .JumpIfAtLeast(X32SyscallBit, "eperm")
+            .JumpIfEqual(X64Syscall.IoUringSetup, "enosys")
+            .JumpIfEqual(X64Syscall.IoUringEnter, "enosys")
+            .JumpIfEqual(X64Syscall.IoUringRegister, "enosys");
+
+    // Both filters' rules on file modes (see the type's remarks): set-ID modes go to the checks of
+    // AppendSetIdModeChecks and AppendCreationModeCheck, extended attributes are not supported, openat2 is missing.
+    private static void AppendFileModeDispatch(BpfProgramBuilder program) =>
+        program
+            .JumpIfEqual(X64Syscall.Chmod, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.FileChmod, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.ChmodAt, "mode-in-argument-2")
+            .JumpIfEqual(X64Syscall.ChmodAt2, "mode-in-argument-2")
+            .JumpIfEqual(X64Syscall.Create, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.MakeNode, "mode-in-argument-1")
+            .JumpIfEqual(X64Syscall.MakeNodeAt, "mode-in-argument-2")
+            .JumpIfEqual(X64Syscall.Open, "open")
+            .JumpIfEqual(X64Syscall.OpenAt, "openat")
+            .JumpIfEqual(X64Syscall.OpenAt2, "enosys")
+            .JumpIfEqual(X64Syscall.SetXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.LinkSetXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.FileSetXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.SetXattrAt, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.RemoveXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.LinkRemoveXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.FileRemoveXattr, "eopnotsupp")
+            .JumpIfEqual(X64Syscall.RemoveXattrAt, "eopnotsupp");
+
+    // chmod(path, mode), fchmod(fd, mode), creat(path, mode) and mknod(path, mode, dev) carry the mode second;
+    // fchmodat(dirfd, path, mode), fchmodat2(dirfd, path, mode, flags) and mknodat(dirfd, path, mode, dev) third.
+    private static void AppendSetIdModeChecks(BpfProgramBuilder program) =>
+        program
+            .Label("mode-in-argument-1")
+            .Load(Argument(1))
+            .And(SetIdModeBits)
+            .JumpIfEqual(0, "allow")
+            .Return(ReturnErrno | Errno.EPERM)
+            .Label("mode-in-argument-2")
+            .Load(Argument(2))
+            .And(SetIdModeBits)
+            .JumpIfEqual(0, "allow")
+            .Return(ReturnErrno | Errno.EPERM);
 
     // At label: an open whose flags (argument flagsArgument) create a file (O_CREAT, O_TMPFILE) with a set-ID mode (the
     // argument after them) is refused; anything else goes on at next. openat2 carries its mode in a structure a filter
