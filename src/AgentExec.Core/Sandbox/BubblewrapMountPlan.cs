@@ -55,6 +55,7 @@ internal sealed class BubblewrapMountPlan
     private readonly List<string> _missing = [];
     private readonly List<string> _placeholders = [];
     private readonly List<string> _refusals = [];
+    private readonly HashSet<string> _keptRepositories = new(StringComparer.Ordinal);
     private GlobalGitConfiguration _globalGit = GlobalGitConfiguration.None;
 
     private BubblewrapMountPlan()
@@ -617,9 +618,14 @@ internal sealed class BubblewrapMountPlan
             return;
         }
 
+        // The workspace's own .git is met again by the walk: read and kept once.
+        if (!_keptRepositories.Add(dotGit))
+        {
+            return;
+        }
+
         var configured = RepositorySnapshot.ConfiguredPaths(dotGit, out var unknown);
-        // The workspace's own .git is met again by the walk: one refusal each.
-        foreach (var problem in unknown.Where(problem => !_refusals.Any(refusal => refusal.Contains(problem, StringComparison.Ordinal))))
+        foreach (var problem in unknown)
         {
             _refusals.Add($"the repository's configuration names what cannot be kept read-only: {problem}; git reads or runs it outside any sandbox, where a command could write it. Write it as a path relative to the repository or an absolute one (or fix the file) to run commands in the workspace-write sandbox");
         }
